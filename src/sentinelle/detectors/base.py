@@ -1,0 +1,183 @@
+"""The detector contract (see ../shared/DESIGN.md, "Contracts").
+
+A detector is a class with a stable ``name`` ("fr.nir"), the ``entity`` label it emits,
+``examples`` (positives and negatives, run by one generic test over every registered detector),
+optional ``context_words`` (French and English, folded: lower case, no accents) and an optional
+``header_pattern`` (a regex matched against the folded column header of a table).
+
+Methods:
+
+* :meth:`Detector.find` ``(text) -> Iterator[Match]``: candidates in free text, already validated
+  (a checksum-invalid identifier is yielded with a low score and ``Validation.INVALID``).
+* :meth:`Detector.match_cell` ``(value, header_hit) -> Match | None``: does this table cell hold
+  the entity? Used to classify columns from a value sample and to make one finding per cell.
+* :meth:`Detector.normalize` ``(value) -> str``: canonical form fed to the keyed hash, so the same
+  value written two ways gets one fingerprint.
+
+Scores (DESIGN.md): a checksum-valid identifier scores 1.0; an invalid one is kept low; context
+words raise a score (in the pipeline) but never create a finding.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import ClassVar, Iterator
+
+from sentinelle.finding import Validation
+
+#: Score given to a checksum-invalid identifier: kept, so a typo in a leak is still reported,
+#: but below the default ``--min-score``.
+INVALID_SCORE = 0.3
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip accents (NFKD, drop combining marks); length may change."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def fold_keep_length(text: str) -> str:
+    """Like :func:`fold` but one output character per input character (offsets stay valid)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)
+        stripped = "".join(c for c in base if not unicodedata.combining(c))
+        out.append(stripped[:1].lower() if len(stripped) >= 1 else ch.lower())
+    s = "".join(out)
+    return s if len(s) == len(text) else text.lower()
+
+
+def fold_header(header: str) -> str:
+    """Canonical header: folded, every run of non-alphanumerics as one ``_``, BOM removed."""
+    h = fold(header.replace("\ufeff", "").strip())
+    return re.sub(r"[^0-9a-z]+", "_", h).strip("_")
+
+
+def compile_context(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex that finds any of ``words`` as whole words in folded text.
+
+    Raises ``ValueError`` on an empty or blank word: an empty alternative would match everywhere
+    (the fault of ../shared/cases pb-004).
+    """
+    if not words:
+        return None
+    for w in words:
+        if not w or not w.strip():
+            raise ValueError("empty context word: an empty alternative matches everywhere")
+    alts = "|".join(re.escape(fold(w)) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<![0-9a-z])(?:{alts})(?![0-9a-z])")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A candidate from one detector: offsets in the text it was given, score, validation.
+
+    ``entity`` overrides the detector's label when one detector emits two (dates: DATE_OF_BIRTH
+    or DATE_TIME). ``normalized`` is the canonical value for hashing (raw data: memory only).
+    """
+
+    start: int
+    end: int
+    score: float
+    validation: Validation = Validation.NONE
+    pattern: str = ""
+    normalized: str = ""
+    entity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Examples:
+    """``positives``: (text, expected matched substring) pairs; ``negatives``: texts with no match."""
+
+    positives: tuple[tuple[str, str], ...] = ()
+    negatives: tuple[str, ...] = ()
+
+
+class Detector:
+    """Base class. Subclasses set the class attributes and override :meth:`find`."""
+
+    name: ClassVar[str] = ""
+    entity: ClassVar[str] = ""
+    #: every label this detector can emit when it emits more than ``entity`` (dates: DOB and
+    #: DATE_TIME); empty means just ``entity``
+    entities: ClassVar[tuple[str, ...]] = ()
+    context_words: ClassVar[tuple[str, ...]] = ()
+    #: regex searched in :func:`fold_header` of a column header; a hit means "this column holds
+    #: the entity" (values then confirm it for validated identifiers)
+    header_pattern: ClassVar[str | None] = None
+    #: True when a column can only be classified from its header (names, birth dates, postcodes):
+    #: a sample of values alone is not enough evidence.
+    header_required: ClassVar[bool] = False
+    #: fraction of sampled values that must pass :meth:`match_cell` to classify a column from its
+    #: values alone (when ``header_required`` is False)
+    value_threshold: ClassVar[float] = 0.6
+    #: a header hit still needs this fraction of sampled values to pass (validated identifiers)
+    header_value_threshold: ClassVar[float] = 0.0
+    examples: ClassVar[Examples] = Examples()
+
+    def __init__(self) -> None:
+        self._context_re = compile_context(self.context_words)
+        self._header_re = re.compile(self.header_pattern) if self.header_pattern else None
+
+    # -- text path -------------------------------------------------------------------------
+    def find(self, text: str) -> Iterator[Match]:
+        raise NotImplementedError
+
+    def context_hits(self, folded: str, start: int, end: int, window: int = 48) -> tuple[str, ...]:
+        """Context words of this detector found in ``folded[start-window:end+16]``.
+
+        ``folded`` must be :func:`fold_keep_length` of the text (offsets unchanged).
+        """
+        if self._context_re is None:
+            return ()
+        lo = max(0, start - window)
+        hi = min(len(folded), end + 16)
+        seg = folded[lo:start] + " " + folded[end:hi]
+        return tuple(dict.fromkeys(m.group(0) for m in self._context_re.finditer(seg)))
+
+    # -- table path ------------------------------------------------------------------------
+    def header_matches(self, folded_header: str) -> bool:
+        return bool(self._header_re and self._header_re.search(folded_header))
+
+    def match_cell(self, value: str, header_hit: bool) -> Match | None:
+        """Return a match when the cell ``value`` (stripped) is this entity, else None.
+
+        Default: a :meth:`find` match that covers the stripped cell. Offsets are in ``value``.
+        """
+        stripped = value.strip()
+        if not stripped:
+            return None
+        lead = len(value) - len(value.lstrip())
+        end = lead + len(stripped)
+        for m in self.find(value):
+            if m.start <= lead and m.end >= end:
+                return m
+        return None
+
+    def normalize(self, value: str) -> str:
+        """Canonical form for the keyed hash: folded, whitespace collapsed."""
+        return " ".join(fold(value).split())
+
+
+def finditer_resuming(regex: re.Pattern[str], text: str, accept) -> Iterator[tuple[re.Match[str], object]]:
+    """Search ``regex`` in ``text``; after a rejected match resume at its start + 1.
+
+    ``accept(m)`` returns a truthy result to keep the match (then the search resumes at its end)
+    or a falsy one to reject it (then the search resumes one character after its start, so an
+    entity overlapping a rejected candidate is still found: ../shared/cases pb-037).
+    Yields ``(match, accept_result)``.
+    """
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        m = regex.search(text, pos)
+        if m is None:
+            return
+        res = accept(m)
+        if res:
+            yield m, res
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+        else:
+            pos = m.start() + 1

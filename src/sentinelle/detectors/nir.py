@@ -1,0 +1,70 @@
+"""FR_NIR detector: French social security numbers (NIR, also NIA and INS, which share its form).
+
+Rule source: INSEE NIR structure and key (97 - n mod 97, 2A->19, 2B->18), via
+:mod:`sentinelle.identifiers.nir` (python-stdnum). Written forms accepted: compact
+(``285072A00412338``), grouped with spaces or dots (``2 85 07 2A 004 123 38``,
+``2.85.07.2A.004.123.38``) and with the key split off (``2850720041233 38``).
+
+Error preference: a leak scanner prefers a false positive with a low score to a miss, so a
+NIR-shaped number whose key does not match is kept with ``Validation.INVALID`` and score 0.3
+(below the default ``--min-score``), and a 13-digit number without key is not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
+from sentinelle.finding import Validation
+from sentinelle.identifiers import nir
+
+_SEP = r"[ .\-\u00a0]?"
+_PATTERN = re.compile(
+    r"(?<![0-9A-Za-z])"
+    rf"[1-478]{_SEP}\d\d{_SEP}\d\d{_SEP}(?:\d\d|2[AaBb]){_SEP}\d\d\d{_SEP}\d\d\d{_SEP}\d\d"
+    r"(?![0-9A-Za-z])"
+)
+
+
+class NirDetector(Detector):
+    name = "fr.nir"
+    entity = "FR_NIR"
+    context_words = (
+        "nir", "numero de securite sociale", "securite sociale", "secu", "n ss", "no ss", "nss",
+        "numero ss", "insee", "ins", "matricule ins", "immatriculation", "carte vitale", "vitale",
+        "social security", "ssn",
+    )
+    header_pattern = r"(^|_)(nir|nss|secu|ins|insee|n_?ss|num_?ss|no_?ss|securite_sociale|social_security|matricule_ins|vitale)(_|$)"
+    header_value_threshold = 0.2
+    value_threshold = 0.6
+    examples = Examples(
+        positives=(
+            ("NIR 2 85 07 2A 004 123 38", "2 85 07 2A 004 123 38"),           # cases pb-016
+            ("N° SS : 2 60 07 20 114 062 34 (née en 1960)", "2 60 07 20 114 062 34"),  # pb-017
+            ("2 95 10 99 126 111 93", "2 95 10 99 126 111 93"),                 # stdnum docstring
+            ("secu: 253072B07300470;", "253072B07300470"),                      # stdnum docstring
+        ),
+        negatives=(
+            "Lot 0199001234 expédié",
+            "n° 1234567890123456789",
+            "253072C07300443",  # invalid department (stdnum docstring)
+        ),
+    )
+
+    def find(self, text: str) -> Iterator[Match]:
+        def accept(m: re.Match[str]):
+            raw = m.group(0)
+            compacted = re.sub(r"[ .\-\u00a0]", "", raw).upper()
+            if len(compacted) != 15:
+                return None
+            if nir.is_valid(compacted):
+                return Match(m.start(), m.end(), 1.0, Validation.VALID, "nir", compacted)
+            # NIR-shaped but rejected: keep low (typos in leaks matter)
+            return Match(m.start(), m.end(), INVALID_SCORE, Validation.INVALID, "nir", compacted)
+
+        for _m, res in finditer_resuming(_PATTERN, text, accept):
+            yield res
+
+    def normalize(self, value: str) -> str:
+        return nir.compact(value.replace("-", "").replace("\u00a0", ""))

@@ -1,0 +1,58 @@
+"""Entity labels, their GDPR data category and whether GDPR art. 9 applies.
+
+Labels follow Presidio's where one exists (PERSON, PHONE_NUMBER, EMAIL_ADDRESS, IBAN_CODE,
+DATE_TIME, ...) and use the ``FR_`` prefix for French identifiers. Health labels are the
+special categories of personal data of GDPR art. 9(1) ("data concerning health").
+
+Shapes: :data:`ENTITIES` maps a label (``str``) to an :class:`EntityInfo`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Category(str, enum.Enum):
+    """GDPR-oriented data categories used by reports (assess) and the CNIL notification form."""
+
+    IDENTIFICATION = "identification"
+    CONTACT = "contact"
+    NATIONAL_IDENTIFIER = "national_identifier"
+    FINANCIAL = "financial"
+    HEALTH = "health"  # special category, GDPR art. 9
+    LOCATION = "location"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class EntityInfo:
+    label: str
+    category: Category
+    special_category: bool
+    description: str
+
+
+_TABLE: tuple[EntityInfo, ...] = (
+    EntityInfo("PERSON", Category.IDENTIFICATION, False, "First and/or last name of a person"),
+    EntityInfo("DATE_OF_BIRTH", Category.IDENTIFICATION, False, "A date of birth"),
+    EntityInfo("DATE_TIME", Category.OTHER, False, "A date or timestamp that is not a birth date"),
+    EntityInfo("FR_NIR", Category.NATIONAL_IDENTIFIER, False,
+               "French social security number (NIR/NIA/INS), 13 digits + 2-digit key"),
+    EntityInfo("FR_RPPS", Category.NATIONAL_IDENTIFIER, False,
+               "Health professional RPPS number, 11 digits, Luhn"),
+    EntityInfo("PHONE_NUMBER", Category.CONTACT, False, "Telephone number"),
+    EntityInfo("EMAIL_ADDRESS", Category.CONTACT, False, "E-mail address"),
+    EntityInfo("FR_POSTAL_CODE", Category.LOCATION, False, "French postal code (5 digits)"),
+    EntityInfo("STREET_ADDRESS", Category.LOCATION, False, "Street address"),
+    EntityInfo("IBAN_CODE", Category.FINANCIAL, False, "International bank account number (ISO 13616)"),
+    EntityInfo("BLOOD_GROUP", Category.HEALTH, True, "ABO blood group with or without Rh factor"),
+    EntityInfo("HEALTH_CONDITION", Category.HEALTH, True, "A disease, condition or diagnosis"),
+)
+
+ENTITIES: dict[str, EntityInfo] = {e.label: e for e in _TABLE}
+
+
+def info(label: str) -> EntityInfo:
+    """Return the :class:`EntityInfo` for ``label``; raises ``KeyError`` for an unknown label."""
+    return ENTITIES[label]

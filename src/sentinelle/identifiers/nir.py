@@ -1,0 +1,58 @@
+"""NIR: French social security number (numéro d'inscription au répertoire, "numéro de sécu").
+
+Form (INSEE, "Le numéro d'inscription au répertoire", and python-stdnum ``stdnum.fr.nir``):
+``S YY MM DD CCC OOO KK``, 15 characters:
+
+* S: sex, 1 (male) or 2 (female); 3/4 and 7/8 for temporary numbers (NIA) of persons being
+  registered (same key rule); the INS (identifiant national de santé) is the NIR itself.
+* YY: year of birth; MM: month 01-12, or 20-42 / 50-99 when the month is unknown (INSEE);
+* DD CCC: department and commune of birth: 2A/2B for Corsica (20 before 1976: ../shared/cases
+  pb-017), 97x + 2-digit commune overseas, 99 + country code for persons born abroad;
+* OOO: order number 001-999; KK: key = 97 - (first 13 digits mod 97), with 2A read as 19 and
+  2B as 18 (python-stdnum ``calc_check_digits``).
+
+The checksum comes from python-stdnum; the structural checks on sex and month are ours.
+"""
+
+from __future__ import annotations
+
+from stdnum.exceptions import InvalidComponent, InvalidFormat, ValidationError
+from stdnum.fr import nir as _nir
+
+compact = _nir.compact
+format = _nir.format  # noqa: A001 - python-stdnum naming
+calc_check_digits = _nir.calc_check_digits
+
+_SEX = frozenset("123478")
+
+
+def validate(number: str) -> str:
+    """Return the compact NIR or raise ``ValidationError`` (length, format, sex, month, key)."""
+    number = _nir.validate(number)
+    if number[0] not in _SEX:
+        raise InvalidComponent("sex digit")
+    month = int(number[3:5])
+    if month == 0 or 13 <= month <= 19:
+        raise InvalidComponent("month")
+    if number[7:10] == "000" and number[5:7] not in ("99",) or number[10:13] == "000":
+        raise InvalidComponent("commune or order number")
+    if number[5:7] == "00":
+        raise InvalidFormat("department")
+    return number
+
+
+def is_valid(number: str) -> bool:
+    """True when :func:`validate` accepts ``number``."""
+    try:
+        return bool(validate(number))
+    except ValidationError:
+        return False
+
+
+def check_key(number: str) -> bool:
+    """True when the 2-digit key of a structurally NIR-shaped 15-char ``number`` matches."""
+    number = compact(number)
+    try:
+        return len(number) == 15 and calc_check_digits(number) == number[13:]
+    except ValueError:
+        return False

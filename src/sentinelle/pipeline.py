@@ -1,0 +1,193 @@
+"""Units to findings: candidates ▶ validate ▶ context ▶ filters ▶ overlaps. The decision rules.
+
+Text path (:meth:`Pipeline.analyze_text`): every detector's :meth:`find` yields validated
+candidates; context words (found in a window around the candidate in folded text) add
+:data:`CONTEXT_BOOST` to the score of a candidate that is not checksum-invalid; candidates below
+``Config.min_score`` are dropped; overlapping candidates are resolved by keeping the higher score,
+then the longer span, then the earlier one (so "maladie de Parkinson" as HEALTH_CONDITION beats
+"Parkinson" as PERSON).
+
+Table path (:meth:`Pipeline.analyze_table`): each column is classified once from its header and a
+sample of values (:meth:`Pipeline.classify`):
+
+1. a detector whose ``header_pattern`` matches the folded header claims the column when at least
+   ``header_value_threshold`` of the sampled values pass its ``match_cell`` (the first such
+   detector in registry order wins);
+2. otherwise the detector (with ``header_required`` False) with the largest share of passing
+   values claims it, when that share reaches its ``value_threshold``: a column of 15-digit
+   numbers that pass the NIR key is FR_NIR even under a header like ``col7``;
+3. otherwise the column is free text: every cell goes through the text path.
+
+A classified column gives one finding per cell that passes ``match_cell``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+from sentinelle.config import Config
+from sentinelle.detectors.base import Detector, fold_header, fold_keep_length
+from sentinelle.finding import Evidence, Finding, Location, Validation
+from sentinelle.readers.base import TableBatch, TableUnit
+
+#: added to the score of a candidate with context words around it (never creates a finding)
+CONTEXT_BOOST = 0.3
+#: added to the score of a cell whose column header names the entity
+HEADER_BOOST = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnPlan:
+    """How one column is analysed: by one detector (``detector``), or as free text."""
+
+    index: int
+    name: str
+    detector: Detector | None
+    header_hit: bool
+    share: float  # share of sampled non-empty values that passed the detector's cell check
+
+
+def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
+    """Keep a set of non-overlapping findings: higher score, then longer, then earlier wins.
+
+    Returns them sorted by start offset. O(n log n).
+    """
+    if len(findings) < 2:
+        return findings
+    order = sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start))
+    starts: list[int] = []
+    kept: list[Finding] = []
+    for f in order:
+        i = bisect.bisect_left(starts, f.start)
+        if i > 0 and kept[i - 1].end > f.start:
+            continue
+        if i < len(kept) and kept[i].start < f.end:
+            continue
+        starts.insert(i, f.start)
+        kept.insert(i, f)
+    return kept
+
+
+class Pipeline:
+    """Runs a fixed list of detectors under a :class:`Config`. Stateless between units."""
+
+    def __init__(self, detectors: Sequence[Detector], config: Config):
+        self.config = config
+        wanted = set(config.entities) if config.entities else None
+        self.detectors = tuple(detectors)
+        self.wanted = wanted
+
+    def _wanted(self, entity: str) -> bool:
+        return self.wanted is None or entity in self.wanted
+
+    # -- text ------------------------------------------------------------------------------
+    def analyze_text(self, text: str, location: Location, offset: int = 0) -> list[Finding]:
+        """Findings in ``text``; offsets are shifted by ``offset`` (position of ``text[0]``)."""
+        if not text or not text.strip():
+            return []
+        folded = fold_keep_length(text)
+        min_score = self.config.min_score
+        found: list[Finding] = []
+        for det in self.detectors:
+            for m in det.find(text):
+                entity = m.entity or det.entity
+                if not self._wanted(entity):
+                    continue
+                score = m.score
+                ctx = det.context_hits(folded, m.start, m.end)
+                if ctx and m.validation is not Validation.INVALID:
+                    score = min(1.0, score + CONTEXT_BOOST)
+                if score < min_score:
+                    continue
+                value = text[m.start:m.end]
+                found.append(Finding(
+                    entity_type=entity, start=m.start + offset, end=m.end + offset,
+                    score=round(score, 4), location=location, validation=m.validation,
+                    evidence=Evidence(det.name, m.pattern or None, ctx),
+                    value=value, normalized=m.normalized or det.normalize(value)))
+        return resolve_overlaps(found)
+
+    # -- tables ----------------------------------------------------------------------------
+    def classify(self, header: Sequence[str], sample: Sequence[Sequence[str | None]]) -> list[ColumnPlan]:
+        """One :class:`ColumnPlan` per column from the header and a column-major value sample."""
+        plans = []
+        for j, name in enumerate(header):
+            values = [v for v in (sample[j] if j < len(sample) else ()) if v and v.strip()]
+            values = values[: self.config.sample_rows]
+            fh = fold_header(name)
+            chosen: tuple[Detector, bool, float] | None = None
+            best_value: tuple[float, Detector] | None = None
+            for det in self.detectors:
+                if not any(self._wanted(e) for e in (det.entities or (det.entity,))):
+                    continue
+                hit = det.header_matches(fh) if fh else False
+                if not values:
+                    share = 0.0
+                else:
+                    share = sum(1 for v in values if det.match_cell(v, hit) is not None) / len(values)
+                if hit and chosen is None and values and share >= det.header_value_threshold and share > 0:
+                    chosen = (det, True, share)
+                if not hit and not det.header_required and values and share >= det.value_threshold:
+                    if best_value is None or share > best_value[0]:
+                        best_value = (share, det)
+            if chosen is None and best_value is not None:
+                chosen = (best_value[1], False, best_value[0])
+            if chosen is None:
+                plans.append(ColumnPlan(j, name, None, False, 0.0))
+            else:
+                plans.append(ColumnPlan(j, name, chosen[0], chosen[1], chosen[2]))
+        return plans
+
+    def analyze_table(self, unit: TableUnit) -> Iterator[list[Finding]]:
+        """Yield the findings of each batch of ``unit`` (one list per batch)."""
+        plans: list[ColumnPlan] | None = None
+        loc = unit.location
+        header = unit.header
+        for batch in unit.batches:
+            if plans is None:
+                sample = [col[: self.config.sample_rows * 2] for col in batch.columns]
+                plans = self.classify(header, sample)
+            yield self._analyze_batch(batch, plans, loc, header)
+
+    def _analyze_batch(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,
+                       header: Sequence[str]) -> list[Finding]:
+        out: list[tuple[int, int, Finding]] = []
+        min_score = self.config.min_score
+        for plan in plans:
+            if plan.index >= len(batch.columns):
+                continue
+            column = batch.columns[plan.index]
+            det = plan.detector
+            for i, value in enumerate(column):
+                if not value or value.isspace():
+                    continue
+                row = batch.first_row + i
+                cell_loc = Location(loc.path, row, plan.name, loc.sheet)
+                if det is None:
+                    out.extend((row, plan.index, f) for f in self.analyze_text(value, cell_loc))
+                    continue
+                m = det.match_cell(value, plan.header_hit)
+                if m is None:
+                    # a cell the column's detector does not accept whole (several conditions in
+                    # one cell, a note in a phone column) still goes through the text path
+                    out.extend((row, plan.index, f) for f in self.analyze_text(value, cell_loc))
+                    continue
+                entity = m.entity or det.entity
+                if not self._wanted(entity):
+                    continue
+                score = m.score
+                if plan.header_hit and m.validation is not Validation.INVALID:
+                    score = min(1.0, score + HEADER_BOOST)
+                if score < min_score:
+                    continue
+                raw = value[m.start:m.end]
+                out.append((row, plan.index, Finding(
+                    entity_type=entity, start=m.start, end=m.end, score=round(score, 4),
+                    location=cell_loc, validation=m.validation,
+                    evidence=Evidence(det.name, m.pattern or None, (),
+                                      plan.name if plan.header_hit else None),
+                    value=raw, normalized=m.normalized or det.normalize(raw))))
+        out.sort(key=lambda t: (t[0], t[1], t[2].start))
+        return [t[2] for t in out]

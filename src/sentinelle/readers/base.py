@@ -1,0 +1,99 @@
+"""The reader contract (../shared/DESIGN.md, "Contracts").
+
+A reader owns one format and nothing else. It declares ``name`` and ``suffixes``, answers
+``sniff(head, path)`` (content beats extension) and ``read(source)`` yields units:
+
+* :class:`TextUnit`: decoded text with the offset of its first character in the decoded source,
+  so findings carry offsets in the whole decoded file even when a big file comes in chunks.
+* :class:`TableUnit`: one table (a CSV file, a JSON array of records, a sheet): its header and an
+  iterator of :class:`TableBatch` (column-major lists of cell strings, ``None`` for a missing
+  cell). The pipeline classifies the columns once, from the first batch, then validates whole
+  columns. (DESIGN.md plans Arrow record batches; plain lists are used until issue 6 brings the
+  vectorised path. The map says so.)
+
+A corrupt input raises :class:`sentinelle.errors.ReadError` with a one-line reason and, when known,
+a position; the scanner records it as an issue and goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable, ClassVar, Iterator, Union
+
+from sentinelle.finding import Location
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Something that can be opened: a file on disk (archive members come with issue 4).
+
+    ``display``: path relative to the scanned root, as written in findings. ``size`` in bytes.
+    """
+
+    display: str
+    size: int
+    opener: Callable[[], BinaryIO] = field(repr=False, compare=False)
+    fs_path: Path | None = None
+
+    def open(self) -> BinaryIO:
+        return self.opener()
+
+
+@dataclass(frozen=True, slots=True)
+class TextUnit:
+    """Decoded text. ``offset``: index of ``text[0]`` in the whole decoded source."""
+
+    text: str
+    location: Location
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TableBatch:
+    """Rows ``first_row .. first_row + n_rows - 1`` (0-based data rows) in column-major order."""
+
+    first_row: int
+    columns: list[list[str | None]]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+
+@dataclass(slots=True)
+class TableUnit:
+    """A table: ``header`` (column names, BOM stripped) and its batches, read lazily once."""
+
+    location: Location
+    header: tuple[str, ...]
+    batches: Iterator[TableBatch]
+
+
+Unit = Union[TextUnit, TableUnit]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadStats:
+    """What a reader saw, for the summary table: data rows, columns, decoded characters."""
+
+    rows: int = 0
+    columns: int = 0
+    chars: int = 0
+    encoding: str | None = None
+
+
+class Reader:
+    """Base class of readers. ``read`` is a generator; ``stats`` is filled as it goes."""
+
+    name: ClassVar[str] = ""
+    suffixes: ClassVar[tuple[str, ...]] = ()
+
+    def sniff(self, head: bytes, path: str) -> bool:
+        """True when this reader can read a source starting with ``head`` (first 64 KiB)."""
+        raise NotImplementedError
+
+    def read(self, source: Source, stats: dict) -> Iterator[Unit]:
+        """Yield units of ``source``; update ``stats`` keys ``rows``, ``columns``, ``chars``,
+        ``encoding`` as the source is read. Raises :class:`ReadError` on corrupt input."""
+        raise NotImplementedError
