@@ -1,0 +1,324 @@
+"""The command line: wiring only.
+
+Exit codes (all commands):
+
+* 0: success; for ``scan``, no personal data found;
+* 1: ``scan`` found personal data (like secret scanners, so it can gate a pipeline or a commit);
+* 2: error: bad usage, a path or file that could not be read (and nothing found elsewhere),
+  an unreadable key, store or truth file.
+
+Messages go to stderr, one line each, prefixed ``sentinelle:``; they never contain a raw value.
+Output files (``--findings``, ``--output``) are written to a temporary file beside the target and
+renamed when complete, so an interrupted run never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+
+from sentinelle import __version__
+from sentinelle.config import Config, load_config
+from sentinelle.entities import ENTITIES
+from sentinelle.errors import SentinelleError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Find, measure and neutralise personal and health data in files.")
+
+
+def _err(msg: str) -> None:
+    typer.echo(f"sentinelle: {msg}", err=True)
+
+
+def _fail(msg: str, code: int = 2) -> "typer.Exit":
+    _err(msg)
+    return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path, mode: str = "w") -> Iterator:
+    """Open a temporary file beside ``path``; rename it to ``path`` only on success."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "\n") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
+    if not value:
+        return None
+    labels = tuple(v.strip().upper() for v in value.split(",") if v.strip())
+    unknown = [l for l in labels if l not in ENTITIES]
+    if unknown:
+        raise _fail(f"unknown entity type(s): {', '.join(unknown)} (see `sentinelle entities`)")
+    return labels
+
+
+@app.command()
+def scan(
+    paths: List[Path] = typer.Argument(..., help="Files and folders to scan."),
+    format: str = typer.Option("table", "--format", "-f", help="Output on stdout: table, json or sarif."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the --format output to this file instead of stdout."),
+    findings: Optional[Path] = typer.Option(None, "--findings", help="Write every finding to this JSONL file (masked values and keyed hashes only)."),
+    db: Path = typer.Option(Path(".sentinelle/sentinelle.duckdb"), "--db", help="Embedded DuckDB store for findings."),
+    no_db: bool = typer.Option(False, "--no-db", help="Do not write to the store."),
+    entities: Optional[str] = typer.Option(None, "--entities", "-e", help="Comma-separated entity labels to report (default: all)."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", min=0.0, max=1.0, help="Drop findings scored below this (default 0.5)."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="TOML configuration file."),
+    key_file: Optional[Path] = typer.Option(None, "--key-file", help="HMAC key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key)."),
+    hidden: bool = typer.Option(False, "--hidden", help="Also scan hidden files and folders."),
+    follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symbolic links (loops are detected)."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Glob of file or folder names to skip (repeatable)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar; only the exit code and errors."),
+    no_progress: bool = typer.Option(False, "--no-progress", help="Never show a progress bar."),
+) -> None:
+    """Scan files and folders for personal and health data.
+
+    Exit code 0: nothing found; 1: personal data found; 2: error.
+    """
+    from sentinelle.detectors import build
+    from sentinelle.pipeline import Pipeline
+    from sentinelle.privacy import KeyedHasher, load_key
+    from sentinelle.report.scan_summary import exit_code, summary
+    from sentinelle.scanner import FileReport, Issue, scan_file, walk
+
+    if format not in ("table", "json", "sarif"):
+        raise _fail(f"unknown --format {format!r} (table, json or sarif)")
+    try:
+        config = load_config(config_file) if config_file else Config()
+    except SentinelleError as exc:
+        raise _fail(str(exc))
+    changes: dict = {}
+    labels = _parse_entities(entities)
+    if labels:
+        changes["entities"] = labels
+    if min_score is not None:
+        changes["min_score"] = min_score
+    if hidden:
+        changes["include_hidden"] = True
+    if follow_symlinks:
+        changes["follow_symlinks"] = True
+    if exclude:
+        changes["exclude"] = tuple(config.exclude) + tuple(exclude)
+    config = config.with_(**changes)
+    try:
+        hasher = KeyedHasher(load_key(key_file))
+    except SentinelleError as exc:
+        raise _fail(str(exc))
+
+    roots = [str(p) for p in paths]
+    store = None
+    if not no_db:
+        from sentinelle.store import Store
+        try:
+            store = Store(db)
+            store.begin_scan(roots, __version__)
+        except SentinelleError as exc:
+            raise _fail(str(exc))
+
+    items = list(walk(paths, config))
+    total_bytes = 0
+    for it in items:
+        if not isinstance(it, Issue):
+            with contextlib.suppress(OSError):
+                total_bytes += it[1].stat().st_size
+
+    pipeline = Pipeline(build(config.entities), config)
+    reports: list[FileReport] = []
+    show_progress = (not quiet and not no_progress and sys.stderr.isatty() and total_bytes > 8 << 20)
+
+    with contextlib.ExitStack() as stack:
+        fjson = stack.enter_context(atomic_output(findings)) if findings else None
+        out_fh = stack.enter_context(atomic_output(output)) if output else None
+        sarif = None
+        if format == "sarif":
+            from sentinelle.report.sarif import SarifWriter
+            sarif = SarifWriter(out_fh or sys.stdout, __version__)
+
+        def sink(batch) -> None:
+            records = [f.to_record(hasher) for f in batch]
+            if fjson is not None:
+                fjson.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+            if store is not None:
+                store.add_findings(records)
+            if sarif is not None:
+                sarif.add(records)
+
+        progress = None
+        task = None
+        on_bytes = None
+        if show_progress:
+            from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
+                                       TimeRemainingColumn, TransferSpeedColumn)
+            from rich.console import Console
+            progress = Progress(TextColumn("scanning"), BarColumn(), DownloadColumn(),
+                                TransferSpeedColumn(), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=True)
+            stack.enter_context(progress)
+            task = progress.add_task("scan", total=total_bytes)
+            on_bytes = lambda n: progress.advance(task, n)  # noqa: E731
+
+        try:
+            for it in items:
+                if isinstance(it, Issue):
+                    rep = FileReport(it.path, None, 0, issue=it)
+                else:
+                    rep = scan_file(it[0], it[1], pipeline, config, sink, on_bytes)
+                reports.append(rep)
+                if store is not None:
+                    store.add_source(rep)
+                if rep.issue is not None and rep.issue.kind == "error":
+                    _err(f"error: {rep.issue}")
+                elif rep.issue is not None and not quiet:
+                    _err(f"skipped: {rep.issue}")
+        except KeyboardInterrupt:
+            if store is not None:
+                store.close()
+            raise _fail("interrupted; no output file was written", 130)
+        code = exit_code(reports)
+        if sarif is not None:
+            sarif.close([r.issue for r in reports if r.issue is not None])
+        if store is not None:
+            store.end_scan(sum(r.findings for r in reports), len(reports),
+                           sum(1 for r in reports if r.issue and r.issue.kind == "error"))
+            store.close()
+        if format == "json":
+            text = json.dumps(summary(reports, roots, __version__), ensure_ascii=False, indent=2)
+            (out_fh or sys.stdout).write(text + "\n")
+        elif format == "table" and not quiet:
+            _print_table(reports, out_fh)
+    raise typer.Exit(code)
+
+
+def _print_table(reports, out_fh) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out_fh) if out_fh else Console()
+    table = Table(title="sentinelle scan", show_lines=False)
+    for col, just in (("file", "left"), ("reader", "left"), ("rows", "right"),
+                      ("cols / chars", "right"), ("findings", "right"), ("entity types", "left")):
+        table.add_column(col, justify=just, overflow="fold")
+    shown = 0
+    by_entity: dict[str, int] = {}
+    for r in reports:
+        for ent, n in r.counts:
+            by_entity[ent] = by_entity.get(ent, 0) + n
+        if shown >= 500:
+            continue
+        shown += 1
+        shape = f"{r.columns} cols" if r.columns else (f"{r.chars:,} chars" if r.chars else "")
+        ents = ", ".join(f"{e} {n:,}" for e, n in sorted(r.counts, key=lambda t: -t[1]))
+        if r.issue is not None:
+            ents = f"[{r.issue.kind}] {r.issue.reason}"
+        table.add_row(r.path, r.reader or "-", f"{r.rows:,}" if r.rows else "", shape,
+                      f"{r.findings:,}", ents)
+    if len(reports) > shown:
+        table.caption = f"... and {len(reports) - shown} more files (use --format json for all)"
+    console.print(table)
+    total = sum(by_entity.values())
+    files_hit = sum(1 for r in reports if r.findings)
+    console.print(f"{total:,} findings in {files_hit:,} of {len(reports):,} files: "
+                  + (", ".join(f"{e} {n:,}" for e, n in sorted(by_entity.items(), key=lambda t: -t[1])) or "none"))
+
+
+@app.command()
+def synth(
+    out: Path = typer.Argument(..., help="Folder to write the synthetic leak into (must be empty or absent)."),
+    patients: int = typer.Option(2000, "--patients", min=1, help="Number of synthetic patients."),
+    labs: int = typer.Option(4, "--labs", min=1, help="Number of laboratories exporting data."),
+    copies: int = typer.Option(1, "--copies", min=0, help="Re-released copies of the leak, with perturbations."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same bytes)."),
+) -> None:
+    """Write a realistic synthetic French medical-lab leak and its ground truth."""
+    from sentinelle.synth import generate
+
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise _fail(f"{out}: exists and is not an empty folder")
+    t0 = time.perf_counter()
+    try:
+        result = generate(out, patients=patients, labs=labs, copies=copies, seed=seed)
+    except SentinelleError as exc:
+        raise _fail(str(exc))
+    typer.echo(f"wrote {out}/leak ({result.files} files, {result.records:,} records, "
+               f"{result.unique_persons:,} unique persons, {result.labels:,} labels) "
+               f"and {out}/truth.json in {time.perf_counter() - t0:.1f} s")
+
+
+@app.command()
+def evaluate(
+    truth: Path = typer.Argument(..., help="truth.json from `sentinelle synth` (or a labels JSONL)."),
+    findings: Path = typer.Argument(..., help="Findings JSONL from `sentinelle scan --findings`."),
+    match: str = typer.Option("exact", "--match", help="exact spans, or overlap."),
+    entities: Optional[str] = typer.Option(None, "--entities", "-e", help="Comma-separated labels to evaluate."),
+    strip_prefix: Optional[str] = typer.Option(None, "--strip-prefix", help="Remove this folder prefix from finding paths."),
+    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Per-entity precision, recall and F1 of a findings file against a ground truth."""
+    from sentinelle.evaluate import evaluate as run
+
+    try:
+        ev = run(truth, findings, match=match, entities=_parse_entities(entities), strip_prefix=strip_prefix)
+    except SentinelleError as exc:
+        raise _fail(str(exc))
+    if format == "json":
+        typer.echo(json.dumps(ev.as_dict(), indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"evaluation ({ev.match} match)")
+    for col in ("entity", "TP", "FP", "FN", "precision", "recall", "F1"):
+        table.add_column(col, justify="left" if col == "entity" else "right")
+    for e in (*ev.per_entity, ev.micro):
+        table.add_row(e.entity_type, f"{e.tp:,}", f"{e.fp:,}", f"{e.fn:,}",
+                      f"{e.precision:.4f}", f"{e.recall:.4f}", f"{e.f1:.4f}")
+    Console().print(table)
+
+
+@app.command("entities")
+def entities_cmd() -> None:
+    """List the entity labels sentinelle reports, their category and detectors."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from sentinelle.detectors import BUILTIN
+
+    table = Table(title="entity types")
+    for col in ("label", "category", "art. 9", "detectors", "what it finds"):
+        table.add_column(col)
+    for label, info in ENTITIES.items():
+        dets = ", ".join(c.name for c in BUILTIN if label in (c.entities or (c.entity,)))
+        table.add_row(label, info.category.value, "yes" if info.special_category else "",
+                      dets or "-", info.description)
+    Console().print(table)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(f"sentinelle {__version__}")
+
+
+def main() -> None:
+    try:
+        app()
+    except SentinelleError as exc:  # last resort: one line, no traceback
+        _err(str(exc))
+        sys.exit(2)

@@ -1,0 +1,159 @@
+"""Precision, recall and F1 of a findings file against a ground truth.
+
+Inputs:
+
+* ``truth``: a ``truth.json`` written by ``sentinelle synth`` (schema in docs/truth-schema.md;
+  its ``labels`` member names the labels file, relative to it, and ``entity_types`` the labels
+  that are annotated exhaustively), or a labels JSONL file directly (then the entity types are
+  those present in it). Label records: ``path, row, column, start, end, entity_type``.
+* ``findings``: a findings JSONL file (README, "Findings contract").
+
+Matching (per entity type, within the same path, row and column):
+
+* ``exact``: same ``start`` and ``end``;
+* ``overlap``: the spans share at least one character (each truth label and each finding counts
+  at most once: a truth label is found when some finding overlaps it, a finding is correct when
+  it overlaps some label).
+
+Findings whose entity type is not annotated in the truth are ignored (they are neither right nor
+wrong). Precision = TP / (TP + FP), recall = TP / (TP + FN), F1 = 2PR / (P + R); micro figures
+sum TP/FP/FN over types (as in presidio-research's evaluator and the CoNLL convention).
+
+The join runs in DuckDB so multi-million-label truths are evaluated without loading them into
+Python objects.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from sentinelle.errors import TruthError
+
+
+@dataclass(frozen=True, slots=True)
+class EntityScore:
+    entity_type: str
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"entity_type": self.entity_type, "tp": self.tp, "fp": self.fp, "fn": self.fn,
+                "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Per-entity scores and the micro average (``micro.entity_type == "micro"``)."""
+
+    match: str
+    per_entity: tuple[EntityScore, ...]
+    micro: EntityScore
+
+    def as_dict(self) -> dict[str, object]:
+        return {"match": self.match, "micro": self.micro.as_dict(),
+                "per_entity": [e.as_dict() for e in self.per_entity]}
+
+
+def _resolve_truth(truth: Path) -> tuple[Path, list[str] | None]:
+    if not truth.exists():
+        raise TruthError(f"{truth}: no such file")
+    if truth.suffix == ".json":
+        try:
+            meta = json.loads(truth.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise TruthError(f"{truth}: not a readable truth.json ({type(exc).__name__})") from None
+        if not isinstance(meta, dict) or "labels" not in meta:
+            raise TruthError(f"{truth}: truth.json has no 'labels' member")
+        labels = (truth.parent / meta["labels"]).resolve()
+        if not labels.exists():
+            raise TruthError(f"{labels}: labels file named by {truth} does not exist")
+        types = meta.get("entity_types")
+        return labels, list(types) if types else None
+    return truth, None
+
+
+def evaluate(truth: Path, findings: Path, *, match: str = "exact",
+             entities: Sequence[str] | None = None, strip_prefix: str | None = None) -> Evaluation:
+    """Score ``findings`` against ``truth`` (see the module docstring).
+
+    ``entities`` restricts the evaluation to these labels; ``strip_prefix`` is removed from the
+    start of finding paths (when the scan root was a parent of the truth's root).
+    Raises :class:`TruthError` on a missing or malformed file.
+    """
+    import duckdb
+
+    if match not in ("exact", "overlap"):
+        raise TruthError(f"unknown match mode {match!r} (exact or overlap)")
+    labels, types = _resolve_truth(Path(truth))
+    findings = Path(findings)
+    if not findings.exists():
+        raise TruthError(f"{findings}: no such file")
+    con = duckdb.connect()
+    cols = "{'path': 'VARCHAR', 'row': 'BIGINT', 'column': 'VARCHAR', 'start': 'BIGINT', 'end': 'BIGINT', 'entity_type': 'VARCHAR'}"
+    try:
+        con.execute(f"CREATE TABLE t AS SELECT path, \"row\", \"column\", start, \"end\", entity_type "
+                    f"FROM read_json(?, format='newline_delimited', columns={cols})", [str(labels)])
+        if findings.stat().st_size == 0:
+            con.execute("CREATE TABLE f AS SELECT * FROM t WHERE false")
+        else:
+            con.execute(f"CREATE TABLE f AS SELECT path, \"row\", \"column\", start, \"end\", entity_type "
+                        f"FROM read_json(?, format='newline_delimited', columns={cols})", [str(findings)])
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise TruthError(f"cannot read labels or findings ({first})") from None
+    if strip_prefix:
+        pre = strip_prefix.rstrip("/") + "/"
+        con.execute("UPDATE f SET path = substr(path, ?) WHERE starts_with(path, ?)", [len(pre) + 1, pre])
+    if types is None:
+        types = [r[0] for r in con.execute("SELECT DISTINCT entity_type FROM t ORDER BY 1").fetchall()]
+    if entities:
+        types = [t for t in types if t in set(entities)]
+    con.execute("CREATE TABLE types AS SELECT unnest(?::VARCHAR[]) AS entity_type", [types])
+    con.execute("DELETE FROM t WHERE entity_type NOT IN (SELECT entity_type FROM types)")
+    con.execute("DELETE FROM f WHERE entity_type NOT IN (SELECT entity_type FROM types)")
+    con.execute("ALTER TABLE t ADD COLUMN tid BIGINT; UPDATE t SET tid = rowid")
+    con.execute("ALTER TABLE f ADD COLUMN fid BIGINT; UPDATE f SET fid = rowid")
+    same = ("t.path = f.path AND t.entity_type = f.entity_type "
+            "AND t.\"row\" IS NOT DISTINCT FROM f.\"row\" AND t.\"column\" IS NOT DISTINCT FROM f.\"column\"")
+    span = ("t.start = f.start AND t.\"end\" = f.\"end\"" if match == "exact"
+            else "t.start < f.\"end\" AND f.start < t.\"end\"")
+    con.execute(f"CREATE TABLE m AS SELECT t.tid, f.fid, t.entity_type FROM t JOIN f ON {same} AND {span}")
+    rows = con.execute("""
+        SELECT ty.entity_type,
+               (SELECT count(DISTINCT tid) FROM m WHERE m.entity_type = ty.entity_type) AS tp_t,
+               (SELECT count(DISTINCT fid) FROM m WHERE m.entity_type = ty.entity_type) AS tp_f,
+               (SELECT count(*) FROM t WHERE t.entity_type = ty.entity_type) AS n_t,
+               (SELECT count(*) FROM f WHERE f.entity_type = ty.entity_type) AS n_f
+        FROM types ty ORDER BY ty.entity_type""").fetchall()
+    con.close()
+    per = []
+    for ent, tp_t, tp_f, n_t, n_f in rows:
+        # recall counts truth labels found; precision counts findings that are right
+        per.append(_score(ent, tp_t, tp_f, n_t, n_f))
+    micro = _score("micro", sum(r[1] for r in rows), sum(r[2] for r in rows),
+                   sum(r[3] for r in rows), sum(r[4] for r in rows))
+    return Evaluation(match, tuple(per), micro)
+
+
+def _score(ent: str, tp_t: int, tp_f: int, n_t: int, n_f: int) -> EntityScore:
+    # With one-to-one matches tp_t == tp_f. With overlap matching they may differ; we keep
+    # FN = labels not found and FP = findings matching nothing, and TP = labels found.
+    return EntityScore(ent, tp_t, n_f - tp_f, n_t - tp_t)

@@ -1,0 +1,182 @@
+"""Delimited text tables: CSV, TSV, semicolon and pipe separated files.
+
+The delimiter is sniffed among ``, ; \\t |`` from the first lines of the decoded head
+(:class:`csv.Sniffer`, checked, with a fallback that counts consistent field counts); the quote
+character is ``"``. The first non-empty row is the header (whitespace around names stripped; the
+BOM is already gone; an empty name becomes ``column_N``). Cells are kept exactly as text
+(``"01090"`` keeps its zero).
+
+Ragged rows: a short row is padded with ``None``. Cells beyond the header in the *first batch*
+widen the header with ``column_N`` names (N 1-based); the header is then fixed, and extra cells of
+later rows are dropped and counted in ``stats["ragged_rows"]``.
+
+A ``.txt``, ``.dat`` or extension-less file is a table when its first lines are consistently
+delimited with at least 3 columns under a header-like first row.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections import Counter
+from pathlib import PurePosixPath
+from typing import ClassVar, Iterator
+
+from sentinelle.errors import ReadError
+from sentinelle.finding import Location
+from sentinelle.readers.base import Reader, Source, TableBatch, TableUnit, Unit
+from sentinelle.readers.encoding import DecodedStream, head_text
+
+#: longest field accepted by the csv module (its default is 128 KiB)
+FIELD_LIMIT = 64 * 1024 * 1024
+DELIMITERS = ",;\t|"
+#: suffixes whose content is sniffed for a table (others are tables by their suffix)
+CONTENT_SNIFFED = ("", ".txt", ".dat")
+_SUFFIX_DELIMITER = {".tsv": "\t", ".tab": "\t", ".psv": "|"}
+_SAMPLE_LINES = 50
+
+
+def _suffix(path: str) -> str:
+    return PurePosixPath(path.rsplit("!", 1)[-1]).suffix.lower()
+
+
+def _sample(text: str, complete_only: bool) -> list[str]:
+    """Up to 50 lines of the head, the last one dropped when it may be cut by the head's end."""
+    lines = text.splitlines(keepends=True)[: _SAMPLE_LINES + 1]
+    if complete_only and lines and not lines[-1].endswith(("\n", "\r")):
+        lines = lines[:-1]
+    return lines[:_SAMPLE_LINES]
+
+
+def _rows(lines: list[str], delimiter: str) -> list[list[str]]:
+    try:
+        return [r for r in csv.reader(lines, delimiter=delimiter, quotechar='"', strict=False) if r]
+    except csv.Error:
+        return []
+
+
+def _consistency(lines: list[str], delimiter: str) -> tuple[float, int]:
+    """(share of rows having the most common field count, that count)."""
+    rows = _rows(lines, delimiter)
+    if not rows:
+        return 0.0, 0
+    width, n = Counter(len(r) for r in rows).most_common(1)[0]
+    return n / len(rows), width
+
+
+def sniff_delimiter(text: str, default: str = ",") -> str:
+    """The delimiter of a table whose decoded head is ``text``."""
+    lines = _sample(text, complete_only=True) or _sample(text, complete_only=False)
+    if not lines:
+        return default
+    scores = {d: _consistency(lines, d) for d in DELIMITERS}
+    try:
+        sniffed = csv.Sniffer().sniff("".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = None
+    if sniffed in scores:
+        share, width = scores[sniffed]
+        if width > 1 and share >= 0.9:
+            return sniffed
+    # fallback: the most consistent delimiter giving more than one column, then the widest
+    best = max(DELIMITERS, key=lambda d: (scores[d][1] > 1, scores[d][0], scores[d][1]))
+    return best if scores[best][1] > 1 else default
+
+
+def looks_delimited(text: str) -> bool:
+    """Consistently delimited first lines, >= 3 columns, and a header-like first row."""
+    lines = _sample(text, complete_only=True) or _sample(text, complete_only=False)
+    if len(lines) < 2:
+        return False
+    delimiter = sniff_delimiter(text)
+    share, width = _consistency(lines, delimiter)
+    if width < 3 or share < 0.8:
+        return False
+    rows = _rows(lines, delimiter)
+    header = [c.strip() for c in rows[0]]
+    if len(rows) < 2 or len(header) != width:
+        return False
+    return all(h and not h.replace(".", "").replace(",", "").replace("-", "").isdigit()
+               for h in header)
+
+
+class DelimitedReader(Reader):
+    """CSV / TSV / PSV reader yielding one :class:`TableUnit` per file."""
+
+    name: ClassVar[str] = "csv"
+    suffixes: ClassVar[tuple[str, ...]] = (".csv", ".tsv", ".tab", ".psv", ".dsv")
+
+    def __init__(self, batch_rows: int = 5000):
+        if batch_rows < 1:
+            raise ValueError("batch_rows must be at least 1")
+        self.batch_rows = batch_rows
+
+    def sniff(self, head: bytes, path: str) -> bool:
+        suffix = _suffix(path)
+        if suffix in self.suffixes:
+            return True  # a binary .csv is still ours: read() reports "binary content"
+        if suffix not in CONTENT_SNIFFED:
+            return False
+        text = head_text(head)
+        return bool(text) and looks_delimited(text)
+
+    def read(self, source: Source, stats: dict) -> Iterator[Unit]:
+        path = source.display
+        stats.setdefault("rows", 0)
+        stats.setdefault("columns", 0)
+        stats.setdefault("chars", 0)
+        with source.open() as raw:
+            stream = DecodedStream(raw, path)
+            stats["encoding"] = stream.encoding
+            text = stream.preview()
+            delimiter = sniff_delimiter(text, _SUFFIX_DELIMITER.get(_suffix(path), ","))
+            if csv.field_size_limit() < FIELD_LIMIT:
+                csv.field_size_limit(FIELD_LIMIT)
+            reader = csv.reader(stream.lines(), delimiter=delimiter, quotechar='"',
+                                doublequote=True, skipinitialspace=False, strict=False)
+
+            def rows() -> Iterator[list[str]]:
+                while True:
+                    try:
+                        row = next(reader)
+                    except StopIteration:
+                        return
+                    except csv.Error as exc:
+                        reason = str(exc)
+                        if "field limit" in reason:
+                            reason = f"field larger than {FIELD_LIMIT >> 20} MiB"
+                        raise ReadError(path, f"malformed delimited text: {reason}",
+                                        f"line {reader.line_num}") from None
+                    finally:
+                        stats["chars"] = stream.chars
+                        stats["encoding"] = stream.encoding
+                    if row:  # blank lines are not rows
+                        yield row
+
+            data = rows()
+            first = next(data, None)
+            if first is None:
+                return
+            header = [h.strip() or f"column_{i + 1}" for i, h in enumerate(first)]
+            first_batch = list(itertools.islice(data, self.batch_rows))
+            widest = max((len(r) for r in first_batch), default=0)
+            header += [f"column_{i + 1}" for i in range(len(header), widest)]
+            width = len(header)
+            stats["columns"] = width
+
+            def batches() -> Iterator[TableBatch]:
+                start = 0
+                batch = first_batch
+                while batch:
+                    columns: list[list[str | None]] = [[] for _ in range(width)]
+                    for row in batch:
+                        if len(row) > width:
+                            stats["ragged_rows"] = stats.get("ragged_rows", 0) + 1
+                        for j in range(width):
+                            columns[j].append(row[j] if j < len(row) else None)
+                    stats["rows"] = start + len(batch)
+                    yield TableBatch(first_row=start, columns=columns)
+                    start += len(batch)
+                    batch = list(itertools.islice(data, self.batch_rows))
+
+            yield TableUnit(Location(path), tuple(header), batches())

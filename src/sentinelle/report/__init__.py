@@ -1,0 +1,1 @@
+"""Renderers: JSON summary and SARIF for ``scan`` (presentation only; no detection here)."""

@@ -1,0 +1,67 @@
+"""SARIF 2.1.0 output of a scan (OASIS Static Analysis Results Interchange Format 2.1.0,
+https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html), for code-scanning UIs.
+
+One rule per entity type (``ruleId`` = the label), one result per finding, streamed: results are
+written as they come so a large scan does not hold them in memory. Text findings get a region
+with ``charOffset``/``charLength``; table findings carry ``row``/``column``/``sheet`` in the
+result's ``properties`` (a cell has no line/column in SARIF's sense). Messages carry the masked
+value and keyed hash only.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Iterable
+
+from sentinelle.entities import ENTITIES
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+class SarifWriter:
+    """Write a SARIF log to ``out``: :meth:`add` records, then :meth:`close` with issues."""
+
+    def __init__(self, out: IO[str], version: str):
+        self.out = out
+        self.version = version
+        self.first = True
+        self.rules_seen: set[str] = set()
+        out.write('{"$schema": "%s", "version": "2.1.0", "runs": [{"results": [\n' % SARIF_SCHEMA)
+
+    def add(self, records: Iterable[dict]) -> None:
+        for r in records:
+            self.rules_seen.add(r["entity_type"])
+            result = {
+                "ruleId": r["entity_type"],
+                "level": "error" if r["score"] >= 0.8 else "warning",
+                "message": {"text": f"{r['entity_type']} found: {r['masked']}"},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": r["path"]},
+                    **({"region": {"charOffset": r["start"], "charLength": r["end"] - r["start"]}}
+                       if r["row"] is None else {}),
+                }}],
+                "partialFingerprints": {"valueHash/v1": r["value_hash"]},
+                "properties": {"score": r["score"], "row": r["row"], "column": r["column"],
+                               "sheet": r["sheet"], "start": r["start"], "end": r["end"],
+                               "validation": r.get("validation")},
+            }
+            self.out.write(("" if self.first else ",\n") + json.dumps(result, ensure_ascii=False))
+            self.first = False
+
+    def close(self, issues: Iterable = ()) -> None:
+        rules = [{"id": label, "name": label,
+                  "shortDescription": {"text": ENTITIES[label].description if label in ENTITIES else label},
+                  "properties": {"category": ENTITIES[label].category.value if label in ENTITIES else "other",
+                                 "special_category": ENTITIES[label].special_category if label in ENTITIES else False}}
+                 for label in sorted(self.rules_seen)]
+        notifications = [{"level": "error" if i.kind == "error" else "note",
+                          "message": {"text": str(i)},
+                          "locations": [{"physicalLocation": {"artifactLocation": {"uri": i.path}}}]}
+                         for i in issues]
+        tail = {
+            "tool": {"driver": {"name": "sentinelle", "version": self.version,
+                                "rules": rules}},
+            "invocations": [{"executionSuccessful": True,
+                             "toolExecutionNotifications": notifications}],
+        }
+        self.out.write("\n]," + json.dumps(tail, ensure_ascii=False)[1:-1] + "}]}\n")

@@ -1,0 +1,52 @@
+"""Masking, keyed hashes and the key file (RFC 2104 HMAC; key file created 0600)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import stat
+
+import pytest
+
+from sentinelle.errors import KeyFileError
+from sentinelle.privacy import KeyedHasher, load_key, mask
+
+
+@pytest.mark.parametrize("value,entity,expected", [
+    ("2 85 07 2A 004 123 38", "FR_NIR", "2 ** ** ** *** *** 38"),   # separators kept, first + last 2
+    ("marc.petit@example.org", "EMAIL_ADDRESS", "m*********@*******.org"),
+    ("06 12 34 56 78", "PHONE_NUMBER", "0* ** ** ** 78"),
+    ("Dupont", "PERSON", "D*****"),                                 # short: first char only
+    ("", "PERSON", ""),
+])
+def test_mask(value, entity, expected):
+    assert mask(value, entity) == expected
+    assert len(mask(value, entity)) == len(value)
+
+
+def test_hmac_matches_rfc2104_reference():
+    # reference computed with the standard library's hmac over the documented message layout
+    h = KeyedHasher(b"s3cr3t")
+    expected = hmac.new(b"s3cr3t", b"FR_NIR\x1f285072A00412338", hashlib.sha256).hexdigest()
+    assert h.hash("FR_NIR", "285072A00412338") == expected
+    assert h.hash("PHONE_NUMBER", "285072A00412338") != expected   # label is part of the MAC
+    assert "s3cr3t" not in repr(h)
+
+
+def test_key_file_created_0600(monkeypatch, tmp_path):
+    monkeypatch.delenv("SENTINELLE_KEY")
+    path = tmp_path / "cfg" / "key"
+    key = load_key(path)
+    assert len(key) == 64
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_key(path) == key                                     # stable across runs
+
+
+def test_key_file_world_readable_refused(monkeypatch, tmp_path):
+    monkeypatch.delenv("SENTINELLE_KEY")
+    path = tmp_path / "key"
+    path.write_text("abc\n")
+    os.chmod(path, 0o644)
+    with pytest.raises(KeyFileError, match="permissions"):
+        load_key(path)
