@@ -8,28 +8,28 @@ from __future__ import annotations
 
 from sentinelle.detectors.base import Detector
 from sentinelle.detectors.nir import NirDetector
-# from sentinelle.detectors.rpps import RppsDetector
-# from sentinelle.detectors.iban import IbanDetector
-# from sentinelle.detectors.email import EmailDetector
-# from sentinelle.detectors.phone import PhoneDetector
-# from sentinelle.detectors.blood_group import BloodGroupDetector
-# from sentinelle.detectors.postal_code import PostalCodeDetector
-# from sentinelle.detectors.dates import DateOfBirthDetector, DateTimeDetector
-# from sentinelle.detectors.person import PersonDetector
-# from sentinelle.detectors.health_condition import HealthConditionDetector
+from sentinelle.detectors.rpps import RppsDetector
+from sentinelle.detectors.iban import IbanDetector
+from sentinelle.detectors.email import EmailDetector
+from sentinelle.detectors.phone import PhoneDetector
+from sentinelle.detectors.blood_group import BloodGroupDetector
+from sentinelle.detectors.postal_code import PostalCodeDetector
+from sentinelle.detectors.dates import DateOfBirthDetector, DateTimeDetector
+from sentinelle.detectors.person import PersonDetector
+from sentinelle.detectors.health_condition import HealthConditionDetector
 
 BUILTIN: tuple[type[Detector], ...] = (
     NirDetector,
-    # RppsDetector,
-    # IbanDetector,
-    # EmailDetector,
-    # PhoneDetector,
-    # BloodGroupDetector,
-    # PostalCodeDetector,
-    # DateOfBirthDetector,
-    # DateTimeDetector,
-    # PersonDetector,
-    # HealthConditionDetector,
+    RppsDetector,
+    IbanDetector,
+    EmailDetector,
+    PhoneDetector,
+    BloodGroupDetector,
+    PostalCodeDetector,
+    DateOfBirthDetector,
+    DateTimeDetector,
+    PersonDetector,
+    HealthConditionDetector,
 )
 
 

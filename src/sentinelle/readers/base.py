@@ -63,7 +63,11 @@ class TableBatch:
 
 @dataclass(slots=True)
 class TableUnit:
-    """A table: ``header`` (column names, BOM stripped) and its batches, read lazily once."""
+    """A table: ``header`` (column names, BOM stripped) and its batches, read lazily once.
+
+    The batches must be consumed before the next unit is requested from the reader: readers
+    keep the file open inside their ``read`` generator.
+    """
 
     location: Location
     header: tuple[str, ...]

@@ -130,8 +130,7 @@ class DelimitedReader(Reader):
             stats["encoding"] = stream.encoding
             text = stream.preview()
             delimiter = sniff_delimiter(text, _SUFFIX_DELIMITER.get(_suffix(path), ","))
-            if csv.field_size_limit() < FIELD_LIMIT:
-                csv.field_size_limit(FIELD_LIMIT)
+            csv.field_size_limit(FIELD_LIMIT)  # process-wide setting of the csv module
             reader = csv.reader(stream.lines(), delimiter=delimiter, quotechar='"',
                                 doublequote=True, skipinitialspace=False, strict=False)
 
@@ -144,7 +143,7 @@ class DelimitedReader(Reader):
                     except csv.Error as exc:
                         reason = str(exc)
                         if "field limit" in reason:
-                            reason = f"field larger than {FIELD_LIMIT >> 20} MiB"
+                            reason = f"field larger than {FIELD_LIMIT} characters"
                         raise ReadError(path, f"malformed delimited text: {reason}",
                                         f"line {reader.line_num}") from None
                     finally:

@@ -3,8 +3,8 @@
 Detection (:func:`detect`) looks at the head of a source (its first 64 KiB):
 
 1. a byte-order mark decides (UTF-8, UTF-32 LE/BE, UTF-16 LE/BE); the BOM is not part of the text;
-2. NUL bytes without a BOM: UTF-16 when the NULs sit on one parity only (ASCII-heavy UTF-16
-   without BOM), else binary;
+2. NUL bytes without a BOM: UTF-16 when the NULs sit on one parity only and the decoded head is
+   mostly printable ASCII (UTF-16 without BOM), else binary;
 3. a strict UTF-8 decode of the head (a character cut by the end of the head is allowed);
 4. else ``charset_normalizer`` restricted to Western single-byte code pages; cp1252 is preferred
    to latin-1 / ISO 8859-15 (it is what Windows exports write), and to cp850 / mac-roman unless
@@ -113,6 +113,12 @@ def detect(head: bytes) -> Detection | None:
         if b"\x00" in head:
             encoding = _utf16_without_bom(head)
             if encoding is None:
+                return None
+            text = _decodes(head, encoding)
+            # the NUL pattern alone is not enough (b"\x00\xff" * n): most characters of text
+            # written in UTF-16 without BOM by Western tools are printable ASCII
+            if not text or sum(c.isascii() and (c.isprintable() or c.isspace())
+                               for c in text) < 0.5 * len(text):
                 return None
             found = Detection(encoding)
         elif _decodes(head, "utf-8") is not None:

@@ -1,0 +1,177 @@
+"""BLOOD_GROUP detector: ABO blood group with or without the RhD factor (GDPR art. 9 health data).
+
+Rule source: the ABO and RH (RhD) systems as written on French "carte de groupe sanguin" and lab
+reports (Établissement français du sang; arrêté du 15 mai 2018 on immuno-haematology analyses):
+the group ``A``, ``B``, ``AB`` or ``O`` (often written ``0``) followed by the RhD phenotype as a
+sign (``A+``, ``O-``, ``AB+``), ``Rh+``/``Rh-``/``Rh(D) positif``, ``rhésus négatif``, or the bare
+words ``positif``/``négatif``/``pos``/``nég`` (and English ``positive``/``negative``).
+Subgroups (``A1``, ``A2``) are not handled.
+
+In free text a lone capital letter is a French word ("A", "à"): a group is reported when it
+carries an RhD mark (score 0.6, 0.9 with a cue word such as "groupe sanguin" or "rhésus"), or
+when it follows a cue directly: "Groupe sanguin : AB", "Groupe : O", "groupage A" (score 0.8).
+The cue word itself is not part of the span ("groupe A rhésus négatif" gives "A rhésus négatif").
+``O``/``0`` with a sign alone ("0+") needs such a cue. Known look-alikes are skipped: "vitamine
+B+", "hépatite B négative", "type A", "streptocoque du groupe B", "A-t-il".
+
+In a table, a column whose header names the blood group (``groupe_sanguin``, ``gs``, ``abo``,
+``groupe_rh``...) accepts a bare letter cell (``A``, ``AB``); without such a header a column of
+letters is not a blood group (``header_required``), though cells with an RhD mark still go through
+the text path.
+
+Error preference: a leak scanner prefers a false positive with a low score to a miss, but a lone
+letter without cue is so common that reporting it would drown the report; that miss is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sentinelle.detectors.base import Detector, Examples, Match, fold
+from sentinelle.finding import Validation
+
+_POS = r"(?:positif|positive|pos\.?)"
+_NEG = r"(?:n[ée]gatif|n[ée]gative|negative|n[ée]g\.?)"
+_SIGN = r"[+\-\u2212]"
+_RH_MARK = (
+    rf"(?:(?P<sign>{_SIGN})(?![\w+\-\u2212])"                              # A+  O-
+    rf"|[ \u00a0]?(?i:rh)[ \u00a0]?(?:\((?i:d)\)[ \u00a0]?)?"                 # A Rh+  O Rh(D) positif
+    rf"(?:(?P<rhsign>{_SIGN})(?![\w+\-\u2212])|(?P<rhword>(?i:{_POS}|{_NEG}))(?!\w))"
+    rf"|[ \u00a0]+(?i:rh[ée]sus|rhesus)[ \u00a0:]*"                            # AB rhésus positif
+    rf"(?:(?P<rhesign>{_SIGN})(?![\w+\-\u2212])|(?P<rheword>(?i:{_POS}|{_NEG}))(?!\w))"
+    rf"|[ \u00a0]+(?P<word>(?i:{_POS}|{_NEG}))(?!\w)"                      # O pos, B négatif
+    r")"
+)
+_PATTERN = re.compile(rf"(?<![\w+\-\u2212/.])(?P<abo>AB|A|B|O|0){_RH_MARK}")
+_BARE = re.compile(r"(?<![\w+\-\u2212/.])(?P<abo>AB|A|B|O|0)(?![\w+\-\u2212'’]|\.\w)")
+#: a cue right before a bare letter (folded text)
+_CUE_BEFORE = re.compile(
+    r"(?:groupe[ \u00a0]+sanguin|groupage(?:[ \u00a0]+sanguin)?|groupe[ \u00a0]+abo|blood[ \u00a0]+(?:group|type)"
+    r"|groupe[ \u00a0]+(?:rh|rhesus))[ \u00a0]*(?::[ \u00a0]*)?$"
+    r"|(?:groupe|abo|gs)[ \u00a0]*:[ \u00a0]*$"
+)
+_CUE_KEYS = ("group", "abo", "blood", "gs")
+#: a cue somewhere shortly before (folded), needed for "0+"/"O+" alone
+_CUE_NEAR = re.compile(r"groupe|groupage|sanguin|abo|rhesus|blood")
+#: the word before makes it something else (folded text before the candidate)
+_DENY_BEFORE = re.compile(
+    r"(?<![a-z])(?:vitamines?|vit|hepatites?|hepatitis|strepto\w*|streptococcus|type|types|categorie"
+    r"|classe|note|niveau|stade|grade|permis|zone|batiment|bat|salle|etage|porte|escalier|lot|serie"
+    r"|version|annexe|article|option|cas|souche|virus|influenza|grippe|facteur|proteine|plan|bloc"
+    r"|secteur|aile|pavillon|tour|cellule|colonne|ligne|case|reponse|question|exercice)\.?"
+    r"[ \u00a0]+(?:(?:du|de|d')[ \u00a0]*(?:groupe[ \u00a0]+)?)?$"
+    r"|(?:strepto\w*|streptococcus)[^.]{0,20}$"
+)
+_ALLOW_TYPE = re.compile(r"blood[ \u00a0]+types?[ \u00a0]*$")
+
+
+def _canonical(abo: str, sign: str | None) -> str:
+    abo = "O" if abo == "0" else abo.upper()
+    return abo + (sign or "")
+
+
+def _sign_of(m: re.Match[str]) -> str:
+    for g in ("sign", "rhsign", "rhesign"):
+        if m.group(g):
+            return "+" if m.group(g) == "+" else "-"
+    word = fold(m.group("rhword") or m.group("rheword") or m.group("word") or "")
+    return "+" if word.startswith("pos") else "-"
+
+
+class BloodGroupDetector(Detector):
+    name = "blood_group"
+    entity = "BLOOD_GROUP"
+    context_words = (
+        "groupe", "groupe sanguin", "groupes sanguins", "groupage", "abo", "rhesus", "rh",
+        "phenotype", "carte de groupe", "transfusion", "sang", "sanguin",
+        "blood group", "blood type", "blood",
+    )
+    header_pattern = (r"(^|_)(groupe_sanguin|groupes?|gs|abo|groupe_abo|blood_group|blood_type|"
+                      r"bloodgroup|bloodtype|groupe_rh|groupe_rhesus|groupage|grp_sang|gr_sang|"
+                      r"gr_sanguin|groupe_sang|sang|rhesus|abo_rh|abo_rhd)(_|$)")
+    header_required = True
+    #: under a header such as "groupe", most values must look like a blood group
+    header_value_threshold = 0.8
+    examples = Examples(
+        positives=(
+            ("Patient A+, allergie", "A+"),
+            ("groupe O- confirmé", "O-"),
+            ("AB+", "AB+"),
+            ("donneur O pos", "O pos"),
+            ("Groupe O positif", "O positif"),
+            ("sang B négatif.", "B négatif"),
+            ("O nég. confirmé", "O nég."),
+            ("Phénotype A Rh+", "A Rh+"),
+            ("A Rh- (contrôle)", "A Rh-"),
+            ("AB rhésus positif", "AB rhésus positif"),
+            ("groupe A rhésus négatif", "A rhésus négatif"),
+            ("O Rh(D) positif", "O Rh(D) positif"),
+            ("Groupe sanguin : AB", "AB"),
+            ("Groupe : O, rhésus inconnu", "O"),
+            ("groupe sanguin 0+", "0+"),
+            ("Blood type A negative", "A negative"),
+        ),
+        negatives=(
+            "A demain, le patient va bien.",           # French word "A"
+            "Il est allé à la consultation A.",
+            "vitamine B+ en complément",
+            "Sérologie hépatite B négative",
+            "hépatite B",
+            "diabète de type A+",
+            "A-t-il pris son traitement ?",
+            "Streptocoque du groupe B négatif",
+            "note A+ en biologie",
+            "Le groupe A de patients",                 # study group: no Rh, no colon
+            "plan O",
+            "calcul A+B",
+            "score 0+",                                # zero with a sign, no cue
+        ),
+    )
+
+    def find(self, text: str) -> Iterator[Match]:
+        spans: list[tuple[int, int]] = []
+        for m in _PATTERN.finditer(text):
+            abo = m.group("abo")
+            before = fold(text[max(0, m.start() - 40):m.start()])
+            if _DENY_BEFORE.search(before) and not _ALLOW_TYPE.search(before):
+                continue
+            if abo == "0" and not _CUE_NEAR.search(before):
+                continue
+            spans.append((m.start(), m.end()))
+            yield Match(m.start(), m.end(), 0.6, Validation.NONE, "abo_rh",
+                        _canonical(abo, _sign_of(m)))
+        for m in _BARE.finditer(text):
+            if any(s <= m.start() < e for s, e in spans):
+                continue
+            raw_before = text[max(0, m.start() - 40):m.start()]
+            lowered = raw_before.lower()
+            if not any(k in lowered for k in _CUE_KEYS):  # cheap prefilter before folding
+                continue
+            if not _CUE_BEFORE.search(fold(raw_before)):
+                continue
+            yield Match(m.start(), m.end(), 0.8, Validation.NONE, "abo_after_cue",
+                        _canonical(m.group("abo"), None))
+
+    def match_cell(self, value: str, header_hit: bool) -> Match | None:
+        stripped = value.strip()
+        if not stripped:
+            return None
+        lead = len(value) - len(value.lstrip())
+        if header_hit:
+            m = _PATTERN.fullmatch(stripped) or _PATTERN.fullmatch(stripped.upper())
+            if m is not None:
+                return Match(lead, lead + len(stripped), 0.8, Validation.NONE, "abo_rh_cell",
+                             _canonical(m.group("abo"), _sign_of(m)))
+            if stripped.upper() in ("A", "B", "AB", "O", "0"):
+                return Match(lead, lead + len(stripped), 0.8, Validation.NONE, "abo_cell",
+                             _canonical(stripped.upper(), None))
+            return None
+        return super().match_cell(value, header_hit)
+
+    def normalize(self, value: str) -> str:
+        v = value.strip()
+        m = _PATTERN.search(v) or _PATTERN.search(v.upper())
+        if m is not None:
+            return _canonical(m.group("abo"), _sign_of(m))
+        return _canonical(v.upper(), None) if v.upper() in ("A", "B", "AB", "O", "0") else fold(v)

@@ -1,0 +1,340 @@
+"""PERSON detector: people's names in French (and English) text and in name columns of tables.
+
+Rule sources: the INSEE "Fichier des prénoms" 1900-2025 with the Swiss OFS first-name statistics
+(``data/first_names.txt``, names given to at least 20 children) and the INSEE "Fichier des noms
+patronymiques" (``data/surnames.txt``, all 218,982 surnames), both Licence Ouverte (see
+data/SOURCES.md); the civility titles of the French "Guide de rédaction administrative" (M.,
+Mme, Mlle, Dr, Pr, Me) and French naming conventions (hyphenated first names "Jean-Pierre",
+particles "de", "du", "Le", "van", elided prefixes "N'Diaye", "D'Almeida", the administrative
+"NOM Prénom" order with the surname in capitals).
+
+Rules, in order of strength:
+
+a. after a title, one to three capitalised or upper-case name tokens (particles allowed inside)
+   are a PERSON at 0.85; the title is a cue, not part of the span (../shared/cases pb-008);
+b. a known first name followed by a capitalised or upper-case surname ("Hélène Garnier",
+   "Jean DUPONT", "MARC GIRAUD"), or an upper-case known surname followed by a capitalised known
+   first name ("DUPONT Jean"), at 0.75 (0.65 when the surname is not in the INSEE list);
+c. in lower case, a known first name followed by a known surname ("sarah lemaire", pb-005) at 0.6.
+
+Never a PERSON: a word of ``data/person_stopwords.txt`` ("Bonjour", "Merci", "Rue", month
+names...), a name right after a type of way or an institution ("rue Victor Hugo", "avenue Jean
+Jaurès", "hôpital Georges Pompidou": pb-025), a name right after "maladie de", "syndrome de",
+"signe de" (eponymous diseases: pb-035; HEALTH_CONDITION also wins the overlap).
+
+Tables: a name header (``nom``, ``prenom``, ``medecin``, ``titulaire``... but not ``nom_commune``,
+``nom_examen``, ``code_postal``...) is required; a cell of 1-5 letter tokens (no digits) is a
+PERSON, a leading title stripped from the span ("Dr Keller" -> "Keller": pb-020).
+
+Error preference: a leak scanner prefers a false positive with a low score to a miss, so a
+capitalised token after a known first name counts as a surname even when it is not in the INSEE
+list (score 0.65), and lower-case names are reported at 0.6. Single tokens without title
+("Dupont") are not reported in free text: too many common words are also surnames.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Iterator
+
+from sentinelle import data
+from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
+from sentinelle.finding import Validation
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+#: titles, as written (case matters for the short ones); those in _DOT_REQUIRED need their dot
+_TITLES = frozenset({
+    "M", "MM", "Mr", "MR", "Mme", "MME", "Mmes", "Mlle", "MLLE", "Mlles", "Madame", "MADAME",
+    "Monsieur", "MONSIEUR", "Mademoiselle", "MADEMOISELLE", "Dr", "DR", "Docteur", "DOCTEUR",
+    "Drs", "Pr", "PR", "Professeur", "PROFESSEUR", "Prof", "Me", "Maître", "Maitre", "Mrs", "Ms",
+    "Miss", "Doctor", "madame", "monsieur", "docteur", "professeur",
+})
+_DOT_REQUIRED = frozenset({"M", "MM"})
+_PARTICLES = frozenset({
+    "de", "du", "des", "la", "le", "van", "von", "der", "den", "di", "da", "del", "della", "dos",
+    "ben", "bin", "el", "al", "ter", "ten", "mac", "st",
+})
+_GAP = re.compile(r"[ \t\u00a0\u202f]{1,3}")
+_GAP0 = re.compile(r"[ \t\u00a0\u202f]{0,3}")
+#: initials: "A.", "H", "P-A.", "J.-J", "E.R.", "Ph.", "C.C." (then a space and a name)
+_INITIALS = re.compile(r"(?:[A-Z](?:[.\-]{1,2}[A-Z])*\.?|Ph\.|Ch\.)(?=[ \t\u00a0\u202f])")
+_INITIALS_DOT = re.compile(r"[A-Z](?:[.\-]{1,2}[A-Z])*\.")
+#: trailing initials after a surname: "MORIGGI J-P.", "PEREZ L"
+_TRAILING_INITIALS = re.compile(r"[ \t\u00a0\u202f]{1,2}[A-Z](?:[.\-]{1,2}[A-Z])*\.?(?![^\W\d_])")
+#: a name right after these (folded) is a street, an institution or an eponymous disease
+_NOT_AFTER = re.compile(
+    r"(?<![a-z])(?:rue|avenue|av|bd|boulevard|place|pl|allee|impasse|chemin|quai|cours|square|"
+    r"route|voie|passage|sentier|rond-point|parvis|esplanade|promenade|residence|cite|hameau|"
+    r"lotissement|hopital|hopitaux|chu|ch|clinique|institut|centre|fondation|lycee|college|ecole|"
+    r"universite|faculte|ehpad|stade|pont|parc|gare|station|metro|"
+    r"maladie|maladies|syndrome|syndromes|signe|signes|test|score|classification|methode|"
+    r"technique|loi|manoeuvre|reflexe|bacille|virus|disease|syndrome|sign|prix)"
+    r"\.?[ \u00a0]+(?:(?:du|des|de[ \u00a0]+la|de|d'|d’|l'|l’|of|the)[ \u00a0]*)?$"
+)
+_CELL = re.compile(r"[^\W\d_]+(?:[\s.'’\-]+[^\W\d_]+)*\.?")
+_CELL_TITLE = re.compile(
+    r"^(?:M\.|MM\.|Mr\.?|MR\.?|Mme\.?|MME\.?|Mlle\.?|MLLE\.?|Madame|MADAME|Monsieur|MONSIEUR|"
+    r"Dr\.?|DR\.?|Docteur|DOCTEUR|Pr\.?|PR\.?|Professeur|PROFESSEUR|Me\.?|Mrs\.?|Ms\.?)\s+"
+)
+
+
+def _key(token: str) -> str:
+    return fold(token).upper().replace("’", "'")
+
+
+def _shape(token: str) -> str:
+    """'cap' (Dupont, Jean-Pierre, N'Diaye), 'upper' (DUPONT), 'lower' (dupont) or ''."""
+    t = token.replace("’", "'")
+    if len(t) > 2 and t[1] == "'" and t[0] in "DNOLdlo":  # elided prefix: N'Diaye, d'Almeida
+        t = t[2:]
+    parts = t.split("-")
+    if all(len(p) >= 2 and p.isupper() for p in parts) and "'" not in t:
+        return "upper"
+    if all(len(p) >= 2 and p[0].isupper() and (p[1:].islower() or p[1:].isupper()) for p in parts):
+        return "cap" if any(p[1:].islower() for p in parts) else "upper"
+    if t.islower() and len(t) >= 2:
+        return "lower"
+    return ""
+
+
+class PersonDetector(Detector):
+    name = "person"
+    entity = "PERSON"
+    context_words = (
+        "patient", "patiente", "madame", "monsieur", "mademoiselle", "docteur", "dr", "mme", "mr",
+        "nom", "prenom", "nom de naissance", "nom d'usage", "epouse", "epoux", "ne le", "nee le",
+        "medecin traitant", "prescripteur", "biologiste", "titulaire", "assure", "beneficiaire",
+        "signe", "contact", "rappeler", "name", "surname", "first name", "mrs", "miss", "called",
+    )
+    header_pattern = (
+        r"^(?!(?:.*_)?(?:id|ids|num|numero|no|n|nb|code|codes|tel|telephone|phone|mail|email|"
+        r"e_mail|adresse|address|date|ddn|dob|rpps|adeli|finess|siret|iban|type|lieu|age|sexe)(?:_|$))"
+        r"(?!.*(?:commune|ville|city|analyse|examen|exam|labo|etablissement|mutuelle|postal|"
+        r"produit|medicament|fichier|file|service|hopital|societe|entreprise|company|organisme|"
+        r"caisse|banque|bank|pays|country|departement|region|test|germe|molecule|rue|voie|street|"
+        r"site|structure|unite|usager_type|user_?name|username|login|host|domain|column|champ|"
+        r"table|field|variable|parametre|antibiotique|bacterie|specialite|profession))"
+        r".*(?:(?:^|_)(?:nom|noms|prenom|prenoms|name|names|surname|surnames|first_?name|"
+        r"last_?name|given_?name|family_?name|full_?name|nom_?prenom|nom_?complet|patient|"
+        r"patiente|patient_?name|nom_?patient|medecin|medecins|medecin_?traitant|prescripteur|"
+        r"biologiste|nom_?naissance|nom_?usage|nom_?de_?famille|titulaire|contact|epoux|epouse|"
+        r"conjoint|redacteur|preleveur|signataire|destinataire|demandeur|assure|beneficiaire)"
+        r"(?:_|$))"
+    )
+    header_required = True
+    examples = Examples(
+        positives=(
+            ("Mme Brigitte Lemoine a été reçue", "Brigitte Lemoine"),                   # pb-008
+            ("reçue par le Dr Olivier Caradec, médecin traitant.", "Olivier Caradec"),  # pb-008
+            ("Merci de rappeler sarah lemaire demain.", "sarah lemaire"),               # pb-005
+            ("IBAN FR76 TITULAIRE MARC GIRAUD", "MARC GIRAUD"),                          # pb-011
+            ("», a déclaré Hélène Garnier à l'accueil.", "Hélène Garnier"),            # pb-038
+            ("Patient : DUPONT Jean-Pierre, 54 ans", "DUPONT Jean-Pierre"),
+            ("vu par M. N'Diaye ce matin", "N'Diaye"),
+        ),
+        negatives=(
+            "Bonjour. Merci de rappeler demain.",                  # pb-005
+            "Appartement 68, 200 avenue Jean Jaurès, 69007 Lyon",  # pb-025
+            "Suivi pour une maladie de Parkinson.",                # pb-035
+            "Résultat du Laboratoire le 12 mars",
+            "hospitalisé à l'hôpital Georges Pompidou",
+        ),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._first = frozenset(data.lines("first_names.txt"))
+        self._last = frozenset(data.lines("surnames.txt"))
+        self._stop = frozenset(data.lines("person_stopwords.txt"))
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _name_token(self, tok: str) -> str:
+        """Shape of ``tok`` when it may be part of a name after a title, else ''."""
+        shape = _shape(tok)
+        if shape in ("cap", "upper") and _key(tok) not in self._stop:
+            return shape
+        return ""
+
+    def _blocked(self, folded: str, start: int) -> bool:
+        lo = max(0, start - 40)
+        return bool(_NOT_AFTER.search(folded[lo:start]))
+
+    # -- text path -------------------------------------------------------------------------
+    def find(self, text: str) -> Iterator[Match]:
+        toks = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+        if not toks:
+            return
+        folded = fold_keep_length(text)
+        n = len(toks)
+        starts = [t[0] for t in toks]
+
+        def joined(i: int) -> bool:
+            """Token i and i+1 are separated by spaces only (no punctuation, no line break)."""
+            return i + 1 < n and _GAP.fullmatch(text, toks[i][1], toks[i + 1][0]) is not None
+
+        i = 0
+        while i < n:
+            res = self._at(text, toks, i, joined, starts)
+            if res is None:
+                i += 1
+                continue
+            j_end, start, end, score, pattern, cue_start = res
+            if not self._blocked(folded, cue_start):
+                yield Match(start, end, score, Validation.NONE, pattern, self.normalize(text[start:end]))
+            i = max(j_end + 1, i + 1)
+            while i < n and toks[i][0] < end:
+                i += 1
+
+    def _is_first(self, token: str) -> bool:
+        """A known first name, hyphenated ones ("Jean-José", "M-Antonin") part by part."""
+        key = _key(token)
+        if key in self._stop:
+            return False
+        if key in self._first:
+            return True
+        parts = key.split("-")
+        return len(parts) > 1 and all(p in self._first or len(p) == 1 for p in parts) \
+            and any(len(p) > 1 for p in parts)
+
+    def _names_from(self, toks, j, joined, limit=3):
+        """Index of the last of up to ``limit`` name tokens from ``j`` (particles inside), or None."""
+        n = len(toks)
+        last = None
+        count = 0
+        while j < n and count < limit:
+            t = toks[j][2]
+            if self._name_token(t):
+                last = j
+                count += 1
+            elif not (t.lower() in _PARTICLES and joined(j) and self._name_token(toks[j + 1][2])):
+                break
+            if not joined(j):
+                break
+            j += 1
+        return last
+
+    def _at(self, text, toks, i, joined, starts):
+        """The person starting at token ``i``: (last token, start, end, score, pattern, cue start)."""
+        s, e, tok = toks[i]
+        n = len(toks)
+        # (a) title [initials] + 1-3 name tokens: "Dr Olivier Caradec", "Dr A. DELCOURT"
+        if tok in _TITLES and (tok not in _DOT_REQUIRED or text[e:e + 1] == "."):
+            dot = text[e:e + 1] == "."
+            g = _GAP0.match(text, e + 1 if dot else e)
+            pos = g.end()
+            if pos == (e + 1 if dot else e) and not dot:
+                return None  # "Dr" glued to the next word without a dot
+            span_start = pos
+            im = _INITIALS.match(text, pos)
+            if im:
+                g2 = _GAP0.match(text, im.end())
+                if g2.end() > im.end() or im.group(0).endswith("."):
+                    pos = g2.end()
+            k = bisect.bisect_left(starts, pos)
+            if k < n and toks[k][0] == pos:
+                last = self._names_from(toks, k, joined)
+                if last is not None:
+                    end = toks[last][1]
+                    if _shape(toks[last][2]) == "upper":
+                        ti = _TRAILING_INITIALS.match(text, end)
+                        if ti:
+                            end = ti.end()
+                    return last, span_start, end, 0.85, "title", s
+            return None
+        shape = _shape(tok)
+        key = _key(tok)
+        if not shape or key in self._stop:
+            # (d) initials + upper-case known surname: "O. LEBERT", "C-L. BERTHE"
+            return self._initials_surname(text, toks, i, starts)
+        nxt = toks[i + 1] if i + 1 < n else None
+        # (e) Surname + initials: "BARLET P.", "Rossignol M."
+        if shape in ("cap", "upper") and key in self._last and not self._is_first(tok):
+            g = _GAP.match(text, e)
+            if g:
+                im = _INITIALS_DOT.match(text, g.end())
+                if im and (im.end() == len(text) or not text[im.end()].isalnum()):
+                    return i, s, im.end(), 0.6, "surname_initials", s
+        if not joined(i):
+            return None
+        t2 = nxt[2]
+        shape2 = _shape(t2)
+        if shape in ("cap", "upper") and not self._is_first(tok) \
+                and (key in self._last or (shape == "upper" and len(tok) >= 3)) \
+                and shape2 in ("cap", "upper") and self._is_first(t2) \
+                and not (joined(i + 1) and self._name_token(toks[i + 2][2])):
+            # (b') NOM Prénom / Nom Prénom / NOM PRENOM: "DUPONT Jean", "Dupont Jeanne"; an
+            # upper-case surname outside the INSEE list still counts, lower
+            score = (0.75 if shape == "upper" else 0.65) if key in self._last else 0.6
+            return i + 1, s, nxt[1], score, "surname_first", s
+        if not self._is_first(tok):
+            return None
+        if shape in ("cap", "upper"):
+            # (b) Prénom [Prénom2] [particles] NOM
+            j = i + 1
+            if (self._name_token(toks[j][2]) and self._is_first(toks[j][2]) and joined(j)
+                    and self._name_token(toks[j + 1][2])):
+                j += 1  # second first name: "Marie Claire Dupont"
+            while toks[j][2].lower() in _PARTICLES and joined(j):
+                j += 1
+            t2 = toks[j][2]
+            shape2 = self._name_token(t2)
+            if not shape2:
+                return None
+            known = _key(t2) in self._last
+            if shape == "upper" and shape2 == "upper" and not known:
+                return None  # upper-case text: only known surnames
+            last = j
+            if joined(j) and _shape(toks[j + 1][2]) == "upper" and shape2 == "upper" \
+                    and _key(toks[j + 1][2]) in self._last and _key(toks[j + 1][2]) not in self._stop:
+                last = j + 1  # compound surname "Marie DUPONT MARTIN"
+            return last, s, toks[last][1], 0.75 if known else 0.65, "first_last", s
+        # (c) lower case: known first name + known surname, neither a common word
+        k2 = _key(t2)
+        if (shape2 == "lower" and len(tok) >= 3 and len(t2) >= 3 and k2 in self._last
+                and k2 not in self._stop):
+            return i + 1, s, nxt[1], 0.6, "lower_first_last", s
+        return None
+
+    def _initials_surname(self, text, toks, i, starts):
+        s = toks[i][0]
+        if i > 0 and toks[i - 1][1] == s:
+            return None
+        im = _INITIALS_DOT.match(text, s)
+        if not im or (s > 0 and not (text[s - 1].isspace() or text[s - 1] in "(:,;|")):
+            return None
+        g = _GAP.match(text, im.end())
+        if not g:
+            return None
+        k = bisect.bisect_left(starts, g.end())
+        if k >= len(toks) or toks[k][0] != g.end():
+            return None
+        t = toks[k][2]
+        if _shape(t) == "upper" and len(t) >= 3 and _key(t) in self._last and _key(t) not in self._stop:
+            return k, s, toks[k][1], 0.65, "initials_surname", s
+        return None
+
+    # -- table path ------------------------------------------------------------------------
+    def match_cell(self, value: str, header_hit: bool) -> Match | None:
+        if not header_hit:
+            return super().match_cell(value, header_hit)
+        stripped = value.strip()
+        if not stripped:
+            return None
+        lead = len(value) - len(value.lstrip())
+        t = _CELL_TITLE.match(stripped)
+        off = t.end() if t and t.end() < len(stripped) else 0
+        body = stripped[off:]
+        start = lead + off
+        if not _CELL.fullmatch(body):
+            return None
+        words = _WORD.findall(body)
+        if not 1 <= len(words) <= 5 or all(_key(w) in self._stop for w in words):
+            return None
+        end = start + len(body)
+        return Match(start, end, 0.6, Validation.NONE, "cell", self.normalize(body))
+
+    def normalize(self, value: str) -> str:
+        v = " ".join(value.split())
+        v = _CELL_TITLE.sub("", v)
+        return " ".join(fold(v).split())

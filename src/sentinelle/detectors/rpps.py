@@ -1,0 +1,85 @@
+"""FR_RPPS detector: RPPS numbers of health professionals (doctors, biologists, pharmacists...).
+
+Rule source: Agence du Numérique en Santé, RPPS identifier: 11 digits starting with ``10``, the
+last one a Luhn key over the 11 digits, via :mod:`sentinelle.identifiers.rpps` (``stdnum.luhn``).
+Written form accepted: compact (``10001234565``), as the RPPS directory and prescriptions print it.
+
+An 11-digit number passes a Luhn check one time in ten, so in free text the number alone is weak
+evidence: a Luhn-valid candidate scores 0.45, below the default ``--min-score``, and only a cue
+("RPPS", "médecin", "prescripteur", "biologiste", ...) lifts it (0.75). In a table, a column
+header naming the RPPS makes a Luhn-valid cell a 1.0 finding.
+
+Error preference: a leak scanner prefers a false positive with a low score to a miss, so an
+RPPS-shaped number whose key does not match is kept with ``Validation.INVALID`` and score 0.3
+(below the default ``--min-score``), also under an RPPS header.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
+from sentinelle.finding import Validation
+from sentinelle.identifiers import rpps
+
+_PATTERN = re.compile(r"(?<![0-9A-Za-z])1\d{10}(?![0-9A-Za-z])")
+#: score of a Luhn-valid RPPS in free text: a cue is needed to report it
+TEXT_SCORE = 0.45
+#: score of a Luhn-valid cell; the header boost of the pipeline makes it 1.0 under an RPPS header
+CELL_SCORE = 0.8
+
+
+def _match(raw: str, start: int, score: float) -> Match:
+    if rpps.is_valid(raw):
+        return Match(start, start + len(raw), score, Validation.VALID, "rpps", raw)
+    return Match(start, start + len(raw), INVALID_SCORE, Validation.INVALID, "rpps", raw)
+
+
+class RppsDetector(Detector):
+    name = "fr.rpps"
+    entity = "FR_RPPS"
+    context_words = (
+        "rpps", "n rpps", "no rpps", "numero rpps", "identifiant rpps", "id rpps", "idnat",
+        "medecin", "medecins", "prescripteur", "prescriptrice", "biologiste", "praticien",
+        "praticienne", "pharmacien", "pharmacienne", "docteur", "professionnel de sante",
+        "physician", "prescriber", "practitioner",
+    )
+    header_pattern = r"(^|_)(num_?|no_?|n_?|id_?|identifiant_?|code_?)?rpps(_?id|_?num)?(\d*)(_|$)"
+    header_value_threshold = 0.2
+    #: a column of 11-digit numbers is RPPS without a header only when nearly all pass Luhn
+    value_threshold = 0.9
+    examples = Examples(
+        positives=(
+            ("Prescripteur : Dr Caradec, RPPS 10001234565", "10001234565"),
+            ("médecin biologiste n° 10987654323.", "10987654323"),
+            ("identifiant RPPS: 10012345673", "10012345673"),
+        ),
+        negatives=(
+            "Commande 10001234565 expédiée",   # Luhn-valid but no cue: 0.45, below min score
+            "RPPS 10001234566",                 # wrong Luhn key: kept at 0.3 only
+            "RPPS 20001234565",                 # RPPS numbers start with 1
+            "RPPS 100012345650",                # 12 digits
+        ),
+    )
+
+    def find(self, text: str) -> Iterator[Match]:
+        for _m, res in finditer_resuming(_PATTERN, text, lambda m: _match(m.group(0), m.start(), TEXT_SCORE)):
+            yield res
+
+    def match_cell(self, value: str, header_hit: bool) -> Match | None:
+        stripped = value.strip()
+        lead = len(value) - len(value.lstrip())
+        compacted = rpps.compact(stripped)
+        if len(compacted) != 11 or not compacted.isdigit() or not compacted.isascii():
+            return None
+        if compacted[0] != "1":
+            return None
+        m = _match(compacted, lead, CELL_SCORE)
+        if m.validation is Validation.VALID or header_hit:
+            # keep offsets on the written value
+            return Match(lead, lead + len(stripped), m.score, m.validation, "rpps", compacted)
+        return None  # without a header, an invalid 11-digit number is no evidence
+
+    def normalize(self, value: str) -> str:
+        return rpps.compact(value)

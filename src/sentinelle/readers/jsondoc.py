@@ -1,0 +1,224 @@
+"""JSON documents and NDJSON (JSON Lines) as tables of flattened records.
+
+* ``.ndjson`` / ``.jsonl`` (and a ``.json`` file that turns out to hold one value per line) are
+  streamed line by line; blank lines are skipped; a bad line fails the file with its line number.
+* Other JSON documents are loaded whole (up to ``max_document_bytes``, 256 MiB by default; beyond:
+  ReadError, convert to NDJSON). ``ijson`` is not used.
+* A top-level array is a list of records (row = index in the array); a top-level object is one
+  record (row 0); a scalar record (in an array, or a line) is a record with a single column
+  ``value``.
+* Records are flattened: nested keys joined with ``.`` (``patient.nom``), list items by index
+  (``contacts.0.tel``). Values are text as written: numbers keep their JSON spelling (``1.50``),
+  booleans are ``"true"``/``"false"``, null is ``None``; empty objects and lists give no column.
+* Header: the keys of the first batch in order of first appearance. A later batch bringing new
+  keys starts a new :class:`TableUnit` (same location) whose header is the keys of that batch;
+  ``TableBatch.first_row`` stays the global 0-based record index.
+
+A :class:`TableUnit`'s batches must be consumed before the next unit is asked for (the reader
+skips whatever was left unread).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import PurePosixPath
+from typing import Any, ClassVar, Iterable, Iterator
+
+from sentinelle.errors import ReadError
+from sentinelle.finding import Location
+from sentinelle.readers.base import Reader, Source, TableBatch, TableUnit, Unit
+from sentinelle.readers.encoding import HEAD_BYTES, DecodedStream, head_text
+
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+NDJSON_SUFFIXES = (".ndjson", ".jsonl")
+_FIRST_CHARS = '{["-0123456789'
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _suffix(path: str) -> str:
+    return PurePosixPath(path.rsplit("!", 1)[-1]).suffix.lower()
+
+
+#: a decoder keeping numbers as written (a constant: decoders hold no state between calls)
+_DECODER = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` keeping numbers as written (strings)."""
+    return _DECODER.decode(text)
+
+
+def _cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return value if isinstance(value, str) else str(value)
+
+
+def _walk(prefix: str, node: Any, out: dict[str, str | None]) -> None:
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, child in items:
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(child, (dict, list)):
+            _walk(name, child, out)
+        elif isinstance(child, str):
+            out[name] = child
+        else:
+            out[name] = _cell(child)
+
+
+def flatten(value: Any) -> dict[str, str | None]:
+    """One record as ``{dotted key: text}``; a scalar becomes ``{"value": text}``."""
+    if not isinstance(value, (dict, list)):
+        return {"value": _cell(value)}
+    out: dict[str, str | None] = {}
+    _walk("", value, out)
+    return out
+
+
+def _invalid(path: str, exc: json.JSONDecodeError, line: int | None = None) -> ReadError:
+    return ReadError(path, f"invalid JSON: {exc.msg}",
+                     f"line {line if line is not None else exc.lineno} column {exc.colno}")
+
+
+def _ndjson(lines: Iterable[str], path: str) -> Iterator[Any]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield loads(line.rstrip("\r\n"))  # so an error column stays on this line
+        except json.JSONDecodeError as exc:
+            raise _invalid(path, exc, number) from None
+        except RecursionError:
+            raise ReadError(path, "JSON nested too deeply", f"line {number}") from None
+
+
+def _flattened(records: Iterable[Any], path: str) -> Iterator[dict[str, str | None]]:
+    for record in records:
+        try:
+            yield flatten(record)
+        except RecursionError:
+            raise ReadError(path, "JSON nested too deeply") from None
+
+
+class JsonReader(Reader):
+    """JSON / NDJSON / GeoJSON reader yielding :class:`TableUnit`\\ s of flattened records."""
+
+    name: ClassVar[str] = "json"
+    suffixes: ClassVar[tuple[str, ...]] = (".json", ".ndjson", ".jsonl", ".geojson")
+
+    def __init__(self, batch_rows: int = 5000, max_document_bytes: int = MAX_DOCUMENT_BYTES):
+        if batch_rows < 1:
+            raise ValueError("batch_rows must be at least 1")
+        self.batch_rows = batch_rows
+        self.max_document_bytes = max_document_bytes
+
+    def sniff(self, head: bytes, path: str) -> bool:
+        text = head_text(head)
+        if text is None:
+            return _suffix(path) in self.suffixes  # read() reports the binary content
+        body = text.lstrip()
+        if _suffix(path) in self.suffixes:
+            return not body or body[0] in _FIRST_CHARS or body.startswith(("true", "false", "null"))
+        if not body or body[0] not in "{[":
+            return False
+        return _parses(body, len(head))
+
+    def read(self, source: Source, stats: dict) -> Iterator[Unit]:
+        path = source.display
+        stats.setdefault("rows", 0)
+        stats.setdefault("columns", 0)
+        stats.setdefault("chars", 0)
+        with source.open() as raw:
+            stream = DecodedStream(raw, path)
+            stats["encoding"] = stream.encoding
+            if _suffix(path) in NDJSON_SUFFIXES:
+                records: Iterable[Any] = _ndjson(stream.lines(), path)
+            else:
+                records = self._document(stream, source, path)
+            yield from self._units(records, path, stats, stream)
+
+    def _too_large(self, path: str, size: int) -> ReadError:
+        return ReadError(path, f"JSON document too large to load ({size >> 20} MiB); use NDJSON")
+
+    def _document(self, stream: DecodedStream, source: Source, path: str) -> Iterable[Any]:
+        if source.size > self.max_document_bytes:
+            raise self._too_large(path, source.size)
+        parts: list[str] = []
+        for chunk in stream.chunks():
+            parts.append(chunk)
+            if stream.chars > self.max_document_bytes:
+                raise self._too_large(path, max(source.size, stream.chars))
+        text = "".join(parts)
+        if not text.strip():
+            return ()
+        try:
+            doc = loads(text)
+        except RecursionError:
+            raise ReadError(path, "JSON nested too deeply") from None
+        except json.JSONDecodeError as exc:
+            if exc.msg == "Extra data" and "\n" not in text[: exc.pos].strip():
+                return _ndjson(_LINE_END.split(text), path)  # one value per line in a .json file
+            raise _invalid(path, exc) from None
+        return doc if isinstance(doc, list) else (doc,)
+
+    def _units(self, records: Iterable[Any], path: str, stats: dict,
+               stream: DecodedStream) -> Iterator[TableUnit]:
+        indexed = enumerate(_flattened(records, path))
+        batches = iter(lambda: list(itertools.islice(indexed, self.batch_rows)), [])
+        pending = next(batches, None)
+        while pending:
+            header: dict[str, None] = {}
+            for _, rec in pending:
+                header.update(dict.fromkeys(rec))
+            names = tuple(header)
+            carry: list[list[tuple[int, dict]]] = []
+            stats["columns"] = max(stats["columns"], len(names))
+
+            def produce(first: list[tuple[int, dict]], names: tuple[str, ...] = names,
+                        known: frozenset = frozenset(names),
+                        carry: list = carry) -> Iterator[TableBatch]:
+                batch = first
+                while True:
+                    columns = [[rec.get(k) for _, rec in batch] for k in names]
+                    stats["rows"] = batch[-1][0] + 1
+                    stats["chars"] = stream.chars
+                    stats["encoding"] = stream.encoding
+                    yield TableBatch(first_row=batch[0][0], columns=columns)
+                    batch = next(batches, None)
+                    if not batch:
+                        return
+                    if any(k not in known for _, rec in batch for k in rec):
+                        carry.append(batch)
+                        return
+
+            unit = TableUnit(Location(path), names, produce(pending))
+            yield unit
+            for _ in unit.batches:  # skip whatever the consumer left unread
+                pass
+            pending = carry[0] if carry else None
+        stats["chars"] = stream.chars
+        stats["encoding"] = stream.encoding
+
+
+def _parses(body: str, head_len: int) -> bool:
+    """True when a head starting with { or [ is JSON: the whole head, its first line, or a
+    document cut by the end of a full 64 KiB head."""
+    try:
+        loads(body)
+        return True
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":
+            return True
+        first_error = exc
+    first_line = body.split("\n", 1)[0]
+    try:
+        return isinstance(loads(first_line), (dict, list))
+    except json.JSONDecodeError:
+        pass
+    return head_len >= HEAD_BYTES and first_error.pos > len(body) - 4096

@@ -1,0 +1,562 @@
+"""Write a synthetic French medical-lab leak and its exact ground truth (see docs/truth-schema.md).
+
+Persons are drawn one at a time from a seeded RNG and written straight to open file handles, so
+memory stays bounded whatever the number of patients. Everything is deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import Callable, Mapping
+
+from stdnum import luhn
+
+from . import persons as P
+from .lists import Commune, LabName, SynthLists, load
+from .sinks import EMPTY, Cell, Doc, LabelWriter, TableSink, TextSink, label_cell
+
+SCHEMA = "sentinelle-synth-truth/1"
+ENTITY_TYPES = ("PERSON", "DATE_OF_BIRTH", "DATE_TIME", "FR_NIR", "FR_RPPS", "PHONE_NUMBER", "EMAIL_ADDRESS",
+                "FR_POSTAL_CODE", "IBAN_CODE", "BLOOD_GROUP", "HEALTH_CONDITION")
+ORDER = ("ipp", "nom", "prenom", "nom_prenom", "sexe", "ddn", "nir", "adresse", "cp", "ville", "tel", "email",
+         "groupe", "medecin", "rpps", "mutuelle", "date_prel", "analyse", "resultat", "unite", "diagnostic",
+         "commentaire", "finess")
+BILLING = ("facture", "nom_prenom", "nir", "iban", "montant", "date_facture")
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
+DELIMITERS = (",", ";", "\t", "|")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+_SAMPLE_FIRST = date(2019, 1, 1).toordinal()
+_SAMPLE_LAST = date(2025, 6, 30).toordinal()
+
+
+@dataclass(frozen=True, slots=True)
+class SynthSummary:
+    out: Path
+    patients: int
+    unique_persons: int
+    records: int
+    files: int
+    labels: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class LabStyle:
+    """How one invented lab writes its exports."""
+
+    index: int
+    lab: LabName
+    folder: str
+    finess: str
+    fmt: str  # csv | json | ndjson
+    table_name: str
+    encoding: str
+    delimiter: str | None
+    newline: str
+    headers: Mapping[str, str]  # field -> header text (or JSON key path)
+    fields: tuple[str, ...]
+    last_case: str  # upper | title
+    first_case: str  # title | upper
+    date_fmt: str  # dmy | iso | dmy2 | compact
+    nir_fmt: str  # compact | spaced | dotted | key
+    phone_fmt: str  # compact | spaced | dotted | intl | intl_compact
+    blood_style: str  # short | rh | word | abbr
+    sex_style: str
+    gp_style: str  # dr | docteur | plain | initial
+    ipp_style: str
+    billing: bool
+    iban_grouped: bool
+    layouts: tuple[int, ...]
+    bios: tuple[P.Doctor, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A person as one lab recorded them (typos, moves, new phone)."""
+
+    first: str
+    last: str
+    street: str
+    commune: Commune
+    postcode: str
+    phone: str
+
+
+# ---------------------------------------------------------------- formats
+
+def fmt_date(d: date, style: str) -> str:
+    if style == "iso":
+        return f"{d.year}-{d.month:02d}-{d.day:02d}"
+    if style == "dmy2":
+        return f"{d.day:02d}-{d.month:02d}-{d.year % 100:02d}"
+    if style == "compact":
+        return f"{d.year}{d.month:02d}{d.day:02d}"
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def fmt_nir(n: str, style: str) -> str:
+    if style == "compact":
+        return n
+    parts = (n[0], n[1:3], n[3:5], n[5:7], n[7:10], n[10:13], n[13:])
+    if style == "spaced":
+        return " ".join(parts)
+    if style == "dotted":
+        return ".".join(parts)
+    return n[:13] + " " + n[13:]
+
+
+def fmt_phone(n: str, style: str) -> str:
+    if style == "compact":
+        return n
+    pairs = [n[i : i + 2] for i in range(0, 10, 2)]
+    if style == "spaced":
+        return " ".join(pairs)
+    if style == "dotted":
+        return ".".join(pairs)
+    if style == "intl":
+        return "+33 " + n[1] + " " + " ".join(pairs[1:])
+    return "+33" + n[1:]
+
+
+def fmt_blood(bg: tuple[str, str], style: str) -> str:
+    abo, rh = bg
+    if style == "rh":
+        return f"{abo} Rh{rh}"
+    if style == "word":
+        return f"{abo} {'positif' if rh == '+' else 'négatif'}"
+    if style == "abbr":
+        return f"{abo} {'pos' if rh == '+' else 'neg'}"
+    return abo + rh
+
+
+def fmt_iban(i: str, grouped: bool) -> str:
+    return " ".join(i[k : k + 4] for k in range(0, len(i), 4)) if grouped else i
+
+
+def _title(name: str) -> str:
+    return "-".join(p.capitalize() for p in name.split("-"))
+
+
+# ---------------------------------------------------------------- labs
+
+def _lab_style(rng: random.Random, lists: SynthLists, i: int) -> LabStyle:
+    base = lists.labs[i % len(lists.labs)]
+    folder = base.folder if i < len(lists.labs) else f"{base.folder}_{i // len(lists.labs) + 1}"
+    if i == 1:
+        fmt = "json"
+    elif i == 2:
+        fmt = "ndjson"
+    elif i < 6:
+        fmt = "csv"
+    else:
+        fmt = rng.choices(("csv", "json", "ndjson"), (70, 15, 15))[0]
+    if fmt == "csv":
+        delimiter = {0: ";", 3: ",", 4: "\t", 5: "|"}.get(i) or rng.choice(DELIMITERS)
+        encoding = ENCODINGS[i % 3] if i < 6 else rng.choice(ENCODINGS)
+        style = ("long", "court", "francais", "anglais")[i % 4] if i < 6 else rng.choice(("court", "long", "francais", "anglais"))
+        name_mode = ("split", "last_first", "first_last")[i % 3] if i < 6 else rng.choice(("split", "last_first", "first_last"))
+        stem = rng.choice(("patients", "export_resultats", "extraction_sil", "base_patients", "resultats"))
+        table_name = stem + (".tsv" if delimiter == "\t" else ".csv")
+    else:
+        delimiter, encoding, style, name_mode = None, "utf-8", "json", "split"
+        table_name = rng.choice(("dossiers", "export_api", "patients")) + (".json" if fmt == "json" else ".ndjson")
+    headers = dict(lists.headers[style])
+    fields = ["nom", "prenom"] if name_mode == "split" else ["nom_prenom"]
+    fields += ["ddn", "date_prel"]
+    optional = {"ipp": .7, "sexe": .6, "nir": .9, "adresse": .7, "tel": .8, "email": .5, "groupe": .6,
+                "medecin": .6, "mutuelle": .5, "analyse": .9, "diagnostic": .6, "commentaire": .7, "finess": .3}
+    for f, p in optional.items():
+        if i == 0 or rng.random() < p:
+            fields.append(f)
+            fields += {"adresse": ["cp", "ville"], "medecin": ["rpps"], "analyse": ["resultat", "unite"]}.get(f, [])
+    fields = sorted(set(fields), key=ORDER.index)
+    if fmt == "csv" and (i == 3 or (i > 0 and rng.random() < 0.3)):
+        generic = [f for f in ("nir", "tel", "ddn", "cp") if f in fields][: 1 + (i % 2)]
+        for f in generic:
+            headers[f] = f"col{fields.index(f) + 1}"
+    date_fmt = ("dmy", "iso", "dmy2", "compact")[i % 4] if i < 4 else rng.choice(("dmy", "dmy", "iso", "dmy2", "compact"))
+    finess_body = f"{base.dep.replace('A', '0').replace('B', '0'):0>2}"[:2] + f"{rng.randrange(10**6):06d}"
+    bios = tuple(P.doctor(rng, lists, f"bio-{i}-{k}") for k in range(2))
+    return LabStyle(
+        index=i, lab=base, folder=folder, finess=finess_body + luhn.calc_check_digit(finess_body), fmt=fmt,
+        table_name=table_name, encoding=encoding, delimiter=delimiter,
+        newline="\r\n" if encoding == "cp1252" else "\n", headers=MappingProxyType(headers), fields=tuple(fields),
+        last_case="upper" if rng.random() < 0.7 else "title", first_case="title" if rng.random() < 0.8 else "upper",
+        date_fmt=date_fmt, nir_fmt=("compact", "spaced", "dotted", "key")[i % 4] if i < 4 else rng.choice(("compact", "spaced", "dotted", "key")),
+        phone_fmt=("spaced", "compact", "intl", "dotted", "intl_compact")[i % 5] if i < 5 else rng.choice(("compact", "spaced", "dotted", "intl", "intl_compact")),
+        blood_style=("short", "rh", "word", "abbr")[i % 4] if i < 4 else rng.choice(("short", "rh", "word", "abbr")),
+        sex_style=rng.choice(("MF", "HF", "12", "mot")), gp_style=rng.choice(("dr", "docteur", "plain", "initial")),
+        ipp_style=rng.choice(("IPP {:06d}", "P{:07d}", "D-{:06d}")),
+        billing=(i % 7 == 0 and fmt == "csv"), iban_grouped=rng.random() < 0.5,
+        layouts=tuple(sorted(rng.sample(range(4), rng.randint(2, 3)))), bios=bios,
+    )
+
+
+# ---------------------------------------------------------------- cells
+
+def _variant(rng: random.Random, p: P.Person, lists: SynthLists, mobiles, again: bool) -> Variant:
+    first, last, street, commune, postcode, phone = p.first, p.last, p.street, p.commune, p.postcode, p.phone
+    if again:
+        if rng.random() < 0.06:
+            last = _typo(rng, last)
+        elif rng.random() < 0.03:
+            first = _typo(rng, first)
+        if rng.random() < 0.15:
+            street, commune, postcode = P.home(rng, lists)
+        if rng.random() < 0.1:
+            phone = P.phone(rng, mobiles)
+    return Variant(first, last, street, commune, postcode, phone)
+
+
+def _typo(rng: random.Random, s: str) -> str:
+    if len(s) < 4:
+        return s
+    k = rng.randrange(1, len(s) - 2)
+    if rng.random() < 0.5:
+        return s[:k] + s[k + 1] + s[k] + s[k + 2 :]
+    return s[:k] + s[k + 1 :]
+
+
+def _names(L: LabStyle, v: Variant) -> tuple[str, str]:
+    last = v.last if L.last_case == "upper" else _title(v.last)
+    first = v.first if L.first_case == "title" else v.first.upper()
+    return first, last
+
+
+def _gp_cell(L: LabStyle, gp: P.Doctor) -> Cell:
+    if L.gp_style == "docteur":
+        title, name = "Docteur ", f"{gp.first} {gp.last}"
+    elif L.gp_style == "plain":
+        title, name = "", f"{gp.last} {gp.first}"
+    elif L.gp_style == "initial":
+        title, name = "Dr ", f"{gp.first[0]}. {_title(gp.last)}"
+    else:
+        title, name = "Dr ", f"{gp.first} {_title(gp.last)}"
+    return title + name, ((len(title), len(title) + len(name), "PERSON", gp.gid, None),)
+
+
+def _cond_form(rng: random.Random, lists: SynthLists, p: P.Person) -> str:
+    return rng.choice(lists.conditions[rng.choice(p.conditions)].forms)
+
+
+def _comment(rng: random.Random, lists: SynthLists, p: P.Person, gp: P.Doctor) -> Cell:
+    r = rng.random()
+    if r < 0.5:
+        return EMPTY
+    doc = Doc()
+    if p.conditions and r < 0.75:
+        doc.fill(rng.choice(lists.phrases["comment_cond"]), {"cond": (_cond_form(rng, lists, p), "HEALTH_CONDITION", p.pid)})
+    elif r > 0.9:
+        doc.fill(rng.choice(lists.phrases["comment_name"]), {
+            "gp": (f"{gp.first} {_title(gp.last)}", "PERSON", gp.gid),
+            "first": (P.first_name(rng, lists, "F"), "PERSON", None)})
+    else:
+        doc.t(rng.choice(lists.phrases["comment_plain"]))
+    return doc.cell()
+
+
+def _identity(L: LabStyle, p: P.Person, v: Variant, gp: P.Doctor, ipp: int, lists, rng) -> dict[str, Cell]:
+    f = L.fields
+    first, last = _names(L, v)
+    pid = p.pid
+    c: dict[str, Cell] = {}
+    if "nom" in f:
+        c["nom"] = label_cell(last, "PERSON", pid)
+        c["prenom"] = label_cell(first, "PERSON", pid)
+    else:
+        name = f"{last} {first}" if L.index % 3 == 1 or L.fmt != "csv" else f"{first} {last}"
+        c["nom_prenom"] = label_cell(name, "PERSON", pid)
+    c["ddn"] = label_cell(fmt_date(p.birth, L.date_fmt), "DATE_OF_BIRTH", pid)
+    if "ipp" in f:
+        c["ipp"] = (L.ipp_style.format(ipp), ())
+    if "sexe" in f:
+        c["sexe"] = ({"MF": "MF", "HF": "HF", "12": "12", "mot": ("Homme", "Femme")}[L.sex_style][p.sex == "F"], ())
+    if "nir" in f:
+        c["nir"] = label_cell(fmt_nir(p.record_nir, L.nir_fmt), "FR_NIR", pid, p.nir_holder)
+    if "adresse" in f:
+        c["adresse"] = (v.street, ())
+        c["cp"] = label_cell(v.postcode, "FR_POSTAL_CODE", pid)
+        city = v.commune.name
+        c["ville"] = (city.upper() if L.last_case == "upper" else city, ())
+    if "tel" in f:
+        c["tel"] = label_cell(fmt_phone(v.phone, L.phone_fmt), "PHONE_NUMBER", pid)
+    if "email" in f:
+        c["email"] = label_cell(p.email, "EMAIL_ADDRESS", pid) if p.email else EMPTY
+    if "groupe" in f:
+        c["groupe"] = label_cell(fmt_blood(p.blood, L.blood_style), "BLOOD_GROUP", pid) if rng.random() < 0.6 else EMPTY
+    if "medecin" in f:
+        c["medecin"] = _gp_cell(L, gp)
+        c["rpps"] = label_cell(gp.rpps, "FR_RPPS", gp.gid)
+    if "mutuelle" in f:
+        c["mutuelle"] = (rng.choice(lists.insurers), ())
+    if "finess" in f:
+        c["finess"] = (L.finess, ())
+    return c
+
+
+def _result(rng: random.Random, a) -> str:
+    span = a.high - a.low
+    value = rng.uniform(max(0.0, a.low - span * 0.3), a.high + span * 0.5)
+    return f"{value:.{a.decimals}f}".replace(".", ",")
+
+
+def _sample_time(rng: random.Random) -> tuple[date, int, int, int]:
+    return date.fromordinal(rng.randint(_SAMPLE_FIRST, _SAMPLE_LAST)), rng.randint(7, 11), rng.randrange(60), rng.randrange(60)
+
+
+def _timestamp_cell(L: LabStyle, st, pid: str) -> Cell:
+    d, h, m, s = st
+    if L.date_fmt == "iso":
+        return label_cell(f"{fmt_date(d, 'iso')} {h:02d}:{m:02d}:{s:02d}", "DATE_TIME", pid)
+    return label_cell(fmt_date(d, L.date_fmt), "DATE_TIME", pid)
+
+
+# ---------------------------------------------------------------- reports
+
+def _text_date(d: date, long: bool) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if long else fmt_date(d, "dmy")
+
+
+def _report(rng: random.Random, lists: SynthLists, L: LabStyle, p: P.Person, v: Variant, gp: P.Doctor, st) -> Doc:
+    layout = rng.choice(L.layouts)
+    doc = Doc()
+    pid = p.pid
+    first, last = v.first, v.last
+    fem = p.sex == "F"
+    civ = "Mme" if fem else "M."
+    ne = "Née" if fem else "Né"
+    dob = fmt_date(p.birth, "dmy")
+    nir = fmt_nir(p.record_nir, rng.choice(("spaced", "spaced", "compact")))
+    phone = fmt_phone(v.phone, rng.choice(("spaced", "dotted", "compact", "intl")))
+    d, h, mi, se = st
+    rdate = d + timedelta(days=rng.randint(0, 3))
+    bio = rng.choice(L.bios)
+    gpname = f"{gp.first} {_title(gp.last)}"
+    city = v.commune.name
+    T = Doc.t
+    if layout == 0:
+        T(doc, f"{L.lab.name} - Laboratoire de biologie médicale - FINESS {L.finess}\n{L.lab.city}, le ")
+        doc.s(fmt_date(rdate, "dmy"), "DATE_TIME", pid)
+        T(doc, f"\nDossier n° A{rng.randrange(10**6):06d}\n\nPatient : {civ} ").s(f"{first} {last}", "PERSON", pid)
+        T(doc, f"\n{ne} le ").s(dob, "DATE_OF_BIRTH", pid)
+        T(doc, "\nN° SS : ").s(nir, "FR_NIR", pid, p.nir_holder)
+        if p.insured:
+            ins = p.insured
+            T(doc, f"\nAssuré(e) : {'Mme' if ins.sex == 'F' else 'M.'} ").s(f"{ins.first} {ins.last}", "PERSON", ins.pid)
+            T(doc, " (ayant droit)")
+        T(doc, f"\nAdresse : {v.street}, ").s(v.postcode, "FR_POSTAL_CODE", pid)
+        T(doc, f" {city}\nTél : ").s(phone, "PHONE_NUMBER", pid)
+        T(doc, "\nPrescripteur : Dr ").s(gpname, "PERSON", gp.gid)
+        T(doc, " (RPPS ").s(gp.rpps, "FR_RPPS", gp.gid)
+        T(doc, ")\nPrélèvement le ").s(fmt_date(d, "dmy"), "DATE_TIME", pid)
+        T(doc, f" à {h:02d}:{mi:02d}\n\n{rng.choice(lists.phrases['intro'])}\n")
+    elif layout == 1:
+        T(doc, f"=== {L.lab.name} (FINESS {L.finess}) ===\nNOM : ").s(last.upper(), "PERSON", pid)
+        T(doc, "   PRENOM : ").s(first, "PERSON", pid)
+        T(doc, "   DDN : ").s(dob, "DATE_OF_BIRTH", pid)
+        T(doc, "\nINS/NIR : ").s(nir, "FR_NIR", pid, p.nir_holder)
+        T(doc, "\nTel. ").s(phone, "PHONE_NUMBER", pid)
+        if p.email:
+            T(doc, " - ").s(p.email, "EMAIL_ADDRESS", pid)
+        T(doc, f"\nAdresse postale : {v.street}, ").s(v.postcode, "FR_POSTAL_CODE", pid)
+        T(doc, f" {city.upper()}\nMédecin : Docteur ").s(gpname, "PERSON", gp.gid)
+        T(doc, "  RPPS ").s(gp.rpps, "FR_RPPS", gp.gid)
+        T(doc, "\nDate de prélèvement : ").s(fmt_date(d, "dmy"), "DATE_TIME", pid)
+        T(doc, "\nAnalyses :\n")
+    elif layout == 2:
+        T(doc, f"{L.lab.name}, {L.lab.city}, le ").s(_text_date(rdate, True), "DATE_TIME", pid)
+        T(doc, "\n\nCher confrère,\n\nVeuillez trouver les résultats de ")
+        T(doc, f"{'Madame' if fem else 'Monsieur'} ").s(f"{first} {last.upper()}", "PERSON", pid)
+        T(doc, f", {ne.lower()} le ").s(dob, "DATE_OF_BIRTH", pid)
+        T(doc, " (N° SS ").s(nir, "FR_NIR", pid, p.nir_holder)
+        T(doc, f"), demeurant {v.street}, ").s(v.postcode, "FR_POSTAL_CODE", pid)
+        T(doc, f" {city}, {'prélevée' if fem else 'prélevé'} le ").s(fmt_date(d, "dmy"), "DATE_TIME", pid)
+        T(doc, f" à {h:02d}h{mi:02d}.\n\n")
+    else:
+        T(doc, "[").s(f"{fmt_date(d, 'iso')} {h:02d}:{mi:02d}:{se:02d}", "DATE_TIME", pid)
+        T(doc, f"] RESULTATS {L.lab.name}\nPatient: ").s(f"{last.upper()} {first}", "PERSON", pid)
+        T(doc, " | DDN : ").s(dob, "DATE_OF_BIRTH", pid)
+        T(doc, " | NIR : ").s(nir, "FR_NIR", pid, p.nir_holder)
+        T(doc, " | Tél : ").s(phone, "PHONE_NUMBER", pid)
+        T(doc, "\nPrescripteur : Dr ").s(gpname, "PERSON", gp.gid)
+        T(doc, " (RPPS ").s(gp.rpps, "FR_RPPS", gp.gid)
+        T(doc, ")\n\n")
+    for a in rng.sample(lists.analyses, rng.randint(2, 5)):
+        low = f"{a.low:.{a.decimals}f}".replace(".", ",")
+        high = f"{a.high:.{a.decimals}f}".replace(".", ",")
+        if layout == 1:
+            T(doc, f" - {a.code} {a.label} : {_result(rng, a)} {a.unit}\n")
+        else:
+            T(doc, f"{a.label} {'.' * max(2, 28 - len(a.label))} {_result(rng, a)} {a.unit}   ({low} - {high})\n")
+    T(doc, "\nConclusion : " if layout in (0, 3) else "\n")
+    sentences = []
+    if p.conditions and rng.random() < 0.8:
+        sentences.append(("concl_cond", {"cond": (_cond_form(rng, lists, p), "HEALTH_CONDITION", pid)}))
+    if rng.random() < 0.35:
+        sentences.append(("concl_bg", {"bg": (fmt_blood(p.blood, rng.choice(("short", "rh", "rh", "word"))), "BLOOD_GROUP", pid)}))
+    if rng.random() < 0.2:
+        sentences.append(("concl_gp", {"gp": (gpname, "PERSON", gp.gid),
+                                       "date": (fmt_date(rdate, "dmy"), "DATE_TIME", pid)}))
+    if not sentences:
+        sentences.append(("concl_plain", {}))
+    for k, (kind, values) in enumerate(sentences):
+        doc.fill(("" if k == 0 else " ") + rng.choice(lists.phrases[kind]), values)
+    T(doc, "\n\n")
+    if layout == 2:
+        T(doc, "Bien confraternellement,\n")
+    T(doc, "Validé par Dr " if layout == 1 else "Dr ").s(f"{bio.first} {_title(bio.last)}", "PERSON", bio.gid)
+    T(doc, ", biologiste\n")
+    return doc
+
+
+# ---------------------------------------------------------------- main
+
+def _copy_names(rng: random.Random, lists: SynthLists, copies: int) -> list[str]:
+    names = list(lists.copy_names)
+    rng.shuffle(names)
+    return [names[k % len(names)] + ("" if k < len(names) else f"_{k // len(names) + 1}") for k in range(copies)]
+
+
+def _rename(rng: random.Random, name: str) -> str:
+    stem, dot, ext = name.rpartition(".")
+    return rng.choice((f"{stem}_copy.{ext}", f"{stem} (1).{ext}", f"old_{stem}.{ext}", f"{stem}_bak.{ext}",
+                       f"{stem}_v2.{ext}"))
+
+
+def _open_lab(root: Path, rng: random.Random, L: LabStyle, copy_dirs: list[str], labels: LabelWriter, lists):
+    """Open the original and copy sinks of one lab: (tables, billing, texts)."""
+    tables, billing, texts = [], [], []
+    header = f"{L.lab.name} - FINESS {L.finess} - comptes rendus d'analyses\n\n"
+    bill_headers = dict(lists.headers["long" if L.headers.get("nom") == "NOM_PATIENT" else "court"])
+    for copy, cdir in enumerate([""] + copy_dirs):
+        prefix = f"{cdir}/{L.folder}/" if cdir else f"{L.folder}/"
+        if copy == 0:
+            enc, delim, fields, drop = L.encoding, L.delimiter, L.fields, 0.0
+            tname, bname, xname = L.table_name, "facturation.csv", "comptes_rendus.txt"
+            benc, bdelim, bfields = L.encoding, L.delimiter or ";", BILLING
+        else:
+            drop = rng.uniform(0.05, 0.10)
+            enc = "utf-8" if L.fmt != "csv" else rng.choice([e for e in ENCODINGS if e != L.encoding])
+            delim = None if L.fmt != "csv" else rng.choice([d for d in DELIMITERS if d != L.delimiter])
+            fields = list(L.fields)
+            rng.shuffle(fields)
+            fields = tuple(fields)
+            tname = _rename(rng, L.table_name)
+            if delim == "\t" and tname.endswith(".csv"):
+                tname = tname[:-4] + ".tsv"
+            elif delim != "\t" and tname.endswith(".tsv"):
+                tname = tname[:-4] + ".csv"
+            bname, xname = _rename(rng, "facturation.csv"), _rename(rng, "comptes_rendus.txt")
+            benc = rng.choice(ENCODINGS)
+            bdelim = rng.choice((",", ";", "|"))
+            bfields = list(BILLING)
+            rng.shuffle(bfields)
+            bfields = tuple(bfields)
+        newline = "\r\n" if enc == "cp1252" else "\n"
+        tables.append(TableSink(root, prefix + tname, enc, labels, drop, L.folder, copy, fmt=L.fmt, fields=fields,
+                                headers=L.headers, delimiter=delim, newline=newline))
+        if L.billing:
+            billing.append(TableSink(root, prefix + bname, benc, labels, drop, L.folder, copy, fmt="csv",
+                                     fields=bfields, headers=bill_headers, delimiter=bdelim, newline="\n"))
+        texts.append(TextSink(root, prefix + xname, L.encoding if copy == 0 else rng.choice(ENCODINGS), labels, drop,
+                              L.folder, copy, header=header))
+    return tables, billing, texts
+
+
+def generate(out: Path, *, patients: int, labs: int, copies: int, seed: int,
+             progress: Callable[[int], None] | None = None) -> SynthSummary:
+    """Write ``out/leak/``, ``out/truth.json`` and ``out/labels.jsonl``; see docs/truth-schema.md."""
+    if patients < 1 or labs < 1 or copies < 0:
+        raise ValueError("patients and labs must be >= 1, copies >= 0")
+    t0 = time.perf_counter()
+    out = Path(out)
+    leak = out / "leak"
+    if (out / "truth.json").exists() and leak.exists():
+        shutil.rmtree(leak)  # a previous synth output: replaced
+    elif leak.exists() and any(leak.iterdir()):
+        raise FileExistsError(f"{leak} exists and is not a synth output")
+    leak.mkdir(parents=True, exist_ok=True)
+    lists = load()
+    mobiles = P.valid_mobile_prefixes()
+    setup = random.Random(f"sentinelle-synth/{seed}/setup")
+    gps = tuple(P.doctor(setup, lists, f"gp-{k}") for k in range(max(40, min(3000, patients // 150))))
+    styles = [_lab_style(setup, lists, i) for i in range(labs)]
+    copy_dirs = _copy_names(setup, lists, copies)
+    rng = random.Random(f"sentinelle-synth/{seed}/persons")
+    with (out / "labels.jsonl").open("w", encoding="utf-8", newline="\n") as lfh:
+        labels = LabelWriter(lfh)
+        opened = [_open_lab(leak, setup, L, copy_dirs, labels, lists) for L in styles]
+        ipp = [0] * labs
+        unique = 0
+        for i in range(patients):
+            p = P.person(rng, lists, i, mobiles, len(gps))
+            gp = gps[p.gp]
+            r = rng.random()
+            k = min(labs, 1 if r < 0.70 else 2 if r < 0.95 else 3)
+            written = False
+            for j, li in enumerate(rng.sample(range(labs), k)):
+                L = styles[li]
+                tables, billing, texts = opened[li]
+                v = _variant(rng, p, lists, mobiles, j > 0)
+                ipp[li] += 1
+                ident = _identity(L, p, v, gp, ipp[li], lists, rng)
+                fields = L.fields
+                for _ in range(1 if rng.random() < 0.7 else 2):
+                    st = _sample_time(rng)
+                    cells = dict(ident)
+                    cells["date_prel"] = _timestamp_cell(L, st, p.pid)
+                    if "analyse" in fields:
+                        a = rng.choice(lists.analyses)
+                        cells["analyse"], cells["resultat"], cells["unite"] = (a.code, ()), (_result(rng, a), ()), (a.unit, ())
+                    if "diagnostic" in fields:
+                        cells["diagnostic"] = (label_cell(_cond_form(rng, lists, p), "HEALTH_CONDITION", p.pid)
+                                               if p.conditions and rng.random() < 0.7 else EMPTY)
+                    if "commentaire" in fields:
+                        cells["commentaire"] = _comment(rng, lists, p, gp)
+                    for sink in tables:
+                        written |= sink.write(cells, rng)
+                if billing and rng.random() < 0.6:
+                    first, last = _names(L, v)
+                    d = date.fromordinal(rng.randint(_SAMPLE_FIRST, _SAMPLE_LAST))
+                    bcells = {
+                        "facture": (f"FAC-{rng.randrange(10**7):07d}", ()),
+                        "nom_prenom": label_cell(f"{last} {first}", "PERSON", p.pid),
+                        "nir": label_cell(fmt_nir(p.record_nir, L.nir_fmt), "FR_NIR", p.pid, p.nir_holder),
+                        "iban": label_cell(fmt_iban(p.iban, L.iban_grouped), "IBAN_CODE", p.pid),
+                        "montant": (f"{rng.randint(5, 180)},{rng.randrange(100):02d}", ()),
+                        "date_facture": label_cell(fmt_date(d, L.date_fmt), "DATE_TIME", p.pid),
+                    }
+                    for sink in billing:
+                        sink.write(bcells, rng)
+                if rng.random() < 1 / 3:
+                    doc = _report(rng, lists, L, p, v, gp, _sample_time(rng))
+                    for sink in texts:
+                        sink.write(doc, rng)
+            unique += written
+            if progress and (i + 1) % 1000 == 0:
+                progress(i + 1)
+        files = []
+        records = 0
+        for tables, billing, texts in opened:
+            for sink in (*tables, *billing, *texts):
+                sink.close()
+                files.append(sink.entry())
+                if sink.fmt != "text":
+                    records += sink.rows
+    if progress and patients % 1000:
+        progress(patients)
+    files.sort(key=lambda e: (e["copy"], e["path"]))
+    truth = {"schema": SCHEMA, "seed": seed, "patients": patients, "labs": labs, "copies": copies,
+             "unique_persons": unique, "records": records, "entity_types": list(ENTITY_TYPES),
+             "files": files, "labels": "labels.jsonl", "label_count": labels.count}
+    (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return SynthSummary(out=out, patients=patients, unique_persons=unique, records=records, files=len(files),
+                        labels=labels.count, seconds=time.perf_counter() - t0)

@@ -1,0 +1,132 @@
+"""DateOfBirthDetector and DateTimeDetector: written forms, calendar check, birth cues, tables,
+and the date cases of ../shared/cases/cases.jsonl (synthetic dates only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sentinelle.detectors.dates import DateOfBirthDetector, DateTimeDetector
+
+DOB = DateOfBirthDetector()
+DT = DateTimeDetector()
+
+
+@pytest.mark.parametrize("case_id, entity", [
+    ("pb-007", "DATE_OF_BIRTH"),  # "Née le 1er mars 1987": ordinal 1er, birth cue
+    ("pb-007", "DATE_TIME"),      # "janvier 2024" (month + year), "15 août" (day + accented month)
+    ("pb-022", "DATE_TIME"),      # the whole timestamp with microseconds is one span
+    ("pb-023", "DATE_TIME"),      # the valid ISO timestamp next to a month-13 lot code
+])
+def test_cases(case_id, entity, expected, analyze):
+    text, spans = expected(case_id, entity)
+    assert analyze(text, entity) == spans
+
+
+@pytest.mark.parametrize("case_id, value", [
+    ("pb-023", "2024-13-15T14:30:00Z"),  # month 13 is not a date
+    ("pb-025", "68"),                    # address numbers are not dates
+    ("pb-025", "200"),
+    ("pb-025", "69007"),
+])
+def test_cases_must_not_detect(case_id, value, cases, analyze):
+    text = cases[case_id]["input"]
+    for entity in ("DATE_TIME", "DATE_OF_BIRTH"):
+        assert not any(value in t for _s, _e, t in analyze(text, entity)), (entity, value)
+
+
+@pytest.mark.parametrize("text, span, iso", [
+    ("le 14/02/1979 à midi", "14/02/1979", "1979-02-14"),       # French order: 14 February
+    ("le 14/02/79", "14/02/79", "1979-02-14"),                    # two-digit year
+    ("le 14-02-1979", "14-02-1979", "1979-02-14"),                # dashes
+    ("le 14.02.1979", "14.02.1979", "1979-02-14"),                # dots
+    ("le 1979-02-14", "1979-02-14", "1979-02-14"),                # ISO
+    ("le 29/02/2024", "29/02/2024", "2024-02-29"),                # leap day in a leap year
+    ("2024-12-02T09:15:00Z", "2024-12-02T09:15:00Z", "2024-12-02T09:15:00"),  # ISO 8601 UTC
+    ("RDV le 05/11/2024 à 08h30.", "05/11/2024 à 08h30", "2024-11-05T08:30"),  # with a time
+    ("le 12 août 2024", "12 août 2024", "2024-08-12"),            # accented month
+    ("le 12 aout 2024", "12 aout 2024", "2024-08-12"),            # same date without accent
+    ("en décembre 2023", "décembre 2023", "2023-12"),             # month + year
+    ("le 3 janv. 2021", "3 janv. 2021", "2021-01-03"),            # abbreviation in a full date
+    ("seen on March 3, 2021", "March 3, 2021", "2021-03-03"),     # English order
+    ("on 3 March 2021", "3 March 2021", "2021-03-03"),
+    ("MSH|^~\\&|LAB||||202411050830||ADT", "202411050830", "2024-11-05T08:30"),  # HL7 DTM
+])
+def test_date_time_forms(text, span, iso):
+    found = [(text[m.start:m.end], m.normalized) for m in DT.find(text)]
+    assert found == [(span, iso)]
+
+
+@pytest.mark.parametrize("text", [
+    "Lot 2024-13-15T14:30:00Z",              # month 13
+    "le 31/02/2024",                         # 31 February
+    "le 29/02/2023",                         # not a leap year
+    "né en 1987",                            # a year alone
+    "commande 20241105 expédiée",            # 8 digits in prose (only HL7 or a date column)
+    "au mois de mars",                       # a month alone
+    "Tél. 04.65.71.12.34",                   # dotted phone pairs
+    "12-34-56-12-34-56",                     # digit soup
+    "version 3.4.12",                        # a version number
+    "Appartement 68, 200 avenue Jean Jaurès, 69007 Lyon",
+])
+def test_date_time_negatives(text):
+    assert list(DT.find(text)) == []
+
+
+@pytest.mark.parametrize("text, dob", [
+    ("Née le 1er mars 1987", "1er mars 1987"),
+    ("né(e) le 03/04/1985", "03/04/1985"),
+    ("Date de naissance : 14/02/1979", "14/02/1979"),
+    ("DDN 12.03.1980", "12.03.1980"),
+    ("DN : 1980-03-12", "1980-03-12"),
+    ("naissance : 12 mars 1980", "12 mars 1980"),
+    ("Date of birth: March 3, 1961", "March 3, 1961"),
+    ("DOB 1975-06-30", "1975-06-30"),
+    ("born on 1975-06-30", "1975-06-30"),
+])
+def test_birth_cue_gives_dob(text, dob, analyze):
+    assert [t for _s, _e, t in analyze(text, "DATE_OF_BIRTH")] == [dob]
+    assert analyze(text, "DATE_TIME") == []  # overlap resolution keeps DOB only
+
+
+@pytest.mark.parametrize("text, dob, other", [
+    # the cue only reaches the first date: a digit in between stops it
+    ("Né le 12/03/1980, vu le 05/11/2024", "12/03/1980", "05/11/2024"),
+    # a cue on the previous line does not count
+    ("Date de naissance :\nprélevé le 05/11/2024", None, "05/11/2024"),
+])
+def test_birth_cue_reach(text, dob, other, analyze):
+    assert [t for _s, _e, t in analyze(text, "DATE_OF_BIRTH")] == ([dob] if dob else [])
+    assert [t for _s, _e, t in analyze(text, "DATE_TIME")] == [other]
+
+
+def test_same_date_two_ways_same_hash_input():
+    # normalize feeds the keyed hash: one date, one fingerprint
+    assert DT.normalize("14/02/1979") == DT.normalize("1979-02-14") == DT.normalize("14 février 1979")
+    assert DOB.normalize("19790214") == "1979-02-14"
+
+
+@pytest.mark.parametrize("header, values, detector, entity", [
+    # pb-026: a header with spaces; DOB is registered before DATE_TIME and wins
+    ("Date de naissance", ["14/02/1979"], "date_of_birth", "DATE_OF_BIRTH"),
+    ("ddn", ["19850712", "19790214"], "date_of_birth", "DATE_OF_BIRTH"),  # compact under DOB header
+    ("PID-7", ["19850712"], "date_of_birth", "DATE_OF_BIRTH"),              # HL7 birth date field
+    ("date", ["2024-11-05"], "date_time", "DATE_TIME"),                     # pb-014 date column
+    ("date_prelevement", ["20241105"], "date_time", "DATE_TIME"),           # compact under a date header
+    ("col7", ["2024-11-05", "05/11/2024"], "date_time", "DATE_TIME"),       # no header: values alone
+])
+def test_columns(header, values, detector, entity, pipeline):
+    plan = pipeline.classify([header], [values])[0]
+    assert plan.detector is not None and plan.detector.name == detector
+    for v in values:
+        m = plan.detector.match_cell(v, plan.header_hit)
+        assert m is not None and (m.entity or plan.detector.entity) == entity
+        assert (m.start, m.end) == (0, len(v))
+
+
+@pytest.mark.parametrize("header, values", [
+    ("col7", ["20241105", "20241106"]),   # 8-digit numbers without a date header: not dates
+    ("ddn", ["Lyon", "Paris"]),           # a birth header over non-dates claims nothing
+])
+def test_columns_not_dates(header, values, pipeline):
+    plan = pipeline.classify([header], [values])[0]
+    assert plan.detector is None or plan.detector.name not in ("date_time", "date_of_birth")

@@ -1,0 +1,95 @@
+"""HealthConditionDetector: lexicon matching (longest term, accents, plurals, abbreviations),
+condition columns, and the HEALTH_CONDITION case of ../shared/cases/cases.jsonl."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from sentinelle.detectors.health_condition import HealthConditionDetector
+
+DET = HealthConditionDetector()
+
+
+@pytest.mark.parametrize("case_id", [
+    "pb-035",  # eponymous diseases are one span each, not "Parkinson" alone
+])
+def test_cases(case_id, expected, analyze):
+    text, spans = expected(case_id, "HEALTH_CONDITION")
+    assert analyze(text, "HEALTH_CONDITION") == spans
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("patient séropositif pour le VIH depuis 2010", ["séropositif pour le VIH"]),  # one span
+    ("sérologie VIH positive", ["VIH"]),
+    ("Diabète de type 2 équilibré", ["Diabète de type 2"]),          # longest term wins
+    ("diabete type 2", ["diabete type 2"]),                           # without accent
+    ("ATCD : HTA, dyslipidémie, BPCO", ["HTA", "dyslipidémie", "BPCO"]),
+    ("hépatite C chronique traitée", ["hépatite C chronique"]),
+    ("porteur du VHB", ["VHB"]),
+    ("cancer du sein en 2019", ["cancer du sein"]),
+    ("deux tumeurs bénignes", ["tumeurs"]),                          # plural
+    ("maladie d’Alzheimer débutante", ["maladie d’Alzheimer"]),       # typographic apostrophe
+    ("syndrome de Guillain Barré", ["syndrome de Guillain Barré"]),   # hyphen written as a space
+    ("pas de diabète", ["diabète"]),                                 # negation is still a mention
+    ("dépistage IST négatif", ["IST"]),                               # short term with context
+    ("history of breast cancer and COPD", ["breast cancer", "COPD"]),
+    ("covid-19 en mars 2020", ["covid-19"]),
+])
+def test_positives(text, spans, analyze):
+    assert [t for _s, _e, t in analyze(text, "HEALTH_CONDITION")] == spans
+
+
+@pytest.mark.parametrize("text", [
+    "Bilan sanguin normal.",
+    "une goutte de sang",                 # "goutte" (drop), not gout
+    "perte du goût",                      # "gout" in folded text: taste, not the disease
+    "la vih",                             # an abbreviation counts only in upper case
+    "la grossesse se déroule bien",       # pregnancy: a separate label
+    "traitement par lévodopa",            # drugs: a separate label
+    "la cancérologie",                    # whole words only
+])
+def test_negatives(text, analyze):
+    assert analyze(text, "HEALTH_CONDITION") == []
+
+
+def test_ambiguous_scores_lower():
+    # "IST" is short and ambiguous: lower base score, context words raise it in the pipeline
+    (m,) = list(DET.find("IST"))
+    (n,) = list(DET.find("tuberculose"))
+    assert m.score < n.score
+
+
+@pytest.mark.parametrize("header, cells, expected", [
+    ("diagnostic", ["Diabète de type 2", "asthme"], ["Diabète de type 2", "asthme"]),
+    ("Antécédents", ["HTA"], ["HTA"]),
+    ("motif", ["maladie de Crohn."], ["maladie de Crohn"]),
+])
+def test_condition_columns(header, cells, expected, pipeline):
+    plan = pipeline.classify([header], [cells])[0]
+    assert plan.detector is not None and plan.detector.name == "health_condition"
+    got = []
+    for v in cells:
+        m = plan.detector.match_cell(v, plan.header_hit)
+        got.append(v[m.start:m.end])
+    assert got == expected
+
+
+def test_cell_with_several_conditions_falls_back():
+    # a cell with two conditions is not one cell match: the pipeline sends it to the text path
+    assert DET.match_cell("HTA, asthme", True) is None
+    assert [DET.normalize(m and "x") for m in DET.find("HTA, asthme")] == ["x", "x"]
+
+
+def test_normalize():
+    assert DET.normalize("Maladie d’Alzheimer") == DET.normalize("maladie d'alzheimer")
+
+
+def test_speed():
+    # one compiled alternation: 200 kB of prose in well under a second
+    text = "Patient suivi pour une hypertension artérielle et un diabète, sans autre antécédent. " * 2500
+    t0 = time.perf_counter()
+    n = sum(1 for _ in DET.find(text))
+    assert n == 5000
+    assert time.perf_counter() - t0 < 2.0

@@ -1,0 +1,165 @@
+"""PhoneDetector: French written forms, + numbers, cases of ../shared/cases/cases.jsonl."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from sentinelle.config import Config
+from sentinelle.detectors.base import fold_keep_length
+from sentinelle.detectors.phone import PhoneDetector
+from sentinelle.finding import Location, Validation
+from sentinelle.pipeline import Pipeline
+from sentinelle.readers.base import TableBatch, TableUnit
+
+DET = PhoneDetector()
+
+
+@pytest.mark.parametrize("case_id", [
+    "pb-004",  # "numéros" is a cue; two numbers in one sentence
+    "pb-019",  # dotted pairs, and +33 6 ...
+    "pb-031",  # "Tél." then the ARCEP fiction range 04 65 71
+    "pb-037",  # a rejected candidate "00 06 12 34 56" must not hide the mobile that overlaps it
+])
+def test_cases(case_id, expected, analyze):
+    text, spans = expected(case_id, "PHONE_NUMBER")
+    assert analyze(text, "PHONE_NUMBER") == spans
+
+
+@pytest.mark.parametrize("text, span", [
+    ("0612345678", "0612345678"),                           # compact
+    ("tel 06 12 34 56 78.", "06 12 34 56 78"),              # spaces, sentence end
+    ("06.12.34.56.78", "06.12.34.56.78"),                   # dots
+    ("06-12-34-56-78", "06-12-34-56-78"),                   # dashes
+    ("06\u00a012\u00a034\u00a056\u00a078", "06\u00a012\u00a034\u00a056\u00a078"),  # no-break spaces
+    ("(+33 6 12 34 56 78)", "+33 6 12 34 56 78"),           # international, parenthesised
+    ("+33 (0)6 12 34 56 78", "+33 (0)6 12 34 56 78"),       # trunk 0 in brackets
+    ("+33612345678", "+33612345678"),                       # E.164
+    ("0033612345678", "0033612345678"),                     # IDD 00
+    ("00 33 6 12 34 56 78", "00 33 6 12 34 56 78"),         # IDD spaced
+    ("+44 20 7946 0958 (London)", "+44 20 7946 0958"),      # foreign, UK drama range
+    ("+1 650-253-0000", "+1 650-253-0000"),                 # foreign, NANP
+    ("+33 6 12 34 56 78 12 avril", "+33 6 12 34 56 78"),    # a + number stops at the valid prefix
+    ("Réf 06 12 34 56 78.example.org ok", "06 12 34 56 78"),  # pb-001: phone before a domain
+])
+def test_written_forms(text, span):
+    found = [(text[m.start:m.end], m.validation) for m in DET.find(text)]
+    assert found == [(span, Validation.VALID)]
+
+
+@pytest.mark.parametrize("text", [
+    "0000000000",                       # no such range
+    "Lot 0012345678 expédié",           # 00 is an international prefix: +12345678 is invalid
+    "00 06 12 34 56",                   # same, after the rejected 00
+    "+33 6 12 34",                      # too short
+    "+999 1234 5678",                   # no such country code
+    "n° 12345678901234",                # 14 digits, no leading 0
+    "Total 612345678",                  # 9 digits in text: no leading 0, no +
+    "ISBN 978-2-07-036822-8",
+    "prélèvement 2024-11-05 08:42",     # a timestamp
+])
+def test_not_phones(text):
+    assert list(DET.find(text)) == []
+
+
+@pytest.mark.parametrize("text, e164", [
+    ("06 12 34 56 78", "+33612345678"),
+    ("+33 (0)6 12 34 56 78", "+33612345678"),
+    ("0033 6 12 34 56 78", "+33612345678"),
+    ("04.65.71.12.34", "+33465711234"),
+    ("+44 20 7946 0958", "+442079460958"),
+])
+def test_normalize_e164(text, e164):
+    assert DET.normalize(text) == e164
+    assert [m.normalized for m in DET.find(text)] == [e164]
+
+
+def test_scores_without_and_with_context(analyze, pipeline):
+    # 0.7 without cue (above the default min score 0.5), 1.0 with "portable"
+    f1 = pipeline.analyze_text("rdv 06 12 34 56 78", Location("t"))
+    f2 = pipeline.analyze_text("portable 06 12 34 56 78", Location("t"))
+    assert [f.score for f in f1 if f.entity_type == "PHONE_NUMBER"] == [0.7]
+    assert [f.score for f in f2 if f.entity_type == "PHONE_NUMBER"] == [1.0]
+
+
+@pytest.mark.parametrize("word", ["numéro", "numéros", "tél", "tel", "téléphone", "portable",
+                                  "mobile", "fixe", "phone", "contact", "appeler"])
+def test_context_words(word):
+    text = f"{word} : 06 12 34 56 78"
+    start = text.index("06")
+    assert DET.context_hits(fold_keep_length(text), start, start + 14)
+
+
+def test_no_context_without_cue():
+    # pb-004: a context regex with an empty alternative matched everywhere
+    text = "Lot 0199001234 expédié"
+    assert DET.context_hits(fold_keep_length(text), 4, 14) == ()
+
+
+@pytest.mark.parametrize("header, hit", [
+    ("tel", True), ("Téléphone", True), ("phone", True), ("portable", True), ("mobile", True),
+    ("gsm", True), ("fixe", True), ("num_tel", True), ("tel_domicile", True),
+    ("contact_tel", True), ("Tél. 2", True), ("telephone_portable", True),
+    ("hotel", False), ("telomerase", False), ("nom", False), ("code_postal", False),
+])
+def test_header_pattern(header, hit):
+    from sentinelle.detectors.base import fold_header
+    assert DET.header_matches(fold_header(header)) is hit
+
+
+@pytest.mark.parametrize("cell, header_hit, span, e164", [
+    ("0612345678", False, (0, 10), "+33612345678"),       # pb-028: HL7 PID-13 value
+    (" 06 11 22 33 44 ", False, (1, 15), "+33611223344"),  # pb-014 cell, padded
+    ("612345678", True, (0, 9), "+33612345678"),          # leading 0 lost by a spreadsheet
+    ("33612345678", True, (0, 11), "+33612345678"),       # "+" lost
+])
+def test_match_cell(cell, header_hit, span, e164):
+    m = DET.match_cell(cell, header_hit)
+    assert m is not None and (m.start, m.end) == span and m.normalized == e164
+
+
+@pytest.mark.parametrize("cell", ["612345678", "RAS", "06 12 34 56 78 (soir)"])
+def test_match_cell_rejects_without_header(cell):
+    assert DET.match_cell(cell, False) is None
+
+
+def test_column_without_header_is_found():
+    # value_threshold 0.6: a column of numbers under an opaque header is classified PHONE
+    p = Pipeline([DET], Config())
+    col = ["06 11 22 33 44", "0612345678", "+33 6 98 76 54 32", "inconnu", "04 65 71 12 34"]
+    unit = TableUnit(Location("t.csv"), ("col7",), iter([TableBatch(0, [col])]))
+    found = [f for batch in p.analyze_table(unit) for f in batch]
+    assert [(f.location.row, f.value) for f in found] == [
+        (0, "06 11 22 33 44"), (1, "0612345678"), (2, "+33 6 98 76 54 32"), (4, "04 65 71 12 34")]
+
+
+def test_pb014_phone_column(pipeline, cases):
+    # pb-014: "tel" column of a call log; one PHONE finding per row, span = the cell
+    content = cases["pb-014"]["input"]["content"]
+    header, line = content.splitlines()
+    cols = list(zip(*[line.split(";")] * 50))
+    unit = TableUnit(Location("journal_appels.csv"), tuple(header.split(";")),
+                     iter([TableBatch(0, [list(c) for c in cols])]))
+    found = [f for batch in pipeline.analyze_table(unit) for f in batch if f.entity_type == "PHONE_NUMBER"]
+    assert len(found) == 50
+    assert {(f.location.column, f.start, f.end, f.score) for f in found} == {("tel", 0, 14, 0.9)}
+
+
+def _best_time(text: str, runs: int = 3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        t = time.perf_counter()
+        list(DET.find(text))
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def test_pb029_linear_time(cases):
+    # pb-029: 72 KB of digit soup in well under 1 s, doubling it at most ~doubles the time
+    case = cases["pb-029"]
+    soup = case["input"]["content"] * case["expected"]["repeat_content"]
+    t1 = _best_time(soup)
+    t2 = _best_time(soup * 2)
+    assert t1 < 0.5
+    assert t2 < 3 * t1 + 0.01
