@@ -91,7 +91,7 @@ def test_pb034_bom_header(pipeline, cases):
 
 def _best_time(text: str) -> float:
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         t = time.perf_counter()
         list(DET.find(text))
         best = min(best, time.perf_counter() - t)
@@ -107,6 +107,7 @@ def test_linear_time(unit, cases):
     n = cases["pb-029"]["expected"]["repeat_content"]
     text = unit * n
     t1 = _best_time(text)
-    t2 = _best_time(text * 2)
+    t4 = _best_time(text * 4)
     assert t1 < 0.5
-    assert t2 < 3 * t1 + 0.01
+    # linear: x4 input takes ~4x; quadratic would take ~16x (margin for a loaded machine)
+    assert t4 < 8 * t1 + 0.02

@@ -13,6 +13,7 @@ import importlib
 import inspect
 import pkgutil
 import random
+import time
 
 import pytest
 
@@ -124,3 +125,24 @@ def test_context_words_compile_and_do_not_match_everywhere():
         rx = compile_context(det.context_words)
         if rx is not None:
             assert rx.search("zzz qqq 0000") is None, det.name
+
+
+def _best_time(det: Detector, text: str, runs: int = 3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        t = time.perf_counter()
+        for _m in det.find(text):
+            pass
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+@pytest.mark.parametrize("det", DETECTORS, ids=IDS)
+def test_pb029_digit_soup_linear(det):
+    # ../shared/cases pb-029: 72 KB of "12-34-56-" in well under 1 s, and linear growth
+    # (x4 input: ~4x time if linear, ~16x if quadratic; the margin absorbs a loaded machine)
+    soup = "12-34-56-" * 8000
+    t1 = _best_time(det, soup)
+    t4 = _best_time(det, soup * 4)
+    assert t1 < 1.0
+    assert t4 < 8 * t1 + 0.05

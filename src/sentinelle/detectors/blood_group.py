@@ -11,8 +11,8 @@ In free text a lone capital letter is a French word ("A", "à"): a group is repo
 carries an RhD mark (score 0.6, 0.9 with a cue word such as "groupe sanguin" or "rhésus"), or
 when it follows a cue directly: "Groupe sanguin : AB", "Groupe : O", "groupage A" (score 0.8).
 The cue word itself is not part of the span ("groupe A rhésus négatif" gives "A rhésus négatif").
-``O``/``0`` with a sign alone ("0+") needs such a cue. Known look-alikes are skipped: "vitamine
-B+", "hépatite B négative", "type A", "streptocoque du groupe B", "A-t-il".
+``0`` written for ``O`` ("0+", "0 négatif") needs such a cue nearby. Known look-alikes are
+skipped: "vitamine B+", "hépatite B négative", "type A", "streptocoque du groupe B", "A-t-il".
 
 In a table, a column whose header names the blood group (``groupe_sanguin``, ``gs``, ``abo``,
 ``groupe_rh``...) accepts a bare letter cell (``A``, ``AB``); without such a header a column of
@@ -64,6 +64,10 @@ _DENY_BEFORE = re.compile(
     r"|(?:strepto\w*|streptococcus)[^.]{0,20}$"
 )
 _ALLOW_TYPE = re.compile(r"blood[ \u00a0]+types?[ \u00a0]*$")
+
+
+def _fold_fast(text: str) -> str:
+    return text.lower() if text.isascii() else fold(text)
 
 
 def _canonical(abo: str, sign: str | None) -> str:
@@ -130,25 +134,25 @@ class BloodGroupDetector(Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
-        spans: list[tuple[int, int]] = []
+        starts: set[int] = set()
         for m in _PATTERN.finditer(text):
             abo = m.group("abo")
-            before = fold(text[max(0, m.start() - 40):m.start()])
+            before = _fold_fast(text[max(0, m.start() - 40):m.start()])
             if _DENY_BEFORE.search(before) and not _ALLOW_TYPE.search(before):
                 continue
             if abo == "0" and not _CUE_NEAR.search(before):
                 continue
-            spans.append((m.start(), m.end()))
+            starts.add(m.start())
             yield Match(m.start(), m.end(), 0.6, Validation.NONE, "abo_rh",
                         _canonical(abo, _sign_of(m)))
         for m in _BARE.finditer(text):
-            if any(s <= m.start() < e for s, e in spans):
+            if m.start() in starts:  # the letter of a group already found with its RhD mark
                 continue
             raw_before = text[max(0, m.start() - 40):m.start()]
             lowered = raw_before.lower()
             if not any(k in lowered for k in _CUE_KEYS):  # cheap prefilter before folding
                 continue
-            if not _CUE_BEFORE.search(fold(raw_before)):
+            if not _CUE_BEFORE.search(_fold_fast(raw_before)):
                 continue
             yield Match(m.start(), m.end(), 0.8, Validation.NONE, "abo_after_cue",
                         _canonical(m.group("abo"), None))

@@ -6,7 +6,7 @@ and common French clinical vocabulary, with English equivalents; see data/SOURCE
 art. 9 data: a health condition of a named person is a special category.
 
 Matching: one regex alternation built from the lexicon, longest term first, compiled once per
-detector instance and run over :func:`fold_keep_length` text (lower case, no accents, offsets
+detector instance (as a prefix tree) and run over length-preserving folded text (lower case, no accents, offsets
 unchanged), on whole words, with an optional plural ``s``/``x``; so "maladie de Parkinson" and
 "syndrome de Guillain-Barré" are one span each (../shared/cases pb-035) and "diabète de type 2"
 beats "diabète". Abbreviations marked ``=`` in the lexicon (VIH, HTA, AVC) count only when
@@ -28,7 +28,8 @@ import re
 from typing import Iterator
 
 from sentinelle import data
-from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
+from sentinelle.detectors.base import Detector, Examples, Match, fold
+from sentinelle.detectors.dates import fast_fold_keep_length
 from sentinelle.finding import Validation
 
 #: score of an ordinary lexicon term, and of a short ambiguous one (prefix "?")
@@ -49,6 +50,28 @@ def _term_regex(term: str) -> str:
         else:
             out.append(re.escape(ch))
     return "".join(out)
+
+
+def _trie_regex(terms) -> str:
+    """One regex for all ``terms`` shaped as a prefix tree: each character is tried once per
+    position instead of once per term, and a greedy optional tail makes the longest term win
+    (the regex engine backtracks to a shorter term when the longer one fails its boundary)."""
+    trie: dict = {}
+    for t in terms:
+        node = trie
+        for ch in t:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        alts = [_term_regex(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return emit(trie)
 
 
 class HealthConditionDetector(Detector):
@@ -102,8 +125,7 @@ class HealthConditionDetector(Detector):
                 terms[key] = (max(score, prev[0]), upper_only and prev[1]) if prev else (score, upper_only)
         self._terms = terms
         self._regexes = {k: re.compile(_term_regex(k) + r"[sx]?") for k in terms}
-        alts = "|".join(f"(?:{_term_regex(k)})" for k in sorted(terms, key=len, reverse=True))
-        self._re = re.compile(rf"(?<![0-9a-z])(?:{alts})[sx]?(?![0-9a-z])")
+        self._re = re.compile(rf"(?<![0-9a-z])(?:{_trie_regex(terms)})[sx]?(?![0-9a-z])")
 
     def _lookup(self, matched_folded: str) -> tuple[float, bool]:
         key = " ".join(re.sub(r"[\-'’]", " ", matched_folded).split())
@@ -113,7 +135,7 @@ class HealthConditionDetector(Detector):
         return self._terms.get(key, (TERM_SCORE, False))
 
     def find(self, text: str) -> Iterator[Match]:
-        folded = fold_keep_length(text)
+        folded = fast_fold_keep_length(text)
         pos = 0
         while True:
             m = self._re.search(folded, pos)

@@ -39,7 +39,8 @@ import re
 from typing import Iterator
 
 from sentinelle import data
-from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
+from sentinelle.detectors.base import Detector, Examples, Match, fold
+from sentinelle.detectors.dates import fast_fold_keep_length
 from sentinelle.finding import Validation
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -80,7 +81,7 @@ _CELL_TITLE = re.compile(
 
 
 def _key(token: str) -> str:
-    return fold(token).upper().replace("’", "'")
+    return fast_fold_keep_length(token).upper()
 
 
 def _shape(token: str) -> str:
@@ -156,16 +157,15 @@ class PersonDetector(Detector):
             return shape
         return ""
 
-    def _blocked(self, folded: str, start: int) -> bool:
+    def _blocked(self, text: str, start: int) -> bool:
         lo = max(0, start - 40)
-        return bool(_NOT_AFTER.search(folded[lo:start]))
+        return bool(_NOT_AFTER.search(fast_fold_keep_length(text[lo:start])))
 
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:
         toks = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
         if not toks:
             return
-        folded = fold_keep_length(text)
         n = len(toks)
         starts = [t[0] for t in toks]
 
@@ -180,7 +180,7 @@ class PersonDetector(Detector):
                 i += 1
                 continue
             j_end, start, end, score, pattern, cue_start = res
-            if not self._blocked(folded, cue_start):
+            if not self._blocked(text, cue_start):
                 yield Match(start, end, score, Validation.NONE, pattern, self.normalize(text[start:end]))
             i = max(j_end + 1, i + 1)
             while i < n and toks[i][0] < end:
@@ -242,6 +242,8 @@ class PersonDetector(Detector):
                             end = ti.end()
                     return last, span_start, end, 0.85, "title", s
             return None
+        if tok.islower() and (len(tok) < 3 or _key(tok) not in self._first):
+            return None  # fast path: most tokens of prose are lower-case common words
         shape = _shape(tok)
         key = _key(tok)
         if not shape or key in self._stop:

@@ -65,7 +65,7 @@ def _accept(m: re.Match[str]) -> Match | None:
         kind = "fr_idd" if m.group("idd") else "fr_national"
         return Match(start, m.end(), 0.7, Validation.VALID, kind, _e164(num)) if num else None
     # "+..." candidate: the longest valid prefix that ends a digit group
-    ends = [raw.rstrip(")").__len__()] + [g.start() for g in _GROUP_END.finditer(raw)][::-1]
+    ends = [len(raw.rstrip(")"))] + [g.start() for g in _GROUP_END.finditer(raw)][::-1]
     seen: set[int] = set()
     for end in ends:
         if end in seen:

@@ -20,7 +20,7 @@ from stdnum import luhn
 
 from . import persons as P
 from .lists import Commune, LabName, SynthLists, load
-from .sinks import EMPTY, Cell, Doc, LabelWriter, TableSink, TextSink, label_cell
+from .sinks import EMPTY, Cell, Doc, LabelWriter, TableSink, TextSink, label_cell, label_tails
 
 SCHEMA = "sentinelle-synth-truth/1"
 ENTITY_TYPES = ("PERSON", "DATE_OF_BIRTH", "DATE_TIME", "FR_NIR", "FR_RPPS", "PHONE_NUMBER", "EMAIL_ADDRESS",
@@ -521,8 +521,9 @@ def generate(out: Path, *, patients: int, labs: int, copies: int, seed: int,
                                                if p.conditions and rng.random() < 0.7 else EMPTY)
                     if "commentaire" in fields:
                         cells["commentaire"] = _comment(rng, lists, p, gp)
+                    tails = label_tails(cells)
                     for sink in tables:
-                        written |= sink.write(cells, rng)
+                        written |= sink.write(cells, rng, tails)
                 if billing and rng.random() < 0.6:
                     first, last = _names(L, v)
                     d = date.fromordinal(rng.randint(_SAMPLE_FIRST, _SAMPLE_LAST))
@@ -534,8 +535,9 @@ def generate(out: Path, *, patients: int, labs: int, copies: int, seed: int,
                         "montant": (f"{rng.randint(5, 180)},{rng.randrange(100):02d}", ()),
                         "date_facture": label_cell(fmt_date(d, L.date_fmt), "DATE_TIME", p.pid),
                     }
+                    tails = label_tails(bcells)
                     for sink in billing:
-                        sink.write(bcells, rng)
+                        sink.write(bcells, rng, tails)
                 if rng.random() < 1 / 3:
                     doc = _report(rng, lists, L, p, v, gp, _sample_time(rng))
                     for sink in texts:

@@ -57,6 +57,17 @@ def label_cell(text: str, entity: str, person: str | None, holder: str | None = 
     return text, ((0, len(text), entity, person, holder),)
 
 
+def _tail(start: int, end: int, entity: str, person: str | None, holder: str | None) -> str:
+    pj = f'"{person}"' if person else "null"
+    extra = f', "nir_holder": "{holder}"' if holder else ""
+    return f'{start}, "end": {end}, "entity_type": "{entity}", "person": {pj}{extra}}}\n'
+
+
+def label_tails(cells: dict[str, Cell]) -> dict[str, list[str]]:
+    """The end of each label line of a row (from ``start`` on), per field with labels."""
+    return {f: [_tail(*l) for l in c[1]] for f, c in cells.items() if c[1]}
+
+
 class LabelWriter:
     """Writes ``labels.jsonl`` one line per labelled occurrence, formatted by hand for speed."""
 
@@ -65,14 +76,9 @@ class LabelWriter:
         self.count = 0
 
     def emit(self, prefix: str, row: str, column: str, base: int, labels) -> None:
-        out = []
-        for start, end, entity, person, holder in labels:
-            pj = f'"{person}"' if person else "null"
-            extra = f', "nir_holder": "{holder}"' if holder else ""
-            out.append(
-                f'{prefix}"row": {row}, "column": {column}, "sheet": null, "start": {base + start}, '
-                f'"end": {base + end}, "entity_type": "{entity}", "person": {pj}{extra}}}\n'
-            )
+        head = f'{prefix}"row": {row}, "column": {column}, "sheet": null, "start": '
+        out = [head + _tail(base + start, base + end, entity, person, holder)
+               for start, end, entity, person, holder in labels]
         self.count += len(out)
         self.fh.write("".join(out))
 
@@ -126,9 +132,12 @@ class TableSink(FileSink):
             if fmt == "json":
                 self.fh.write("[")
 
-    def write(self, cells: dict[str, Cell], rng: random.Random) -> bool:
+    def write(self, cells: dict[str, Cell], rng: random.Random, tails: dict[str, list[str]] | None = None) -> bool:
+        """Write one row unless dropped; ``tails`` (from :func:`label_tails`) may be shared by sinks."""
         if not self.keep(rng):
             return False
+        if tails is None:
+            tails = label_tails(cells)
         row = str(self.rows)
         if self.fmt == "csv":
             self.writer.writerow([cells[f][0] for f in self.fields])
@@ -153,14 +162,11 @@ class TableSink(FileSink):
                 self.fh.write(text + "\n")
         out = []
         head = self.prefix + '"row": ' + row
-        for f in self.fields:
-            labels = cells[f][1]
-            if labels:
-                mid = head + self.mids[f]
-                for start, end, entity, person, holder in labels:
-                    pj = f'"{person}"' if person else "null"
-                    extra = f', "nir_holder": "{holder}"' if holder else ""
-                    out.append(f'{mid}{start}, "end": {end}, "entity_type": "{entity}", "person": {pj}{extra}}}\n')
+        mids = self.mids
+        for f, ts in tails.items():
+            if f in mids:
+                mid = head + mids[f]
+                out += [mid + t for t in ts]
         if out:
             self.labels.count += len(out)
             self.labels.fh.write("".join(out))
