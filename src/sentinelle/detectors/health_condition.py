@@ -29,7 +29,7 @@ from typing import Iterator
 
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
-from sentinelle.detectors.dates import fast_fold_keep_length
+from sentinelle.detectors.base import fold_keep_length
 from sentinelle.finding import Validation
 
 #: score of an ordinary lexicon term, and of a short ambiguous one (prefix "?")
@@ -135,7 +135,7 @@ class HealthConditionDetector(Detector):
         return self._terms.get(key, (TERM_SCORE, False))
 
     def find(self, text: str) -> Iterator[Match]:
-        folded = fast_fold_keep_length(text)
+        folded = fold_keep_length(text)
         pos = 0
         while True:
             m = self._re.search(folded, pos)

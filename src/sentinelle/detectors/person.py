@@ -40,7 +40,7 @@ from typing import Iterator
 
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
-from sentinelle.detectors.dates import fast_fold_keep_length
+from sentinelle.detectors.base import fold_keep_length
 from sentinelle.finding import Validation
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -81,7 +81,7 @@ _CELL_TITLE = re.compile(
 
 
 def _key(token: str) -> str:
-    return fast_fold_keep_length(token).upper()
+    return fold_keep_length(token).upper()
 
 
 def _shape(token: str) -> str:
@@ -159,7 +159,7 @@ class PersonDetector(Detector):
 
     def _blocked(self, text: str, start: int) -> bool:
         lo = max(0, start - 40)
-        return bool(_NOT_AFTER.search(fast_fold_keep_length(text[lo:start])))
+        return bool(_NOT_AFTER.search(fold_keep_length(text[lo:start])))
 
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:

@@ -6,11 +6,15 @@ memory stays bounded whatever the number of patients. Everything is deterministi
 
 from __future__ import annotations
 
+import hashlib
 import json
+import multiprocessing
+import os
 import random
 import shutil
 import time
-from dataclasses import dataclass, replace
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -23,6 +27,7 @@ from .lists import Commune, LabName, SynthLists, load
 from .sinks import EMPTY, Cell, Doc, LabelWriter, TableSink, TextSink, label_cell, label_tails
 
 SCHEMA = "sentinelle-synth-truth/1"
+PARTS = ".synth-parts"  # per-lab label files while workers run, merged into labels.jsonl
 ENTITY_TYPES = ("PERSON", "DATE_OF_BIRTH", "DATE_TIME", "FR_NIR", "FR_RPPS", "PHONE_NUMBER", "EMAIL_ADDRESS",
                 "FR_POSTAL_CODE", "IBAN_CODE", "BLOOD_GROUP", "HEALTH_CONDITION")
 ORDER = ("ipp", "nom", "prenom", "nom_prenom", "sexe", "ddn", "nir", "adresse", "cp", "ville", "tel", "email",
@@ -351,7 +356,7 @@ def _report(rng: random.Random, lists: SynthLists, L: LabStyle, p: P.Person, v: 
         if p.insured:
             ins = p.insured
             T(doc, f"\nAssuré(e) : {'Mme' if ins.sex == 'F' else 'M.'} ").s(f"{ins.first} {ins.last}", "PERSON", ins.pid)
-            T(doc, " (ayant droit)")
+            T(doc, f" - {'patiente' if fem else 'patient'} ayant droit")
         T(doc, f"\nAdresse : {v.street}, ").s(v.postcode, "FR_POSTAL_CODE", pid)
         T(doc, f" {city}\nTél : ").s(phone, "PHONE_NUMBER", pid)
         T(doc, "\nPrescripteur : Dr ").s(gpname, "PERSON", gp.gid)
@@ -431,9 +436,10 @@ def _rename(rng: random.Random, name: str) -> str:
                        f"{stem}_v2.{ext}"))
 
 
-def _open_lab(root: Path, rng: random.Random, L: LabStyle, copy_dirs: list[str], labels: LabelWriter, lists):
-    """Open the original and copy sinks of one lab: (tables, billing, texts)."""
-    tables, billing, texts = [], [], []
+def _open_lab(root: Path, rng: random.Random, L: LabStyle, copy_dirs: list[str], labels: LabelWriter | None, lists):
+    """Open the original and copy sinks of one lab: (tables, billing, texts). With ``labels=None``
+    only draw the same random choices (so every worker's setup RNG stays in step) and open nothing."""
+    specs = []
     header = f"{L.lab.name} - FINESS {L.finess} - comptes rendus d'analyses\n\n"
     bill_headers = dict(lists.headers["long" if L.headers.get("nom") == "NOM_PATIENT" else "court"])
     for copy, cdir in enumerate([""] + copy_dirs):
@@ -461,19 +467,135 @@ def _open_lab(root: Path, rng: random.Random, L: LabStyle, copy_dirs: list[str],
             rng.shuffle(bfields)
             bfields = tuple(bfields)
         newline = "\r\n" if enc == "cp1252" else "\n"
-        tables.append(TableSink(root, prefix + tname, enc, labels, drop, L.folder, copy, fmt=L.fmt, fields=fields,
-                                headers=L.headers, delimiter=delim, newline=newline))
+        specs.append(("t", TableSink, (root, prefix + tname, enc, labels, drop, L.folder, copy),
+                      dict(fmt=L.fmt, fields=fields, headers=L.headers, delimiter=delim, newline=newline)))
         if L.billing:
-            billing.append(TableSink(root, prefix + bname, benc, labels, drop, L.folder, copy, fmt="csv",
-                                     fields=bfields, headers=bill_headers, delimiter=bdelim, newline="\n"))
-        texts.append(TextSink(root, prefix + xname, L.encoding if copy == 0 else rng.choice(ENCODINGS), labels, drop,
-                              L.folder, copy, header=header))
-    return tables, billing, texts
+            specs.append(("b", TableSink, (root, prefix + bname, benc, labels, drop, L.folder, copy),
+                          dict(fmt="csv", fields=bfields, headers=bill_headers, delimiter=bdelim, newline="\n")))
+        xenc = L.encoding if copy == 0 else rng.choice(ENCODINGS)
+        specs.append(("x", TextSink, (root, prefix + xname, xenc, labels, drop, L.folder, copy), dict(header=header)))
+    if labels is None:
+        return None
+    sinks = {"t": [], "b": [], "x": []}
+    for kind, cls, args, kwargs in specs:
+        sinks[kind].append(cls(*args, **kwargs))
+    return sinks["t"], sinks["b"], sinks["x"]
+
+
+def _base(seed: int, stream: str) -> int:
+    """A 128-bit integer to seed per-person RNGs (``Random(base + i)``) of one stream."""
+    return int.from_bytes(hashlib.sha256(f"sentinelle-synth/{seed}/{stream}".encode()).digest()[:16], "big")
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """What one worker wrote for its labs."""
+
+    files: tuple[dict, ...]
+    records: int
+    unique: int
+    labels: tuple[int, ...]  # label count per lab of the worker, in lab order
+
+
+def _run(out: Path, seed: int, patients: int, labs: int, copies: int, mine: tuple[int, ...],
+         progress: Callable[[int], None] | None = None) -> _Part:
+    """Generate every person (cheap, identical in every worker) and write the files of labs ``mine``."""
+    leak = out / "leak"
+    lists = load()
+    mobiles = P.valid_mobile_prefixes()
+    setup = random.Random(f"sentinelle-synth/{seed}/setup")
+    gps = tuple(P.doctor(setup, lists, f"gp-{k}") for k in range(max(40, min(3000, patients // 150))))
+    styles = [_lab_style(setup, lists, i) for i in range(labs)]
+    copy_dirs = _copy_names(setup, lists, copies)
+    pbase, lbase = _base(seed, "persons"), _base(seed, "rows")
+    handles, writers, opened = {}, {}, {}
+    try:
+        for li, L in enumerate(styles):
+            if li in mine:
+                handles[li] = (out / PARTS / f"labels-{li:05d}.jsonl").open("w", encoding="utf-8", newline="\n")
+                writers[li] = LabelWriter(handles[li])
+            opened[li] = _open_lab(leak, setup, L, copy_dirs, writers.get(li), lists)
+        ipp = [0] * labs
+        unique = 0
+        for i in range(patients):
+            prng = random.Random(pbase + i)
+            p = P.person(prng, lists, i, mobiles, len(gps))
+            gp = gps[p.gp]
+            r = prng.random()
+            k = min(labs, 1 if r < 0.70 else 2 if r < 0.95 else 3)
+            chosen = prng.sample(range(labs), k)
+            variants = [_variant(prng, p, lists, mobiles, j > 0) for j in range(k)]
+            if chosen[0] in mine:
+                unique += 1  # the first lab's original table always has this person's row(s)
+            for li, v in zip(chosen, variants):
+                if li not in mine:
+                    continue
+                rng = random.Random(lbase + i * labs + li)
+                L = styles[li]
+                tables, billing, texts = opened[li]
+                ipp[li] += 1
+                _write_person(rng, lists, L, p, v, gp, ipp[li], tables, billing, texts)
+            if progress and (i + 1) % 1000 == 0:
+                progress(i + 1)
+        files = []
+        records = 0
+        for li in mine:
+            for sink in (s for group in opened[li] for s in group):
+                sink.close()
+                files.append(sink.entry())
+                if sink.fmt != "text":
+                    records += sink.rows
+    finally:
+        for fh in handles.values():
+            fh.close()
+    return _Part(tuple(files), records, unique, tuple(writers[li].count for li in mine))
+
+
+def _write_person(rng, lists, L: LabStyle, p: P.Person, v: Variant, gp: P.Doctor, ipp: int, tables, billing, texts):
+    ident = _identity(L, p, v, gp, ipp, lists, rng)
+    fields = L.fields
+    for _ in range(1 if rng.random() < 0.7 else 2):
+        st = _sample_time(rng)
+        cells = dict(ident)
+        cells["date_prel"] = _timestamp_cell(L, st, p.pid)
+        if "analyse" in fields:
+            a = rng.choice(lists.analyses)
+            cells["analyse"], cells["resultat"], cells["unite"] = (a.code, ()), (_result(rng, a), ()), (a.unit, ())
+        if "diagnostic" in fields:
+            cells["diagnostic"] = (label_cell(_cond_form(rng, lists, p), "HEALTH_CONDITION", p.pid)
+                                   if p.conditions and rng.random() < 0.7 else EMPTY)
+        if "commentaire" in fields:
+            cells["commentaire"] = _comment(rng, lists, p, gp)
+        tails = label_tails(cells)
+        for sink in tables:
+            sink.write(cells, rng, tails)
+    if billing and rng.random() < 0.6:
+        first, last = _names(L, v)
+        d = date.fromordinal(rng.randint(_SAMPLE_FIRST, _SAMPLE_LAST))
+        bcells = {
+            "facture": (f"FAC-{rng.randrange(10**7):07d}", ()),
+            "nom_prenom": label_cell(f"{last} {first}", "PERSON", p.pid),
+            "nir": label_cell(fmt_nir(p.record_nir, L.nir_fmt), "FR_NIR", p.pid, p.nir_holder),
+            "iban": label_cell(fmt_iban(p.iban, L.iban_grouped), "IBAN_CODE", p.pid),
+            "montant": (f"{rng.randint(5, 180)},{rng.randrange(100):02d}", ()),
+            "date_facture": label_cell(fmt_date(d, L.date_fmt), "DATE_TIME", p.pid),
+        }
+        tails = label_tails(bcells)
+        for sink in billing:
+            sink.write(bcells, rng, tails)
+    if rng.random() < 1 / 3:
+        doc = _report(rng, lists, L, p, v, gp, _sample_time(rng))
+        for sink in texts:
+            sink.write(doc, rng)
 
 
 def generate(out: Path, *, patients: int, labs: int, copies: int, seed: int,
-             progress: Callable[[int], None] | None = None) -> SynthSummary:
-    """Write ``out/leak/``, ``out/truth.json`` and ``out/labels.jsonl``; see docs/truth-schema.md."""
+             progress: Callable[[int], None] | None = None, workers: int | None = None) -> SynthSummary:
+    """Write ``out/leak/``, ``out/truth.json`` and ``out/labels.jsonl``; see docs/truth-schema.md.
+
+    Labs are split over ``workers`` processes (default: one per CPU, at most one per lab; one for
+    small runs); the output bytes do not depend on the number of workers.
+    """
     if patients < 1 or labs < 1 or copies < 0:
         raise ValueError("patients and labs must be >= 1, copies >= 0")
     t0 = time.perf_counter()
@@ -484,81 +606,36 @@ def generate(out: Path, *, patients: int, labs: int, copies: int, seed: int,
     elif leak.exists() and any(leak.iterdir()):
         raise FileExistsError(f"{leak} exists and is not a synth output")
     leak.mkdir(parents=True, exist_ok=True)
-    lists = load()
-    mobiles = P.valid_mobile_prefixes()
-    setup = random.Random(f"sentinelle-synth/{seed}/setup")
-    gps = tuple(P.doctor(setup, lists, f"gp-{k}") for k in range(max(40, min(3000, patients // 150))))
-    styles = [_lab_style(setup, lists, i) for i in range(labs)]
-    copy_dirs = _copy_names(setup, lists, copies)
-    rng = random.Random(f"sentinelle-synth/{seed}/persons")
-    with (out / "labels.jsonl").open("w", encoding="utf-8", newline="\n") as lfh:
-        labels = LabelWriter(lfh)
-        opened = [_open_lab(leak, setup, L, copy_dirs, labels, lists) for L in styles]
-        ipp = [0] * labs
-        unique = 0
-        for i in range(patients):
-            p = P.person(rng, lists, i, mobiles, len(gps))
-            gp = gps[p.gp]
-            r = rng.random()
-            k = min(labs, 1 if r < 0.70 else 2 if r < 0.95 else 3)
-            written = False
-            for j, li in enumerate(rng.sample(range(labs), k)):
-                L = styles[li]
-                tables, billing, texts = opened[li]
-                v = _variant(rng, p, lists, mobiles, j > 0)
-                ipp[li] += 1
-                ident = _identity(L, p, v, gp, ipp[li], lists, rng)
-                fields = L.fields
-                for _ in range(1 if rng.random() < 0.7 else 2):
-                    st = _sample_time(rng)
-                    cells = dict(ident)
-                    cells["date_prel"] = _timestamp_cell(L, st, p.pid)
-                    if "analyse" in fields:
-                        a = rng.choice(lists.analyses)
-                        cells["analyse"], cells["resultat"], cells["unite"] = (a.code, ()), (_result(rng, a), ()), (a.unit, ())
-                    if "diagnostic" in fields:
-                        cells["diagnostic"] = (label_cell(_cond_form(rng, lists, p), "HEALTH_CONDITION", p.pid)
-                                               if p.conditions and rng.random() < 0.7 else EMPTY)
-                    if "commentaire" in fields:
-                        cells["commentaire"] = _comment(rng, lists, p, gp)
-                    tails = label_tails(cells)
-                    for sink in tables:
-                        written |= sink.write(cells, rng, tails)
-                if billing and rng.random() < 0.6:
-                    first, last = _names(L, v)
-                    d = date.fromordinal(rng.randint(_SAMPLE_FIRST, _SAMPLE_LAST))
-                    bcells = {
-                        "facture": (f"FAC-{rng.randrange(10**7):07d}", ()),
-                        "nom_prenom": label_cell(f"{last} {first}", "PERSON", p.pid),
-                        "nir": label_cell(fmt_nir(p.record_nir, L.nir_fmt), "FR_NIR", p.pid, p.nir_holder),
-                        "iban": label_cell(fmt_iban(p.iban, L.iban_grouped), "IBAN_CODE", p.pid),
-                        "montant": (f"{rng.randint(5, 180)},{rng.randrange(100):02d}", ()),
-                        "date_facture": label_cell(fmt_date(d, L.date_fmt), "DATE_TIME", p.pid),
-                    }
-                    tails = label_tails(bcells)
-                    for sink in billing:
-                        sink.write(bcells, rng, tails)
-                if rng.random() < 1 / 3:
-                    doc = _report(rng, lists, L, p, v, gp, _sample_time(rng))
-                    for sink in texts:
-                        sink.write(doc, rng)
-            unique += written
-            if progress and (i + 1) % 1000 == 0:
-                progress(i + 1)
-        files = []
-        records = 0
-        for tables, billing, texts in opened:
-            for sink in (*tables, *billing, *texts):
-                sink.close()
-                files.append(sink.entry())
-                if sink.fmt != "text":
-                    records += sink.rows
+    shutil.rmtree(out / PARTS, ignore_errors=True)
+    (out / PARTS).mkdir()
+    if workers is None:
+        workers = 1 if patients < 5000 else (os.cpu_count() or 1)
+    workers = max(1, min(workers, labs))
+    groups = [tuple(range(w, labs, workers)) for w in range(workers)]
+    if workers == 1:
+        parts = [_run(out, seed, patients, labs, copies, groups[0], progress)]
+    else:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers - 1, mp_context=ctx) as pool:
+            futures = [pool.submit(_run, out, seed, patients, labs, copies, g) for g in groups[1:]]
+            parts = [_run(out, seed, patients, labs, copies, groups[0], progress)]
+            parts += [f.result() for f in futures]
     if progress and patients % 1000:
         progress(patients)
-    files.sort(key=lambda e: (e["copy"], e["path"]))
+    with (out / "labels.jsonl").open("wb") as dst:
+        for li in range(labs):
+            src = out / PARTS / f"labels-{li:05d}.jsonl"
+            with src.open("rb") as fh:
+                shutil.copyfileobj(fh, dst, 1 << 20)
+            src.unlink()
+    (out / PARTS).rmdir()
+    files = sorted((f for part in parts for f in part.files), key=lambda e: (e["copy"], e["path"]))
+    records = sum(part.records for part in parts)
+    unique = sum(part.unique for part in parts)
+    n_labels = sum(sum(part.labels) for part in parts)
     truth = {"schema": SCHEMA, "seed": seed, "patients": patients, "labs": labs, "copies": copies,
              "unique_persons": unique, "records": records, "entity_types": list(ENTITY_TYPES),
-             "files": files, "labels": "labels.jsonl", "label_count": labels.count}
+             "files": files, "labels": "labels.jsonl", "label_count": n_labels}
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return SynthSummary(out=out, patients=patients, unique_persons=unique, records=records, files=len(files),
-                        labels=labels.count, seconds=time.perf_counter() - t0)
+                        labels=n_labels, seconds=time.perf_counter() - t0)

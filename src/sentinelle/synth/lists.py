@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
@@ -88,6 +89,10 @@ def _rows(name: str, delimiter: str = ",") -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO("\n".join(_lines(name))), delimiter=delimiter))
 
 
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def _weighted(pairs) -> Weighted:
     pairs = [(item, w) for item, w in pairs if w > 0]
     return Weighted(tuple(p[0] for p in pairs), tuple(itertools.accumulate(float(p[1]) for p in pairs)))
@@ -95,7 +100,10 @@ def _weighted(pairs) -> Weighted:
 
 def load() -> SynthLists:
     """Read every list of ``data/synth/`` (about 0.3 s)."""
+    accents = {_fold(n): n for n in _lines("prenoms_accents.txt")}
     first = _rows("prenoms.csv")
+    for r in first:
+        r["prenom"] = accents.get(r["prenom"], r["prenom"])
     communes = []
     for r in _rows("communes.csv"):
         name = r["nom"].split(" ")[0] if r["nom"].endswith(" Arrondissement") else r["nom"]  # "Paris 11e ..."

@@ -191,7 +191,7 @@ def person(rng: random.Random, lists: SynthLists, index: int, mobiles: tuple[str
     return Person(
         pid=pid, sex=sex, first=first, last=last, birth=birth, birth_code=code, nir=nir, street=street,
         commune=commune, postcode=postcode, phone=phone(rng, mobiles),
-        email=email(rng, first, last, birth) if rng.random() < 0.8 else None,
+        email=email(rng, first, last, birth) if age >= 14 and rng.random() < 0.8 else None,
         blood=rng.choices(BLOOD_GROUPS, cum_weights=BLOOD_WEIGHTS)[0], gp=rng.randrange(n_gps),
         conditions=conds, insured=insured, iban=make_iban(rng),
     )
