@@ -238,7 +238,8 @@ class DateTimeDetector(Detector):
         "sortie", "on", "since", "until", "dated", "timestamp", "collected",
     )
     header_pattern = (
-        r"date|jour|heure|time|horodatage|prelevement|created|updated|(^|_)dt(_|$)|^dt_|_dt$"
+        r"date|jour|heure|time|horodatage|prelevement|preleve|created|updated|modified|"
+        r"sampled|sampling|collected|received|recu_le|valide_le|(^|_)(at|on|le)$|(^|_)dt(_|$)|^dt_|_dt$"
         r"|(^|_)(msh_7|evn_2|evn_6|obr_7|obr_8|obr_14|obr_22|obx_14|pv1_44|pv1_45|spm_17)(_|$)"
     )
     value_threshold = 0.8

@@ -56,7 +56,8 @@ _PARTICLES = frozenset({
     "de", "du", "des", "la", "le", "van", "von", "der", "den", "di", "da", "del", "della", "dos",
     "ben", "bin", "el", "al", "ter", "ten", "mac", "st",
 })
-_GAP = re.compile(r"[ \t\u00a0\u202f]{1,3}")
+#: between two tokens of one name: one or two spaces; a tab or a wider gap separates fields
+_GAP = re.compile(r"[ \u00a0\u202f]{1,2}")
 _GAP0 = re.compile(r"[ \t\u00a0\u202f]{0,3}")
 #: initials: "A.", "H", "P-A.", "J.-J", "E.R.", "Ph.", "C.C." (then a space and a name)
 _INITIALS = re.compile(r"(?:[A-Z](?:[.\-]{1,2}[A-Z])*\.?|Ph\.|Ch\.)(?=[ \t\u00a0\u202f])")
@@ -69,9 +70,17 @@ _NOT_AFTER = re.compile(
     r"route|voie|passage|sentier|rond-point|parvis|esplanade|promenade|residence|cite|hameau|"
     r"lotissement|hopital|hopitaux|chu|ch|clinique|institut|centre|fondation|lycee|college|ecole|"
     r"universite|faculte|ehpad|stade|pont|parc|gare|station|metro|"
+    r"labo|laboratoire|laboratoires|lbm|cabinet|pharmacie|mutuelle|caisse|cpam|societe|groupe|"
     r"maladie|maladies|syndrome|syndromes|signe|signes|test|score|classification|methode|"
     r"technique|loi|manoeuvre|reflexe|bacille|virus|disease|syndrome|sign|prix)"
     r"\.?[ \u00a0]+(?:(?:du|des|de[ \u00a0]+la|de|d'|d’|l'|l’|of|the)[ \u00a0]*)?$"
+)
+#: a form label right before a name: "NOM : DUPONT", "Prénom : Jean", "Patient : X Y" (folded)
+_LABEL_BEFORE = re.compile(
+    r"(?:^|[^a-z])(?:nom|noms|prenom|prenoms|nom de naissance|nom d'usage|nom de jeune fille|"
+    r"nom marital|patient|patiente|conjoint|conjointe|contact|prescripteur|medecin|"
+    r"medecin traitant|biologiste|titulaire|assure|assuree|beneficiaire|name|surname|"
+    r"first name|last name)[ \u00a0]*[:=][ \u00a0]*$"
 )
 _CELL = re.compile(r"[^\W\d_]+(?:[\s.'’\-]+[^\W\d_]+)*\.?")
 _CELL_TITLE = re.compile(
@@ -107,6 +116,9 @@ class PersonDetector(Detector):
         "nom", "prenom", "nom de naissance", "nom d'usage", "epouse", "epoux", "ne le", "nee le",
         "medecin traitant", "prescripteur", "biologiste", "titulaire", "assure", "beneficiaire",
         "signe", "contact", "rappeler", "name", "surname", "first name", "mrs", "miss", "called",
+        "prevenir", "fille", "fils", "mere", "pere", "conjoint", "conjointe", "mari", "frere",
+        "soeur", "accompagne", "accompagnee", "enfant", "compagne", "compagnon", "tuteur",
+        "tutrice", "daughter", "son", "wife", "husband", "mother", "father",
     )
     header_pattern = (
         r"^(?!(?:.*_)?(?:id|ids|num|numero|no|n|nb|code|codes|tel|telephone|phone|mail|email|"
@@ -246,6 +258,13 @@ class PersonDetector(Detector):
             return None  # fast path: most tokens of prose are lower-case common words
         shape = _shape(tok)
         key = _key(tok)
+        # (f) a form label right before: "NOM : DUPONT", "Prénom : Jean" (one token is enough)
+        if shape in ("cap", "upper") and key not in self._stop:
+            line_start = text.rfind("\n", max(0, s - 40), s) + 1
+            if _LABEL_BEFORE.search(fold_keep_length(text[max(line_start, s - 40):s])):
+                last = self._names_from(toks, i, joined)
+                if last is not None:
+                    return last, s, toks[last][1], 0.8, "label", s
         if not shape or key in self._stop:
             # (d) initials + upper-case known surname: "O. LEBERT", "C-L. BERTHE"
             return self._initials_surname(text, toks, i, starts)
@@ -258,7 +277,7 @@ class PersonDetector(Detector):
                 if im and (im.end() == len(text) or not text[im.end()].isalnum()):
                     return i, s, im.end(), 0.6, "surname_initials", s
         if not joined(i):
-            return None
+            return self._first_name_alone(text, toks, i, shape, key)
         t2 = nxt[2]
         shape2 = _shape(t2)
         if shape in ("cap", "upper") and not self._is_first(tok) \
@@ -297,6 +316,18 @@ class PersonDetector(Detector):
                 and k2 not in self._stop):
             return i + 1, s, nxt[1], 0.6, "lower_first_last", s
         return None
+
+    def _first_name_alone(self, text, toks, i, shape, key):
+        """(g) A capitalised known first name alone, not opening a sentence: "Prévenir Marie
+        (conjoint)". Scored below the default threshold: only context words (kinship, "prévenir",
+        "patiente") make it a finding."""
+        s, e, tok = toks[i]
+        if shape != "cap" or not self._is_first(tok) or key in self._last and len(tok) < 4:
+            return None
+        before = text[max(0, s - 3):s].rstrip(" \u00a0")
+        if not before or before[-1] in ".!?\n:;«\"(-":
+            return None  # sentence start or a label/list: a capital tells nothing there
+        return i, s, e, 0.45, "first_name_alone", s
 
     def _initials_surname(self, text, toks, i, starts):
         s = toks[i][0]

@@ -75,7 +75,7 @@ class LabStyle:
     phone_fmt: str  # compact | spaced | dotted | intl | intl_compact
     blood_style: str  # short | rh | word | abbr
     sex_style: str
-    gp_style: str  # dr | docteur | plain | initial
+    gp_style: str  # dr | docteur | plain | upper
     ipp_style: str
     billing: bool
     iban_grouped: bool
@@ -198,7 +198,7 @@ def _lab_style(rng: random.Random, lists: SynthLists, i: int) -> LabStyle:
         date_fmt=date_fmt, nir_fmt=("compact", "spaced", "dotted", "key")[i % 4] if i < 4 else rng.choice(("compact", "spaced", "dotted", "key")),
         phone_fmt=("spaced", "compact", "intl", "dotted", "intl_compact")[i % 5] if i < 5 else rng.choice(("compact", "spaced", "dotted", "intl", "intl_compact")),
         blood_style=("short", "rh", "word", "abbr")[i % 4] if i < 4 else rng.choice(("short", "rh", "word", "abbr")),
-        sex_style=rng.choice(("MF", "HF", "12", "mot")), gp_style=rng.choice(("dr", "docteur", "plain", "initial")),
+        sex_style=rng.choice(("MF", "HF", "12", "mot")), gp_style=rng.choice(("dr", "docteur", "plain", "upper")),
         ipp_style=rng.choice(("IPP {:06d}", "P{:07d}", "D-{:06d}")),
         billing=(i % 7 == 0 and fmt == "csv"), iban_grouped=rng.random() < 0.5,
         layouts=tuple(sorted(rng.sample(range(4), rng.randint(2, 3)))), bios=bios,
@@ -241,8 +241,8 @@ def _gp_cell(L: LabStyle, gp: P.Doctor) -> Cell:
         title, name = "Docteur ", f"{gp.first} {gp.last}"
     elif L.gp_style == "plain":
         title, name = "", f"{gp.last} {gp.first}"
-    elif L.gp_style == "initial":
-        title, name = "Dr ", f"{gp.first[0]}. {_title(gp.last)}"
+    elif L.gp_style == "upper":
+        title, name = "Dr ", f"{gp.first} {gp.last}"
     else:
         title, name = "Dr ", f"{gp.first} {_title(gp.last)}"
     return title + name, ((len(title), len(title) + len(name), "PERSON", gp.gid, None),)
