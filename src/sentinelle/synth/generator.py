@@ -24,7 +24,7 @@ from stdnum import luhn
 
 from . import persons as P
 from .lists import Commune, LabName, SynthLists, load
-from .sinks import EMPTY, Cell, Doc, LabelWriter, TableSink, TextSink, label_cell, label_tails
+from .sinks import BUFFER, EMPTY, Cell, Doc, LabelWriter, TableSink, TextSink, label_cell, label_tails
 
 SCHEMA = "sentinelle-synth-truth/1"
 PARTS = ".synth-parts"  # per-lab label files while workers run, merged into labels.jsonl
@@ -36,6 +36,8 @@ ORDER = ("ipp", "nom", "prenom", "nom_prenom", "sexe", "ddn", "nir", "adresse", 
 BILLING = ("facture", "nom_prenom", "nir", "iban", "montant", "date_facture")
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 DELIMITERS = (",", ";", "\t", "|")
+HEADER_STYLES = ("court", "long", "francais", "anglais")
+NAME_MODES = ("split", "last_first", "first_last")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
 _SAMPLE_FIRST = date(2019, 1, 1).toordinal()
@@ -68,6 +70,7 @@ class LabStyle:
     newline: str
     headers: Mapping[str, str]  # field -> header text (or JSON key path)
     fields: tuple[str, ...]
+    name_mode: str  # split (two columns) | last_first ("DUPONT Jean") | first_last ("Jean DUPONT")
     last_case: str  # upper | title
     first_case: str  # title | upper
     date_fmt: str  # dmy | iso | dmy2 | compact
@@ -152,6 +155,11 @@ def _title(name: str) -> str:
 
 # ---------------------------------------------------------------- labs
 
+def _cycle(rng: random.Random, options: tuple[str, ...], i: int, first: int) -> str:
+    """The first ``first`` labs take the options in turn (so small runs show every style)."""
+    return options[i % len(options)] if i < first else rng.choice(options)
+
+
 def _lab_style(rng: random.Random, lists: SynthLists, i: int) -> LabStyle:
     base = lists.labs[i % len(lists.labs)]
     folder = base.folder if i < len(lists.labs) else f"{base.folder}_{i // len(lists.labs) + 1}"
@@ -165,9 +173,10 @@ def _lab_style(rng: random.Random, lists: SynthLists, i: int) -> LabStyle:
         fmt = rng.choices(("csv", "json", "ndjson"), (70, 15, 15))[0]
     if fmt == "csv":
         delimiter = {0: ";", 3: ",", 4: "\t", 5: "|"}.get(i) or rng.choice(DELIMITERS)
-        encoding = ENCODINGS[i % 3] if i < 6 else rng.choice(ENCODINGS)
-        style = ("long", "court", "francais", "anglais")[i % 4] if i < 6 else rng.choice(("court", "long", "francais", "anglais"))
-        name_mode = ("split", "last_first", "first_last")[i % 3] if i < 6 else rng.choice(("split", "last_first", "first_last"))
+        encoding = _cycle(rng, ENCODINGS, i, 6)
+        # the first CSV labs (0, 3, 4, 5) show every header style and name layout
+        style = {0: "long", 3: "court", 4: "francais", 5: "anglais"}.get(i) or rng.choice(HEADER_STYLES)
+        name_mode = {0: "split", 3: "split", 4: "last_first", 5: "first_last"}.get(i) or rng.choice(NAME_MODES)
         stem = rng.choice(("patients", "export_resultats", "extraction_sil", "base_patients", "resultats"))
         table_name = stem + (".tsv" if delimiter == "\t" else ".csv")
     else:
@@ -187,17 +196,17 @@ def _lab_style(rng: random.Random, lists: SynthLists, i: int) -> LabStyle:
         generic = [f for f in ("nir", "tel", "ddn", "cp") if f in fields][: 1 + (i % 2)]
         for f in generic:
             headers[f] = f"col{fields.index(f) + 1}"
-    date_fmt = ("dmy", "iso", "dmy2", "compact")[i % 4] if i < 4 else rng.choice(("dmy", "dmy", "iso", "dmy2", "compact"))
+    date_fmt = _cycle(rng, ("dmy", "iso", "dmy2", "compact"), i, 4)
     finess_body = f"{base.dep.replace('A', '0').replace('B', '0'):0>2}"[:2] + f"{rng.randrange(10**6):06d}"
     bios = tuple(P.doctor(rng, lists, f"bio-{i}-{k}") for k in range(2))
     return LabStyle(
         index=i, lab=base, folder=folder, finess=finess_body + luhn.calc_check_digit(finess_body), fmt=fmt,
-        table_name=table_name, encoding=encoding, delimiter=delimiter,
+        table_name=table_name, encoding=encoding, delimiter=delimiter, name_mode=name_mode,
         newline="\r\n" if encoding == "cp1252" else "\n", headers=MappingProxyType(headers), fields=tuple(fields),
         last_case="upper" if rng.random() < 0.7 else "title", first_case="title" if rng.random() < 0.8 else "upper",
-        date_fmt=date_fmt, nir_fmt=("compact", "spaced", "dotted", "key")[i % 4] if i < 4 else rng.choice(("compact", "spaced", "dotted", "key")),
-        phone_fmt=("spaced", "compact", "intl", "dotted", "intl_compact")[i % 5] if i < 5 else rng.choice(("compact", "spaced", "dotted", "intl", "intl_compact")),
-        blood_style=("short", "rh", "word", "abbr")[i % 4] if i < 4 else rng.choice(("short", "rh", "word", "abbr")),
+        date_fmt=date_fmt, nir_fmt=_cycle(rng, ("compact", "spaced", "dotted", "key"), i, 4),
+        phone_fmt=_cycle(rng, ("spaced", "compact", "intl", "dotted", "intl_compact"), i, 5),
+        blood_style=_cycle(rng, ("short", "rh", "word", "abbr"), i, 4),
         sex_style=rng.choice(("MF", "HF", "12", "mot")), gp_style=rng.choice(("dr", "docteur", "plain", "upper")),
         ipp_style=rng.choice(("IPP {:06d}", "P{:07d}", "D-{:06d}")),
         billing=(i % 7 == 0 and fmt == "csv"), iban_grouped=rng.random() < 0.5,
@@ -258,7 +267,8 @@ def _comment(rng: random.Random, lists: SynthLists, p: P.Person, gp: P.Doctor) -
         return EMPTY
     doc = Doc()
     if p.conditions and r < 0.75:
-        doc.fill(rng.choice(lists.phrases["comment_cond"]), {"cond": (_cond_form(rng, lists, p), "HEALTH_CONDITION", p.pid)})
+        cond = (_cond_form(rng, lists, p), "HEALTH_CONDITION", p.pid)
+        doc.fill(rng.choice(lists.phrases["comment_cond"]), {"cond": cond})
     elif r > 0.9:
         doc.fill(rng.choice(lists.phrases["comment_name"]), {
             "gp": (f"{gp.first} {_title(gp.last)}", "PERSON", gp.gid),
@@ -277,7 +287,7 @@ def _identity(L: LabStyle, p: P.Person, v: Variant, gp: P.Doctor, ipp: int, list
         c["nom"] = label_cell(last, "PERSON", pid)
         c["prenom"] = label_cell(first, "PERSON", pid)
     else:
-        name = f"{last} {first}" if L.index % 3 == 1 or L.fmt != "csv" else f"{first} {last}"
+        name = f"{first} {last}" if L.name_mode == "first_last" else f"{last} {first}"
         c["nom_prenom"] = label_cell(name, "PERSON", pid)
     c["ddn"] = label_cell(fmt_date(p.birth, L.date_fmt), "DATE_OF_BIRTH", pid)
     if "ipp" in f:
@@ -314,7 +324,8 @@ def _result(rng: random.Random, a) -> str:
 
 
 def _sample_time(rng: random.Random) -> tuple[date, int, int, int]:
-    return date.fromordinal(rng.randint(_SAMPLE_FIRST, _SAMPLE_LAST)), rng.randint(7, 11), rng.randrange(60), rng.randrange(60)
+    day = date.fromordinal(rng.randint(_SAMPLE_FIRST, _SAMPLE_LAST))
+    return day, rng.randint(7, 11), rng.randrange(60), rng.randrange(60)
 
 
 def _timestamp_cell(L: LabStyle, st, pid: str) -> Cell:
@@ -355,14 +366,16 @@ def _report(rng: random.Random, lists: SynthLists, L: LabStyle, p: P.Person, v: 
         T(doc, "\nN° SS : ").s(nir, "FR_NIR", pid, p.nir_holder)
         if p.insured:
             ins = p.insured
-            T(doc, f"\nAssuré(e) : {'Mme' if ins.sex == 'F' else 'M.'} ").s(f"{ins.first} {ins.last}", "PERSON", ins.pid)
+            T(doc, f"\nAssuré(e) : {'Mme' if ins.sex == 'F' else 'M.'} ")
+            doc.s(f"{ins.first} {ins.last}", "PERSON", ins.pid)
             T(doc, f" - {'patiente' if fem else 'patient'} ayant droit")
         T(doc, f"\nAdresse : {v.street}, ").s(v.postcode, "FR_POSTAL_CODE", pid)
         T(doc, f" {city}\nTél : ").s(phone, "PHONE_NUMBER", pid)
         T(doc, "\nPrescripteur : Dr ").s(gpname, "PERSON", gp.gid)
         T(doc, " (RPPS ").s(gp.rpps, "FR_RPPS", gp.gid)
-        T(doc, ")\nPrélèvement le ").s(fmt_date(d, "dmy"), "DATE_TIME", pid)
-        T(doc, f" à {h:02d}:{mi:02d}\n\n{rng.choice(lists.phrases['intro'])}\n")
+        # a date with its time is one DATE_TIME span, like an ISO timestamp
+        T(doc, ")\nPrélèvement le ").s(f"{fmt_date(d, 'dmy')} à {h:02d}:{mi:02d}", "DATE_TIME", pid)
+        T(doc, f"\n\n{rng.choice(lists.phrases['intro'])}\n")
     elif layout == 1:
         T(doc, f"=== {L.lab.name} (FINESS {L.finess}) ===\nNOM : ").s(last.upper(), "PERSON", pid)
         T(doc, "   PRENOM : ").s(first, "PERSON", pid)
@@ -383,8 +396,8 @@ def _report(rng: random.Random, lists: SynthLists, L: LabStyle, p: P.Person, v: 
         T(doc, f", {ne.lower()} le ").s(dob, "DATE_OF_BIRTH", pid)
         T(doc, " (N° SS ").s(nir, "FR_NIR", pid, p.nir_holder)
         T(doc, f"), demeurant {v.street}, ").s(v.postcode, "FR_POSTAL_CODE", pid)
-        T(doc, f" {city}, {'prélevée' if fem else 'prélevé'} le ").s(fmt_date(d, "dmy"), "DATE_TIME", pid)
-        T(doc, f" à {h:02d}h{mi:02d}.\n\n")
+        T(doc, f" {city}, {'prélevée' if fem else 'prélevé'} le ").s(f"{fmt_date(d, 'dmy')} à {h:02d}h{mi:02d}", "DATE_TIME", pid)
+        T(doc, ".\n\n")
     else:
         T(doc, "[").s(f"{fmt_date(d, 'iso')} {h:02d}:{mi:02d}:{se:02d}", "DATE_TIME", pid)
         T(doc, f"] RESULTATS {L.lab.name}\nPatient: ").s(f"{last.upper()} {first}", "PERSON", pid)
@@ -406,7 +419,8 @@ def _report(rng: random.Random, lists: SynthLists, L: LabStyle, p: P.Person, v: 
     if p.conditions and rng.random() < 0.8:
         sentences.append(("concl_cond", {"cond": (_cond_form(rng, lists, p), "HEALTH_CONDITION", pid)}))
     if rng.random() < 0.35:
-        sentences.append(("concl_bg", {"bg": (fmt_blood(p.blood, rng.choice(("short", "rh", "rh", "word"))), "BLOOD_GROUP", pid)}))
+        bg = fmt_blood(p.blood, rng.choice(("short", "rh", "rh", "word")))
+        sentences.append(("concl_bg", {"bg": (bg, "BLOOD_GROUP", pid)}))
     if rng.random() < 0.2:
         sentences.append(("concl_gp", {"gp": (gpname, "PERSON", gp.gid),
                                        "date": (fmt_date(rdate, "dmy"), "DATE_TIME", pid)}))
@@ -512,7 +526,8 @@ def _run(out: Path, seed: int, patients: int, labs: int, copies: int, mine: tupl
     try:
         for li, L in enumerate(styles):
             if li in mine:
-                handles[li] = (out / PARTS / f"labels-{li:05d}.jsonl").open("w", encoding="utf-8", newline="\n")
+                part = out / PARTS / f"labels-{li:05d}.jsonl"
+                handles[li] = part.open("w", encoding="utf-8", newline="\n", buffering=BUFFER)
                 writers[li] = LabelWriter(handles[li])
             opened[li] = _open_lab(leak, setup, L, copy_dirs, writers.get(li), lists)
         ipp = [0] * labs

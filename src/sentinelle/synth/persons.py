@@ -80,7 +80,8 @@ def valid_mobile_prefixes() -> tuple[str, ...]:
     out = []
     for p in range(600, 800):
         prefix = f"0{p}"
-        if all(phonenumbers.is_valid_number(phonenumbers.parse(prefix + s, "FR")) for s in ("000000", "555555", "999999")):
+        samples = (phonenumbers.parse(prefix + s, "FR") for s in ("000000", "555555", "999999"))
+        if all(phonenumbers.is_valid_number(n) for n in samples):
             out.append(prefix)
     return tuple(out)
 

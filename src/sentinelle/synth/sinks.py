@@ -17,6 +17,7 @@ Label = tuple[int, int, str, "str | None", "str | None"]
 Cell = tuple[str, tuple[Label, ...]]
 EMPTY: Cell = ("", ())
 
+BUFFER = 1 << 18  # bytes per open file: fewer write calls, bounded memory
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
@@ -98,7 +99,7 @@ class FileSink:
         self.rows = 0
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = path.open("w", encoding=encoding, newline="")
+        self.fh = path.open("w", encoding=encoding, newline="", buffering=BUFFER)
         self.prefix = '{"path": ' + json.dumps(rel, ensure_ascii=False) + ", "
 
     def keep(self, rng: random.Random) -> bool:
