@@ -19,7 +19,11 @@ from sentinelle.synth.lists import load
 
 PATIENTS = 2000
 
-DATE_RE = re.compile(r"\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?|\d{2}-\d{2}-\d{2}|\d{8}|\d{1,2} [a-zéû]+ \d{4}")
+# dates as the labs write them; in reports a date with its time ("05/11/2024 à 08:42") is one span
+DATE_RE = re.compile(
+    r"\d{2}/\d{2}/\d{4}( à \d{2}[:h]\d{2})?|\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?|\d{2}-\d{2}-\d{2}|\d{8}"
+    r"|\d{1,2} [a-zéû]+ \d{4}"
+)
 BLOOD_RE = re.compile(r"(A|B|AB|O)( Rh)?([+-]| positif| négatif| pos| neg)")
 EMAIL_RE = re.compile(r"[a-z0-9._-]+@[a-z0-9-]+(\.[a-z]+)+")
 TITLES = ("Dr ", "Dr. ", "Docteur ", "Pr ", "M. ", "Mme ", "Madame ", "Monsieur ")
