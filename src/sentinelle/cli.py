@@ -293,20 +293,31 @@ def evaluate(
 
 
 @app.command("entities")
-def entities_cmd() -> None:
-    """List the entity labels sentinelle reports, their category and detectors."""
+def entities_cmd(
+    fmt: str = typer.Option("table", "--format", help="table | json | markdown"),
+) -> None:
+    """List every entity label: what it finds, its detectors, how they validate, the rule's source."""
+    from sentinelle.report.entity_table import entity_rows, render_markdown
+
+    rows = entity_rows()
+    if fmt == "json":
+        typer.echo(json.dumps([r.to_record() for r in rows], ensure_ascii=False, indent=2))
+        return
+    if fmt == "markdown":
+        typer.echo(render_markdown(rows), nl=False)
+        return
+    if fmt != "table":
+        _err(f"--format: unknown format {fmt!r} (table, json, markdown)")
+        raise typer.Exit(2)
     from rich.console import Console
     from rich.table import Table
 
-    from sentinelle.detectors import BUILTIN
-
     table = Table(title="entity types")
-    for col in ("label", "category", "art. 9", "detectors", "what it finds"):
-        table.add_column(col)
-    for label, info in ENTITIES.items():
-        dets = ", ".join(c.name for c in BUILTIN if label in (c.entities or (c.entity,)))
-        table.add_row(label, info.category.value, "yes" if info.special_category else "",
-                      dets or "-", info.description)
+    for col in ("label", "category", "art. 9", "what it finds", "detector", "validation", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r.label, r.category, "yes" if r.special_category else "", r.description,
+                      r.detectors, r.validation, r.source)
     Console().print(table)
 
 

@@ -22,6 +22,9 @@ class Category(str, enum.Enum):
     FINANCIAL = "financial"
     HEALTH = "health"  # special category, GDPR art. 9
     LOCATION = "location"
+    ONLINE_IDENTIFIER = "online_identifier"  # IP addresses, URLs (GDPR recital 30)
+    CREDENTIALS = "credentials"  # passwords and their hashes
+    ORGANISATION = "organisation"  # identifiers of legal entities and health establishments
     OTHER = "other"
 
 
@@ -45,9 +48,33 @@ _TABLE: tuple[EntityInfo, ...] = (
     EntityInfo("EMAIL_ADDRESS", Category.CONTACT, False, "E-mail address"),
     EntityInfo("FR_POSTAL_CODE", Category.LOCATION, False, "French postal code (5 digits)"),
     EntityInfo("STREET_ADDRESS", Category.LOCATION, False, "Street address"),
+    EntityInfo("FR_ADELI", Category.NATIONAL_IDENTIFIER, False,
+               "Health professional ADELI number, 9 digits (department, profession, order, key)"),
+    EntityInfo("FR_CNI", Category.NATIONAL_IDENTIFIER, False,
+               "French national identity card number (12 characters, or 9 since 2021)"),
+    EntityInfo("FR_PASSPORT", Category.NATIONAL_IDENTIFIER, False,
+               "French passport number (2 digits, 2 letters, 5 digits)"),
+    EntityInfo("FR_FINESS", Category.ORGANISATION, False,
+               "FINESS number of a health or social establishment, 9 characters, Luhn"),
+    EntityInfo("FR_SIREN", Category.ORGANISATION, False, "SIREN company number, 9 digits, Luhn"),
+    EntityInfo("FR_SIRET", Category.ORGANISATION, False,
+               "SIRET establishment number, 14 digits (SIREN + NIC), Luhn"),
+    EntityInfo("LOCATION", Category.LOCATION, False, "A French commune (city, town or village)"),
+    EntityInfo("IP_ADDRESS", Category.ONLINE_IDENTIFIER, False, "IPv4 or IPv6 address"),
+    EntityInfo("URL", Category.ONLINE_IDENTIFIER, False, "A web address (URL)"),
     EntityInfo("IBAN_CODE", Category.FINANCIAL, False, "International bank account number (ISO 13616)"),
+    EntityInfo("CREDIT_CARD", Category.FINANCIAL, False, "Payment card number (ISO/IEC 7812, Luhn)"),
+    EntityInfo("FR_BIC", Category.FINANCIAL, False, "Bank identifier code (ISO 9362) in a bank context"),
+    EntityInfo("CREDENTIAL", Category.CREDENTIALS, False, "A password or a password hash"),
+    EntityInfo("HEALTH_INSURER", Category.HEALTH, False,
+               "Health insurer of the data subject: a national fund (CPAM, MSA...) or a mutuelle"),
     EntityInfo("BLOOD_GROUP", Category.HEALTH, True, "ABO blood group with or without Rh factor"),
-    EntityInfo("HEALTH_CONDITION", Category.HEALTH, True, "A disease, condition or diagnosis"),
+    EntityInfo("HEALTH_CONDITION", Category.HEALTH, True,
+               "A disease, condition or diagnosis (lexicon, ICD-10/CIM-10 codes with context)"),
+    EntityInfo("PREGNANCY", Category.HEALTH, True,
+               "A pregnancy: 'enceinte', 'grossesse', weeks of amenorrhoea (SA), positive beta-hCG"),
+    EntityInfo("MEDICATION", Category.HEALTH, True, "A medicinal product or active substance"),
+    EntityInfo("LAB_RESULT", Category.HEALTH, True, "A laboratory analysis with its result value"),
 )
 
 ENTITIES: dict[str, EntityInfo] = {e.label: e for e in _TABLE}

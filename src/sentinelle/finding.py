@@ -34,13 +34,15 @@ class Location:
 
     ``path``: display path relative to the scanned root (archive members as ``a.zip!b/c.csv``);
     ``row``: 0-based data row for tables, else None; ``column``: header text for tables, else None;
-    ``sheet``: sheet or table name where the format has one, else None.
+    ``sheet``: sheet or table name where the format has one, else None; ``page``: 1-based page
+    of a paginated document (PDF), else None.
     """
 
     path: str
     row: int | None = None
     column: str | None = None
     sheet: str | None = None
+    page: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,7 @@ class Finding:
             "row": loc.row,
             "column": loc.column,
             "sheet": loc.sheet,
+            "page": loc.page,
             "start": self.start,
             "end": self.end,
             "masked": self.masked,

@@ -131,6 +131,11 @@ class Detector:
     #: a header hit still needs this fraction of sampled values to pass (validated identifiers)
     header_value_threshold: ClassVar[float] = 0.0
     examples: ClassVar[Examples] = Examples()
+    #: how a candidate is validated, one short phrase for ``sentinelle entities``
+    #: ("mod-97 key", "Luhn", "real code list", "lexicon + context", ...)
+    validation_rule: ClassVar[str] = ""
+    #: where the rule comes from (the spec, decree, standard or public list), for ``sentinelle entities``
+    rule_source: ClassVar[str] = ""
 
     def __init__(self) -> None:
         self._context_re = compile_context(self.context_words)

@@ -84,6 +84,8 @@ def _sign_of(m: re.Match[str]) -> str:
 
 
 class BloodGroupDetector(Detector):
+    validation_rule = "ABO + Rh grammar, context for bare forms"
+    rule_source = "ISBT ABO/RhD nomenclature"
     name = "blood_group"
     entity = "BLOOD_GROUP"
     context_words = (

@@ -230,6 +230,8 @@ def _normalize(value: str) -> str:
 
 
 class DateTimeDetector(Detector):
+    validation_rule = "calendar-valid date or timestamp"
+    rule_source = "ISO 8601 and French date forms"
     name = "date_time"
     entity = "DATE_TIME"
     context_words = (
@@ -277,6 +279,8 @@ class DateTimeDetector(Detector):
 
 
 class DateOfBirthDetector(Detector):
+    validation_rule = "calendar-valid date + birth cue"
+    rule_source = "ISO 8601 and French date forms"
     name = "date_of_birth"
     entity = "DATE_OF_BIRTH"
     entities = ("DATE_OF_BIRTH",)

@@ -35,6 +35,8 @@ def _local_char(ch: str) -> bool:
 
 
 class EmailDetector(Detector):
+    validation_rule = "RFC 5322 addr-spec shape, known TLD"
+    rule_source = "RFC 5322, IANA TLD list"
     name = "email"
     entity = "EMAIL_ADDRESS"
     context_words = (

@@ -75,6 +75,8 @@ def _trie_regex(terms) -> str:
 
 
 class HealthConditionDetector(Detector):
+    validation_rule = "lexicon, abbreviations with context"
+    rule_source = "hand-built lexicon (data/health_conditions.txt, SOURCES.md)"
     name = "health_condition"
     entity = "HEALTH_CONDITION"
     context_words = (

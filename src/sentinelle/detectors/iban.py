@@ -67,6 +67,8 @@ def _scan(text: str, start: int) -> Match | None:
 
 
 class IbanDetector(Detector):
+    validation_rule = "ISO 7064 mod 97-10 and country length (python-stdnum)"
+    rule_source = "ISO 13616"
     name = "iban"
     entity = "IBAN_CODE"
     context_words = (

@@ -28,6 +28,8 @@ _PATTERN = re.compile(
 
 
 class NirDetector(Detector):
+    validation_rule = "key = 97 - (13 digits mod 97), Corsica 2A/2B"
+    rule_source = "INSEE NIR (décret 82-103); INS: ANS référentiel INS"
     name = "fr.nir"
     entity = "FR_NIR"
     context_words = (

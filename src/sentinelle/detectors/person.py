@@ -109,6 +109,8 @@ def _shape(token: str) -> str:
 
 
 class PersonDetector(Detector):
+    validation_rule = "title or name lists + context, exclusions"
+    rule_source = "INSEE Fichier des prénoms and noms patronymiques"
     name = "person"
     entity = "PERSON"
     context_words = (

@@ -81,6 +81,8 @@ def _accept(m: re.Match[str]) -> Match | None:
 
 
 class PhoneDetector(Detector):
+    validation_rule = "numbering plan (phonenumbers)"
+    rule_source = "ARCEP French numbering plan; ITU-T E.164"
     name = "phone"
     entity = "PHONE_NUMBER"
     context_words = (

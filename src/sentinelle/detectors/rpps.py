@@ -37,6 +37,8 @@ def _match(raw: str, start: int, score: float) -> Match:
 
 
 class RppsDetector(Detector):
+    validation_rule = "Luhn over 11 digits, context in text"
+    rule_source = "ANS, RPPS identifier (annuaire santé)"
     name = "fr.rpps"
     entity = "FR_RPPS"
     context_words = (

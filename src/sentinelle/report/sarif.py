@@ -42,7 +42,7 @@ class SarifWriter:
                 }}],
                 "partialFingerprints": {"valueHash/v1": r["value_hash"]},
                 "properties": {"score": r["score"], "row": r["row"], "column": r["column"],
-                               "sheet": r["sheet"], "start": r["start"], "end": r["end"],
+                               "sheet": r["sheet"], "page": r["page"], "start": r["start"], "end": r["end"],
                                "validation": r.get("validation")},
             }
             self.out.write(("" if self.first else ",\n") + json.dumps(result, ensure_ascii=False))

@@ -8,7 +8,10 @@ Tables (schema version in ``meta``):
 * ``sources(scan_id, path, reader, size_bytes, rows, columns, chars, encoding, findings,
   issue_kind, issue_reason)``
 * ``findings(scan_id, path, entity_type, score, row, column, sheet, start, end, masked,
-  value_hash, validation, detector)``
+  value_hash, validation, detector, page)``
+
+Schema history: version 2 added ``findings.page`` (1-based PDF page); a version-1 store is
+migrated in place when opened (``ALTER TABLE ... ADD COLUMN``).
 
 Writes are batched through Arrow tables. Raises :class:`StoreError` (one line) when the file
 cannot be opened (locked by another process, not a DuckDB file, no permission).
@@ -25,16 +28,17 @@ import pyarrow as pa
 
 from sentinelle.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = Path(".sentinelle") / "sentinelle.duckdb"
 
 FINDING_FIELDS = ("path", "entity_type", "score", "row", "column", "sheet", "start", "end",
-                  "masked", "value_hash", "validation", "detector")
+                  "masked", "value_hash", "validation", "detector", "page")
 _ARROW_SCHEMA = pa.schema([
     ("scan_id", pa.int64()), ("path", pa.string()), ("entity_type", pa.string()),
     ("score", pa.float64()), ("row", pa.int64()), ("column", pa.string()), ("sheet", pa.string()),
     ("start", pa.int64()), ("end", pa.int64()), ("masked", pa.string()),
     ("value_hash", pa.string()), ("validation", pa.string()), ("detector", pa.string()),
+    ("page", pa.int64()),
 ])
 
 _DDL = """
@@ -50,7 +54,7 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE TABLE IF NOT EXISTS findings (
     scan_id BIGINT, path VARCHAR, entity_type VARCHAR, score DOUBLE, "row" BIGINT,
     "column" VARCHAR, sheet VARCHAR, start BIGINT, "end" BIGINT, masked VARCHAR,
-    value_hash VARCHAR, validation VARCHAR, detector VARCHAR);
+    value_hash VARCHAR, validation VARCHAR, detector VARCHAR, page BIGINT);
 """
 
 
@@ -68,6 +72,10 @@ class Store:
             row = self.con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            elif int(row[0]) == 1:  # v1 -> v2: findings.page
+                self.con.execute("ALTER TABLE findings ADD COLUMN page BIGINT")
+                self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                                 [str(SCHEMA_VERSION)])
             elif int(row[0]) != SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: store schema version {row[0]} is not supported "
                                  f"(expected {SCHEMA_VERSION})")
@@ -109,7 +117,8 @@ class Store:
                          schema=_ARROW_SCHEMA)
         self.con.register("_batch", table)
         try:
-            self.con.execute("INSERT INTO findings SELECT * FROM _batch")
+            names = ", ".join(f'"{f.name}"' for f in _ARROW_SCHEMA)
+            self.con.execute(f"INSERT INTO findings ({names}) SELECT {names} FROM _batch")
         finally:
             self.con.unregister("_batch")
         self._pending.clear()
