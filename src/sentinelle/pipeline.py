@@ -110,13 +110,19 @@ class Pipeline:
         return resolve_overlaps(found)
 
     # -- tables ----------------------------------------------------------------------------
-    def classify(self, header: Sequence[str], sample: Sequence[Sequence[str | None]]) -> list[ColumnPlan]:
-        """One :class:`ColumnPlan` per column from the header and a column-major value sample."""
+    def classify(self, header: Sequence[str], sample: Sequence[Sequence[str | None]],
+                 hints: Sequence[str | None] = ()) -> list[ColumnPlan]:
+        """One :class:`ColumnPlan` per column from the header and a column-major value sample.
+
+        ``hints``: per column, an optional standard meaning read in place of the header for
+        classification (an HL7 reader names column ``PID-7`` and hints ``date_of_birth``).
+        """
         plans = []
         for j, name in enumerate(header):
             values = [v for v in (sample[j] if j < len(sample) else ()) if v and v.strip()]
             values = values[: self.config.sample_rows]
-            fh = fold_header(name)
+            hint = hints[j] if j < len(hints) else None
+            fh = fold_header(hint or name)
             chosen: tuple[Detector, bool, float] | None = None
             best_value: tuple[float, Detector] | None = None
             for det in self.detectors:
@@ -148,7 +154,7 @@ class Pipeline:
         for batch in unit.batches:
             if plans is None:
                 sample = [col[: self.config.sample_rows * 2] for col in batch.columns]
-                plans = self.classify(header, sample)
+                plans = self.classify(header, sample, unit.hints)
             yield self._analyze_batch(batch, plans, loc, header)
 
     def _analyze_batch(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,

@@ -63,7 +63,8 @@ class TableBatch:
 
 @dataclass(slots=True)
 class TableUnit:
-    """A table: ``header`` (column names, BOM stripped) and its batches, read lazily once.
+    """A table: ``header`` (column names, BOM stripped), optional ``hints``, and its batches,
+    read lazily once.
 
     The batches must be consumed before the next unit is requested from the reader: readers
     keep the file open inside their ``read`` generator.
@@ -72,6 +73,9 @@ class TableUnit:
     location: Location
     header: tuple[str, ...]
     batches: Iterator[TableBatch]
+    #: per column, an optional standard meaning used instead of the header to classify it
+    #: (``PID-7`` hinted ``date_of_birth``); the header stays the finding's ``column``
+    hints: tuple[str | None, ...] = ()
 
 
 Unit = Union[TextUnit, TableUnit]
