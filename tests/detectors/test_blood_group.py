@@ -117,3 +117,20 @@ def test_study_groups_are_not_claimed_by_header():
 ])
 def test_normalize(value, canonical):
     assert DET.normalize(value) == canonical
+
+
+@pytest.mark.parametrize("text, span, canonical", [
+    # every written form listed in issue 3
+    ("O+", "O+", "O+"),
+    ("O pos", "O pos", "O+"),
+    ("groupe A rhésus négatif", "A rhésus négatif", "A-"),
+    ("AB Rh-", "AB Rh-", "AB-"),
+    ("A positif", "A positif", "A+"),
+    ("groupe sanguin B", "B", "B"),
+    ("O Rh+ (D+)", "O Rh+ (D+)", "O+"),                 # D antigen confirmation in the span
+    ("A Rh- D-", "A Rh- D-", "A-"),
+    ("A RhD+", "A RhD+", "A+"),                         # "RhD" written as one word
+    ("O RhD négatif", "O RhD négatif", "O-"),
+])
+def test_issue_forms(text, span, canonical):
+    assert [(v, c) for v, _s, c in _found(text)] == [(span, canonical)]

@@ -22,7 +22,7 @@ def test_cases(case_id, expected, analyze):
 
 @pytest.mark.parametrize("text, spans", [
     ("patient séropositif pour le VIH depuis 2010", ["séropositif pour le VIH"]),  # one span
-    ("sérologie VIH positive", ["VIH"]),
+    ("sérologie VIH demandée", ["VIH"]),                              # no result: the condition
     ("Diabète de type 2 équilibré", ["Diabète de type 2"]),          # longest term wins
     ("diabete type 2", ["diabete type 2"]),                           # without accent
     ("ATCD : HTA, dyslipidémie, BPCO", ["HTA", "dyslipidémie", "BPCO"]),
@@ -52,6 +52,12 @@ def test_positives(text, spans, analyze):
 ])
 def test_negatives(text, analyze):
     assert analyze(text, "HEALTH_CONDITION") == []
+
+
+def test_condition_inside_a_lab_result():
+    # the detector alone finds "VIH"; in the full pipeline the LAB_RESULT "sérologie VIH
+    # positive" (analyte + result) covers it and wins (tests/detectors/test_lab_result.py)
+    assert [(m.start, m.end) for m in DET.find("sérologie VIH positive")] == [(10, 13)]
 
 
 def test_ambiguous_scores_lower():
@@ -93,3 +99,62 @@ def test_speed():
     n = sum(1 for _ in DET.find(text))
     assert n == 5000
     assert time.perf_counter() - t0 < 2.0
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("Diagnostic principal (CIM-10) : C50.9", ["C50.9"]),          # listed code after a cue
+    ("DP : B20 ; DAS : Z21", ["B20", "Z21"]),
+    ("DAS : E11.9, I10 et Z21", ["E11.9", "I10", "Z21"]),          # a list after one cue
+    ("code CIM-10 C509", ["C509"]),                                 # without the dot
+    ("ICD-10: U07.1", ["U07.1"]),                                   # WHO emergency code, listed
+    ("code B24+0", ["B24+0"]),                                      # ATIH "+" extension
+    ("code CIM-10 O09.1", ["O09.1"]),                               # ICD-10-CM, unlisted: kept low
+])
+def test_icd10_codes(text, spans, analyze):
+    assert [t for _s, _e, t in analyze(text, "HEALTH_CONDITION")] == spans
+
+
+@pytest.mark.parametrize("text", [
+    "salle B20, porte C12",          # no diagnosis cue
+    "Code A12 de la porte",          # unlisted code after the weak cue "code"
+    "diagnostic : U99.9",            # "U" codes only when listed
+    "vol AF447, siège C12",
+    "B20",                           # a listed code alone
+])
+def test_icd10_codes_not_found(text, analyze):
+    assert analyze(text, "HEALTH_CONDITION") == []
+
+
+def test_icd10_validation():
+    (listed,) = DET.find("diagnostic C50.9")
+    (unlisted,) = DET.find("diagnostic O09.1")
+    assert (listed.score, listed.validation.value, listed.normalized) == (0.8, "valid", "C509")
+    assert (unlisted.score, unlisted.validation.value) == (0.5, "invalid")
+
+
+@pytest.mark.parametrize("header, cell, normalized", [
+    ("code_cim10", "C50.9", "C509"),
+    ("DP", "B20", "B20"),
+    ("diag", "E11.9", "E119"),
+])
+def test_icd10_column(header, cell, normalized, pipeline):
+    plan = pipeline.classify([header], [[cell, cell]])[0]
+    assert plan.detector is not None and plan.detector.name == "health_condition"
+    assert plan.detector.match_cell(cell, plan.header_hit).normalized == normalized
+
+
+@pytest.mark.parametrize("text, spans", [
+    # the issue's list: HIV, seropositivity, hepatitis B/C, cancers, diabetes, English names
+    ("VIH", ["VIH"]), ("HIV", ["HIV"]), ("SIDA", ["SIDA"]), ("sida", ["sida"]), ("AIDS", ["AIDS"]),
+    ("séropositif", ["séropositif"]), ("séropositivité", ["séropositivité"]),
+    ("hépatite B", ["hépatite B"]), ("hépatite C", ["hépatite C"]), ("VHC", ["VHC"]), ("HCV", ["HCV"]),
+    ("hepatitis C", ["hepatitis C"]), ("cancer du poumon", ["cancer du poumon"]),
+    ("lymphome", ["lymphome"]), ("diabetes mellitus", ["diabetes mellitus"]),
+    ("breast cancer", ["breast cancer"]),
+])
+def test_issue_terms(text, spans, analyze):
+    assert [t for _s, _e, t in analyze(text, "HEALTH_CONDITION")] == spans
+
+
+def test_hearing_aids_is_not_aids(analyze):
+    assert analyze("new hearing aids", "HEALTH_CONDITION") == []

@@ -3,9 +3,10 @@
 Rule source: the ABO and RH (RhD) systems as written on French "carte de groupe sanguin" and lab
 reports (Établissement français du sang; arrêté du 15 mai 2018 on immuno-haematology analyses):
 the group ``A``, ``B``, ``AB`` or ``O`` (often written ``0``) followed by the RhD phenotype as a
-sign (``A+``, ``O-``, ``AB+``), ``Rh+``/``Rh-``/``Rh(D) positif``, ``rhésus négatif``, or the bare
+sign (``A+``, ``O-``, ``AB+``), ``Rh+``/``Rh-``/``Rh(D) positif``/``RhD+``, ``rhésus négatif``, or the bare
 words ``positif``/``négatif``/``pos``/``nég`` (and English ``positive``/``negative``).
-Subgroups (``A1``, ``A2``) are not handled.
+A confirmation of the D antigen written after the mark is part of the span ("O Rh+ (D+)",
+"A Rh- D-"). Subgroups (``A1``, ``A2``) are not handled.
 
 In free text a lone capital letter is a French word ("A", "à"): a group is reported when it
 carries an RhD mark (score 0.6, 0.9 with a cue word such as "groupe sanguin" or "rhésus"), or
@@ -36,14 +37,17 @@ _NEG = r"(?:n[ée]gatif|n[ée]gative|negative|n[ée]g\.?)"
 _SIGN = r"[+\-\u2212]"
 _RH_MARK = (
     rf"(?:(?P<sign>{_SIGN})(?![\w+\-\u2212])"                              # A+  O-
-    rf"|[ \u00a0]?(?i:rh)[ \u00a0]?(?:\((?i:d)\)[ \u00a0]?)?"                 # A Rh+  O Rh(D) positif
+    rf"|[ \u00a0]?(?i:rh)[ \u00a0]?(?:\((?i:d)\)[ \u00a0]?|(?i:d)[ \u00a0]?)?"  # A Rh+  O Rh(D) positif  A RhD+
     rf"(?:(?P<rhsign>{_SIGN})(?![\w+\-\u2212])|(?P<rhword>(?i:{_POS}|{_NEG}))(?!\w))"
     rf"|[ \u00a0]+(?i:rh[ée]sus|rhesus)[ \u00a0:]*"                            # AB rhésus positif
     rf"(?:(?P<rhesign>{_SIGN})(?![\w+\-\u2212])|(?P<rheword>(?i:{_POS}|{_NEG}))(?!\w))"
     rf"|[ \u00a0]+(?P<word>(?i:{_POS}|{_NEG}))(?!\w)"                      # O pos, B négatif
     r")"
 )
-_PATTERN = re.compile(rf"(?<![\w+\-\u2212/.])(?P<abo>AB|A|B|O|0){_RH_MARK}")
+#: the RhD antigen confirmed after the mark: "O Rh+ (D+)", "A Rh- D-"
+_D_CONFIRM = (r"(?:[ \u00a0]*\((?i:d|rhd|rh1)[ \u00a0]?[+\-\u2212]\)"
+              r"|[ \u00a0]+(?i:d)[+\-\u2212](?![\w+\-\u2212]))?")
+_PATTERN = re.compile(rf"(?<![\w+\-\u2212/.])(?P<abo>AB|A|B|O|0){_RH_MARK}{_D_CONFIRM}")
 _BARE = re.compile(r"(?<![\w+\-\u2212/.])(?P<abo>AB|A|B|O|0)(?![\w+\-\u2212'’]|\.\w)")
 #: a cue right before a bare letter (folded text)
 _CUE_BEFORE = re.compile(

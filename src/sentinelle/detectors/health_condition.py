@@ -13,6 +13,15 @@ beats "diabète". Abbreviations marked ``=`` in the lexicon (VIH, HTA, AVC) coun
 written in upper case; short ambiguous ones marked ``?`` (IST, MST) score 0.6, others 0.8.
 Negated mentions ("pas de diabète") are still reported: the mention itself is health data.
 
+ICD-10 / CIM-10 codes ("B20", "C50.9", "C509", "U07.1", "B24+0") are reported only when a cue
+confirms them: a word shortly before ("CIM-10", "ICD-10", "diagnostic", "diag", "DP", "DAS",
+"code"), an accepted code just before (a list: "DAS : E11.9, I10 et Z21"), or in a table a
+header such as ``cim10``, ``diag``, ``code_diag``, ``dp``. The code list is the ATIH CIM-10 FR
+(``data/cim10_codes.txt``), which bounds the letters and chapters (no "U" code but the listed
+emergency ones such as U07.1): a listed code scores 0.8 (``Validation.VALID``); a well-formed
+unlisted code after a strong cue (not the bare word "code") scores 0.5 (``Validation.INVALID``:
+another edition such as ICD-10-CM "O09.1", or a typo).
+
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so the
 lexicon keeps broad terms ("cancer", "tumeur", "hépatite") next to the precise ones. Pregnancy
 and drug names are left to their own labels.
@@ -30,6 +39,7 @@ from typing import Iterator
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.detectors.base import fold_keep_length
+from sentinelle.detectors.lexicon import term_regex, trie_regex
 from sentinelle.finding import Validation
 
 #: score of an ordinary lexicon term, and of a short ambiguous one (prefix "?")
@@ -37,46 +47,31 @@ TERM_SCORE = 0.8
 AMBIGUOUS_SCORE = 0.6
 
 
-def _term_regex(term: str) -> str:
-    """Regex source for a folded ``term``: flexible spaces, hyphens and apostrophes."""
-    out = []
-    for ch in term:
-        if ch == " ":
-            out.append(r"[\s\u00a0]+")
-        elif ch == "-":
-            out.append(r"[\-\s\u00a0]?")
-        elif ch in "'’":
-            out.append(r"['’ ]?")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
+#: shared with the other term-list detectors (kept under the old names for callers)
+_term_regex = term_regex
+_trie_regex = trie_regex
 
-
-def _trie_regex(terms) -> str:
-    """One regex for all ``terms`` shaped as a prefix tree: each character is tried once per
-    position instead of once per term, and a greedy optional tail makes the longest term win
-    (the regex engine backtracks to a shorter term when the longer one fails its boundary)."""
-    trie: dict = {}
-    for t in terms:
-        node = trie
-        for ch in t:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        end = "" in node
-        alts = [_term_regex(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if end else body
-
-    return emit(trie)
+#: ICD-10 code as written: letter, two digits, optional dot and 1-2 more characters, optional
+#: ATIH "+d" suffix ("C50.9", "C509", "B24+0", "U07.1"); original text, case-sensitive
+_ICD = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<code>[A-Z]\d{2}(?:\.?\d{1,2})?)(?:\+\d)?(?![A-Za-z0-9]|[.,/\-]\d)")
+#: a cue right before a code (folded text): "CIM-10 :", "diagnostic principal", "DP :", "code"
+_ICD_CUE = re.compile(
+    r"(?<![a-z])(?:cim[\s\-]?10|icd[\s\-]?10|cim|icd|diagnostics?|diag|codes?|dp|das|dad|dr"
+    r"|diagnostic\s+(?:principal|associe|relie)|classification)(?![a-z])[^.\n]{0,24}$")
+#: the stronger cue an unlisted code needs (not the generic word "code": "code A12" of a door)
+_ICD_STRONG_CUE = re.compile(
+    r"(?<![a-z])(?:cim[\s\-]?10|icd[\s\-]?10|cim|icd|diagnostics?|diag|dp|das|dad"
+    r"|classification)(?![a-z])[^.\n]{0,24}$")
+#: a code right after another accepted code: "DAS : E11.9, I10 et Z21"
+_ICD_CHAIN = re.compile(r"^[\s,;/]*(?:et|and|\+)?[\s,;/]*$")
+ICD_SCORE = 0.8
+#: a well-formed code after a cue that is not in the CIM-10 FR list (ICD-10-CM "O09.1", a typo)
+ICD_UNLISTED_SCORE = 0.5
 
 
 class HealthConditionDetector(Detector):
-    validation_rule = "lexicon, abbreviations with context"
-    rule_source = "hand-built lexicon (data/health_conditions.txt, SOURCES.md)"
+    validation_rule = "lexicon, abbreviations with context; CIM-10 codes with a cue"
+    rule_source = "hand-built lexicon (data/health_conditions.txt); ATIH CIM-10 FR code list"
     name = "health_condition"
     entity = "HEALTH_CONDITION"
     context_words = (
@@ -87,7 +82,8 @@ class HealthConditionDetector(Detector):
     )
     header_pattern = (
         r"diagnos|patholog|maladie|antecedent|affection|(^|_)(condition|conditions|motif|ald|"
-        r"atcd|cim_?10|icd_?10|disease|comorbidites?)(_|$)|comorbid"
+        r"atcd|cim_?10|icd_?10|disease|comorbidites?|diag|dp|das|dad|cim|icd|code_diag|code_cim|"
+        r"code_cim_?10|code_icd_?10)(_|$)|comorbid"
     )
     value_threshold = 0.6
     examples = Examples(
@@ -98,12 +94,16 @@ class HealthConditionDetector(Detector):
             ("Diabète de type 2 équilibré", "Diabète de type 2"),
             ("ATCD : HTA, dyslipidémie", "HTA"),
             ("history of breast cancer", "breast cancer"),
+            ("Diagnostic principal (CIM-10) : C50.9", "C50.9"),
+            ("DP : B20 ; DAS : Z21", "B20"),
         ),
         negatives=(
             "Bilan sanguin normal, pas d'anomalie relevée.",
             "une goutte de sang",             # "goutte" (drop) is not gout
             "vih",                             # abbreviation in lower case
             "la grossesse se déroule bien",   # pregnancy: separate label
+            "salle B20, porte C12",            # code-shaped without a diagnosis cue
+            "hearing aids",                    # English "aids" in lower case is not AIDS
         ),
     )
 
@@ -126,6 +126,7 @@ class HealthConditionDetector(Detector):
                 # the same folded term listed twice: keep the most permissive reading
                 terms[key] = (max(score, prev[0]), upper_only and prev[1]) if prev else (score, upper_only)
         self._terms = terms
+        self._codes = frozenset(data.lines("cim10_codes.txt"))
         self._regexes = {k: re.compile(_term_regex(k) + r"[sx]?") for k in terms}
         self._re = re.compile(rf"(?<![0-9a-z])(?:{_trie_regex(terms)})[sx]?(?![0-9a-z])")
 
@@ -138,6 +139,13 @@ class HealthConditionDetector(Detector):
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
+        found = list(self._find_terms(text, folded))
+        if any(ch.isdigit() for ch in text):
+            found.extend(self._find_codes(text, folded))
+            found.sort(key=lambda m: m.start)
+        yield from found
+
+    def _find_terms(self, text: str, folded: str) -> Iterator[Match]:
         pos = 0
         while True:
             m = self._re.search(folded, pos)
@@ -154,12 +162,48 @@ class HealthConditionDetector(Detector):
             yield Match(m.start(), m.end(), score, Validation.NONE, "lexicon", self.normalize(raw))
             pos = m.end()
 
+    def code_match(self, code: str) -> tuple[float, Validation] | None:
+        """Score and validation of an ICD-10 code as written ("C50.9", "C509", "B24+0"):
+        listed in CIM-10 FR (exactly, or its 3-4 character prefix for ATIH extensions) 0.8 and
+        VALID; well-formed but unlisted 0.5 and INVALID; a "U" code (WHO provisional chapter)
+        that is not listed, None."""
+        compact = code.replace(".", "").split("+")[0].upper()
+        if compact in self._codes or (len(compact) > 4 and compact[:4] in self._codes):
+            return ICD_SCORE, Validation.VALID
+        if compact.startswith("U"):
+            return None
+        return ICD_UNLISTED_SCORE, Validation.INVALID
+
+    def _find_codes(self, text: str, folded: str) -> Iterator[Match]:
+        """ICD-10 codes confirmed by a cue before them ("CIM-10", "diagnostic", "DP", "code")
+        or by the accepted code just before them (a list after one cue)."""
+        last_end = -1
+        for m in _ICD.finditer(text):
+            res = self.code_match(m.group(0))
+            if res is None:
+                continue
+            score, validation = res
+            chained = last_end >= 0 and _ICD_CHAIN.match(folded[last_end:m.start()])
+            cue = _ICD_CUE if validation is Validation.VALID else _ICD_STRONG_CUE
+            if not chained and not cue.search(folded[max(0, m.start() - 40):m.start()]):
+                continue
+            last_end = m.end()
+            yield Match(m.start(), m.end(), score, validation, "icd10_code",
+                        m.group(0).replace(".", "").upper())
+
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
         stripped = value.strip().rstrip(".;,")
         if not stripped:
             return None
         lead = len(value) - len(value.lstrip())
         end = lead + len(stripped)
+        if header_hit:
+            # a diagnosis column: a bare code is confirmed by the header ("cim10", "diag", "dp")
+            c = _ICD.fullmatch(stripped)
+            res = self.code_match(stripped) if c is not None else None
+            if res is not None:
+                return Match(lead, end, res[0], res[1], "icd10_code_cell",
+                             stripped.replace(".", "").upper())
         for m in self.find(value):
             if m.start <= lead and m.end >= end:
                 return m

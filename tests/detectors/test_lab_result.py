@@ -1,0 +1,92 @@
+"""LabResultDetector: analyte + value + unit in prose, dot-leader reports, HPRIM RES and HL7 OBX
+lines (shapes of ../shared/corpus/hprim/hprimtool/*.hpr and ../shared/corpus/hl7v2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sentinelle.config import Config
+from sentinelle.detectors.lab_result import LabResultDetector
+from sentinelle.finding import Location
+from sentinelle.pipeline import Pipeline
+
+DET = LabResultDetector()
+ALONE = Pipeline([DET], Config())
+
+
+def _spans(text: str) -> list[str]:
+    return [f.value for f in ALONE.analyze_text(text, Location("t"))]
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("Hémoglobine : 13,2 g/dL", ["Hémoglobine : 13,2 g/dL"]),
+    ("Glycémie à jeun 1,05 g/L", ["Glycémie à jeun 1,05 g/L"]),            # qualifier in the span
+    ("CRP 12 mg/L", ["CRP 12 mg/L"]),
+    ("CRP < 5 mg/L", ["CRP < 5 mg/L"]),                                     # comparator
+    ("HbA1c 7,2 %", ["HbA1c 7,2 %"]),
+    ("Hémoglobine glyquée (HbA1c) : 7,2 %", ["Hémoglobine glyquée (HbA1c) : 7,2 %"]),
+    ("Charge virale VIH : 45 copies/mL", ["Charge virale VIH : 45 copies/mL"]),
+    ("charge virale VIH indétectable", ["charge virale VIH indétectable"]),
+    ("TSH 2.1 mUI/L", ["TSH 2.1 mUI/L"]),
+    ("Sérologie VIH : positive", ["Sérologie VIH : positive"]),
+    ("Ag HBs négatif", ["Ag HBs négatif"]),
+    ("Leucocytes : 7 800 /mm3", ["Leucocytes : 7 800 /mm3"]),               # thousands with a space
+    ("Plaquettes 250 G/L", ["Plaquettes 250 G/L"]),
+    ("DFG 85 mL/min/1,73 m²", ["DFG 85 mL/min/1,73 m²"]),
+    ("La CRP est à 45 mg/L", ["CRP est à 45 mg/L"]),                       # prose separator
+    ("Créatinine ........ 85 µmol/L", ["Créatinine ........ 85 µmol/L"]),   # dot leaders
+    ("Hémoglobine :                            13.8 g/dL    (12,0-16,0)",   # hprimtool text.hpr layout
+     ["Hémoglobine :                            13.8 g/dL"]),
+    ("RES|HEMOGLOBINE|NF   030|N|14.8|g/dL|12.9|16.7|N|F",                  # hprimtool header-solabio.hpm
+     ["HEMOGLOBINE|NF   030|N|14.8|g/dL"]),
+    ("RES|CREATININE|CREA|N|85*|µmol/L|60|120|H|", ["CREATININE|CREA|N|85*|µmol/L"]),
+    ("OBX|1|NM|718-7^Hémoglobine^LN||13.2|g/dL^g/dL^UCUM|12-16|N|||F", ["Hémoglobine^LN||13.2|g/dL"]),
+    ("K+ : 4,2 mmol/L", ["K+ : 4,2 mmol/L"]),                               # ambiguous analyte + unit
+    ("INR 2,5 sous AVK", ["INR 2,5"]),                                      # no unit: lower score
+    ("test de grossesse négatif", ["test de grossesse négatif"]),
+])
+def test_found(text, spans):
+    assert _spans(text) == spans
+
+
+@pytest.mark.parametrize("text", [
+    "CRP à contrôler",                       # no value
+    "glycémie du 12/03/2024",                # a date is no value
+    "Créatinine 12/03",
+    "crp 12 mg/L",                           # abbreviation in lower case
+    "K 2",                                   # ambiguous analyte without unit
+    "TP 80",
+    "bêta-hCG positifs",                     # a pregnancy (PREGNANCY)
+    "Hémoglobine normale",                   # "normale" is an interpretation, not a value
+    "RES|Cond. Rbt|MICR 030|N|Diabète||||N|F",  # a text field is no value
+])
+def test_not_found(text):
+    assert _spans(text) == []
+
+
+def test_scores():
+    assert [m.score for m in DET.find("CRP 12 mg/L")] == [1.0]
+    assert [m.score for m in DET.find("CRP 12")] == [0.6]
+    assert [m.score for m in DET.find("Na 140 mmol/L")] == [0.8]
+
+
+def test_result_wins_over_the_condition_inside(analyze):
+    text = "Sérologie VIH : positive"
+    assert analyze(text, "LAB_RESULT") == [(0, 24, text)]
+    assert analyze(text, "HEALTH_CONDITION") == []
+
+
+def test_cell():
+    assert DET.match_cell("Hémoglobine : 13,2 g/dL", False).normalized == "hemoglobine : 13.2 g/dl"
+    assert DET.match_cell("13,2", True) is None   # a bare number: the analyte is elsewhere
+
+
+def test_list_checker_passes():
+    # scripts/update_data/lab_analyses.py: no empty synonym, "=" terms hold a capital
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "update_data" / "lab_analyses.py"
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr

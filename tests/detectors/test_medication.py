@@ -1,0 +1,99 @@
+"""MedicationDetector: the public drug list (BDPM brands and DCI), strengths in the span,
+ambiguous names, drug columns, and the MEDICATION case of ../shared/cases/cases.jsonl."""
+
+from __future__ import annotations
+
+import pytest
+
+from sentinelle import data
+from sentinelle.config import Config
+from sentinelle.detectors.base import fold, fold_header
+from sentinelle.detectors.medication import MedicationDetector
+from sentinelle.finding import Location
+from sentinelle.pipeline import Pipeline
+
+DET = MedicationDetector()
+ALONE = Pipeline([DET], Config())
+
+
+def _spans(text: str) -> list[str]:
+    return [f.value for f in ALONE.analyze_text(text, Location("t"))]
+
+
+@pytest.mark.parametrize("case_id", [
+    "pb-035",  # "lévodopa" is a MEDICATION next to two eponymous diseases
+])
+def test_cases(case_id, expected, analyze):
+    text, spans = expected(case_id, "MEDICATION")
+    assert analyze(text, "MEDICATION") == spans
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("Doliprane 1000 mg, 1 cp matin et soir", ["Doliprane 1000 mg"]),     # strength in, posology out
+    ("DOLIPRANE", ["DOLIPRANE"]),                                           # brand in capitals
+    ("paracétamol 500 mg", ["paracétamol 500 mg"]),                        # DCI with accent
+    ("paracetamol", ["paracetamol"]),                                       # without accent
+    ("Lévothyrox 100 µg", ["Lévothyrox 100 µg"]),
+    ("Kardegic 75 mg/j", ["Kardegic 75 mg"]),                              # "/j" is posology
+    ("Amoxicilline 1 g x 3/j", ["Amoxicilline 1 g"]),
+    ("Ventoline 100 µg/dose", ["Ventoline 100 µg/dose"]),                  # strength per dose
+    ("acide valproïque 500 mg", ["acide valproïque 500 mg"]),              # ANSM DCI, French order
+    ("LEVODOPA CARBIDOPA ENTACAPONE", ["LEVODOPA CARBIDOPA ENTACAPONE"]),  # longest name wins
+    ("lévodopa-carbidopa", ["lévodopa", "carbidopa"]),                     # two listed names
+    ("ténofovir et emtricitabine", ["ténofovir", "emtricitabine"]),
+    ("bensérazide", ["bensérazide"]),                                       # DrugBank INN, same spelling folded
+    ("lithium 400 mg", ["lithium 400 mg"]),                                # ambiguous + strength
+    ("posologie du lithium à adapter", ["lithium"]),                       # ambiguous + context word
+    ("Zinc 15 mg", ["Zinc 15 mg"]),
+])
+def test_found(text, spans):
+    assert _spans(text) == spans
+
+
+@pytest.mark.parametrize("text", [
+    "le fer à repasser",                     # ambiguous word, no strength, no context
+    "Diane viendra demain",                  # brand that is a French first name
+    "un médicament antiviral",               # generic word
+    "2 comprimés par jour",                  # a form is not a product
+    "le zinc du toit",
+    "Bilan sanguin normal.",
+])
+def test_not_found(text):
+    assert _spans(text) == []
+
+
+def test_scores():
+    (plain,) = DET.find("Doliprane")
+    (dosed,) = DET.find("Doliprane 500 mg")
+    (amb,) = DET.find("fer")
+    assert (plain.score, dosed.score, amb.score) == (0.7, 0.95, 0.35)
+
+
+@pytest.mark.parametrize("header, hit", [
+    ("traitement", True), ("Médicament", True), ("molecule", True), ("DCI", True),
+    ("specialite", True), ("drug", True), ("nom", False), ("date_traitement_fin", True),
+])
+def test_header_pattern(header, hit):
+    assert DET.header_matches(fold_header(header)) is hit
+
+
+def test_drug_column():
+    pipeline = Pipeline([DET], Config())
+    plan = pipeline.classify(["traitement"], [["Doliprane 1000 mg", "KARDEGIC", "lévodopa"]])[0]
+    assert plan.detector is DET and plan.header_hit
+    assert [DET.match_cell(v, True).normalized for v in ("Doliprane 1000 mg", "KARDEGIC")] == [
+        "doliprane 1000mg", "kardegic"]
+
+
+def test_normalize_same_product_same_key():
+    assert DET.normalize("Doliprane 1000 mg") == DET.normalize("DOLIPRANE 1000mg")
+
+
+def test_list_shape():
+    # data/medications.txt (scripts/update_data/medications.py): names, "?" marks, no class words
+    lines = data.lines("medications.txt")
+    assert len(lines) > 10_000
+    names = {fold(l.lstrip("?")) for l in lines}
+    assert {"doliprane", "kardegic", "levodopa", "metformine", "levothyrox"} <= names
+    assert "?FER" in lines and "?DIANE" in lines          # ambiguous names are marked
+    assert not names & {"laxatifs", "vitamines", "gel", "sirop", "medicaments"}
