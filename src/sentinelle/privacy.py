@@ -94,10 +94,13 @@ def mask(value: str, entity_type: str = "") -> str:
     Rules: separators (anything not alphanumeric) are kept; e-mail addresses keep the first
     character of the local part and the top-level domain; other values keep their first
     alphanumeric character and, when they have 10 or more, their last two; everything else
-    becomes ``*``. The output has the length of the input.
+    becomes ``*``. A CREDENTIAL (a password or its hash) keeps nothing: every character is
+    ``*``. The output has the length of the input.
     """
     if not value:
         return ""
+    if entity_type == "CREDENTIAL":
+        return "*" * len(value)
     if entity_type == "EMAIL_ADDRESS" and "@" in value:
         local, _, domain = value.rpartition("@")
         head, dot, tld = domain.rpartition(".")

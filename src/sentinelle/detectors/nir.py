@@ -1,9 +1,15 @@
 """FR_NIR detector: French social security numbers (NIR, also NIA and INS, which share its form).
 
 Rule source: INSEE NIR structure and key (97 - n mod 97, 2A->19, 2B->18), via
-:mod:`sentinelle.identifiers.nir` (python-stdnum). Written forms accepted: compact
+:mod:`sentinelle.identifiers.nir` (python-stdnum). The NIA (temporary number: sex digit 7/8,
+fictitious months 20-42/50-99, department 99 for births abroad) and the INS matricule (ANS
+Référentiel INS: the NIR or NIA itself) are found by the same rule; "INS", "INS-NIR", "NIA" and
+"matricule" are cues and column headers. Written forms accepted: compact
 (``285072A00412338``), grouped with spaces or dots (``2 85 07 2A 004 123 38``,
 ``2.85.07.2A.004.123.38``) and with the key split off (``2850720041233 38``).
+
+A compact 15-digit number that is both a valid NIR and a valid American Express card number
+(sex digit 3, Luhn) scores 0.7, so that a card cue ("card number 346...") makes it a card.
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so a
 NIR-shaped number whose key does not match is kept with ``Validation.INVALID`` and score 0.3
@@ -17,13 +23,16 @@ from typing import Iterator
 
 from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
 from sentinelle.finding import Validation
-from sentinelle.identifiers import nir
+from sentinelle.identifiers import credit_card, nir
 
 _SEP = r"[ .\-\u00a0]?"
+#: a compact NIR that is also a valid payment card number (sex digit 3 = Amex 34/37): reported,
+#: but below a compact card with a card cue (0.45 + 0.3)
+AMBIGUOUS_SCORE = 0.7
 _PATTERN = re.compile(
     r"(?<![0-9A-Za-z])"
     rf"[1-478]{_SEP}\d\d{_SEP}\d\d{_SEP}(?:\d\d|2[AaBb]){_SEP}\d\d\d{_SEP}\d\d\d{_SEP}\d\d"
-    r"(?![0-9A-Za-z])"
+    r"(?![0-9A-Za-z])(?![/.\-]\d)"   # "2 85 07 2A 004 123 29/03/89": the "key" is a date
 )
 
 
@@ -36,8 +45,13 @@ class NirDetector(Detector):
         "nir", "numero de securite sociale", "securite sociale", "secu", "n ss", "no ss", "nss",
         "numero ss", "insee", "ins", "matricule ins", "immatriculation", "carte vitale", "vitale",
         "social security", "ssn",
+        # NIA and INS share the NIR's form (identifiers/nir.py)
+        "nia", "numero d'identification d'attente", "ins-nir", "ins-nia",
+        "identifiant national de sante", "matricule", "numero d'assure", "assure social",
     )
-    header_pattern = r"(^|_)(nir|nss|secu|ins|insee|n_?ss|num_?ss|no_?ss|securite_sociale|social_security|matricule_ins|vitale)(_|$)"
+    header_pattern = (r"(^|_)(nir|nss|secu|ins|insee|n_?ss|num_?ss|no_?ss|securite_sociale|social_security|"
+                      r"matricule_ins|vitale|nia|ins_nir|ins_nia|matricule|identifiant_national_de_sante|"
+                      r"num_?secu|numero_assure)(_|$)")
     header_value_threshold = 0.2
     value_threshold = 0.6
     examples = Examples(
@@ -61,6 +75,10 @@ class NirDetector(Detector):
             if len(compacted) != 15:
                 return None
             if nir.is_valid(compacted):
+                if raw == compacted and credit_card.is_valid(compacted):
+                    # also a valid American Express number (34/37, Luhn): ambiguous, a card cue
+                    # decides (presidio-research synthetic set: 2 of 92 card numbers)
+                    return Match(m.start(), m.end(), AMBIGUOUS_SCORE, Validation.VALID, "nir", compacted)
                 return Match(m.start(), m.end(), 1.0, Validation.VALID, "nir", compacted)
             # NIR-shaped but rejected: keep low (typos in leaks matter)
             return Match(m.start(), m.end(), INVALID_SCORE, Validation.INVALID, "nir", compacted)

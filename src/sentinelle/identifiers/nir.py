@@ -3,13 +3,19 @@
 Form (INSEE, "Le numéro d'inscription au répertoire", and python-stdnum ``stdnum.fr.nir``):
 ``S YY MM DD CCC OOO KK``, 15 characters:
 
-* S: sex, 1 (male) or 2 (female); 3/4 and 7/8 for temporary numbers (NIA) of persons being
-  registered (same key rule); the INS (identifiant national de santé) is the NIR itself.
-* YY: year of birth; MM: month 01-12, or 20-42 / 50-99 when the month is unknown (INSEE);
+* S: sex, 1 (male) or 2 (female); 3/4 and 7/8 for temporary numbers (NIA, numéro
+  d'identification d'attente, given by the CNAV's SANDIA service to persons born abroad while
+  they are being registered): same form, same key rule.
+* YY: year of birth; MM: month 01-12, or a fictitious month 20-42 or 50-99 when the civil status
+  document gives no month (INSEE); 13-19 and 43-49 are never used;
 * DD CCC: department and commune of birth: 2A/2B for Corsica (20 before 1976: ../shared/cases
   pb-017), 97x + 2-digit commune overseas, 99 + country code for persons born abroad;
 * OOO: order number 001-999; KK: key = 97 - (first 13 digits mod 97), with 2A read as 19 and
   2B as 18 (python-stdnum ``calc_check_digits``).
+
+The INS (identifiant national de santé, ANS "Référentiel INS") is not a new number: its
+matricule is the person's NIR, or NIA while no NIR exists (OIDs 1.2.250.1.213.1.4.8 and
+1.2.250.1.213.1.4.9), so it is validated here too.
 
 The checksum comes from python-stdnum; the structural checks on sex and month are ours.
 """
@@ -32,7 +38,7 @@ def validate(number: str) -> str:
     if number[0] not in _SEX:
         raise InvalidComponent("sex digit")
     month = int(number[3:5])
-    if month == 0 or 13 <= month <= 19:
+    if month == 0 or 13 <= month <= 19 or 43 <= month <= 49:
         raise InvalidComponent("month")
     if number[7:10] == "000" and number[5:7] not in ("99",) or number[10:13] == "000":
         raise InvalidComponent("commune or order number")

@@ -1,0 +1,132 @@
+"""CREDIT_CARD detector: payment card numbers (PAN).
+
+Rule source: ISO/IEC 7812-1 (12-19 digits, Luhn key) and the networks' IIN ranges and lengths,
+via :mod:`sentinelle.identifiers.credit_card` (``stdnum.luhn``). Written forms accepted in text:
+
+* grouped as printed on cards, one separator (space, no-break space or dash) used throughout:
+  ``4970 1012 3456 7893`` (4-4-4-4, and 4-4-4-4-3 for 19 digits), ``3782 822463 10005``
+  (American Express 4-6-5), ``3056 930902 5904`` (Diners 4-6-4);
+* compact, 12 to 19 digits: ``4970101234567893``.
+
+A candidate must be a whole token and not part of a longer run of digit groups: the groups of an
+IBAN (``FR76 3000 4012 3400 0987 6543 272``) or a long reference are not read as a card; a phone
+number (groups of two) never has the form. A 19-digit grouped candidate that fails is retried as
+its first 16 digits (a CVV or a short number written after the card).
+
+Scores: a grouped number that passes Luhn and fits a network's IIN range and length scores 0.8
+(1.0 with a cue: "carte bancaire", "CB", "card number", "visa", "cryptogramme"...). A compact
+valid number scores 0.45, below the default ``--min-score`` (one 16-digit number in twenty
+passes both checks by chance; 14-digit SIRETs and 15-digit IMEIs are Luhn numbers too): a cue
+lifts it (0.75). Under a column header naming the card a valid cell scores 1.0, and a column
+whose values mostly pass is classified as cards without a header.
+
+Error preference: a leak scanner prefers a false positive with a low score to a miss, so a
+grouped card-shaped number in a network's range whose key does not match is kept with
+``Validation.INVALID`` and score 0.3 (below the default ``--min-score``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
+from sentinelle.finding import Validation
+from sentinelle.identifiers import credit_card
+
+_S = r"[ \-\u00a0\u202f]"
+_PATTERN = re.compile(
+    r"(?<![0-9A-Za-z])(?<![0-9][ .,\-\u00a0\u202f])"   # not inside a token or a digit run
+    r"(?:"
+    rf"(?P<g16>\d{{4}}(?P<s>{_S})\d{{4}}(?P=s)\d{{4}}(?P=s)\d{{4}}(?:(?P=s)\d{{3}})?)"
+    rf"|(?P<g46>\d{{4}}(?P<t>{_S})\d{{6}}(?P=t)\d{{4,5}})"
+    r"|(?P<compact>\d{12,19})"
+    r")"
+    r"(?![0-9A-Za-z])(?![.,/]\d)"
+)
+# a following group of 4+ digits means a longer run (an IBAN, a reference): not a card
+_MORE_GROUPS = re.compile(r"[ \-\u00a0\u202f]\d{4}")
+_STRIP = str.maketrans("", "", " -\u00a0\u202f")
+GROUPED_SCORE = 0.8
+COMPACT_SCORE = 0.45
+#: score of a valid cell; the header boost makes it 1.0 under a card header
+CELL_SCORE = 0.8
+
+
+def _judge(start: int, end: int, raw: str, grouped: bool) -> Match | None:
+    digits = raw.translate(_STRIP)
+    if credit_card.is_valid(digits):
+        score = GROUPED_SCORE if grouped else COMPACT_SCORE
+        return Match(start, end, score, Validation.VALID, "grouped" if grouped else "compact", digits)
+    if grouped and credit_card.network(digits) is not None:
+        return Match(start, end, INVALID_SCORE, Validation.INVALID, "grouped", digits)
+    return None
+
+
+def _accept(text: str, m: re.Match[str]) -> Match | None:
+    start, end = m.start(), m.end()
+    if m.group("compact") is not None:
+        return _judge(start, end, m.group(0), False)
+    if _MORE_GROUPS.match(text, end):
+        return None
+    raw = m.group(0)
+    found = _judge(start, end, raw, True)
+    if (found is None or found.validation is Validation.INVALID) and m.group("g16") and len(raw) > 19:
+        # 4-4-4-4-3 that fails: the 16 digits and a trailing group (a CVV)
+        shorter = _judge(start, start + 19, raw[:19], True)
+        if shorter is not None and shorter.validation is Validation.VALID:
+            return shorter
+    return found
+
+
+class CreditCardDetector(Detector):
+    validation_rule = "Luhn and network IIN range/length, grouped form or context"
+    rule_source = "ISO/IEC 7812-1; card networks' IIN ranges"
+    name = "credit_card"
+    entity = "CREDIT_CARD"
+    context_words = (
+        "carte", "carte bancaire", "carte de credit", "carte de paiement", "carte bleue", "cb",
+        "numero de carte", "n carte", "no carte", "carte n", "paiement", "payment", "card",
+        "card number", "card no", "credit card", "debit card", "visa", "mastercard", "master card",
+        "maestro", "amex", "american express", "cvv", "cvc", "cryptogramme", "expiration",
+        "date d'expiration", "expiry", "pan", "cc", "billing", "billed", "facturation",
+    )
+    header_pattern = (r"(^|_)(cc_?num(ber)?|cc|ccnumber|card_?num(ber)?|card_?no|credit_?card"
+                      r"(_?num(ber)?)?|carte_?bancaire|carte_?de_?credit|num(ero)?_?carte"
+                      r"(_?bancaire)?|n_?carte|no_?carte|cb|pan)(\d*)(_|$)")
+    header_value_threshold = 0.2
+    value_threshold = 0.8
+    examples = Examples(
+        positives=(
+            ("Carte bancaire : 4970 1012 3456 7893, exp 12/27", "4970 1012 3456 7893"),  # synthetic Visa
+            ("card 5500-0000-0000-0004", "5500-0000-0000-0004"),              # Mastercard test number
+            ("Amex 3782 822463 10005.", "3782 822463 10005"),                 # Amex test number
+            ("n° CB 4970101234567893 cryptogramme 123", "4970101234567893"),  # compact with a cue
+        ),
+        negatives=(
+            "4970 1012 3456 7894",                        # Luhn fails: 0.3 only
+            "IBAN FR76 3000 4012 3400 0987 6543 272",     # groups of an IBAN are not a card
+            "réf 8944 1234 5678 9012",                    # industry digit 8 (telecom): no network
+            "Tél. 06 12 34 56 78",                        # a phone number
+            "lot 4970101234567893",                       # compact without a cue: 0.45
+        ),
+    )
+
+    def find(self, text: str) -> Iterator[Match]:
+        for _m, res in finditer_resuming(_PATTERN, text, lambda m: _accept(text, m)):
+            yield res
+
+    def match_cell(self, value: str, header_hit: bool) -> Match | None:
+        stripped = value.strip()
+        lead = len(value) - len(value.lstrip())
+        digits = stripped.translate(_STRIP)
+        if not 12 <= len(digits) <= 19 or not digits.isdigit() or not digits.isascii():
+            return None
+        if credit_card.is_valid(digits):
+            return Match(lead, lead + len(stripped), CELL_SCORE, Validation.VALID, "cell", digits)
+        if header_hit and credit_card.network(digits) is not None:
+            return Match(lead, lead + len(stripped), INVALID_SCORE, Validation.INVALID, "cell", digits)
+        return None
+
+    def normalize(self, value: str) -> str:
+        return value.translate(_STRIP).strip()

@@ -1,0 +1,103 @@
+"""FR_FINESS detector: numbers of French health and social establishments (FINESS, 9 characters).
+
+Rule source: FINESS nomenclature (DREES, Ministère de la santé): a 2-character department
+(``2A``/``2B`` for Corsica), 6 digits and a Luhn key, via :mod:`sentinelle.identifiers.finess`
+(``stdnum.luhn``). Written form accepted: compact (``750000010``, ``2A0001234``), as the FINESS
+directory and invoices print it; not inside a longer token or run of digit groups.
+
+A 9-digit number passes a Luhn check one time in ten, so in free text the number alone is weak
+evidence: a Luhn-valid candidate scores 0.45, below the default ``--min-score``, and only a cue
+("FINESS", "établissement", "clinique", "hôpital", ...) lifts it (0.75). The key of a Corsican
+number cannot be checked (no published rule for the letters), so it scores 0.25 and needs a cue
+(0.55). Under a column header naming FINESS a valid cell scores 1.0. A column of 9-digit numbers
+with no header is classified by value, and SIREN (listed before FINESS) wins that tie.
+
+Error preference: a leak scanner prefers a false positive with a low score to a miss, so a
+FINESS-shaped number whose key does not match is kept with ``Validation.INVALID`` and score 0.3
+(below the default ``--min-score``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
+from sentinelle.finding import Validation
+from sentinelle.identifiers import finess
+
+_PATTERN = re.compile(
+    r"(?<![0-9A-Za-z])(?<![0-9][ .,\-\u00a0\u202f])"
+    r"(?:\d\d|2[AaBb])\d{7}"
+    r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
+)
+#: score of a Luhn-valid FINESS in free text: a cue is needed to report it
+TEXT_SCORE = 0.45
+#: score of a Corsican FINESS (key not checkable) in free text
+UNCHECKED_SCORE = 0.25
+#: score of a valid cell; the header boost of the pipeline makes it 1.0 under a FINESS header
+CELL_SCORE = 0.8
+
+
+def _match(start: int, end: int, raw: str, score: float) -> Match | None:
+    compacted = finess.compact(raw)
+    if not finess.is_valid(compacted):
+        if finess.key_checked(compacted) and compacted[:2] != "00":
+            return Match(start, end, INVALID_SCORE, Validation.INVALID, "finess", compacted)
+        return None
+    if not finess.key_checked(compacted):
+        return Match(start, end, min(score, UNCHECKED_SCORE), Validation.NONE, "finess", compacted)
+    return Match(start, end, score, Validation.VALID, "finess", compacted)
+
+
+class FinessDetector(Detector):
+    validation_rule = "Luhn over 9 characters (not checkable for 2A/2B), context in text"
+    rule_source = "DREES, nomenclature FINESS"
+    name = "fr.finess"
+    entity = "FR_FINESS"
+    context_words = (
+        "finess", "n finess", "numero finess", "finess ej", "finess et", "etablissement",
+        "etablissement de sante", "hopital", "clinique", "centre hospitalier", "chu", "chr",
+        "ehpad", "laboratoire", "pharmacie", "centre de sante", "maternite",
+        "health facility", "hospital",
+    )
+    header_pattern = (r"(^|_)(num_?|no_?|n_?|numero_?|code_?)?finess(_?ej|_?et|_?geo|_?juridique|"
+                      r"_?etablissement)?(\d*)(_|$)")
+    header_value_threshold = 0.2
+    #: a column of 9-character numbers is FINESS without a header only when nearly all pass
+    value_threshold = 0.9
+    examples = Examples(
+        positives=(
+            ("Clinique des Lilas, FINESS 750000010", "750000010"),          # synthetic, Luhn key 0
+            ("n° FINESS : 130001233.", "130001233"),                         # synthetic, Luhn key 3
+            ("établissement FINESS 2A0001234 (Ajaccio)", "2A0001234"),       # Corsica: key not checked
+        ),
+        negatives=(
+            "Commande 750000010 expédiée",      # Luhn-valid but no cue: 0.45, below min score
+            "FINESS 750000011",                 # wrong Luhn key: 0.3 only
+            "FINESS 7500000100",                # 10 digits
+            "2A0001234",                        # Corsica without a cue: 0.25
+        ),
+    )
+
+    def find(self, text: str) -> Iterator[Match]:
+        for _m, res in finditer_resuming(_PATTERN, text, lambda m: _match(m.start(), m.end(),
+                                                                          m.group(0), TEXT_SCORE)):
+            yield res
+
+    def match_cell(self, value: str, header_hit: bool) -> Match | None:
+        stripped = value.strip()
+        lead = len(value) - len(value.lstrip())
+        # separators only under a FINESS header: "70503-2621" (a US ZIP+4) is not a FINESS
+        compacted = finess.compact(stripped) if header_hit else stripped.upper()
+        if len(compacted) != 9:
+            return None
+        m = _match(lead, lead + len(stripped), compacted, CELL_SCORE)
+        if m is None:
+            return None
+        if m.validation is Validation.VALID or header_hit:
+            return m
+        return None  # without a header, an invalid or unchecked number is no evidence
+
+    def normalize(self, value: str) -> str:
+        return finess.compact(value)

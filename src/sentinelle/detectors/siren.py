@@ -1,0 +1,97 @@
+"""FR_SIREN detector: French company numbers (SIREN, 9 digits).
+
+Rule source: INSEE répertoire SIRENE: 9 digits, Luhn key over the 9 digits, via
+:mod:`sentinelle.identifiers.siren` (python-stdnum ``stdnum.fr.siren``). Written forms accepted in
+text: compact (``404833048``) and in groups of three separated by one space, no-break space or
+dot (``404 833 048``, ``404.833.048``). A candidate inside a longer token or a longer run of digit
+groups (``1 404 833 048``, an amount) is not a SIREN; a SIRET's first 9 digits are not a SIREN
+of their own (the SIRET detector reports the whole number).
+
+A 9-digit number passes a Luhn check one time in ten, so in free text the number alone is weak
+evidence: a Luhn-valid candidate scores 0.45, below the default ``--min-score``, and only a cue
+("SIREN", "RCS", "société", ...) lifts it (0.75). Under a column header naming the SIREN a
+Luhn-valid cell scores 1.0; a column of 9-digit numbers is SIREN without a header only when
+nearly all of them pass Luhn (then a FINESS column with no header is reported as SIREN: both are
+organisation identifiers of the same form).
+
+Error preference: a leak scanner prefers a false positive with a low score to a miss, so a
+SIREN-shaped number whose key does not match is kept with ``Validation.INVALID`` and score 0.3
+(below the default ``--min-score``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
+from sentinelle.finding import Validation
+from sentinelle.identifiers import siren
+
+_PATTERN = re.compile(
+    r"(?<![0-9A-Za-z])(?<![0-9][ .,\-\u00a0\u202f])"      # not inside a token or a digit run
+    r"(?:\d{9}|\d{3}(?P<s>[ .\u00a0\u202f])\d{3}(?P=s)\d{3})"
+    r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
+)
+#: score of a Luhn-valid SIREN in free text: a cue is needed to report it
+TEXT_SCORE = 0.45
+#: score of a Luhn-valid cell; the header boost of the pipeline makes it 1.0 under a SIREN header
+CELL_SCORE = 0.8
+
+
+def _match(start: int, end: int, compacted: str, score: float) -> Match:
+    if siren.is_valid(compacted):
+        return Match(start, end, score, Validation.VALID, "siren", compacted)
+    return Match(start, end, INVALID_SCORE, Validation.INVALID, "siren", compacted)
+
+
+class SirenDetector(Detector):
+    validation_rule = "Luhn over 9 digits (python-stdnum), context in text"
+    rule_source = "INSEE, répertoire SIRENE"
+    name = "fr.siren"
+    entity = "FR_SIREN"
+    context_words = (
+        "siren", "n siren", "numero siren", "siret", "rcs", "registre du commerce", "societe",
+        "entreprise", "raison sociale", "immatriculee", "immatriculation", "sas", "sarl",
+        "eurl", "tva intracommunautaire", "company", "company number", "registration number",
+    )
+    header_pattern = r"(^|_)(num_?|no_?|n_?|numero_?|code_?)?siren(_?num|_?entreprise)?(\d*)(_|$)"
+    header_value_threshold = 0.2
+    #: a column of 9-digit numbers is SIREN without a header only when nearly all pass Luhn
+    value_threshold = 0.9
+    examples = Examples(
+        positives=(
+            ("Société Exemple SAS, SIREN 404 833 048, RCS Paris", "404 833 048"),    # stdnum docstring
+            ("siren: 732829320.", "732829320"),                                      # stdnum siret docstring
+            ("immatriculée sous le numéro 775 699 309", "775 699 309"),             # stdnum bulk list
+        ),
+        negatives=(
+            "Commande 404833048 expédiée",      # Luhn-valid but no cue: 0.45, below min score
+            "SIREN 404833047",                  # wrong Luhn key (stdnum docstring): 0.3 only
+            "SIREN 1 404 833 048",              # inside a longer run of digit groups (an amount)
+            "SIREN 4048330480",                 # 10 digits
+            "SIRET 73282932000074",             # a SIRET is not a SIREN
+        ),
+    )
+
+    def find(self, text: str) -> Iterator[Match]:
+        def accept(m: re.Match[str]) -> Match:
+            return _match(m.start(), m.end(), siren.compact(m.group(0).replace("\u00a0", "")
+                                                             .replace("\u202f", "")), TEXT_SCORE)
+
+        for _m, res in finditer_resuming(_PATTERN, text, accept):
+            yield res
+
+    def match_cell(self, value: str, header_hit: bool) -> Match | None:
+        stripped = value.strip()
+        lead = len(value) - len(value.lstrip())
+        compacted = self.normalize(stripped)
+        if len(compacted) != 9 or not compacted.isdigit() or not compacted.isascii():
+            return None
+        m = _match(lead, lead + len(stripped), compacted, CELL_SCORE)
+        if m.validation is Validation.VALID or header_hit:
+            return m
+        return None  # without a header, an invalid 9-digit number is no evidence
+
+    def normalize(self, value: str) -> str:
+        return siren.compact(value.replace("\u00a0", "").replace("\u202f", ""))

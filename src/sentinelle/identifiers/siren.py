@@ -1,0 +1,29 @@
+"""SIREN: French company number (Système d'Identification du Répertoire des ENtreprises).
+
+Form (INSEE, répertoire SIRENE; python-stdnum ``stdnum.fr.siren``): 9 digits, the last one a
+Luhn key over the 9 digits (the whole number passes the Luhn check). Usually written compact
+(``404833048``) or in groups of three (``404 833 048``).
+
+Everything comes from python-stdnum; this module only re-exports it in our house style.
+"""
+
+from __future__ import annotations
+
+from stdnum.exceptions import ValidationError
+from stdnum.fr import siren as _siren
+
+compact = _siren.compact
+format = _siren.format  # noqa: A001 - python-stdnum naming
+
+
+def validate(number: str) -> str:
+    """Return the compact SIREN or raise ``ValidationError`` (digits, length, Luhn key)."""
+    return _siren.validate(number)
+
+
+def is_valid(number: str) -> bool:
+    """True when :func:`validate` accepts ``number``."""
+    try:
+        return bool(validate(number))
+    except ValidationError:
+        return False

@@ -1,0 +1,34 @@
+"""SIRET: French establishment number (Système d'Identification du Répertoire des ETablissements).
+
+Form (INSEE, répertoire SIRENE; python-stdnum ``stdnum.fr.siret``): 14 digits, the SIREN of the
+company (9 digits) followed by the NIC of the establishment (5 digits). The 14 digits pass the
+Luhn check, and so do the first 9 (the SIREN). Exception: La Poste's establishments (SIREN
+356000000) other than its head office do not use Luhn; their digits add up to a multiple of 5.
+Usually written compact (``73282932000074``) or ``732 829 320 00074``.
+
+Everything comes from python-stdnum (including the La Poste exception); this module only
+re-exports it in our house style.
+"""
+
+from __future__ import annotations
+
+from stdnum.exceptions import ValidationError
+from stdnum.fr import siret as _siret
+
+compact = _siret.compact
+format = _siret.format  # noqa: A001 - python-stdnum naming
+to_siren = _siret.to_siren
+
+
+def validate(number: str) -> str:
+    """Return the compact SIRET or raise ``ValidationError`` (digits, length, Luhn key or the
+    La Poste digit sum, and the Luhn key of its SIREN)."""
+    return _siret.validate(number)
+
+
+def is_valid(number: str) -> bool:
+    """True when :func:`validate` accepts ``number``."""
+    try:
+        return bool(validate(number))
+    except ValidationError:
+        return False

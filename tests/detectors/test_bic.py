@@ -1,0 +1,90 @@
+"""BicDetector: ISO 9362 codes only right after a BIC/SWIFT label or under a BIC header.
+
+BICs are python-stdnum's examples (../shared/corpus/identifiers/python_stdnum_examples.csv).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from sentinelle.config import Config
+from sentinelle.detectors.base import fold_header
+from sentinelle.detectors.bic import BicDetector
+from sentinelle.finding import Location, Validation
+from sentinelle.pipeline import Pipeline
+from sentinelle.readers.base import TableBatch, TableUnit
+
+DET = BicDetector()
+
+
+def _shared_dir() -> Path:
+    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
+    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
+                                                  Path(__file__).parents[1] / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.shared_dir()
+
+
+def _stdnum_bic_rows() -> list[tuple[str, bool]]:
+    path = _shared_dir() / "corpus" / "identifiers" / "python_stdnum_examples.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [(r["value"], r["expected"] == "valid") for r in csv.DictReader(fh) if r["scheme"] == "bic"]
+
+
+def _found(pipeline, text):
+    return [(f.value, f.score) for f in pipeline.analyze_text(text, Location("t"))
+            if f.entity_type == "FR_BIC"]
+
+
+@pytest.mark.parametrize("text, span", [
+    ("IBAN FR76 3000 4012 3400 0987 6543 272 BIC AGRIFRPP882", "AGRIFRPP882"),
+    ("Code SWIFT : ABNA BE 2A.", "ABNA BE 2A"),               # stdnum docstring, spaced
+    ("BIC/SWIFT: AGRIFRPP", "AGRIFRPP"),
+    ("code BIC (SWIFT) : ABNCNL2AGIR", "ABNCNL2AGIR"),        # stdnum bulk list
+    ("BIC AGRIFRPP882 CREDIT AGRICOLE", "AGRIFRPP882"),       # only the code after the label
+])
+def test_found_after_label(text, span, pipeline):
+    assert _found(pipeline, text) == [(span, 0.55)]
+
+
+@pytest.mark.parametrize("text", [
+    "CREDIT AGRICOLE MUTUEL",                 # "AGRICOLE": country CO, but no label
+    "BIC : voir le RIB joint. CREDIT AGRICOLE",
+    "BIC AGRIFRPP8",                          # 9 characters (stdnum docstring)
+    "BIC AGRIF2PP",                           # digit in the country code (stdnum docstring)
+    "BIC MULTIPLE",                           # unknown country IP (stdnum tests)
+    "BIC agrifrpp",                           # lower case in prose is a word
+])
+def test_not_reported(text, pipeline):
+    assert _found(pipeline, text) == []
+
+
+@pytest.mark.parametrize("value, valid", _stdnum_bic_rows())
+def test_stdnum_rows_as_cells_under_header(value, valid):
+    m = DET.match_cell(value, True)
+    assert (m is not None) is valid
+    if valid:
+        assert (m.start, m.end, m.validation) == (0, len(value), Validation.VALID)
+
+
+@pytest.mark.parametrize("header, hit", [
+    ("bic", True), ("BIC", True), ("code_bic", True), ("swift", True), ("bic_swift", True),
+    ("Code SWIFT", True), ("bicyclette", False), ("iban", False),
+])
+def test_header_pattern(header, hit):
+    assert DET.header_matches(fold_header(header)) is hit
+
+
+def test_table_needs_the_header():
+    p = Pipeline([DET], Config())
+    col = ["AGRIFRPP882", "BNPAFRPPXXX"]
+    unit = TableUnit(Location("rib.csv"), ("BIC",), iter([TableBatch(0, [col])]))
+    assert [(f.value, f.score) for b in p.analyze_table(unit) for f in b] == [
+        ("AGRIFRPP882", 1.0), ("BNPAFRPPXXX", 1.0)]
+    unit = TableUnit(Location("rib.csv"), ("col1",), iter([TableBatch(0, [col])]))
+    assert [f for b in p.analyze_table(unit) for f in b] == []
