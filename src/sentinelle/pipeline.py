@@ -18,6 +18,10 @@ sample of values (:meth:`Pipeline.classify`):
    numbers that pass the NIR key is FR_NIR even under a header like ``col7``;
 3. otherwise the column is free text: every cell goes through the text path.
 
+Value-only classification (2.) needs at least ``MIN_VALUE_SAMPLE`` non-empty sampled values: one
+Luhn-valid message id in a one-row HL7 table is no evidence that the column holds SIREN numbers
+(its cells still go through the text path, where a cue is needed).
+
 A classified column gives one finding per cell that passes ``match_cell``.
 """
 
@@ -36,6 +40,10 @@ from sentinelle.readers.base import TableBatch, TableUnit
 CONTEXT_BOOST = 0.3
 #: added to the score of a cell whose column header names the entity
 HEADER_BOOST = 0.2
+
+
+#: non-empty sampled values needed before a column is classified from its values alone
+MIN_VALUE_SAMPLE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +138,15 @@ class Pipeline:
                     continue
                 hit = det.header_matches(fh) if fh else False
                 if not values:
-                    share = 0.0
-                else:
-                    share = sum(1 for v in values if det.match_cell(v, hit) is not None) / len(values)
-                if hit and chosen is None and values and share >= det.header_value_threshold and share > 0:
-                    chosen = (det, True, share)
-                if not hit and not det.header_required and values and share >= det.value_threshold:
+                    continue
+                if not hit and (det.header_required or len(values) < MIN_VALUE_SAMPLE):
+                    continue  # this detector cannot claim the column: do not score it
+                share = sum(1 for v in values if det.match_cell(v, hit) is not None) / len(values)
+                if hit:
+                    if share >= det.header_value_threshold and share > 0:
+                        chosen = (det, True, share)
+                        break  # the first header hit in registry order wins
+                elif share >= det.value_threshold:
                     if best_value is None or share > best_value[0]:
                         best_value = (share, det)
             if chosen is None and best_value is not None:

@@ -42,7 +42,7 @@ BINARY = b"PK\x03\x04\x14\x00\x00\x00" + bytes(range(256)) * 4
     (BINARY, "a.csv", "csv"),              # read() raises "binary content, not text"
     (b"", "a.csv", "csv"),
     (b"Compte rendu.\nRAS.\n", "cr.txt", "text"),
-    (b"MSH|^~\\&|LAB|\rPID|1||123\r", "msg.hl7", "text"),  # any text is readable as text
+    (b"MSH|^~\\&|LAB|\rPID|1||123\r", "msg.hl7", "hl7v2"),  # HL7 v2 content (MSH segment)
     (b"", "empty", "text"),
     (BINARY, "a.bin", None),               # unsupported format
     (BINARY, "archive", None),
@@ -54,7 +54,11 @@ def test_pick_reader(head, path, expected):
 
 
 def test_builtin_order_and_config():
-    assert BUILTIN == (JsonReader, DelimitedReader, TextReader)
+    # content sniffers before the permissive ones: JSON, then delimited tables, then any text last
+    order = list(BUILTIN)
+    assert order.index(JsonReader) < order.index(DelimitedReader) < order.index(TextReader)
+    assert order[-1] is TextReader
+    assert len(set(order)) == len(order)
     config = Config(batch_rows=7, text_chunk_chars=99)
     assert pick_reader(csv_bytes(), "a.csv", config).batch_rows == 7
     assert pick_reader(JSON_ARRAY, "a.json", config).batch_rows == 7

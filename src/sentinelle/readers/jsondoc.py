@@ -60,24 +60,32 @@ def _cell(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _walk(prefix: str, node: Any, out: dict[str, str | None]) -> None:
+def _walk(prefix: str, node: Any, out: dict[str, str | None], brackets: bool = False) -> None:
     items = node.items() if isinstance(node, dict) else enumerate(node)
+    is_list = not isinstance(node, dict)
     for key, child in items:
-        name = f"{prefix}.{key}" if prefix else str(key)
+        if brackets and is_list:
+            name = f"{prefix}[{key}]"
+        else:
+            name = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(child, (dict, list)):
-            _walk(name, child, out)
+            _walk(name, child, out, brackets)
         elif isinstance(child, str):
             out[name] = child
         else:
             out[name] = _cell(child)
 
 
-def flatten(value: Any) -> dict[str, str | None]:
-    """One record as ``{dotted key: text}``; a scalar becomes ``{"value": text}``."""
+def flatten(value: Any, brackets: bool = False) -> dict[str, str | None]:
+    """One record as ``{dotted key: text}``; a scalar becomes ``{"value": text}``.
+
+    ``brackets``: list items as ``name[0].family`` (FHIRPath indexers) instead of
+    ``name.0.family``.
+    """
     if not isinstance(value, (dict, list)):
         return {"value": _cell(value)}
     out: dict[str, str | None] = {}
-    _walk("", value, out)
+    _walk("", value, out, brackets)
     return out
 
 

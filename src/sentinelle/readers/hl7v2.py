@@ -1,0 +1,561 @@
+"""HL7 v2.x messages (ORU^R01, ADT^A01, OML^O21, ORM^O01, ACK, ...) as small tables.
+
+Rule source: HL7 Version 2.5.1, chapter 2 "Control" (message construction rules 2.6, delimiters
+2.5.4 / table 2-1, escape sequences 2.7, batch protocol 2.10.3), chapter 3 (PID, NK1, PV1, PD1,
+EVN, MRG, DG1, AL1, IN1, GT1 field definitions), chapter 4 (ORC, OBR), chapter 7 (OBX, SPM),
+chapter 2A (data types XPN, XCN, XAD, XTN, CX, CNN/NDL).
+
+Reading
+-------
+* Segments end at CR, LF or CRLF (the standard says CR; files on disk often use LF). Blank lines
+  are skipped. A line that does not start with a segment ID (three upper-case letters or digits
+  followed by the field separator) continues the previous segment: a line break inside a text
+  value, kept as ``\\n`` in the cell.
+* A message starts at each ``MSH`` segment. ``FHS``/``BHS``/``BTS``/``FTS`` batch envelope
+  segments are reported with the message they precede (``FHS``, ``BHS``) or follow (``BTS``,
+  ``FTS``). The first non-blank line must be ``MSH``, ``FHS`` or ``BHS`` (after an optional BOM
+  and whitespace), else :class:`ReadError` ("not an HL7 v2 message", line 1).
+* Delimiters are read from each ``MSH``/``FHS``/``BHS``: the character after the segment ID is
+  the field separator (MSH-1); MSH-2 gives, in order, the component, repetition, escape and
+  sub-component characters (a 5th, v2.7 truncation character, is ignored). Nothing is assumed:
+  when MSH-2 is empty or short, the missing levels are not split and escapes are not decoded.
+* Escape sequences (2.7) are decoded after splitting: ``\\F\\ \\S\\ \\T\\ \\R\\ \\E\\`` give the
+  delimiter back, ``\\Xhh..\\`` hexadecimal bytes (UTF-8 when valid, else Latin-1),
+  ``\\.br\\``/``\\.sp\\``/``\\.ce\\`` a line break, ``\\.in\\``/``\\.ti\\``/``\\.sk\\`` a space;
+  highlighting (``\\H\\ \\N\\``), character-set switches (``\\C..\\ \\M..\\``), formatting
+  without text (``\\.fi\\ \\.nf\\``) and locally defined ``\\Z..\\`` sequences are dropped. An
+  escape character without its closing partner is kept as written.
+* A message is buffered whole (up to ``max_message_chars``, 256 Mi characters; beyond:
+  ReadError); the file itself is streamed line by line. A truncated last segment is read as far
+  as it goes.
+
+Units and locations (what a finding carries)
+--------------------------------------------
+One :class:`TableUnit` per segment occurrence, holding one row:
+
+* ``row`` = 0-based index of the message in the file (the n-th ``MSH``);
+* ``sheet`` = segment ID and its 1-based occurrence in that message, ``OBX[3]`` for the third
+  OBX (``PID[1]`` for the patient segment), so message + segment + field open the place again;
+* ``column`` = the field, ``PID-5``, numbered as in the standard (MSH-1 is the field separator,
+  so ``MSH-7`` is the message date); empty fields give no column. Some fields of a composite
+  type get a companion column for one component, ``SEG-n.c`` (below).
+* ``start``/``end`` are offsets in the cell text, which is the *decoded* field: sub-components
+  and components joined with a space (empty ones dropped), repetitions with a line break.
+
+Why one column per field with components joined (not one column per component): a name
+``DOE^JOHN^Q`` stays one PERSON finding ``DOE JOHN Q``, as a person reads it, and the field is
+what HL7 tools and people cite. Where a composite type mixes a name with an identifier or a
+postcode, the reader uses the data type's layout so that each part lands in a column the
+detectors can classify:
+
+* XPN (person name): components 1-3 (family, given, further given names or initials); suffix,
+  prefix, degree and name-type codes are left out of the cell.
+* XCN (person with an identifier; NDL/CNN likewise from component 1's sub-components): the cell
+  is the name (components 2-4); the ID number (component 1: an RPPS / ADELI number in France, an
+  NPI in the US) goes to companion column ``SEG-n.1``, hinted ``rpps``.
+* XAD (address): street, other designation, city, state, country, other geographic designation,
+  county joined with ", "; the postcode (component 5) goes to ``SEG-n.5``, hinted
+  ``code_postal``.
+* XTN (telecom): the number (component 1, else +country code, area code, local number, extension
+  from components 5-8, else the unformatted component 12); the e-mail (component 4) goes to
+  ``SEG-n.4``, hinted ``email``.
+* CX (identifier): the ID number (component 1) of each repetition; hinted ``nir`` when one
+  repetition is a French INS (assigning authority OID 1.2.250.1.213.1.4.8 INS-NIR, .9 INS-NIA,
+  .10 / .11 their test ranges: ANS "Référentiel INS") or has identifier type ``INS``, ``SS`` or
+  ``NNFRA`` (HL7 table 0203).
+* OBX-5 takes the data type named in OBX-2 (XPN, XCN, XAD, XTN, CX; TN as XTN). For the other
+  value types (NM, SN, ST, TX, FT, CE, CWE...) OBX-3, OBX-5 and OBX-6 are one column
+  ``OBX-3/5/6``: observation name (OBX-3 text, else its code), value and unit (OBX-6 identifier)
+  in one cell, hinted ``resultat``. A lab result is an analyte *with* its value; apart, the
+  LAB_RESULT detector sees neither, and the test name would be reported twice.
+
+Hints (:attr:`TableUnit.hints`) give each known field its standard meaning in words the
+detectors' header patterns know (``PID-5`` -> ``nom_patient``, ``PID-7`` -> ``date_de_naissance``,
+``PID-13`` -> ``telephone``...; table :data:`FIELDS`). Fields without a hint are classified from
+their values or read as free text (OBX-5, NTE-3).
+
+Library: python-hl7 (``hl7`` on PyPI, 0.4.5) was tried on the corpus and not used: it splits
+segments on CR only (86 of the 130 non-empty CDC sample files use LF and parse as one segment),
+raises ``IndexError`` on a bare ``MSH|``, substitutes default delimiters when MSH-2 is short,
+and its ``unescape`` logs the raw field value through :mod:`logging` on an unknown escape (a
+privacy leak for a tool whose logs must never hold personal data). The tokenising needed here
+is small: splitting on the declared delimiters plus the escape table above.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Callable, ClassVar, Iterable, Iterator, Sequence
+
+from sentinelle.errors import ReadError
+from sentinelle.finding import Location
+from sentinelle.readers.base import Reader, Source, TableBatch, TableUnit, Unit
+from sentinelle.readers.encoding import DecodedStream, head_text
+
+#: largest message buffered, in characters
+MAX_MESSAGE_CHARS = 256 * 1024 * 1024
+#: segments carrying their own delimiter definition in field 2 (MSH-2, FHS-2, BHS-2)
+HEADER_SEGMENTS = frozenset({"MSH", "FHS", "BHS"})
+_HEAD = re.compile(r"\A[\s\ufeff]*(?:MSH|FHS|BHS)[^\w\s]")
+_SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{2}")
+_HEX = re.compile(r"(?:[0-9A-Fa-f]{2})+")
+
+
+def _suffix(path: str) -> str:
+    return PurePosixPath(path.rsplit("!", 1)[-1]).suffix.lower()
+
+
+# -- delimiters and escapes ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Delimiters:
+    """The delimiters of one message; an empty string is a level that is not declared."""
+
+    field: str
+    component: str = ""
+    repetition: str = ""
+    escape: str = ""
+    subcomponent: str = ""
+
+    @classmethod
+    def from_msh(cls, line: str) -> "Delimiters":
+        """From an ``MSH``/``FHS``/``BHS`` line: MSH-1 and MSH-2 (component, repetition, escape,
+        sub-component; HL7 v2.5.1 table 2-1)."""
+        sep = line[3]
+        enc = line[4:].split(sep, 1)[0]
+        return cls(sep, *(enc[i] if len(enc) > i else "" for i in range(4)))
+
+    @classmethod
+    def from_astm(cls, line: str) -> "Delimiters":
+        """From an ASTM E1394 / HPRIM Santé ``H`` record: field separator after ``H``, then
+        repetition, component, escape and sub-component characters (ASTM E1394 7.1.2)."""
+        sep = line[1]
+        enc = line[2:].split(sep, 1)[0]
+        rep, comp, esc, sub = (enc[i] if len(enc) > i else "" for i in range(4))
+        return cls(sep, comp, rep, esc, sub)
+
+
+def unescape(text: str, d: Delimiters) -> str:
+    """Decode HL7 escape sequences (v2.5.1 section 2.7) in one already split value."""
+    esc = d.escape
+    if not esc or esc not in text:
+        return text
+    out: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        j = text.find(esc, i)
+        if j < 0:
+            out.append(text[i:])
+            break
+        out.append(text[i:j])
+        k = text.find(esc, j + 1)
+        if k < 0:  # no closing escape: keep as written
+            out.append(text[j:])
+            break
+        out.append(_escape_value(text[j + 1:k], d, text[j:k + 1]))
+        i = k + 1
+    return "".join(out)
+
+
+def _escape_value(seq: str, d: Delimiters, raw: str) -> str:
+    simple = {"F": d.field, "S": d.component, "T": d.subcomponent, "R": d.repetition,
+              "E": d.escape, "H": "", "N": ""}
+    if seq in simple:
+        return simple[seq]
+    if not seq:
+        return raw
+    head = seq[0]
+    if head == "X":
+        digits = seq[1:]
+        if not _HEX.fullmatch(digits):
+            return raw
+        data = bytes.fromhex(digits)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+    if head in "CMZ":
+        return ""
+    if head == ".":
+        cmd = seq[1:3].lower()
+        if cmd in ("br", "sp", "ce"):
+            return "\n"
+        if cmd in ("in", "ti", "sk"):
+            return " "
+        if cmd in ("fi", "nf"):
+            return ""
+    return raw
+
+
+def split_field(raw: str, d: Delimiters) -> list[list[list[str]]]:
+    """A raw field as repetitions -> components -> decoded sub-components."""
+    reps = raw.split(d.repetition) if d.repetition else [raw]
+    out = []
+    for rep in reps:
+        comps = rep.split(d.component) if d.component else [rep]
+        out.append([[unescape(s, d) for s in (c.split(d.subcomponent) if d.subcomponent else [c])]
+                    for c in comps])
+    return out
+
+
+# -- rendering by data type ----------------------------------------------------------------
+
+Rep = list[list[str]]  # one repetition: components -> sub-components
+
+
+def words(parts: Iterable[str], sep: str = " ") -> str:
+    """The non-blank ``parts`` joined by ``sep``."""
+    return sep.join(p for p in parts if p and not p.isspace())
+
+
+def component(rep: Rep, i: int) -> str:
+    """Component ``i`` (1-based) with its sub-components joined by a space."""
+    return words(rep[i - 1]) if len(rep) >= i else ""
+
+
+def _sub(rep: Rep, i: int, j: int) -> str:
+    return rep[i - 1][j - 1] if len(rep) >= i and len(rep[i - 1]) >= j else ""
+
+
+def _generic(rep: Rep) -> dict[str, str]:
+    return {"": words(words(c) for c in rep)}
+
+
+def _xpn(rep: Rep) -> dict[str, str]:
+    return {"": words(component(rep, i) for i in (1, 2, 3))}
+
+
+def _xcn(rep: Rep) -> dict[str, str]:
+    return {"": words(component(rep, i) for i in (2, 3, 4)), ".1": component(rep, 1)}
+
+
+def _ndl(rep: Rep) -> dict[str, str]:
+    return {"": words(_sub(rep, 1, j) for j in (2, 3, 4)), ".1": _sub(rep, 1, 1)}
+
+
+def _xad(rep: Rep) -> dict[str, str]:
+    return {"": words((component(rep, i) for i in (1, 2, 3, 4, 6, 8, 9)), ", "),
+            ".5": component(rep, 5)}
+
+
+def _xtn(rep: Rep) -> dict[str, str]:
+    number = component(rep, 1)
+    if not number:
+        country, area, local, ext = (component(rep, i) for i in (5, 6, 7, 8))
+        if local:
+            number = words([f"+{country.lstrip('+')}" if country else "", area, local,
+                             f"x{ext}" if ext else ""])
+        else:
+            number = component(rep, 12)
+    return {"": number, ".4": component(rep, 4)}
+
+
+def _cx(rep: Rep) -> dict[str, str]:
+    return {"": component(rep, 1)}
+
+
+#: data type -> (renderer, hints of its companion columns)
+RENDERERS: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]] = {
+    "XPN": (_xpn, {}),
+    "XCN": (_xcn, {".1": "rpps"}),
+    "NDL": (_ndl, {".1": "rpps"}),
+    "XAD": (_xad, {".5": "code_postal"}),
+    "XTN": (_xtn, {".4": "email"}),
+    "TN": (_xtn, {".4": "email"}),
+    "CX": (_cx, {}),
+}
+
+#: Standard meaning of the fields that hold personal data: ``SEG-n`` -> (data type, hint).
+#: Sources: HL7 v2.5.1 chapters 3 (PID, NK1, PV1, PD1, EVN, MRG, DG1, AL1, IN1, GT1, PRB,
+#: ROL, PRD, CTD, STF), 4 (ORC, OBR), 7 (OBX, SPM) and 2 (NTE). A hint is a header text the
+#: detectors' ``header_pattern`` recognise (see tests/readers/test_readers_hl7v2.py).
+FIELDS: dict[str, tuple[str | None, str | None]] = {
+    "EVN-5": ("XCN", "redacteur"),             # operator ID
+    "PID-2": ("CX", "identifiant"),            # patient ID (v2.3)
+    "PID-3": ("CX", "identifiant"),            # patient identifier list (INS in France)
+    "PID-4": ("CX", "identifiant"),            # alternate patient ID
+    "PID-5": ("XPN", "nom_patient"),           # patient name
+    "PID-6": ("XPN", "nom_jeune_fille"),       # mother's maiden name
+    "PID-7": (None, "date_de_naissance"),      # date/time of birth
+    "PID-9": ("XPN", "nom_patient"),           # patient alias
+    "PID-11": ("XAD", "adresse"),              # patient address
+    "PID-13": ("XTN", "telephone"),            # phone number - home
+    "PID-14": ("XTN", "telephone"),            # phone number - business
+    "PID-18": ("CX", "identifiant"),           # patient account number
+    "PID-19": (None, "social_security"),       # SSN number - patient
+    "PID-21": ("CX", "identifiant"),           # mother's identifier
+    "PID-29": (None, "date_deces"),            # patient death date and time
+    "PD1-4": ("XCN", "medecin_traitant"),      # patient primary care provider
+    "MRG-1": ("CX", "identifiant"),            # prior patient identifier list
+    "MRG-7": ("XPN", "nom_patient"),           # prior patient name
+    "NK1-2": ("XPN", "nom_contact"),           # name
+    "NK1-4": ("XAD", "adresse"),               # address
+    "NK1-5": ("XTN", "telephone"),             # phone number
+    "NK1-6": ("XTN", "telephone"),             # business phone number
+    "NK1-16": (None, "date_de_naissance"),     # date/time of birth
+    "NK1-30": ("XPN", "nom_contact"),          # contact person's name
+    "NK1-31": ("XTN", "telephone"),            # contact person's telephone number
+    "NK1-32": ("XAD", "adresse"),              # contact person's address
+    "NK1-33": ("CX", "identifiant"),           # next of kin/associated party's identifiers
+    "NK1-37": (None, "social_security"),       # contact person social security number
+    "PV1-7": ("XCN", "medecin"),               # attending doctor
+    "PV1-8": ("XCN", "medecin"),               # referring doctor
+    "PV1-9": ("XCN", "medecin"),               # consulting doctor
+    "PV1-17": ("XCN", "medecin"),              # admitting doctor
+    "PV1-52": ("XCN", "medecin"),              # other healthcare provider
+    "ORC-10": ("XCN", "redacteur"),            # entered by
+    "ORC-11": ("XCN", "signataire"),           # verified by
+    "ORC-12": ("XCN", "prescripteur"),         # ordering provider
+    "ORC-14": ("XTN", "telephone"),            # call back phone number
+    "ORC-19": ("XCN", "redacteur"),            # action by
+    "ORC-22": ("XAD", "adresse"),              # ordering facility address
+    "ORC-23": ("XTN", "telephone"),            # ordering facility phone number
+    "ORC-24": ("XAD", "adresse"),              # ordering provider address
+    "OBR-10": ("XCN", "preleveur"),            # collector identifier
+    "OBR-16": ("XCN", "prescripteur"),         # ordering provider
+    "OBR-17": ("XTN", "telephone"),            # order callback phone number
+    "OBR-28": ("XCN", "destinataire"),         # result copies to
+    "OBR-32": ("NDL", "biologiste"),           # principal result interpreter
+    "OBR-33": ("NDL", "biologiste"),           # assistant result interpreter
+    "OBR-34": ("NDL", "redacteur"),            # technician
+    "OBR-35": ("NDL", "redacteur"),            # transcriptionist
+    "OBX-16": ("XCN", "biologiste"),           # responsible observer
+    "OBX-24": ("XAD", "adresse"),              # performing organization address
+    "OBX-25": ("XCN", "biologiste"),           # performing organization medical director
+    "NTE-5": ("XCN", "redacteur"),             # entered by
+    "DG1-3": (None, "diagnostic"),             # diagnosis code
+    "DG1-4": (None, "diagnostic"),             # diagnosis description
+    "PRB-3": (None, "pathologie"),             # problem ID
+    "IN1-16": ("XPN", "nom_assure"),           # name of insured
+    "IN1-18": (None, "date_de_naissance"),     # insured's date of birth
+    "IN1-19": ("XAD", "adresse"),              # insured's address
+    "GT1-3": ("XPN", "nom"),                   # guarantor name
+    "GT1-5": ("XAD", "adresse"),               # guarantor address
+    "GT1-6": ("XTN", "telephone"),             # guarantor ph num - home
+    "GT1-7": ("XTN", "telephone"),             # guarantor ph num - business
+    "GT1-8": (None, "date_de_naissance"),      # guarantor date/time of birth
+    "GT1-12": (None, "social_security"),       # guarantor SSN
+    "ROL-4": ("XCN", "nom"),                   # role person
+    "PRD-2": ("XPN", "medecin"),               # provider name
+    "PRD-3": ("XAD", "adresse"),               # provider address
+    "PRD-5": ("XTN", "telephone"),             # provider communication information
+    "CTD-2": ("XPN", "nom_contact"),           # contact name
+    "CTD-3": ("XAD", "adresse"),               # contact address
+    "CTD-5": ("XTN", "telephone"),             # contact communication information
+    "STF-3": ("XPN", "nom"),                   # staff name
+}
+
+#: OBX-2 value type -> (data type used to render OBX-5, hint)
+OBX_VALUE_TYPES: dict[str, tuple[str, str | None]] = {
+    "XPN": ("XPN", "nom"), "XCN": ("XCN", "nom"), "PN": ("XPN", "nom"),
+    "XAD": ("XAD", "adresse"), "AD": ("XAD", "adresse"),
+    "XTN": ("XTN", "telephone"), "TN": ("TN", "telephone"), "CX": ("CX", None),
+}
+
+#: INS OIDs (ANS, Référentiel INS): INS-NIR, INS-NIA and their test ranges
+INS_OIDS = ("1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10",
+            "1.2.250.1.213.1.4.11")
+_NOT_OID = re.compile(r"[^0-9.]+")
+_NIR_TYPES = frozenset({"INS", "INS-NIR", "INS-C", "SS", "NNFRA"})
+
+
+def _is_ins(reps: list[Rep]) -> bool:
+    for rep in reps:
+        authority = " ".join(rep[3]) if len(rep) >= 4 else ""
+        if any(oid in INS_OIDS for oid in _NOT_OID.split(authority)):
+            return True
+        if component(rep, 5).upper() in _NIR_TYPES:
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One column of a segment unit: its name, decoded text and hint."""
+
+    column: str
+    text: str
+    hint: str | None
+
+
+def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
+                  spec: dict[str, tuple[str | None, str | None]] = FIELDS,
+                  first: int = 1,
+                  renderers: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]]
+                  = RENDERERS) -> list[Cell]:
+    """The non-empty columns of one segment whose field number ``first`` is ``fields[0]``:
+    each field rendered by the data type ``spec`` gives it (generic otherwise)."""
+    value_type = ""
+    if seg == "OBX" and first == 1 and len(fields) > 1:  # OBX-2 names the type of OBX-5
+        value_type = (fields[1].split(d.component)[0] if d.component else fields[1]).strip().upper()
+    cells: list[Cell] = []
+    for k, raw in enumerate(fields):
+        if not raw or raw.isspace():
+            continue
+        n = k + first
+        name = f"{seg}-{n}"
+        dtype, hint = spec.get(name, (None, None))
+        if name == "OBX-5" and value_type in OBX_VALUE_TYPES:
+            dtype, hint = OBX_VALUE_TYPES[value_type]
+        reps = split_field(raw, d)
+        render, companion_hints = renderers.get(dtype or "", (_generic, {}))
+        parts: dict[str, list[str]] = {}
+        for rep in reps:
+            for suffix, text in render(rep).items():
+                if text and not text.isspace():
+                    parts.setdefault(suffix, []).append(text)
+        if dtype == "CX" and hint and _is_ins(reps):
+            hint = "nir"
+        for suffix in sorted(parts, key=lambda s: (s != "", s)):
+            h = hint if suffix == "" else companion_hints.get(suffix)
+            cells.append(Cell(name + suffix, "\n".join(parts[suffix]), h))
+    return cells
+
+
+def table_unit(path: str, sheet: str, row: int, cells: Sequence[Cell]) -> TableUnit:
+    """A one-row :class:`TableUnit` for ``cells`` at ``row``."""
+    return TableUnit(Location(path, sheet=sheet), tuple(c.column for c in cells),
+                     iter([TableBatch(row, [[c.text] for c in cells])]),
+                     tuple(c.hint for c in cells))
+
+
+# -- the reader ----------------------------------------------------------------------------
+
+
+_OBX_RESULT_FIELDS = frozenset({"OBX-3", "OBX-5", "OBX-6"})
+
+
+def _obx_result(parts: list[str], d: Delimiters) -> Cell:
+    """Column ``OBX-3/5/6``: the observation's name (OBX-3 text, else code), value (OBX-5) and
+    unit (OBX-6 identifier), hinted ``resultat``: a lab result is an analyte *with* its value,
+    which live in three fields (the LAB_RESULT detector needs them together)."""
+    def first_rep(k: int) -> Rep:
+        if len(parts) <= k or not parts[k]:
+            return []
+        return split_field(parts[k], d)[0]
+
+    name_rep, unit_rep = first_rep(3), first_rep(6)
+    name = component(name_rep, 2) or component(name_rep, 1)
+    value = "\n".join(words(words(c) for c in rep) for rep in split_field(parts[5], d))
+    return Cell("OBX-3/5/6", words([name, value, component(unit_rep, 1)]), "resultat")
+
+
+@dataclass(slots=True)
+class _Message:
+    segments: list[tuple[str, str, Delimiters]]  # (segment ID, raw line, delimiters)
+    chars: int = 0
+
+
+class Hl7v2Reader(Reader):
+    """HL7 v2.x pipe-delimited messages: one one-row :class:`TableUnit` per segment occurrence
+    (``row`` = message index, ``sheet`` = ``SEG[k]``, ``column`` = ``SEG-n``)."""
+
+    name: ClassVar[str] = "hl7v2"
+    suffixes: ClassVar[tuple[str, ...]] = (".hl7", ".hl7v2")
+
+    def __init__(self, batch_rows: int = 5000, max_message_chars: int = MAX_MESSAGE_CHARS):
+        self.batch_rows = batch_rows  # accepted for make_readers; a unit holds one row
+        self.max_message_chars = max_message_chars
+
+    def sniff(self, head: bytes, path: str) -> bool:
+        if _suffix(path) in self.suffixes:
+            return True  # read() reports a file that is not HL7
+        text = head_text(head)
+        return text is not None and _HEAD.match(text) is not None
+
+    def read(self, source: Source, stats: dict) -> Iterator[Unit]:
+        path = source.display
+        stats.setdefault("rows", 0)
+        stats.setdefault("columns", 0)
+        stats.setdefault("chars", 0)
+        with source.open() as raw:
+            stream = DecodedStream(raw, path)
+            stats["encoding"] = stream.encoding
+            for index, message in enumerate(self._messages(stream.lines(), path)):
+                stats["rows"] = index + 1
+                counts: dict[str, int] = {}
+                for seg, line, d in message.segments:
+                    counts[seg] = counts.get(seg, 0) + 1
+                    cells = self._cells(seg, line, d)
+                    if not cells:
+                        continue
+                    stats["columns"] = max(stats["columns"], len(cells))
+                    stats["chars"] = stream.chars
+                    yield table_unit(path, f"{seg}[{counts[seg]}]", index, cells)
+            stats["chars"] = stream.chars
+            stats["encoding"] = stream.encoding
+
+    @staticmethod
+    def _cells(seg: str, line: str, d: Delimiters) -> list[Cell]:
+        parts = line.split(d.field)
+        if seg in HEADER_SEGMENTS:  # field 1 is the separator itself, field 2 the encoding
+            return segment_cells(seg, parts[2:], d, first=3)
+        cells = segment_cells(seg, parts[1:], d, first=1)
+        if seg == "OBX" and len(parts) > 5 and parts[5].strip():
+            value_type = (parts[2].split(d.component)[0] if d.component else parts[2]).strip()
+            if value_type.upper() not in OBX_VALUE_TYPES:
+                keep = [c for c in cells if c.column.split(".")[0] not in _OBX_RESULT_FIELDS]
+                at = next((i for i, c in enumerate(keep)
+                           if int(c.column.split("-")[1].split(".")[0]) > 3), len(keep))
+                keep.insert(at, _obx_result(parts, d))
+                cells = keep
+        return cells
+
+
+    def _messages(self, lines: Iterable[str], path: str) -> Iterator[_Message]:
+        current: _Message | None = None
+        envelope: list[tuple[str, str, Delimiters]] = []  # FHS/BHS waiting for their message
+        d: Delimiters | None = None
+        started = False
+        for number, line in enumerate(lines, 1):
+            line = line.rstrip("\r\n")
+            if not started:
+                line = line.lstrip("\ufeff \t")
+                if not line:
+                    continue
+                if not _HEAD.match(line):
+                    raise ReadError(path, "not an HL7 v2 message: the first segment is not "
+                                          "MSH, FHS or BHS", f"line {number}")
+                started = True
+            if not line or line.isspace():
+                continue
+            seg = line[:3]
+            if seg in HEADER_SEGMENTS and len(line) > 3 and not line[3].isalnum() \
+                    and not line[3].isspace():
+                d = Delimiters.from_msh(line)
+                if seg == "MSH":
+                    if current is not None:
+                        yield current
+                    current = _Message(envelope + [(seg, line, d)], len(line))
+                    envelope = []
+                else:
+                    envelope.append((seg, line, d))
+                continue
+            assert d is not None
+            is_segment = _SEGMENT_ID.fullmatch(seg) is not None and (
+                len(line) == 3 or line[3] == d.field)
+            if current is None:
+                if is_segment:
+                    envelope.append((seg, line, d))
+                elif envelope:
+                    s, prev, pd = envelope[-1]
+                    envelope[-1] = (s, prev + "\n" + line, pd)
+                continue
+            if is_segment:
+                current.segments.append((seg, line, d))
+            else:  # a line break inside a value
+                s, prev, pd = current.segments[-1]
+                current.segments[-1] = (s, prev + "\n" + line, pd)
+            current.chars += len(line) + 1
+            if current.chars > self.max_message_chars:
+                raise ReadError(path, f"HL7 message too large ({current.chars >> 20} MiB)",
+                                f"line {number}")
+        if current is not None:
+            current.segments.extend(envelope)  # BTS/FTS after the last message
+            yield current
+        elif envelope:
+            yield _Message(envelope)
