@@ -13,7 +13,11 @@ A compact 15-digit number that is both a valid NIR and a valid American Express 
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so a
 NIR-shaped number whose key does not match is kept with ``Validation.INVALID`` and score 0.3
-(below the default ``--min-score``), and a 13-digit number without key is not reported.
+(below the default ``--min-score``). A 13-digit NIR body written without its key
+(``1 84 12 75 123 456``), structurally valid (sex, month, department, commune, order), scores
+0.35: a cue ("n° SS", "assuré", "NIR"...) is needed to report it (EAN-13 barcodes have the same
+length). Forms' text layers write one digit per box (``2 9 1 4 8 2 3 9 8 4 2 9 6 5 4``): read
+too.
 """
 
 from __future__ import annotations
@@ -29,10 +33,16 @@ _SEP = r"[ .\-\u00a0]?"
 #: a compact NIR that is also a valid payment card number (sex digit 3 = Amex 34/37): reported,
 #: but below a compact card with a card cue (0.45 + 0.3)
 AMBIGUOUS_SCORE = 0.7
+#: a 13-digit NIR body without its key: structurally valid, reported only with a cue
+KEYLESS_SCORE = 0.35
 _PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])"
-    rf"[1-478]{_SEP}\d\d{_SEP}\d\d{_SEP}(?:\d\d|2[AaBb]){_SEP}\d\d\d{_SEP}\d\d\d{_SEP}\d\d"
+    r"(?<![0-9A-Za-z])(?:"
+    rf"[1-478]{_SEP}\d\d{_SEP}\d\d{_SEP}(?:\d\d|2[AaBb]){_SEP}\d\d\d{_SEP}\d\d\d(?:{_SEP}\d\d)?"
     r"(?![0-9A-Za-z])(?![/.\-]\d)"   # "2 85 07 2A 004 123 29/03/89": the "key" is a date
+    # one character per box, as the text layer of a form (CERFA, feuille de soins) reads:
+    # "2 9 1 4 8 2 3 9 8 4 2 9 6 5 4"; a following box on the same field would continue it
+    r"|[1-478](?: [0-9AaBb]){12}(?:(?: [0-9]){2})?(?! [0-9])(?![0-9A-Za-z])"
+    r")"
 )
 
 
@@ -60,11 +70,17 @@ class NirDetector(Detector):
             ("N° SS : 2 60 07 20 114 062 34 (née en 1960)", "2 60 07 20 114 062 34"),  # pb-017
             ("2 95 10 99 126 111 93", "2 95 10 99 126 111 93"),                 # stdnum docstring
             ("secu: 253072B07300470;", "253072B07300470"),                      # stdnum docstring
+            # key left out, with a cue (EDS-Pseudo writes most SECU values this way)
+            ("N° sécurité sociale : 1 84 12 75 123 456", "1 84 12 75 123 456"),
+            # one digit per form box (key 52 = 97 - (2850720041233 mod 97), computed by hand)
+            ("Assuré 2 8 5 0 7 2 0 0 4 1 2 3 3 5 2  ", "2 8 5 0 7 2 0 0 4 1 2 3 3 5 2"),
         ),
         negatives=(
             "Lot 0199001234 expédié",
             "n° 1234567890123456789",
             "253072C07300443",  # invalid department (stdnum docstring)
+            "EAN 1841275123456",  # 13 digits without a NIR cue: 0.35 only
+            "N° SS : 1 84 13 75 123 456",  # keyless, but month 13 does not exist
         ),
     )
 
@@ -72,6 +88,11 @@ class NirDetector(Detector):
         def accept(m: re.Match[str]):
             raw = m.group(0)
             compacted = re.sub(r"[ .\-\u00a0]", "", raw).upper()
+            if len(compacted) == 13:
+                if nir.is_valid_without_key(compacted):
+                    return Match(m.start(), m.end(), KEYLESS_SCORE, Validation.NONE, "nir_keyless",
+                                 compacted)
+                return None
             if len(compacted) != 15:
                 return None
             if nir.is_valid(compacted):

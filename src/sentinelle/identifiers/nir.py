@@ -62,3 +62,19 @@ def check_key(number: str) -> bool:
         return len(number) == 15 and calc_check_digits(number) == number[13:]
     except ValueError:
         return False
+
+
+def is_valid_without_key(number: str) -> bool:
+    """True when a 13-character NIR body written without its key (``1841275123456``) passes every
+    structural check of :func:`validate` (sex, month, department, commune, order number).
+
+    The key is often printed apart or left out; 13 digits alone are weak evidence (an EAN-13
+    barcode has the same length), so callers need a cue.
+    """
+    number = compact(number)
+    if len(number) != 13:
+        return False
+    try:
+        return is_valid(number + calc_check_digits(number))
+    except ValueError:
+        return False
