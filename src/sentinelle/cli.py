@@ -85,8 +85,10 @@ def scan(
     hidden: bool = typer.Option(False, "--hidden", help="Also scan hidden files and folders."),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symbolic links (loops are detected)."),
     exclude: List[str] = typer.Option([], "--exclude", help="Glob of file or folder names to skip (repeatable)."),
+    max_depth: Optional[int] = typer.Option(None, "--max-depth", min=0, help="Nested archive levels to open (default 5; 0: do not open archives)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar; only the exit code and errors."),
     no_progress: bool = typer.Option(False, "--no-progress", help="Never show a progress bar."),
+    ner: Optional[str] = typer.Option(None, "--ner", help="spaCy second opinion on PERSON: never, auto or always (needs pip install 'sentinelle[ner]')."),
 ) -> None:
     """Scan files and folders for personal and health data.
 
@@ -96,7 +98,7 @@ def scan(
     from sentinelle.pipeline import Pipeline
     from sentinelle.privacy import KeyedHasher, load_key
     from sentinelle.report.scan_summary import exit_code, summary
-    from sentinelle.scanner import FileReport, Issue, scan_file, walk
+    from sentinelle.scanner import FileReport, Issue, iter_file, walk
 
     if format not in ("table", "json", "sarif"):
         raise _fail(f"unknown --format {format!r} (table, json or sarif)")
@@ -116,7 +118,18 @@ def scan(
         changes["follow_symlinks"] = True
     if exclude:
         changes["exclude"] = tuple(config.exclude) + tuple(exclude)
+    if max_depth is not None:
+        changes["max_depth"] = max_depth
+    if ner is not None:
+        from sentinelle.config import NER_MODES
+        if ner not in NER_MODES:
+            raise _fail(f"unknown --ner {ner!r} (never, auto or always)")
+        changes["ner"] = ner
     config = config.with_(**changes)
+    try:
+        detectors = build(config.entities, config)
+    except SentinelleError as exc:
+        raise _fail(str(exc))
     try:
         hasher = KeyedHasher(load_key(key_file))
     except SentinelleError as exc:
@@ -139,7 +152,7 @@ def scan(
             with contextlib.suppress(OSError):
                 total_bytes += it[1].stat().st_size
 
-    pipeline = Pipeline(build(config.entities), config)
+    pipeline = Pipeline(detectors, config)
     reports: list[FileReport] = []
     show_progress = (not quiet and not no_progress and sys.stderr.isatty() and total_bytes > 8 << 20)
 
@@ -177,16 +190,17 @@ def scan(
         try:
             for it in items:
                 if isinstance(it, Issue):
-                    rep = FileReport(it.path, None, 0, issue=it)
-                else:
-                    rep = scan_file(it[0], it[1], pipeline, config, sink, on_bytes)
-                reports.append(rep)
-                if store is not None:
-                    store.add_source(rep)
-                if rep.issue is not None and rep.issue.kind == "error":
-                    _err(f"error: {rep.issue}")
-                elif rep.issue is not None and not quiet:
-                    _err(f"skipped: {rep.issue}")
+                    reps = [FileReport(it.path, None, 0, issue=it)]
+                else:  # a file, then each member of an archive
+                    reps = iter_file(it[0], it[1], pipeline, config, sink, on_bytes)
+                for rep in reps:
+                    reports.append(rep)
+                    if store is not None:
+                        store.add_source(rep)
+                    if rep.issue is not None and rep.issue.kind == "error":
+                        _err(f"error: {rep.issue}")
+                    elif rep.issue is not None and not quiet:
+                        _err(f"skipped: {rep.issue}")
         except KeyboardInterrupt:
             if store is not None:
                 store.close()

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from sentinelle.errors import ConfigError
 
+#: values of ``Config.ner``
+NER_MODES = ("never", "auto", "always")
+
 
 @dataclass(frozen=True, slots=True)
 class Config:
@@ -25,6 +28,27 @@ class Config:
     * ``follow_symlinks``: follow symbolic links while walking folders (loops are detected).
     * ``include_hidden``: also walk files and folders whose name starts with a dot.
     * ``max_file_bytes``: files larger than this are skipped with an issue (0: no limit).
+    * ``ner``: the spaCy second opinion on PERSON (detectors/person_ner.py): ``never``,
+      ``auto`` (text units with a cue: a title, a name-like pair, a person context word) or
+      ``always``; needs ``pip install 'sentinelle[ner]'``.
+
+    Containers (archives, compressed files, mail attachments; see readers/archive.py). The limits
+    count the bytes actually produced while decompressing, never the sizes an archive declares;
+    a limit reached gives one ``skipped`` issue and the scan goes on with the next member or file:
+
+    * ``max_depth``: nested container levels opened (``a.zip!b.tar.gz!c.csv`` is 2 levels); a
+      container deeper than this is not opened. 0: containers are not opened at all. 5 by
+      default: real exports nest 2 or 3 levels; a deeper nest is rather an archive quine.
+    * ``max_archive_bytes``: bytes produced by all the members of one file on disk, nested ones
+      included (0: no limit). 16 GiB by default, far above a lab's whole export.
+    * ``max_member_bytes``: bytes produced by one member (0: no limit); also bounds the
+      temporary disk used, at most ``max_depth`` such members at once. 4 GiB by default.
+    * ``max_archive_ratio``: compression ratio (bytes produced / compressed bytes) above which a
+      member, or a container as a whole, is a suspected bomb (0: no check). Checked once 8 MiB
+      have been produced. 100 by default: deflate itself cannot exceed 1032:1; text and CSV
+      exports compress far less, while zeros and repeated blocks go past 100:1.
+    * ``max_archive_members``: members opened under one file on disk, nested ones included
+      (0: no limit). 100,000 by default.
     """
 
     entities: tuple[str, ...] | None = None
@@ -35,7 +59,13 @@ class Config:
     follow_symlinks: bool = False
     include_hidden: bool = False
     max_file_bytes: int = 0
+    ner: str = "never"
     exclude: tuple[str, ...] = field(default=(".git", ".sentinelle", "__pycache__", ".venv"))
+    max_depth: int = 5
+    max_archive_bytes: int = 16 << 30
+    max_member_bytes: int = 4 << 30
+    max_archive_ratio: int = 100
+    max_archive_members: int = 100_000
 
     def with_(self, **changes) -> "Config":
         return replace(self, **changes)
@@ -67,6 +97,10 @@ def load_config(path: Path) -> Config:
                 problems.append("min_score must be a number between 0 and 1")
                 continue
             value = float(value)
+        elif key == "ner":
+            if value not in NER_MODES:
+                problems.append("ner must be one of never, auto, always")
+                continue
         elif key in ("follow_symlinks", "include_hidden"):
             if not isinstance(value, bool):
                 problems.append(f"{key} must be true or false")

@@ -141,6 +141,12 @@ class Detector:
         self._context_re = compile_context(self.context_words)
         self._header_re = re.compile(self.header_pattern) if self.header_pattern else None
 
+    @classmethod
+    def from_config(cls, config) -> "Detector":
+        """An instance set up from the scan :class:`~sentinelle.config.Config` (a detector with
+        options, such as PERSON's ``ner``, reads them here); the default ignores it."""
+        return cls()
+
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:
         raise NotImplementedError

@@ -20,7 +20,12 @@ c. in lower case, a known first name followed by a known surname ("sarah lemaire
 Never a PERSON: a word of ``data/person_stopwords.txt`` ("Bonjour", "Merci", "Rue", month
 names...), a name right after a type of way or an institution ("rue Victor Hugo", "avenue Jean
 Jaurès", "hôpital Georges Pompidou": pb-025), a name right after "maladie de", "syndrome de",
-"signe de" (eponymous diseases: pb-035; HEALTH_CONDITION also wins the overlap).
+"signe de" (eponymous diseases: pb-035; HEALTH_CONDITION also wins the overlap), a first name
+alone that is also a town of 10,000 inhabitants or more ("au nord de Paris"; INSEE COG,
+``data/communes.txt``).
+
+Second opinion (optional, ``Config.ner`` = ``auto`` or ``always``): spaCy's French NER confirms
+low-scored candidates and adds names the lists missed (:mod:`sentinelle.detectors.person_ner`).
 
 Tables: a name header (``nom``, ``prenom``, ``medecin``, ``titulaire``... but not ``nom_commune``,
 ``nom_examen``, ``code_postal``...) is required; a cell of 1-5 letter tokens (no digits) is a
@@ -41,6 +46,7 @@ from typing import Iterator
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.detectors.base import fold_keep_length
+from sentinelle.detectors.location import commune_key, communes
 from sentinelle.finding import Validation
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -72,7 +78,10 @@ _NOT_AFTER = re.compile(
     r"universite|faculte|ehpad|stade|pont|parc|gare|station|metro|"
     r"labo|laboratoire|laboratoires|lbm|cabinet|pharmacie|mutuelle|caisse|cpam|societe|groupe|"
     r"maladie|maladies|syndrome|syndromes|signe|signes|test|score|classification|methode|"
-    r"technique|loi|manoeuvre|reflexe|bacille|virus|disease|syndrome|sign|prix)"
+    r"technique|loi|manoeuvre|reflexe|bacille|virus|disease|syndrome|sign|prix|salle|hop|"
+    r"centre[ \u00a0]+hospitalier|hopital[ \u00a0]+europeen|anneau|valve|prothese|echelle|"
+    r"critere|criteres|formule|clearance|impasse|faubourg|fbg|chaussee|ruelle|venelle|"
+    r"lieu-dit|imp|rte|sq)"
     r"\.?[ \u00a0]+(?:(?:du|des|de[ \u00a0]+la|de|d'|d’|l'|l’|of|the)[ \u00a0]*)?$"
 )
 #: a form label right before a name: "NOM : DUPONT", "Prénom : Jean", "Patient : X Y" (folded)
@@ -157,11 +166,22 @@ class PersonDetector(Detector):
         ),
     )
 
-    def __init__(self) -> None:
+    def __init__(self, ner: str = "never") -> None:
+        """``ner``: ``never``, ``auto`` or ``always`` (see :mod:`.person_ner`); raises
+        :class:`~sentinelle.errors.ConfigError` when spaCy is needed but not installed."""
         super().__init__()
         self._first = frozenset(data.lines("first_names.txt"))
         self._last = frozenset(data.lines("surnames.txt"))
         self._stop = frozenset(data.lines("person_stopwords.txt"))
+        self._communes = communes()
+        self._ner = None
+        if ner != "never":
+            from sentinelle.detectors.person_ner import PersonNer
+            self._ner = PersonNer(ner)
+
+    @classmethod
+    def from_config(cls, config) -> "PersonDetector":
+        return cls(ner=config.ner)
 
     # -- helpers ---------------------------------------------------------------------------
     def _name_token(self, tok: str) -> str:
@@ -177,6 +197,36 @@ class PersonDetector(Detector):
 
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:
+        if self._ner is None:
+            yield from self._find_lists(text)
+            return
+        folded = fold_keep_length(text)
+        ctx = self._context_re
+
+        def cue_words(s: int, e: int) -> bool:
+            return ctx is not None and ctx.search(folded, s, e) is not None
+
+        yield from self._ner.review(text, list(self._find_lists(text)),
+                                    lambda s, e: self._looks_like_name(text, s, e), cue_words)
+
+    def _looks_like_name(self, text: str, start: int, end: int) -> bool:
+        """A model span that may be a name: 1-4 word tokens, one of them a capitalised listed
+        first name or surname that is not a stopword, not right after a type of way, an
+        institution or an eponym cue."""
+        words = _WORD.findall(text, start, end)
+        if not 1 <= len(words) <= 4 or not text[start:start + 1].isalpha():
+            return False
+        for w in words:  # every token a name token, a particle or an initial
+            if not (self._name_token(w) or w.lower() in _PARTICLES or len(w) == 1):
+                return False
+        if not any(self._is_first(w) or _key(w) in self._last for w in words if self._name_token(w)):
+            return False  # the model alone is not enough: one token must be a listed name
+        if _NOT_AFTER.search(fold_keep_length(words[0]) + " "):
+            return False  # "Hôpital Avicenne", "CH Henri Mondor": the span opens on a cue
+        return not self._blocked(text, start)
+
+    def _find_lists(self, text: str) -> Iterator[Match]:
+        """Candidates from the name lists and titles (rules a-g of the module docstring)."""
         toks = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
         if not toks:
             return
@@ -221,8 +271,11 @@ class PersonDetector(Detector):
             if self._name_token(t):
                 last = j
                 count += 1
-            elif not (t.lower() in _PARTICLES and joined(j) and self._name_token(toks[j + 1][2])):
-                break
+            elif not (t.lower() in _PARTICLES and joined(j) and (
+                    self._name_token(toks[j + 1][2])
+                    or (toks[j + 1][2].lower() in _PARTICLES and joined(j + 1)
+                        and self._name_token(toks[j + 2][2])))):
+                break  # one or two particles between names: "de La Fontaine", "van der Berg"
             if not joined(j):
                 break
             j += 1
@@ -315,7 +368,8 @@ class PersonDetector(Detector):
         # (c) lower case: known first name + known surname, neither a common word
         k2 = _key(t2)
         if (shape2 == "lower" and len(tok) >= 3 and len(t2) >= 3 and k2 in self._last
-                and k2 not in self._stop):
+                and k2 not in self._stop and tok not in _PARTICLES and t2 not in _PARTICLES):
+            # ("van der", "de la" are particles, not a lower-case "prénom nom")
             return i + 1, s, nxt[1], 0.6, "lower_first_last", s
         return None
 
@@ -326,6 +380,9 @@ class PersonDetector(Detector):
         s, e, tok = toks[i]
         if shape != "cap" or not self._is_first(tok) or key in self._last and len(tok) < 4:
             return None
+        town = self._communes.get(commune_key(tok))
+        if town is not None and town.population >= 10_000 and "f" not in town.flags:
+            return None  # "au nord de Paris": a town that is also a rare first name
         before = text[max(0, s - 3):s].rstrip(" \u00a0")
         if not before or before[-1] in ".!?\n:;«\"(-":
             return None  # sentence start or a label/list: a capital tells nothing there

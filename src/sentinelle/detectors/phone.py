@@ -53,7 +53,8 @@ _PATTERN = re.compile(
     # 06/28/42/50/36
     r"|(?P<slash>0[1-9](?:/\d\d){4})"
     # 0 6 1 2 3 4 5 6 7 8: one digit per box, as a form (CERFA) reads once its text is extracted
-    r"|(?P<boxed>0(?: ?[ .\-] ?[1-9])(?: ?[ .\-] ?\d){8})"
+    # (not a run cut out of a longer one: a boxed NIR holds ten boxes starting with 0)
+    r"|(?<!\d[ .\-])(?P<boxed>0(?: ?[ .\-] ?[1-9])(?: ?[ .\-] ?\d){8})(?! ?[ .\-] ?\d)"
     r"))(?![0-9])"
 )
 #: a national number in 2-digit groups with one repeated separator ("07 17 67 43 30")
@@ -155,6 +156,7 @@ class PhoneDetector(Detector):
             "0000000000",                      # no such range
             "le 06/12/1984 à 10h",             # a date with slashes is not a phone number
             "Commande 0716202677 expédiée",    # unassigned range, not grouped, no cue: 0.4
+            "Tel 2 7 3 0 3 8 1 8 2 3 5 3 8",   # ten boxes inside a boxed NIR body (EDS-Pseudo)
             "12-34-56-12-34-56-12-34-56-",    # pb-029 digit soup
             "Montant 00 06 12 34 56",         # 00 prefix, too short after it
             "n° 12345678901234",

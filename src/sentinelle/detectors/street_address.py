@@ -1,0 +1,342 @@
+"""STREET_ADDRESS detector: the street line of a postal address, French first, English second.
+
+Rule source: the French addressing norm of La Poste, AFNOR NF Z10-011 (address line 4: number,
+repetition index, type of way, name of the way; complements of lines 2-3 and 5), with its list
+of types of way and their abbreviations (``data/street_types.txt``, see data/SOURCES.md):
+
+    [number [index]] [,] type-of-way name [, complement]*
+    12 bis, rue du Faubourg Saint-Jacques, Bât. B, Apt 12
+
+* number: 1-4 digits or a range ("47-83"), a spelt number ("deux") only before an unambiguous
+  type; index: bis, ter, quater, quinquies or one letter (B, T, Q...);
+* type of way: "rue", "avenue"/"av.", "boulevard"/"bd", "allée", "impasse"/"imp", "quai",
+  "place"/"pl.", "chemin"/"ch.", "route"/"rte", "faubourg"/"fbg", "lieu-dit", "ZA", "ZI"...;
+* name: to the end of the way name: capitalised words with their particles ("du Général de
+  Lourde sur Cher", "Jean Jaurès", "de l'église"), a date ("du 8 Mai 1945"), or lower-case words
+  in a lower-case address ("des roses"); it stops at a comma, a line break, a postcode, a
+  lower-case word after a capitalised name ("au nord de Paris"), a town right before a postcode
+  ("255 Rue Pierre Charlot Paris 75015": the town is LOCATION);
+* complements after the way: "Bât. B", "Apt 12", "appartement 4", "studio 25", "escalier C",
+  "étage 3", "BP 123", "CS 30001" (a complement written before the number, "Appartement 68,
+  200 avenue Jean Jaurès", stays outside: ../shared/cases pb-025).
+
+Span convention: the postcode and the town are not part of the span (the EDS-Pseudo ADRESSE
+label and Presidio's STREET_ADDRESS exclude them); FR_POSTAL_CODE and LOCATION report them.
+
+Scores: number + type + name 0.8 (0.9 when a postcode follows); a type that is also a common
+word ("place", "cours", "voie", "passage", "domaine"...) followed by a lower-case name 0.45; no
+number 0.35 (0.7 when a postcode follows): only context words ("domicilié", "adresse",
+"habite") lift those over the default threshold. English "123 Main Street [Apt 4]" 0.6.
+
+Tables: under an address header (``adresse``, ``address``, ``rue``, ``voie``, ``street``... not
+``adresse_mail`` or ``ip_address``) the whole cell is the address (an HL7 PID-11 field "12 RUE
+DES LILAS^^PARIS^^75011" included: ../shared/cases pb-028).
+
+Error preference: a leak scanner prefers a false positive with a low score to a miss: any
+number + type + name is reported, and the ambiguous forms are kept below the threshold so that
+context can raise them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from sentinelle import data
+from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
+from sentinelle.finding import Validation
+
+
+@dataclass(frozen=True, slots=True)
+class StreetTypes:
+    """The types of way of ``data/street_types.txt``: folded form -> canonical full form, and
+    the set of types that are also common words."""
+
+    canonical: dict[str, str]
+    ambiguous: frozenset[str]
+    regex: str  # alternation matching any form in folded text (longest first)
+
+
+@functools.cache
+def street_types() -> StreetTypes:
+    """Parse ``data/street_types.txt`` once per process."""
+    canonical: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    alts: list[str] = []
+    for line in data.lines("street_types.txt"):
+        amb = line.startswith("?")
+        forms = [f.strip() for f in line.lstrip("?").split("|")]
+        full = forms[0]
+        for f in forms:
+            base = f.rstrip(".")
+            canonical[base] = full
+            if amb:
+                ambiguous.add(base)
+            esc = re.escape(base).replace(r"\ ", r"[ \u00a0]").replace("'", "['’]")
+            # a required dot is written in the file; other abbreviations take an optional one
+            alts.append(esc + (r"\." if f.endswith(".") else (r"\.?" if f != full else "")))
+    alts.sort(key=len, reverse=True)
+    return StreetTypes(canonical, frozenset(ambiguous), "|".join(alts))
+
+
+_NUM_WORDS = "un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix"
+_INDEX = r"(?:bis|ter|quater|quinquies|[a-d]|t|q)"
+_MONTHS = frozenset({"janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+                     "septembre", "octobre", "novembre", "decembre"})
+#: lower-case linking words inside a way name
+_LINKS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "aux", "sur", "sous", "en",
+                    "les", "lez", "et"})
+#: lower-case words that end a lower-case way name (the sentence goes on)
+_STOP = frozenset({
+    "a", "au", "dans", "pour", "chez", "avec", "est", "sont", "qui", "que", "ou", "depuis", "vers",
+    "puis", "jusqu", "jusque", "ne", "nee", "tel", "tél", "fax", "prevu", "prevue", "se", "son",
+    "sa", "ses", "il", "elle", "ils", "elles", "nous", "vous", "on", "mais", "donc", "car", "avait",
+    "avaient", "a", "ont", "etait", "sera", "le", "pres", "apres", "avant", "entre", "par", "sans",
+    "cedex", "bp", "cs", "tsa", "appartement", "appt", "apt", "bat", "batiment", "escalier",
+    "etage", "porte", "studio", "france", "email", "mail", "courriel", "portable", "mobile",
+    "and", "the", "in", "at", "for", "on", "is", "was",
+})
+_TOKEN = re.compile(r"[^\W\d_]+(?:[.'’\-][^\W\d_]+)*|\d{1,4}(?:er|e)?(?![\w])")
+_WORDS = re.compile(r"[^\W\d_]+(?:[.'’\-][^\W\d_]+)*")
+#: between two words of a way name: spaces on one line
+_GAP = re.compile(r"[ \u00a0]{1,3}(?=\S)")
+#: between the type and the name: "rue Victor", "av. Jean", "rue d'Estienne"
+_FIRST_GAP = re.compile(r"\.?[ \u00a0]{1,3}(?=\S)")
+#: abbreviations inside a way name that keep their dot
+_DOT_ABBREV = frozenset({"st", "ste", "gal", "mal", "pdt", "cdt", "lt", "dr", "pr", "prof", "mgr"})
+_POSTCODE_AFTER = re.compile(r"[ \u00a0]*,?[ \u00a0]*(?:\d{5}|\d{2}[ \u00a0]\d{3}|2[AB][ \u00a0]?\d{3})(?![\w])")
+_COMPLEMENT = re.compile(
+    r"(?:[ \u00a0]*,[ \u00a0]*|[ \u00a0]{1,3}|[ \u00a0]*-[ \u00a0]*)"
+    r"(?:appartement|appart\.?|appt\.?|apt\.?|app\.?|studio|batiment|bat\.?|bt\.?|escalier|esc\.?|"
+    r"etage|etg\.?|porte|logement|log\.?|chambre|residence|res\.?|bp|b\.p\.|cs|tsa|boite postale|"
+    r"suite|unit|floor)"
+    r"[ \u00a0]*(?:n[o°]\.?|#)?[ \u00a0]*(?:[0-9]{1,6}|[a-z](?![a-z])|[a-z][0-9]{1,3})(?![\w])"
+    r"|[ \u00a0]*,?[ \u00a0]*(?:\d{1,2}(?:e|er|eme|ème)[ \u00a0]+etage)")
+_EN = re.compile(
+    r"(?<![\w.,/-])\d{1,5}[a-z]?[ \u00a0]+(?:[A-Z][a-z]+[ \u00a0]+){1,3}"
+    rf"(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|Drive|Court|Ct\.?|"
+    r"Place|Square|Way|Terrace|Crescent|Close|Parkway|Highway|Hwy\.?)(?![\w])"
+    r"(?:,?[ \u00a0]+(?:Apt\.?|Apartment|Suite|Unit|Floor|#)[ \u00a0]*#?\d{1,5}[A-Z]?)?")
+_CELL_REJECT = re.compile(r"^[^@\s]+@[^@\s]+$|^(?:https?://|www\.)|^[\d\s.:/-]*$")
+
+
+class StreetAddressDetector(Detector):
+    """The street line of French (and English) postal addresses (see the module docstring)."""
+
+    validation_rule = "AFNOR NF Z10-011 address grammar"
+    rule_source = "La Poste addressing norm (AFNOR NF Z10-011), types of way"
+    name = "street_address"
+    entity = "STREET_ADDRESS"
+    context_words = (
+        "adresse", "domicile", "domicilie", "domiciliee", "demeurant", "residant", "residente",
+        "habite", "habitant", "reside", "vit au", "sis", "sise", "coordonnees", "courrier",
+        "address", "lives at", "living at", "resides at", "mailing address", "home address",
+    )
+    header_pattern = (
+        r"^(?!.*(?:mail|courriel|electronique|_ip|ip_|mac|web|url|site|internet))"
+        r"(?!(?:.*_)?(?:id|ids|code|num|numero|nb|type|cp)(?:_|$))"
+        r"(?:.*_)?(?:adresse|adresses|adr|addr|address|addresses|streetaddress|street|rue|voie|"
+        r"libelle_voie|nom_voie|adresse_postale|ligne_adresse|adresse_ligne|domicile|"
+        r"street_address|address_line|addressline|adresse_1|adresse1|adresse_2|adresse2)"
+        r"(?:_?\d*)(?:_|$)"
+    )
+    header_required = False
+    value_threshold = 0.6
+    examples = Examples(
+        positives=(
+            ("Appartement 68, 200 avenue Jean Jaurès, 69007 Lyon", "200 avenue Jean Jaurès"),  # pb-025
+            ("résidant au 45 rue des Glycines, 75013 Paris.", "45 rue des Glycines"),
+            ("Hôpital COCHIN 27, rue du Faubourg Saint-Jacques 75679 PARIS CEDEX 14",
+             "27, rue du Faubourg Saint-Jacques"),
+            ("19 AVENUE DE LA REPUBLIQUE, STUDIO 25, 92100 BOULOGNE", "19 AVENUE DE LA REPUBLIQUE, STUDIO 25"),
+            ("domicilié rue de la Paix à Paris", "rue de la Paix"),
+            ("Adresse pour la correspondance : 123 av. Jean Jaurès Tel. 05 45 93 18 01.", "123 av. Jean Jaurès"),
+            ("Please send it to 1668 Glyn Street, Highveld", "1668 Glyn Street"),
+        ),
+        negatives=(
+            "Le patient est en cours de traitement.",             # common words, no number
+            "1 voie veineuse périphérique posée",                 # ambiguous type, lower-case name
+            "Horodatage 2024-11-05 08:42:13.120000 ; prélèvement effectué.",  # pb-022
+            "Il habite rue",                                      # no name after the type
+            "la rue de la Paix est fermée",                       # no number and no context
+        ),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        st = street_types()
+        self._types = st
+        # the type of way is searched first (letters: cheap on digit soups), the number looked
+        # for right before it
+        self._type_re = re.compile(rf"(?<![\w'’])(?:{st.regex})(?![\w])")
+        self._num_re = re.compile(
+            rf"(?<![\w'’])(?:(?P<num>\d{{1,4}}(?:[ \u00a0]?[-/][ \u00a0]?\d{{1,4}})?"
+            rf"(?:[ \u00a0]?{_INDEX}(?![\w]))?)|(?P<spelt>{_NUM_WORDS}))[ \u00a0]*,?[ \u00a0]*$")
+        from sentinelle.detectors.location import communes, commune_key  # shared commune list
+        self._communes = communes()
+        self._commune_key = commune_key
+
+    # -- text path -------------------------------------------------------------------------
+    def find(self, text: str) -> Iterator[Match]:
+        folded = fold_keep_length(text)
+        spans: list[tuple[int, int]] = []
+        for m in self._type_re.finditer(folded):
+            if spans and m.start() < spans[-1][1]:
+                continue
+            found = self._at(text, folded, m.start(), m.end())
+            if found is not None:
+                spans.append((found.start, found.end))
+                yield found
+        for m in _EN.finditer(text):
+            if not any(s < m.end() and m.start() < e for s, e in spans):
+                yield Match(m.start(), m.end(), 0.6, Validation.NONE, "en_street",
+                            self.normalize(m.group(0)))
+
+    def _at(self, text: str, folded: str, ts: int, te: int) -> Match | None:
+        """The address whose type of way is ``folded[ts:te]``, or None."""
+        st = self._types
+        tfold = folded[ts:te]
+        base = tfold.rstrip(".").replace("\u00a0", " ").replace("’", "'")
+        n = self._num_re.search(folded, max(0, ts - 24), ts)
+        numbered = n is not None and n.group("num") is not None
+        spelt = n is not None and n.group("spelt") is not None
+        amb = base in st.ambiguous
+        if spelt and amb:
+            return None
+        start = n.start() if n is not None else ts
+        if n is None:
+            if st.canonical.get(base, base) != base or tfold.endswith("."):
+                return None  # "av." or "bd" without a number: too weak
+            tw = text[ts:te]
+            if tw.isupper() and len(tw) > 1 and not self._upper_line(text, ts):
+                return None
+        named = self._name(text, folded, te)
+        if named is None:
+            return None
+        end, shape = named
+        end = self._cut_town(text, folded, te, end)
+        if end <= te:
+            return None
+        while (c := _COMPLEMENT.match(folded, end)) is not None:
+            end = c.end()
+        code_after = _POSTCODE_AFTER.match(text, end) is not None
+        if numbered or spelt:
+            if amb and shape == "lower":
+                score, pattern = (0.7 if code_after else 0.45), "number_type_lower"
+            else:
+                score, pattern = (0.9 if code_after else 0.8), "number_type_name"
+        else:
+            if amb and shape == "lower":
+                return None
+            score, pattern = (0.7 if code_after else 0.35), "type_name"
+        return Match(start, end, score, Validation.NONE, pattern, self.normalize(text[start:end]))
+
+    @staticmethod
+    def _upper_line(text: str, pos: int) -> bool:
+        """The line around ``pos`` is written in capitals (so "RUE" is just the case of the line)."""
+        lo = text.rfind("\n", 0, pos) + 1
+        hi = text.find("\n", pos)
+        line = text[lo:hi if hi >= 0 else len(text)]
+        letters = [c for c in line if c.isalpha()]
+        return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+    def _name(self, text: str, folded: str, pos: int) -> tuple[int, str] | None:
+        """``(end, shape)`` of the way name after the type ending at ``pos``; shape is "cap",
+        "upper" or "lower" (the case of its first word); None when no name follows."""
+        g = _FIRST_GAP.match(text, pos)
+        if g is None:
+            return None
+        p = g.end()
+        end = None
+        mode = ""
+        words = 0
+        prev = ""
+        for _ in range(12):
+            t = _TOKEN.match(text, p)
+            if t is None:
+                break
+            tok = t.group(0)
+            ftok = folded[t.start():t.end()]
+            if tok[:1].isdigit():
+                # a date in a way name: "rue du 8 Mai 1945", "avenue du 11 Novembre 1918"
+                nxt = _TOKEN.match(text, t.end() + 1)
+                if prev in ("du", "des") and nxt and folded[nxt.start():nxt.end()] in _MONTHS:
+                    end = t.end()
+                elif prev in _MONTHS and len(tok) == 4:
+                    end = t.end()
+                else:
+                    break
+            elif ftok in _LINKS:
+                pass  # a link word never ends a name
+            else:
+                core = tok[2:] if ftok[:2] in ("l'", "d'", "l’", "d’") and len(tok) > 2 else tok
+                fcore = ftok[len(ftok) - len(core):]
+                sh = "upper" if core.isupper() and len(core) > 1 else ("cap" if core[:1].isupper() else "lower")
+                if fcore in _STOP and (sh == "lower" or words > 0):
+                    break
+                if sh == "lower" and mode in ("cap", "upper"):
+                    break  # "22 rue de la Jonquière au nord de Paris"
+                if sh != "lower" and mode == "lower":
+                    break
+                mode = mode or sh
+                end = t.end()
+                if ftok in _DOT_ABBREV and text.startswith(".", end):
+                    end += 1  # "St.", "Gal."
+                words += 1
+                if words >= 7:
+                    break
+            prev = ftok
+            gap = _GAP.match(text, t.end())
+            if gap is None:
+                break
+            p = gap.end()
+        if end is None:
+            return None
+        return end, mode
+
+    def _cut_town(self, text: str, folded: str, name_start: int, end: int) -> int:
+        """Drop a town written between the way name and its postcode: "Rue Pierre Charlot Paris
+        75015" -> "Rue Pierre Charlot" (the town is LOCATION)."""
+        if not _POSTCODE_AFTER.match(text, end):
+            return end
+        starts = [w.start() for w in _WORDS.finditer(text, name_start, end)]
+        for ws in starts[1:][-4:]:
+            c = self._communes.get(self._commune_key(text[ws:end]))
+            if c is None or c.flagged or c.population < 1000:
+                continue
+            cut = ws
+            while cut > name_start and text[cut - 1] in " ,\u00a0":
+                cut -= 1
+            last = _WORDS.findall(folded, name_start, cut)
+            if last and last[-1] not in _LINKS:
+                return cut
+        return end
+
+    # -- table path ------------------------------------------------------------------------
+    def match_cell(self, value: str, header_hit: bool) -> Match | None:
+        if not header_hit:
+            return super().match_cell(value, header_hit)
+        stripped = value.strip()
+        if len(stripped) < 3 or not any(c.isalpha() for c in stripped) or _CELL_REJECT.match(stripped):
+            return None
+        lead = len(value) - len(value.lstrip())
+        grammar = any(True for _ in self.find(stripped))
+        score = 0.8 if grammar else 0.6
+        return Match(lead, lead + len(stripped), score, Validation.NONE,
+                     "address_cell" if grammar else "cell", self.normalize(stripped))
+
+    def normalize(self, value: str) -> str:
+        """Folded, punctuation as spaces, types of way and "st" spelt out ("av." -> "avenue")."""
+        canon = self._types.canonical
+        words = re.findall(r"[0-9a-z]+", fold(value).replace("’", "'"))
+        out = []
+        for w in words:
+            if w in ("st",):
+                out.append("saint")
+            elif w in canon and canon[w] != w and len(w) > 1:
+                out.append(canon[w])
+            else:
+                out.append(w)
+        return " ".join(out)
