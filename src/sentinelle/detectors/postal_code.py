@@ -12,7 +12,12 @@ evidence, and the span is the code alone:
 * a capitalised word right after it, the town: ``75011 Paris``, ``13001 MARSEILLE``,
   ``97110 Pointe-à-Pitre`` (currency and unit words such as ``Euros`` do not count);
 * a cue right before it: ``code postal``, ``CP``, ``cp :``, ``postal code``, ``zip``;
-* the end of an address line after a comma: ``12 rue des Lilas, 75011``.
+* the end of an address line after a comma: ``12 rue des Lilas, 75011``;
+* a street line right before it on the same line: ``7 rue Blaise Pascal 65000 dans la ...``;
+* a town after a comma: ``33000, Bordeaux``.
+
+CEDEX codes (``75679 PARIS CEDEX 14``) are not on the list of codes by commune: a five-digit
+number whose two first digits are a listed department, followed by a town and ``CEDEX``, is one.
 
 In a table the column header decides (``header_required``): under ``cp``, ``code_postal``,
 ``zip``... a cell holding a listed code, or a code followed by the town (``75011 Paris``, span
@@ -30,11 +35,14 @@ import re
 from typing import Iterator
 
 from sentinelle import data
-from sentinelle.detectors.base import Detector, Examples, Match, fold
+from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
 from sentinelle.finding import Validation
 
 _PATTERN = re.compile(r"(?<!\w)(?<!\d[.,])\d{5}(?!\w)(?![.,]\d)")
-_TOWN_AFTER = re.compile(r"[ \u00a0]{1,3}(?:-[ \u00a0]*)?(?P<town>[A-ZÀ-ÖØ-Þ][\w'’\-]*)")
+_TOWN_AFTER = re.compile(r"(?:[ \u00a0]{1,3}(?:-[ \u00a0]*)?|,[ \u00a0]{0,2})(?P<town>[A-ZÀ-ÖØ-Þ][\w'’\-]*)")
+#: "75679 PARIS CEDEX 14": CEDEX codes (companies, hospitals) are not in the La Poste list of
+#: codes by commune; the department prefix must still exist
+_CEDEX_AFTER = re.compile(r"[ \u00a0,]{1,3}[A-ZÀ-ÖØ-Þ][\w'’\- ]{0,40}?[ \u00a0]cedex\b", re.IGNORECASE)
 _NOT_TOWN = frozenset({
     "eur", "euro", "euros", "usd", "chf", "gbp", "fcfa", "xpf", "ht", "ttc", "km", "kg", "mg",
     "ml", "mm", "cm", "ko", "mo", "go", "ui", "pts", "points", "habitants", "patients", "dollars",
@@ -47,6 +55,22 @@ _COMMA_BEFORE = re.compile(r"[^\W\d_][^\n,]*,[ \u00a0]*$")
 _LINE_END_AFTER = re.compile(r"[ \u00a0]*(?:$|[\r\n.)])")
 _CELL = re.compile(r"(?P<code>\d{5})(?:[ \u00a0,\-]+(?P<town>[^\W\d_].*))?")
 _CELL_LOST_ZERO = re.compile(r"\d{4}")
+
+
+@functools.cache
+def _departments() -> frozenset[str]:
+    """Two-digit prefixes of the listed codes (departments; 97/98 overseas)."""
+    return frozenset(c[:2] for c in postal_codes())
+
+
+@functools.cache
+def _street_line_before() -> re.Pattern[str]:
+    """A street line (number, type of way, name) ending right before a postcode, in folded
+    text; the types of way come from ``data/street_types.txt`` (La Poste / AFNOR NF Z10-011)."""
+    from sentinelle.detectors.street_address import street_types
+
+    return re.compile(rf"(?<![\w])\d{{1,4}}[ \u00a0]*(?:bis|ter|[a-d])?,?[ \u00a0]+"
+                      rf"(?:{street_types().regex})[ \u00a0]+[^\n,;:]{{1,60}}[ \u00a0]*,?[ \u00a0]*$")
 
 
 @functools.cache
@@ -78,9 +102,15 @@ class PostalCodeDetector(Detector):
             ("CP 20090 Ajaccio", "20090"),
             ("cp:69007", "69007"),
             ("12 rue des Lilas, 75011\nTél.", "75011"),
+            # forms below from EDS-Pseudo snippets (corpus/pii_fr_clinical_eds_pseudo), hand-checked
+            ("18 rue de la Palombière, 33000, Bordeaux", "33000"),
+            ("7 rue Blaise Pascal 65000 dans la pharmacie", "65000"),
+            ("rue du Faubourg Saint-Jacques 75679 PARIS CEDEX 14", "75679"),
         ),
         negatives=(
             "Lot 12345 expédié",                   # not a postal code
+            "Lot 75679 PARIS",                     # not a listed code and no CEDEX
+            "réf. 99123 Paris CEDEX",              # 99 is no department
             "montant 75011 euros",                 # a real code but no evidence
             "montant 75011 Euros",                 # a unit word is not a town
             "Réf 75011-2",
@@ -94,6 +124,8 @@ class PostalCodeDetector(Detector):
         for m in _PATTERN.finditer(text):
             code = m.group(0)
             if code not in codes:
+                if code[:2] in _departments() and _CEDEX_AFTER.match(text, m.end()):
+                    yield Match(m.start(), m.end(), 0.8, Validation.VALID, "cedex", code)
                 continue
             kind = self._evidence(text, m.start(), m.end())
             if kind:
@@ -112,6 +144,8 @@ class PostalCodeDetector(Detector):
         if (_COMMA_BEFORE.search(text, line_start, start)
                 and _LINE_END_AFTER.match(text, end)):
             return "address_line_end"
+        if _street_line_before().search(fold_keep_length(text[line_start:start])):
+            return "after_street"  # "7 rue Blaise Pascal 65000 dans la ..."
         return None
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
