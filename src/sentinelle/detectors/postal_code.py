@@ -38,7 +38,11 @@ from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
 from sentinelle.finding import Validation
 
-_PATTERN = re.compile(r"(?<!\w)(?<!\d[.,])\d{5}(?!\w)(?![.,]\d)")
+#: "75011", and "75 011" (department, space, the rest: a common French way to write it)
+_PATTERN = re.compile(r"(?<!\w)(?<!\d[.,])(?<!\d )\d\d[ \u00a0]?\d{3}(?!\w)(?![.,]\d)(?! \d)")
+#: score of a code that is not on the list but sits where a postcode goes: after a street line,
+#: with a listed department prefix (made-up or mistyped codes in forms and exports)
+UNLISTED_SCORE = 0.6
 _TOWN_AFTER = re.compile(r"(?:[ \u00a0]{1,3}(?:-[ \u00a0]*)?|,[ \u00a0]{0,2})(?P<town>[A-ZÀ-ÖØ-Þ][\w'’\-]*)")
 #: "75679 PARIS CEDEX 14": CEDEX codes (companies, hospitals) are not in the La Poste list of
 #: codes by commune; the department prefix must still exist
@@ -106,11 +110,15 @@ class PostalCodeDetector(Detector):
             ("18 rue de la Palombière, 33000, Bordeaux", "33000"),
             ("7 rue Blaise Pascal 65000 dans la pharmacie", "65000"),
             ("rue du Faubourg Saint-Jacques 75679 PARIS CEDEX 14", "75679"),
+            ("18 avenue Georges Clemenceau, 44 000 Nantes", "44 000"),
+            ("14 avenue Franklin 43924 et une", "43924"),  # unlisted, after a street line: 0.6
         ),
         negatives=(
             "Lot 12345 expédié",                   # not a postal code
             "Lot 75679 PARIS",                     # not a listed code and no CEDEX
             "réf. 99123 Paris CEDEX",              # 99 is no department
+            "tél 01 45 678 90",                    # digits of a longer number
+            "Lot 43924 expédié",                   # unlisted code without a street line
             "montant 75011 euros",                 # a real code but no evidence
             "montant 75011 Euros",                 # a unit word is not a town
             "Réf 75011-2",
@@ -122,10 +130,15 @@ class PostalCodeDetector(Detector):
     def find(self, text: str) -> Iterator[Match]:
         codes = postal_codes()
         for m in _PATTERN.finditer(text):
-            code = m.group(0)
+            code = m.group(0).replace(" ", "").replace("\u00a0", "")
             if code not in codes:
-                if code[:2] in _departments() and _CEDEX_AFTER.match(text, m.end()):
+                if code[:2] not in _departments():
+                    continue
+                if _CEDEX_AFTER.match(text, m.end()):
                     yield Match(m.start(), m.end(), 0.8, Validation.VALID, "cedex", code)
+                elif self._after_street(text, m.start()):
+                    yield Match(m.start(), m.end(), UNLISTED_SCORE, Validation.NONE,
+                                "after_street_unlisted", code)
                 continue
             kind = self._evidence(text, m.start(), m.end())
             if kind:
@@ -144,9 +157,15 @@ class PostalCodeDetector(Detector):
         if (_COMMA_BEFORE.search(text, line_start, start)
                 and _LINE_END_AFTER.match(text, end)):
             return "address_line_end"
-        if _street_line_before().search(fold_keep_length(text[line_start:start])):
+        if PostalCodeDetector._after_street(text, start):
             return "after_street"  # "7 rue Blaise Pascal 65000 dans la ..."
         return None
+
+    @staticmethod
+    def _after_street(text: str, start: int) -> bool:
+        lo = max(0, start - 120)
+        line_start = max(lo, text.rfind("\n", lo, start) + 1)
+        return _street_line_before().search(fold_keep_length(text[line_start:start])) is not None
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
         stripped = value.strip()
