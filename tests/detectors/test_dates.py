@@ -112,7 +112,7 @@ def test_same_date_two_ways_same_hash_input():
     ("PID-7", ["19850712"], "date_of_birth", "DATE_OF_BIRTH"),              # HL7 birth date field
     ("date", ["2024-11-05"], "date_time", "DATE_TIME"),                     # pb-014 date column
     ("date_prelevement", ["20241105"], "date_time", "DATE_TIME"),           # compact under a date header
-    ("col7", ["2024-11-05", "05/11/2024"], "date_time", "DATE_TIME"),       # no header: values alone
+    ("col7", ["2024-11-05", "05/11/2024", "2024-11-06"], "date_time", "DATE_TIME"),  # no header: values alone
 ])
 def test_columns(header, values, detector, entity, pipeline):
     plan = pipeline.classify([header], [values])[0]
@@ -125,6 +125,7 @@ def test_columns(header, values, detector, entity, pipeline):
 
 @pytest.mark.parametrize("header, values", [
     ("col7", ["20241105", "20241106"]),   # 8-digit numbers without a date header: not dates
+    ("col7", ["2024-11-05", "05/11/2024"]),  # two values are too few to classify from values alone
     ("ddn", ["Lyon", "Paris"]),           # a birth header over non-dates claims nothing
 ])
 def test_columns_not_dates(header, values, pipeline):
