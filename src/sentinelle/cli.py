@@ -253,6 +253,125 @@ def _print_table(reports, out_fh) -> None:
 
 
 @app.command()
+def assess(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Files and folders to scan and assess (or use --scan-id)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the assessment document (docs/assess-schema.md) to this file."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Write the HTML report to this file."),
+    notification: Optional[Path] = typer.Option(None, "--notification", help="Write the CNIL notification and art. 34 letter drafts into this folder."),
+    scan_id: Optional[int] = typer.Option(None, "--scan-id", help="Assess a previous scan from the store instead of scanning PATHs."),
+    db: Path = typer.Option(Path(".sentinelle/sentinelle.duckdb"), "--db", help="Embedded DuckDB store."),
+    no_db: bool = typer.Option(False, "--no-db", help="Do not use the store (no --scan-id, --register, known-leak check)."),
+    register: Optional[str] = typer.Option(None, "--register", help="Register this leak's subject fingerprints under NAME in the store."),
+    exposure: str = typer.Option("published", "--exposure", help="ENISA loss of confidentiality: published, limited or none."),
+    malicious: bool = typer.Option(False, "--malicious", help="ENISA: the breach is due to malicious intent (+0.5)."),
+    threshold: float = typer.Option(0.95, "--threshold", min=0.5, max=1.0, help="Match probability linking two records (Splink)."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="TOML configuration file."),
+    key_file: Optional[Path] = typer.Option(None, "--key-file", help="HMAC key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key)."),
+    hidden: bool = typer.Option(False, "--hidden", help="Also scan hidden files and folders."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Glob of file or folder names to skip (repeatable)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary table; only errors."),
+) -> None:
+    """Measure a leak: unique persons, data categories, sources, period, copies, ENISA severity.
+
+    Exit code 0: assessment written; 2: error.
+    """
+    from sentinelle.assess import Circumstances, Options, assess_paths, assess_stored
+    from sentinelle.assess.severity import EXPOSURE
+    from sentinelle.privacy import load_key
+
+    if exposure not in EXPOSURE:
+        raise _fail(f"unknown --exposure {exposure!r} (published, limited or none)")
+    if not paths and scan_id is None:
+        raise _fail("give PATHs to scan or --scan-id N")
+    if paths and scan_id is not None:
+        raise _fail("give PATHs or --scan-id, not both")
+    if no_db and (scan_id is not None or register):
+        raise _fail("--scan-id and --register need the store (drop --no-db)")
+    try:
+        config = load_config(config_file) if config_file else Config()
+        changes: dict = {}
+        if hidden:
+            changes["include_hidden"] = True
+        if exclude:
+            changes["exclude"] = tuple(config.exclude) + tuple(exclude)
+        config = config.with_(**changes)
+        key = load_key(key_file)
+    except SentinelleError as exc:
+        raise _fail(str(exc))
+    options = Options(circumstances=Circumstances(exposure=exposure, malicious=malicious),
+                      threshold=threshold, register=register)
+    store = None
+    if not no_db:
+        from sentinelle.store import Store
+        try:
+            store = Store(db)
+        except SentinelleError as exc:
+            raise _fail(str(exc))
+
+    def on_file(rep) -> None:
+        if rep.issue is not None and rep.issue.kind == "error":
+            _err(f"error: {rep.issue}")
+        elif rep.issue is not None and not quiet:
+            _err(f"skipped: {rep.issue}")
+
+    try:
+        if scan_id is not None:
+            doc = assess_stored(store, scan_id, key=key, options=options, tool_version=__version__)
+        else:
+            doc = assess_paths(paths, key=key, config=config, store=store, options=options,
+                               tool_version=__version__, on_file=on_file)
+    except SentinelleError as exc:
+        raise _fail(str(exc))
+    except KeyboardInterrupt:
+        raise _fail("interrupted; no output file was written", 130)
+    finally:
+        if store is not None:
+            store.close()
+    if json_out:
+        with atomic_output(json_out) as fh:
+            fh.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    if html:
+        from sentinelle.report.assessment import render_html
+        render_html(doc, html)
+    if notification:
+        from sentinelle.report.notification import write_drafts
+        write_drafts(doc, notification)
+    if not quiet:
+        _print_assessment(doc)
+
+
+def _print_assessment(doc: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    s = doc["subjects"]
+    roles = s["by_role"]
+    table = Table(title="sentinelle assess", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", overflow="fold")
+    lo, hi = s["interval"]
+    table.add_row("persons", f"{s['unique']:,} (interval {lo:,}-{hi:,}) from {s['records']:,} records")
+    table.add_row("  patients", f"{roles['patient']['unique']:,}")
+    table.add_row("  health professionals", f"{roles['health_professional']['unique']:,}")
+    table.add_row("  other persons", f"{roles['other']['unique']:,}")
+    for c in doc["combinations"][:3]:
+        table.add_row("  " + c["label"], f"{c['subjects']:,} persons")
+    cats = ", ".join(f"{c['category']}{' (art. 9)' if c['special_category'] else ''} {c['subjects']:,}"
+                     for c in doc["categories"])
+    table.add_row("categories", cats or "none")
+    p = doc["period"]
+    table.add_row("period", f"{p['start']} to {p['end']}" if p["start"] else "no dated record")
+    table.add_row("sources", f"{len(doc['sources']):,} folders, {doc['files']['scanned']:,} files")
+    groups = doc["copies"]["groups"]
+    table.add_row("copies", f"{len(groups):,} groups of copies ({sum(len(g['members']) for g in groups):,} files)")
+    for k in doc["copies"]["known_leaks"]:
+        table.add_row("  known leak " + k["name"], f"{k['share_of_this']:.0%} of these persons ({k['overlap_subjects']:,})")
+    sev = doc["severity"]
+    table.add_row("severity (ENISA)", f"{sev['level']}: SE = {sev['dpc']['score']} x {sev['ei']['score']} + {sev['cb']['score']} = {sev['se']}")
+    Console().print(table)
+
+
+@app.command()
 def synth(
     out: Path = typer.Argument(..., help="Folder to write the synthetic leak into (must be empty or absent)."),
     patients: int = typer.Option(2000, "--patients", min=1, help="Number of synthetic patients."),

@@ -181,7 +181,7 @@ class Pipeline:
                 if not value or value.isspace():
                     continue
                 row = batch.first_row + i
-                cell_loc = Location(loc.path, row, plan.name, loc.sheet)
+                cell_loc = Location(loc.path, row, plan.name, loc.sheet, loc.page)
                 if det is None:
                     out.extend((row, plan.index, f) for f in self.analyze_text(value, cell_loc))
                     continue

@@ -104,3 +104,47 @@ def test_binary_stream_is_one_line_error():
         DecodedStream(io.BytesIO(b"\x00\x01\x02\x03" * 100), "x.csv")
     assert info.value.reason == "binary content, not text"
     assert str(info.value) == "x.csv: binary content, not text"
+
+
+# -- more encodings (issue 4): UTF-32 BOM, UTF-16 BE without BOM, DOS and Mac code pages, latin-1
+
+@pytest.mark.parametrize("data, encoding, bom", [
+    (codecs.BOM_UTF32_LE + FRENCH.encode("utf-32-le"), "utf-32-le", 4),
+    (codecs.BOM_UTF32_BE + FRENCH.encode("utf-32-be"), "utf-32-be", 4),
+    # no BOM, big endian: the NULs of ASCII letters sit on even bytes only
+    (FRENCH.encode("utf-16-be"), "utf-16-be", 0),
+    # a DOS export: cp850 puts é, è, ç in 0x80-0x9F
+    (FRENCH.encode("cp850"), "cp850", 0),
+    (FRENCH.encode("mac_roman"), "mac-roman", 0),
+    # ISO 8859-1 text with a byte cp1252 leaves undefined (0x90): latin-1, not cp1252
+    ((FRENCH * 20).encode("latin-1") + b"\x90", "latin-1", 0),
+    # a short ISO 8859-1 head with one undefined byte (0x8D): its letters in 0xC0-0xFF outnumber
+    # the 0x80-0x9F bytes, so it is Latin, not cp850 (where they would read as box drawing)
+    (("Réf. \x8d " + FRENCH * 3).encode("latin-1"), "latin-1", 0),
+])
+def test_detect_more_encodings(data, encoding, bom):
+    found = detect(data)
+    assert found is not None
+    assert (found.encoding, found.bom) == (encoding, bom)
+
+
+@pytest.mark.parametrize("text, encoding, label", [
+    (FRENCH * 3000, "utf-32", "utf-32-le"),            # Python writes a BOM, little endian here
+    (FRENCH * 3000, "utf-16-be", "utf-16-be"),          # no BOM
+    ("ligne\r\nautre\rfin\n" * 5000, "utf-16-le", "utf-16-le"),   # line ends kept, no BOM
+    # cp1252 decided on the head; a byte cp1252 leaves undefined 120 KB later decodes as in the
+    # WHATWG Encoding Standard (0x90 -> U+0090), the whole file is not failed for it
+    ((FRENCH * 2000) + "\x90", "latin-1", "cp1252"),
+])
+def test_stream_round_trip_more(text, encoding, label):
+    decoded, found = decode_all(text.encode(encoding), chunk_bytes=4097)  # odd: cuts characters
+    assert decoded == text
+    assert found == label
+
+
+def test_utf32_truncated_is_one_line_error():
+    data = codecs.BOM_UTF32_LE + "Zoé".encode("utf-32-le") + b"\x00\x00"
+    with pytest.raises(ReadError) as info:
+        decode_all(data)
+    assert (info.value.reason, info.value.position) == (
+        "truncated UTF-32 sequence at end of file", "byte 16")

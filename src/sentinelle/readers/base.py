@@ -11,6 +11,14 @@ A reader owns one format and nothing else. It declares ``name`` and ``suffixes``
   columns. (DESIGN.md plans Arrow record batches; plain lists are used until issue 6 brings the
   vectorised path. The map says so.)
 
+* :class:`MemberUnit`: a member of a container (archive member, mail attachment) to be scanned as
+  a source of its own. Containers are readers like any other: the reader owns the format only
+  (listing members, decompressing), the scanner owns everything around it (DESIGN.md): it copies
+  the member's bytes into a seekable spool (memory, then a private temp file, always removed),
+  counts the bytes actually produced against the size, ratio, count and depth limits of
+  :class:`~sentinelle.config.Config`, then picks a reader for the spooled member by its content
+  and recurses. The member's display path is ``container!name`` (``a.zip!b.tar.gz!c.csv``).
+
 A corrupt input raises :class:`sentinelle.errors.ReadError` with a one-line reason and, when known,
 a position; the scanner records it as an issue and goes on.
 """
@@ -26,9 +34,12 @@ from sentinelle.finding import Location
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Something that can be opened: a file on disk (archive members come with issue 4).
+    """Something that can be opened: a file on disk, or a container member spooled by the scanner.
 
-    ``display``: path relative to the scanned root, as written in findings. ``size`` in bytes.
+    ``display``: path relative to the scanned root, as written in findings (``a.zip!b/c.csv`` for
+    a member). ``size`` in bytes. ``open()`` returns a new binary stream at position 0 each time;
+    it is seekable for files and members alike. ``fs_path`` is None for members (a reader that
+    needs a path must copy the stream to a temporary file of its own and remove it).
     """
 
     display: str
@@ -78,7 +89,30 @@ class TableUnit:
     hints: tuple[str | None, ...] = ()
 
 
-Unit = Union[TextUnit, TableUnit]
+@dataclass(frozen=True, slots=True)
+class MemberUnit:
+    """A member of a container, scanned by the scanner as a source named ``container!name``.
+
+    ``name``: the member's path inside the container, normalised for display only (never used as
+    a file-system path). ``opener``: returns a readable binary stream of the member's bytes (it
+    may be read only until the next unit is requested: streaming containers); a low-level failure
+    while reading it raises :class:`~sentinelle.errors.ReadError`. ``packed``: compressed bytes of
+    this member alone when the format says so (ZIP), for the compression-ratio limit; None when
+    members share one compressed stream. ``solid``: True when members share one compressed
+    stream (compressed TAR, 7z, a single gzip file), so abandoning a member means the rest of the
+    container cannot be reached cheaply: the scanner then stops the container. ``problem``: when
+    set, the member is not read and this one-line reason is recorded as an error issue
+    (``"encrypted member, not scanned"``); ``opener`` is then None.
+    """
+
+    name: str
+    opener: Callable[[], BinaryIO] | None = field(default=None, repr=False, compare=False)
+    packed: int | None = None
+    solid: bool = False
+    problem: str | None = None
+
+
+Unit = Union[TextUnit, TableUnit, MemberUnit]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,10 @@ Detection (:func:`detect`) looks at the head of a source (its first 64 KiB):
    mostly printable ASCII (UTF-16 without BOM), else binary;
 3. a strict UTF-8 decode of the head (a character cut by the end of the head is allowed);
 4. else ``charset_normalizer`` restricted to Western single-byte code pages; cp1252 is preferred
-   to latin-1 / ISO 8859-15 (it is what Windows exports write), and to cp850 / mac-roman unless
-   the head holds bytes 0x80-0x9F (where those code pages put their accented letters);
+   to latin-1 / ISO 8859-15 (it is what Windows exports write; latin-1 when a byte undefined in
+   cp1252 is present), and to cp850 / mac-roman unless the head holds bytes 0x80-0x9F (where
+   those code pages put their accented letters) and more of them than bytes 0xC0-0xFF (where
+   latin-1 and cp1252 put theirs);
 5. a decoded head with a high share of control characters is binary.
 
 :class:`DecodedStream` then streams the whole source as text with an incremental decoder. Nothing is
@@ -16,7 +18,9 @@ normalised (no newline translation); only a leading BOM is dropped, so offsets i
 text after the BOM exactly. Invalid bytes raise :class:`ReadError` with their byte position.
 One tolerance: a UTF-8 guess made on a pure-ASCII head switches to cp1252 when the first non-ASCII
 byte found later is not UTF-8 (everything decoded so far was ASCII, identical in both), because
-a French export that is ASCII for 64 KiB and cp1252 afterwards is common.
+a French export that is ASCII for 64 KiB and cp1252 afterwards is common. And cp1252 is streamed
+as the WHATWG Encoding Standard's windows-1252, which decodes every byte (the five bytes Python's
+codec leaves undefined become the C1 control of the same value).
 """
 
 from __future__ import annotations
@@ -50,6 +54,27 @@ _LABELS = {"utf-8": "utf-8", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16",
 # control characters that make text look binary (tab, newlines, form feed, ESC, SUB allowed)
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+
+
+#: cp1252 as the WHATWG Encoding Standard defines windows-1252 (index-windows-1252): the five
+#: bytes Python's codec leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) decode to the C1 code
+#: point of the same value, as browsers and Windows do, so one stray byte far beyond the head
+#: does not fail a whole cp1252 file (detection on the head stays strict: latin-1 there)
+_CP1252_TABLE = "".join(chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+                        else bytes([b]).decode("cp1252") for b in range(256))
+
+
+class _Cp1252Decoder(codecs.IncrementalDecoder):
+    """Incremental WHATWG windows-1252 decoder (single-byte: no state between calls)."""
+
+    def decode(self, input, final=False):  # noqa: A002 - codecs' signature
+        return codecs.charmap_decode(input, self.errors, _CP1252_TABLE)[0]
+
+
+def _stream_decoder(encoding: str) -> codecs.IncrementalDecoder:
+    if encoding == "cp1252":
+        return _Cp1252Decoder("strict")
+    return codecs.getincrementaldecoder(encoding)("strict")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +119,12 @@ def _single_byte(head: bytes) -> str:
 
     best = from_bytes(head, cp_isolation=_SINGLE_BYTE).best()
     name = best.encoding if best is not None else "cp1252"
-    has_c1 = any(0x80 <= b <= 0x9F for b in head)
-    if name in _LATIN or not has_c1:
+    c1 = sum(0x80 <= b <= 0x9F for b in head)
+    # Latin letters À-ÿ (0xC0-0xFF in latin-1 / cp1252) outnumbering the bytes 0x80-0x9F: a
+    # Western Windows or ISO text with a few stray bytes, not cp850 / mac-roman, which put their
+    # accented letters in 0x80-0x9F and rarely use 0xC0-0xFF (box drawing, Greek)
+    latin_letters = sum(b >= 0xC0 for b in head)
+    if name in _LATIN or not c1 or latin_letters > c1:
         # cp1252 == latin-1 on 0xA0-0xFF; it only differs (in its favour) on 0x80-0x9F
         if _decodes(head, "cp1252") is not None:
             return "cp1252"
@@ -194,7 +223,7 @@ class DecodedStream:
     def chunks(self) -> Iterator[str]:
         """Decoded text, chunk by chunk (one chunk per block of bytes read)."""
         encoding = self._found.encoding
-        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        decoder = _stream_decoder(encoding)
         may_switch = self._found.ascii_head  # utf-8 guessed on ASCII only: cp1252 still possible
         position = self._found.bom  # absolute offset of the next byte fed to the decoder
         blocks = self._blocks()
@@ -209,7 +238,7 @@ class DecodedStream:
                 if may_switch and exc.object[:exc.start].isascii():
                     encoding = "cp1252"
                     self.encoding = encoding
-                    decoder = codecs.getincrementaldecoder(encoding)("strict")
+                    decoder = _stream_decoder(encoding)
                     may_switch = False
                     try:
                         text = decoder.decode(exc.object, final=final)
