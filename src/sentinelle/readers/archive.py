@@ -1,0 +1,533 @@
+"""Archives and compressed files: containers whose members the scanner scans as sources.
+
+Formats, all read with the standard library or py7zr (nothing is extracted to disk by name):
+
+* ZIP (``zipfile``; PKWARE APPNOTE.TXT): members in central-directory order, random access, so a
+  corrupt member does not stop the others. ``packed`` is the member's compressed size (capped at
+  the archive's size), for the per-member compression-ratio limit.
+* TAR, plain or compressed with gzip, bzip2 or xz (``tarfile`` in streaming mode ``r|*``: one
+  pass, no seeking; POSIX.1-1988 ustar, pax and GNU headers). Only regular files are members:
+  folders, links and devices hold no content.
+* 7z (``py7zr``): py7zr extracts by pushing bytes into writer objects, so a worker thread runs
+  the extraction into a small bounded queue and :meth:`ArchiveReader.read` pulls the members one
+  by one (memory stays bounded; solid archives are decompressed once, not once per member). The
+  thread is stopped and joined whatever happens (limits, errors, KeyboardInterrupt).
+* single-file gzip / bzip2 / xz (RFC 1952, bzip2, the .xz format): one member named like the
+  file without its compression suffix, as ``gunzip`` names it (``a.csv.gz`` gives
+  ``a.csv.gz!a.csv``), scanned by the reader its content calls for. A compressed file whose first
+  512 decompressed bytes are a valid tar header (checksum verified) is read as a TAR.
+
+The reader only lists and decompresses; the scanner spools each member, counts the bytes actually
+produced (declared sizes are never trusted), enforces the limits and recurses (readers/base.py).
+
+Member names are display strings only: ``\\`` becomes ``/``; empty, ``.`` and ``..`` parts, a
+leading ``/`` and a drive letter are dropped (``../../etc/passwd`` is shown ``etc/passwd``);
+control characters become ``?``. Nothing is ever written under a member's name, so a path
+traversal name is harmless here. (py7zr refuses ``..`` names itself: such 7z members get an
+issue.)
+
+Encryption: a ZIP member whose general-purpose flag has bit 0 set (APPNOTE.TXT 4.4.4; WinZip
+AES sets it too) and a 7z member in a folder using the 7zAES coder (7zFormat.txt, method id
+``06F10701``) give one ``encrypted member, not scanned`` issue each; a 7z whose header is
+encrypted cannot even be listed: ``ReadError`` "encrypted archive". An encrypted file outside
+an archive (``.gpg``) is just binary content.
+
+Office documents are ZIPs too (OOXML, ODF): they are not claimed (an office suffix, or
+``[Content_Types].xml`` or a first member named ``mimetype`` in the head): their own readers come
+first in ``BUILTIN``.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import queue
+import re
+import tarfile
+import threading
+import zipfile
+import zlib
+from pathlib import PurePosixPath
+from typing import BinaryIO, Callable, ClassVar, Iterator
+
+from sentinelle.errors import ReadError
+from sentinelle.readers.base import MemberUnit, Reader, Source, Unit
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # local file header; end of central dir (empty zip)
+GZIP_MAGIC = b"\x1f\x8b"
+BZIP2_MAGIC = b"BZh"
+XZ_MAGIC = b"\xfd7zXZ\x00"
+SEVENZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
+#: 7zFormat.txt "06F10701 - 7zAES (AES-256 + SHA-256)"
+SEVENZIP_AES = bytes.fromhex("06f10701")
+#: suffixes of ZIP-based office formats read by their own readers, never claimed here
+OFFICE_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm", ".xlsx", ".xlsm", ".xltx", ".xltm",
+                   ".pptx", ".pptm", ".potx", ".ppsx", ".odt", ".ods", ".odp", ".odg", ".ott",
+                   ".ots", ".otp")
+#: compression suffixes dropped to name the single member of a compressed file
+_COMPRESSION_SUFFIXES = (".gz", ".gzip", ".z", ".bz2", ".bz", ".xz", ".lzma")
+#: ZIP compression methods zipfile can read (stored, deflate, bzip2, lzma)
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+#: every method APPNOTE.TXT 4.4.5 defines (99: WinZip AES), to recognise a ZIP by its first header
+_ZIP_METHODS_KNOWN = {0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 14, 16, 18, 19, 20, 93, 94, 95, 96, 97,
+                      98, 99}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DRIVE = re.compile(r"^[A-Za-z]:$")
+#: bytes handed over per read from a 7z worker thread
+_PIPE_CHUNK = 1 << 20
+#: bytes read at most per call from a member (what a truncated member loses at its end)
+_PIECE = 64 * 1024
+
+TRUNCATED = "truncated archive: member data ends early"
+ENCRYPTED = "encrypted member, not scanned"
+
+
+def display_name(name: str) -> str:
+    """A member name normalised for display (see the module docstring); never empty."""
+    parts: list[str] = []
+    for part in _CONTROL.sub("?", name).replace("\\", "/").split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        if not parts and _DRIVE.match(part):
+            continue
+        parts.append(part)
+    return "/".join(parts) or "_"
+
+
+def _basename(display: str) -> str:
+    return display.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _suffix(display: str) -> str:
+    return PurePosixPath(_basename(display)).suffix.lower()
+
+
+def single_member_name(display: str) -> str:
+    """The member name of a single compressed file: its name without the compression suffix."""
+    name = _basename(display)
+    for suffix in _COMPRESSION_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def is_tar_header(block: bytes) -> bool:
+    """True when ``block`` (512 bytes) is a tar header whose checksum is right."""
+    if len(block) < tarfile.BLOCKSIZE:
+        return False
+    try:
+        tarfile.TarInfo.frombuf(block[: tarfile.BLOCKSIZE], "utf-8", "surrogateescape")
+    except tarfile.HeaderError:
+        return False
+    return True
+
+
+def _office_zip(head: bytes) -> bool:
+    """OOXML ([Content_Types].xml, ECMA-376 part 2) or ODF (first member ``mimetype``)."""
+    if b"[Content_Types].xml" in head:
+        return True
+    name_len = int.from_bytes(head[26:28], "little") if len(head) >= 30 else 0
+    return head[30:30 + name_len] == b"mimetype"
+
+
+def _zip_header(head: bytes) -> bool:
+    """A plausible ZIP start: an end-of-central-directory record (empty archive), or a local
+    file header (APPNOTE.TXT 4.3.7) with a known compression method (4.4.5) and a name."""
+    if head.startswith(b"PK\x05\x06"):
+        return len(head) >= 22
+    if len(head) < 30:
+        return False
+    method = int.from_bytes(head[8:10], "little")
+    name_len = int.from_bytes(head[26:28], "little")
+    return method in _ZIP_METHODS_KNOWN and name_len > 0
+
+
+def _kind(head: bytes, path: str) -> str | None:
+    if head.startswith(ZIP_MAGIC) and _zip_header(head):
+        if _suffix(path) in OFFICE_SUFFIXES or _office_zip(head):
+            return None
+        return "zip"
+    if head.startswith(SEVENZIP_MAGIC):
+        return "7z"
+    if head.startswith(GZIP_MAGIC) and head[2:3] == b"\x08":  # RFC 1952: CM 8 (deflate) only
+        return "gz"
+    if head.startswith(BZIP2_MAGIC) and head[3:4].isdigit() \
+            and head[4:10] in (b"1AY&SY", b"\x17rE8P\x90"):  # block magic, or end of stream
+        return "bz2"
+    if head.startswith(XZ_MAGIC):
+        return "xz"
+    if is_tar_header(head):
+        return "tar"
+    return None
+
+
+def _failure(exc: BaseException) -> str:
+    """One fixed line for a low-level decompression failure (exception texts are not copied)."""
+    text = str(exc).lower()
+    if isinstance(exc, EOFError) or "end of data" in text or "ended before" in text \
+            or "truncated" in text:
+        return TRUNCATED
+    if "crc" in text:
+        return "corrupt member data (CRC mismatch)"
+    return f"corrupt member data ({type(exc).__name__})"
+
+
+class _MemberStream(io.RawIOBase):
+    """A member's bytes; any low-level failure becomes one ReadError naming the member.
+
+    ``on_fail`` is called first, so a streaming container knows it cannot go on.
+    """
+
+    def __init__(self, raw: BinaryIO, display: str, on_fail: Callable[[], None] | None = None):
+        self._raw = raw
+        self._display = display
+        self._on_fail = on_fail
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        try:  # small reads: a truncated member loses only its last piece
+            data = self._raw.read(min(len(b), _PIECE))
+        except ReadError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - zlib, lzma, bz2, tarfile, zipfile, py7zr errors
+            if self._on_fail is not None:
+                self._on_fail()
+            raise ReadError(self._display, _failure(exc)) from None
+        n = len(data)
+        b[:n] = data
+        return n
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+class ArchiveReader(Reader):
+    """ZIP, TAR (plain or compressed), 7z and single gzip/bzip2/xz files: yields MemberUnits."""
+
+    name: ClassVar[str] = "archive"
+    suffixes: ClassVar[tuple[str, ...]] = (".zip", ".tar", ".tgz", ".taz", ".tbz", ".tbz2",
+                                           ".txz", ".7z", ".gz", ".bz2", ".xz")
+
+    def sniff(self, head: bytes, path: str) -> bool:
+        return _kind(head, path) is not None
+
+    def read(self, source: Source, stats: dict) -> Iterator[Unit]:
+        with source.open() as raw:
+            head = raw.read(tarfile.BLOCKSIZE)
+        kind = _kind(head, source.display)
+        if kind == "zip":
+            yield from self._zip(source)
+        elif kind == "7z":
+            yield from self._7z(source)
+        elif kind == "tar":
+            yield from self._tar(source, compressed=False)
+        elif kind in ("gz", "bz2", "xz"):
+            if self._holds_tar(source, kind):
+                yield from self._tar(source, compressed=True)
+            else:
+                yield from self._single(source, kind)
+        else:
+            raise ReadError(source.display, "not an archive")
+
+    # -- ZIP -------------------------------------------------------------------------------
+
+    def _zip(self, source: Source) -> Iterator[Unit]:
+        display = source.display
+        with source.open() as raw:
+            try:
+                archive = zipfile.ZipFile(raw)
+            except (zipfile.BadZipFile, EOFError, ValueError, OSError):
+                raise ReadError(display, "not a readable ZIP: central directory missing "
+                                         "(truncated or corrupt archive)") from None
+            with archive:
+                for info in archive.infolist():
+                    if info.is_dir():
+                        continue
+                    name = display_name(info.filename)
+                    if info.flag_bits & 0x1:
+                        yield MemberUnit(name, problem=ENCRYPTED)
+                        continue
+                    if info.compress_type not in _ZIP_METHODS:
+                        yield MemberUnit(name, problem=f"unsupported ZIP compression method "
+                                                      f"{info.compress_type}, not scanned")
+                        continue
+
+                    def opener(info=info, name=name) -> BinaryIO:
+                        try:
+                            stream = archive.open(info)
+                        except (zipfile.BadZipFile, EOFError, OSError, ValueError,
+                                NotImplementedError, RuntimeError) as exc:
+                            raise ReadError(f"{display}!{name}", _failure(exc)) from None
+                        return _MemberStream(stream, f"{display}!{name}")
+
+                    yield MemberUnit(name, opener, packed=min(info.compress_size, source.size))
+
+    # -- TAR -------------------------------------------------------------------------------
+
+    def _holds_tar(self, source: Source, kind: str) -> bool:
+        with source.open() as raw:
+            try:
+                with _decompressor(kind, raw) as stream:
+                    block = stream.read(tarfile.BLOCKSIZE)
+            except Exception:  # noqa: BLE001 - a bad stream is reported while reading it
+                return False
+        return is_tar_header(block)
+
+    def _tar(self, source: Source, compressed: bool) -> Iterator[Unit]:
+        display = source.display
+        failed = False
+        last: str | None = None
+
+        def fail() -> None:
+            nonlocal failed
+            failed = True
+
+        with source.open() as raw:
+            try:
+                archive = tarfile.open(fileobj=raw, mode="r|*")
+            except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError):
+                raise ReadError(display, "not a readable TAR archive") from None
+            with archive:
+                while True:
+                    try:
+                        info = archive.next()
+                    except Exception as exc:  # noqa: BLE001 - tarfile, zlib, lzma, bz2 errors
+                        if failed:
+                            return  # the member that failed already carries the issue
+                        after = f" after member {last}" if last else ""
+                        reason = "truncated archive" if _failure(exc) == TRUNCATED else \
+                            "corrupt archive"
+                        raise ReadError(display, f"{reason}{after}") from None
+                    if info is None or failed:
+                        return
+                    if not info.isreg():
+                        continue
+                    name = last = display_name(info.name)
+
+                    def opener(info=info, name=name) -> BinaryIO:
+                        stream = archive.extractfile(info)
+                        if stream is None:  # not a regular file: cannot happen after isreg()
+                            raise ReadError(f"{display}!{name}", "member has no data")
+                        return _MemberStream(stream, f"{display}!{name}", fail)
+
+                    yield MemberUnit(name, opener, solid=compressed)
+
+    # -- single compressed file ------------------------------------------------------------
+
+    def _single(self, source: Source, kind: str) -> Iterator[Unit]:
+        name = single_member_name(source.display)
+        with source.open() as raw:
+            def opener() -> BinaryIO:
+                return _MemberStream(_decompressor(kind, raw), f"{source.display}!{name}")
+
+            yield MemberUnit(name, opener, packed=source.size, solid=True)
+
+    # -- 7z --------------------------------------------------------------------------------
+
+    def _7z(self, source: Source) -> Iterator[Unit]:
+        import py7zr
+        from py7zr.exceptions import PasswordRequired
+
+        display = source.display
+        with source.open() as raw:
+            try:
+                archive = py7zr.SevenZipFile(raw, mode="r")
+            except PasswordRequired:
+                raise ReadError(display, "encrypted archive (7z header encryption), "
+                                         "not scanned") from None
+            except Exception:  # noqa: BLE001 - py7zr raises many types for a bad header
+                raise ReadError(display, "not a readable 7z archive (truncated or corrupt)") \
+                    from None
+            with archive:
+                targets: list[str] = []
+                for f in archive.files:
+                    if f.is_directory or f.is_symlink or not f.is_file:
+                        continue
+                    name = display_name(f.filename)
+                    folder = f.folder
+                    if folder is not None and any(c.get("method") == SEVENZIP_AES
+                                                  for c in folder.coders):
+                        yield MemberUnit(name, problem=ENCRYPTED)
+                    elif ".." in f.filename.replace("\\", "/").split("/"):
+                        yield MemberUnit(name, problem="member name with '..' refused by "
+                                                       "py7zr, not scanned")
+                    else:
+                        targets.append(f.filename)
+                if targets:
+                    yield from _SevenZipPump(archive, targets, display).members()
+
+
+def _decompressor(kind: str, raw: BinaryIO) -> BinaryIO:
+    if kind == "gz":
+        return gzip.GzipFile(fileobj=raw, mode="rb")
+    if kind == "bz2":
+        return bz2.BZ2File(raw, mode="rb")
+    return lzma.LZMAFile(raw, mode="rb")
+
+
+# -- 7z: push-style extraction pulled through a bounded queue ---------------------------------
+
+class _Cancelled(Exception):
+    """Raised inside the worker thread when the consumer stopped."""
+
+
+class _PipeWriter:
+    """py7zr's ``Py7zIO`` interface: each write goes to the queue (1 MiB pieces)."""
+
+    def __init__(self, pump: "_SevenZipPump", filename: str):
+        self._pump = pump
+        self._size = 0
+        pump.put(("begin", filename))
+
+    def write(self, s) -> int:
+        view = memoryview(s)
+        for i in range(0, len(view), _PIPE_CHUNK):
+            self._pump.put(("data", bytes(view[i:i + _PIPE_CHUNK])))
+        self._size += len(view)
+        return len(view)
+
+    def read(self, size: int | None = None) -> bytes:
+        return b""
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return 0
+
+    def seekable(self) -> bool:
+        return False  # py7zr then does not rewind before close
+
+    def flush(self) -> None:
+        pass
+
+    def size(self) -> int:
+        return self._size
+
+    def close(self) -> None:
+        self._pump.put(("end", None))
+
+
+class _PipeFactory:
+    """py7zr's ``WriterFactory`` interface."""
+
+    def __init__(self, pump: "_SevenZipPump"):
+        self._pump = pump
+
+    def create(self, filename: str) -> _PipeWriter:
+        return _PipeWriter(self._pump, filename)
+
+
+class _PipeStream(io.RawIOBase):
+    """Reads the ``data`` items of one member from the queue until its ``end``."""
+
+    def __init__(self, pump: "_SevenZipPump", display: str):
+        self._pump = pump
+        self._display = display
+        self._buf = b""
+        self.at_end = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not self._buf and not self.at_end:
+            kind, value = self._pump.get()
+            if kind == "data":
+                self._buf = value
+            elif kind == "end":
+                self.at_end = True
+            else:  # "error" (or "done"/"begin", which cannot come before "end")
+                self._pump.failed = True
+                self.at_end = True
+                raise ReadError(self._display, _failure(value) if isinstance(value, BaseException)
+                                else TRUNCATED)
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+class _SevenZipPump:
+    """Runs ``SevenZipFile.extract(factory=...)`` in a worker thread; ``members()`` pulls."""
+
+    def __init__(self, archive, targets: list[str], display: str):
+        self._archive = archive
+        self._targets = targets
+        self._display = display
+        self._queue: queue.Queue = queue.Queue(maxsize=4)
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sentinelle-7z", daemon=True)
+        self.failed = False
+
+    def put(self, item) -> None:
+        while True:
+            if self._cancel.is_set():
+                raise _Cancelled()
+            try:
+                self._queue.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def get(self):
+        return self._queue.get()
+
+    def _run(self) -> None:
+        try:
+            self._archive.extract(targets=self._targets, factory=_PipeFactory(self))
+        except _Cancelled:
+            return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer thread
+            try:
+                self.put(("error", exc))
+            except _Cancelled:
+                return
+            return
+        try:
+            self.put(("done", None))
+        except _Cancelled:
+            return
+
+    def members(self) -> Iterator[MemberUnit]:
+        self._thread.start()
+        done = 0
+        try:
+            while True:
+                kind, value = self.get()
+                if kind == "done":
+                    return
+                if kind == "error":
+                    if done:
+                        raise ReadError(self._display, f"corrupt archive after {done} members "
+                                                       f"({_failure(value)})")
+                    raise ReadError(self._display, f"not a readable 7z archive "
+                                                   f"({_failure(value)})")
+                if kind != "begin":
+                    continue
+                name = display_name(value)
+                stream = _PipeStream(self, f"{self._display}!{name}")
+                yield MemberUnit(name, lambda stream=stream: stream, solid=True)
+                done += 1
+                if self.failed:
+                    return  # the member that failed already carries the issue
+                if not stream.at_end:
+                    # the consumer left this member (a limit): a solid stream cannot skip it
+                    # cheaply; the scanner stops the container and says so
+                    return
+        finally:
+            self._cancel.set()
+            while self._thread.is_alive():
+                try:
+                    self._queue.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+            self._thread.join()
