@@ -8,7 +8,9 @@ alphabetic top-level domain of 2-24 letters. ``a@b`` without a dotted domain is 
 
 Linear time (../shared/cases pb-029): the scan starts at each ``@`` and reads the local part
 leftwards and the domain rightwards, each bounded; no regex ever starts on the digit soup around.
-Addresses separated by whitespace are separate findings (pb-002).
+Addresses separated by whitespace are separate findings (pb-002), except the spaced form
+``jean.dupont @ medimail . com`` (one space on each side of the ``@``), which text layers and
+anti-spam habits produce: it is read as one address (0.8).
 
 Error preference: a leak scanner prefers a false positive to a miss, so any address-shaped
 value is reported (score 0.9, 1.0 with a cue such as "courriel"); only image names such as
@@ -26,6 +28,9 @@ from sentinelle.finding import Validation
 _LOCAL_MAX = 64
 _DOMAIN_MAX = 255
 _DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?P<tld>[^\W\d_]{2,24})(?![\w-]|\.[^\W_])")
+#: "jean.dupont @ medimail . com": an address written with spaces around "@" and the dots, as
+#: text layers of PDFs and anti-spam habits leave them (bounded, anchored at the "@")
+_SPACED_DOMAIN = re.compile(r"(?:[^\W_][\w-]{0,62} ?\. ?){1,4}(?P<tld>[^\W\d_]{2,24})(?![\w-])")
 _FILE_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "tif", "tiff", "ico",
                         "css", "js"})
 
@@ -37,6 +42,7 @@ def _local_char(ch: str) -> bool:
 class EmailDetector(Detector):
     validation_rule = "RFC 5322 addr-spec shape, known TLD"
     rule_source = "RFC 5322, IANA TLD list"
+    prefilter = r"@"
     name = "email"
     entity = "EMAIL_ADDRESS"
     context_words = (
@@ -54,9 +60,12 @@ class EmailDetector(Detector):
             ("courriel: Marc.Petit+labo@chu-exemple.fr.", "Marc.Petit+labo@chu-exemple.fr"),
             ("<secretariat@labo.example.com>", "secretariat@labo.example.com"),
             ("écrire à hélène.dupont@exemple.fr", "hélène.dupont@exemple.fr"),
+            # spaced form seen in EDS-Pseudo snippets (corpus/pii_fr_clinical_eds_pseudo)
+            ("Dr A. LABELLE tlabelle @ medimail . com", "tlabelle @ medimail . com"),
         ),
         negatives=(
             "a@b",                                 # no dotted domain
+            "rendez-vous @ 10 h . ok",             # spaced "@" without a domain
             "user@localhost",                      # no top-level domain
             "voir logo@2x.png",                    # an image name
             "12-34-56-12-34-56@12-34",             # no alphabetic TLD
@@ -76,6 +85,8 @@ class EmailDetector(Detector):
             at = nxt
 
     def _at(self, text: str, at: int, n: int) -> Match | None:
+        if at > 1 and text[at - 1] == " " and text[at + 1:at + 2] == " ":
+            return self._spaced(text, at, n)
         # local part, read leftwards, bounded
         i = at
         while i > 0 and at - i < _LOCAL_MAX and _local_char(text[i - 1]):
@@ -91,6 +102,21 @@ class EmailDetector(Detector):
         if d is None or d.group("tld").lower() in _FILE_TLDS:
             return None
         return Match(i, d.end(), 0.9, Validation.NONE, "email", self.normalize(text[i:d.end()]))
+
+    def _spaced(self, text: str, at: int, n: int) -> Match | None:
+        """``local @ domain . tld`` (one space each side of "@"; spaces around dots allowed)."""
+        i = at - 1
+        while i > 0 and at - 1 - i < _LOCAL_MAX and _local_char(text[i - 1]):
+            i -= 1
+        local = text[i:at - 1]
+        if not local or not any(c.isalnum() for c in local) or local.startswith((".", "-")):
+            return None
+        d = _SPACED_DOMAIN.match(text, at + 2, min(n, at + 2 + _DOMAIN_MAX))
+        if d is None or d.group("tld").lower() in _FILE_TLDS:
+            return None
+        compact = (local + "@" + text[at + 2:d.end()]).replace(" ", "")
+        # written apart on purpose: a little weaker than a plain address
+        return Match(i, d.end(), 0.8, Validation.NONE, "email_spaced", self.normalize(compact))
 
     def normalize(self, value: str) -> str:
         return value.strip().lower()
