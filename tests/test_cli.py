@@ -204,3 +204,13 @@ def test_synth_scan_evaluate_end_to_end(tmp_path: Path):
     assert ev["micro"]["f1"] >= 0.97, ev
     r = run("synth", tmp_path / "s", "--patients", "10", cwd=tmp_path)   # never overwrite
     assert r.returncode == 2 and "not an empty folder" in r.stderr
+
+
+def test_findings_to_a_device_is_written_not_replaced(leak: Path, tmp_path: Path):
+    """`--findings /dev/null` must write to the device, never rename a file over it (as root
+    the rename would succeed and replace /dev/null with a regular file)."""
+    import stat
+
+    r = run("scan", leak, "--no-db", "--findings", "/dev/null", "-q", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

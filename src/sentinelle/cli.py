@@ -45,8 +45,17 @@ def _fail(msg: str, code: int = 2) -> "typer.Exit":
 
 @contextlib.contextmanager
 def atomic_output(path: Path, mode: str = "w") -> Iterator:
-    """Open a temporary file beside ``path``; rename it to ``path`` only on success."""
+    """Open a temporary file beside ``path``; rename it to ``path`` only on success.
+
+    A path that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe)
+    is written to directly: renaming over it would replace a device with a file.
+    """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        with open(path, mode, encoding=None if "b" in mode else "utf-8",
+                  newline=None if "b" in mode else "\n") as fh:
+            yield fh
+        return
     folder = path.parent if str(path.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
@@ -330,12 +339,15 @@ def assess(
     if json_out:
         with atomic_output(json_out) as fh:
             fh.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-    if html:
-        from sentinelle.report.assessment import render_html
-        render_html(doc, html)
-    if notification:
-        from sentinelle.report.notification import write_drafts
-        write_drafts(doc, notification)
+    try:
+        if html:
+            from sentinelle.report.assessment import render_html
+            render_html(doc, html)
+        if notification:
+            from sentinelle.report.notification import write_drafts
+            write_drafts(doc, notification)
+    except (ValueError, OSError) as exc:
+        raise _fail(f"cannot write the report: {exc}")
     if not quiet:
         _print_assessment(doc)
 
@@ -452,6 +464,86 @@ def entities_cmd(
         table.add_row(r.label, r.category, "yes" if r.special_category else "", r.description,
                       r.detectors, r.validation, r.source)
     Console().print(table)
+
+
+@app.command()
+def redact(
+    paths: List[Path] = typer.Argument(..., help="Files and folders to redact (never modified)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the redacted files into (same relative paths)."),
+    policy: str = typer.Option(..., "--policy", help="Policy file (TOML/YAML) or preset: share, research, test-data."),
+    key_file: Optional[Path] = typer.Option(None, "--key-file", help="Key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key)."),
+    k: Optional[int] = typer.Option(None, "--k", min=2, help="Generalise quasi-identifiers until k-anonymity >= K."),
+    suppress: bool = typer.Option(False, "--suppress", help="With --k: blank the quasi-identifiers of records still in smaller classes."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write the residual-risk report (JSON) to this file."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="TOML configuration file (scan settings)."),
+    hidden: bool = typer.Option(False, "--hidden", help="Also redact hidden files and folders."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Glob of file or folder names to skip (repeatable)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary; only errors and the exit code."),
+) -> None:
+    """Pseudonymise / anonymise files into --out, format kept, then re-scan the output.
+
+    Exit code 0: written and no residual risk; 1: the residual-risk check failed (an original
+    value or a validated identifier left, or k not reached); 2: error (bad usage, unsafe
+    output folder, a file that could not be redacted).
+    """
+    from sentinelle.privacy import load_key
+    from sentinelle.redact import redact as run_redact
+    from sentinelle.redact.policy import load_policy
+    from sentinelle.redact.summary import exit_code, print_summary, report_dict
+
+    if suppress and not k:
+        raise _fail("--suppress needs --k N")
+    try:
+        config = load_config(config_file) if config_file else Config()
+        changes: dict = {}
+        if hidden:
+            changes["include_hidden"] = True
+        if exclude:
+            changes["exclude"] = tuple(config.exclude) + tuple(exclude)
+        config = config.with_(**changes)
+        pol = load_policy(policy)
+        key = load_key(key_file)
+        result = run_redact(paths, out, pol, key, config=config, k=k, suppress=suppress)
+    except SentinelleError as exc:
+        raise _fail(str(exc))
+    except KeyboardInterrupt:
+        raise _fail("interrupted; files not yet renamed into place were not written", 130)
+    for f in result.files:
+        if f.status != "written":
+            _err(f"{f.status}: {f.path}: {f.reason}")
+    if report:
+        with atomic_output(report) as fh:
+            fh.write(json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n")
+    if not quiet:
+        print_summary(result)
+    raise typer.Exit(exit_code(result))
+
+
+@app.command()
+def reidentify(
+    paths: List[Path] = typer.Argument(..., help="Redacted files and folders holding reversible PSN: tokens."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the re-identified files into."),
+    key_file: Optional[Path] = typer.Option(None, "--key-file", help="Key file used by redact (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key)."),
+    log: Optional[Path] = typer.Option(None, "--log", help="Append the audit line here (default ~/.local/state/sentinelle/reidentify.log)."),
+) -> None:
+    """Reverse the reversible pseudonyms (PSN: tokens) of redacted files; the run is logged.
+
+    Exit code 0: written; 2: error (a token that does not decrypt with this key fails its file).
+    """
+    from sentinelle.privacy import load_key
+    from sentinelle.redact.reidentify import reidentify as run_reidentify
+
+    try:
+        key = load_key(key_file)
+        files, tokens = run_reidentify(paths, out, key, log=log)
+    except SentinelleError as exc:
+        raise _fail(str(exc))
+    failed = [f for f in files if f.status == "error"]
+    for f in files:
+        if f.status != "written":
+            _err(f"{f.status}: {f.path}: {f.reason}")
+    typer.echo(f"{tokens:,} tokens reversed in {sum(1 for f in files if f.status == 'written'):,} files into {out}")
+    raise typer.Exit(2 if failed else 0)
 
 
 @app.command()
