@@ -23,6 +23,15 @@ Luhn-valid message id in a one-row HL7 table is no evidence that the column hold
 (its cells still go through the text path, where a cue is needed).
 
 A classified column gives one finding per cell that passes ``match_cell``.
+
+Speed (issue 6): every detector's ``prefilter`` is compiled into one
+:class:`~sentinelle.detectors.prefilter.PrefilterSet` (hyperscan when installed, else Python
+``re``); a text or cell runs only the detectors whose prefilter fired (the prefilter contract in
+:mod:`sentinelle.detectors.base` makes this lossless). In tables the outcome of a cell depends on
+its column plan and its value alone, so each distinct value of a column is analysed once per
+table (``VALUE_CACHE`` distinct values per column at most; the cache is then emptied) and the
+findings are copied to the other cells that hold it: lab exports repeat units, codes, insurers,
+doctors and patients on many rows.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ from typing import Iterator, Sequence
 
 from sentinelle.config import Config
 from sentinelle.detectors.base import Detector, fold_header, fold_keep_length
+from sentinelle.detectors.prefilter import PrefilterSet
 from sentinelle.finding import Evidence, Finding, Location, Validation
 from sentinelle.readers.base import TableBatch, TableUnit
 
@@ -44,6 +54,14 @@ HEADER_BOOST = 0.2
 
 #: non-empty sampled values needed before a column is classified from its values alone
 MIN_VALUE_SAMPLE = 3
+
+#: distinct values remembered per column of a table (bounds memory: a column of unique values
+#: empties its cache each time this many are held)
+VALUE_CACHE = 20_000
+
+#: a finding without its location: (entity, start, end, score, validation, evidence, value,
+#: normalized), the order of :class:`Finding`'s fields after ``location``
+_Hit = tuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +99,15 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
 class Pipeline:
     """Runs a fixed list of detectors under a :class:`Config`. Stateless between units."""
 
-    def __init__(self, detectors: Sequence[Detector], config: Config):
+    def __init__(self, detectors: Sequence[Detector], config: Config, *,
+                 prefilter_engine: str = "auto"):
         self.config = config
         wanted = set(config.entities) if config.entities else None
         self.detectors = tuple(detectors)
         self.wanted = wanted
+        #: one compiled pass decides which detectors run on a text (``prefilter_engine``:
+        #: "auto", "hyperscan" or "re"; see :mod:`sentinelle.detectors.prefilter`)
+        self.prefilters = PrefilterSet([d.prefilter for d in self.detectors], prefilter_engine)
 
     def _wanted(self, entity: str) -> bool:
         return self.wanted is None or entity in self.wanted
@@ -93,15 +115,23 @@ class Pipeline:
     # -- text ------------------------------------------------------------------------------
     def analyze_text(self, text: str, location: Location, offset: int = 0) -> list[Finding]:
         """Findings in ``text``; offsets are shifted by ``offset`` (position of ``text[0]``)."""
-        if not text or not text.strip():
+        return [Finding(h[0], h[1] + offset, h[2] + offset, h[3], location, h[4], h[5], h[6], h[7])
+                for h in self._text_hits(text)]
+
+    def _text_hits(self, text: str) -> list[_Hit]:
+        """The findings of ``text`` (offsets in ``text``) without their location, resolved."""
+        if not text or text.isspace():
             return []
         folded = fold_keep_length(text)
         min_score = self.config.min_score
-        found: list[Finding] = []
-        for det in self.detectors:
+        wanted = self.wanted
+        dets = self.detectors
+        found: list[_Hit] = []
+        for k in self.prefilters.fired(folded):
+            det = dets[k]
             for m in det.find(text):
                 entity = m.entity or det.entity
-                if not self._wanted(entity):
+                if wanted is not None and entity not in wanted:
                     continue
                 score = m.score
                 ctx = det.context_hits(folded, m.start, m.end)
@@ -110,12 +140,10 @@ class Pipeline:
                 if score < min_score:
                     continue
                 value = text[m.start:m.end]
-                found.append(Finding(
-                    entity_type=entity, start=m.start + offset, end=m.end + offset,
-                    score=round(score, 4), location=location, validation=m.validation,
-                    evidence=Evidence(det.name, m.pattern or None, ctx),
-                    value=value, normalized=m.normalized or det.normalize(value)))
-        return resolve_overlaps(found)
+                found.append((entity, m.start, m.end, round(score, 4), m.validation,
+                              Evidence(det.name, m.pattern or None, ctx),
+                              value, m.normalized or det.normalize(value)))
+        return _resolve_hits(found)
 
     # -- tables ----------------------------------------------------------------------------
     def classify(self, header: Sequence[str], sample: Sequence[Sequence[str | None]],
@@ -162,49 +190,85 @@ class Pipeline:
         plans: list[ColumnPlan] | None = None
         loc = unit.location
         header = unit.header
+        caches: dict[int, dict[str, list[_Hit]]] = {}  # column index -> value -> findings
         for batch in unit.batches:
             if plans is None:
                 sample = [col[: self.config.sample_rows * 2] for col in batch.columns]
                 plans = self.classify(header, sample, unit.hints)
-            yield self._analyze_batch(batch, plans, loc, header)
+            yield self._analyze_batch(batch, plans, loc, header, caches)
 
     def _analyze_batch(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,
-                       header: Sequence[str]) -> list[Finding]:
+                       header: Sequence[str],
+                       caches: dict[int, dict[str, list[_Hit]]] | None = None) -> list[Finding]:
         out: list[tuple[int, int, Finding]] = []
-        min_score = self.config.min_score
+        if caches is None:
+            caches = {}
+        path, sheet = loc.path, loc.sheet
+        first = batch.first_row
         for plan in plans:
-            if plan.index >= len(batch.columns):
+            j = plan.index
+            if j >= len(batch.columns):
                 continue
-            column = batch.columns[plan.index]
-            det = plan.detector
+            column = batch.columns[j]
+            cache = caches.setdefault(j, {})
+            name = plan.name
             for i, value in enumerate(column):
-                if not value or value.isspace():
+                if not value:
                     continue
-                row = batch.first_row + i
-                cell_loc = Location(loc.path, row, plan.name, loc.sheet, loc.page)
-                if det is None:
-                    out.extend((row, plan.index, f) for f in self.analyze_text(value, cell_loc))
+                hits = cache.get(value)
+                if hits is None:
+                    if len(cache) >= VALUE_CACHE:
+                        cache.clear()
+                    hits = cache[value] = self._cell_hits(value, plan)
+                if not hits:
                     continue
-                m = det.match_cell(value, plan.header_hit)
-                if m is None:
-                    # a cell the column's detector does not accept whole (several conditions in
-                    # one cell, a note in a phone column) still goes through the text path
-                    out.extend((row, plan.index, f) for f in self.analyze_text(value, cell_loc))
-                    continue
-                entity = m.entity or det.entity
-                if not self._wanted(entity):
-                    continue
-                score = m.score
-                if plan.header_hit and m.validation is not Validation.INVALID:
-                    score = min(1.0, score + HEADER_BOOST)
-                if score < min_score:
-                    continue
-                raw = value[m.start:m.end]
-                out.append((row, plan.index, Finding(
-                    entity_type=entity, start=m.start, end=m.end, score=round(score, 4),
-                    location=cell_loc, validation=m.validation,
-                    evidence=Evidence(det.name, m.pattern or None, (),
-                                      plan.name if plan.header_hit else None),
-                    value=raw, normalized=m.normalized or det.normalize(raw))))
+                row = first + i
+                cell_loc = Location(path, row, name, sheet)
+                for h in hits:
+                    out.append((row, j, Finding(h[0], h[1], h[2], h[3], cell_loc, h[4], h[5],
+                                                h[6], h[7])))
         out.sort(key=lambda t: (t[0], t[1], t[2].start))
         return [t[2] for t in out]
+
+    def _cell_hits(self, value: str, plan: ColumnPlan) -> list[_Hit]:
+        """The findings of one cell of a column planned as ``plan``, without their location."""
+        if value.isspace():
+            return []
+        det = plan.detector
+        if det is None:
+            return self._text_hits(value)
+        m = det.match_cell(value, plan.header_hit)
+        if m is None:
+            # a cell the column's detector does not accept whole (several conditions in
+            # one cell, a note in a phone column) still goes through the text path
+            return self._text_hits(value)
+        entity = m.entity or det.entity
+        if not self._wanted(entity):
+            return []
+        score = m.score
+        if plan.header_hit and m.validation is not Validation.INVALID:
+            score = min(1.0, score + HEADER_BOOST)
+        if score < self.config.min_score:
+            return []
+        raw = value[m.start:m.end]
+        return [(entity, m.start, m.end, round(score, 4), m.validation,
+                 Evidence(det.name, m.pattern or None, (), plan.name if plan.header_hit else None),
+                 raw, m.normalized or det.normalize(raw))]
+
+
+def _resolve_hits(found: list[_Hit]) -> list[_Hit]:
+    """:func:`resolve_overlaps` on location-less findings (same rule, same order)."""
+    if len(found) < 2:
+        return found
+    order = sorted(found, key=lambda h: (-h[3], -(h[2] - h[1]), h[1]))
+    starts: list[int] = []
+    kept: list[_Hit] = []
+    for h in order:
+        i = bisect.bisect_left(starts, h[1])
+        if i > 0 and kept[i - 1][2] > h[1]:
+            continue
+        if i < len(kept) and kept[i][1] < h[2]:
+            continue
+        starts.insert(i, h[1])
+        kept.insert(i, h)
+    return kept

@@ -40,6 +40,7 @@ CELL_SCORE = 0.6
 class AdeliDetector(Detector):
     validation_rule = "form only (key algorithm not published), context or header required"
     rule_source = "Ministère de la santé, répertoire ADELI"
+    prefilter = r"\d{5}"
     name = "fr.adeli"
     entity = "FR_ADELI"
     context_words = (

@@ -46,6 +46,7 @@ CELL_SCORE = 0.8
 class BicDetector(Detector):
     validation_rule = "ISO 9362 form and country code (python-stdnum), cue or header required"
     rule_source = "ISO 9362"
+    prefilter = r"[a-z]{4} ?[a-z]{2}"
     name = "bic"
     entity = "FR_BIC"
     context_words = (

@@ -90,6 +90,9 @@ def _sign_of(m: re.Match[str]) -> str:
 class BloodGroupDetector(Detector):
     validation_rule = "ABO + Rh grammar, context for bare forms"
     rule_source = "ISBT ABO/RhD nomenclature"
+    #: a sign right after the letter, an Rh/rhesus/positive/negative word, or a cue for bare
+    #: letters
+    prefilter = r"[ab0o][+\-\u2212]|rh|pos|neg|group|abo|blood|gs"
     name = "blood_group"
     entity = "BLOOD_GROUP"
     context_words = (

@@ -43,6 +43,8 @@ CELL_SCORE = 0.6
 class CniDetector(Detector):
     validation_rule = "card number form; ICAO 9303 check digit in an MRZ; cue or header required"
     rule_source = "Décret n° 55-1397 (CNI); ICAO Doc 9303 (MRZ)"
+    #: nine letters or digits in a row (every form, the MRZ ones included)
+    prefilter = r"[\da-z]{9}"
     name = "fr.cni"
     entity = "FR_CNI"
     context_words = (

@@ -121,6 +121,8 @@ def _hash_kind(m: re.Match[str]) -> str:
 class CredentialDetector(Detector):
     validation_rule = "password label + value; hash formats (bcrypt, argon2, crypt, PBKDF2)"
     rule_source = "OpenBSD bcrypt, PHC string format/RFC 9106, crypt(3), Django hashers, RFC 3986"
+    #: URL user information, hash formats ($, {SCHEME}), password labels, hex digests
+    prefilter = r"://|\$|\{|pass|pwd|mdp|[0-9a-f]{32}"
     name = "credential"
     entity = "CREDENTIAL"
     context_words = (

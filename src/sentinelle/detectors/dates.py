@@ -83,6 +83,12 @@ _BIRTH_CUE = re.compile(
 )
 
 
+#: prefilter of both detectors (folded text): a digit, a date separator and a digit; eight
+#: digits (compact); or the start of a month name or abbreviation of _MONTHS
+PREFILTER = (r"\d[/.\-]\d|\d{8}|jan|fe[vb]|mar|avr|apr|ma[iy]|jui?n|jui?l|aou|aug|sep|oct|nov"
+             r"|dec")
+
+
 @dataclass(frozen=True, slots=True)
 class _Date:
     start: int
@@ -232,6 +238,7 @@ def _normalize(value: str) -> str:
 class DateTimeDetector(Detector):
     validation_rule = "calendar-valid date or timestamp"
     rule_source = "ISO 8601 and French date forms"
+    prefilter = PREFILTER
     name = "date_time"
     entity = "DATE_TIME"
     context_words = (
@@ -281,6 +288,7 @@ class DateTimeDetector(Detector):
 class DateOfBirthDetector(Detector):
     validation_rule = "calendar-valid date + birth cue"
     rule_source = "ISO 8601 and French date forms"
+    prefilter = PREFILTER
     name = "date_of_birth"
     entity = "DATE_OF_BIRTH"
     entities = ("DATE_OF_BIRTH",)

@@ -53,6 +53,7 @@ def _match(start: int, end: int, raw: str, score: float) -> Match | None:
 class FinessDetector(Detector):
     validation_rule = "Luhn over 9 characters (not checkable for 2A/2B), context in text"
     rule_source = "DREES, nomenclature FINESS"
+    prefilter = r"\d{7}"
     name = "fr.finess"
     entity = "FR_FINESS"
     context_words = (

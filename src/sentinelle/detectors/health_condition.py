@@ -39,7 +39,7 @@ from typing import Iterator
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.detectors.base import fold_keep_length
-from sentinelle.detectors.lexicon import term_regex, trie_regex
+from sentinelle.detectors.lexicon import prefix_prefilter, term_regex, trie_regex
 from sentinelle.finding import Validation
 
 #: score of an ordinary lexicon term, and of a short ambiguous one (prefix "?")
@@ -128,7 +128,10 @@ class HealthConditionDetector(Detector):
         self._terms = terms
         self._codes = frozenset(data.lines("cim10_codes.txt"))
         self._regexes = {k: re.compile(_term_regex(k) + r"[sx]?") for k in terms}
-        self._re = re.compile(rf"(?<![0-9a-z])(?:{_trie_regex(terms)})[sx]?(?![0-9a-z])")
+        trie = _trie_regex(terms)
+        self._re = re.compile(rf"(?<![0-9a-z])(?:{trie})[sx]?(?![0-9a-z])")
+        # a listed term, or the start of an ICD-10 code
+        self.prefilter = prefix_prefilter(terms) + r"|[a-z]\d\d"
 
     def _lookup(self, matched_folded: str) -> tuple[float, bool]:
         key = " ".join(re.sub(r"[\-'’]", " ", matched_folded).split())

@@ -37,7 +37,7 @@ import re
 from typing import Iterator
 
 from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
-from sentinelle.detectors.lexicon import canonical, keep_longest, load_terms, trie_regex
+from sentinelle.detectors.lexicon import canonical, keep_longest, load_terms, prefix_prefilter, trie_regex
 from sentinelle.finding import Validation
 
 TERM_SCORE = 0.7
@@ -108,8 +108,10 @@ class HealthInsurerDetector(Detector):
     def __init__(self) -> None:
         super().__init__()
         self._terms = {canonical(k): v for k, v in load_terms("health_insurers.txt").items()}
-        self._re = re.compile(
-            rf"(?<![0-9a-z])(?:{trie_regex(sorted(load_terms('health_insurers.txt')))})(?![0-9a-z])")
+        trie = trie_regex(sorted(load_terms('health_insurers.txt')))
+        self._re = re.compile(rf"(?<![0-9a-z])(?:{trie})(?![0-9a-z])")
+        # a listed insurer, or an unlisted "Mutuelle X"
+        self.prefilter = prefix_prefilter(load_terms("health_insurers.txt")) + "|mutuelle"
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)

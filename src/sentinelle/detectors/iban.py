@@ -69,6 +69,8 @@ def _scan(text: str, start: int) -> Match | None:
 class IbanDetector(Detector):
     validation_rule = "ISO 7064 mod 97-10 and country length (python-stdnum)"
     rule_source = "ISO 13616"
+    #: country code and check digits (the start of every candidate)
+    prefilter = r"[a-z]{2}[ \u00a0]?[0-9]{2}"
     name = "iban"
     entity = "IBAN_CODE"
     context_words = (

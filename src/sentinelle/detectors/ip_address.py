@@ -61,6 +61,8 @@ def _score(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> float:
 class IpAddressDetector(Detector):
     validation_rule = "IPv4/IPv6 text forms parsed by Python's ipaddress; special ranges low"
     rule_source = "RFC 791, RFC 4291, RFC 5952, RFC 6890"
+    #: IPv4 dotted quad, or two colons around hex digits (IPv6)
+    prefilter = r"\d\.\d{1,3}\.\d|:[0-9a-f]*:"
     name = "ip_address"
     entity = "IP_ADDRESS"
     context_words = (

@@ -45,7 +45,7 @@ import re
 from typing import Iterator
 
 from sentinelle.detectors.base import Detector, Examples, Match, fold_keep_length
-from sentinelle.detectors.lexicon import canonical, load_terms, trie_regex
+from sentinelle.detectors.lexicon import canonical, load_terms, prefix_prefilter, trie_regex
 from sentinelle.finding import Validation
 
 FULL_SCORE = 1.0
@@ -128,7 +128,9 @@ class LabResultDetector(Detector):
         super().__init__()
         terms = load_terms("lab_analyses.txt")
         self._terms = {canonical(k): v for k, v in terms.items()}
-        self._re = re.compile(rf"(?<![0-9a-z])(?:{trie_regex(sorted(terms))})(?![0-9a-z])")
+        trie = trie_regex(sorted(terms))
+        self._re = re.compile(rf"(?<![0-9a-z])(?:{trie})(?![0-9a-z])")
+        self.prefilter = prefix_prefilter(terms)  # a listed analysis
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)

@@ -152,6 +152,8 @@ class LocationDetector(Detector):
 
     validation_rule = "commune list + postcode or cue"
     rule_source = "INSEE Code officiel géographique 2026"
+    #: a letter (every match starts on a capitalised word; case is gone once folded)
+    prefilter = r"[A-Za-z\u0080-\U0010ffff]"
     name = "fr.commune"
     entity = "LOCATION"
     context_words = (

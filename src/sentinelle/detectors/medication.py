@@ -60,6 +60,8 @@ _DOSE = re.compile(
 class MedicationDetector(Detector):
     validation_rule = "public drug list, strength or context for ambiguous names"
     rule_source = "BDPM via Romedi (edsnlp), ANSM thesaurus, DrugBank INN (data/medications.txt)"
+    #: a letter of the lexicon's tokens (every listed term has one)
+    prefilter = r"[a-zµμβ]"
     name = "medication"
     entity = "MEDICATION"
     context_words = (

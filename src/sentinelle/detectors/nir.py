@@ -49,6 +49,8 @@ _PATTERN = re.compile(
 class NirDetector(Detector):
     validation_rule = "key = 97 - (13 digits mod 97), Corsica 2A/2B"
     rule_source = "INSEE NIR (décret 82-103); INS: ANS référentiel INS"
+    #: the first three groups of either written form (grouped or one digit per box)
+    prefilter = r"[1-478][ .\-\u00a0]?\d\d[ .\-\u00a0]?\d\d|[1-478] [0-9ab] [0-9ab]"
     name = "fr.nir"
     entity = "FR_NIR"
     context_words = (

@@ -36,6 +36,7 @@ CELL_SCORE = 0.6
 class PassportDetector(Detector):
     validation_rule = "passport number form; ICAO 9303 check digit in an MRZ; cue or header required"
     rule_source = "French passport layout; ICAO Doc 9303 (MRZ)"
+    prefilter = r"\d\d[a-z]{2}\d{5}"
     name = "fr.passport"
     entity = "FR_PASSPORT"
     context_words = (

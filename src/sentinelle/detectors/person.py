@@ -120,6 +120,8 @@ def _shape(token: str) -> str:
 class PersonDetector(Detector):
     validation_rule = "title or name lists + context, exclusions"
     rule_source = "INSEE Fichier des prénoms and noms patronymiques"
+    #: a letter (names, titles and initials are words; case is gone once folded)
+    prefilter = r"[A-Za-z\u0080-\U0010ffff]"
     name = "person"
     entity = "PERSON"
     context_words = (

@@ -119,6 +119,8 @@ def _accept(m: re.Match[str]) -> Match | None:
 class PhoneDetector(Detector):
     validation_rule = "numbering plan (phonenumbers)"
     rule_source = "ARCEP French numbering plan; ITU-T E.164"
+    #: "+", "(33)", or a 0 followed by a digit 1-9 (national, slash, boxed and 00 33 forms)
+    prefilter = r"\+|\(33\)|0 ?[ .\-\u00a0\u202f]? ?[1-9]"
     name = "phone"
     entity = "PHONE_NUMBER"
     context_words = (

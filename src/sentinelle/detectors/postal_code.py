@@ -86,6 +86,7 @@ def postal_codes() -> frozenset[str]:
 class PostalCodeDetector(Detector):
     validation_rule = "real code list, context in text"
     rule_source = "La Poste base officielle des codes postaux"
+    prefilter = r"\d\d[ \u00a0]?\d{3}"
     name = "fr.postal_code"
     entity = "FR_POSTAL_CODE"
     context_words = (

@@ -106,6 +106,9 @@ _SA_UPPER = re.compile(r"\bSA\b|[Aa]m[ée]norrh[ée]e|AMÉNORRHÉE")
 class PregnancyDetector(Detector):
     validation_rule = "obstetric grammar (SA, G/P, hCG), negation excluded"
     rule_source = "HAS 2016 pregnancy follow-up; CNGOF obstetric vocabulary"
+    #: _KEYWORD without its word boundaries: the grammar only runs around a keyword
+    prefilter = (r"grossess|enceint|gestation|pregnan|amenorrh|hcg|sa|semaine|g\d|terme"
+                 r"|accouchement|delivery|due date|ddr|dpa|ivg|primi|multi|parturi|gravid|partum|mois")
     name = "pregnancy"
     entity = "PREGNANCY"
     context_words = (

@@ -39,6 +39,7 @@ def _match(raw: str, start: int, score: float) -> Match:
 class RppsDetector(Detector):
     validation_rule = "Luhn over 11 digits, context in text"
     rule_source = "ANS, RPPS identifier (annuaire santé)"
+    prefilter = r"1\d{10}"
     name = "fr.rpps"
     entity = "FR_RPPS"
     context_words = (

@@ -48,6 +48,7 @@ def _match(start: int, end: int, compacted: str, score: float) -> Match:
 class SirenDetector(Detector):
     validation_rule = "Luhn over 9 digits (python-stdnum), context in text"
     rule_source = "INSEE, répertoire SIRENE"
+    prefilter = r"\d{3}[ .\u00a0\u202f]?\d{3}"
     name = "fr.siren"
     entity = "FR_SIREN"
     context_words = (

@@ -52,6 +52,7 @@ def _match(start: int, end: int, compacted: str, score: float) -> Match:
 class SiretDetector(Detector):
     validation_rule = "Luhn over 14 digits, La Poste exception (python-stdnum), context in text"
     rule_source = "INSEE, répertoire SIRENE"
+    prefilter = r"\d{3}[ .\u00a0\u202f]?\d{3}"
     name = "fr.siret"
     entity = "FR_SIRET"
     context_words = (

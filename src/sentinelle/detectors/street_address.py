@@ -171,6 +171,8 @@ class StreetAddressDetector(Detector):
         # the type of way is searched first (letters: cheap on digit soups), the number looked
         # for right before it
         self._type_re = re.compile(rf"(?<![\w'’])(?:{st.regex})(?![\w])")
+        # a type of way, or the "<number> <Word>" start of an English street line
+        self.prefilter = rf"{st.regex}|\d[a-z]?[ \u00a0]+[a-z]"
         self._num_re = re.compile(
             rf"(?<![\w'’])(?:(?P<num>\d{{1,4}}(?:[ \u00a0]?[-/][ \u00a0]?\d{{1,4}})?"
             rf"(?:[ \u00a0]?{_INDEX}(?![\w]))?)|(?P<spelt>{_NUM_WORDS}))[ \u00a0]*,?[ \u00a0]*$")

@@ -81,6 +81,7 @@ def _has_host(url: str, scheme: bool) -> bool:
 class UrlDetector(Detector):
     validation_rule = "RFC 3986 scheme and host; trailing punctuation trimmed"
     rule_source = "RFC 3986; WHATWG URL Standard"
+    prefilter = r"https?://|ftps?://|www\."
     name = "url"
     entity = "URL"
     context_words = (
