@@ -29,9 +29,6 @@ run is printed, so a flat profile (bounded memory) can be told from a growing on
 CPU time and MiB/s (of input, per wall second and per CPU second of the child: on a shared machine
 CPU seconds are the comparable figure) are printed as a table and written to ``--json``.
 
-Never pass ``--findings /dev/null`` to ``sentinelle scan``: the findings file is written to a
-temporary file beside the target and renamed over it.
-
 Target (issue 4): peak RSS under 500 MB for each file at 2 GB.
 """
 
