@@ -1,0 +1,413 @@
+"""Measure a leak the way a DPO must report it: persons, data, sources, period, copies, severity.
+
+:func:`assess_paths` scans files and folders (the scanner's findings, never a detection of its
+own) and :func:`assess_stored` reads a previous scan from the store; both return the
+assessment document described in ``docs/assess-schema.md`` (schema ``sentinelle-assessment/1``).
+
+Rooms: :mod:`.records` (findings -> person records of keyed hashes), :mod:`.subjects` (record
+linkage: exact keys, then Splink), :mod:`.categories` (GDPR categories per person),
+:mod:`.copies` (exact and near-duplicate files, registered leaks), :mod:`.severity` (ENISA 2013).
+
+Working tables live in a private temporary DuckDB file (hashes only), removed at the end. With a
+store, the scan (``scans``, ``sources``) and the assessment's tables are kept:
+``assess_records`` (one row per person record: keyed hashes and generalisations only, plus its
+``subject``), ``assess_files`` (path, reader, size, keyed content hash, findings per entity
+type), ``assess_runs`` (the document of each run) and, with ``register``, ``leaks`` and
+``leak_keys`` (:mod:`.copies`). Findings are not stored by ``assess`` (``sentinelle scan`` does
+that); ``assess --scan-id N`` reuses ``assess_records`` when run N was made by ``assess``, else
+builds records from the stored findings (hashes only: see :mod:`.records`).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+
+from sentinelle.config import Config
+
+from . import copies as _copies
+from .categories import summarise
+from .records import PATIENT, PROFESSIONAL, OTHER, RECORD_SCHEMA, RecordBuilder, TappedPipeline, \
+    TextCues
+from .severity import Circumstances, severity
+from .subjects import THRESHOLD, THRESHOLD_HIGH, THRESHOLD_LOW, link
+
+SCHEMA = "sentinelle-assessment/1"
+
+__all__ = ["Circumstances", "Options", "SCHEMA", "assess_paths", "assess_stored"]
+
+_STORE_DDL = """
+CREATE TABLE IF NOT EXISTS assess_runs (scan_id BIGINT, generated_at TIMESTAMPTZ,
+    period_first VARCHAR, period_last VARCHAR, dated_records BIGINT, document VARCHAR);
+CREATE TABLE IF NOT EXISTS assess_files (scan_id BIGINT, file_id INTEGER, path VARCHAR,
+    reader VARCHAR, size_bytes BIGINT, content_hash VARCHAR, counts VARCHAR, issue_kind VARCHAR);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Assessment options: breach ``circumstances`` (ENISA CB), linkage ``threshold`` (match
+    probability), copies ``near`` threshold (Jaccard), ``register`` the leak under this name."""
+
+    circumstances: Circumstances = field(default_factory=Circumstances)
+    threshold: float = THRESHOLD
+    near: float = _copies.NEAR_THRESHOLD
+    register: str | None = None
+
+
+@dataclass(slots=True)
+class _File:
+    path: str
+    reader: str | None
+    size: int
+    counts: dict[str, int]
+    issue: str | None  # "error" | "skipped" | None
+    content_hash: str | None = None
+
+
+class _Work:
+    """A private temporary DuckDB database holding the records (hashes only)."""
+
+    def __init__(self) -> None:
+        import duckdb
+
+        self.dir = tempfile.mkdtemp(prefix="sentinelle-assess-")
+        self.con = duckdb.connect(str(Path(self.dir) / "work.duckdb"))
+        self.con.execute(f"SET temp_directory = '{self.dir}'")
+        self._created = False
+
+    def add_batch(self, batch) -> None:
+        import pyarrow as pa
+
+        self.con.register("_batch", pa.Table.from_batches([batch], schema=RECORD_SCHEMA))
+        try:
+            if not self._created:
+                self.con.execute("CREATE TABLE records AS SELECT * FROM _batch")
+                self._created = True
+            else:
+                self.con.execute("INSERT INTO records SELECT * FROM _batch")
+        finally:
+            self.con.unregister("_batch")
+
+    def ensure(self) -> None:
+        if not self._created:
+            import pyarrow as pa
+
+            self.add_batch(pa.RecordBatch.from_pylist([], schema=RECORD_SCHEMA))
+
+    def set_files(self, files: list[_File], ids: dict[str, int]) -> None:
+        self.con.execute("CREATE OR REPLACE TABLE files (file_id INTEGER, path VARCHAR, "
+                         "content_hash VARCHAR)")
+        rows = []
+        next_id = max(ids.values(), default=-1) + 1
+        for f in files:
+            fid = ids.get(f.path)
+            if fid is None:
+                fid = ids[f.path] = next_id
+                next_id += 1
+            rows.append((fid, f.path, f.content_hash))
+        if rows:
+            self.con.executemany("INSERT INTO files VALUES (?, ?, ?)", rows)
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def assess_paths(paths: Sequence[str | Path], *, key: bytes, config: Config | None = None,
+                 store=None, options: Options | None = None, tool_version: str = "",
+                 on_file: Callable[[object], None] | None = None) -> dict:
+    """Scan ``paths`` and assess what they hold; returns the assessment document.
+
+    ``key``: the HMAC key (:func:`sentinelle.privacy.load_key`). ``store``: an open
+    :class:`sentinelle.store.Store` to keep the scan and the assessment in (and to check or
+    register known leaks), or None. ``on_file`` receives each
+    :class:`~sentinelle.scanner.FileReport` (progress, error lines).
+    """
+    from sentinelle.detectors import build
+    from sentinelle.scanner import FileReport, Issue, iter_file, walk
+
+    from .copies import content_hash
+
+    config = config or Config()
+    options = options or Options()
+    roots = [str(p) for p in paths]
+    scan_id = store.begin_scan(roots, tool_version) if store is not None else None
+    work = _Work()
+    try:
+        cues = TextCues()
+        builder = RecordBuilder(key, work.add_batch, cues=cues)
+        pipeline = TappedPipeline(build(config.entities, config), config, cues)
+        files: list[_File] = []
+        for item in walk(list(paths), config):
+            reports = [FileReport(item.path, None, 0, issue=item)] if isinstance(item, Issue) \
+                else iter_file(item[0], item[1], pipeline, config, builder.add)
+            for rep in reports:
+                builder.end_file(rep.path)
+                f = _File(rep.path, rep.reader, rep.size, dict(rep.counts),
+                          rep.issue.kind if rep.issue else None)
+                if not isinstance(item, Issue) and rep.path == item[0] and rep.issue is None:
+                    f.content_hash = content_hash(item[1], key)
+                files.append(f)
+                if store is not None:
+                    store.add_source(rep)
+                if on_file is not None:
+                    on_file(rep)
+        builder.close()
+        work.ensure()
+        work.set_files(files, builder.files)
+        doc = _document(work, files, builder, roots, scan_id, options, store, tool_version)
+        if store is not None:
+            store.end_scan(sum(sum(f.counts.values()) for f in files), len(files),
+                           sum(1 for f in files if f.issue == "error"))
+            _persist(store, work, files, builder, scan_id, doc)
+        return doc
+    finally:
+        work.close()
+
+
+def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = None,
+                  tool_version: str = "") -> dict:
+    """Assess scan ``scan_id`` of ``store`` (made by ``sentinelle scan`` or by ``assess``)."""
+    from sentinelle.errors import StoreError
+
+    options = options or Options()
+    con = store.con
+    con.execute(_STORE_DDL)
+    _ensure_records_table(con)
+    found = con.execute("SELECT roots FROM scans WHERE scan_id = ?", [scan_id]).fetchall()
+    row = found[0] if found else None
+    if row is None:
+        raise StoreError(f"{store.path}: no scan with id {scan_id}")
+    roots = json.loads(row[0]) if row[0] else []
+    work = _Work()
+    try:
+        builder = RecordBuilder(key, work.add_batch)
+        have = con.execute("SELECT count(*) FROM assess_records WHERE scan_id = ?",
+                           [scan_id]).fetchall()[0][0]
+        files: list[_File] = []
+        if have:
+            fcols = ", ".join(f'"{f.name}"' for f in RECORD_SCHEMA)
+            tbl = _arrow(con.execute(f"SELECT {fcols} FROM assess_records WHERE scan_id = ? "
+                                     f"ORDER BY rid", [scan_id]))
+            for b in tbl.to_batches():
+                work.add_batch(b)
+            for fid, path, reader, size, ch, counts, issue in con.execute(
+                    "SELECT file_id, path, reader, size_bytes, content_hash, counts, issue_kind "
+                    "FROM assess_files WHERE scan_id = ? ORDER BY file_id", [scan_id]).fetchall():
+                builder.files[path] = fid
+                files.append(_File(path, reader, size, json.loads(counts or "{}"), issue, ch))
+            run = con.execute("SELECT period_first, period_last, dated_records FROM assess_runs "
+                              "WHERE scan_id = ? ORDER BY generated_at DESC LIMIT 1",
+                              [scan_id]).fetchall()
+            if run:
+                run = run[0]
+                builder.period.first, builder.period.last, builder.period.dated_records = run
+            for (months,) in con.execute("SELECT months FROM assess_records WHERE scan_id = ? "
+                                         "AND months IS NOT NULL", [scan_id]).fetchall():
+                for m in months:
+                    builder.month_counts[m] = builder.month_counts.get(m, 0) + 1
+        else:
+            counts: dict[str, Counter] = {}
+            cur = con.execute(
+                'SELECT path, entity_type, "row", "column", sheet, page, start, "end", value_hash, '
+                'masked FROM findings WHERE scan_id = ? ORDER BY path, sheet, page, "row", start',
+                [scan_id])
+            last = None
+            while True:
+                chunk = cur.fetchmany(50_000)
+                if not chunk:
+                    break
+                for r in chunk:
+                    if r[0] != last:
+                        builder.end_file(last)
+                        last = r[0]
+                    counts.setdefault(r[0], Counter())[r[1]] += 1
+                builder.add_stored(chunk)
+            for path, reader, size, issue in con.execute(
+                    "SELECT path, reader, size_bytes, issue_kind FROM sources WHERE scan_id = ? "
+                    "ORDER BY path", [scan_id]).fetchall():
+                files.append(_File(path, reader, size or 0, dict(counts.get(path, {})), issue))
+        builder.close()
+        work.ensure()
+        work.set_files(files, builder.files)
+        return _document(work, files, builder, roots, scan_id, options, store, tool_version,
+                         from_findings=not have)
+    finally:
+        work.close()
+
+
+# ---------------------------------------------------------------------------- the document
+
+def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: list[str],
+              scan_id: int | None, options: Options, store, tool_version: str,
+              from_findings: bool = False) -> dict:
+    con = work.con
+    linkage = link(con, threshold=options.threshold)
+    entity_counts: Counter[str] = Counter()
+    for f in files:
+        entity_counts.update(f.counts)
+    masks = con.execute("SELECT s.role, bit_or(r.ents) FROM records r JOIN subjects s USING (rid) "
+                        "GROUP BY s.subject, s.role").fetchall()
+    cats = summarise(masks, dict(entity_counts))
+    patients = linkage.unique.get(PATIENT, 0)
+    unique = sum(linkage.unique.values())
+    lo, hi = linkage.interval
+    others = unique - patients
+    by_role = {role: {"unique": linkage.unique.get(role, 0),
+                      "records": linkage.records.get(role, 0)}
+               for role in (PATIENT, PROFESSIONAL, OTHER)}
+    notes = ["a NIR alone is not a person key: children may be recorded under a parent's NIR",
+             "a person who is both a patient and a health professional is counted in both roles"]
+    if from_findings:
+        notes.append("built from stored findings: whole-value hashes only (no typo tolerance on "
+                     "names, no text cues, no dates)")
+    notes.extend(linkage.notes)
+    subjects = {
+        "unique": unique,
+        "interval": [lo + others, hi + others],
+        "records": sum(linkage.records.values()),
+        "by_role": by_role,
+        "method": {
+            "profiles": linkage.profiles,
+            "exact_key": [{"rule": r, "links": n} for r, n in linkage.exact_links.items()],
+            "probabilistic": {
+                "engine": linkage.engine, "links": linkage.probabilistic_links,
+                "pairs_scored": linkage.pairs_scored, "match_threshold": options.threshold,
+                "interval_thresholds": [THRESHOLD_LOW, THRESHOLD_HIGH],
+                "comparisons": ["name", "dob", "nir", "phone", "email", "postcode", "iban"],
+            },
+            "professionals": "RPPS/ADELI number or name", "others": "name",
+            "notes": notes,
+        },
+    }
+    minors = con.execute("SELECT count(DISTINCT s.subject) FROM records r JOIN subjects s "
+                         "USING (rid) WHERE r.minor AND s.role = ?", [PATIENT]).fetchall()[0][0]
+    present = {e for e in entity_counts if entity_counts[e] > 0}
+    sev = severity(present, {k: v for k, v in cats["entity_combinations"].items()}, minors > 0,
+                   options.circumstances)
+    sev["minors"] = int(minors)
+    period = builder.period
+    by_month = [{"month": m, "records": n} for m, n in sorted(builder.month_counts.items())]
+    copies = {"groups": _copies.find_copies(con, options.near), "known_leaks": [],
+              "near_threshold": options.near}
+    if store is not None:
+        copies["known_leaks"] = _copies.known_leaks(store.con, con)
+        if options.register:
+            _copies.register(store.con, con, options.register, scan_id, patients, tool_version)
+            copies["registered_as"] = options.register
+    scanned = [f for f in files if f.issue is None]
+    doc = {
+        "schema": SCHEMA,
+        "tool_version": tool_version,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "roots": roots,
+        "scan_id": scan_id,
+        "files": {"scanned": len(scanned),
+                  "with_findings": sum(1 for f in files if sum(f.counts.values())),
+                  "errors": sum(1 for f in files if f.issue == "error"),
+                  "skipped": sum(1 for f in files if f.issue == "skipped"),
+                  "bytes": sum(f.size for f in files)},
+        "subjects": subjects,
+        "categories": cats["categories"],
+        "combinations": cats["combinations"],
+        "entities": cats["entities"],
+        "period": {"start": period.first, "end": period.last,
+                   "dated_records": period.dated_records,
+                   "source": "DATE_TIME findings in person records (sample, result, report and "
+                             "invoice dates)",
+                   "by_month": by_month},
+        "sources": _sources(con, files, builder),
+        "copies": copies,
+        "severity": sev,
+    }
+    return doc
+
+
+def _sources(con, files: list[_File], builder: RecordBuilder) -> list[dict]:
+    per_file = {path: (records, subjects) for path, records, subjects in con.execute("""
+        SELECT f.path, count(*), count(DISTINCT s.subject) FILTER (WHERE s.role = 'patient')
+        FROM records r JOIN subjects s USING (rid) JOIN files f USING (file_id) GROUP BY f.path
+        """).fetchall()}
+    per_folder_subjects = dict(con.execute("""
+        SELECT CASE WHEN contains(f.path, '/') THEN regexp_replace(f.path, '/[^/]*$', '')
+                    ELSE '.' END AS folder,
+               count(DISTINCT s.subject) FILTER (WHERE s.role = 'patient')
+        FROM records r JOIN subjects s USING (rid) JOIN files f USING (file_id) GROUP BY folder
+        """).fetchall())
+    folders: dict[str, dict] = {}
+    for f in files:
+        folder = f.path.rsplit("/", 1)[0] if "/" in f.path else "."
+        d = folders.setdefault(folder, {"path": folder, "files": 0, "records": 0,
+                                        "subjects": per_folder_subjects.get(folder, 0),
+                                        "findings": 0, "organisations": [], "file_list": []})
+        records, subjects = per_file.get(f.path, (0, 0))
+        d["files"] += 1
+        d["records"] += records
+        d["findings"] += sum(f.counts.values())
+        d["file_list"].append({"path": f.path, "reader": f.reader, "bytes": f.size,
+                               "records": records, "subjects": subjects,
+                               "findings": sum(f.counts.values()), "issue": f.issue})
+    for (folder, entity, vhash), (masked, n) in sorted(builder.organisations.items()):
+        if folder in folders:
+            folders[folder]["organisations"].append(
+                {"kind": entity, "masked": masked, "value_hash": vhash, "findings": n})
+    return sorted(folders.values(), key=lambda d: d["path"])
+
+
+# ---------------------------------------------------------------------------- the store
+
+def _arrow(cursor):
+    """The result as a pyarrow Table (DuckDB 2 ``to_arrow_table``, 1.x ``fetch_arrow_table``)."""
+    import warnings
+
+    fetch = getattr(cursor, "to_arrow_table", None) or cursor.fetch_arrow_table
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # DuckDB 2 notes an extra copy: the tables are small
+        return fetch()
+
+
+def _ensure_records_table(con) -> None:
+    cols = ", ".join(f'"{f.name}" {_duck_type(f.type)}' for f in RECORD_SCHEMA)
+    con.execute(f"CREATE TABLE IF NOT EXISTS assess_records (scan_id BIGINT, {cols}, "
+                f"subject BIGINT)")
+
+
+def _duck_type(t) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_list(t):
+        return _duck_type(t.value_type) + "[]"
+    return {pa.int64(): "BIGINT", pa.int32(): "INTEGER", pa.string(): "VARCHAR",
+            pa.bool_(): "BOOLEAN"}[t]
+
+
+def _persist(store, work: _Work, files: list[_File], builder: RecordBuilder,
+             scan_id: int | None, doc: dict) -> None:
+    con = store.con
+    con.execute(_STORE_DDL)
+    _ensure_records_table(con)
+    cols = ", ".join(f'r."{f.name}"' for f in RECORD_SCHEMA)
+    tbl = _arrow(work.con.execute(f"SELECT {cols}, s.subject FROM records r "
+                                  f"JOIN subjects s USING (rid) ORDER BY r.rid"))
+    con.register("_assess_records", tbl)
+    try:
+        con.execute("INSERT INTO assess_records SELECT ?, * FROM _assess_records", [scan_id])
+    finally:
+        con.unregister("_assess_records")
+    ids = builder.files
+    con.executemany("INSERT INTO assess_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(scan_id, ids.get(f.path), f.path, f.reader, f.size, f.content_hash,
+                      json.dumps(f.counts, sort_keys=True), f.issue) for f in files])
+    p = builder.period
+    con.execute("INSERT INTO assess_runs VALUES (?, ?, ?, ?, ?, ?)",
+                [scan_id, datetime.now(timezone.utc), p.first, p.last, p.dated_records,
+                 json.dumps(doc, ensure_ascii=False)])

@@ -1,0 +1,189 @@
+"""Copies: files that are the same leak re-released, and the catalogue of known leaks.
+
+* **Exact copies**: files whose content has the same keyed hash (HMAC-SHA256 of the bytes, under
+  the user's key, so the hash of a small file cannot be tested against guesses without the key).
+* **Near duplicates**: files whose sets of *record fingerprints* (:mod:`.records`: keyed hash of
+  the sorted normalised values found in a row or a section) overlap. Similarity is the Jaccard
+  index ``|A ∩ B| / |A ∪ B|``; two files are near duplicates when it is at least
+  :data:`NEAR_THRESHOLD` (0.5: most of their records are the same records, whatever the column
+  order, delimiter, encoding or file name). ``containment`` is ``|A ∩ B| / min(|A|, |B|)`` (a
+  subset re-released). Groups are connected components of such pairs.
+* **Known leaks** (``--register NAME``): the subject keys of a leak (keyed hashes of ``NIR +
+  birth date``, ``name + birth date``, ``e-mail``, and RPPS/ADELI for professionals, per
+  subject: :func:`subject_keys`) are kept in the store (tables ``leaks`` and ``leak_keys``); a
+  later assessment with the same key reports, for each registered leak, how many of its own
+  subjects (those with at least one key) have a key in common with it (``share_of_this``) and
+  which share of the registered leak's subjects they cover (``share_of_known``). Keys made under
+  another HMAC key never match.
+"""
+
+from __future__ import annotations
+
+import hmac
+import hashlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .records import mix64
+
+NEAR_THRESHOLD = 0.5
+
+LEAK_DDL = """
+CREATE TABLE IF NOT EXISTS leaks (
+    name VARCHAR PRIMARY KEY, registered_at TIMESTAMPTZ, scan_id BIGINT, subjects BIGINT,
+    patients BIGINT, tool_version VARCHAR);
+CREATE TABLE IF NOT EXISTS leak_keys (name VARCHAR, subject BIGINT, "key" BIGINT);
+"""
+
+
+def content_hash(path: Path, key: bytes, chunk: int = 1 << 20) -> str | None:
+    """Keyed HMAC-SHA256 of the file's bytes (hex), None when it cannot be read."""
+    mac = hmac.new(key, b"assess/file\x1f", hashlib.sha256)
+    try:
+        with open(path, "rb") as fh:
+            while True:
+                block = fh.read(chunk)
+                if not block:
+                    break
+                mac.update(block)
+    except OSError:
+        return None
+    return mac.hexdigest()
+
+
+def find_copies(con, near: float = NEAR_THRESHOLD) -> list[dict]:
+    """Groups of copies from tables ``files(file_id, path, content_hash)`` and ``records(file_id,
+    fp)`` on ``con``; each group: members, kind (``exact`` when every member has the same
+    content hash), similarity (the smallest Jaccard index between linked members), containment,
+    records (distinct fingerprints of the largest member)."""
+    pairs = con.execute("""
+        WITH fps AS (SELECT DISTINCT file_id, fp FROM records),
+             sizes AS (SELECT file_id, count(*) AS n FROM fps GROUP BY file_id),
+             common AS (SELECT a.file_id AS fa, b.file_id AS fb, count(*) AS c
+                        FROM fps a JOIN fps b ON a.fp = b.fp AND a.file_id < b.file_id
+                        GROUP BY ALL)
+        SELECT fa, fb, c, sa.n, sb.n FROM common
+        JOIN sizes sa ON sa.file_id = fa JOIN sizes sb ON sb.file_id = fb""").fetchall()
+    info = {fid: (path, ch) for fid, path, ch in
+            con.execute("SELECT file_id, path, content_hash FROM files").fetchall()}
+    sizes = dict(con.execute("SELECT file_id, count(DISTINCT fp) FROM records GROUP BY ALL")
+                 .fetchall())
+    edges: list[tuple[int, int, float, float]] = []
+    for fa, fb, c, na, nb in pairs:
+        jac = c / (na + nb - c)
+        if jac >= near:
+            edges.append((fa, fb, jac, c / min(na, nb)))
+    # exact copies without records (no finding) still count: same content hash
+    by_hash: dict[str, list[int]] = {}
+    for fid, (_path, ch) in info.items():
+        if ch:
+            by_hash.setdefault(ch, []).append(fid)
+    for fids in by_hash.values():
+        for other in fids[1:]:
+            edges.append((fids[0], other, 1.0, 1.0))
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for fa, fb, _j, _c in edges:
+        ra, rb = find(fa), find(fb)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for fid in list(parent):
+        groups.setdefault(find(fid), []).append(fid)
+    out = []
+    for members in groups.values():
+        members.sort(key=lambda f: info[f][0])
+        inside = [e for e in edges if find(e[0]) == find(members[0])]
+        hashes = {info[f][1] for f in members}
+        exact = len(hashes) == 1 and None not in hashes
+        out.append({
+            "members": [info[f][0] for f in members],
+            "kind": "exact" if exact else "near",
+            "similarity": round(min(e[2] for e in inside), 4),
+            "containment": round(min(e[3] for e in inside), 4),
+            "records": max(sizes.get(f, 0) for f in members),
+        })
+    out.sort(key=lambda g: (-len(g["members"]), g["members"][0]))
+    return out
+
+
+def subject_keys(con) -> list[tuple[int, int]]:
+    """``(subject, key)`` pairs from tables ``records`` and ``subjects`` on ``con``: keyed
+    combinations that identify a person across leaks (NIR + birth date, name key + birth date,
+    e-mail; RPPS/ADELI for professionals), mixed with BLAKE2b (stable across DuckDB versions, unlike its ``hash``)."""
+    keys: set[tuple[int, int]] = set()
+    rows = con.execute("SELECT s.subject, r.nir, r.dob, r.nk, r.email, r.pro_id FROM records r "
+                       "JOIN subjects s USING (rid)").fetchall()
+    for subject, nir, dob, nk, email, pro_id in rows:
+        if pro_id is not None:
+            keys.add((subject, mix64(4, pro_id)))
+        if nir is not None and dob is not None:
+            keys.add((subject, mix64(1, nir, dob)))
+        if nk is not None and dob is not None:
+            keys.add((subject, mix64(2, nk, dob)))
+        if email is not None:
+            keys.add((subject, mix64(3, email)))
+    return sorted(keys)
+
+
+def known_leaks(store_con, work_con) -> list[dict]:
+    """Overlap of this assessment's subjects (``work_con``) with each registered leak."""
+    store_con.execute(LEAK_DDL)
+    leaks = store_con.execute("SELECT name, registered_at, subjects, patients FROM leaks "
+                              "ORDER BY registered_at").fetchall()
+    if not leaks:
+        return []
+    mine = subject_keys(work_con)
+    total = len({m[0] for m in mine})  # subjects with at least one key
+    import pyarrow as pa
+
+    t = pa.table({"subject": pa.array([m[0] for m in mine], pa.int64()),
+                  "key": pa.array([m[1] for m in mine], pa.int64())})
+    store_con.register("_my_keys", t)
+    out = []
+    try:
+        for name, at, subjects, patients in leaks:
+            ours, theirs = store_con.execute("""
+                SELECT count(DISTINCT m.subject), count(DISTINCT k.subject)
+                FROM _my_keys m JOIN leak_keys k ON k."key" = m."key" WHERE k.name = ?""",
+                [name]).fetchall()[0]
+            out.append({
+                "name": name,
+                "registered_at": at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+                "subjects": int(subjects), "overlap_subjects": int(ours),
+                "share_of_this": round(ours / total, 4) if total else 0.0,
+                "share_of_known": round(theirs / subjects, 4) if subjects else 0.0,
+            })
+    finally:
+        store_con.unregister("_my_keys")
+    return out
+
+
+def register(store_con, work_con, name: str, scan_id: int | None, patients: int,
+             tool_version: str) -> int:
+    """Store this assessment's subject keys as leak ``name`` (replacing a leak of that name);
+    returns the number of subjects registered."""
+    store_con.execute(LEAK_DDL)
+    keys = subject_keys(work_con)
+    subjects = len({k[0] for k in keys})
+    import pyarrow as pa
+
+    t = pa.table({"subject": pa.array([k[0] for k in keys], pa.int64()),
+                  "key": pa.array([k[1] for k in keys], pa.int64())})
+    store_con.execute("DELETE FROM leak_keys WHERE name = ?", [name])
+    store_con.execute("DELETE FROM leaks WHERE name = ?", [name])
+    store_con.register("_leak_keys", t)
+    try:
+        store_con.execute("INSERT INTO leak_keys SELECT ?, subject, \"key\" FROM _leak_keys", [name])
+    finally:
+        store_con.unregister("_leak_keys")
+    store_con.execute("INSERT INTO leaks VALUES (?, ?, ?, ?, ?, ?)",
+                      [name, datetime.now(timezone.utc), scan_id, subjects, patients, tool_version])
+    return subjects

@@ -1,0 +1,837 @@
+"""Person records: findings grouped into the persons a row or a document section describes.
+
+A **person record** is what one table row or one text section says about one person. It is
+built in memory from :class:`~sentinelle.finding.Finding` objects (which hold raw values) and
+leaves this module as a row of keyed hashes only (:data:`RECORD_SCHEMA`): raw values are
+normalised, hashed with the user's key and dropped. Generalisations kept in clear: the postcode
+department (``dept``), months of record dates (``months``), whether the NIR's birth year and month
+agree with the birth date (``nir_own``), whether the person is a minor today (``minor``).
+
+How records are cut:
+
+* **Tables** (a finding with a ``row``): one record per ``(path, sheet, row)`` for the data
+  subject of the row, plus one for the health professional of the row (columns whose header names
+  a professional: ``medecin``, ``prescripteur``, ``rpps``, ``gp_name``...; RPPS and ADELI numbers
+  always go there), plus one per person *mentioned* in a free-text cell (a comment: "Appeler Dr
+  X", "Prévenir Y (conjoint)"). HL7 v2 and HPRIM messages use ``(path, row)`` (the sheet is the
+  segment): ``PID`` fields are the subject, ``NK1``/``GT1``/``IN1`` fields a relative or insured
+  person, the other segments' names professionals.
+* **Text** (no ``row``): a document is cut into sections at separator lines (5 or more ``-``,
+  ``=``, ``_``, ``*``, ``~`` or ``#``) and form feeds; PDF pages are separate units. In a section,
+  the data subject's fields (name, birth date, NIR, phone, e-mail, postcode, IBAN) fill one
+  record; a second *different* name, birth date or NIR starts the next record (a list of persons
+  with no separator). A name right after a professional title or label (``Dr``, ``Docteur``,
+  ``Pr``, ``Prescripteur :``, ``Médecin :``, "..., biologiste") is a health professional; after
+  a relative's label (``Assuré(e) :``, ``fille``, ``conjoint``, ``Prévenir``) another person.
+  In a section, a name with no other personal field (a signature, a mention) is a mention.
+* Which record counts as a person: a data-subject record with a name or a direct identifier
+  (NIR, e-mail, phone, IBAN, card, identity document) -- in text, a name alone is a mention; a
+  professional with a name or an RPPS/ADELI number; a mentioned person with at least two name
+  tokens (a lone first name in a comment is not countable).
+
+Names: titles are dropped, the value is folded (lower case, no accents) and split into first and
+last name by the column header (``prenom``/``first_name``, ``nom``/``last_name``), else by case
+(an upper-case token is the surname: "DUPONT Jean", "Jean DUPONT"), else by the INSEE first-name
+list, else French administrative order (surname first) in tables and usual order in text.
+Per part we hash: the part, its SOUNDEX2 key (:mod:`sentinelle.assess.phonetic`) and its
+*deletion neighbourhood* (the part and every string made by deleting one character): two parts
+within one edit (insertion, deletion, substitution or swap of two neighbours) share an element, so
+typos are tolerated although only hashes are compared.
+
+When only stored findings are available (``assess --scan-id`` on a scan made by ``scan``), records
+are built from their keyed hashes: no token, phonetic or deletion hashes, no text cues (a name
+followed within 60 characters by an RPPS number is a professional), no dates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterable, Sequence
+
+import pyarrow as pa
+
+from sentinelle import data
+from sentinelle.entities import ENTITIES, Category
+from sentinelle.finding import Finding, Location
+from sentinelle.pipeline import Pipeline
+
+from .phonetic import soundex2
+
+PATIENT = "patient"
+PROFESSIONAL = "health_professional"
+OTHER = "other"
+ROLES = (PATIENT, PROFESSIONAL, OTHER)
+
+#: entity labels in a fixed order: a record's entity types are a bit mask over it
+ENTITY_ORDER: tuple[str, ...] = tuple(sorted(ENTITIES))
+_BIT = {label: 1 << i for i, label in enumerate(ENTITY_ORDER)}
+
+#: identifiers that make a data-subject record countable on their own
+DIRECT_IDS = frozenset({"FR_NIR", "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "CREDIT_CARD",
+                        "FR_CNI", "FR_PASSPORT"})
+_PRO_IDS = frozenset({"FR_RPPS", "FR_ADELI"})
+#: organisation identifiers are not personal data of the record's person
+_NOT_PERSONAL = frozenset(label for label, e in ENTITIES.items()
+                          if e.category is Category.ORGANISATION)
+
+RECORD_SCHEMA = pa.schema([
+    ("rid", pa.int64()), ("file_id", pa.int32()), ("kind", pa.string()), ("row", pa.int64()),
+    ("section", pa.int32()), ("role", pa.string()),
+    ("nk", pa.int64()), ("fn", pa.int64()), ("ln", pa.int64()), ("fn_ph", pa.int64()),
+    ("ln_ph", pa.int64()), ("fn_d", pa.list_(pa.int64())), ("ln_d", pa.list_(pa.int64())),
+    ("dob", pa.int64()), ("dob_sw", pa.int64()), ("dob_d", pa.list_(pa.int64())),
+    ("nir", pa.int64()), ("nir_own", pa.bool_()), ("phone", pa.int64()), ("email", pa.int64()),
+    ("postcode", pa.int64()), ("dept", pa.string()), ("iban", pa.int64()), ("pro_id", pa.int64()),
+    ("ents", pa.int64()), ("months", pa.list_(pa.string())), ("minor", pa.bool_()),
+    ("fp", pa.int64()),
+])
+_FIELDS = [f.name for f in RECORD_SCHEMA]
+
+
+class Keyed:
+    """HMAC-SHA256 (RFC 2104) under the user's key, with the key pads computed once.
+
+    :meth:`hex` equals :meth:`sentinelle.privacy.KeyedHasher.hash` (the findings' ``value_hash``);
+    :meth:`h64` is its first 64 bits as a signed integer (linkage columns: BIGINT joins).
+    """
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes):
+        if not key:
+            raise ValueError("empty HMAC key")
+        if len(key) > 64:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def __repr__(self) -> str:
+        return "Keyed(<key hidden>)"
+
+    def digest(self, label: str, value: str) -> bytes:
+        inner = self._inner.copy()
+        inner.update(f"{label}\x1f{value}".encode("utf-8"))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+    def hex(self, label: str, value: str) -> str:
+        return self.digest(label, value).hex()
+
+    def h64(self, label: str, value: str) -> int:
+        return int.from_bytes(self.digest(label, value)[:8], "big", signed=True)
+
+
+def hex64(value_hash: str) -> int:
+    """The signed 64-bit integer of the first 16 hex digits of a ``value_hash``."""
+    return int.from_bytes(bytes.fromhex(value_hash[:16]), "big", signed=True)
+
+
+def mix64(*parts: int) -> int:
+    """A 64-bit combination of hashes (not keyed: its inputs already are)."""
+    h = hashlib.blake2b(b"".join(p.to_bytes(8, "big", signed=True) for p in parts), digest_size=8)
+    return int.from_bytes(h.digest(), "big", signed=True)
+
+
+# ------------------------------------------------------------------ column and text rules
+
+def fold_header(header: str | None) -> str:
+    if not header:
+        return ""
+    s = unicodedata.normalize("NFKD", header)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"([a-z])([A-Z])", r"\1 \2", s)
+    return " ".join(re.split(r"[^a-z0-9]+", s)).strip()
+
+
+_PRO_HEADER = re.compile(
+    r"\b(?:medecins?|docteur|dr|prescri\w*|praticien\w*|doctor|physician|practitioner|provider|"
+    r"gp|biolog\w*|infirmi\w*|pharmacien\w*|kine\w*|sage femme|chirurgien|radiologue|"
+    r"signataire|redacteur|author|performer|referent|attending|referring|rpps|adeli|"
+    r"operateur|preleveur|technicien)\b")
+_OTHER_HEADER = re.compile(
+    r"\b(?:assure|assuree|titulaire|parent|mere|pere|conjoint|contact|urgence|proche|tuteur|"
+    r"tutrice|guarantor|garant|kin|emergency|relative|responsable|ouvrant droit)\b")
+_NAME_HEADER = re.compile(
+    r"\b(?:nom|noms|prenom|prenoms|name|names|surname|firstname|lastname|forename|given|family|"
+    r"patient|identite|usager|beneficiaire|naissance)\b|name$|^nom")
+_FULL_HEADER = re.compile(r"\b(?:complet|full|identite)\b|nom\b.*\bprenom|prenom\b.*\bnom")
+_FIRST_HEADER = re.compile(r"\b(?:prenom|prenoms|first|firstname|given|forename)\b")
+_LAST_HEADER = re.compile(r"\b(?:nom|noms|surname|last|lastname|family)\b")
+#: HL7 v2 / HPRIM field columns: segment and field number
+_HL7_COLUMN = re.compile(r"^([A-Z][A-Z0-9]{0,2})-\d")
+_HL7_SHEET = re.compile(r"^[A-Z][A-Z0-9]{0,2}(?:\[\d+\])?$")
+_HL7_OTHER_SEGMENTS = frozenset({"NK1", "GT1", "IN1", "IN2"})
+_HL7_SUBJECT_SEGMENTS = frozenset({"PID", "PD1", "P"})
+
+_SEPARATOR = re.compile(r"^[ \t]*([-=_*~#])\1{4,}[ \t]*\r?$|\f", re.M)
+_PRO_BEFORE = re.compile(
+    r"(?:\b(?:dr|docteur|drs|pr|professeur|prof|prescripteur|prescrit par|medecin|"
+    r"medecin traitant|biologiste|praticien|infirmiere?|pharmacien|chirurgien|sage-femme|"
+    r"valide par|signe par|interne|doctor|physician)\b)[\s.:\-]*"
+    r"(?:(?:dr|docteur|pr|professeur)\b[\s.]*)?$")
+_PRO_AFTER = re.compile(r"^[\s,;(\-]*(?:biologiste|medecin|docteur|rpps|adeli|pharmacien|"
+                        r"interne|praticien|infirmier|infirmiere)\b")
+_OTHER_BEFORE = re.compile(
+    r"(?:\b(?:assure|assuree|assure\(e\)|titulaire|mere|pere|conjoint|conjointe|epoux|epouse|"
+    r"mari|femme|fils|fille|frere|soeur|tuteur|tutrice|parent|contact|prevenir|"
+    r"personne de confiance|accompagnee? (?:de|par)(?: (?:sa|son|ses))?)\b|assure\(e\))"
+    r"[\s().:\-]*(?:(?:m|mme|mr|mlle|madame|monsieur|mademoiselle)\b[\s.]*)?$")
+_OTHER_AFTER = re.compile(r"^[\s,;(\-]*(?:\((?:conjoint|conjointe|mere|pere|fils|fille|"
+                          r"epoux|epouse|tuteur|tutrice|contact)\)|conjoint|mere|pere)\b")
+_LAST_LABEL = re.compile(r"\b(?:nom(?: de naissance| d'usage| patient)?|surname|last name)"
+                         r"\s*[:=]\s*$")
+_FIRST_LABEL = re.compile(r"\b(?:prenoms?|first name|given name)\s*[:=]\s*$")
+
+_TITLE = re.compile(r"^(?:(?:m|mm|mr|mme|mmes|mlle|madame|monsieur|mademoiselle|dr|drs|docteur|"
+                    r"pr|prof|professeur|me|maitre|mrs|ms|miss|doctor)\.?\s+)+")
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+
+def _fold(text: str) -> str:
+    s = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+def text_cue(text: str, start: int, end: int) -> str | None:
+    """What the words around a name in ``text`` say about it: ``"pro"`` (a professional's title
+    or label), ``"other"`` (a relative's or insured person's label), ``"first"``/``"last"`` (a
+    form label ``Prénom :`` / ``Nom :``), or None. Looks at the same line only."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = _fold(text[max(line_start, start - 40):start])
+    line_end = text.find("\n", end)
+    after = _fold(text[end:min(end + 30, line_end if line_end >= 0 else len(text))])
+    if _PRO_BEFORE.search(before) or _PRO_AFTER.search(after):
+        return "pro"
+    if _OTHER_BEFORE.search(before) or _OTHER_AFTER.search(after):
+        return "other"
+    if _FIRST_LABEL.search(before):
+        return "first"
+    if _LAST_LABEL.search(before):
+        return "last"
+    return None
+
+
+class TextCues:
+    """Per text unit: the cue of each PERSON finding and the section of every finding.
+
+    Fed by :class:`TappedPipeline` (which sees the text) and read by :class:`RecordBuilder` (which only
+    sees findings). Holds no text: only small labels keyed by the finding object.
+    """
+
+    def __init__(self) -> None:
+        self._cue: dict[int, tuple[Finding, str | None]] = {}
+        self._section: dict[int, tuple[Finding, int]] = {}
+        self._base: dict[str, int] = {}
+        self._last_path: str | None = None
+
+    def observe(self, text: str, location: Location, offset: int, found: list[Finding]) -> None:
+        for f in found:
+            if f.entity_type == "PERSON":
+                self._cue[id(f)] = (f, text_cue(text, f.start - offset, f.end - offset))
+        if location.row is not None:
+            return  # a table cell: rows cut records
+        path = location.path
+        if path != self._last_path:
+            self._base = {path: self._base.get(path, 0)}
+            self._last_path = path
+        base = self._base[path]
+        seps = [m.start() + offset for m in _SEPARATOR.finditer(text)]
+        for f in found:
+            self._section[id(f)] = (f, base + bisect.bisect_right(seps, f.start))
+        self._base[path] = base + len(seps)
+
+    def pop(self, f: Finding) -> tuple[str | None, int | None]:
+        c = self._cue.pop(id(f), None)
+        s = self._section.pop(id(f), None)
+        return (c[1] if c else None), (s[1] if s else None)
+
+
+class TappedPipeline(Pipeline):
+    """The scanner's :class:`~sentinelle.pipeline.Pipeline` that also passes each text it
+    analyses (text units and free-text table cells) to :class:`TextCues`."""
+
+    def __init__(self, detectors, config, cues: TextCues):
+        super().__init__(detectors, config)
+        self.cues = cues
+
+    def analyze_text(self, text: str, location: Location, offset: int = 0) -> list[Finding]:
+        found = super().analyze_text(text, location, offset)
+        if found:
+            self.cues.observe(text, location, offset, found)
+        return found
+
+
+# ------------------------------------------------------------------ names
+
+@dataclass(slots=True)
+class _Name:
+    first: list[str] = field(default_factory=list)
+    last: list[str] = field(default_factory=list)
+
+    def empty(self) -> bool:
+        return not self.first and not self.last
+
+    def tokens(self) -> list[str]:
+        return self.first + self.last
+
+
+@functools.cache
+def _first_names() -> frozenset:
+    """Folded INSEE first names (``data/first_names.txt``), loaded once per process."""
+    return frozenset(_fold(n) for n in data.lines("first_names.txt"))
+
+
+def split_name(raw: str, part: str | None, table: bool) -> _Name:
+    """Split a raw name into first and last name tokens (folded); see the module docstring.
+
+    ``part``: ``"first"``, ``"last"`` or None (a full name). ``table``: a table cell (surname
+    first by default) or text (first name first by default).
+    """
+    value = " ".join(raw.split())
+    folded_title = _TITLE.match(_fold(value))
+    if folded_title:  # titles have no accents: the folded prefix has the raw prefix's length
+        value = value[folded_title.end():]
+    toks = _TOKEN.findall(value)
+    if not toks:
+        return _Name()
+    keys = [_fold(t) for t in toks]
+    if part == "first":
+        return _Name(first=keys)
+    if part == "last":
+        return _Name(last=keys)
+    if len(toks) == 1:
+        return _Name(last=keys)
+    firsts = _first_names()
+    known = [k in firsts for k in keys]
+    upper = [t.isupper() and len(t) > 1 for t in toks]
+
+    def fits(first_idx: list[int]) -> bool:
+        """Every first-name token is a known first name and the surname is not all of them."""
+        rest = [i for i in range(len(keys)) if i not in first_idx]
+        return bool(first_idx) and bool(rest) and all(known[i] for i in first_idx) \
+            and not all(known[i] for i in rest)
+
+    def make(first_idx: list[int]) -> _Name:
+        return _Name(first=[keys[i] for i in first_idx],
+                     last=[keys[i] for i in range(len(keys)) if i not in first_idx])
+
+    if any(upper) and not all(upper):
+        by_case = [i for i, u in enumerate(upper) if not u]  # lower/capitalised: first name
+        swapped = [i for i, u in enumerate(upper) if u]
+        if fits(by_case) or not fits(swapped):
+            return make(by_case)
+        return make(swapped)  # "Aggoun ANAÏS": the upper-case token is the known first name
+    if fits([0]):
+        return make([0])
+    if fits([len(keys) - 1]):
+        return make([len(keys) - 1])
+    return make([len(keys) - 1] if table else [0])
+
+
+def _join(tokens: Sequence[str]) -> str:
+    return "".join(t.replace("-", "").replace("'", "").replace("’", "") for t in tokens)
+
+
+def deletions(s: str) -> list[str]:
+    """``s`` and every string made by deleting one of its characters (distinct)."""
+    return list(dict.fromkeys([s] + [s[:i] + s[i + 1:] for i in range(len(s))]))
+
+
+# ------------------------------------------------------------------ slots and records
+
+@dataclass(slots=True)
+class _Slot:
+    role: str
+    name: _Name = field(default_factory=_Name)
+    name_hashes: list[int] = field(default_factory=list)  # store mode: PERSON value hashes
+    first_hash: int | None = None  # store mode
+    last_hash: int | None = None   # store mode
+    dob: str | None = None
+    dob_h: int | None = None
+    nir: str | None = None
+    nir_h: int | None = None
+    phone: int | None = None
+    email: int | None = None
+    postcode: str | None = None
+    postcode_h: int | None = None
+    iban: int | None = None
+    pro_id: int | None = None
+    direct: bool = False
+    ents: int = 0
+    end: int = -1  # text: end offset of the last finding put here
+
+    def has_name(self) -> bool:
+        return not self.name.empty() or bool(self.name_hashes) \
+            or self.first_hash is not None or self.last_hash is not None
+
+
+@dataclass(slots=True)
+class _Acc:
+    """Findings of one table row or one text section, being sorted into slots."""
+
+    file_id: int
+    kind: str  # "row" | "text"
+    row: int | None
+    section: int | None
+    subjects: list[_Slot]
+    pro: _Slot | None = None
+    mentions: list[_Slot] = field(default_factory=list)
+    other_cols: _Slot | None = None
+    values: list[str] = field(default_factory=list)  # fingerprint input (memory only)
+    months: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Period:
+    """Dates seen in records: ``first``/``last`` ISO dates, ``months`` counts, ``dated``."""
+
+    first: str | None = None
+    last: str | None = None
+    dated_records: int = 0
+
+
+class RecordBuilder:
+    """Builds person records from findings and writes them as Arrow batches to ``out``.
+
+    Use :meth:`add` as the scanner's ``sink`` (live findings, raw values in memory) or
+    :meth:`add_stored` (rows of the store's ``findings`` table), call :meth:`end_file` when a
+    file is done and :meth:`close` at the end. ``files`` maps display paths to file ids.
+    """
+
+    def __init__(self, key: bytes, out: Callable[[pa.RecordBatch], None], *,
+                 cues: TextCues | None = None, today: date | None = None, batch_rows: int = 65536):
+        self.keyed = Keyed(key)
+        self._out = out
+        self.cues = cues
+        self.today = today or date.today()
+        self.files: dict[str, int] = {}
+        #: (folder, entity, value_hash) -> (masked, findings) for organisation identifiers
+        self.organisations: dict[tuple[str, str, str], tuple[str, int]] = {}
+        self.period = Period()
+        self.month_counts: dict[str, int] = {}
+        self.records = 0
+        self._acc: _Acc | None = None
+        self._acc_key: tuple | None = None
+        self._cols: dict[str, list] = {name: [] for name in _FIELDS}
+        self._batch_rows = batch_rows
+        self._cache: dict[tuple[str, str], object] = {}
+
+    # -- input -----------------------------------------------------------------------------
+    def file_id(self, path: str) -> int:
+        fid = self.files.get(path)
+        if fid is None:
+            fid = self.files[path] = len(self.files)
+        return fid
+
+    def add(self, batch: Iterable[Finding]) -> None:
+        """Sink for live findings (the scanner's ``sink``)."""
+        cues = self.cues
+        for f in batch:
+            cue, section = cues.pop(f) if cues is not None else (None, None)
+            entity = f.entity_type
+            self._take(entity, f.location, f.start, f.end, f.normalized or f.value, f.value,
+                       None, cue, section, f.masked if entity in _NOT_PERSONAL else "")
+
+    def add_stored(self, rows: Iterable[tuple]) -> None:
+        """Rows ``(path, entity_type, row, column, sheet, page, start, end, value_hash, masked)``
+        of the store's findings table, in file and position order."""
+        for path, entity, row, column, sheet, page, start, end, vhash, masked in rows:
+            self._take(entity, Location(path, row, column, sheet, page), start, end, None, None,
+                       vhash, None, None, masked)
+
+    def end_file(self, path: str | None = None) -> None:
+        self._flush_acc()
+
+    def close(self) -> None:
+        self._flush_acc()
+        self._emit_batch()
+
+    # -- sorting findings into accumulators --------------------------------------------------
+    def _take(self, entity: str, loc: Location, start: int, end: int, norm: str | None,
+              raw: str | None, vhash: str | None, cue: str | None, section: int | None,
+              masked: str = "") -> None:
+        path = loc.path
+        hl7 = loc.row is not None and self._is_hl7(loc.sheet, loc.column)
+        if loc.row is not None:
+            key = (path, None if hl7 else loc.sheet, loc.row, None)
+        else:
+            if section is None:
+                section = 0
+            key = (path, loc.sheet, loc.page, section)
+        if key != self._acc_key:
+            self._flush_acc()
+            self._acc_key = key
+            kind = "row" if loc.row is not None else "text"
+            self._acc = _Acc(self.file_id(path), kind, loc.row,
+                             None if kind == "row" else section, [_Slot(PATIENT)])
+        acc = self._acc
+        assert acc is not None
+        if norm is not None:
+            acc.values.append(f"{entity}\x1f{norm}")
+        else:
+            acc.values.append(vhash or "")
+        if entity == "DATE_TIME":
+            if norm is not None:
+                self._date(acc, norm)
+        if entity in _NOT_PERSONAL:
+            if len(self.organisations) < 100_000:
+                self._org(entity, loc, norm, vhash, masked)
+            return
+        if acc.kind == "row":
+            self._take_cell(acc, entity, loc, start, end, norm, raw, vhash, cue, hl7)
+        else:
+            self._take_text(acc, entity, start, end, norm, raw, vhash, cue)
+
+    def _is_hl7(self, sheet: str | None, column: str | None) -> bool:
+        """An HL7 v2 / HPRIM field (sheet ``OBX[3]``, column ``OBX-5``): records are messages."""
+        if not sheet or not column:
+            return False
+        key = ("hl7", sheet, column)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = bool(_HL7_SHEET.match(sheet) and _HL7_COLUMN.match(column))
+            self._cache[key] = hit
+        return hit  # type: ignore[return-value]
+
+    def _org(self, entity: str, loc: Location, norm: str | None, vhash: str | None,
+             masked: str) -> None:
+        folder = loc.path.rsplit("/", 1)[0] if "/" in loc.path else "."
+        h = vhash or self.keyed.hex(entity, norm or "")
+        k = (folder, entity, h)
+        hit = self.organisations.get(k)
+        self.organisations[k] = (masked, (hit[1] if hit else 0) + 1)
+
+    def _date(self, acc: _Acc, norm: str) -> None:
+        iso = norm[:10]
+        if len(iso) != 10 or iso[4] != "-" or iso[7] != "-":
+            return
+        try:
+            d = date(int(iso[:4]), int(iso[5:7]), int(iso[8:10]))
+        except ValueError:
+            return
+        if d.year < 1900 or d > self.today:
+            return
+        acc.months.add(iso[:7])
+        p = self.period
+        if p.first is None or iso < p.first:
+            p.first = iso
+        if p.last is None or iso > p.last:
+            p.last = iso
+
+    def _column_role(self, column: str | None, hl7: bool) -> tuple[str | None, bool, str | None]:
+        """(role or None for the subject, is a name column, name part) of a table column."""
+        if hl7 and column:
+            m = _HL7_COLUMN.match(column)
+            seg = m.group(1) if m else ""
+            if seg in _HL7_SUBJECT_SEGMENTS:
+                return None, True, None
+            if seg in _HL7_OTHER_SEGMENTS:
+                return OTHER, True, None
+            return PROFESSIONAL, True, None
+        cached = self._cache.get(("col", column or ""))
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        h = fold_header(column)
+        role = PROFESSIONAL if _PRO_HEADER.search(h) else OTHER if _OTHER_HEADER.search(h) else None
+        is_name = bool(_NAME_HEADER.search(h)) or role is not None
+        part = None
+        if not _FULL_HEADER.search(h):
+            part = "first" if _FIRST_HEADER.search(h) else "last" if _LAST_HEADER.search(h) else None
+        res = (role, is_name, part)
+        self._cache[("col", column or "")] = res
+        return res
+
+    def _take_cell(self, acc: _Acc, entity: str, loc: Location, start: int, end: int,
+                   norm: str | None, raw: str | None, vhash: str | None, cue: str | None,
+                   hl7: bool) -> None:
+        role, is_name, part = self._column_role(loc.column, hl7)
+        if entity in _PRO_IDS:
+            role = PROFESSIONAL
+        if entity == "PERSON" and not is_name:
+            # a name in a free-text cell (a comment): a mention, never the row's subject
+            mrole = PROFESSIONAL if cue == "pro" else OTHER
+            slot = _Slot(mrole)
+            self._put(slot, entity, norm, raw, vhash, None, table=False)
+            acc.mentions.append(slot)
+            return
+        if role == PROFESSIONAL:
+            if acc.pro is None:
+                acc.pro = _Slot(PROFESSIONAL)
+            self._put(acc.pro, entity, norm, raw, vhash, part, table=True)
+        elif role == OTHER and entity == "PERSON":
+            if acc.other_cols is None:
+                acc.other_cols = _Slot(OTHER)
+            self._put(acc.other_cols, entity, norm, raw, vhash, part, table=True)
+        else:
+            self._put(acc.subjects[0], entity, norm, raw, vhash, part, table=True)
+
+    def _take_text(self, acc: _Acc, entity: str, start: int, end: int, norm: str | None,
+                   raw: str | None, vhash: str | None, cue: str | None) -> None:
+        cur = acc.subjects[-1]
+        if entity in _PRO_IDS:
+            # an RPPS/ADELI number belongs to the professional named just before it
+            last = acc.mentions[-1] if acc.mentions else None
+            if last is not None and last.role == PROFESSIONAL and last.pro_id is None \
+                    and start - last.end <= 60:
+                self._put(last, entity, norm, raw, vhash, None, table=False)
+                last.end = end
+                return
+            if norm is None and cur.has_name() and cur.end >= 0 and start - cur.end <= 60 \
+                    and cur.dob_h is None and cur.nir_h is None:
+                # store mode: the name just before was the professional's
+                cur.role = PROFESSIONAL
+            slot = _Slot(PROFESSIONAL)
+            self._put(slot, entity, norm, raw, vhash, None, table=False)
+            slot.end = end
+            acc.mentions.append(slot)
+            return
+        if entity == "PERSON":
+            if cue in ("pro", "other"):
+                slot = _Slot(PROFESSIONAL if cue == "pro" else OTHER)
+                self._put(slot, entity, norm, raw, vhash, None, table=False)
+                slot.end = end
+                acc.mentions.append(slot)
+                return
+            if cur.has_name():
+                if self._completes(cur, raw, cue, start):
+                    self._put(cur, entity, norm, raw, vhash, cue, table=False)
+                    cur.end = end
+                    return
+                cur = self._next_subject(acc)
+            self._put(cur, entity, norm, raw, vhash, cue if cue in ("first", "last") else None,
+                      table=False)
+            cur.end = end
+            return
+        if entity in ("DATE_OF_BIRTH", "FR_NIR"):
+            filled = cur.dob_h is not None or cur.dob is not None if entity == "DATE_OF_BIRTH" \
+                else cur.nir_h is not None or cur.nir is not None
+            if filled:
+                new_h = self._value_h(entity, norm, vhash)
+                old_h = (cur.dob_h if entity == "DATE_OF_BIRTH" else cur.nir_h)
+                if new_h != old_h:
+                    cur = self._next_subject(acc)
+        self._put(cur, entity, norm, raw, vhash, None, table=False)
+        cur.end = end
+
+    def _completes(self, cur: _Slot, raw: str | None, cue: str | None, start: int) -> bool:
+        """A second name that completes the first (``NOM : X  PRENOM : Y``)."""
+        name = cur.name
+        if raw is None:  # store mode: two one-token names side by side
+            return len(cur.name_hashes) == 1 and 0 <= start - cur.end <= 40
+        if cue == "first" and not name.first:
+            return True
+        if cue == "last" and not name.last:
+            return True
+        return False
+
+    @staticmethod
+    def _next_subject(acc: _Acc) -> _Slot:
+        slot = _Slot(PATIENT)
+        acc.subjects.append(slot)
+        return slot
+
+    def _value_h(self, entity: str, norm: str | None, vhash: str | None) -> int:
+        if vhash is not None:
+            return hex64(vhash)
+        assert norm is not None
+        key = (entity, norm)
+        h = self._cache.get(key)
+        if h is None:
+            h = self.keyed.h64(entity, norm)
+            if len(self._cache) > 2_000_000:
+                self._cache.clear()
+            self._cache[key] = h
+        return h  # type: ignore[return-value]
+
+    def _put(self, slot: _Slot, entity: str, norm: str | None, raw: str | None,
+             vhash: str | None, part: str | None, table: bool) -> None:
+        slot.ents |= _BIT.get(entity, 0)
+        if entity == "PERSON":
+            if raw is not None:
+                n = split_name(raw, part, table)
+                slot.name.first.extend(n.first)
+                slot.name.last.extend(n.last)
+            else:
+                h = self._value_h(entity, norm, vhash)
+                if part == "first":
+                    slot.first_hash = h
+                elif part == "last":
+                    slot.last_hash = h
+                else:
+                    slot.name_hashes.append(h)
+            return
+        if entity in DIRECT_IDS:
+            slot.direct = True
+        if entity == "DATE_OF_BIRTH":
+            if slot.dob_h is None:
+                slot.dob_h = self._value_h(entity, norm, vhash)
+                slot.dob = norm
+        elif entity == "FR_NIR":
+            if slot.nir_h is None:
+                slot.nir_h = self._value_h(entity, norm, vhash)
+                slot.nir = norm
+        elif entity == "PHONE_NUMBER":
+            if slot.phone is None:
+                slot.phone = self._value_h(entity, norm, vhash)
+        elif entity == "EMAIL_ADDRESS":
+            if slot.email is None:
+                slot.email = self._value_h(entity, norm, vhash)
+        elif entity == "FR_POSTAL_CODE":
+            if slot.postcode_h is None:
+                slot.postcode_h = self._value_h(entity, norm, vhash)
+                slot.postcode = norm
+        elif entity == "IBAN_CODE":
+            if slot.iban is None:
+                slot.iban = self._value_h(entity, norm, vhash)
+        elif entity in _PRO_IDS:
+            if slot.pro_id is None:
+                slot.pro_id = self._value_h(entity, norm, vhash)
+
+    # -- finishing records -------------------------------------------------------------------
+    def _flush_acc(self) -> None:
+        acc = self._acc
+        if acc is None:
+            return
+        self._acc = None
+        self._acc_key = None
+        fp = self._fingerprint(acc.values)
+        subjects = [s for s in acc.subjects if s.has_name() or s.direct or s.dob_h is not None]
+        if acc.kind == "row" and acc.other_cols is not None and acc.other_cols.has_name():
+            if subjects and subjects[0].has_name():
+                acc.mentions.append(acc.other_cols)
+            else:  # the only names of the row: they are the row's subject's
+                base = subjects[0] if subjects else _Slot(PATIENT)
+                base.name = acc.other_cols.name
+                base.name_hashes = acc.other_cols.name_hashes
+                base.first_hash, base.last_hash = acc.other_cols.first_hash, acc.other_cols.last_hash
+                if not subjects:
+                    subjects = [base]
+        months = sorted(acc.months)
+        if months:
+            self.period.dated_records += 1
+            for m in months:
+                self.month_counts[m] = self.month_counts.get(m, 0) + 1
+        for s in subjects:
+            role = s.role
+            if role == PATIENT and not (s.direct or (s.has_name() and acc.kind == "row")):
+                if not s.has_name():
+                    continue  # a birth date alone identifies nobody
+                # text: a name without any other personal field is a mention
+                if s.dob_h is None and s.postcode_h is None:
+                    role = OTHER
+                    if self._tokens(s) < 2:
+                        continue
+            self._emit(acc, s, role, fp, months)
+        if acc.pro is not None and (acc.pro.has_name() or acc.pro.pro_id is not None):
+            self._emit(acc, acc.pro, PROFESSIONAL, fp, [])
+        for m in acc.mentions:
+            if m.role == PROFESSIONAL and (m.has_name() or m.pro_id is not None):
+                self._emit(acc, m, PROFESSIONAL, fp, [])
+            elif m.role == OTHER and self._tokens(m) >= 2:
+                self._emit(acc, m, OTHER, fp, [])
+
+    @staticmethod
+    def _tokens(s: _Slot) -> int:
+        if s.name_hashes or s.first_hash is not None or s.last_hash is not None:
+            return 2 * len(s.name_hashes) + (s.first_hash is not None) + (s.last_hash is not None)
+        return len(s.name.tokens())
+
+    def _fingerprint(self, values: list[str]) -> int:
+        return self.keyed.h64("assess/record", "\x1e".join(sorted(values)))
+
+    def _names(self, s: _Slot) -> tuple:
+        """(nk, fn, ln, fn_ph, ln_ph, fn_d, ln_d)."""
+        if s.name_hashes or s.first_hash is not None or s.last_hash is not None:
+            hs = list(s.name_hashes)
+            fn, ln = s.first_hash, s.last_hash
+            if fn is not None and ln is not None:
+                hs.append(mix64(*sorted((fn, ln))))
+            nk = hs[0] if hs else (ln if ln is not None else fn)
+            return nk, fn, ln, None, None, None, None
+        name = s.name
+        if name.empty():
+            return (None,) * 7
+        kk = ("nk", " ".join(sorted(name.tokens())))
+        nk = self._cache.get(kk)
+        if nk is None:
+            nk = self.keyed.h64("assess/nk", kk[1])
+            self._cache[kk] = nk
+        fn_h, fn_ph, fn_d = self._part("fn", _join(name.first))
+        ln_h, ln_ph, ln_d = self._part("ln", _join(name.last))
+        return nk, fn_h, ln_h, fn_ph, ln_ph, fn_d, ln_d
+
+    def _part(self, label: str, s: str) -> tuple:
+        """(hash, phonetic hash, deletion-neighbourhood hashes) of one name part."""
+        if not s:
+            return None, None, None
+        key = (label, s)
+        hit = self._cache.get(key)
+        if hit is None:
+            k = self.keyed
+            ph = soundex2(s)
+            hit = (k.h64(f"assess/{label}", s),
+                   k.h64(f"assess/{label}_ph", ph) if ph else None,
+                   [k.h64(f"assess/{label}_d", v) for v in deletions(s)] if len(s) > 1 else None)
+            self._cache[key] = hit
+        return hit  # type: ignore[return-value]
+
+    def _dob(self, s: _Slot) -> tuple:
+        """(dob_sw, dob_d, minor) from the ISO birth date in memory."""
+        iso = s.dob
+        if not iso or len(iso) < 10 or iso[4] != "-":
+            return None, None, None
+        key = ("dob", iso[:10])
+        hit = self._cache.get(key)
+        if hit is None:
+            y, m, d = iso[:4], iso[5:7], iso[8:10]
+            k = self.keyed
+            digits = y + m + d
+            try:
+                born = date(int(y), int(m), int(d))
+                t = self.today
+                age = t.year - born.year - ((t.month, t.day) < (born.month, born.day))
+                minor = 0 <= age < 18
+            except ValueError:
+                minor = None
+            hit = (k.h64("assess/dob_sw", y + "".join(sorted((m, d)))),
+                   [k.h64("assess/dob_d", v) for v in deletions(digits)], minor)
+            self._cache[key] = hit
+        return hit  # type: ignore[return-value]
+
+    def _emit(self, acc: _Acc, s: _Slot, role: str, fp: int, months: list[str]) -> None:
+        nk, fn, ln, fn_ph, ln_ph, fn_d, ln_d = self._names(s)
+        dob_sw, dob_d, minor = self._dob(s)
+        nir_own = None
+        if s.nir and s.dob and len(s.nir) >= 5 and len(s.dob) >= 7:
+            yy, mm = s.nir[1:3], s.nir[3:5]
+            nir_own = yy == s.dob[2:4] and (mm == s.dob[5:7] or not ("01" <= mm <= "12"))
+        dept = None
+        if s.postcode and len(s.postcode) == 5 and s.postcode.isdigit():
+            dept = s.postcode[:3] if s.postcode[:2] in ("97", "98") else s.postcode[:2]
+        c = self._cols
+        self.records += 1
+        values = (self.records, acc.file_id, acc.kind, acc.row, acc.section, role, nk, fn, ln,
+                  fn_ph, ln_ph, fn_d, ln_d, s.dob_h, dob_sw, dob_d, s.nir_h, nir_own, s.phone,
+                  s.email, s.postcode_h, dept, s.iban, s.pro_id, s.ents, months or None, minor, fp)
+        for name, v in zip(_FIELDS, values):
+            c[name].append(v)
+        if len(c["rid"]) >= self._batch_rows:
+            self._emit_batch()
+
+    def _emit_batch(self) -> None:
+        c = self._cols
+        if not c["rid"]:
+            return
+        batch = pa.RecordBatch.from_arrays([pa.array(c[f.name], f.type) for f in RECORD_SCHEMA],
+                                           schema=RECORD_SCHEMA)
+        for v in c.values():
+            v.clear()
+        self._out(batch)
