@@ -108,6 +108,9 @@ class Pipeline:
         #: one compiled pass decides which detectors run on a text (``prefilter_engine``:
         #: "auto", "hyperscan" or "re"; see :mod:`sentinelle.detectors.prefilter`)
         self.prefilters = PrefilterSet([d.prefilter for d in self.detectors], prefilter_engine)
+        # a subclass that overrides analyze_text (assess.records.TappedPipeline) sees every
+        # free-text cell through it, as before the value cache
+        self._tapped = type(self).analyze_text is not Pipeline.analyze_text
 
     def _wanted(self, entity: str) -> bool:
         return self.wanted is None or entity in self.wanted
@@ -190,7 +193,8 @@ class Pipeline:
         plans: list[ColumnPlan] | None = None
         loc = unit.location
         header = unit.header
-        caches: dict[int, dict[str, list[_Hit]]] = {}  # column index -> value -> findings
+        # column index -> cell value -> (findings without location, from the text path)
+        caches: dict[int, dict[str, tuple[list[_Hit], bool]]] = {}
         for batch in unit.batches:
             if plans is None:
                 sample = [col[: self.config.sample_rows * 2] for col in batch.columns]
@@ -199,61 +203,87 @@ class Pipeline:
 
     def _analyze_batch(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,
                        header: Sequence[str],
-                       caches: dict[int, dict[str, list[_Hit]]] | None = None) -> list[Finding]:
-        out: list[tuple[int, int, Finding]] = []
+                       caches: dict[int, dict[str, tuple[list[_Hit], bool]]] | None = None
+                       ) -> list[Finding]:
+        """Findings of one batch, in row order, then column order, then offset in the cell."""
         if caches is None:
             caches = {}
         path, sheet = loc.path, loc.sheet
         first = batch.first_row
-        for plan in plans:
+        # per column, the hits of each row that has some: {row index in batch: hits}
+        per_column: list[tuple[ColumnPlan, dict[int, list[_Hit]]]] = []
+        for plan in sorted(plans, key=lambda p: p.index):
             j = plan.index
             if j >= len(batch.columns):
                 continue
-            column = batch.columns[j]
-            cache = caches.setdefault(j, {})
-            name = plan.name
-            for i, value in enumerate(column):
-                if not value:
-                    continue
-                hits = cache.get(value)
-                if hits is None:
+            cache = caches.get(j)
+            if cache is None:
+                cache = caches[j] = {}
+            get = cache.get
+            rows: dict[int, list[_Hit] | list[Finding]] = {}
+            tapped = self._tapped
+            for i, value in enumerate(batch.columns[j]):
+                got = get(value)
+                if got is None:
+                    if not value:  # None (missing) or empty: nothing to analyse
+                        continue
                     if len(cache) >= VALUE_CACHE:
                         cache.clear()
-                    hits = cache[value] = self._cell_hits(value, plan)
-                if not hits:
-                    continue
-                row = first + i
-                cell_loc = Location(path, row, name, sheet)
-                for h in hits:
-                    out.append((row, j, Finding(h[0], h[1], h[2], h[3], cell_loc, h[4], h[5],
-                                                h[6], h[7])))
-        out.sort(key=lambda t: (t[0], t[1], t[2].start))
-        return [t[2] for t in out]
-
-    def _cell_hits(self, value: str, plan: ColumnPlan) -> list[_Hit]:
-        """The findings of one cell of a column planned as ``plan``, without their location."""
-        if value.isspace():
+                    got = cache[value] = self._cell_hits(value, plan)
+                if tapped and got[1]:
+                    found = self.analyze_text(value, Location(path, first + i, plan.name, sheet))
+                    if found:
+                        rows[i] = found
+                elif got[0]:
+                    rows[i] = got[0]
+            if rows:
+                per_column.append((plan, rows))
+        if not per_column:
             return []
+        out: list[Finding] = []
+        if len(per_column) == 1:
+            order = sorted(per_column[0][1])
+        else:
+            order = sorted({i for _plan, rows in per_column for i in rows})
+        for i in order:
+            row = first + i
+            for plan, rows in per_column:
+                hits = rows.get(i)
+                if hits is None:
+                    continue
+                if isinstance(hits[0], Finding):  # made by an overriding analyze_text
+                    out.extend(hits)
+                    continue
+                cell_loc = Location(path, row, plan.name, sheet)
+                for h in hits:
+                    out.append(Finding(h[0], h[1], h[2], h[3], cell_loc, h[4], h[5], h[6], h[7]))
+        return out
+
+    def _cell_hits(self, value: str, plan: ColumnPlan) -> tuple[list[_Hit], bool]:
+        """The findings of one cell of a column planned as ``plan``, without their location,
+        and whether they come from the text path."""
+        if value.isspace():
+            return [], False
         det = plan.detector
         if det is None:
-            return self._text_hits(value)
+            return self._text_hits(value), True
         m = det.match_cell(value, plan.header_hit)
         if m is None:
             # a cell the column's detector does not accept whole (several conditions in
             # one cell, a note in a phone column) still goes through the text path
-            return self._text_hits(value)
+            return self._text_hits(value), True
         entity = m.entity or det.entity
         if not self._wanted(entity):
-            return []
+            return [], False
         score = m.score
         if plan.header_hit and m.validation is not Validation.INVALID:
             score = min(1.0, score + HEADER_BOOST)
         if score < self.config.min_score:
-            return []
+            return [], False
         raw = value[m.start:m.end]
         return [(entity, m.start, m.end, round(score, 4), m.validation,
                  Evidence(det.name, m.pattern or None, (), plan.name if plan.header_hit else None),
-                 raw, m.normalized or det.normalize(raw))]
+                 raw, m.normalized or det.normalize(raw))], False
 
 
 def _resolve_hits(found: list[_Hit]) -> list[_Hit]:

@@ -72,7 +72,10 @@ class CniDetector(Detector):
 
     def find(self, text: str) -> Iterator[Match]:
         seen: list[tuple[int, int]] = []
-        for rx in (_MRZ_NEW, _MRZ_OLD):
+        # the MRZ forms hold "IDFRA" or a "<" filler: skip their passes when the text has none
+        for rx in (_MRZ_NEW if "IDFRA" in text else None, _MRZ_OLD if "<" in text else None):
+            if rx is None:
+                continue
             for m in rx.finditer(text):
                 num = m.group("num")
                 if not cni.is_valid(num):

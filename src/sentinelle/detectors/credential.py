@@ -164,12 +164,13 @@ class CredentialDetector(Detector):
         def free(s: int, e: int) -> bool:
             return not any(a < e and s < b for a, b in spans)
 
-        for m in _URL_USERINFO.finditer(text):
+        # cheap gates: user information needs "://", every hash format a "$" or a "{"
+        for m in (_URL_USERINFO.finditer(text) if "://" in text else ()):
             s, e = m.span("secret")
             if _is_secret(m.group("secret"), False):
                 spans.append((s, e))
                 yield Match(s, e, USERINFO_SCORE, Validation.NONE, "url_userinfo", m.group("secret"))
-        for m in _HASHES.finditer(text):
+        for m in (_HASHES.finditer(text) if "$" in text or "{" in text else ()):
             if free(*m.span()):
                 spans.append(m.span())
                 yield Match(m.start(), m.end(), HASH_SCORE, Validation.NONE, _hash_kind(m), m.group(0))

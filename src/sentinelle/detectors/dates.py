@@ -28,6 +28,7 @@ appended as ``Thh:mm[:ss]``) so one date written two ways hashes the same.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -199,6 +200,19 @@ def scan_dates(text: str, folded: str | None = None) -> Iterator[_Date]:
                 yield d
 
 
+def _all_dates(text: str) -> tuple[_Date, ...]:
+    """``scan_dates(text)`` as a tuple; memoised for text units (both detectors of this module
+    scan the same text one after the other: the grammar runs once)."""
+    if len(text) >= 256:
+        return _all_dates_memo(text)
+    return tuple(scan_dates(text))
+
+
+@functools.lru_cache(maxsize=2)
+def _all_dates_memo(text: str) -> tuple[_Date, ...]:
+    return tuple(scan_dates(text))
+
+
 def _compact(m: re.Match[str]) -> _Date | None:
     y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
     if not _valid(y, mo, d):
@@ -272,7 +286,7 @@ class DateTimeDetector(Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
-        for d in scan_dates(text):
+        for d in _all_dates(text):
             yield Match(d.start, d.end, 0.6, Validation.VALID, d.pattern, d.iso)
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
@@ -316,7 +330,7 @@ class DateOfBirthDetector(Detector):
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
-        for d in scan_dates(text, folded):
+        for d in _all_dates(text):
             lo = max(0, d.start - 48)
             before = folded[lo:d.start]
             if _BIRTH_CUE.search(before):

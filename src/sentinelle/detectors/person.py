@@ -40,6 +40,7 @@ list (score 0.65), and lower-case names are reported at 0.6. Single tokens witho
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from typing import Iterator
 
@@ -98,10 +99,14 @@ _CELL_TITLE = re.compile(
 )
 
 
+# _key and _shape are pure functions of one token, called for most tokens of a text; words
+# repeat (Zipf), so a bounded memo answers most calls (speed, issue 6)
+@functools.lru_cache(maxsize=1 << 16)
 def _key(token: str) -> str:
     return fold_keep_length(token).upper()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _shape(token: str) -> str:
     """'cap' (Dupont, Jean-Pierre, N'Diaye), 'upper' (DUPONT), 'lower' (dupont) or ''."""
     t = token.replace("’", "'")

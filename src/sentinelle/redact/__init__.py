@@ -1,0 +1,132 @@
+"""Redaction: pseudonymise and anonymise files, format kept (``sentinelle redact``).
+
+:func:`redact` writes, under an output folder, a redacted copy of every input file whose format
+can be written back (CSV/TSV, JSON/NDJSON, FHIR JSON, text, XLSX, Parquet, SQL dumps, HL7 v2),
+then checks the result (:mod:`sentinelle.redact.risk`): a re-scan of the output compared by keyed
+hash with the input's findings, and the k-anonymity / l-diversity of the quasi-identifiers.
+With ``k``, quasi-identifiers are generalised further until every class holds ``k`` records
+(or the report says why they cannot).
+
+Redaction consumes the scan's findings (readers and pipeline); it never re-implements
+detection. Operators and policies: :mod:`sentinelle.redact.operators`,
+:mod:`sentinelle.redact.policy`; writers: :mod:`sentinelle.redact.writers`; reversal of
+``reversible`` pseudonyms: :mod:`sentinelle.redact.reidentify`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from sentinelle.config import Config
+from sentinelle.redact.engine import FileResult, QiSink, RedactError, Run, plan, redact_file
+from sentinelle.redact.policy import OperatorSpec, Policy, load_policy
+
+__all__ = ["FileResult", "Policy", "RedactError", "RedactResult", "load_policy", "redact"]
+
+
+@dataclass
+class RedactResult:
+    """The files written and the residual-risk report (:class:`sentinelle.redact.risk.Risk`)."""
+
+    files: list[FileResult] = field(default_factory=list)
+    risk: object | None = None
+    policy: Policy | None = None
+    levels: dict[str, int] = field(default_factory=dict)
+    passes: int = 1
+
+    @property
+    def errors(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "error"]
+
+
+def _build_run(config: Config, policy: Policy, key: bytes, levels=None, suppress=frozenset(),
+               qi_folder: Path | None = None) -> Run:
+    from sentinelle.detectors import build
+    from sentinelle.pipeline import Pipeline
+    from sentinelle.privacy import KeyedHasher
+    from sentinelle.redact.operators import Operators
+
+    detectors = build(config.entities, config)
+    normalizers = {d.name: d.normalize for d in detectors}
+    run = Run(config, Pipeline(detectors, config),
+              Operators(policy, key, levels=levels, suppress=suppress), KeyedHasher(key),
+              normalizers)
+    if qi_folder is not None:
+        run.qi_sink = QiSink(qi_folder)
+    return run
+
+
+def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, key: bytes, *,
+           config: Config | None = None, k: int | None = None, suppress: bool = False,
+           check: bool = True,
+           on_file: Callable[[FileResult], None] | None = None) -> RedactResult:
+    """Redact ``paths`` (files and folders) into the folder ``out``.
+
+    ``policy``: a :class:`Policy` or a preset name / policy file; ``key``: the user's key
+    (:func:`sentinelle.privacy.load_key`). ``k``: generalise quasi-identifiers until
+    k-anonymity >= k (``suppress``: then blank the quasi-identifiers of the records still in
+    smaller classes). ``check``: re-scan the output and compute the risk report.
+    Raises :class:`RedactError` (unsafe output folder) and
+    :class:`~sentinelle.errors.ConfigError`; a file that cannot be redacted is an error result.
+    """
+    from sentinelle.redact import risk as _risk
+
+    config = config or Config()
+    if not isinstance(policy, Policy):
+        policy = load_policy(policy)
+    paths = [Path(p) for p in paths]
+    out = Path(out)
+    planned, refused = plan(paths, out, config)
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="sentinelle-redact-"))
+    try:
+        result = RedactResult(policy=policy)
+        levels: dict[str, int] = {}
+        suppressed: frozenset = frozenset()
+        note = ""
+        for attempt in range(2):
+            qi_folder = work / f"pass{attempt}"
+            qi_folder.mkdir()
+            run = _build_run(config, policy, key, levels, suppressed, qi_folder)
+            files = list(refused)
+            try:
+                for item in planned:
+                    res = redact_file(item, out, run)
+                    files.append(res)
+                    if on_file is not None and (attempt == 1 or not k):
+                        on_file(res)
+            finally:
+                run.qi_sink.close()
+            result.files = files
+            result.passes = attempt + 1
+            anonymity = _risk.anonymity(run.qi_sink.path, policy, k)
+            if not k or anonymity.k_min is None or anonymity.k_min >= k or attempt == 1:
+                break
+            plan_k = _risk.plan_generalisation(run.qi_sink.path, policy, k, suppress)
+            if not plan_k.levels and not plan_k.suppressed:
+                break
+            levels, suppressed = plan_k.levels, plan_k.suppressed
+            result.levels = dict(levels)
+            note = plan_k.reason
+        anonymity.levels = dict(levels)
+        if note:
+            anonymity.note = note
+        if check:
+            result.risk = _risk.assess(out, [f for f in result.files if f.status == "written"],
+                                       run, anonymity, k)
+        else:
+            result.risk = None
+        return result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def policy_for_levels(policy: Policy, levels: dict[str, int]) -> Policy:
+    """``policy`` with ``generalise`` at the given level for each entity of ``levels``."""
+    for entity, level in levels.items():
+        policy = policy.with_entity(entity, OperatorSpec("generalise", level=level))
+    return policy

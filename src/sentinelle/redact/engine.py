@@ -1,0 +1,432 @@
+"""Redact files: pick the reader, run the scan pipeline, hand findings to the format's writer,
+write the result atomically under the output folder.
+
+Safety rules (each enforced here, for every writer):
+
+* the input is opened read-only and never written; the output folder may not be an input, lie
+  inside an input folder, or hold an input;
+* an output path is the input's path relative to its root (a folder argument), or its name (a
+  file argument); with several arguments it is prefixed by the argument's name. A path with a
+  ``..`` part, or whose folder resolves (symbolic links followed) outside the output folder, is
+  refused; an existing output folder that is a symbolic link is refused;
+* each file is written to a private temporary file beside its target and renamed when complete:
+  a failure (corrupt input, a finding that cannot be placed back, disk full, Ctrl-C) leaves no
+  partial output; the temporary file is removed;
+* a finding that the writer cannot place back where the reader saw it fails the file ("N
+  findings could not be placed"): a value is never left in clear silently;
+* formats that cannot be written back (PDF, Office documents, archives, mail) are not copied.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from sentinelle.config import Config
+from sentinelle.errors import ReadError, SentinelleError
+from sentinelle.finding import Finding
+from sentinelle.pipeline import Pipeline
+from sentinelle.privacy import KeyedHasher
+from sentinelle.readers import pick_reader
+from sentinelle.readers.base import Reader, Source
+from sentinelle.readers.encoding import read_head
+from sentinelle.finding import Location
+from sentinelle.redact.operators import Operators, Target, replace_spans
+from sentinelle.redact.policy import AGE
+
+_AGE_LOCATION = Location("<age column>")
+
+HEAD_BYTES = 64 * 1024
+#: entity types that name a person, in the order they are preferred as a record's person key
+PERSON_KEYS = ("FR_NIR", "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE")
+
+
+class RedactError(SentinelleError):
+    """Raised when a file cannot be redacted or written (one line: the path and the reason)."""
+
+
+class Unplaced(Exception):
+    """A finding that a writer could not place back in the value it came from."""
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What happened to one input file."""
+
+    path: str  # relative output path
+    reader: str | None = None
+    status: str = "written"  # written, skipped, error
+    reason: str = ""
+    findings: int = 0
+    replaced: int = 0
+    rows: int = 0
+    columns: int = 0
+    encoding: str | None = None
+
+
+class QiSink:
+    """Quasi-identifier values of the output records (k-anonymity report), spooled to a private
+    temporary TSV file (they are generalised values, but still kept off memory and removed at
+    the end): table, path, sheet, row, birth date, postcode, sex, age, sensitive value."""
+
+    COLUMNS = ("tbl", "path", "sheet", "row", "dob", "postcode", "sex", "age", "sensitive")
+
+    def __init__(self, folder: Path):
+        self.path = folder / "qi.tsv"
+        self._fh = open(self.path, "w", encoding="utf-8", newline="")
+        self._fh.write("\t".join(self.COLUMNS) + "\n")
+        self.rows = 0
+
+    def add(self, table: str, where: tuple, row: dict) -> None:
+        path, sheet, index = (tuple(where) + (None, None, None))[:3]
+        cells = [table, path, sheet, index, row["dob"], row["postcode"], row["sex"], row["age"],
+                 row["sensitive"]]
+        self._fh.write("\t".join(_tsv(c) for c in cells) + "\n")
+        self.rows += 1
+
+    def close(self) -> None:
+        if not self._fh.closed:
+            self._fh.close()
+
+
+def _tsv(value) -> str:
+    if value is None:
+        return "\\N"
+    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+def _columns_named(header: Sequence[str], words: Sequence[str]) -> tuple[int, ...]:
+    from sentinelle.detectors.base import fold_header
+
+    wanted = {fold_header(w) for w in words}
+    return tuple(j for j, h in enumerate(header)
+                 if fold_header(h) in wanted or wanted & set(fold_header(h).split("_")))
+
+
+@dataclass
+class Run:
+    """Everything shared by the files of one redaction run."""
+
+    config: Config
+    pipeline: Pipeline
+    operators: Operators
+    hasher: KeyedHasher
+    normalizers: dict[str, Callable[[str], str]]
+    input_hashes: dict[str, str] = field(default_factory=dict)  # value hash -> entity
+    qi_sink: "QiSink | None" = None
+    _qi_columns: dict = field(default_factory=dict)
+
+    def note(self, batch: Iterable[Finding]) -> None:
+        """Record the keyed hashes of input findings (residual-risk report)."""
+        h = self.hasher
+        for f in batch:
+            self.input_hashes[h.hash(f.entity_type, f.normalized or f.value)] = f.entity_type
+
+    def normalize(self, finding: Finding, text: str) -> str:
+        """The detector's normal form of ``text`` (a part of ``finding``'s value)."""
+        norm = self.normalizers.get(finding.evidence.detector)
+        try:
+            return norm(text) if norm else text
+        except Exception:  # noqa: BLE001 - a normaliser must never stop a redaction
+            return text
+
+    # -- replacing ---------------------------------------------------------------------------
+    def target(self, f: Finding, text: str, person: str, where: tuple) -> Target:
+        whole = text == f.value
+        return Target(f.entity_type, text, f.normalized if whole else self.normalize(f, text),
+                      person, where)
+
+    def redact_value(self, value: str, found: Sequence[Finding], person: str,
+                     where: tuple = ()) -> str:
+        """``value`` with each finding's span replaced (the findings are of this value).
+
+        A finding whose span does not hold its value is looked for in ``value``; not found:
+        :class:`Unplaced`."""
+        if len(found) == 1:  # the common case: one finding, often the whole cell
+            f = found[0]
+            if value[f.start:f.end] == f.value and (f.start, f.end) == (0, len(value)):
+                return self.operators.apply(Target(f.entity_type, value, f.normalized, person,
+                                                   where))
+        spans = []
+        for f in found:
+            s, e = f.start, f.end
+            if value[s:e] != f.value:
+                at = value.find(f.value) if f.value else -1
+                if at < 0:
+                    raise Unplaced
+                s, e = at, at + len(f.value)
+            spans.append((s, e, self.op(f, person, where)))
+        return replace_spans(value, spans)
+
+    def redact_row(self, table: str, header: Sequence[str], cells: dict[int, list[Finding]],
+                   value: Callable[[int], str | None], where: tuple) -> dict[int, str]:
+        """The new text of each cell of one table row that holds findings.
+
+        ``cells``: findings by column index; ``value(j)``: the cell's text as the reader saw it.
+        An age column (header in the policy's ``age`` words) gets an ``AGE`` finding when the
+        policy (or ``--k``) generalises ages. Records the row's quasi-identifiers for the
+        k-anonymity report. Raises :class:`Unplaced`."""
+        ages = self._age_columns(header)
+        if ages and self.operators.spec(AGE).operator != "keep" and (
+                AGE in self.operators.policy.entities or AGE in self.operators.levels):
+            cells = dict(cells)
+            for j in ages:
+                text = value(j)
+                if text and text.strip() and j not in cells:
+                    cells[j] = [Finding(AGE, 0, len(text), 1.0, _AGE_LOCATION, value=text,
+                                        normalized=text.strip())]
+        found = [f for j in sorted(cells) for f in cells[j]]
+        person = person_key(found)
+        out: dict[int, str] = {}
+        for j, fs in cells.items():
+            text = value(j)
+            if text is None:
+                raise Unplaced
+            out[j] = self.redact_value(text, fs, person, where)
+        if self.qi_sink is not None:
+            self._record_qi(table, header, cells, out, value, where)
+        return out
+
+    def _age_columns(self, header: Sequence[str]) -> tuple[int, ...]:
+        key = tuple(header)
+        hit = self._qi_columns.get(key)
+        if hit is None:
+            hit = self._qi_columns[key] = (
+                _columns_named(header, self.operators.policy.sex_headers),
+                _columns_named(header, self.operators.policy.age_headers))
+        return hit[1]
+
+    def _record_qi(self, table, header, cells, out, value, where) -> None:
+        sex_cols, age_cols = self._qi_columns[tuple(header)]
+        row: dict[str, str | None] = {"dob": None, "postcode": None, "sex": None, "age": None,
+                                      "sensitive": None}
+        sensitive = self.operators.policy.sensitive
+        for j, fs in cells.items():
+            for f in fs:
+                key = ("dob" if f.entity_type == "DATE_OF_BIRTH" else
+                       "postcode" if f.entity_type == "FR_POSTAL_CODE" else
+                       "sensitive" if f.entity_type in sensitive else None)
+                if key and row[key] is None:
+                    row[key] = out.get(j, value(j))
+        if sex_cols:
+            row["sex"] = value(sex_cols[0])
+        if age_cols:
+            row["age"] = out.get(age_cols[0], value(age_cols[0]))
+        if row["dob"] is None and row["postcode"] is None and row["age"] is None:
+            return  # no quasi-identifier in this row
+        self.qi_sink.add(table, where, row)
+
+    def op(self, f: Finding, person: str, where: tuple) -> Callable[[str], str]:
+        """The replacement function of ``f``'s span (or a part of it)."""
+        ops = self.operators
+
+        def apply(text: str) -> str:
+            return ops.apply(self.target(f, text, person, where))
+        return apply
+
+
+def person_key(found: Iterable[Finding]) -> str:
+    """The person a record is about: its NIR, else its name(s), else e-mail, phone, IBAN
+    (normalised values joined); empty when the record names nobody."""
+    by_type: dict[str, list[str]] = {}
+    for f in found:
+        if f.entity_type in PERSON_KEYS:
+            by_type.setdefault(f.entity_type, []).append(f.normalized or f.value)
+    for entity in PERSON_KEYS:
+        if entity in by_type:
+            return entity + "\x1f" + "\x1f".join(sorted(set(by_type[entity])))
+    return ""
+
+
+def text_persons(found: Sequence[Finding]) -> list[str]:
+    """Per finding of a free text, the person it belongs to: the nearest identity finding
+    before it (NIR or name), else the first one after it, else nobody."""
+    ids = [(f.start, f.entity_type + "\x1f" + (f.normalized or f.value))
+           for f in found if f.entity_type in ("FR_NIR", "PERSON")]
+    out = []
+    for f in found:
+        before = [k for s, k in ids if s <= f.start]
+        if before:
+            out.append(before[-1])
+        else:
+            out.append(ids[0][1] if ids else "")
+    return out
+
+
+# -- paths -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One input file and where its output goes."""
+
+    src: Path
+    rel: str  # output path relative to the output folder (POSIX)
+    display: str  # the path findings carry (as ``sentinelle scan`` shows it)
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def plan(paths: Sequence[Path], out: Path, config: Config) -> tuple[list[Planned], list[FileResult]]:
+    """The files to redact and their output paths; refusals as error results. Raises
+    :class:`RedactError` for an output folder that is unsafe as a whole."""
+    from sentinelle.scanner import Issue, walk
+
+    if out.is_symlink():
+        raise RedactError(f"{out}: the output folder is a symbolic link; give a real folder")
+    if out.exists() and not out.is_dir():
+        raise RedactError(f"{out}: exists and is not a folder")
+    out_real = Path(os.path.realpath(out))
+    for p in paths:
+        real = Path(os.path.realpath(p))
+        if real == out_real or (real.is_dir() and _within(out_real, real)):
+            raise RedactError(f"{out}: the output folder must not be an input or lie inside one "
+                              f"({p})")
+        if _within(real, out_real):
+            raise RedactError(f"{p}: an input must not lie inside the output folder {out}")
+    multi = len(paths) > 1
+    planned: list[Planned] = []
+    refused: list[FileResult] = []
+    seen: dict[str, str] = {}
+    for item in walk(list(paths), config):
+        if isinstance(item, Issue):
+            refused.append(FileResult(item.path, None, "error" if item.kind == "error" else "skipped",
+                                      item.reason))
+            continue
+        display, src = item
+        rel = _relative(src, paths, multi)
+        if rel is None or any(part in ("", ".", "..") for part in rel.split("/")) \
+                or rel.startswith("/"):
+            refused.append(FileResult(display, None, "error",
+                                      "output path would leave the output folder"))
+            continue
+        if rel in seen:
+            refused.append(FileResult(display, None, "error",
+                                      f"two inputs map to the same output path {rel}"))
+            continue
+        seen[rel] = display
+        planned.append(Planned(src, rel, display))
+    return planned, refused
+
+
+def _relative(src: Path, roots: Sequence[Path], multi: bool) -> str | None:
+    for root in roots:
+        if root.is_dir() and not root.is_symlink():
+            try:
+                inner = src.relative_to(root).as_posix()
+            except ValueError:
+                continue
+            name = Path(os.path.abspath(root)).name or "input"
+            return f"{name}/{inner}" if multi else inner
+        if src == root:
+            return src.name
+    return None
+
+
+def output_path(out: Path, rel: str) -> Path:
+    """The absolute output path of ``rel`` under ``out``; raises :class:`RedactError` when its
+    folder resolves outside ``out`` (a symbolic link planted in the output tree)."""
+    target = out / rel
+    out_real = Path(os.path.realpath(out))
+    parent_real = Path(os.path.realpath(target.parent))
+    if not _within(parent_real, out_real):
+        raise RedactError(f"{rel}: output folder resolves outside {out} (symbolic link); refused")
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise RedactError(f"{rel}: output path exists and is not a regular file; refused")
+    return target
+
+
+@contextlib.contextmanager
+def atomic_file(target: Path) -> Iterator:
+    """A private temporary binary file beside ``target``, renamed to it on success."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh, Path(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+# -- one file ----------------------------------------------------------------------------------
+
+
+def redact_file(item: Planned, out: Path, run: Run) -> FileResult:
+    """Redact one file into ``out``; never raises for bad input (the result says why)."""
+    from sentinelle.redact.writers import writer_for
+
+    result = FileResult(item.rel)
+    try:
+        size = item.src.stat().st_size
+        with open(item.src, "rb") as fh:
+            head = read_head(fh, HEAD_BYTES)
+    except OSError as exc:
+        result.status, result.reason = "error", f"cannot read ({exc.strerror})"
+        return result
+    if run.config.max_file_bytes and size > run.config.max_file_bytes:
+        result.status, result.reason = "skipped", f"larger than max_file_bytes ({size} bytes)"
+        return result
+    reader = pick_reader(head, item.display, run.config) if head else None
+    if head and reader is None:
+        result.status, result.reason = "skipped", "unsupported format: not copied"
+        return result
+    writer = writer_for(reader) if reader is not None else None
+    if head and writer is None:
+        result.reader = reader.name
+        result.status = "skipped"
+        result.reason = f"{reader.name} files cannot be written back: not copied"
+        return result
+    source = Source(item.display, size, lambda: open(item.src, "rb"), item.src)
+    try:
+        target = output_path(out, item.rel)
+        with atomic_file(target) as (fh, tmp):
+            if not head:  # an empty file stays empty
+                return result
+            result.reader = reader.name
+            stats: dict = {}
+            writer.write(source, reader, stats, fh, tmp, run, result)
+            result.rows = int(stats.get("rows", 0))
+            result.columns = int(stats.get("columns", 0))
+            result.encoding = stats.get("encoding")
+    except Unplaced:
+        result.status = "error"
+        result.reason = "a finding could not be placed back in the output: file not written"
+    except ReadError as exc:
+        result.status = "error"
+        result.reason = exc.reason + (f" ({exc.position})" if exc.position else "")
+    except RedactError as exc:
+        from sentinelle.redact.writers import NotWritable
+
+        result.status = "skipped" if isinstance(exc, NotWritable) else "error"
+        result.reason = str(exc)
+    except SentinelleError as exc:
+        result.status, result.reason = "error", str(exc)
+    except UnicodeError as exc:
+        result.status, result.reason = "error", f"cannot decode or encode text ({type(exc).__name__})"
+    except PermissionError:
+        result.status, result.reason = "error", "permission denied"
+    except OSError as exc:
+        result.status, result.reason = "error", f"cannot write ({exc.strerror or type(exc).__name__})"
+    except RecursionError:
+        result.status, result.reason = "error", "structure nested too deeply"
+    except Exception as exc:  # noqa: BLE001 - a bad file must never stop the run
+        result.status, result.reason = "error", f"internal error in writer ({type(exc).__name__})"
+    return result
+
+
+def reader_units(reader: Reader, source: Source, stats: dict):
+    """The reader's units (a generator to close when done)."""
+    return reader.read(source, stats)

@@ -1,0 +1,80 @@
+"""What ``sentinelle redact`` prints and writes: the files, the re-scan and the anonymity of the
+output (presentation only; the figures come from :mod:`sentinelle.redact.risk`)."""
+
+from __future__ import annotations
+
+from sentinelle import __version__
+
+
+def exit_code(result) -> int:
+    """2 when a file could not be redacted, 1 when the residual-risk check failed, else 0."""
+    if result.errors:
+        return 2
+    if result.risk is not None and not result.risk.ok:
+        return 1
+    return 0
+
+
+def report_dict(result) -> dict:
+    """The ``--report`` JSON document (schema ``sentinelle-redact-report/1``)."""
+    doc = result.risk.to_dict() if result.risk is not None else {
+        "schema": "sentinelle-redact-report/1", "ok": None}
+    doc["version"] = __version__
+    doc["policy"] = result.policy.name if result.policy is not None else None
+    doc["generalised_for_k"] = result.levels
+    doc["passes"] = result.passes
+    doc["exit_code"] = exit_code(result)
+    doc["outputs"] = [{"path": f.path, "reader": f.reader, "status": f.status,
+                       "reason": f.reason or None, "findings_replaced": f.replaced,
+                       "rows": f.rows, "columns": f.columns, "encoding": f.encoding}
+                      for f in result.files]
+    return doc
+
+
+def print_summary(result, console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    table = Table(title=f"sentinelle redact (policy {result.policy.name})")
+    for col, just in (("file", "left"), ("reader", "left"), ("status", "left"),
+                      ("replaced", "right"), ("rows", "right")):
+        table.add_column(col, justify=just, overflow="fold")
+    for f in result.files[:500]:
+        table.add_row(f.path, f.reader or "-", f.status if f.status == "written"
+                      else f"{f.status}: {f.reason}", f"{f.replaced:,}", f"{f.rows:,}" if f.rows else "")
+    console.print(table)
+    risk = result.risk
+    if risk is None:
+        return
+    written = sum(1 for f in result.files if f.status == "written")
+    console.print(f"re-scan of {written} written files: {risk.output_findings:,} findings"
+                  + (f" ({', '.join(f'{e} {n}' for e, n in sorted(risk.kept.items()))} kept by policy)"
+                     if risk.kept else ""))
+    console.print(f"original values left: {risk.leak_count}"
+                  + "".join(f"\n  {l.path} row {l.row} {l.column or ''} {l.entity} {l.masked}"
+                            for l in risk.leaks[:10]))
+    if risk.makes_fakes:
+        console.print(f"fake values equal to some input value (by chance): {risk.fake_collisions}")
+    console.print(f"validated identifiers left (not faked by policy): {risk.validated_count}"
+                  + "".join(f"\n  {l.path} row {l.row} {l.column or ''} {l.entity} {l.masked}"
+                            for l in risk.validated_left[:10]))
+    for issue in risk.issues:
+        console.print(issue)
+    a = risk.anonymity
+    if a is not None:
+        if not a.tables:
+            console.print(f"k-anonymity: {a.note or 'no quasi-identifier found'}")
+        for t in a.tables:
+            l = f", l-diversity {t.l}" if t.l is not None else ""
+            console.print(f"{t.table}: k-anonymity {t.k}{l} over ({', '.join(t.quasi_identifiers)}), "
+                          f"{t.classes:,} classes of {t.rows:,} records"
+                          + (f" ({t.suppressed:,} suppressed)" if t.suppressed else "") + "; smallest:")
+            for c in t.smallest:
+                values = ", ".join(f"{k}={v}" for k, v in c.items() if k != "records")
+                console.print(f"  {c['records']} x {values}")
+        if a.levels:
+            console.print("generalised for --k: " + ", ".join(f"{e} level {n}" for e, n in a.levels.items()))
+        if a.k_target and a.k_min is not None and a.k_min < a.k_target:
+            console.print(f"k={a.k_min} < {a.k_target}: {a.note or 'not reached'}")
+    console.print("OK: no residual risk found" if risk.ok else "RESIDUAL RISK: see above")

@@ -1,0 +1,267 @@
+"""HL7 v2 written back: segments, their order, terminators (CR, LF or CRLF as written), field
+counts, MSH-1 / MSH-2 and every delimiter kept; only the content of the (sub-)components that
+hold findings is replaced, and replaced text is escaped (HL7 v2.5.1 section 2.7: ``\\F\\ \\S\\
+\\T\\ \\R\\ \\E\\``, ``\\X0D\\`` / ``\\X0A\\`` for line breaks) so it can never add a delimiter.
+
+Messages and segment occurrences are counted as :mod:`sentinelle.readers.hl7v2` does (``row`` =
+message index, ``sheet`` = ``PID[1]``, ``column`` = ``PID-5``, ``PID-11.5``, ``OBX-3/5/6``).
+A cell of the reader is a *rendering* of a field (components joined by spaces, an address by
+", "); to find which raw sub-component each character of a cell comes from, the segment is
+rendered again by the reader's own code with every sub-component replaced by a unique marker,
+and the markers are located in the result. A finding that spans several sub-components (a name
+``MARTIN^CLAIRE`` read as ``MARTIN CLAIRE``) is replaced piece by piece: each sub-component gets
+the operator's result for its own part (``<PERSON>^<PERSON>``; a fake family name and a fake
+given name), so no component is emptied or merged and the field keeps its shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sentinelle.errors import ReadError
+from sentinelle.readers.encoding import DecodedStream
+from sentinelle.readers.hl7v2 import (_HEAD, _SEGMENT_ID, HEADER_SEGMENTS, Delimiters, Hl7v2Reader,
+                                      unescape)
+from sentinelle.redact.engine import Unplaced, person_key
+from sentinelle.redact.feed import TableFeed
+from sentinelle.redact.operators import replace_spans
+from sentinelle.redact.writers.encoding import output_encoding
+
+_MARK = re.compile("\ue000([0-9a-f]+)\ue001")
+
+
+@dataclass(slots=True)
+class _Segment:
+    seg: str
+    d: Delimiters
+    lines: list[int] = field(default_factory=list)  # indexes into the physical lines
+
+
+@dataclass(slots=True)
+class _Line:
+    lead: str  # BOM / spaces dropped by the reader before the first segment
+    text: str
+    eol: str
+
+
+def escape(text: str, d: Delimiters) -> str:
+    """``text`` with every delimiter written as its HL7 escape sequence (v2.5.1 2.7.1)."""
+    if not d.escape:
+        return text
+    out = []
+    for ch in text:
+        if ch == d.escape:
+            out.append(f"{d.escape}E{d.escape}")
+        elif ch == d.field:
+            out.append(f"{d.escape}F{d.escape}")
+        elif d.component and ch == d.component:
+            out.append(f"{d.escape}S{d.escape}")
+        elif d.subcomponent and ch == d.subcomponent:
+            out.append(f"{d.escape}T{d.escape}")
+        elif d.repetition and ch == d.repetition:
+            out.append(f"{d.escape}R{d.escape}")
+        elif ch == "\r":
+            out.append(f"{d.escape}X0D{d.escape}")
+        elif ch == "\n":
+            out.append(f"{d.escape}X0A{d.escape}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _pieces(line: str, seg: str, d: Delimiters) -> list[tuple[int, int]]:
+    """Raw ``(start, end)`` of every sub-component of ``line`` that can hold data (not the
+    segment ID, MSH-1/MSH-2, OBX-2)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    parts = line.split(d.field)
+    for k, part in enumerate(parts):
+        start = pos
+        pos += len(part) + 1
+        if k == 0 or (seg in HEADER_SEGMENTS and k == 1) or (seg == "OBX" and k == 2):
+            continue
+        for a, b in _split(part, start, [d.repetition, d.component, d.subcomponent]):
+            out.append((a, b))
+    return out
+
+
+def _split(text: str, base: int, seps: list[str]) -> list[tuple[int, int]]:
+    if not seps:
+        return [(base, base + len(text))]
+    sep, rest = seps[0], seps[1:]
+    if not sep:
+        return _split(text, base, rest)
+    out = []
+    pos = 0
+    for chunk in text.split(sep):
+        out.extend(_split(chunk, base + pos, rest))
+        pos += len(chunk) + 1
+    return out
+
+
+def _redact_segment(line: str, seg: str, d: Delimiters, by_column: dict, person: str,
+                    where: tuple, run) -> str:
+    """``line`` with the findings of its cells (``column -> findings``) replaced."""
+    pieces = [p for p in _pieces(line, seg, d) if line[p[0]:p[1]].strip()]
+    marked_parts = []
+    pos = 0
+    for i, (a, b) in enumerate(pieces):
+        marked_parts.append(line[pos:a])
+        marked_parts.append(f"\ue000{i:x}\ue001")
+        pos = b
+    marked_parts.append(line[pos:])
+    marked = "".join(marked_parts)
+    decoded = [unescape(line[a:b], d) for a, b in pieces]
+    cells = {c.column: c.text for c in Hl7v2Reader._cells(seg, marked, d)}
+    edits: dict[int, list] = {}  # piece -> [(local start, local end, fn)]
+    for column, found in by_column.items():
+        rendered = cells.get(column)
+        if rendered is None:
+            raise Unplaced
+        text_parts: list[str] = []
+        ranges: list[tuple[int, int, int]] = []  # (start, end, piece) in the original cell
+        at = 0
+        last = 0
+        for m in _MARK.finditer(rendered):
+            lit = rendered[last:m.start()]
+            text_parts.append(lit)
+            at += len(lit)
+            i = int(m.group(1), 16)
+            text_parts.append(decoded[i])
+            ranges.append((at, at + len(decoded[i]), i))
+            at += len(decoded[i])
+            last = m.end()
+        text_parts.append(rendered[last:])
+        cell = "".join(text_parts)
+        for f in found:
+            s, e = f.start, f.end
+            if cell[s:e] != f.value:
+                s = cell.find(f.value) if f.value else -1
+                if s < 0:
+                    raise Unplaced
+                e = s + len(f.value)
+            covered = False
+            for a, b, i in ranges:
+                lo, hi = max(a, s), min(b, e)
+                if lo < hi:
+                    edits.setdefault(i, []).append((lo - a, hi - a, run.op(f, person, where)))
+                    covered = True
+            if not covered:
+                raise Unplaced
+    if not edits:
+        return line
+    out = []
+    pos = 0
+    for i, (a, b) in enumerate(pieces):
+        if i not in edits:
+            continue
+        raw = line[a:b]
+        if d.escape and d.escape in raw:  # escapes inside: rewrite the whole piece
+            new = escape(replace_spans(decoded[i], edits[i]), d)
+        else:
+            new = replace_spans(raw, [(s, e, _escaped(fn, d)) for s, e, fn in edits[i]])
+        out.append(line[pos:a])
+        out.append(new)
+        pos = b
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def _escaped(fn, d: Delimiters):
+    return lambda text: escape(fn(text), d)
+
+
+class Hl7v2Writer:
+    def write(self, source, reader, stats, out, tmp, run, result) -> None:
+        enc = output_encoding(source.fs_path)
+        out.write(enc.bom)
+        feed = TableFeed(reader.read(source, stats), run.pipeline, run.note)
+        found = feed.collect()
+        with open(source.fs_path, "rb") as raw:
+            stream = DecodedStream(raw, source.display)
+            lines, messages = _parse(stream.lines(), source.display)
+        used = 0
+        for index, message in enumerate(messages):
+            counts: dict[str, int] = {}
+            keyed = []
+            for segment in message:
+                counts[segment.seg] = counts.get(segment.seg, 0) + 1
+                rf = found.pop((f"{segment.seg}[{counts[segment.seg]}]", index), None)
+                if rf is not None:
+                    keyed.append((segment, rf))
+            person = person_key(f for _, rf in keyed for f in rf.all())
+            for segment, rf in keyed:
+                joined = "\n".join(lines[i].text for i in segment.lines)
+                sheet = f"{segment.seg}"
+                new = _redact_segment(joined, segment.seg, segment.d, rf.by_name(), person,
+                                      (source.display, sheet, index), run)
+                texts = new.split("\n")
+                if len(texts) != len(segment.lines):
+                    raise Unplaced
+                for i, text in zip(segment.lines, texts):
+                    lines[i].text = text
+                used += sum(len(v) for v in rf.cells.values())
+        if found or feed.finish():
+            raise Unplaced
+        result.findings += used
+        result.replaced += used
+        out.write(enc.encode("".join(l.lead + l.text + l.eol for l in lines)))
+
+
+def _parse(physical, path: str) -> tuple[list[_Line], list[list[_Segment]]]:
+    """Physical lines and messages (lists of segments) as the reader groups them."""
+    lines: list[_Line] = []
+    messages: list[list[_Segment]] = []
+    current: list[_Segment] | None = None
+    envelope: list[_Segment] = []
+    d: Delimiters | None = None
+    started = False
+    for number, full in enumerate(physical, 1):
+        text = full.rstrip("\r\n")
+        line = _Line("", text, full[len(text):])
+        lines.append(line)
+        at = len(lines) - 1
+        if not started:
+            stripped = text.lstrip("\ufeff \t")
+            if not stripped:
+                continue
+            if not _HEAD.match(stripped):
+                raise ReadError(path, "not an HL7 v2 message: the first segment is not MSH, FHS "
+                                      "or BHS", f"line {number}")
+            line.lead, line.text = text[: len(text) - len(stripped)], stripped
+            text = stripped
+            started = True
+        if not text or text.isspace():
+            continue
+        seg = text[:3]
+        if seg in HEADER_SEGMENTS and len(text) > 3 and not text[3].isalnum() \
+                and not text[3].isspace():
+            d = Delimiters.from_msh(text)
+            segment = _Segment(seg, d, [at])
+            if seg == "MSH":
+                if current is not None:
+                    messages.append(current)
+                current = envelope + [segment]
+                envelope = []
+            else:
+                envelope.append(segment)
+            continue
+        assert d is not None
+        is_segment = _SEGMENT_ID.fullmatch(seg) is not None and (len(text) == 3 or text[3] == d.field)
+        if current is None:
+            if is_segment:
+                envelope.append(_Segment(seg, d, [at]))
+            elif envelope:
+                envelope[-1].lines.append(at)
+            continue
+        if is_segment:
+            current.append(_Segment(seg, d, [at]))
+        else:
+            current[-1].lines.append(at)
+    if current is not None:
+        current.extend(envelope)
+        messages.append(current)
+    elif envelope:
+        messages.append(envelope)
+    return lines, messages
