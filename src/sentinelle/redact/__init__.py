@@ -23,7 +23,7 @@ from typing import Callable, Sequence
 
 from sentinelle.config import Config
 from sentinelle.redact.engine import FileResult, QiSink, RedactError, Run, plan, redact_file
-from sentinelle.redact.policy import OperatorSpec, Policy, load_policy
+from sentinelle.redact.policy import Policy, load_policy
 
 __all__ = ["FileResult", "Policy", "RedactError", "RedactResult", "load_policy", "redact"]
 
@@ -124,9 +124,3 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-
-def policy_for_levels(policy: Policy, levels: dict[str, int]) -> Policy:
-    """``policy`` with ``generalise`` at the given level for each entity of ``levels``."""
-    for entity, level in levels.items():
-        policy = policy.with_entity(entity, OperatorSpec("generalise", level=level))
-    return policy

@@ -32,7 +32,7 @@ from sentinelle.finding import Finding
 from sentinelle.pipeline import Pipeline
 from sentinelle.privacy import KeyedHasher
 from sentinelle.readers import pick_reader
-from sentinelle.readers.base import Reader, Source
+from sentinelle.readers.base import Source
 from sentinelle.readers.encoding import read_head
 from sentinelle.finding import Location
 from sentinelle.redact.operators import Operators, Target, replace_spans
@@ -426,7 +426,3 @@ def redact_file(item: Planned, out: Path, run: Run) -> FileResult:
         result.status, result.reason = "error", f"internal error in writer ({type(exc).__name__})"
     return result
 
-
-def reader_units(reader: Reader, source: Source, stats: dict):
-    """The reader's units (a generator to close when done)."""
-    return reader.read(source, stats)

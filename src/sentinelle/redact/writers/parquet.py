@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from sentinelle.readers.cells import cell_text
 from sentinelle.readers.columnar import _column_text
 from sentinelle.redact.engine import RedactError, Unplaced
 from sentinelle.redact.feed import TableFeed
@@ -57,10 +56,7 @@ class ParquetWriter:
         feed = TableFeed(reader.read(source, stats), run.pipeline, run.note)
         parquet = pq.ParquetFile(source.fs_path)
         schema = parquet.schema_arrow
-        if any(pa.types.is_struct(f.type) for f in schema):
-            flat = True
-        else:
-            flat = False
+        flat = any(pa.types.is_struct(f.type) for f in schema)
         meta = parquet.metadata
         codec = "snappy"
         if meta.num_row_groups and meta.num_columns:
@@ -116,5 +112,3 @@ class ParquetWriter:
         result.findings += used
         result.replaced += used
 
-
-__all__ = ["ParquetWriter", "cell_text"]
