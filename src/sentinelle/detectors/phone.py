@@ -27,6 +27,7 @@ CERFA form's text layer) are read too.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
@@ -68,6 +69,7 @@ _CELL_9 = re.compile(r"[1-9]\d{8}")
 _CELL_E164_NO_PLUS = re.compile(r"(?:33|32|41|352)\d{8,9}")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # numbers repeat across rows and files; callers only read it
 def _parse_valid(raw: str) -> phonenumbers.PhoneNumber | None:
     try:
         num = phonenumbers.parse(raw, "FR")
