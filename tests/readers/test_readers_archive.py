@@ -199,6 +199,10 @@ def _office(first: str) -> bytes:
     (sevenzip_bytes({"a.csv": CSV}), "x", True),
     (_office("[Content_Types].xml"), "x.zip", False),  # OOXML: the office readers' business
     (_office("mimetype"), "x.zip", False),             # ODF: first member "mimetype"
+    # a leak archive that stores an Office file uncompressed holds the Office names inside a
+    # member: it is still an archive (only the container's own entries count)
+    (zip_bytes({"r.docx": _office("[Content_Types].xml")}, zipfile.ZIP_STORED), "x.zip", True),
+    (zip_bytes({"r.odt": _office("mimetype")}, zipfile.ZIP_STORED), "x.bin", True),
     (zip_bytes({"a.csv": CSV}), "report.xlsx", False),  # office suffix
     (zip_bytes({"a.csv": CSV}), "report.odt", False),
     (CSV, "a.zip", False),                              # a suffix alone does not make a zip
@@ -209,6 +213,40 @@ def _office(first: str) -> bytes:
 ])
 def test_sniff(head, path, claimed):
     assert ArchiveReader().sniff(head, path) is claimed
+
+
+def _docx_bytes(text: str) -> bytes:
+    import docx
+    out = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph(text)
+    document.save(out)
+    return out.getvalue()
+
+
+def _xlsx_bytes(rows: list[list[str]]) -> bytes:
+    import openpyxl
+    out = io.BytesIO()
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_zip_of_office_files_is_opened(tmp_path, private_tmp, method):
+    # a ZIP storing a DOCX and an XLSX uncompressed was once taken for an Office file itself
+    # and skipped as "unsupported format": both members must be read by their own readers
+    data = zip_bytes({"cr.docx": _docx_bytes(f"Patiente : NIR {NIR}"),
+                      "liste.xlsx": _xlsx_bytes([["nom", "nir"], ["MARTIN", NIR]])}, method)
+    write(tmp_path, "leak.zip", data)
+    result = scan(tmp_path / "leak.zip")
+    assert result.issues == []
+    assert {(f.path, f.reader) for f in result.files} == {
+        ("leak.zip!cr.docx", "docx"), ("leak.zip!liste.xlsx", "spreadsheet"),
+        ("leak.zip", "archive")}
+    assert [p for p, *_ in nir_paths(result)] == ["leak.zip!cr.docx", "leak.zip!liste.xlsx"]
 
 
 def test_archive_sits_after_office_readers_in_builtin():
@@ -516,3 +554,32 @@ def test_defaults():
     assert (config.max_depth, config.max_archive_bytes, config.max_member_bytes,
             config.max_archive_ratio, config.max_archive_members) == (
         5, 16 * 1024 ** 3, 4 * 1024 ** 3, 100, 100_000)
+
+
+def test_zip_head_entries_walks_past_data_descriptors():
+    # a ZIP written to an unseekable stream puts its sizes in data descriptors after each
+    # member (APPNOTE.TXT 4.3.9, flag bit 3): the walk must still reach every top-level entry
+    from sentinelle.readers.archive import zip_head_entries
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self):
+            self.data = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            self.data += b
+            return len(b)
+
+    out = Unseekable()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a.csv", CSV * 50)
+        z.writestr("inner.docx", zip_bytes({"[Content_Types].xml": b"<Types/>"},
+                                           zipfile.ZIP_STORED))
+        z.writestr("c.txt", TEXT)
+    head = bytes(out.data)
+    assert int.from_bytes(head[6:8], "little") & 0x08
+    assert [name for name, _method, _data in zip_head_entries(head)] == [
+        "a.csv", "inner.docx", "c.txt"]
+    assert ArchiveReader().sniff(head, "x.zip") is True

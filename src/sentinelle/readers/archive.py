@@ -128,12 +128,65 @@ def is_tar_header(block: bytes) -> bool:
     return True
 
 
+def zip_head_entries(head: bytes) -> Iterator[tuple[str, int, bytes]]:
+    """(name, compression method, the entry's bytes present in ``head``) of the top-level
+    entries of a ZIP whose first ``len(head)`` bytes are given, walked from local header to
+    local header (APPNOTE.TXT 4.3.7).
+
+    Only the archive's own entries: the walk jumps over each entry's data (its compressed size,
+    or, for a deflated entry whose sizes follow in a data descriptor, the end of its deflate
+    stream, APPNOTE 4.3.9), so the headers of a ZIP stored *inside* a member (a DOCX kept
+    uncompressed in a leak archive) are never taken for the container's. Stops at the end of
+    ``head``, at the central directory, or at an entry whose end cannot be found (stored with
+    a data descriptor). Names are UTF-8 when flag bit 11 is set, else CP437 (APPNOTE appendix D).
+    """
+    pos = 0
+    n = len(head)
+    while head.startswith(b"PK\x03\x04", pos) and pos + 30 <= n:
+        flags, method = int.from_bytes(head[pos + 6:pos + 8], "little"), \
+            int.from_bytes(head[pos + 8:pos + 10], "little")
+        size = int.from_bytes(head[pos + 18:pos + 22], "little")
+        name_len = int.from_bytes(head[pos + 26:pos + 28], "little")
+        extra_len = int.from_bytes(head[pos + 28:pos + 30], "little")
+        start = pos + 30 + name_len + extra_len
+        if start > n:
+            return
+        name = head[pos + 30:pos + 30 + name_len].decode("utf-8" if flags & 0x800 else "cp437",
+                                                         "replace")
+        if not flags & 0x08:
+            yield name, method, head[start:start + size]
+            pos = start + size
+            continue
+        if method != zipfile.ZIP_DEFLATED:
+            yield name, method, head[start:]
+            return
+        inflater = zlib.decompressobj(-15)
+        try:
+            inflater.decompress(head[start:], 0)
+        except zlib.error:
+            return
+        if not inflater.eof:
+            yield name, method, head[start:]
+            return
+        consumed = n - start - len(inflater.unused_data)
+        yield name, method, head[start:start + consumed]
+        pos = start + consumed
+        if head.startswith(b"PK\x07\x08", pos):  # optional descriptor signature
+            pos += 4
+        # CRC-32, then compressed and uncompressed sizes (4 bytes each; 8 in ZIP64)
+        pos += 12 if head.startswith(b"PK", pos + 12) or pos + 12 >= n else 20
+
+
 def _office_zip(head: bytes) -> bool:
-    """OOXML ([Content_Types].xml, ECMA-376 part 2) or ODF (first member ``mimetype``)."""
-    if b"[Content_Types].xml" in head:
-        return True
-    name_len = int.from_bytes(head[26:28], "little") if len(head) >= 30 else 0
-    return head[30:30 + name_len] == b"mimetype"
+    """OOXML (a top-level ``[Content_Types].xml``, ECMA-376 part 2, 10.1.2.2) or ODF (first
+    member ``mimetype``, ODF 1.2 part 3, 3.3): read by the office and spreadsheet readers.
+
+    Only the container's own entries count (:func:`zip_head_entries`): a ZIP that stores an
+    Office file uncompressed holds the same names inside a member and is still an archive."""
+    for index, (name, _method, _data) in enumerate(zip_head_entries(head)):
+        if name == "[Content_Types].xml" or (index == 0 and name == "mimetype"):
+            return True
+    return False
 
 
 def _zip_header(head: bytes) -> bool:

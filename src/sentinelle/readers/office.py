@@ -50,6 +50,7 @@ from typing import BinaryIO, ClassVar, Iterator
 
 from sentinelle.errors import ReadError
 from sentinelle.finding import Location
+from sentinelle.readers.archive import zip_head_entries
 from sentinelle.readers.base import Reader, Source, Unit
 from sentinelle.readers.blocks import (CHUNK_CHARS, chunk_units, header_like, link_target,
                                        table_text, table_unit)
@@ -124,24 +125,6 @@ def _zip_checks(raw: BinaryIO, path: str, kind: str) -> zipfile.ZipFile:
     return archive
 
 
-def _zip_members(head: bytes) -> Iterator[tuple[str, int, bytes]]:
-    """(name, compression method, data available in the head) of the ZIP local file headers
-    that start in ``head`` (APPNOTE.TXT §4.3.7)."""
-    pos = 0
-    while head.startswith(ZIP_MAGIC, pos) and pos + 30 <= len(head):
-        flags, method = int.from_bytes(head[pos + 6:pos + 8], "little"), \
-            int.from_bytes(head[pos + 8:pos + 10], "little")
-        size = int.from_bytes(head[pos + 18:pos + 22], "little")
-        name_len = int.from_bytes(head[pos + 26:pos + 28], "little")
-        extra_len = int.from_bytes(head[pos + 28:pos + 30], "little")
-        start = pos + 30 + name_len + extra_len
-        name = head[pos + 30:pos + 30 + name_len].decode("cp437", "replace")
-        yield name, method, head[start:start + size] if size else head[start:]
-        if flags & 0x08 or not size:
-            return  # sizes in a data descriptor after the data: the next header is not found
-        pos = start + size
-
-
 #: main-part content types of WordprocessingML documents and templates (ECMA-376 part 1, §11.3.10)
 _WORD_MAIN = re.compile(rb"application/vnd\.(?:openxmlformats-officedocument\.wordprocessingml"
                         rb"\.(?:document|template)|ms-word\.(?:document|template)\.macroEnabled)"
@@ -153,7 +136,7 @@ def _is_docx_head(head: bytes) -> bool:
     ``[Content_Types].xml`` naming a Word main part."""
     import zlib
 
-    for name, method, data in _zip_members(head):
+    for name, method, data in zip_head_entries(head):
         if name == "word/document.xml":
             return True
         if name == "[Content_Types].xml":

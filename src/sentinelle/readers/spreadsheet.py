@@ -71,6 +71,7 @@ from typing import ClassVar, Iterator
 
 from sentinelle.errors import ReadError
 from sentinelle.finding import Location
+from sentinelle.readers.archive import zip_head_entries
 from sentinelle.readers.base import Reader, Source, TableBatch, TableUnit, Unit
 from sentinelle.readers.cells import cell_text
 from sentinelle.readers.encoding import head_text
@@ -113,26 +114,6 @@ def _suffix_kind(suffix: str) -> str | None:
     return None
 
 
-def _zip_entries(head: bytes) -> Iterator[tuple[str, int, bytes]]:
-    """(name, compression method, the entry's bytes present in the head) per local header."""
-    pos = 0
-    while (pos := head.find(ZIP_MAGIC, pos)) != -1 and pos + 30 <= len(head):
-        flags, method = struct.unpack_from("<HH", head, pos + 6)
-        size, = struct.unpack_from("<I", head, pos + 18)  # compressed size
-        name_len, extra_len = struct.unpack_from("<HH", head, pos + 26)
-        start = pos + 30
-        raw = head[start:start + name_len]
-        pos += 4
-        if not 0 < name_len <= 1024 or len(raw) < name_len:
-            continue
-        name = raw.decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        if not name.isprintable():
-            continue  # a signature inside compressed data, not a header
-        data = start + name_len + extra_len
-        end = data + size if size and not flags & 0x08 else len(head)
-        yield name, method, head[data:min(end, len(head))]
-
-
 def _inflate(method: int, data: bytes) -> bytes:
     if method == 0:
         return data
@@ -147,7 +128,7 @@ def _inflate(method: int, data: bytes) -> bytes:
 def _zip_kind(head: bytes, suffix: str) -> str | None:
     """``"xlsx"``, ``"xlsb"``, ``"ods"`` or None (not a spreadsheet) for a ZIP head."""
     names: list[str] = []
-    for index, (name, method, data) in enumerate(_zip_entries(head)):
+    for index, (name, method, data) in enumerate(zip_head_entries(head)):
         if index == 0 and name == "mimetype":
             if method == 0 and data.startswith(ODS_MIMETYPE):
                 return "ods"
