@@ -34,6 +34,23 @@ def test_hmac_matches_rfc2104_reference():
     assert "s3cr3t" not in repr(h)
 
 
+@pytest.mark.parametrize("key", [
+    b"k",                       # shorter than the 64-byte block: zero-padded
+    b"x" * 64,                  # exactly one block
+    b"0123456789abcdef" * 8,    # 128 bytes: longer than a block, hashed first (RFC 2104 s. 2)
+    "clé".encode("utf-8"),      # non-ASCII key bytes
+])
+@pytest.mark.parametrize("entity, value", [("FR_NIR", "285072A00412338"), ("PERSON", "élodie"),
+                                           ("EMAIL_ADDRESS", "")])
+def test_precomputed_states_match_hmac_new(key, entity, value):
+    # the precomputed inner/outer states give the standard library's HMAC-SHA256, one by one
+    # and in bulk
+    expected = hmac.new(key, f"{entity}\x1f{value}".encode("utf-8"), hashlib.sha256).hexdigest()
+    h = KeyedHasher(key)
+    assert h.hash(entity, value) == expected
+    assert h.hash_many([entity, entity], [value, value]) == [expected, expected]
+
+
 def test_key_file_created_0600(monkeypatch, tmp_path):
     monkeypatch.delenv("SENTINELLE_KEY")
     path = tmp_path / "cfg" / "key"

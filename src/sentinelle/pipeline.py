@@ -22,16 +22,34 @@ Value-only classification (2.) needs at least ``MIN_VALUE_SAMPLE`` non-empty sam
 Luhn-valid message id in a one-row HL7 table is no evidence that the column holds SIREN numbers
 (its cells still go through the text path, where a cue is needed).
 
-A classified column gives one finding per cell that passes ``match_cell``.
+A classified column gives one finding per cell that passes ``match_cell``; a cell it does not
+accept whole (a note in a phone column) goes through the text path.
 
 Speed (issue 6): every detector's ``prefilter`` is compiled into one
 :class:`~sentinelle.detectors.prefilter.PrefilterSet` (hyperscan when installed, else Python
 ``re``); a text or cell runs only the detectors whose prefilter fired (the prefilter contract in
-:mod:`sentinelle.detectors.base` makes this lossless). In tables the outcome of a cell depends on
-its column plan and its value alone, so each distinct value of a column is analysed once per
-table (``VALUE_CACHE`` distinct values per column at most; the cache is then emptied) and the
-findings are copied to the other cells that hold it: lab exports repeat units, codes, insurers,
-doctors and patients on many rows.
+:mod:`sentinelle.detectors.base` makes this lossless).
+
+Columnar table path (issue 6, :meth:`Pipeline._analyze_columns`): the outcome of a cell depends
+on its column plan and its value alone, so per batch and column
+
+1. the distinct values of the batch (a Polars ``unique``) not yet in the column's cache (at most
+   ``VALUE_CACHE`` distinct values per column and table; emptied when full) are decided at once:
+   one :meth:`Detector.match_column` call on all of them for a classified column, then the
+   decision rules above per distinct value (:meth:`Pipeline._accept`); the values it does not
+   accept, and every value of a free-text column, go through the text path, once per distinct
+   value;
+2. the hits of each distinct value are joined back to the rows holding it (a Polars join on the
+   value: no Python work per cell);
+3. the columns are concatenated and sorted by row, column, then the hit's place in its cell
+   (offset order), and the hit fields gathered into one :class:`~sentinelle.finding.FindingBatch`
+   (Arrow arrays; raw values in memory only).
+
+Lab exports repeat units, codes, insurers, doctors and patients on many rows, so the work is per
+distinct value, not per cell. A subclass that overrides :meth:`Pipeline.analyze_text`
+(``assess.records.TappedPipeline``) gets the cell-by-cell path instead
+(:meth:`Pipeline._analyze_cells`: same findings, as ``list[Finding]``, its ``analyze_text`` called
+on every free-text cell); ``tests/test_finding_batch.py`` checks that both paths agree.
 """
 
 from __future__ import annotations
@@ -43,7 +61,7 @@ from typing import Iterator, Sequence
 from sentinelle.config import Config
 from sentinelle.detectors.base import Detector, fold_header, fold_keep_length
 from sentinelle.detectors.prefilter import PrefilterSet
-from sentinelle.finding import Evidence, Finding, Location, Validation
+from sentinelle.finding import Evidence, Finding, FindingBatch, Location, Validation
 from sentinelle.readers.base import TableBatch, TableUnit
 
 #: added to the score of a candidate with context words around it (never creates a finding)
@@ -188,8 +206,10 @@ class Pipeline:
                 plans.append(ColumnPlan(j, name, chosen[0], chosen[1], chosen[2]))
         return plans
 
-    def analyze_table(self, unit: TableUnit) -> Iterator[list[Finding]]:
-        """Yield the findings of each batch of ``unit`` (one list per batch)."""
+    def analyze_table(self, unit: TableUnit) -> Iterator[FindingBatch | list[Finding]]:
+        """Yield the findings of each batch of ``unit``: one :class:`FindingBatch` per batch
+        (a ``list[Finding]`` when a subclass overrides :meth:`analyze_text`, see
+        :meth:`_analyze_batch`)."""
         plans: list[ColumnPlan] | None = None
         loc = unit.location
         header = unit.header
@@ -204,10 +224,108 @@ class Pipeline:
     def _analyze_batch(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,
                        header: Sequence[str],
                        caches: dict[int, dict[str, tuple[list[_Hit], bool]]] | None = None
-                       ) -> list[Finding]:
-        """Findings of one batch, in row order, then column order, then offset in the cell."""
+                       ) -> FindingBatch | list[Finding]:
+        """Findings of one batch, in row order, then column order, then offset in the cell.
+
+        ``caches``: per column index, ``{cell value: (hits without location, via text path)}``,
+        kept across the batches of one table (at most ``VALUE_CACHE`` values per column).
+        Columnar (:meth:`_analyze_columns`, a :class:`FindingBatch`) unless a subclass overrides
+        :meth:`analyze_text`: then :meth:`_analyze_cells` calls it on every free-text cell and
+        returns its very :class:`Finding` objects (assess keys its text cues by them).
+        """
         if caches is None:
             caches = {}
+        if self._tapped:
+            return self._analyze_cells(batch, plans, loc, caches)
+        return self._analyze_columns(batch, plans, loc, caches)
+
+    def _distinct_hits(self, plan: ColumnPlan, new: list[str]) -> dict[str, tuple[list[_Hit], bool]]:
+        """``{value: (hits, via text path)}`` for distinct non-blank cell values of one column:
+        one :meth:`Detector.match_column` call for all of them; the values it does not accept
+        whole go through the text path, one by one (as :meth:`_cell_hits`)."""
+        det = plan.detector
+        if det is None:
+            return {v: (self._text_hits(v), True) for v in new}
+        import polars as pl
+
+        res = det.match_column(pl.Series("value", new, dtype=pl.Utf8), plan.header_hit)
+        out: dict[str, tuple[list[_Hit], bool]] = {}
+        evidence: dict[str, Evidence] = {}
+        for value, start, end, score, validation, pattern, normalized, entity in zip(
+                new, *(res[c].to_list() for c in ("start", "end", "score", "validation",
+                                                   "pattern", "normalized", "entity"))):
+            if start is None:
+                out[value] = (self._text_hits(value), True)
+                continue
+            out[value] = self._accept(plan, value, start, end, score, Validation(validation),
+                                      pattern or "", normalized or "", entity, evidence)
+        return out
+
+    def _analyze_columns(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,
+                         caches: dict[int, dict[str, tuple[list[_Hit], bool]]]) -> FindingBatch:
+        """The columnar path of :meth:`_analyze_batch` (issue 6).
+
+        Per column: the distinct values of the batch (Polars ``unique``) not in the column's
+        cache go through :meth:`_distinct_hits` at once; the hits of every distinct value are
+        then joined back to the rows holding it (a Polars join on the value); all columns are
+        concatenated and sorted by (row, column, position of the hit in its cell) and the hit
+        fields gathered into one :class:`FindingBatch`. Python work is per distinct value, not
+        per cell."""
+        import polars as pl
+
+        first = batch.first_row
+        hits: list[_Hit] = []          # the distinct hits of this batch, by hit id
+        hit_ids: dict[int, int] = {}   # id(hit tuple) -> hit id
+        parts: list = []
+        for plan in sorted(plans, key=lambda p: p.index):
+            j = plan.index
+            if j >= len(batch.columns):
+                continue
+            cache = caches.get(j)
+            if cache is None:
+                cache = caches[j] = {}
+            column = pl.Series("value", batch.columns[j], dtype=pl.Utf8)
+            distinct = column.drop_nulls().unique(maintain_order=True).to_list()
+            new = [v for v in distinct if v not in cache and v and not v.isspace()]
+            local = self._distinct_hits(plan, new) if new else {}
+            if local:
+                if len(cache) + len(local) > VALUE_CACHE:
+                    cache.clear()
+                room = VALUE_CACHE - len(cache)
+                if len(local) <= room:
+                    cache.update(local)
+                else:
+                    cache.update(dict(zip(list(local)[:room], list(local.values())[:room])))
+            key_values: list[str] = []
+            key_ids: list[int] = []
+            key_k: list[int] = []
+            for v in distinct:
+                got = local.get(v) or cache.get(v)
+                if not got or not got[0]:
+                    continue
+                for k, h in enumerate(got[0]):
+                    hid = hit_ids.get(id(h))
+                    if hid is None:
+                        hid = hit_ids[id(h)] = len(hits)
+                        hits.append(h)
+                    key_values.append(v)
+                    key_ids.append(hid)
+                    key_k.append(k)
+            if not key_values:
+                continue
+            keys = pl.DataFrame({"value": key_values, "hit": key_ids, "k": key_k},
+                                schema={"value": pl.Utf8, "hit": pl.Int64, "k": pl.Int32})
+            rows = (column.to_frame().with_row_index("i")
+                    .join(keys, on="value", how="inner")
+                    .select(pl.col("i").cast(pl.Int64), pl.lit(j, pl.Int32).alias("j"),
+                            "hit", "k", pl.lit(plan.name, pl.Utf8).alias("column")))
+            parts.append(rows)
+        return _gather(parts, hits, loc, first)
+
+    def _analyze_cells(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,
+                       caches: dict[int, dict[str, tuple[list[_Hit], bool]]]) -> list[Finding]:
+        """The cell-by-cell path of :meth:`_analyze_batch`: one dict lookup per cell, and a
+        call of :meth:`analyze_text` per free-text cell (the subclass sees each one)."""
         path, sheet = loc.path, loc.sheet
         first = batch.first_row
         # per column, the hits of each row that has some: {row index in batch: hits}
@@ -272,18 +390,30 @@ class Pipeline:
             # a cell the column's detector does not accept whole (several conditions in
             # one cell, a note in a phone column) still goes through the text path
             return self._text_hits(value), True
-        entity = m.entity or det.entity
+        return self._accept(plan, value, m.start, m.end, m.score, m.validation, m.pattern,
+                            m.normalized, m.entity, {})
+
+    def _accept(self, plan: ColumnPlan, value: str, start: int, end: int, score: float,
+                validation: Validation, pattern: str, normalized: str, entity: str | None,
+                evidence: dict[str, Evidence]) -> tuple[list[_Hit], bool]:
+        """The decision on a cell the column's detector accepted (a :class:`Match`'s fields):
+        entity filter, :data:`HEADER_BOOST` under a header hit unless checksum-invalid,
+        ``min_score``. ``evidence`` memoises the :class:`Evidence` per pattern."""
+        det = plan.detector
+        entity = entity or det.entity
         if not self._wanted(entity):
             return [], False
-        score = m.score
-        if plan.header_hit and m.validation is not Validation.INVALID:
+        if plan.header_hit and validation is not Validation.INVALID:
             score = min(1.0, score + HEADER_BOOST)
         if score < self.config.min_score:
             return [], False
-        raw = value[m.start:m.end]
-        return [(entity, m.start, m.end, round(score, 4), m.validation,
-                 Evidence(det.name, m.pattern or None, (), plan.name if plan.header_hit else None),
-                 raw, m.normalized or det.normalize(raw))], False
+        ev = evidence.get(pattern)
+        if ev is None:
+            ev = evidence[pattern] = Evidence(det.name, pattern or None, (),
+                                              plan.name if plan.header_hit else None)
+        raw = value[start:end]
+        return [(entity, start, end, round(score, 4), validation, ev,
+                 raw, normalized or det.normalize(raw))], False
 
 
 def _resolve_hits(found: list[_Hit]) -> list[_Hit]:
@@ -302,3 +432,42 @@ def _resolve_hits(found: list[_Hit]) -> list[_Hit]:
         starts.insert(i, h[1])
         kept.insert(i, h)
     return kept
+
+
+def _gather(parts: list, hits: list[_Hit], loc: Location, first: int) -> FindingBatch:
+    """One :class:`FindingBatch` from the per-column ``(i, j, hit, k, column)`` row frames of
+    :meth:`Pipeline._analyze_columns` and the distinct ``hits`` they point to: sorted by row
+    ``i``, column ``j``, then ``k`` (the hit's place in its cell, already in offset order)."""
+    import polars as pl
+    import pyarrow as pa
+
+    schema = FindingBatch.schema()
+    if not parts:
+        return FindingBatch(schema.empty_table())
+    rows = pl.concat(parts).sort(["i", "j", "k"])
+    ids = rows["hit"].to_arrow()
+    n = rows.height
+    fields = {
+        "entity_type": [h[0] for h in hits], "start": [h[1] for h in hits],
+        "end": [h[2] for h in hits], "score": [h[3] for h in hits],
+        "validation": [h[4].value for h in hits], "detector": [h[5].detector for h in hits],
+        "pattern": [h[5].pattern or "" for h in hits], "context": [list(h[5].context) for h in hits],
+        "header": [h[5].header or "" for h in hits], "value": [h[6] for h in hits],
+        "normalized": [h[7] for h in hits],
+    }
+    cols = {}
+    for f in schema:
+        name = f.name
+        if name == "path":
+            cols[name] = pa.repeat(pa.scalar(loc.path, f.type), n)
+        elif name == "sheet":
+            cols[name] = pa.repeat(pa.scalar(loc.sheet, f.type), n)
+        elif name == "page":
+            cols[name] = pa.nulls(n, f.type)
+        elif name == "row":
+            cols[name] = (rows["i"] + first).to_arrow().cast(f.type)
+        elif name == "column":
+            cols[name] = rows["column"].to_arrow().cast(f.type)
+        else:
+            cols[name] = pa.array(fields[name], f.type).take(ids)
+    return FindingBatch(pa.table(cols, schema=schema))

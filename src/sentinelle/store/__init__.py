@@ -87,6 +87,8 @@ class Store:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise StoreError(f"{self.path}: cannot open store ({first})") from None
         self._pending: list[dict] = []
+        self._tables: list[pa.Table] = []
+        self._queued = 0
         self.scan_id: int | None = None
 
     def __enter__(self) -> "Store":
@@ -102,19 +104,37 @@ class Store:
         self.scan_id = int(sid)
         return self.scan_id
 
-    def add_findings(self, records: Sequence[dict], flush_at: int = 50_000) -> None:
-        """Queue public finding records (see :meth:`Finding.to_record`); flushed in batches."""
-        self._pending.extend(records)
-        if len(self._pending) >= flush_at:
+    def add_findings(self, records, flush_at: int = 50_000) -> None:
+        """Queue public finding records, flushed into DuckDB in batches of ``flush_at``.
+
+        ``records``: a ``pyarrow.Table`` with the :data:`FINDING_FIELDS` columns (as made by
+        :meth:`FindingBatch.records <sentinelle.finding.FindingBatch.records>`: taken as is,
+        cast to the store's types), or a sequence of dicts of :meth:`Finding.to_record`."""
+        if isinstance(records, pa.Table):
+            if records.num_rows:
+                self._tables.append(records.select(list(FINDING_FIELDS)))
+                self._queued += records.num_rows
+        elif records:
+            self._pending.extend(records)
+            self._queued += len(records)
+        if self._queued >= flush_at:
             self.flush()
 
     def flush(self) -> None:
-        if not self._pending:
+        tables = self._tables
+        if self._pending:
+            cols = {name: [r[name] for r in self._pending] for name in FINDING_FIELDS}
+            tables.append(pa.table({f.name: pa.array(cols[f.name], f.type)
+                                    for f in _ARROW_SCHEMA if f.name != "scan_id"}))
+        if not tables:
             return
-        cols = {name: [r[name] for r in self._pending] for name in FINDING_FIELDS}
-        cols["scan_id"] = [self.scan_id] * len(self._pending)
-        table = pa.table({f.name: pa.array(cols[f.name], f.type) for f in _ARROW_SCHEMA},
-                         schema=_ARROW_SCHEMA)
+        n = sum(t.num_rows for t in tables)
+        fields = [f for f in _ARROW_SCHEMA if f.name != "scan_id"]
+        parts = [pa.table([t.column(f.name).cast(f.type) for f in fields], schema=pa.schema(fields))
+                 for t in tables]
+        table = pa.concat_tables(parts)
+        table = table.add_column(0, _ARROW_SCHEMA.field("scan_id"),
+                                 pa.array([self.scan_id] * n, pa.int64()))
         self.con.register("_batch", table)
         try:
             names = ", ".join(f'"{f.name}"' for f in _ARROW_SCHEMA)
@@ -122,6 +142,8 @@ class Store:
         finally:
             self.con.unregister("_batch")
         self._pending.clear()
+        self._tables = []
+        self._queued = 0
 
     def add_source(self, report) -> None:
         issue = report.issue
