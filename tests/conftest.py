@@ -23,6 +23,18 @@ def load_cases() -> dict[str, dict]:
     return {c["id"]: c for c in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if c}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """The compiled-pattern cache of this test session, not the user's ~/.cache/sentinelle
+    (a test for the cache itself sets its own folder)."""
+    if "SENTINELLE_CACHE_DIR" in os.environ:
+        yield
+        return
+    os.environ["SENTINELLE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    os.environ.pop("SENTINELLE_CACHE_DIR", None)
+
+
 @pytest.fixture(autouse=True)
 def _test_key(monkeypatch, tmp_path):
     monkeypatch.setenv("SENTINELLE_KEY", "test-key-not-secret")

@@ -17,10 +17,10 @@ from sentinelle.finding import Evidence, Finding, Location, Validation
 __version__ = "0.1.0"
 
 
-def scan(paths, config=None, *, entities=None, min_score=None):
+def scan(paths, config=None, *, entities=None, min_score=None, jobs=1):
     """Scan files and folders; see :func:`sentinelle.scanner.scan`."""
     from sentinelle.scanner import scan as _scan
-    return _scan(paths, config, entities=entities, min_score=min_score)
+    return _scan(paths, config, entities=entities, min_score=min_score, jobs=jobs)
 
 
 def scan_text(text, *, entities=None, min_score=None, config=None, language="fr"):

@@ -28,6 +28,10 @@ class Config:
     * ``follow_symlinks``: follow symbolic links while walking folders (loops are detected).
     * ``include_hidden``: also walk files and folders whose name starts with a dot.
     * ``max_file_bytes``: files larger than this are skipped with an issue (0: no limit).
+    * ``chunk_bytes``: with several worker processes (``--jobs``), a plain-text, delimited or
+      JSON file larger than this is read once by the main process and its units sent to the
+      workers in pieces of about ``chunk_bytes // 8`` characters (0: never split a file; see
+      :func:`sentinelle.scanner.iter_items`). 64 MiB by default.
     * ``ner``: the spaCy second opinion on PERSON (detectors/person_ner.py): ``never``,
       ``auto`` (text units with a cue: a title, a name-like pair, a person context word) or
       ``always``; needs ``pip install 'sentinelle[ner]'``.
@@ -59,6 +63,7 @@ class Config:
     follow_symlinks: bool = False
     include_hidden: bool = False
     max_file_bytes: int = 0
+    chunk_bytes: int = 64 << 20
     ner: str = "never"
     exclude: tuple[str, ...] = field(default=(".git", ".sentinelle", "__pycache__", ".venv"))
     max_depth: int = 5

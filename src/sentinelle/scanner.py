@@ -34,9 +34,11 @@ import fnmatch
 import io
 import os
 import shutil
+import signal
 import stat
+import sys
 import tempfile
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -48,7 +50,7 @@ from sentinelle.errors import ReadError
 from sentinelle.finding import Finding, Location
 from sentinelle.pipeline import Pipeline
 from sentinelle.readers import pick_reader
-from sentinelle.readers.base import MemberUnit, Source, TableUnit, TextUnit
+from sentinelle.readers.base import MemberUnit, Source, TableBatch, TableUnit, TextUnit
 from sentinelle.readers.encoding import read_head
 
 HEAD_BYTES = 64 * 1024
@@ -112,6 +114,37 @@ class ScanResult:
         for f in self.findings:
             c[f.entity_type] += 1
         return dict(sorted(c.items()))
+
+
+def _count_into(counts: Counter, batch) -> None:
+    """Add the findings of ``batch`` (a list of findings or a ``FindingBatch``) to ``counts``
+    by entity type."""
+    by_entity = getattr(batch, "entity_counts", None)
+    if by_entity is not None:
+        counts.update(by_entity())
+        return
+    for f in batch:
+        counts[f.entity_type] += 1
+
+
+def _issue_of(exc: Exception, display: str, reader_name: str | None) -> Issue:
+    """The one-line issue recorded for a source whose reading raised ``exc`` (no data value)."""
+    if isinstance(exc, ReadError):
+        return Issue(display, "error", exc.reason, reader_name, exc.position)
+    if isinstance(exc, PermissionError):
+        return Issue(display, "error", "permission denied", reader_name)
+    if isinstance(exc, IsADirectoryError):
+        return Issue(display, "skipped", "is a folder", reader_name)
+    if isinstance(exc, OSError):
+        return Issue(display, "error", f"cannot read ({exc.strerror or type(exc).__name__})",
+                     reader_name)
+    if isinstance(exc, UnicodeError):
+        return Issue(display, "error", f"cannot decode text ({type(exc).__name__})", reader_name)
+    if isinstance(exc, RecursionError):
+        return Issue(display, "error", "structure nested too deeply", reader_name)
+    if isinstance(exc, MemoryError):
+        return Issue(display, "error", "out of memory while reading", reader_name)
+    return Issue(display, "error", f"internal error in reader ({type(exc).__name__})", reader_name)
 
 
 class _CountingRaw(io.RawIOBase):
@@ -301,8 +334,7 @@ class _Tree:
 
         def emit(batch: list[Finding]) -> None:
             if batch:
-                for f in batch:
-                    counts[f.entity_type] += 1
+                _count_into(counts, batch)
                 self.sink(batch)
 
         def report(issue: Issue | None = None) -> FileReport:
@@ -341,32 +373,8 @@ class _Tree:
                             break
             finally:
                 units.close()  # a container's reader closes its files and threads
-        except ReadError as exc:
-            yield report(Issue(display, "error", exc.reason, reader_name, exc.position))
-            return
-        except PermissionError:
-            yield report(Issue(display, "error", "permission denied", reader_name))
-            return
-        except IsADirectoryError:
-            yield report(Issue(display, "skipped", "is a folder", reader_name))
-            return
-        except OSError as exc:
-            yield report(Issue(display, "error",
-                               f"cannot read ({exc.strerror or type(exc).__name__})", reader_name))
-            return
-        except UnicodeError as exc:
-            yield report(Issue(display, "error", f"cannot decode text ({type(exc).__name__})",
-                               reader_name))
-            return
-        except RecursionError:
-            yield report(Issue(display, "error", "structure nested too deeply", reader_name))
-            return
-        except MemoryError:
-            yield report(Issue(display, "error", "out of memory while reading", reader_name))
-            return
         except Exception as exc:  # noqa: BLE001 - a bad file must never stop the scan
-            yield report(Issue(display, "error", f"internal error in reader ({type(exc).__name__})",
-                               reader_name))
+            yield report(_issue_of(exc, display, reader_name))
             return
         yield report(stop)
 
@@ -499,40 +507,457 @@ def scan_file(display: str, path: Path, pipeline: Pipeline, config: Config,
     return last
 
 
+# -- several processes (issue 6, "Parallelism") ---------------------------------------------------
+
+#: readers whose units the main process may read and hand to the workers piece by piece
+SPLIT_READERS = ("text", "csv", "json")
+#: tasks (files or pieces) sent to the workers and not yet consumed, per worker
+WINDOW_PER_JOB = 2
+
+
+def default_jobs() -> int:
+    """Worker processes by default: every core (``os.cpu_count()``)."""
+    return os.cpu_count() or 1
+
+
+def _start_method() -> str:
+    """How a worker process starts: ``fork`` on Linux while this process has not imported
+    Polars (the worker shares the parent's built detectors and compiled database: no start-up
+    cost); else ``forkserver`` (Linux, macOS) or ``spawn`` (Windows): a clean process that
+    gets the pipeline pickled, with its hyperscan database serialised (about a second).
+    Polars is not fork-safe: a child forked after the parent used its thread pool deadlocks
+    on its first Polars call (the CLI forks its workers before its first results arrive; a
+    program calling :func:`scan` twice would not)."""
+    if sys.platform.startswith("linux") and "polars" not in sys.modules:
+        return "fork"
+    return "spawn" if sys.platform.startswith("win") else "forkserver"
+
+
+def iter_items(items: Iterable[tuple[str, Path] | Issue], pipeline: Pipeline, config: Config,
+               sink: Callable[[list[Finding]], None],
+               on_bytes: Callable[[int], None] | None = None, *,
+               jobs: int = 1) -> Iterator[FileReport]:
+    """Scan walked ``items`` (from :func:`walk`) and yield their :class:`FileReport`\\ s, in the
+    walk's order, handing findings to ``sink`` in order; the same findings, batches and
+    reports whatever ``jobs``.
+
+    ``jobs=1``: everything in this process (:func:`iter_file` per file). ``jobs > 1``: up to
+    ``jobs`` worker processes (started on demand, see :func:`_start_method`; SIGINT ignored:
+    the main process stops them; they never touch the store) each scan a whole file (an
+    archive and its members included) and send its findings and reports back through a pipe
+    (pickled in memory, never written to disk). A worker that dies (killed, a crash in a
+    native library) gives its file an ``error`` issue and is replaced. A
+    plain-text, delimited or JSON file larger than ``Config.chunk_bytes`` is read here, by the
+    main process, with its own reader; its text units and table batches go to the workers in
+    pieces of about ``chunk_bytes // 8`` characters; a table's header and first batch go with
+    every piece of that table, so its columns are classified from the file's first batch
+    (``analyze_table`` is fed the first batch again and its findings for it are dropped: it
+    yields one result per batch). Row numbers and text offsets stay those of the file, since
+    the reader made them. Results are consumed in order: at most ``2 * jobs`` tasks are in
+    flight, so memory holds the findings of that many files or pieces, never of the whole scan.
+
+    ``on_bytes`` is called as files are read (with ``jobs > 1``: with a file's size when its
+    results are consumed). On KeyboardInterrupt, or when the generator is closed early, the
+    workers are stopped with SIGTERM (each removes its temporary files) and waited for.
+    """
+    if jobs <= 1:
+        for item in items:
+            if isinstance(item, Issue):
+                yield FileReport(item.path, None, 0, issue=item)
+                continue
+            yield from iter_file(item[0], item[1], pipeline, config, sink, on_bytes)
+        return
+    yield from _Parallel(pipeline, config, jobs).run(items, sink, on_bytes)
+
+
+class _Group:
+    """What the pieces of one split file add up to: counts by entity, a forced issue."""
+
+    __slots__ = ("counts", "issue")
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.issue: Issue | None = None
+
+
+class _Slot:
+    """One place in the output order: a task for a worker (``task``; ``events`` set when its
+    result came back) or events ready at once; ``final`` builds a split file's report when
+    consumed."""
+
+    __slots__ = ("task", "events", "size", "display", "group", "final")
+
+    def __init__(self, task=None, events=None, size: int = 0, display: str = "",
+                 group: _Group | None = None, final=None) -> None:
+        self.task = task
+        self.events = events
+        self.size = size
+        self.display = display
+        self.group = group
+        self.final = final
+
+
+def _run_task(task, pipeline: Pipeline, config: Config) -> list:
+    """A worker's job: ``("file", display, path)`` or ``("piece", works)``; returns the events
+    ``("f", findings)``, ``("r", FileReport)`` and, for a piece, ``("c", counts)``, in order."""
+    events: list = []
+    if task[0] == "file":
+        for rep in iter_file(task[1], Path(task[2]), pipeline, config,
+                             lambda batch: events.append(("f", batch))):
+            events.append(("r", rep))
+        return events
+    counts: Counter[str] = Counter()
+
+    def emit(batch) -> None:
+        if batch:
+            _count_into(counts, batch)
+            events.append(("f", batch))
+
+    for work in task[1]:
+        if work[0] == "text":
+            emit(pipeline.analyze_text(work[1], work[2], work[3]))
+            continue
+        _, location, header, hints, first, batches = work
+        feed = batches if first is None else [first, *batches]
+        results = pipeline.analyze_table(TableUnit(location, header, iter(feed), hints))
+        if first is not None:
+            next(results, None)  # the table's first batch, here to classify the columns only
+        for batch in results:
+            emit(batch)
+    events.append(("c", dict(counts)))
+    return events
+
+
+def _worker_main(conn, pipeline: Pipeline, config: Config) -> None:
+    """Body of a worker process: run tasks from ``conn`` until None; SIGTERM unwinds the task
+    (its ``finally`` blocks remove temporary files) and ends the process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def stop(_signum, _frame):
+        raise SystemExit(128 + signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    _die_with_parent()
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        try:
+            reply = ("ok", _run_task(task, pipeline, config))
+        except Exception as exc:  # noqa: BLE001 - reported to the main process, which raises
+            reply = ("err", f"{type(exc).__name__} in a worker process")
+        conn.send(reply)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to send this worker SIGTERM when its parent dies (``prctl(PR_SET_PDEATHSIG)``,
+    prctl(2)), so a main process killed with SIGKILL leaves no worker behind; elsewhere, or
+    when libc cannot be loaded, nothing is done (the pipe's EOF still ends an idle worker)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG = 1 (linux/prctl.h)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        raise SystemExit(128 + signal.SIGTERM)
+
+
+class _Worker:
+    __slots__ = ("process", "conn")
+
+    def __init__(self, process, conn) -> None:
+        self.process = process
+        self.conn = conn
+
+
+class _Parallel:
+    """The worker pool of :func:`iter_items` (``jobs > 1``)."""
+
+    def __init__(self, pipeline: Pipeline, config: Config, jobs: int) -> None:
+        import multiprocessing
+
+        self.pipeline = pipeline
+        self.config = config
+        self.jobs = jobs
+        self.window = WINDOW_PER_JOB * jobs
+        self.mp = multiprocessing
+        self.workers: list[_Worker] = []
+        prepare = getattr(getattr(pipeline, "prefilters", None), "prepare", None)
+        if prepare is not None:
+            prepare()  # compiled (or loaded) once, here, before the workers fork
+
+    # -- workers ---------------------------------------------------------------------------
+    def _start(self) -> _Worker:
+        method = _start_method()  # per worker: a replacement may start after Polars was used
+        ctx = self.mp.get_context(method)
+        if method == "forkserver":
+            ctx.set_forkserver_preload(["sentinelle.scanner"])
+        mine, theirs = ctx.Pipe()
+        try:  # the child starts with SIGINT ignored (a Ctrl-C reaches the whole process group)
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread: the worker ignores it from its first line
+            previous = None
+        try:
+            process = ctx.Process(target=_worker_main, args=(theirs, self.pipeline, self.config),
+                                  name="sentinelle-worker", daemon=True)
+            process.start()
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+            theirs.close()
+        worker = _Worker(process, mine)
+        self.workers.append(worker)
+        return worker
+
+    def _stop(self, graceful: bool) -> None:
+        for w in self.workers:
+            if graceful:
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+            elif w.process.is_alive():
+                w.process.terminate()  # SIGTERM: the worker's finally blocks clean up
+        for w in self.workers:
+            w.process.join(timeout=30)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join()
+            w.conn.close()
+        self.workers.clear()
+
+    # -- plan ------------------------------------------------------------------------------
+    def _plan(self, items: Iterable[tuple[str, Path] | Issue], on_bytes) -> Iterator[_Slot]:
+        config = self.config
+        for item in items:
+            if isinstance(item, Issue):
+                yield _Slot(events=[("r", FileReport(item.path, None, 0, issue=item))])
+                continue
+            display, path = item
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = None
+            if size is not None and config.chunk_bytes and size > config.chunk_bytes \
+                    and not (config.max_file_bytes and size > config.max_file_bytes):
+                yield from self._split(display, path, size, on_bytes)
+            else:
+                yield _Slot(task=("file", display, str(path)), size=size or 0, display=display)
+
+    def _split(self, display: str, path: Path, size: int, on_bytes) -> Iterator[_Slot]:
+        """Slots for a big file: pieces of its units read here, then its report; or one file
+        task when its reader is not one of :data:`SPLIT_READERS`."""
+        whole = _Slot(task=("file", display, str(path)), size=size, display=display)
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(HEAD_BYTES)
+        except OSError:
+            head = b""
+        try:
+            reader = pick_reader(head, display, self.config) if head else None
+        except Exception:  # noqa: BLE001 - the worker will report it, as for any file
+            reader = None
+        if reader is None or reader.name not in SPLIT_READERS:
+            yield whole
+            return
+        group = _Group()
+        stats: dict = {}
+        limit = max(1, self.config.chunk_bytes // 8)
+        works: list = []
+        filled = 0
+        table = None  # [location, header, hints, first batch, batches not yet sent, first sent]
+
+        def close_table() -> None:
+            nonlocal table
+            if table is not None and table[4]:
+                works.append(("table", table[0], table[1], table[2],
+                              table[3] if table[5] else None, table[4]))
+                table[4] = []
+                table[5] = True
+
+        def piece() -> _Slot:
+            nonlocal works, filled
+            close_table()
+            slot = _Slot(task=("piece", works), display=display, group=group)
+            works, filled = [], 0
+            return slot
+
+        issue: Issue | None = None
+        source = Source(display, size, _opener(path, on_bytes), path)
+        try:
+            units = reader.read(source, stats)
+            try:
+                for unit in units:
+                    if isinstance(unit, TextUnit):
+                        works.append(("text", unit.text, unit.location, unit.offset))
+                        filled += len(unit.text)
+                        if filled >= limit:
+                            yield piece()
+                    elif isinstance(unit, TableUnit):
+                        close_table()
+                        table = [unit.location, unit.header, unit.hints, None, [], False]
+                        for batch in unit.batches:
+                            if table[3] is None:
+                                table[3] = batch
+                            table[4].append(batch)
+                            filled += _cells_size(batch)
+                            if filled >= limit:
+                                yield piece()
+                        close_table()
+                        table = None
+                    else:  # a container unit: not expected from these readers
+                        raise ReadError(display, "unexpected member in a split file")
+            finally:
+                units.close()
+        except Exception as exc:  # noqa: BLE001 - as in _Tree.scan: the scan goes on
+            issue = _issue_of(exc, display, reader.name)
+        if works or table is not None and table[4]:
+            yield piece()
+        reader_name = reader.name
+
+        def final() -> list:
+            return [("r", FileReport(display, reader_name, size, int(stats.get("rows", 0)),
+                                     int(stats.get("columns", 0)), int(stats.get("chars", 0)),
+                                     stats.get("encoding"), tuple(sorted(group.counts.items())),
+                                     group.issue or issue))]
+
+        yield _Slot(final=final, display=display, group=group)
+
+    # -- run -------------------------------------------------------------------------------
+    def run(self, items, sink, on_bytes) -> Iterator[FileReport]:
+        planner = self._plan(items, on_bytes)
+        order: deque[_Slot] = deque()    # output order
+        unsent: deque[_Slot] = deque()   # tasks waiting for a free worker
+        busy: dict = {}                  # connection -> (slot, worker)
+        idle: list[_Worker] = []
+        in_flight = 0
+        planned = False
+        graceful = False
+        try:
+            while True:
+                while not planned and in_flight < self.window:
+                    slot = next(planner, None)
+                    if slot is None:
+                        planned = True
+                        break
+                    order.append(slot)
+                    if slot.task is not None:
+                        in_flight += 1
+                        unsent.append(slot)
+                while unsent and (idle or len(self.workers) < self.jobs):
+                    worker = idle.pop() if idle else self._start()
+                    slot = unsent.popleft()
+                    worker.conn.send(slot.task)
+                    busy[worker.conn] = (slot, worker)
+                while order and (order[0].events is not None or order[0].final is not None):
+                    slot = order.popleft()
+                    if slot.task is not None:
+                        in_flight -= 1
+                    yield from self._consume(slot, sink, on_bytes)
+                if not order:
+                    if planned:
+                        break
+                    continue
+                if not busy:
+                    continue
+                for conn in _wait(list(busy)):
+                    slot, worker = busy.pop(conn)
+                    try:
+                        kind, payload = conn.recv()
+                    except (EOFError, OSError):
+                        self._dead(worker, slot)
+                        continue
+                    if kind != "ok":
+                        raise RuntimeError(f"{slot.display}: {payload}")
+                    slot.events = payload
+                    idle.append(worker)
+            graceful = True
+        finally:
+            planner.close()
+            self._stop(graceful)
+
+    def _dead(self, worker: _Worker, slot: _Slot) -> None:
+        """A worker died (killed, out of memory, a crash in a native library): its file gets an
+        error issue, the scan goes on with a new worker."""
+        worker.process.join(timeout=30)
+        code = worker.process.exitcode
+        worker.conn.close()
+        self.workers.remove(worker)
+        issue = Issue(slot.display, "error",
+                      f"the worker process scanning it died (exit code {code})")
+        if slot.group is not None:
+            slot.group.issue = slot.group.issue or issue
+            slot.events = []
+        else:
+            slot.events = [("r", FileReport(slot.display, None, slot.size, issue=issue))]
+
+    def _consume(self, slot: _Slot, sink, on_bytes) -> Iterator[FileReport]:
+        events = slot.final() if slot.final is not None else slot.events
+        slot.events = None
+        for kind, payload in events:
+            if kind == "f":
+                sink(payload)
+            elif kind == "r":
+                yield payload
+            elif slot.group is not None:  # "c": a piece's counts
+                slot.group.counts.update(payload)
+        if on_bytes is not None and slot.task is not None and slot.task[0] == "file":
+            on_bytes(slot.size)
+
+
+def _cells_size(batch: TableBatch) -> int:
+    """Characters in the cells of ``batch`` (the measure of a piece of a split table)."""
+    return sum(len(v) for col in batch.columns for v in col if v)
+
+
+def _wait(conns: list) -> list:
+    from multiprocessing.connection import wait
+
+    return wait(conns)
+
+
 def iter_scan(paths: Sequence[str | Path], config: Config | None = None, *,
               detectors: Sequence[Detector] | None = None,
               sink: Callable[[list[Finding]], None] | None = None,
-              on_bytes: Callable[[int], None] | None = None) -> Iterator[FileReport]:
+              on_bytes: Callable[[int], None] | None = None,
+              jobs: int = 1) -> Iterator[FileReport]:
     """Scan ``paths`` file by file, yielding a :class:`FileReport` for each (and for each
     member of an archive, before the archive's own).
 
     ``sink`` receives lists of findings as they are made (dropped when None). ``on_bytes`` is
-    called with byte counts as files are read (progress).
+    called with byte counts as files are read (progress). ``jobs``: worker processes (see
+    :func:`iter_items`; 1: in this process); the output is the same whatever ``jobs``.
     """
     config = config or Config()
     pipeline = Pipeline(detectors if detectors is not None else build(config.entities, config), config)
     sink = sink or (lambda _batch: None)
-    for item in walk(paths, config):
-        if isinstance(item, Issue):
-            yield FileReport(item.path, None, 0, issue=item)
-            continue
-        display, path = item
-        yield from iter_file(display, path, pipeline, config, sink, on_bytes)
+    yield from iter_items(walk(paths, config), pipeline, config, sink, on_bytes, jobs=jobs)
 
 
 def scan(paths: str | Path | Iterable[str | Path], config: Config | None = None, *,
-         entities: Sequence[str] | None = None, min_score: float | None = None) -> ScanResult:
+         entities: Sequence[str] | None = None, min_score: float | None = None,
+         jobs: int = 1) -> ScanResult:
     """Scan files and folders; return every finding and a report per file.
 
     ``entities`` and ``min_score`` override the same fields of ``config``. Raw values stay in
     the returned :class:`Finding` objects (memory only); write them out with
-    :meth:`Finding.to_record`.
+    :meth:`Finding.to_record`. ``jobs``: worker processes (1 by default: everything in the
+    calling process; :func:`default_jobs` for every core); same result whatever ``jobs``
+    (see :func:`iter_items`).
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     config = _override(config or Config(), entities, min_score)
     result = ScanResult()
-    for report in iter_scan(list(paths), config, sink=result.findings.extend):
+    for report in iter_scan(list(paths), config, sink=result.findings.extend, jobs=jobs):
         result.files.append(report)
     return result
 

@@ -21,6 +21,22 @@ the engine. Hyperscan fires for every prefilter the ``re`` engine fires for, and
 on non-ASCII text (``\\d`` is widened, see :func:`to_hyperscan`); both give the same findings
 (``tests/detectors/test_prefilter_engines.py`` checks it on the corpus).
 
+Start-up (issue 6): compiling the database for the whole registry takes 1-2 s of CPU, paid by
+every process. So a compiled database is kept in a per-user cache, as hyperscan's own serialised
+form (:func:`hyperscan.dumpb`): ``$SENTINELLE_CACHE_DIR``, else ``$XDG_CACHE_HOME/sentinelle``,
+else ``~/.cache/sentinelle``, file ``hyperscan-<key>.db`` where the key is a SHA-256 of the
+compiled expressions, their flags, the hyperscan package version and the machine architecture.
+It holds patterns only, never scanned data. Set ``SENTINELLE_CACHE_DIR=off`` to disable it.
+Concurrent writers are safe (each writes a private temporary file in the folder, then renames it
+into place atomically); a file that does not start with the magic, whose SHA-256 of the payload
+does not match, or that hyperscan refuses to load (other version, other platform) is ignored and
+rewritten; writing one removes all but the ``CACHE_KEEP`` (8) most recent databases. Only a
+database that took at least ``CACHE_MIN_SECONDS`` of CPU to compile is stored (not the small
+sets of a few detectors). Any
+failure of the cache (read-only folder, full disk) only costs the compilation.
+A :class:`PrefilterSet` pickles with its compiled database serialised (spawned worker processes
+get the parent's database instead of compiling it again).
+
 Written here, not taken from a library: choosing which detectors run is the core of the scan
 speed; hyperscan is the library that does the matching.
 """
@@ -28,7 +44,13 @@ speed; hyperscan is the library that does the matching.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import platform
 import re
+import tempfile
+import time
+from pathlib import Path
 from typing import Sequence
 
 try:  # optional at import time: the fallback keeps the scanner working without the wheel
@@ -95,22 +117,107 @@ def to_hyperscan(pattern: str) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+#: first bytes of a cache file; then the SHA-256 of the payload (32 bytes), then the payload
+_CACHE_MAGIC = b"SNTLHS01"
+#: value of ``$SENTINELLE_CACHE_DIR`` that disables the cache
+CACHE_OFF = "off"
+#: databases kept in the cache folder (the most recently written; about 1.2 MB each)
+CACHE_KEEP = 8
+#: a database compiled faster than this is not worth a file (small detector subsets)
+CACHE_MIN_SECONDS = 0.25
+
+
+def cache_dir() -> Path | None:
+    """The per-user cache folder (see the module docstring), or None when disabled."""
+    env = os.environ.get("SENTINELLE_CACHE_DIR")
+    if env is not None:
+        return None if env.strip().lower() in (CACHE_OFF, "") else Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sentinelle"
+
+
+def _cache_key(expressions: Sequence[bytes], flags: int) -> str:
+    h = hashlib.sha256()
+    h.update(f"hyperscan {getattr(_hs, '__version__', '?')} {platform.machine()} "
+             f"flags {flags} mode block\n".encode())
+    for e in expressions:
+        h.update(len(e).to_bytes(4, "big") + e)
+    return h.hexdigest()[:40]
+
+
+def _cache_load(path: Path):
+    """The database stored at ``path``, or None (missing, corrupt, or refused by hyperscan)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_CACHE_MAGIC)
+    payload = data[head + 32:]
+    if data[:head] != _CACHE_MAGIC or hashlib.sha256(payload).digest() != data[head:head + 32]:
+        return None
+    try:
+        db = _hs.loadb(payload, _hs.HS_MODE_BLOCK)
+        _hs.Scratch(db)  # fails on a database made for another platform
+        return db
+    except Exception:  # hyperscan.error: other version or platform
+        return None
+
+
+def _cache_store(path: Path, db) -> None:
+    """Write ``db`` to ``path`` atomically (temporary file, then rename); errors are ignored."""
+    tmp = None
+    try:
+        payload = _hs.dumpb(db)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_CACHE_MAGIC + hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, path)
+        tmp = None
+        # older databases (other pattern lists, other versions): keep the most recent few
+        old = sorted(path.parent.glob("hyperscan-*.db"), key=lambda p: p.stat().st_mtime,
+                     reverse=True)[CACHE_KEEP:]
+        for stale in old:
+            stale.unlink(missing_ok=True)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
 @functools.lru_cache(maxsize=64)
 def _compile_hs(patterns: tuple[str, ...]):
-    """One hyperscan database and its scratch space for ``patterns`` (cached: building one
-    takes about a second; detectors lists repeat across pipelines)."""
-    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+    """One hyperscan database for ``patterns``: from the per-user cache when it holds it, else
+    compiled (1-2 s for the whole registry) and stored there; also cached in memory per list
+    of patterns (detectors lists repeat across pipelines)."""
     flags = _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_UCP | _hs.HS_FLAG_SINGLEMATCH
-    db.compile(expressions=[to_hyperscan(p) for p in patterns],
-               ids=list(range(len(patterns))), flags=[flags] * len(patterns))
+    expressions = [to_hyperscan(p) for p in patterns]
+    folder = cache_dir()
+    path = folder / f"hyperscan-{_cache_key(expressions, flags)}.db" if folder else None
+    if path is not None:
+        db = _cache_load(path)
+        if db is not None:
+            return db
+    started = time.process_time()
+    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+    db.compile(expressions=expressions, ids=list(range(len(patterns))),
+               flags=[flags] * len(patterns))
+    if path is not None and time.process_time() - started >= CACHE_MIN_SECONDS:
+        _cache_store(path, db)
     return db
 
 
 class PrefilterSet:
     """The compiled prefilters of a detector list; see the module docstring.
 
-    The hyperscan database is built on the first call of :meth:`fired` (about a second for
-    the whole registry; cached per list of patterns). Not thread-safe (one scratch space): one set per pipeline, one pipeline per process.
+    The hyperscan database is built on the first call of :meth:`fired` (1-2 s for the whole
+    registry, unless the per-user cache holds it; cached in memory per list of patterns).
+    Not thread-safe (one scratch space): one set per pipeline, one pipeline per process; a
+    forked process may use its parent's copy (the scratch is copied with the memory).
     Raises ``ValueError`` for an unknown ``engine``, and when ``engine="hyperscan"`` is asked
     for but the package is missing or a pattern does not compile.
     """
@@ -135,6 +242,25 @@ class PrefilterSet:
                 if self._strict:
                     self._build()
 
+    def __getstate__(self) -> dict:
+        """Pickled with the compiled database serialised (``hyperscan.dumpb``), not compiled
+        again by the process that loads it; the scratch space is made anew there."""
+        state = {k: getattr(self, k) for k in ("size", "_always", "_ids", "_patterns", "_res",
+                                                 "_strict", "engine")}
+        state["_hs_bytes"] = _hs.dumpb(self._db) if self._db is not None else None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        blob = state.pop("_hs_bytes")
+        self.__dict__.update(state)
+        self._db = self._scratch = None
+        if blob is not None and _hs is not None:
+            try:
+                self._db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
+                self._scratch = _hs.Scratch(self._db)
+            except Exception:  # another platform: compile again on first use
+                self._db = self._scratch = None
+
     def _build(self) -> bool:
         if self._db is None and self.engine == "hyperscan":
             try:
@@ -145,6 +271,11 @@ class PrefilterSet:
                     raise ValueError(f"hyperscan cannot compile the prefilters: {exc}") from None
                 self.engine = "re"
         return self._db is not None
+
+    def prepare(self) -> None:
+        """Build (or load) the hyperscan database now rather than on the first text: a parent
+        process calls it before forking its workers, which then share it."""
+        self._build()
 
     def fired(self, folded: str) -> tuple[int, ...]:
         """Indices (into ``patterns``) of the detectors to run on ``folded``, ascending."""
