@@ -89,3 +89,48 @@ def test_ins_column():
     found = [f for b in p.analyze_table(unit) for f in b]
     assert [(f.entity_type, f.location.row, f.score, f.evidence.header) for f in found] == [
         ("FR_NIR", 0, 1.0, "INS"), ("FR_NIR", 1, 1.0, "INS")]   # row 2: wrong key, 0.3
+
+
+# The rule for a NIR whose key is wrong or left out (nir.py docstring): below the default
+# --min-score (0.5) unless a NIR cue word is in the 48 characters right before it AND the
+# 13-character body has the INSEE NIR shape (sex, month 01-12/20-42/50-99, department, commune,
+# order). Keys: pb-016's NIR 2 85 07 2A 004 123 has key 38 (../shared/cases), so 39 is wrong.
+@pytest.mark.parametrize("text, found", [
+    # wrong key, cue right before, NIR shape: reported at 0.55, still INVALID
+    ("N° SS : 2 85 07 2A 004 123 39", [("2 85 07 2A 004 123 39", 0.55, Validation.INVALID)]),
+    # EDS-Pseudo form label (corpus/pii_fr_clinical_eds_pseudo): the cue is "l'assuré(e)";
+    # 2 15 63 79 323 134 60: month 63 (fictitious month, decree), key 60 wrong
+    # (right: 97 - (2156379323134 mod 97) = 50)
+    ("N° d'immatriculation (à compléter par l'assuré(e)) Agée de 45 ans 2 1 5 6 3 7 9 3 2 3 1 3 4 6 0",
+     [("2 1 5 6 3 7 9 3 2 3 1 3 4 6 0", 0.55, Validation.INVALID)]),
+    # wrong key without a cue: 0.3, dropped
+    ("2 85 07 2A 004 123 39", []),
+    # wrong key, the cue only after the number: not "right before", dropped
+    ("2 85 07 2A 004 123 39 (NIR)", []),
+    # wrong key, cue before, but month 14 is not a NIR month: dropped
+    ("N° SS : 2 85 14 2A 004 123 39", []),
+    # keyless with a cue (EDS-Pseudo writes most SECU values so): 0.35 + context 0.3
+    ("Assuré : 1 84 12 75 123 456", [("1 84 12 75 123 456", 0.65, Validation.NONE)]),
+    # keyless, any grouping of the 13 characters (EDS-Pseudo "N° d'id national 2 9106 52714 303")
+    ("N° d'id national 2 9106 52714 303", [("2 9106 52714 303", 0.65, Validation.NONE)]),
+    ("n° ss 1-84-12-75-123-456", [("1-84-12-75-123-456", 0.65, Validation.NONE)]),
+    # keyless followed by a date: the date is not the key
+    ("NIR 1 84 12 75 123 456 14/01/03", [("1 84 12 75 123 456", 0.65, Validation.NONE)]),
+    # keyless without a cue: an order number or barcode of the same length, dropped
+    ("Commande 1840575123456", []),
+    # a cue but no NIR shape (month 45): dropped
+    ("N° SS commande 1234567890123", []),
+    # phone numbers next to a cue are not NIRs
+    ("Assuré, tél 06 12 34 56 78", []),
+    ("assuré +33 1 42 37 67 64", []),
+    # two dates written one digit per box: 16 boxes, no NIR inside
+    ("matricule 2 3 0 7 1 9 7 6 2 8 0 3 2 0 1 2", []),
+    # a run of 21 boxes (a date then 13 more): no 13- or 15-box NIR can be cut out of it
+    ("matricule 1 5 0 3 2 0 2 4 1 0 3 0 4 5 8 9 0 6 3 5 8", []),
+    # a date of birth is not a NIR
+    ("assuré né le 12/03/1985 à Paris", []),
+])
+def test_wrong_or_missing_key_needs_cue_and_shape(text, found, pipeline):
+    got = [(text[f.start:f.end], f.score, f.validation)
+           for f in pipeline.analyze_text(text, Location("t")) if f.entity_type == "FR_NIR"]
+    assert got == found

@@ -117,3 +117,31 @@ def test_data_file():
 @pytest.mark.parametrize("value, norm", [("01090", "01090"), ("1090", "01090"), (" 75 011", "75011")])
 def test_normalize(value, norm):
     assert DET.normalize(value) == norm
+
+
+# Addresses of EDS-Pseudo snippets (corpus/pii_fr_clinical_eds_pseudo): codes that are not on
+# the La Poste list (made up by the corpus) where only a postcode can stand: after a street
+# line. 0.6 (UNLISTED_SCORE): above the default --min-score.
+@pytest.mark.parametrize("text, span", [
+    # a complement after the street name ("APPT 283", "STUDIO 25")
+    ("170 RUE DU CALVAIRE, APPT 283, 29372 NANTES", "29372"),
+    ("19 AVENUE DE LA REPUBLIQUE, STUDIO 25, 46 403 BOULOGNE-BILLANCOURT", "46 403"),
+    # Corsica's 2A/2B written in place of 20
+    ("12 Rue du Docteur Gachet 2B784 Levallois-Perret", "2B784"),
+    ("42 rue de Belleville, 2B363 Paris", "2B363"),
+    # the street on the line before, the code starting its line
+    ("321 rue d'Estienne d'Orves\n95 523 Colombes", "95 523"),
+])
+def test_unlisted_after_street(text, span):
+    found = [(text[m.start:m.end], m.pattern, m.score) for m in DET.find(text)]
+    assert found == [(span, "after_street_unlisted", 0.6)]
+
+
+@pytest.mark.parametrize("text", [
+    "réf 2B784 Levallois-Perret",           # 2B without a street line: a reference
+    "Lot 2A123 expédié",                    # same
+    "Patient 95 523 Colombes",              # unlisted, a town but no street line
+    "321 rue d'Estienne d'Orves\n\n95523",  # a blank line between: not the line before
+])
+def test_unlisted_without_street(text):
+    assert list(DET.find(text)) == []

@@ -42,7 +42,8 @@ def test_found_with_cue(text, span, pipeline):
     "SIREN 4048330480",              # 10 digits
     "SIREN 404833048,5",             # a decimal number
     "SIREN A404833048",              # inside a token
-    "SIREN 404 833048",              # mixed grouping is not a written SIREN form
+    "société 404 833048",            # mixed grouping without the name SIREN right before it
+    "SIREN 404 833 04 7",            # mixed grouping after the name, but the key is wrong
 ])
 def test_not_reported(text, pipeline):
     assert _found(pipeline, text) == []
@@ -94,3 +95,14 @@ def test_table_with_header_scores_one():
     found = [f for b in p.analyze_table(unit) for f in b]
     assert [(f.location.row, f.value, f.score, f.evidence.header) for f in found] == [
         (0, "404 833 048", 1.0, "Siren"), (1, "691234561", 1.0, "Siren")]
+
+
+@pytest.mark.parametrize("text, span", [
+    # unusual groupings from python-stdnum's test list (corpus/identifiers), after the name
+    ("SIREN : 217601 145", "217601 145"),
+    ("SIREN : 3 1 0 1 8 8 4 2 0", "3 1 0 1 8 8 4 2 0"),
+    ("n° SIREN 404 833048.", "404 833048"),       # stdnum docstring number, mixed grouping
+])
+def test_unusual_grouping_after_the_name(text, span, pipeline):
+    # 0.45 (valid) + context 0.3: the name right before is the evidence such a grouping needs
+    assert _found(pipeline, text) == [(span, 0.75, Validation.VALID)]

@@ -60,6 +60,8 @@ def test_found_with_cue(text, span, pipeline):
     "SIRET 1 732 829 320 00074",        # inside a longer run of digit groups
     "SIRET 732 829 320 00074 12",       # followed by another group
     "SIRET 7328293200007",              # 13 digits
+    "société 732 8293 2000 074",        # unusual grouping without the name SIRET right before
+    "SIRET 732 8293 2000 079",          # unusual grouping after the name, wrong key
 ])
 def test_not_reported(text, pipeline):
     assert _found(pipeline, text) == []
@@ -111,3 +113,14 @@ def test_scan_csv_with_siret_column(tmp_path):
     assert res.issues == []
     assert [(f.location.row, f.location.column, f.start, f.end, f.score) for f in res.findings] == [
         (0, "siret", 0, 17, 1.0), (1, "siret", 0, 14, 1.0)]   # the typo stays below min score
+
+
+@pytest.mark.parametrize("text, span", [
+    # unusual groupings from python-stdnum's test list (corpus/identifiers), after the name
+    ("SIRET : 3 1 0 1 8 8 4 2 0 00 0 8 0", "3 1 0 1 8 8 4 2 0 00 0 8 0"),
+    ("SIRET : 542 097 324 0006 6", "542 097 324 0006 6"),
+    ("n° SIRET 7 7821 0526 00019.", "7 7821 0526 00019"),
+])
+def test_unusual_grouping_after_the_name(text, span, pipeline):
+    # 0.45 (valid) + context 0.3: the name right before is the evidence such a grouping needs
+    assert _found(pipeline, text) == [(span, 0.75, Validation.VALID)]

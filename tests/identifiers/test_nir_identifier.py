@@ -66,3 +66,17 @@ def test_invalid(value, error):
     with pytest.raises(error):
         nir.validate(value)
     assert not nir.is_valid(value)
+
+
+@pytest.mark.parametrize("number, valid", [
+    # is_valid's compact fast path (no python-stdnum clean) must agree with validate()
+    ("285072A00412338", True),     # cases pb-016, compact upper case: fast path
+    ("285072a00412338", True),     # lower case: python-stdnum path (compact upper-cases it)
+    ("2 85 07 2A 004 123 38", True),  # separators: python-stdnum path
+    ("285072A00412339", False),    # wrong key
+    ("285072C00412338", False),    # department 2C (stdnum docstring: invalid format)
+    ("2850720041233AB", False),    # letters in the key
+    ("285142A00412338", False),    # month 14
+])
+def test_is_valid_fast_path_agrees(number, valid):
+    assert nir.is_valid(number) is valid

@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sentinelle.detectors.base import Detector, Examples, Match
+from sentinelle.detectors.base import Detector, Examples, Match, fold_keep_length
 from sentinelle.finding import Validation
 
 _KEY = (
@@ -56,7 +56,8 @@ _LABELLED = re.compile(
     re.IGNORECASE,
 )
 #: cheap prefilter: the labelled pattern runs only in a window around one of these
-_KEYWORD = re.compile(r"pass|pwd|mdp|mot[ _\-]de[ _\-]passe|motdepasse", re.IGNORECASE)
+#: (searched in the lower-cased text: several times faster than ``re.IGNORECASE``)
+_KEYWORD = re.compile(r"pass|pwd|mdp|mot[ _\-]de[ _\-]passe|motdepasse")
 _BEFORE = 4 * 21 + 2   # longest label prefix (4 segments of 20 + separator, a quote)
 _AFTER = 420           # longest label suffix, qualifier, bracket, separator and value
 _URL_USERINFO = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,15}://[^\s:/@]{1,64}:"
@@ -74,8 +75,10 @@ _HASHES = re.compile(
     r"|(?P<ldap>\{(?:SSHA|SHA|SSHA256|SSHA512|SHA256|SHA512|SMD5|MD5|CRYPT)\}[A-Za-z0-9+/=$.]{12,})"
     r")(?![A-Za-z0-9+/=$.])"
 )
-_HEX = re.compile(r"(?<![0-9A-Za-z])(?:[0-9a-fA-F]{128}|[0-9a-fA-F]{64}|[0-9a-fA-F]{40}|[0-9a-fA-F]{32})"
-                  r"(?![0-9A-Za-z])")
+#: a run of 32 to 128 hex digits; only the digest lengths (:data:`_HEX_LENGTHS`) are kept (one
+#: repeat instead of four alternatives: faster, same matches)
+_HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{32,128}(?![0-9A-Za-z])")
+_HEX_LENGTHS = frozenset({32, 40, 64, 128})
 _NOT_SECRET = frozenset({
     "", "null", "none", "nil", "undefined", "n/a", "na", "nan", "vide", "empty", "aucun",
     "aucune", "oublie", "oublié", "perdu", "incorrect", "invalide", "invalid", "expire", "expiré",
@@ -189,7 +192,7 @@ class CredentialDetector(Detector):
             spans.append((s, e))
             yield Match(s, e, LABELLED_SCORE, Validation.NONE, "labelled", value)
         for m in _HEX.finditer(text):
-            if free(*m.span()):
+            if m.end() - m.start() in _HEX_LENGTHS and free(*m.span()):
                 yield Match(m.start(), m.end(), HEX_SCORE, Validation.NONE, "hex_digest", m.group(0).lower())
 
     @staticmethod
@@ -197,7 +200,10 @@ class CredentialDetector(Detector):
         """Matches of the labelled pattern, searched only in windows around a password keyword
         (linear time on text without any: ../shared/cases pb-029)."""
         windows: list[list[int]] = []
-        for k in _KEYWORD.finditer(text):
+        low = text.lower()
+        if len(low) != len(text):  # a few characters lower-case to two: keep offsets
+            low = fold_keep_length(text)
+        for k in _KEYWORD.finditer(low):
             lo, hi = max(0, k.start() - _BEFORE), min(len(text), k.end() + _AFTER)
             if windows and lo <= windows[-1][1]:
                 windows[-1][1] = hi
@@ -227,4 +233,4 @@ class CredentialDetector(Detector):
         """The secret as written (case-sensitive), surrounding whitespace removed; hex digests
         lower-cased."""
         v = value.strip()
-        return v.lower() if _HEX.fullmatch(v) else v
+        return v.lower() if len(v) in _HEX_LENGTHS and _HEX.fullmatch(v) else v

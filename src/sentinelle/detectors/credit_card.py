@@ -130,5 +130,26 @@ class CreditCardDetector(Detector):
             return Match(lead, lead + len(stripped), INVALID_SCORE, Validation.INVALID, "cell", digits)
         return None
 
+    def match_column(self, values: "pl.Series", header_hit: bool) -> "pl.DataFrame":
+        """:meth:`match_cell` over a column (issue 6): cells of digits and separators padded with
+        spaces are decided with a vectorised Luhn and IIN range table; other cells go through
+        :meth:`match_cell`."""
+        import polars as pl
+
+        from sentinelle.detectors.columnar import (BODY, card_network_ok, fast_or_fallback, luhn_ok,
+                                                   remove, result, valid_or_invalid)
+
+        def compute(frame: pl.DataFrame) -> pl.DataFrame:
+            frame = frame.with_columns(c=remove(pl.col(BODY), " -\u00a0\u202f"))
+            network = pl.col("c").str.len_chars().is_between(12, 19) & card_network_ok("c")
+            frame = frame.with_columns(network=network)
+            frame = frame.with_columns(valid=pl.col("network") & luhn_ok("c", 19))
+            frame = frame.with_columns(hit=pl.col("valid") | (pl.col("network") & header_hit))
+            return result(frame, pl.when(pl.col("valid")).then(CELL_SCORE).otherwise(INVALID_SCORE),
+                          valid_or_invalid("valid"), pl.lit("cell"), "c", "hit")
+
+        return fast_or_fallback(self, values, header_hit,
+                                r"^(?P<lead> *)(?P<body>[0-9][0-9 \-\x{a0}\x{202f}]*[0-9]) *$", compute)
+
     def normalize(self, value: str) -> str:
         return value.translate(_STRIP).strip()

@@ -100,5 +100,27 @@ class FinessDetector(Detector):
             return m
         return None  # without a header, an invalid or unchecked number is no evidence
 
+    def match_column(self, values: "pl.Series", header_hit: bool) -> "pl.DataFrame":
+        """:meth:`match_cell` over a column (issue 6): cells of digits (and separators, under a
+        header) padded with spaces are decided with a vectorised Luhn; other cells (Corsica
+        2A/2B, text) go through :meth:`match_cell`."""
+        import polars as pl
+
+        from sentinelle.detectors.columnar import (BODY, fast_or_fallback, luhn_ok, remove, result,
+                                                   valid_or_invalid)
+
+        def compute(frame: pl.DataFrame) -> pl.DataFrame:
+            body = pl.col(BODY)
+            frame = frame.with_columns(c=remove(body, " .-") if header_hit else body)
+            c = pl.col("c")
+            shaped = (c.str.len_chars() == 9) & c.str.contains(r"^[0-9]+$") & (c.str.slice(0, 2) != "00")
+            frame = frame.with_columns(valid=shaped & luhn_ok("c", 9), shaped=shaped)
+            frame = frame.with_columns(hit=pl.col("valid") | (pl.col("shaped") & header_hit))
+            return result(frame, pl.when(pl.col("valid")).then(CELL_SCORE).otherwise(INVALID_SCORE),
+                          valid_or_invalid("valid"), pl.lit("finess"), "c", "hit")
+
+        return fast_or_fallback(self, values, header_hit,
+                                r"^(?P<lead> *)(?P<body>[0-9][0-9 .\-]*[0-9]) *$", compute)
+
     def normalize(self, value: str) -> str:
         return finess.compact(value)

@@ -105,5 +105,70 @@ class IbanDetector(Detector):
         for _m, res in finditer_resuming(_START, text, lambda m: _scan(text, m.start())):
             yield res
 
+    def match_column(self, values: "pl.Series", header_hit: bool) -> "pl.DataFrame":
+        """:meth:`match_cell` over a column (issue 6): a cell holding one IBAN, compact or in
+        groups separated by single spaces, padded with spaces, is decided with Polars
+        expressions: the country's length and BBAN structure (python-stdnum's registry) and the
+        ISO 7064 mod 97-10 key, computed digit by digit in Int64. Cells of the countries that
+        python-stdnum checks further (``NATIONAL_CHECKS``) and other written forms go through
+        :meth:`match_cell`."""
+        import polars as pl
+
+        from sentinelle.detectors.columnar import BODY, fast_or_fallback, result, valid_or_invalid
+
+        structures = iban.bban_structures()
+        countries = sorted(cc for cc in structures if cc not in iban.NATIONAL_CHECKS)
+        fast_re = (rf"^(?P<lead> *)(?P<body>(?:{'|'.join(countries)})[0-9]{{2}}(?: ?[A-Za-z0-9])+) *$")
+        letters = {chr(65 + k): 10 + k for k in range(26)}
+
+        def compute(frame: pl.DataFrame) -> pl.DataFrame:
+            c = pl.col(BODY).str.replace_all(" ", "", literal=True)
+            frame = frame.with_columns(c=pl.when(c.str.contains("[a-z]")).then(c.str.to_uppercase())
+                                       .otherwise(c))
+            c = pl.col("c")
+            frame = frame.with_columns(
+                cc=c.str.slice(0, 2), bban=c.str.slice(4),
+                moved=pl.concat_str(c.str.slice(4), c.str.slice(0, 4)))
+            cc = pl.col("cc")
+            length = cc.replace_strict({k: v[0] for k, v in structures.items()}, default=None,
+                                       return_dtype=pl.Int64)
+            # one alternation over every country: "FR" + its BBAN | "DE" + ... (one regex pass)
+            bban_ok = pl.col("c").str.contains(
+                "^(?:" + "|".join(f"{k}[0-9]{{2}}{structures[k][1][1:-1]}" for k in countries) + ")$")
+            frame = frame.with_columns(shaped=c.str.len_chars() == length, bban_ok=bban_ok,
+                                       letters=pl.col("bban").str.contains("[A-Z]"))
+            frame = frame.with_row_index("_r")
+            # ISO 7064 mod 97-10 of BBAN + country + check digits, letters read A=10 ... Z=35.
+            # A BBAN of digits (most countries, France nearly always): its digits, then the
+            # country's 4 digits and the check digits, in chunks of 9 (Int64)
+            digits = frame.filter(~pl.col("letters"))
+            rest = pl.lit(0, pl.Int64)
+            bban = pl.col("bban").str.zfill(36)
+            for j in range(4):
+                rest = (rest * 1_000_000_000 + bban.str.slice(9 * j, 9).cast(pl.Int64)) % 97
+            country = pl.col("cc").replace_strict(
+                {k: int(str(letters[k[0]]) + str(letters[k[1]])) for k in countries},
+                default=None, return_dtype=pl.Int64)
+            rest = (rest * 10_000 + country) % 97
+            rest = (rest * 100 + pl.col("c").str.slice(2, 2).cast(pl.Int64)) % 97
+            digits = digits.with_columns(rest=rest)
+            # a BBAN with letters: each letter replaced by its two digits, at most 34 characters
+            # (72 digits), 8 chunks of 9 (leading zeros do not change the remainder)
+            lettered = frame.filter(pl.col("letters"))
+            moved = pl.col("moved")
+            for letter, value in letters.items():
+                moved = moved.str.replace_all(letter, str(value), literal=True)
+            lettered = lettered.with_columns(moved=moved.str.zfill(72))
+            rest = pl.lit(0, pl.Int64)
+            for j in range(8):
+                rest = (rest * 1_000_000_000 + pl.col("moved").str.slice(9 * j, 9).cast(pl.Int64)) % 97
+            lettered = lettered.with_columns(rest=rest)
+            frame = pl.concat([digits, lettered], how="vertical").sort("_r")
+            frame = frame.with_columns(valid=pl.col("shaped") & pl.col("bban_ok") & (pl.col("rest") == 1))
+            return result(frame, pl.when(pl.col("valid")).then(1.0).otherwise(INVALID_SCORE),
+                          valid_or_invalid("valid"), pl.lit("iban"), "c", "shaped")
+
+        return fast_or_fallback(self, values, header_hit, fast_re, compute)
+
     def normalize(self, value: str) -> str:
         return iban.compact(value.replace("\u00a0", "").replace("\u202f", ""))

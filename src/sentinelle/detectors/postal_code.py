@@ -13,8 +13,14 @@ evidence, and the span is the code alone:
   ``97110 Pointe-à-Pitre`` (currency and unit words such as ``Euros`` do not count);
 * a cue right before it: ``code postal``, ``CP``, ``cp :``, ``postal code``, ``zip``;
 * the end of an address line after a comma: ``12 rue des Lilas, 75011``;
-* a street line right before it on the same line: ``7 rue Blaise Pascal 65000 dans la ...``;
+* a street line right before it on the same line, with up to two complements
+  (``7 rue Blaise Pascal 65000 dans la ...``, ``170 RUE DU CALVAIRE, APPT 283, 29372``), or as the
+  whole line before when the code starts its line;
 * a town after a comma: ``33000, Bordeaux``.
+
+After a street line, a code that is not on the list but whose department exists (made-up or
+mistyped codes in forms and exports; EDS-Pseudo writes Corsica's ``2A``/``2B`` in place of
+``20``: ``12 Rue du Docteur Gachet 2B784``) scores 0.6.
 
 CEDEX codes (``75679 PARIS CEDEX 14``) are not on the list of codes by commune: a five-digit
 number whose two first digits are a listed department, followed by a town and ``CEDEX``, is one.
@@ -39,7 +45,9 @@ from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep
 from sentinelle.finding import Validation
 
 #: "75011", and "75 011" (department, space, the rest: a common French way to write it)
-_PATTERN = re.compile(r"(?<!\w)(?<!\d[.,])(?<!\d )\d\d[ \u00a0]?\d{3}(?!\w)(?![.,]\d)(?! \d)")
+#: Corsica's department codes 2A/2B, written in place of 20 in made-up or mistyped codes
+#: ("12 Rue du Docteur Gachet 2B784"): taken only after a street line, as unlisted codes
+_PATTERN = re.compile(r"(?<!\w)(?<!\d[.,])(?<!\d )(?:\d\d|2[AB])[ \u00a0]?\d{3}(?!\w)(?![.,]\d)(?! \d)")
 #: score of a code that is not on the list but sits where a postcode goes: after a street line,
 #: with a listed department prefix (made-up or mistyped codes in forms and exports)
 UNLISTED_SCORE = 0.6
@@ -73,8 +81,10 @@ def _street_line_before() -> re.Pattern[str]:
     text; the types of way come from ``data/street_types.txt`` (La Poste / AFNOR NF Z10-011)."""
     from sentinelle.detectors.street_address import street_types
 
+    # up to two complements after the street name: "170 RUE DU CALVAIRE, APPT 283, 29372"
     return re.compile(rf"(?<![\w])\d{{1,4}}[ \u00a0]*(?:bis|ter|[a-d])?,?[ \u00a0]+"
-                      rf"(?:{street_types().regex})[ \u00a0]+[^\n,;:]{{1,60}}[ \u00a0]*,?[ \u00a0]*$")
+                      rf"(?:{street_types().regex})[ \u00a0]+[^\n,;:]{{1,60}}"
+                      rf"(?:,[ \u00a0]*[^\n,;:]{{1,30}}){{0,2}}[ \u00a0]*,?[ \u00a0]*$")
 
 
 @functools.cache
@@ -83,10 +93,18 @@ def postal_codes() -> frozenset[str]:
     return frozenset(data.lines("postal_codes.txt"))
 
 
+@functools.cache
+def _code_series():
+    """The list of codes as a Polars Series (for ``is_in``), built once."""
+    import polars as pl
+
+    return pl.Series("codes", sorted(postal_codes()), dtype=pl.Utf8)
+
+
 class PostalCodeDetector(Detector):
     validation_rule = "real code list, context in text"
     rule_source = "La Poste base officielle des codes postaux"
-    prefilter = r"\d\d[ \u00a0]?\d{3}"
+    prefilter = r"(?:\d\d|2[ab])[ \u00a0]?\d{3}"
     name = "fr.postal_code"
     entity = "FR_POSTAL_CODE"
     context_words = (
@@ -134,6 +152,9 @@ class PostalCodeDetector(Detector):
             code = m.group(0).replace(" ", "").replace("\u00a0", "")
             if code not in codes:
                 if code[:2] not in _departments():
+                    if code[:2] in ("2A", "2B") and self._after_street(text, m.start()):
+                        yield Match(m.start(), m.end(), UNLISTED_SCORE, Validation.NONE,
+                                    "after_street_unlisted", code)
                     continue
                 if _CEDEX_AFTER.match(text, m.end()):
                     yield Match(m.start(), m.end(), 0.8, Validation.VALID, "cedex", code)
@@ -164,9 +185,16 @@ class PostalCodeDetector(Detector):
 
     @staticmethod
     def _after_street(text: str, start: int) -> bool:
+        """A street line ends right before ``start`` on its line, or is the whole line before
+        when the code starts its line ("321 rue d'Estienne d'Orves\n95 523 Colombes")."""
         lo = max(0, start - 120)
         line_start = max(lo, text.rfind("\n", lo, start) + 1)
-        return _street_line_before().search(fold_keep_length(text[line_start:start])) is not None
+        before = text[line_start:start]
+        if line_start > 0 and (not before or before.isspace()):
+            lo = max(0, line_start - 1 - 120)
+            prev_start = max(lo, text.rfind("\n", lo, line_start - 1) + 1)
+            before = text[prev_start:line_start - 1].rstrip("\r")
+        return _street_line_before().search(fold_keep_length(before)) is not None
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
         stripped = value.strip()
@@ -182,6 +210,34 @@ class PostalCodeDetector(Detector):
             # a spreadsheet read the code as a number and dropped its leading zero
             return Match(lead, lead + 4, 0.8, Validation.VALID, "code_cell_lost_zero", "0" + stripped)
         return None
+
+    def match_column(self, values: "pl.Series", header_hit: bool) -> "pl.DataFrame":
+        """:meth:`match_cell` over a column (issue 6): a cell of four or five digits padded with
+        spaces is decided with ``is_in`` against the list of codes (under a header; without
+        one, a bare number has no evidence: no match); other cells ("75011 Paris") go through
+        :meth:`match_cell`."""
+        import polars as pl
+
+        from sentinelle.detectors.columnar import BODY, fast_or_fallback, result
+
+        codes = _code_series()
+
+        def compute(frame: pl.DataFrame) -> pl.DataFrame:
+            body = pl.col(BODY)
+            frame = frame.with_columns(five=body.str.len_chars() == 5)
+            frame = frame.with_columns(
+                code=pl.when(pl.col("five")).then(body).otherwise(pl.concat_str(pl.lit("0"), body)))
+            frame = frame.with_columns(hit=pl.col("code").is_in(codes.implode()) & pl.lit(header_hit))
+            return result(frame, pl.lit(0.8), pl.lit(Validation.VALID.value),
+                          pl.when(pl.col("five")).then(pl.lit("code_cell"))
+                          .otherwise(pl.lit("code_cell_lost_zero")), "code", "hit")
+
+        if header_hit:
+            fast_re = r"^(?P<lead> *)(?P<body>[0-9]{4,5}) *$"
+        else:
+            # a bare number (``_PATTERN``'s forms) has no text evidence in a cell of its own
+            fast_re = r"^(?P<lead> *)(?P<body>[0-9]{4,5}|[0-9]{2} [0-9]{3}) *$"
+        return fast_or_fallback(self, values, header_hit, fast_re, compute)
 
     def normalize(self, value: str) -> str:
         digits = "".join(c for c in value if c.isdigit())

@@ -84,5 +84,24 @@ class RppsDetector(Detector):
             return Match(lead, lead + len(stripped), m.score, m.validation, "rpps", compacted)
         return None  # without a header, an invalid 11-digit number is no evidence
 
+    def match_column(self, values: "pl.Series", header_hit: bool) -> "pl.DataFrame":
+        """:meth:`match_cell` over a column (issue 6): cells of digits and separators padded with
+        spaces are decided with a vectorised Luhn; other cells go through :meth:`match_cell`."""
+        import polars as pl
+
+        from sentinelle.detectors.columnar import (BODY, fast_or_fallback, luhn_ok, remove, result,
+                                                   valid_or_invalid)
+
+        def compute(frame: pl.DataFrame) -> pl.DataFrame:
+            frame = frame.with_columns(c=remove(pl.col(BODY), " .-"))
+            shaped = (pl.col("c").str.len_chars() == 11) & pl.col("c").str.starts_with("1")
+            frame = frame.with_columns(valid=shaped & luhn_ok("c", 11), shaped=shaped)
+            frame = frame.with_columns(hit=pl.col("valid") | (pl.col("shaped") & header_hit))
+            return result(frame, pl.when(pl.col("valid")).then(CELL_SCORE).otherwise(INVALID_SCORE),
+                          valid_or_invalid("valid"), pl.lit("rpps"), "c", "hit")
+
+        return fast_or_fallback(self, values, header_hit,
+                                r"^(?P<lead> *)(?P<body>[0-9][0-9 .\-]*[0-9]) *$", compute)
+
     def normalize(self, value: str) -> str:
         return rpps.compact(value)

@@ -6,6 +6,8 @@ text: compact (``404833048``) and in groups of three separated by one space, no-
 dot (``404 833 048``, ``404.833.048``). A candidate inside a longer token or a longer run of digit
 groups (``1 404 833 048``, an amount) is not a SIREN; a SIRET's first 9 digits are not a SIREN
 of their own (the SIRET detector reports the whole number).
+Any other grouping of the 9 digits (``217601 145``, ``3 1 0 1 8 8 4 2 0``: python-stdnum's test
+list) is taken only right after the word "SIREN", and only when its key is valid.
 
 A 9-digit number passes a Luhn check one time in ten, so in free text the number alone is weak
 evidence: a Luhn-valid candidate scores 0.45, below the default ``--min-score``, and only a cue
@@ -24,7 +26,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
+from sentinelle.detectors.base import (INVALID_SCORE, Detector, Examples, Match, finditer_resuming,
+                                       fold_keep_length)
 from sentinelle.finding import Validation
 from sentinelle.identifiers import siren
 
@@ -33,6 +36,15 @@ _PATTERN = re.compile(
     r"(?:\d{9}|\d{3}(?P<s>[ .\u00a0\u202f])\d{3}(?P=s)\d{3})"
     r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
 )
+#: any other grouping of the 9 digits ("217601 145", "3 1 0 1 8 8 4 2 0": python-stdnum's test
+#: lists): taken only when "SIREN" is written right before it (``_NAMED_BEFORE``)
+_LOOSE = re.compile(
+    r"(?<![0-9A-Za-z])(?<![0-9][ .,\-\u00a0\u202f])"
+    r"\d(?:[ .\u00a0\u202f]?\d){8}"
+    r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
+)
+#: the identifier's own name at the end of the 24 characters before a loosely grouped candidate
+_NAMED_BEFORE = re.compile(r"(?<![a-z])siren\b[^0-9a-z]*(?:(?:n|no|num|numero)\b[^0-9a-z]*)?$")
 #: score of a Luhn-valid SIREN in free text: a cue is needed to report it
 TEXT_SCORE = 0.45
 #: score of a Luhn-valid cell; the header boost of the pipeline makes it 1.0 under a SIREN header
@@ -45,10 +57,27 @@ def _match(start: int, end: int, compacted: str, score: float) -> Match:
     return Match(start, end, INVALID_SCORE, Validation.INVALID, "siren", compacted)
 
 
+def _loose(text: str, spans: list[tuple[int, int]], is_valid, pattern: str) -> Iterator[Match]:
+    """Valid candidates of :data:`_LOOSE` that overlap no regular candidate (``spans``) and follow
+    the identifier's name: an unusual grouping needs the name as evidence (invalid ones dropped)."""
+    if "iren" not in text and "IREN" not in text:  # cheap gate: "SIREN", "Siren"...
+        return
+    for m in _LOOSE.finditer(text):
+        start, end = m.start(), m.end()
+        if any(s < end and start < e for s, e in spans):
+            continue
+        if not _NAMED_BEFORE.search(fold_keep_length(text[max(0, start - 24):start])):
+            continue
+        compacted = re.sub(r"[ .\u00a0\u202f]", "", m.group(0))
+        if is_valid(compacted):
+            yield Match(start, end, TEXT_SCORE, Validation.VALID, pattern, compacted)
+
+
 class SirenDetector(Detector):
     validation_rule = "Luhn over 9 digits (python-stdnum), context in text"
     rule_source = "INSEE, répertoire SIRENE"
-    prefilter = r"\d{3}[ .\u00a0\u202f]?\d{3}"
+    #: the regular forms, or the name that a loosely grouped number needs
+    prefilter = r"\d{3}[ .\u00a0\u202f]?\d{3}|siren"
     name = "fr.siren"
     entity = "FR_SIREN"
     context_words = (
@@ -80,8 +109,11 @@ class SirenDetector(Detector):
             return _match(m.start(), m.end(), siren.compact(m.group(0).replace("\u00a0", "")
                                                              .replace("\u202f", "")), TEXT_SCORE)
 
-        for _m, res in finditer_resuming(_PATTERN, text, accept):
+        spans = []
+        for m, res in finditer_resuming(_PATTERN, text, accept):
+            spans.append((m.start(), m.end()))
             yield res
+        yield from _loose(text, spans, siren.is_valid, "siren_spaced")
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
         stripped = value.strip()
@@ -93,6 +125,25 @@ class SirenDetector(Detector):
         if m.validation is Validation.VALID or header_hit:
             return m
         return None  # without a header, an invalid 9-digit number is no evidence
+
+    def match_column(self, values: "pl.Series", header_hit: bool) -> "pl.DataFrame":
+        """:meth:`match_cell` over a column (issue 6): cells of digits and separators padded with
+        spaces are decided with a vectorised Luhn; other cells go through :meth:`match_cell`."""
+        import polars as pl
+
+        from sentinelle.detectors.columnar import (BODY, fast_or_fallback, luhn_ok, remove, result,
+                                                   valid_or_invalid)
+
+        def compute(frame: pl.DataFrame) -> pl.DataFrame:
+            frame = frame.with_columns(c=remove(pl.col(BODY), " .\u00a0\u202f"))
+            shaped = pl.col("c").str.len_chars() == 9
+            frame = frame.with_columns(valid=shaped & luhn_ok("c", 9), shaped=shaped)
+            frame = frame.with_columns(hit=pl.col("valid") | (pl.col("shaped") & header_hit))
+            return result(frame, pl.when(pl.col("valid")).then(CELL_SCORE).otherwise(INVALID_SCORE),
+                          valid_or_invalid("valid"), pl.lit("siren"), "c", "hit")
+
+        return fast_or_fallback(self, values, header_hit,
+                                r"^(?P<lead> *)(?P<body>[0-9][0-9 .\x{a0}\x{202f}]*[0-9]) *$", compute)
 
     def normalize(self, value: str) -> str:
         return siren.compact(value.replace("\u00a0", "").replace("\u202f", ""))

@@ -6,7 +6,9 @@ establishments: digit sum a multiple of 5) and a Luhn-valid SIREN, via
 in text: compact (``73282932000074``), ``732 829 320 00074`` (groups of three and the 5-digit NIC,
 separated by spaces, no-break spaces or dots) and ``732829320 00074``. A candidate inside a
 longer token or a longer run of digit groups is not a SIRET. In a table cell under a SIRET
-header, any spacing is accepted (``3 1 0 1 8 8 4 2 0 00 0 8 0``).
+header, any spacing is accepted (``3 1 0 1 8 8 4 2 0 00 0 8 0``); in text, such an unusual grouping
+(python-stdnum's test list) is taken only right after the word "SIRET" and only when its key
+is valid.
 
 A 14-digit number passes a Luhn check one time in ten and 14-digit numbers are common (HL7
 timestamps ``20241105083012``, order numbers), so in free text a Luhn-valid candidate scores
@@ -24,7 +26,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
+from sentinelle.detectors.base import (INVALID_SCORE, Detector, Examples, Match, finditer_resuming,
+                                       fold_keep_length)
 from sentinelle.finding import Validation
 from sentinelle.identifiers import siret
 
@@ -34,9 +37,21 @@ _PATTERN = re.compile(
     rf"(?:\d{{14}}|\d{{3}}(?P<s>{_S})\d{{3}}(?P=s)\d{{3}}{_S}\d{{5}}|\d{{9}}{_S}\d{{5}})"
     r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
 )
+#: any other grouping of the 14 digits ("3 1 0 1 8 8 4 2 0 00 0 8 0", "542 097 324 0006 6":
+#: python-stdnum's test lists): taken only when "SIRET" is written right before it (``_NAMED_BEFORE``)
+_LOOSE = re.compile(
+    r"(?<![0-9A-Za-z])(?<![0-9][ .,\-\u00a0\u202f])"
+    r"\d(?:[ .\u00a0\u202f]?\d){13}"
+    r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
+)
+#: the identifier's own name at the end of the 24 characters before a loosely grouped candidate
+_NAMED_BEFORE = re.compile(r"(?<![a-z])siret\b[^0-9a-z]*(?:(?:n|no|num|numero)\b[^0-9a-z]*)?$")
 _STRIP = str.maketrans("", "", " .\u00a0\u202f")
 #: YYYYMMDDHHMMSS (HL7 DTM, ISO 8601 basic): a column of these is timestamps, not SIRETs
 _TIMESTAMP = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d")
+#: the same, anchored, in Rust regex syntax (``match_column``)
+_TIMESTAMP_RUST = ("^(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?:[01][0-9]|2[0-3])"
+                   "[0-5][0-9][0-5][0-9]$")
 #: score of a valid SIRET in free text: a cue is needed to report it
 TEXT_SCORE = 0.45
 #: score of a valid cell; the header boost of the pipeline makes it 1.0 under a SIRET header
@@ -49,10 +64,27 @@ def _match(start: int, end: int, compacted: str, score: float) -> Match:
     return Match(start, end, INVALID_SCORE, Validation.INVALID, "siret", compacted)
 
 
+def _loose(text: str, spans: list[tuple[int, int]], is_valid, pattern: str) -> Iterator[Match]:
+    """Valid candidates of :data:`_LOOSE` that overlap no regular candidate (``spans``) and follow
+    the identifier's name: an unusual grouping needs the name as evidence (invalid ones dropped)."""
+    if "iret" not in text and "IRET" not in text:  # cheap gate: "SIRET", "Siret"...
+        return
+    for m in _LOOSE.finditer(text):
+        start, end = m.start(), m.end()
+        if any(s < end and start < e for s, e in spans):
+            continue
+        if not _NAMED_BEFORE.search(fold_keep_length(text[max(0, start - 24):start])):
+            continue
+        compacted = re.sub(r"[ .\u00a0\u202f]", "", m.group(0))
+        if is_valid(compacted):
+            yield Match(start, end, TEXT_SCORE, Validation.VALID, pattern, compacted)
+
+
 class SiretDetector(Detector):
     validation_rule = "Luhn over 14 digits, La Poste exception (python-stdnum), context in text"
     rule_source = "INSEE, répertoire SIRENE"
-    prefilter = r"\d{3}[ .\u00a0\u202f]?\d{3}"
+    #: the regular forms, or the name that a loosely grouped number needs
+    prefilter = r"\d{3}[ .\u00a0\u202f]?\d{3}|siret"
     name = "fr.siret"
     entity = "FR_SIRET"
     context_words = (
@@ -83,8 +115,11 @@ class SiretDetector(Detector):
         def accept(m: re.Match[str]) -> Match:
             return _match(m.start(), m.end(), m.group(0).translate(_STRIP), TEXT_SCORE)
 
-        for _m, res in finditer_resuming(_PATTERN, text, accept):
+        spans = []
+        for m, res in finditer_resuming(_PATTERN, text, accept):
+            spans.append((m.start(), m.end()))
             yield res
+        yield from _loose(text, spans, siret.is_valid, "siret_spaced")
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
         stripped = value.strip()
@@ -98,6 +133,33 @@ class SiretDetector(Detector):
         if m.validation is Validation.VALID or header_hit:
             return m
         return None  # without a header, an invalid 14-digit number is no evidence
+
+    def match_column(self, values: "pl.Series", header_hit: bool) -> "pl.DataFrame":
+        """:meth:`match_cell` over a column (issue 6): cells of digits and separators padded with
+        spaces are decided with vectorised Luhn checks (14 digits and the SIREN; La Poste's
+        digit sum, python-stdnum ``stdnum.fr.siret``); other cells go through :meth:`match_cell`."""
+        import polars as pl
+
+        from sentinelle.detectors.columnar import (BODY, digit_sum, fast_or_fallback, luhn_ok,
+                                                   remove, result, valid_or_invalid)
+
+        def compute(frame: pl.DataFrame) -> pl.DataFrame:
+            frame = frame.with_columns(c=remove(pl.col(BODY), " .\u00a0\u202f"))
+            c = pl.col("c")
+            shaped = c.str.len_chars() == 14
+            if not header_hit:
+                shaped = shaped & ~c.str.contains(_TIMESTAMP_RUST)
+            frame = frame.with_columns(shaped=shaped, siren=c.str.slice(0, 9),
+                                       la_poste=c.str.starts_with("356000000") & (c != "35600000000048"))
+            key = (pl.when(pl.col("la_poste")).then(digit_sum("c", 14) % 5 == 0)
+                   .otherwise(luhn_ok("c", 14)))
+            frame = frame.with_columns(valid=pl.col("shaped") & key & luhn_ok("siren", 9))
+            frame = frame.with_columns(hit=pl.col("valid") | (pl.col("shaped") & header_hit))
+            return result(frame, pl.when(pl.col("valid")).then(CELL_SCORE).otherwise(INVALID_SCORE),
+                          valid_or_invalid("valid"), pl.lit("siret"), "c", "hit")
+
+        return fast_or_fallback(self, values, header_hit,
+                                r"^(?P<lead> *)(?P<body>[0-9][0-9 .\x{a0}\x{202f}]*[0-9]) *$", compute)
 
     def normalize(self, value: str) -> str:
         return value.translate(_STRIP).strip()

@@ -49,6 +49,10 @@ _RANGES: tuple[tuple[str, int, int, tuple[int, ...]], ...] = (
 )
 
 
+#: the table above, public for the vectorised check of ``detectors/columnar.py``
+RANGES = _RANGES
+
+
 def compact(number: str) -> str:
     """Strip spaces and dashes."""
     return clean(number, " -").strip()
@@ -80,7 +84,10 @@ def validate(number: str) -> str:
 
 
 def is_valid(number: str) -> bool:
-    """True when :func:`validate` accepts ``number``."""
+    """True when :func:`validate` accepts ``number``. A compact ASCII number skips
+    python-stdnum's per-character ``clean`` (the text path checks every candidate)."""
+    if number.isascii() and number.isdigit():
+        return 12 <= len(number) <= 19 and network(number) is not None and luhn.is_valid(number)
     try:
         return bool(validate(number))
     except ValidationError:

@@ -60,3 +60,30 @@ def has_country_shape(number: str) -> bool:
     length = country_length(number[:2])
     return (length is not None and len(number) == length and number[2:4].isdigit()
             and number.isascii() and number.isalnum())
+
+
+@functools.cache
+def bban_structures() -> dict[str, tuple[int, str]]:
+    """``{country: (IBAN length, BBAN regex)}`` for every country of python-stdnum's IBAN
+    registry; the regex is anchored, ASCII, in the common syntax of Python ``re`` and Rust
+    ``regex`` (python-stdnum ``_struct_to_re``: ``n`` digits, ``a`` upper-case letters, ``c``
+    letters or digits)."""
+    chars = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Za-z0-9]"}
+    out = {}
+    for a in range(26):
+        for b in range(26):
+            cc = chr(65 + a) + chr(65 + b)
+            length = country_length(cc)
+            if length is None:
+                continue
+            info = numdb.get("iban").info(cc)
+            bban = info[0][1]["bban"]
+            regex = "".join(f"{chars[k]}{{{n}}}" for n, k in _STRUCT.findall(bban))
+            out[cc] = (length, f"^{regex}$")
+    return out
+
+
+#: countries whose IBAN python-stdnum checks further with a national module (``stdnum.be.iban``,
+#: ``stdnum.es.iban``, ``stdnum.me.iban``, ``stdnum.no.iban``): not decidable by
+#: :func:`bban_structures` alone
+NATIONAL_CHECKS = frozenset({"BE", "ES", "ME", "NO"})

@@ -32,23 +32,49 @@ calc_check_digits = _nir.calc_check_digits
 _SEX = frozenset("123478")
 
 
+def _structure_problem(number: str) -> ValidationError | None:
+    """Our structural checks (sex, month, commune/order, department) on a compact NIR whose
+    format python-stdnum accepted; None when they pass."""
+    if number[0] not in _SEX:
+        return InvalidComponent("sex digit")
+    month = int(number[3:5])
+    if month == 0 or 13 <= month <= 19 or 43 <= month <= 49:
+        return InvalidComponent("month")
+    if number[7:10] == "000" and number[5:7] not in ("99",) or number[10:13] == "000":
+        return InvalidComponent("commune or order number")
+    if number[5:7] == "00":
+        return InvalidFormat("department")
+    return None
+
+
 def validate(number: str) -> str:
     """Return the compact NIR or raise ``ValidationError`` (length, format, sex, month, key)."""
     number = _nir.validate(number)
-    if number[0] not in _SEX:
-        raise InvalidComponent("sex digit")
-    month = int(number[3:5])
-    if month == 0 or 13 <= month <= 19 or 43 <= month <= 49:
-        raise InvalidComponent("month")
-    if number[7:10] == "000" and number[5:7] not in ("99",) or number[10:13] == "000":
-        raise InvalidComponent("commune or order number")
-    if number[5:7] == "00":
-        raise InvalidFormat("department")
+    problem = _structure_problem(number)
+    if problem is not None:
+        raise problem
     return number
+
+
+def _compact_valid(number: str) -> bool:
+    """:func:`is_valid` of an already compact 15-character ASCII number (digits, 2A/2B): the
+    same checks as python-stdnum's ``validate`` without its per-character ``clean`` (the text
+    path calls this on every candidate)."""
+    if not (number[:5].isdigit() and number[7:].isdigit()
+            and (number[5:7].isdigit() or number[5:7] in ("2A", "2B"))):
+        return False
+    return calc_check_digits(number) == number[13:] and _structure_problem(number) is None
+
+
+def _is_compact(number: str) -> bool:
+    return len(number) == 15 and number.isascii() and number.isalnum() \
+        and number == number.upper()
 
 
 def is_valid(number: str) -> bool:
     """True when :func:`validate` accepts ``number``."""
+    if _is_compact(number):
+        return _compact_valid(number)
     try:
         return bool(validate(number))
     except ValidationError:
@@ -71,7 +97,8 @@ def is_valid_without_key(number: str) -> bool:
     The key is often printed apart or left out; 13 digits alone are weak evidence (an EAN-13
     barcode has the same length), so callers need a cue.
     """
-    number = compact(number)
+    if not (len(number) == 13 and number.isascii() and number.isalnum() and number == number.upper()):
+        number = compact(number)
     if len(number) != 13:
         return False
     try:

@@ -40,7 +40,10 @@ def validate(number: str) -> str:
 
 
 def is_valid(number: str) -> bool:
-    """True when :func:`validate` accepts ``number``."""
+    """True when :func:`validate` accepts ``number``. A compact ASCII number skips
+    python-stdnum's per-character ``clean`` (the text path checks every candidate)."""
+    if number.isascii() and number.isdigit():
+        return len(number) == 11 and number[0] == "1" and luhn.is_valid(number)
     try:
         return bool(validate(number))
     except ValidationError:

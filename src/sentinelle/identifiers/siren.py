@@ -9,6 +9,7 @@ Everything comes from python-stdnum; this module only re-exports it in our house
 
 from __future__ import annotations
 
+from stdnum import luhn
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siren as _siren
 
@@ -22,7 +23,10 @@ def validate(number: str) -> str:
 
 
 def is_valid(number: str) -> bool:
-    """True when :func:`validate` accepts ``number``."""
+    """True when :func:`validate` accepts ``number``. A compact ASCII number skips
+    python-stdnum's per-character ``clean`` (the text path checks every candidate)."""
+    if number.isascii() and number.isdigit():
+        return len(number) == 9 and luhn.is_valid(number)
     try:
         return bool(validate(number))
     except ValidationError:
