@@ -131,3 +131,67 @@ def test_columns(header, values, detector, entity, pipeline):
 def test_columns_not_dates(header, values, pipeline):
     plan = pipeline.classify([header], [values])[0]
     assert plan.detector is None or plan.detector.name not in ("date_time", "date_of_birth")
+
+
+@pytest.mark.parametrize("text, span, iso", [
+    ("born on 3/29/1982.", "3/29/1982", "1982-03-29"),        # US order: no 29th month
+    ("Née le 22|8|1923 N°", "22|8|1923", "1923-08-22"),       # pipes (EDS-Pseudo snippet form)
+    ("le 20 12 2003 à", "20 12 2003", "2003-12-20"),          # spaced two-two-four digits
+    ("DUMONT PAUL\n1 2 0 5 1 9 5 0\nN° FINESS", "1 2 0 5 1 9 5 0", "1950-05-12"),  # form boxes
+    ("vu le 28nov", "28nov", "--11-28"),                      # day glued to an abbreviation
+    ("en dec1993", "dec1993", "1993-12"),                     # abbreviation glued to a year
+    ("due Sept 01,2026", "Sept 01,2026", "2026-09-01"),       # no space after the comma
+    ("Chirurgies : - 1954 Appendicectomie", "1954", "1954"),  # a year heading a history item
+    ("revu le 23022018, reprise", "23022018", "2018-02-23"),  # ddmmyyyy right after "le"
+    ("founded in 1977. Since", "1977", "1977"),               # a year after "in"
+    ("suivi depuis 2010", "2010", "2010"),                    # a year after "depuis"
+])
+def test_more_date_forms(text, span, iso):
+    assert [(text[m.start:m.end], m.normalized) for m in DT.find(text)] == [(span, iso)]
+
+
+@pytest.mark.parametrize("text", [
+    "1 1 2 0 5 1 9 5 0",            # eight boxes cut out of a longer boxed run (a NIR)
+    "|3|12|2024|",                  # pipe-table fields, not one date
+    "N° SS : 2 60 07 20 114 062 34 (née en 1960 à Ajaccio)",  # pb-017: birth year alone
+    "lot de 2000 pièces",           # "de" is no year cue
+    "pages 10 - 1981",              # a dash before a year, but no list item word after
+    "commande 23022018 ok",         # ddmmyyyy without "le" / "du" before: a number
+])
+def test_more_date_negatives(text):
+    assert [text[m.start:m.end] for m in DT.find(text)] == []
+
+
+@pytest.mark.parametrize("text, dob", [
+    ("Patient : Philippe Roche | M | 13/09/1965 | 8054692357", "13/09/1965"),  # sex column before
+    ("DUCHENE HENRI | H | 30-12-1974 (27 ans) | 9010572683", "30-12-1974"),    # age after
+    ("Casalis Marie Mise au monde le 21-11-1990 N°", "21-11-1990"),            # "mise au monde"
+    # a full date 16+ years before the latest date of the text (EDS-Pseudo layout)
+    ("Date arrivée: 28/03/2031  ANDRE DELPOUX 11/06/93", "11/06/93"),
+    # an old event date of a report spanning years keeps its event word: not a birth date
+    ("prélevé le 12/03/2001 puis prélevé le 05/11/2024", None),
+    ("hospitalisé du 12/03/1990 au 20/03/1990, revu le 05/11/2024", None),
+])
+def test_more_birth_cues(text, dob, analyze):
+    assert [t for _s, _e, t in analyze(text, "DATE_OF_BIRTH")] == ([dob] if dob else [])
+
+
+@pytest.mark.parametrize("values, order, cell, iso", [
+    # FakeNameGenerator Birthday column (corpus/people_tables): m/d/y, so 6/11/1957 is 11 June
+    (["3/29/1982", "6/11/1957", "2/28/1956"], "mdy", "6/11/1957", "1957-06-11"),
+    # a French column stays day first
+    (["14/02/1979", "06/11/1957"], "dmy", "06/11/1957", "1957-11-06"),
+])
+def test_column_order(values, order, cell, iso):
+    for det in (DT, DOB):
+        col = det.for_column(values, True)
+        assert col.order == order
+        assert col.match_cell(cell, True).normalized == iso
+
+
+def test_boxed_run_of_two_fields():
+    # EDS-Pseudo layout (corpus/pii_fr_clinical_eds_pseudo): two boxed dates written one after
+    # the other are one run of 16 digits; both ends are dates
+    text = "Interne X\n2 2 0 9 1 9 8 4 0 2 0 4 2 0 2 8\n"
+    assert [(text[m.start:m.end], m.normalized) for m in DT.find(text)] == [
+        ("2 2 0 9 1 9 8 4", "1984-09-22"), ("0 2 0 4 2 0 2 8", "2028-04-02")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import polars as pl
 import pytest
 
 from sentinelle.detectors.base import fold_header
@@ -111,3 +112,52 @@ def test_linear_time(unit, cases):
     assert t1 < 0.5
     # linear: x4 input takes ~4x; quadratic would take ~16x (margin for a loaded machine)
     assert t4 < 8 * t1 + 0.02
+
+
+def _column_rows(frame):
+    return [row if row["start"] is not None else {"start": None} for row in frame.iter_rows(named=True)]
+
+
+def _cell_rows(det, values, header_hit):
+    out = []
+    for v in values:
+        m = det.match_cell(v, header_hit)
+        out.append({"start": None} if m is None else {
+            "start": m.start, "end": m.end, "score": m.score, "validation": m.validation.value,
+            "pattern": m.pattern, "normalized": m.normalized, "entity": m.entity})
+    return out
+
+
+# the Polars paths of match_column run from COLUMN_MIN_VALUES distinct values on; these rows
+# call them directly on a few values each (the generic test covers the corpus columns)
+@pytest.mark.parametrize("module, cls, values", [
+    ("email", "EmailDetector", ["anne.leroy@example.org", "Marc.Petit+labo@chu-exemple.fr",
+                                "a@b", ".x@y.org", "x..y@z.org", "logo@2x.png", "%%%@a.org",
+                                "hélène@exemple.fr", " a@b.org", "Lyon", "a@b.org."]),
+    ("phone", "PhoneDetector", ["06 12 34 56 78", "0612345678", "07 17 67 43 30", "0716202677",
+                                "06.12.34.56.78", "06-12 34.56 78", "090499-3255", "Lyon",
+                                "+33 6 12 34 56 78", "84 23 30", " 0612345678"]),
+    ("dates", "DateTimeDetector", ["2024-11-05", "2024-02-30", "05/11/2024", "3/29/1982",
+                                   "31/02/2020", "13/13/2000", "1799-01-01", "05/11/24",
+                                   "12 mars 2024", "x", " 2024-11-05"]),
+    ("dates", "DateOfBirthDetector", ["2024-11-05", "3/29/1982", "6/11/1957", "31/02/2020"]),
+])
+@pytest.mark.parametrize("header_hit", [True, False])
+def test_polars_paths_equal_match_cell(module, cls, values, header_hit):
+    import importlib
+
+    mod = importlib.import_module(f"sentinelle.detectors.{module}")
+    det = getattr(mod, cls)()
+    series = pl.Series("v", values, dtype=pl.Utf8)
+    if module == "dates":
+        if cls == "DateOfBirthDetector" and not header_hit:
+            got = det.match_column(series, header_hit)
+        else:
+            got = mod._match_column(det, series, header_hit, 0.9 if cls == "DateOfBirthDetector"
+                                    else 0.6, "DATE_OF_BIRTH" if cls == "DateOfBirthDetector"
+                                    else None)
+    elif module == "phone":
+        got = mod._match_column(det, series, header_hit, min_decided=0)
+    else:
+        got = mod._match_column(det, series, header_hit)
+    assert _column_rows(got) == _cell_rows(det, values, header_hit)

@@ -164,3 +164,58 @@ def test_pb029_linear_time(cases):
     assert t1 < 0.5
     # linear: x4 input takes ~4x; quadratic would take ~16x (margin for a loaded machine)
     assert t4 < 8 * t1 + 0.02
+
+
+@pytest.mark.parametrize("text, span", [
+    # English and foreign forms from corpus/pii_en_presidio_synth (presidio-research)
+    ("on my registered 905-674-3793. Could", "905-674-3793"),       # valid NANP, no cue needed
+    ("(579)888-3058 fax", "(579)888-3058"),                         # NANP with brackets
+    ("Phone:\n60-56-85-91\n\nE-mail:", "60-56-85-91"),               # foreign pairs, cue before
+    ("They're not answering at 0680 298 70 63", "0680 298 70 63"),  # foreign grouping, cue
+    ("Fax: 345-899-3560x4587", "345-899-3560x4587"),                # extension
+    # EDS-Pseudo made-up numbers (corpus/pii_fr_clinical_eds_pseudo)
+    ("Tel : 00 24 01 27 61", "00 24 01 27 61"),                     # 00 + pairs
+    ("T (48) 1 54 47 33 44", "(48) 1 54 47 33 44"),                 # another code in brackets
+    ("Tel : +44437402115", "+44437402115"),                         # known code, not a valid number
+    ("Dr A. Caldonazzo (66)0457053315 Dr", "(66)0457053315"),       # bracketed code, no cue
+    ("Dr Ruggieri +67 7 51 40 10 51, Dr", "+67 7 51 40 10 51"),     # French grouping after +CC
+    ("Dr D. PETIT +330463566525", "+330463566525"),                 # trunk 0 kept after +33
+])
+def test_foreign_forms(text, span, analyze):
+    assert [t for _s, _e, t in analyze(text, "PHONE_NUMBER")] == [span]
+
+
+@pytest.mark.parametrize("text", [
+    "Total 12 345 678 patients",       # thousands separators, no phone cue
+    "le 12-03-2024 par tel",           # a date next to a cue
+    "dossier 2024 11 05",              # digit groups without a cue
+    "Montant 00 06 12 34 56",          # 00 + a national prefix: not the 00-pairs form
+    "Tel +999 1234 5678 9",            # no such country code
+])
+def test_foreign_negatives(text, analyze):
+    assert analyze(text, "PHONE_NUMBER") == []
+
+
+@pytest.mark.parametrize("header, cell", [
+    # FakeNameGenerator TelephoneNumber column (corpus/people_tables): national formats
+    ("TelephoneNumber", "84 23 30"),           # Greenland, 6 digits
+    ("TelephoneNumber", "21 259 903 5696"),    # Portugal
+    ("TelephoneNumber", "0312 0828589"),       # 7-digit group
+    ("phone_no", "082 490 1693"),
+])
+def test_people_phone_column(header, cell, pipeline):
+    plan = pipeline.classify([header], [[cell, "06 12 34 56 78"]])[0]
+    assert plan.detector is not None and plan.detector.name == "phone" and plan.header_hit
+    m = plan.detector.match_cell(cell, True)
+    assert m is not None and (m.start, m.end) == (0, len(cell))
+
+
+@pytest.mark.parametrize("text", [
+    # Danish CPR numbers (ddmmyy-nnnn) from the NationalID column of corpus/people_tables
+    # (FakeNameGenerator): ten digits starting with 0, but no French number is written 6-dash-4
+    "090499-3255",
+    "CPR 010455-6811",
+])
+def test_national_id_shapes_are_not_phones(text):
+    assert list(DET.find(text)) == []
+    assert DET.match_cell(text, False) is None

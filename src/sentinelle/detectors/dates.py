@@ -3,24 +3,40 @@
 Rule sources: ISO 8601 (``2024-11-05``, ``2024-11-05 08:42:13.120000``, ``2024-12-02T09:15:00Z``,
 compact ``20241105`` and HL7 v2 ``DTM`` ``YYYYMMDD[HHMM[SS]]``), the French numeric order
 day/month/year of the Imprimerie nationale "Lexique des règles typographiques" (``14/02/1979`` is
-14 February; ``dd/mm/yy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``) and French month names with the
-ordinal ``1er`` (``1er mars 1987``, ``janvier 2024``, ``15 août``); English month names too
-(``March 1, 1987``, ``1 March 1987``). Every candidate is checked as a real calendar date with
-:mod:`datetime` (month 13 and 31/02 are not dates: ../shared/cases pb-023); a year alone is not a
-date, and an 8-digit number in free text is a date only between HL7 delimiters (``|``, ``^``) or
-in a table column whose header names a date.
+14 February; ``dd/mm/yy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``, ``22|8|1923``, spaced ``20 12 2003``,
+one digit per form box ``1 2 0 5 1 9 5 0``, ``ddmmyyyy`` right after "le"/"du"/"au") and French
+month names with the ordinal ``1er`` (``1er mars 1987``, ``janvier 2024``, ``15 août``, glued
+``28nov``, ``dec1993``); English month names too (``March 1, 1987``, ``1 March 1987``,
+``Sept 01,2026``) and the US order month/day/year (``3/29/1982``) when the French reading is no
+calendar date (a column can be switched to month first as a whole: :meth:`_DateColumns.for_column`).
+Every candidate is checked as a real calendar date with :mod:`datetime` (month 13 and 31/02 are
+not dates: ../shared/cases pb-023). A year alone is a date only after a word of time ("en 2003",
+"in 1977", "depuis 2010", "since", "during", "until") or heading a history list item
+("- 1954 Appendicectomie"); never after "né(e) en" (a birth year alone, ../shared/cases pb-017)
+nor after "de"/"of" (quantities, titles). An 8-digit number in free text is a date only between
+HL7 delimiters (``|``, ``^``), after "le"/"du"/"au" (``ddmmyyyy``) or in a table column whose
+header names a date. A run of 16 or more boxed digits (two form fields written one after the
+other) gives the dates that open or close it.
 
 Two labels, two detectors sharing one scanner: :class:`DateTimeDetector` yields every date at
-0.6; :class:`DateOfBirthDetector` yields the dates preceded on the same line (within 30
-characters, no digit in between) by a birth cue ("né le", "date de naissance", "DDN", "DOB",
-"born"...) at 0.9, so overlap resolution in the pipeline keeps DATE_OF_BIRTH. In tables, a birth
-header (``date_naissance``, ``ddn``, ``dob``, HL7 ``PID-7``) gives DATE_OF_BIRTH (header
-required); a date header or a column of date-looking values gives DATE_TIME.
+0.6; :class:`DateOfBirthDetector` yields at 0.9, so overlap resolution in the pipeline keeps
+DATE_OF_BIRTH, the full dates that are birth dates by their surroundings: a birth cue before them
+on the same line (within 30 characters, no digit in between: "né le", "date de naissance",
+"DDN", "DOB", "born", "mise au monde", the sex column ``| F |`` of a patient line), an age just
+after them ("30-12-1974 (27 ans)"), or a date at least :data:`BIRTH_GAP_YEARS` years before the
+latest full date of the same text and not preceded by a word of an event ("prélevé le", "du",
+"depuis", ...): a patient's birth date beside the visit, sample and report dates. In tables, a
+birth header (``date_naissance``, ``ddn``, ``dob``, ``Birthday``, HL7 ``PID-7``) gives
+DATE_OF_BIRTH (header required); a date header or a column of date-looking values gives
+DATE_TIME. ``match_column`` decides whole ISO and ``d/m/yyyy`` cells with Polars
+(``str.to_date`` checks the calendar); the rest go through ``match_cell``.
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so any valid
 date is reported as DATE_TIME (0.6, above the default ``--min-score``); a birth date without cue
 is reported as DATE_TIME rather than missed. The reverse error (an address number or a lot code
 read as a date) is avoided by the calendar check and by never reading bare numbers as dates.
+The relative-year rule can take an old event date of a text spanning 16 years or more for a birth
+date when no event word precedes it (the label changes, the finding stays).
 ``normalize`` gives ISO ``yyyy-mm-dd`` (``yyyy-mm`` and ``--mm-dd`` for partial dates, a time
 appended as ``Thh:mm[:ss]``) so one date written two ways hashes the same.
 """
@@ -34,6 +50,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from sentinelle.detectors.base import Detector, Examples, Match, finditer_resuming, fold_keep_length
+from sentinelle.detectors.email import COLUMN_MIN_VALUES
 from sentinelle.finding import Validation
 
 
@@ -50,44 +67,86 @@ _MONTHS: dict[str, int] = {
     "jul": 107, "aug": 108, "sep": 109,
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+#: words before a year alone that make it a date ("en 2003", "in 1977"); "of" and "de" are
+#: left out ("Act of 2001" is a title, "lot de 2000" a quantity)
+_BORN_BEFORE = re.compile(r"(?<![a-z])nee?s?\s*(?:\(e\)\s*)?$")
+_YEAR_CUE = r"en|in|depuis|since|during|annee|year|until|jusqu'en|courant|fin|debut"
+_YEAR_CUE_BEFORE = re.compile(r"(?<![a-z'])(?:" + _YEAR_CUE + r")\s+$")
+#: a year as the head of a list item of a history ("Chirurgies : - 1954 Appendicectomie")
+_LIST_DASH_BEFORE = re.compile(r"(?:^|\s)-\s+$")
+_WORD_AFTER = re.compile(r"\s+[a-z]")
+#: "le 23022018": eight digits read as ddmmyyyy only right after these words
+_DAY_CUE_BEFORE = re.compile(r"(?<![a-z])(?:le|du|au|depuis|nee?s?\s+le)\s+$")
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 _TIME = r"(?:[01]?\d|2[0-3])[:h][0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?"
 
 #: all date forms, matched on folded text (fold_keep_length: offsets unchanged)
 _PATTERN = re.compile(
+    # every form starts with a digit or a month's first letter: the lookahead lets the engine
+    # skip other characters fast (bench/phone_dates_speed.py)
+    r"(?=[0-9adfjmnos])"
     r"(?<![0-9a-z/.\-:])(?:"
     # ISO date with optional time: 2024-11-05, 2024-11-05 08:42:13.120000, 2024-12-02T09:15:00Z
     r"(?P<iy>(?:1[89]|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d)"
     r"(?:[t ](?P<it>\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?)(?:z|[+\-]\d\d:?\d\d)?)?"
     # year first with slashes: 2024/11/05
     r"|(?P<sy>(?:1[89]|20)\d\d)/(?P<sm>\d\d?)/(?P<sd>\d\d?)"
-    # French numeric order: 14/02/1979, 14-02-1979, 14.02.1979, 14/02/79 (+ optional time)
-    r"|(?P<nd>\d\d?)(?P<sep>[/.\-])(?P<nm>\d\d?)(?P=sep)(?P<ny>\d{4}|\d\d)"
+    # French numeric order: 14/02/1979, 14-02-1979, 14.02.1979, 14/02/79, 22|8|1923 (+ optional
+    # time); US order 3/29/1982 when the French reading is not a date (see _accept)
+    r"|(?P<nd>\d\d?)(?P<sep>[/.\-|])(?P<nm>\d\d?)(?P=sep)(?P<ny>\d{4}|\d\d)"
     r"(?:(?P<nt_sep>[ ,]+(?:a\s+)?)(?P<nt>" + _TIME + r"))?"
-    # English: March 1, 1987 / March 1st 1987
-    r"|(?P<em>" + _MONTH_ALT + r")(?:\.(?=\s+\d))?\s+(?P<ed>" + _DAY + r")(?:st|nd|rd|th)?,?\s+(?P<ey>(?:1[89]|20)\d\d)"
-    # French / English day-month-year with names: 1er mars 1987, 12 août 2024, janvier 2024, 15 août
-    r"|(?:(?P<wd>" + _DAY + r")(?:er|e|st|nd|rd|th)?\s+)?(?P<wm>" + _MONTH_ALT + r")(?:\.(?=\s+\d))?"
-    r"(?:\s+(?:de\s+|of\s+)?(?P<wy>(?:1[89]|20)\d\d)(?![0-9]))?"
+    # spaced digits: 20 12 2003 (two, two, four digits; isolated, see _accept)
+    r"|(?<!\d[ .\-])(?P<pd>\d\d) (?P<pm>\d\d) (?P<py>(?:19|20)\d\d)(?![ .\-]\d)"
+    # one digit per form box: 2 9 0 2 1 9 9 5 (ddmmyyyy, isolated, see _accept)
+    r"|(?<!\d[ .\-])(?P<bx>\d(?: \d){7})(?![ .\-]\d)"
+    # a year after a preposition of time: "en 2003", "in 1977", "depuis 2010", "since 1999"
+    # (the word is checked in _accept: a digit-led alternative keeps the scan fast)
+    r"|(?P<yy>(?:19|20)\d\d)"
+    # eight digits ddmmyyyy right after "le", "du", "au" (checked in _accept): "le 23022018"
+    r"|(?P<cd>\d\d)(?P<cm>\d\d)(?P<cy>(?:19|20)\d\d)"
+    # English: March 1, 1987 / March 1st 1987 / Sept 01,2026
+    r"|(?P<em>" + _MONTH_ALT + r")(?:\.(?=\s+\d))?\s+(?P<ed>" + _DAY + r")(?:st|nd|rd|th)?,?\s*(?P<ey>(?:1[89]|20)\d\d)"
+    # French / English day-month-year with names: 1er mars 1987, 12 août 2024, janvier 2024,
+    # 15 août, glued forms 28nov, dec1993
+    r"|(?:(?P<wd>" + _DAY + r")(?:er|e|st|nd|rd|th)?(?P<wsp>\s*)(?:,\s*)?)?(?P<wm>" + _MONTH_ALT + r")(?:\.(?=\s+\d))?"
+    r"(?:\s*(?:de\s+|of\s+)?(?P<wy>(?:1[89]|20)\d\d)(?![0-9]))?"
     r")(?![0-9a-z]|[/.\-:][0-9])"
 )
 
 #: compact ISO / HL7 DTM: 19850712, 202411050830, 20241105083015
 _COMPACT = re.compile(r"(?<![0-9])(?P<y>(?:1[89]|20)\d\d)(?P<m>\d\d)(?P<d>\d\d)(?P<t>\d{4}(?:\d\d)?)?(?![0-9])")
+#: the same after an HL7 delimiter (consumed: a leading character class lets the engine skip
+#: fast to the "|" and "^" of a text)
+_COMPACT_HL7 = re.compile(r"[|^]" + _COMPACT.pattern[len("(?<![0-9])"):])
 
-#: birth cues, folded, matched in the 30 characters before a date (same line, no digit between)
+#: birth cues, folded, matched in the 30 characters before a date (same line, no digit between);
+#: "| F | " is the sex column just before the date in a pipe-separated patient line
 _BIRTH_CUE = re.compile(
     r"(?:(?<![a-z])nee?s?\s*(?:\(e\)\s*)?(?:le|en|au|a|:)"
     r"|date\s+de\s+naissance|naissance|(?<![a-z])d\.?d\.?n(?![a-z])|(?<![a-z])dn\s*:"
+    r"|mise?\s+au\s+monde|\|\s*[mfh]\s*\|"
     r"|(?<![a-z])born(?:\s+on)?|date\s+of\s+birth|birth\s*date|birthday|(?<![a-z])dob(?![a-z])"
     r"|(?<![a-z])d\.?o\.?b\.?)[^0-9\n]{0,30}$"
 )
-
+#: an age just after a date ("30-12-1974 (27 ans)", "12/03/1980, 44 ans", "age 44"): a birth date
+_AGE_AFTER = re.compile(r"[ ,;]*\(?\s*(?:age\s*:?\s*)?\d{1,3}\s*(?:ans|years?|yo|y\.o\.)(?![a-z])")
+#: a full date this many years before the latest full date of the same text is read as a birth
+#: date (a patient's birth date beside the visit, sample and report dates)
+BIRTH_GAP_YEARS = 16
+#: ... unless a word of an event comes just before it ("prélevé le", "du", "depuis"): an old
+#: sample or stay in a report that spans years is not a birth date
+_EVENT_CUE = re.compile(
+    r"(?<![a-z])(?:le|du|au|depuis|entre|prelev\w*|recu\w*|admis\w*|arrivee|consult\w*|visite"
+    r"|hospitalis\w*|sortie|entree|since|from|until|on|dated?|seen|visit\w*|admitted)\s*:?\s*$"
+)
 
 #: prefilter of both detectors (folded text): a digit, a date separator and a digit; eight
-#: digits (compact); or the start of a month name or abbreviation of _MONTHS
-PREFILTER = (r"\d[/.\-]\d|\d{8}|jan|fe[vb]|mar|avr|apr|ma[iy]|jui?n|jui?l|aou|aug|sep|oct|nov"
-             r"|dec")
+#: digits (compact); two-two-four spaced digits; eight boxed digits; a year after a word or a
+#: list dash; or the
+#: start of a month name or abbreviation of _MONTHS
+PREFILTER = (r"\d[/.\-|]\d|\d{8}|\d\d \d\d [12]\d\d\d|\d \d \d \d \d \d \d \d"
+             r"|[a-z\-]\s+(?:19|20)\d\d"
+             r"|jan|fe[vb]|mar|avr|apr|ma[iy]|jui?n|jui?l|aou|aug|sep|oct|nov|dec")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +198,16 @@ def _valid_time(t: str) -> bool:
     return h < 24 and mi < 60 and s < 60
 
 
-def _accept(m: re.Match[str]) -> _Date | None:
+def _in_run(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` continues a run of digits: a digit and one space (or "-",
+    ".") just before or just after it (two spaces separate two boxed fields)."""
+    before = text[max(0, start - 2):start]
+    after = text[end:end + 2]
+    return ((len(before) == 2 and before[0].isdigit() and before[1] in " .-")
+            or (len(after) == 2 and after[0] in " .-" and after[1].isdigit()))
+
+
+def _accept(m: re.Match[str], order: str = "dmy") -> _Date | None:
     g = m.groupdict()
     if g["iy"]:
         y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
@@ -153,19 +221,62 @@ def _accept(m: re.Match[str]) -> _Date | None:
         y, mo, d = int(g["sy"]), int(g["sm"]), int(g["sd"])
         return _Date(m.start(), m.end(), _iso(y, mo, d), "ymd_slash") if _valid(y, mo, d) else None
     if g["nd"]:
+        text = m.string
+        sep = g["sep"]
+        if sep == "|" and (text[m.start() - 1:m.start()] == "|" or text[m.end():m.end() + 1] == "|"):
+            return None  # a run of HL7 / pipe-table fields, not one date
         d, mo = int(g["nd"]), int(g["nm"])
         y = _year(g["ny"])
         if len(g["ny"]) == 4 and not 1800 <= y <= 2099:
             return None
-        if len(g["ny"]) == 2 and (len(g["nd"]) != 2 or len(g["nm"]) != 2):
+        if len(g["ny"]) == 2 and sep != "/" and (len(g["nd"]) != 2 or len(g["nm"]) != 2):
             return None  # "3.4.12" is a version or a section number, not a date
-        if not _valid(y, mo, d):
-            return None
+        pattern = "dmy_numeric"
+        if order == "mdy" or not _valid(y, mo, d):
+            # US order (3/29/1982): read month first in an m/d/y column, or when the French
+            # reading is no calendar date
+            if _valid(y, d, mo):
+                d, mo, pattern = mo, d, "mdy_numeric"
+            elif order == "mdy" or not _valid(y, mo, d):
+                return None
         end = m.end()
         t = g["nt"]
         if t and not _valid_time(t):
             end, t = m.start("nt_sep"), None
-        return _Date(m.start(), end, _iso(y, mo, d, t), "dmy_numeric")
+        return _Date(m.start(), end, _iso(y, mo, d, t), pattern)
+    if g["cd"]:
+        text, start = m.string, m.start()
+        if not _DAY_CUE_BEFORE.search(text, max(0, start - 12), start):
+            return None  # eight digits in prose are a number (a date only after "le", "du")
+        d, mo, y = int(g["cd"]), int(g["cm"]), int(g["cy"])
+        return _Date(start, m.end(), _iso(y, mo, d), "dmy_compact") if _valid(y, mo, d) else None
+    if g["yy"]:
+        text, start = m.string, m.start()
+        cue = _YEAR_CUE_BEFORE.search(text, max(0, start - 16), start)
+        if cue is None and _LIST_DASH_BEFORE.search(text, max(0, start - 4), start) \
+                and _WORD_AFTER.match(text, m.end()):
+            cue = _LIST_DASH_BEFORE.search(text, max(0, start - 4), start)
+        if cue is None:
+            return None  # a year alone, without a word of time before it, is not a date
+        if _BORN_BEFORE.search(text, max(0, cue.start() - 10), cue.start()):
+            return None  # "née en 1960": a birth year alone is not reported (../shared/cases pb-017)
+        return _Date(start, m.end(), g["yy"], "year")
+    if g["pd"] or g["bx"]:
+        text = m.string
+        if _in_run(text, m.start(), m.end()):
+            return None  # a cut of a longer run of digits (a boxed NIR, a phone number)
+        if g["bx"]:
+            digits = g["bx"].replace(" ", "")
+            d, mo, y = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+            if not 1900 <= y <= 2099:
+                return None
+            pattern = "dmy_boxed"
+        else:
+            d, mo, y = int(g["pd"]), int(g["pm"]), int(g["py"])
+            pattern = "dmy_spaced"
+        if not _valid(y, mo, d):
+            return None
+        return _Date(m.start(), m.end(), _iso(y, mo, d), pattern)
     if g["em"]:
         mo = _MONTHS[g["em"]] % 100
         y, d = int(g["ey"]), int(g["ed"])
@@ -177,40 +288,72 @@ def _accept(m: re.Match[str]) -> _Date | None:
         y = int(g["wy"]) if g["wy"] else None
         if d is None and y is None:
             return None  # "mars" or "mai" alone is a word, not a date
-        if code > 100 and (d is None or y is None):
-            return None  # abbreviations ("mar", "dec") only inside a full date
+        glued = (d is not None and not g["wsp"]) or (y is not None and m.start("wy") == m.end("wm"))
+        if code > 100 and (d is None or y is None) and not glued:
+            # abbreviations ("mar", "dec") only inside a full date, or glued to their day or
+            # year ("28nov", "dec1993": tables and notes write them so)
+            return None
         if not _valid(y, mo, d):
             return None
         return _Date(m.start(), m.end(), _iso(y, mo, d), "month_name")
     return None
 
 
-def scan_dates(text: str, folded: str | None = None) -> Iterator[_Date]:
+def scan_dates(text: str, folded: str | None = None, order: str = "dmy") -> Iterator[_Date]:
     """Every valid date in ``text`` (offsets in ``text``); compact ``yyyymmdd`` only between HL7
-    delimiters."""
+    delimiters. ``order``: ``"dmy"`` reads ``03/04/1985`` as 3 April (French), and ``3/29/1982``
+    (no such French date) as US m/d/y; ``"mdy"`` reads every numeric date month first (a
+    column known to be in US order, see :meth:`DateTimeDetector.for_column`)."""
     folded = fold_keep_length(text) if folded is None else folded
-    for _m, d in finditer_resuming(_PATTERN, folded, _accept):
+    accept = _accept if order == "dmy" else functools.partial(_accept, order=order)
+    for _m, d in finditer_resuming(_PATTERN, folded, accept):
         yield d
-    for m in _COMPACT.finditer(folded):
-        before = folded[m.start() - 1] if m.start() else ""
+    for m in _BOXED_RUN.finditer(folded):
+        yield from _boxed_ends(m)
+    for m in _COMPACT_HL7.finditer(folded):
         after = folded[m.end()] if m.end() < len(folded) else ""
-        if before in "|^" and before and (after in "|^\r\n" or not after):
+        if after in "|^\r\n" or not after:
             d = _compact(m)
             if d is not None:
                 yield d
 
 
 def _all_dates(text: str) -> tuple[_Date, ...]:
-    """``scan_dates(text)`` as a tuple; memoised for text units (both detectors of this module
-    scan the same text one after the other: the grammar runs once)."""
-    if len(text) >= 256:
-        return _all_dates_memo(text)
-    return tuple(scan_dates(text))
+    """``scan_dates(text)`` as a tuple; memoised (the last 2 texts): both detectors of this
+    module scan the same text one after the other, a text unit or a short free-text cell alike,
+    so the grammar runs once per text."""
+    return _all_dates_memo(text)
 
 
 @functools.lru_cache(maxsize=2)
 def _all_dates_memo(text: str) -> tuple[_Date, ...]:
     return tuple(scan_dates(text))
+
+
+#: a run of 16 to 31 digits written one per box: two fields or more written one after the other
+#: ("1 4 0 5 1 9 8 0 1 3 0 5 2 0 2 2": two dates; "2 8 4 0 1 2 6 2 2 3 3 4 6 2 9 1 1 1 9 8 4": a
+#: NIR then a date). A shorter run is one field (a boxed NIR holds 13 or 15): never cut.
+_BOXED_RUN = re.compile(r"(?=\d)(?<![0-9])(?<![0-9][ .\-])\d(?: \d){15,30}(?![ .\-]?\d)")
+
+
+def _boxed_ends(m: re.Match[str]) -> Iterator[_Date]:
+    """The ddmmyyyy dates that open or close a run of boxed digits (form fields written one
+    after the other); two ends that overlap give the first only."""
+    run, start = m.group(0), m.start()
+    found = []
+    for lo in (0, len(run) - 15):
+        digits = run[lo:lo + 15:2]
+        d, mo, y = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+        if 1900 <= y <= 2099 and _valid(y, mo, d):
+            if found and lo < found[-1].end - start:
+                continue
+            found.append(_Date(start + lo, start + lo + 15, _iso(y, mo, d), "dmy_boxed"))
+    yield from found
+
+
+def _full(d: _Date) -> bool:
+    """A date with day, month and year (``yyyy-mm-dd``, time or not)."""
+    return len(d.iso) >= 10 and d.iso[0] != "-"
 
 
 def _compact(m: re.Match[str]) -> _Date | None:
@@ -223,12 +366,12 @@ def _compact(m: re.Match[str]) -> _Date | None:
         time = f"{t[0:2]}:{t[2:4]}" + (f":{t[4:6]}" if len(t) == 6 else "")
         if not _valid_time(time):
             return None
-    return _Date(m.start(), m.end(), _iso(y, mo, d, time), "compact")
+    return _Date(m.start("y"), m.end(), _iso(y, mo, d, time), "compact")
 
 
-def parse_date(value: str) -> _Date | None:
+def parse_date(value: str, order: str = "dmy") -> _Date | None:
     """The date that makes up the whole of ``value`` (stripped), any accepted form incl.
-    compact ``yyyymmdd[hhmm[ss]]``; offsets in ``value``."""
+    compact ``yyyymmdd[hhmm[ss]]``; offsets in ``value``; ``order`` as in :func:`scan_dates`."""
     stripped = value.strip()
     if not stripped:
         return None
@@ -238,7 +381,7 @@ def parse_date(value: str) -> _Date | None:
     if m is not None:
         d = _compact(m)
         return _Date(lead, end, d.iso, d.pattern) if d else None
-    for d in scan_dates(value):
+    for d in scan_dates(value, order=order):
         if d.start <= lead and d.end >= end:
             return d
     return None
@@ -249,7 +392,37 @@ def _normalize(value: str) -> str:
     return d.iso if d else " ".join(value.split())
 
 
-class DateTimeDetector(Detector):
+class _DateColumns:
+    """Numeric order of a table column (mixin of both date detectors).
+
+    ``order`` is ``"dmy"`` (French, the default: ``03/04/1985`` is 3 April, and a date that is
+    only valid month first, ``3/29/1982``, is read so) or ``"mdy"`` (every numeric date month
+    first). :meth:`for_column` picks it from a column's values: a numeric date whose second
+    field is above 12 and none whose first field is (``3/29/1982``, ``6/11/1957``: a
+    FakeNameGenerator ``Birthday`` column) makes the whole column month first, so ``6/11/1957``
+    is 11 June there, not 6 November. The pipeline does not call it yet (proposed column hook);
+    ``match_cell`` without it still reads every unambiguous US date right."""
+
+    order: str = "dmy"
+
+    def for_column(self, values, header_hit: bool):
+        """This detector, or a copy reading numeric dates month first when ``values`` (cell
+        strings of one column) are in US order."""
+        firsts = seconds = False
+        for v in values:
+            m = _NUMERIC_CELL.fullmatch(v.strip()) if v else None
+            if m is None:
+                continue
+            firsts |= int(m.group(1)) > 12
+            seconds |= int(m.group(2)) > 12
+        if seconds and not firsts:
+            other = type(self)()
+            other.order = "mdy"
+            return other
+        return self
+
+
+class DateTimeDetector(_DateColumns, Detector):
     validation_rule = "calendar-valid date or timestamp"
     rule_source = "ISO 8601 and French date forms"
     prefilter = PREFILTER
@@ -290,16 +463,21 @@ class DateTimeDetector(Detector):
             yield Match(d.start, d.end, 0.6, Validation.VALID, d.pattern, d.iso)
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
-        d = parse_date(value)
+        d = parse_date(value, self.order)
         if d is None or (d.pattern == "compact" and not header_hit):
             return None
         return Match(d.start, d.end, 0.6, Validation.VALID, d.pattern, d.iso)
+
+    def match_column(self, values, header_hit: bool):
+        if len(values) < COLUMN_MIN_VALUES:  # Polars' fixed cost (~1 ms per expression) loses
+            return super().match_column(values, header_hit)
+        return _match_column(self, values, header_hit, 0.6, None)
 
     def normalize(self, value: str) -> str:
         return _normalize(value)
 
 
-class DateOfBirthDetector(Detector):
+class DateOfBirthDetector(_DateColumns, Detector):
     validation_rule = "calendar-valid date + birth cue"
     rule_source = "ISO 8601 and French date forms"
     prefilter = PREFILTER
@@ -330,19 +508,78 @@ class DateOfBirthDetector(Detector):
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
-        for d in _all_dates(text):
+        dates = _all_dates(text)
+        latest = max((int(d.iso[:4]) for d in dates if _full(d)), default=None)
+        for d in dates:
             lo = max(0, d.start - 48)
-            before = folded[lo:d.start]
-            if _BIRTH_CUE.search(before):
+            birth = (_BIRTH_CUE.search(folded, lo, d.start) or _AGE_AFTER.match(folded, d.end)
+                     or (latest is not None and _full(d)
+                         and latest - int(d.iso[:4]) >= BIRTH_GAP_YEARS
+                         and not _EVENT_CUE.search(folded, max(0, d.start - 24), d.start)))
+            if birth:
                 yield Match(d.start, d.end, 0.9, Validation.VALID, d.pattern, d.iso, "DATE_OF_BIRTH")
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
         if not header_hit:
             return None
-        d = parse_date(value)
+        d = parse_date(value, self.order)
         if d is None:
             return None
         return Match(d.start, d.end, 0.9, Validation.VALID, d.pattern, d.iso, "DATE_OF_BIRTH")
 
+    def match_column(self, values, header_hit: bool):
+        if not header_hit:  # a birth date needs its header (match_cell says None)
+            return _empty_frame(len(values))
+        if len(values) < COLUMN_MIN_VALUES:  # Polars' fixed cost (~1 ms per expression) loses
+            return super().match_column(values, header_hit)
+        return _match_column(self, values, header_hit, 0.9, "DATE_OF_BIRTH")
+
     def normalize(self, value: str) -> str:
         return _normalize(value)
+
+
+#: a numeric d/m/y or m/d/y cell (for :meth:`_DateColumns.for_column`)
+_NUMERIC_CELL = re.compile(r"(\d\d?)[/.\-](\d\d?)[/.\-](?:\d{4}|\d\d)")
+
+
+def _empty_frame(n: int):
+    import polars as pl
+
+    from sentinelle.detectors.base import column_schema
+
+    return pl.DataFrame({c: pl.Series([None] * n, dtype=t) for c, t in column_schema().items()})
+
+
+def _match_column(det, values, header_hit: bool, score: float, entity: str | None):
+    """``match_column`` of both date detectors: Polars decides the cells that are a whole ISO
+    date (``2024-11-05``) or a whole numeric date with "/" and a four-digit year (``05/11/2024``,
+    ``3/29/1982``; French order, US order when the French reading is no date or the column is
+    month first), checking the calendar with ``str.to_date``; every other cell (times, month
+    names, two-digit years, blanks around) goes through ``match_cell``."""
+    import polars as pl
+
+    from sentinelle.detectors.email import merge_column
+
+    v = pl.col("v")
+    iso = v.str.contains(r"^(?:1[89]|20)\d\d-\d\d-\d\d$")
+    num = v.str.contains(r"^\d\d?/\d\d?/(?:1[89]|20)\d\d$")
+    md = v.str.to_date("%m/%d/%Y", strict=False)
+    if det.order == "mdy":
+        num_date, num_pat = md, pl.lit("mdy_numeric")
+    else:
+        dm = v.str.to_date("%d/%m/%Y", strict=False)
+        num_date = pl.coalesce(dm, md)
+        num_pat = pl.when(dm.is_not_null()).then(pl.lit("dmy_numeric")).otherwise(pl.lit("mdy_numeric"))
+    iso_ok = v.str.to_date("%Y-%m-%d", strict=False).is_not_null()
+    res = pl.DataFrame({"v": values}).select(
+        decided=iso | num,
+        hit=pl.when(iso).then(iso_ok).when(num).then(num_date.is_not_null()).otherwise(False),
+        start=pl.lit(0, pl.Int32),
+        end=v.str.len_chars().cast(pl.Int32),
+        score=pl.lit(score, pl.Float64),
+        validation=pl.lit("valid"),
+        pattern=pl.when(iso).then(pl.lit("iso8601")).otherwise(num_pat),
+        normalized=pl.when(iso).then(v).otherwise(num_date.dt.to_string("%Y-%m-%d")),
+        entity=pl.lit(entity, pl.Utf8),
+    )
+    return merge_column(det, values, res, res["decided"], res["hit"], header_hit)
