@@ -104,6 +104,55 @@ def test_negatives(text, analyze):
     assert analyze(text, "PERSON") == []
 
 
+@pytest.mark.parametrize("text, spans", [
+    # titles and roles of French prose (Europeana 1906 newspapers, tokenised OCR text)
+    ("Paris , 22 avril . MM . Sarrien et Clemenceau se sont", ["Sarrien", "Clemenceau"]),  # coordinated
+    ("notamment MM : Azard et Bonnefous , se", ["Azard", "Bonnefous"]),      # "MM :" spaced colon
+    ("MM . Colle , Fachart et Gurnaud .", ["Colle", "Fachart", "Gurnaud"]),  # a list after MM.
+    ("le colonel Bougon à Compiègne", ["Bougon"]),                          # a rank
+    ("les généraux Chômer et de Coisrouvray se", ["Chômer", "de Coisrouvray"]),  # plural rank
+    ("Mgr Labouré était un des", ["Labouré"]),                              # Monseigneur
+    ("M. l' abbé Urseau , correspondant", ["Urseau"]),                      # abbé after M.
+    ("Marie Trotin , veuve Andrieux , 75 ans", ["Marie Trotin", "Andrieux"]),
+    ("M . Viollette le second", ["Viollette"]),                             # "M ." spaced dot
+    # English forms (presidio-research synthetic sentences, names invented here)
+    ("talk to John F. Kennedy now", ["John F. Kennedy"]),                   # middle initial
+    ("Have you been to a Marc G Lefort concert", ["Marc G Lefort"]),
+    ("My name is Rubija", ["Rubija"]),                                      # self-introduction
+    ("un homme nommé Dupont arrive", ["Dupont"]),                           # naming verb
+    ("Merci de rappeler sarah lemaire demain.", ["sarah lemaire"]),         # lower case + context
+    ("Pendant ce temps , Kaufmann était mort", ["Kaufmann"]),               # a listed surname alone
+])
+def test_prose_rules(text, spans, analyze):
+    assert [t for _s, _e, t in analyze(text, "PERSON")] == spans
+
+
+@pytest.mark.parametrize("text", [
+    "can you please send a new card",          # lower-case words in the first-name lists
+    "Have you been to a concert?",
+    "the song was awarded",
+    "pour lui faire une mauvaise farce",        # "lui", "faire" (Europeana false hits)
+    "une réunion qui aura lieu demain",
+    "Sun Foods",                                # company names (FakeNameGenerator Company)
+    "Independent Wealth Management",
+    "Red Robin Stores",
+    "Vila Real",                                # a place written like a name (StateFull)
+    "São Paulo",
+    "le président de la République",           # a role without a name
+    "le capitaine de vaisseau",
+    "à la porte Saint-Vincent , les gendarmes",  # "Saint-X": a place, not a hyphenated first name
+    "une échographie Doppler normale",          # a capitalised common noun mid-sentence
+    "Kaufmann était mort",                      # a surname alone opening a sentence: no cue
+    # a listed surname inside a URL or an identifier is not a word of a sentence (FHIR
+    # extension url .../StructureDefinition/hl7v2Field, ../shared/corpus/fhir 002_CA_ORU_R01)
+    "see https://example.org/fhir/StructureDefinition/hl7v2Field for details",
+    "le fichier export/Martin/2021.csv est joint",
+    "écrire à support Field.example.org demain",
+])
+def test_prose_negatives(text, analyze):
+    assert analyze(text, "PERSON") == []
+
+
 @pytest.mark.parametrize("header, cells, spans", [
     # pb-020: surname, first name and "Dr Keller" (title stripped from the span) columns
     ("nom", ["Dupuis", "Dupuis", "Marchal"], ["Dupuis", "Dupuis", "Marchal"]),
@@ -112,6 +161,9 @@ def test_negatives(text, analyze):
     ("Nom complet", ["Nadia Benali"], ["Nadia Benali"]),   # pb-026: a header with a space
     ("\ufeffnom", ["Petit"], ["Petit"]),                    # pb-034: BOM before the header
     ("Titulaire", [" Mme Claire N'Diaye "], ["Claire N'Diaye"]),
+    # FakeNameGenerator "MothersMaiden" (people_tables corpus): a maiden name is a name
+    ("MothersMaiden", ["Kubíková", "Daviau"], ["Kubíková", "Daviau"]),
+    ("nom_jeune_fille", ["Martin"], ["Martin"]),
 ])
 def test_name_columns(header, cells, spans, pipeline):
     plan = pipeline.classify([header], [cells])[0]

@@ -51,7 +51,9 @@ def found(det: PersonDetector, text: str) -> list[tuple[str, float, str]]:
     ("Vu avec Marie, qui confirme.", [("Marie", 0.75, "first_name_alone+ner")]),
     # (b) additions the lists miss: a first name before a lower-case word, a surname alone
     ("J'ai appelé Marie hier soir pour le résultat.", [("Marie", 0.55, "ner")]),
-    ("Le compte rendu a été relu par Kowalczyk avant envoi.", [("Kowalczyk", 0.55, "ner")]),
+    # a listed surname alone in a sentence is a list candidate at 0.5 (rule h); the model confirms
+    ("Le compte rendu a été relu par Kowalczyk avant envoi.",
+     [("Kowalczyk", 0.75, "surname_alone+ner")]),
     ("L'échantillon a été reçu par Benoît au laboratoire.", [("Benoît", 0.55, "ner")]),
     # a list candidate already above the confirmation score keeps its own score
     ("Mme Brigitte Lemoine a été reçue", [("Brigitte Lemoine", 0.85, "title")]),
@@ -75,7 +77,7 @@ def test_model_spans_rejected(always, text):
 
 @pytest.mark.parametrize("text", [
     "J'ai appelé Marie hier soir pour le résultat.",
-    "Le compte rendu a été relu par Kowalczyk avant envoi.",
+    "L'échantillon a été reçu par Benoît au laboratoire.",
 ])
 def test_never_mode_has_no_second_opinion(text):
     # the same texts as in test_second_opinion: the lists alone find nothing there

