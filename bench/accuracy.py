@@ -15,7 +15,11 @@ Datasets (the shared folder is ``$SENTINELLE_SHARED``, default ``../shared``):
   ADRESSE -> STREET_ADDRESS, ZIP -> FR_POSTAL_CODE, VILLE -> LOCATION, DATE_NAISSANCE ->
   DATE_OF_BIRTH, DATE -> DATE_TIME.
 * ``quaero``: corpus/medical_ner_fr_quaero dev (MEDLINE titles, EMEA leaflets; BRAT).
-  DISO -> HEALTH_CONDITION, CHEM -> MEDICATION (CHEM also holds non-drug chemicals).
+  DISO -> HEALTH_CONDITION (its UMLS types are diseases, signs and symptoms, findings, injuries:
+  all health data about a person). CHEM -> MEDICATION except the CHEM mentions that name no
+  drug (:data:`QUAERO_CHEM_NOT_DRUG`: dosage forms and packaging, excipients, the body's own
+  substances and lab analytes, generic words), because CHEM is all "Chemicals & Drugs" and
+  MEDICATION is a medicinal product or substance; drug classes ("antirétroviraux") stay in.
 * ``europeana``: corpus/ner_fr_europeana_bnf dev (1906 newspapers, OCR): I-PER -> PERSON,
   I-LOC -> LOCATION (LOC includes regions and countries, not only communes).
 * ``presidio_en``: corpus/pii_en_presidio_synth (English sentences from Presidio's own
@@ -108,7 +112,40 @@ def load_eds() -> list[TextDoc]:
     return docs
 
 
+#: CHEM mentions that are not a medication (folded, whole mention): why CHEM != MEDICATION
+QUAERO_CHEM_NOT_DRUG = (
+    # dosage forms and packaging (EDQM standard terms), generic words
+    r"comprime|gelule|capsule|solution|suspension|sirop|poudre|granule|pellicul|plaquette|flacon|"
+    r"seringue|sachet|pvc|hdpe|polyethylene|aluminium|formes? pharmaceutiques?|"
+    r"principes? actifs?|substances? actives?|excipient|composant|"
+    r"composes? chimiques?|chimique|placebo|produit|"
+    # excipients
+    r"dioxyde|oxyde|titane|e1\d\d|saccharose|lactose|glucose|fructose|galactose|sucres?|talc|"
+    r"cellulose|ethylcellulose|silice|colloidale|lanoline|polysorbate|propylene|glycol|triacetine|"
+    r"laurylsulfate|citrate|acide citrique|eau|sodium|colorants?|"
+    # the body's own substances, enzymes and lab analytes
+    r"serotonine|hydroxytryptamine|catecholamines?|neurotransmetteurs?|hormones?|hormonaux|"
+    r"enzymes?|enzymatique|proteines?|anticorps|antigenes?|immunoglobulines?|creatinine|"
+    r"transaminases?|alat|asat|alanine|aspartate|phosphatase|transferase|cytochromes?|cyp\w*|"
+    r"p450|comt|catechol|mao|cd4|dna|adn|lipides?|graisses?|grasse|marqueurs?|metabolites?|"
+    r"glucuronide|triphosphate|phosphate|alcool|groupe methyle"
+)
+#: whole mentions: "acide" alone or an acid of the body or of the excipients (not "acide
+#: valproïque", a drug); a generic word alone (not "médicaments antirétroviraux", a class)
+QUAERO_CHEM_NOT_DRUG_ACIDS = (r"acide(?: lactique| citrique(?: anhydre)?| carboxylique)?|"
+                              r"(?:medicaments?|medication|associations?)(?: veterinaires?)?")
+
+
 def load_quaero() -> list[TextDoc]:
+    import re
+    import unicodedata
+
+    def folded(s: str) -> str:
+        d = unicodedata.normalize("NFKD", s)
+        return " ".join("".join(c for c in d if not unicodedata.combining(c)).lower().split())
+
+    # the head word of the mention starts with a listed stem ("comprimés pelliculés")
+    not_drug = re.compile(rf"(?:{QUAERO_CHEM_NOT_DRUG})\w*(?:\W.*)?|{QUAERO_CHEM_NOT_DRUG_ACIDS}")
     mapping = {"DISO": "HEALTH_CONDITION", "CHEM": "MEDICATION"}
     docs = []
     root = CORPUS / "medical_ner_fr_quaero" / "dev"
@@ -121,9 +158,9 @@ def load_quaero() -> list[TextDoc]:
         for line in ann.read_text(encoding="utf-8").splitlines():
             if not line.startswith("T"):
                 continue
-            _tid, typ_off, _surface = line.split("\t", 2)
+            _tid, typ_off, surface = line.split("\t", 2)
             typ, offs = typ_off.split(" ", 1)
-            if typ not in mapping:
+            if typ not in mapping or (typ == "CHEM" and not_drug.fullmatch(folded(surface))):
                 continue
             pieces = [tuple(map(int, p.split())) for p in offs.split(";")]
             labels.append((min(p[0] for p in pieces), max(p[1] for p in pieces), mapping[typ]))

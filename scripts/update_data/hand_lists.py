@@ -2,13 +2,14 @@
 
 These lists have no upstream file to download: ``person_stopwords.txt`` (common words that are
 also names, written for sentinelle) and ``health_conditions.txt`` (condition terms curated from
-the WHO ICD-10 / ATIH CIM-10 FR chapter titles, the ALD 30 list and French clinical vocabulary).
+the WHO ICD-10 / ATIH CIM-10 FR chapter titles, the ALD 30 list and French clinical vocabulary)
+and ``drug_classes.txt`` (French names of the ATC therapeutic classes).
 "Regenerating" them means editing them by hand and running this script, which checks that:
 
 * every stopword is in folded form (upper case, no accents) and listed once (``--fix``
   folds them and drops duplicates, keeping comments and section order);
-* every condition line has non-empty synonyms, no term is listed twice with different
-  markers, and no pregnancy term sits in the list (PREGNANCY is a separate label).
+* every condition (and drug class) line has non-empty synonyms, no term is listed twice with
+  different markers, and no pregnancy term sits in the list (PREGNANCY is a separate label).
 
 Usage::
 
@@ -52,8 +53,8 @@ def check_stopwords(fix: bool) -> list[str]:
     return problems
 
 
-def check_conditions() -> list[str]:
-    path = DATA / "health_conditions.txt"
+def check_conditions(name: str = "health_conditions.txt") -> list[str]:
+    path = DATA / name
     problems, markers = [], {}
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -61,16 +62,16 @@ def check_conditions() -> list[str]:
         for raw in line.split("|"):
             term = raw.strip()
             if not term.lstrip("=?"):
-                problems.append(f"health_conditions.txt:{n}: empty synonym")
+                problems.append(f"{name}:{n}: empty synonym")
                 continue
             mark = term[: len(term) - len(term.lstrip("=?"))]
             key = " ".join(fold(term.lstrip("=?")).split())
             if any(p in key for p in PREGNANCY):
-                problems.append(f"health_conditions.txt:{n}: pregnancy term {term!r}")
+                problems.append(f"{name}:{n}: pregnancy term {term!r}")
             if key in markers and markers[key] != mark:
-                problems.append(f"health_conditions.txt:{n}: {term!r} listed with other markers")
+                problems.append(f"{name}:{n}: {term!r} listed with other markers")
             markers[key] = mark
-    print(f"health_conditions.txt: {len(markers)} distinct terms")
+    print(f"{name}: {len(markers)} distinct terms")
     return problems
 
 
@@ -78,7 +79,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fix", action="store_true", help="fold and deduplicate the stopwords")
     args = ap.parse_args()
-    problems = check_stopwords(args.fix) + check_conditions()
+    problems = (check_stopwords(args.fix) + check_conditions()
+                + check_conditions("drug_classes.txt"))
     for p in problems:
         print(p, file=sys.stderr)
     return 1 if problems and not args.fix else 0

@@ -29,13 +29,24 @@ def test_cases(case_id, expected, analyze):
     ("hépatite C chronique traitée", ["hépatite C chronique"]),
     ("porteur du VHB", ["VHB"]),
     ("cancer du sein en 2019", ["cancer du sein"]),
-    ("deux tumeurs bénignes", ["tumeurs"]),                          # plural
+    ("deux tumeurs bénignes", ["tumeurs bénignes"]),                 # plural on every word
     ("maladie d’Alzheimer débutante", ["maladie d’Alzheimer"]),       # typographic apostrophe
     ("syndrome de Guillain Barré", ["syndrome de Guillain Barré"]),   # hyphen written as a space
     ("pas de diabète", ["diabète"]),                                 # negation is still a mention
     ("dépistage IST négatif", ["IST"]),                               # short term with context
     ("history of breast cancer and COPD", ["breast cancer", "COPD"]),
     ("covid-19 en mars 2020", ["covid-19"]),
+    # issue 3, QUAERO recall: symptoms (CIM-10 chapter XVIII), names from CIM-10 FR titles,
+    # plurals inside multi-word names, the patient adjectives
+    ("fièvre et toux depuis 3 jours", ["fièvre", "toux"]),
+    ("nausées, vomissements, diarrhée", ["nausées", "vomissements", "diarrhée"]),
+    ("une hépatomégalie modérée", ["hépatomégalie"]),                 # CIM-10 FR K76.8 title
+    ("cholécystite aiguë lithiasique", ["cholécystite aiguë"]),      # CIM-10 FR K81.0, 2 words
+    ("des infections opportunistes graves", ["infections opportunistes"]),  # plural, 2 words
+    ("patients diabétiques insulinotraités", ["diabétiques"]),        # the patient adjective
+    ("les insuffisants rénaux", ["insuffisants rénaux"]),
+    ("Co-infection VHC", ["Co-infection", "VHC"]),
+    ("effets indésirables graves", ["effets indésirables"]),          # generic, scored low
 ])
 def test_positives(text, spans, analyze):
     assert [t for _s, _e, t in analyze(text, "HEALTH_CONDITION")] == spans
@@ -49,6 +60,15 @@ def test_positives(text, spans, analyze):
     "la grossesse se déroule bien",       # pregnancy: a separate label
     "traitement par lévodopa",            # drugs: a separate label
     "la cancérologie",                    # whole words only
+    # issue 3 false-positive kinds of the larger lexicon: each stays out
+    "Caisse primaire d'assurance maladie",  # "maladie" of an insurer's name (HEALTH_INSURER)
+    "l'assurance-maladie rembourse",      # same, hyphenated
+    "il est entré dans une rage folle",   # rabies (CIM-10 A82) is the common word "rage"
+    "un calcul mental rapide",            # urinary stone (CIM-10 N20) is the word "calcul"
+    "le charbon de bois",                 # anthrax (CIM-10 A22)
+    "l'agitation du marché",              # CIM-10 R45.1, an emotion of chapter XVIII
+    "acheter du pain",                    # "pain" is bread in French (English "pain" left out)
+    "un adénovirus",                      # an organism, not a condition
 ])
 def test_negatives(text, analyze):
     assert analyze(text, "HEALTH_CONDITION") == []
@@ -58,6 +78,24 @@ def test_condition_inside_a_lab_result():
     # the detector alone finds "VIH"; in the full pipeline the LAB_RESULT "sérologie VIH
     # positive" (analyte + result) covers it and wins (tests/detectors/test_lab_result.py)
     assert [(m.start, m.end) for m in DET.find("sérologie VIH positive")] == [(10, 13)]
+
+
+@pytest.mark.parametrize("rel, start, end", [
+    # QUAERO dev (shared/corpus/medical_ner_fr_quaero, GFDL), DISO annotations of EMEA leaflets
+    ("dev/EMEA/118_4", 2951, 2967),       # T115 "acidose lactique"
+    ("dev/EMEA/393_3", 4377, 4390),       # T94 "rhabdomyolyse"
+])
+def test_quaero_annotations(rel, start, end, shared):
+    text = (shared / "corpus" / "medical_ner_fr_quaero" / f"{rel}.txt").read_text(encoding="utf-8")
+    spans = [(m.start, m.end) for m in DET.find(text)]
+    assert (start, end) in spans
+
+
+def test_generic_words_score_lower():
+    # "maladie", "symptômes", "effets indésirables" name no disease: scored below a named one
+    (m,) = list(DET.find("symptômes"))
+    (n,) = list(DET.find("rhabdomyolyse"))
+    assert (m.score, n.score) == (0.6, 0.8)
 
 
 def test_ambiguous_scores_lower():

@@ -46,7 +46,7 @@ SENTENCES = [
     ("metformine 850 mg x 2/j pour un diabète de type 2", [(M, "metformine 850 mg"), (C, "diabète de type 2")]),
     ("insuline glargine 20 UI au coucher", [(M, "insuline glargine 20 UI")]),
     ("Relais par Xarelto 20 mg.", [(M, "Xarelto 20 mg")]),
-    ("traitement antirétroviral par Biktarvy", [(M, "Biktarvy")]),
+    ("traitement antirétroviral par Biktarvy", [(M, "antirétroviral"), (M, "Biktarvy")]),  # class + product
     ("amoxicilline pendant 7 jours", [(M, "amoxicilline")]),
     ("Fer 80 mg par jour pendant trois mois.", [(M, "Fer 80 mg")]),     # ambiguous name + strength
     ("Il a repassé sa chemise avec un fer chaud.", []),                 # ambiguous word, no cue
@@ -55,7 +55,7 @@ SENTENCES = [
     # -- health condition (lexicon and ICD-10 codes)
     ("Patient séropositif pour le VIH depuis 2010.", [(C, "séropositif pour le VIH")]),
     ("Hépatite C chronique traitée en 2018.", [(C, "Hépatite C chronique")]),
-    ("Co-infection VHC et VHB.", [(C, "VHC"), (C, "VHB")]),
+    ("Co-infection VHC et VHB.", [(C, "Co-infection"), (C, "VHC"), (C, "VHB")]),  # co-infection: a condition
     ("Antécédent de cancer du sein opéré.", [(C, "cancer du sein")]),
     ("Diagnostic principal (CIM-10) : C50.9", [(C, "C50.9")]),
     ("DP : B20 ; DAS : Z21, E11.9", [(C, "B20"), (C, "Z21"), (C, "E11.9")]),

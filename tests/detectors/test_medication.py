@@ -53,7 +53,8 @@ def test_found(text, spans):
 @pytest.mark.parametrize("text", [
     "le fer à repasser",                     # ambiguous word, no strength, no context
     "Diane viendra demain",                  # brand that is a French first name
-    "un médicament antiviral",               # generic word
+    "un médicament prescrit",                # generic word (a class such as "antiviral" is found)
+    "l'ipp du patient",                      # a class abbreviation (IPP) counts in upper case only
     "2 comprimés par jour",                  # a form is not a product
     "le zinc du toit",
     "Bilan sanguin normal.",
@@ -97,3 +98,23 @@ def test_list_shape():
     assert {"doliprane", "kardegic", "levodopa", "metformine", "levothyrox"} <= names
     assert "?FER" in lines and "?DIANE" in lines          # ambiguous names are marked
     assert not names & {"laxatifs", "vitamines", "gel", "sirop", "medicaments"}
+
+
+@pytest.mark.parametrize("text, spans", [
+    # issue 3: drug classes reveal a treatment (data/drug_classes.txt), scored below a product
+    ("sous antirétroviraux depuis 2015", ["antirétroviraux"]),
+    ("un médicament antiviral", ["antiviral"]),
+    ("arrêt des AINS", ["AINS"]),                                    # abbreviation, upper case
+    ("IPP au long cours", ["IPP"]),
+    ("inhibiteurs de la pompe à protons", ["inhibiteurs de la pompe à protons"]),  # longest
+    ("Kardegic et anticoagulants", ["Kardegic", "anticoagulants"]),  # product and class
+])
+def test_drug_classes(text, spans):
+    assert [text[m.start:m.end] for m in DET.find(text)] == spans
+
+
+def test_drug_class_score():
+    (cls,) = DET.find("antidépresseurs")
+    (drug,) = DET.find("fluoxétine")
+    assert (cls.score, cls.pattern) == (0.55, "drug_class")
+    assert drug.score == 0.7

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from sentinelle.detectors import lexicon
 from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.finding import Validation
 
@@ -181,6 +182,23 @@ class BloodGroupDetector(Detector):
                              _canonical(stripped.upper(), None))
             return None
         return super().match_cell(value, header_hit)
+
+    def match_column(self, values, header_hit: bool):
+        """:meth:`match_cell` over a column (issue 6). Every match starts with the ABO letter
+        (``A``, ``B``, ``AB``, ``O``, ``0``: the patterns above), and a cell's match starts
+        right after its leading blanks: so only cells whose first character is one of them
+        (any case in a blood-group column, where ``match_cell`` also tries the upper case;
+        or a non-ASCII one there, whose upper case Python and Polars may differ on) go through
+        :meth:`match_cell`, picked with Polars string expressions."""
+        if len(values) < lexicon.SMALL_COLUMN:  # the loop is faster on a short column
+            return super().match_column(values, header_hit)
+        first = values.str.strip_chars_start(lexicon.PY_WHITESPACE).str.slice(0, 1)
+        if header_hit:
+            maybe = (first.str.to_uppercase().is_in(["A", "B", "O", "0"])
+                     | ~first.str.contains(r"^[\x00-\x7f]"))
+        else:
+            maybe = first.is_in(["A", "B", "O", "0"])
+        return lexicon.match_column_where(self, values, header_hit, maybe)
 
     def normalize(self, value: str) -> str:
         v = value.strip()

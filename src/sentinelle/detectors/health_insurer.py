@@ -37,7 +37,9 @@ import re
 from typing import Iterator
 
 from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
-from sentinelle.detectors.lexicon import canonical, keep_longest, load_terms, prefix_prefilter, trie_regex
+from sentinelle.detectors.lexicon import (SMALL_COLUMN, canonical, column_first_run,
+                                          keep_longest, load_terms, match_column_where,
+                                          prefix_prefilter, run_may_start, trie_regex)
 from sentinelle.finding import Validation
 
 TERM_SCORE = 0.7
@@ -112,6 +114,11 @@ class HealthInsurerDetector(Detector):
         self._re = re.compile(rf"(?<![0-9a-z])(?:{trie})(?![0-9a-z])")
         # a listed insurer, or an unlisted "Mutuelle X"
         self.prefilter = prefix_prefilter(load_terms("health_insurers.txt")) + "|mutuelle"
+        # the literal start of every name (its first word, 5 characters at most), and of an
+        # unlisted "Mutuelle X"
+        self._heads = frozenset(
+            re.match(r"[0-9a-z]*", re.split(r"[ \-'’]", k, maxsplit=1)[0][:5]).group(0)
+            for k in load_terms("health_insurers.txt")) | {"mutue"}
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
@@ -144,6 +151,24 @@ class HealthInsurerDetector(Detector):
             found.append((m.start(), end, MUTUELLE_SCORE, "mutuelle_name"))
         for start, end, score, pattern in keep_longest(found):
             yield Match(start, end, score, Validation.NONE, pattern, self.normalize(text[start:end]))
+
+    def match_column(self, values, header_hit: bool):
+        """:meth:`match_cell` over a column (issue 6). A match covering the cell starts right
+        after its leading blanks with the literal start of a listed name's first word (or of
+        "Mutuelle"), checked once per distinct 5-character start
+        (:func:`~sentinelle.detectors.lexicon.column_first_run`); those cells go through
+        :meth:`match_cell`."""
+        if len(values) < SMALL_COLUMN:  # the loop is faster on a short column
+            return super().match_column(values, header_hit)
+        import polars as pl
+
+        heads = self._heads
+        if "" in heads:  # a name starting with another character: no cheap rule
+            maybe = pl.Series([True] * len(values), dtype=pl.Boolean)
+        else:
+            maybe = run_may_start(column_first_run(values, 5),
+                                  lambda r: any(r[:n] in heads for n in range(1, len(r) + 1)))
+        return match_column_where(self, values, header_hit, maybe)
 
     def normalize(self, value: str) -> str:
         return canonical(value)

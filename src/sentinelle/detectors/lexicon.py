@@ -16,18 +16,34 @@ redaction, and Aho-Corasick packages give no whole-word, flexible-space matching
 
 from __future__ import annotations
 
+import functools
 import re
+from itertools import accumulate, compress
 from typing import Iterable
 
 from sentinelle import data
-from sentinelle.detectors.base import fold
+from sentinelle.detectors.base import fold, fold_keep_length
+
+
+#: in a term given to :func:`term_regex` / :func:`trie_regex`: an optional plural "s" or "x" here
+PLURAL = "\x01"
+
+
+def plural_marked(term: str) -> str:
+    """``term`` with :data:`PLURAL` after each word of 3 characters or more ("tumeur benigne"
+    -> "tumeur\x01 benigne\x01"): every word may be written in the plural, and
+    :func:`singular` takes that letter off again when the match is looked up."""
+    return re.sub(r"([0-9a-z]{3,})(?=$|[ \-'’])", "\\1" + PLURAL, term)
 
 
 def term_regex(term: str) -> str:
-    """Regex source for a folded ``term``: flexible spaces, hyphens and apostrophes."""
+    """Regex source for a folded ``term``: flexible spaces, hyphens and apostrophes; an optional
+    plural letter where the term holds :data:`PLURAL`."""
     out = []
     for ch in term:
-        if ch == " ":
+        if ch == PLURAL:
+            out.append("[sx]?")
+        elif ch == " ":
             out.append(r"[\s\u00a0]+")
         elif ch == "-":
             out.append(r"[\-\s\u00a0]?")
@@ -51,7 +67,10 @@ def trie_regex(terms: Iterable[str]) -> str:
 
     def emit(node: dict) -> str:
         end = "" in node
-        alts = [term_regex(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        # the optional plural last: a literal letter ("diabetes" of "diabetes mellitus")
+        # is tried before the plural of a shorter word ("diabete" + "s")
+        order = sorted(node.items(), key=lambda kv: (kv[0] == PLURAL, kv[0]))
+        alts = [term_regex(ch) + emit(child) for ch, child in order if ch]
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
@@ -74,7 +93,9 @@ def prefix_prefilter(terms: Iterable[str], width: int = 5) -> str:
             raise ValueError(f"term {t!r} starts with a separator: no literal prefix")
         prefixes.add(head)
     # a prefix that holds a shorter one is redundant: the shorter one fires wherever it does
-    kept = sorted(p for p in prefixes if not any(q != p and q in p for q in prefixes))
+    kept = sorted(p for p in prefixes
+                  if not any(p[i:j] in prefixes for i in range(len(p))
+                             for j in range(i + 1, len(p) + 1) if j - i < len(p)))
     return trie_regex(kept)  # a prefix tree: Python's re tries each character once per position
 
 
@@ -107,7 +128,15 @@ def load_terms(name: str) -> dict[str, tuple[bool, bool]]:
 
 
 _TOKEN = re.compile(r"[0-9a-zµμβ]+")
+_TOKEN_SPLIT = re.compile(r"([0-9a-zµμβ]+)")
 _SOFT_GAP = re.compile(r"[\s\u00a0\-'’]{1,3}")
+
+
+def singular(token: str) -> str:
+    """A folded token without one final plural ``s``/``x`` when it is 4 characters or more
+    ("infections" -> "infection", "maux" -> "mau"): applied to the terms and to the text alike,
+    so only the comparison depends on it (the regular French and English plurals)."""
+    return token[:-1] if len(token) > 3 and token[-1] in "sx" else token
 
 
 class WordLexicon:
@@ -119,44 +148,106 @@ class WordLexicon:
     hyphens and apostrophes between words are interchangeable ("lévodopa-carbidopa" matches
     "levodopa carbidopa"); words joined by other punctuation (",", ".", "/") are not one term.
 
-    ``terms``: folded term -> value. :meth:`finditer` yields ``(start, end, value)`` for the
-    longest term at each position, left to right, without overlaps.
+    ``terms``: folded term -> value.
+    :meth:`finditer` yields ``(start, end, value)`` for the longest accepted term at each
+    position, left to right, without overlaps.
+
+    Speed: the text's tokens are listed once by the C regex engine (``findall``) and intersected
+    with the set of first words; a text without a first word costs nothing more, and only the
+    tokens that are first words are visited (:meth:`_scan_few`, :meth:`_scan_many`).
     """
 
     def __init__(self, terms: dict[str, object]) -> None:
         self._values: dict[str, object] = {}
         self._prefixes: set[str] = set()
+        firsts: set[str] = set()
         for term, value in terms.items():
             tokens = _TOKEN.findall(fold(term))
             if not tokens:
                 continue
             key = " ".join(tokens)
             self._values.setdefault(key, value)
+            firsts.add(tokens[0])
             for n in range(1, len(tokens)):
                 self._prefixes.add(" ".join(tokens[:n]))
+        #: the first words of the terms: a match starts with one of them
+        self.first_words = frozenset(firsts)
 
-    def finditer(self, folded: str):
-        """Matches in ``folded`` (:func:`fold_keep_length` of the text: offsets are the text's)."""
-        words = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(folded)]
+    def finditer(self, folded: str, accept=None):
+        """Matches in ``folded`` (:func:`fold_keep_length` of the text: offsets are the text's).
+        ``accept(start, end, value) -> bool``, when given, rejects a term; a shorter accepted
+        term at the same position is then taken."""
+        hits = self.first_words.intersection(_TOKEN.findall(folded))
+        if not hits:
+            return
+        if len(hits) <= _FEW_HITS:
+            yield from self._scan_few(folded, hits, accept)
+        else:
+            yield from self._scan_many(folded, hits, accept)
+
+    def _scan_few(self, folded: str, hits: set[str], accept):
+        """A short regex of the few first words present finds their places; the next words
+        are read with :data:`_SOFT_GAP` and :data:`_TOKEN` from there."""
         values, prefixes = self._values, self._prefixes
-        i, n = 0, len(words)
-        while i < n:
-            key = words[i][2]
-            best = (i, values[key]) if key in values else None
-            j = i
-            while key in prefixes and j + 1 < n:
-                gap = folded[words[j][1]:words[j + 1][0]]
-                if not _SOFT_GAP.fullmatch(gap):
-                    break
-                j += 1
-                key = f"{key} {words[j][2]}"
-                if key in values:
-                    best = (j, values[key])
-            if best is None:
-                i += 1
+        pos = 0
+        for m in _words_regex(frozenset(hits)).finditer(folded):
+            start, end = m.span()
+            if start < pos:  # inside the previous term
                 continue
-            yield words[i][0], words[best[0]][1], best[1]
-            i = best[0] + 1
+            key = m.group(0)
+            best = None
+            if key in values and (accept is None or accept(start, end, values[key])):
+                best = (end, values[key])
+            while key in prefixes:
+                gap = _SOFT_GAP.match(folded, end)
+                nxt = _TOKEN.match(folded, gap.end()) if gap is not None else None
+                if nxt is None:
+                    break
+                end = nxt.end()
+                key = f"{key} {nxt.group(0)}"
+                if key in values and (accept is None or accept(start, end, values[key])):
+                    best = (end, values[key])
+            if best is not None:
+                yield start, best[0], best[1]
+                pos = best[0]
+
+    def _scan_many(self, folded: str, hits: set[str], accept):
+        """One ``re.split`` of the text into ``[gap, token, gap, ..., gap]``, offsets summed by
+        ``itertools.accumulate``; only the tokens that are first words are visited."""
+        parts = _TOKEN_SPLIT.split(folded)
+        ends = list(accumulate(map(len, parts)))
+        values, prefixes = self._values, self._prefixes
+        soft = _SOFT_GAP.fullmatch
+        last = len(parts) - 2  # index of the last token
+        pos = 0
+        for k in compress(range(len(parts)), map(hits.__contains__, parts)):
+            start = ends[k] - len(parts[k])
+            if start < pos:  # inside the previous term
+                continue
+            key = parts[k]
+            best = None
+            if key in values and (accept is None or accept(start, ends[k], values[key])):
+                best = (ends[k], values[key])
+            j = k
+            while key in prefixes and j < last and soft(parts[j + 1]):
+                j += 2
+                key = f"{key} {parts[j]}"
+                if key in values and (accept is None or accept(start, ends[j], values[key])):
+                    best = (ends[j], values[key])
+            if best is not None:
+                yield start, best[0], best[1]
+                pos = best[0]
+
+
+#: up to this many distinct first words in a text, a regex of them finds their places
+_FEW_HITS = 32
+
+
+@functools.lru_cache(maxsize=512)
+def _words_regex(words: frozenset[str]) -> re.Pattern[str]:
+    """Whole-token regex of ``words`` (a pure function of its argument, so cached)."""
+    alts = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return re.compile(rf"(?<![0-9a-zµμβ])(?:{alts})(?![0-9a-zµμβ])")
 
 
 def keep_longest(cands: list[tuple[int, int, float, str]]) -> list[tuple[int, int, float, str]]:
@@ -176,3 +267,63 @@ def keep_longest(cands: list[tuple[int, int, float, str]]) -> list[tuple[int, in
         starts.insert(i, c[0])
         kept.insert(i, c)
     return kept
+
+
+# -- columnar fast path (issue 6) ------------------------------------------------------------
+
+#: every character Python's ``str.strip`` removes (Rust's whitespace set lacks \x1c-\x1f)
+PY_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+#: below this many values a column goes through the plain ``match_cell`` loop: the Polars
+#: expressions cost about 2 ms per call whatever the length, the loop 4-9 µs a cell
+#: (bench figures in the module docstrings of the detectors that use it)
+SMALL_COLUMN = 512
+
+
+def column_first_run(values: "pl.Series", width: int | None = None) -> "pl.Series":
+    """The leading run of ASCII letters and digits and non-ASCII characters of every value
+    after its leading blanks (those of ``str.lstrip``), lower-cased, cut to ``width``; null
+    when the value starts with another character. An ASCII run equals the first folded token
+    of the cell (:func:`~sentinelle.detectors.base.fold_keep_length` lower-cases ASCII); a run
+    with a non-ASCII character is undecided (see :func:`run_may_start`)."""
+    run = values.str.strip_chars_start(PY_WHITESPACE).str.extract(
+        r"^([0-9A-Za-z\x{80}-\x{10FFFF}]+)", 1)
+    if width is not None:
+        run = run.str.slice(0, width)
+    return run.str.to_lowercase()
+
+
+def run_may_start(run: "pl.Series", accept) -> "pl.Series":
+    """Boolean Series: ``accept(r)`` for each ASCII run ``r`` of :func:`column_first_run`, True
+    for a non-ASCII one (undecided: Polars and Python lower-case other scripts differently),
+    False for null. ``accept`` is called once per distinct run, in Python: a column holds far
+    fewer distinct first words than cells."""
+    import polars as pl
+
+    kept = [r for r in run.drop_nulls().unique().to_list() if not r.isascii() or accept(r)]
+    return run.is_in(kept).fill_null(False)
+
+
+def match_column_where(detector, values: "pl.Series", header_hit: bool,
+                       maybe: "pl.Series") -> "pl.DataFrame":
+    """:meth:`~sentinelle.detectors.base.Detector.match_column` for a detector whose vectorised
+    rule ``maybe`` (a Boolean Series, null = False) is a necessary condition of a match: rows
+    where it is False are no match; the others (a few in most columns) go through
+    :meth:`match_cell`, so every row equals ``match_cell`` by construction."""
+    import polars as pl
+
+    from sentinelle.detectors.base import column_schema
+
+    n = len(values)
+    cols: dict[str, list] = {k: [None] * n for k in column_schema()}
+    if n:
+        vals = values.to_list()
+        for i in maybe.fill_null(False).arg_true().to_list():
+            m = detector.match_cell(vals[i], header_hit)
+            if m is None:
+                continue
+            cols["start"][i], cols["end"][i], cols["score"][i] = m.start, m.end, m.score
+            cols["validation"][i], cols["pattern"][i] = m.validation.value, m.pattern
+            cols["normalized"][i], cols["entity"][i] = m.normalized, m.entity
+    return pl.DataFrame(cols, schema=column_schema())

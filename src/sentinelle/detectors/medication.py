@@ -23,10 +23,16 @@ letters or fewer, a common French word, an element or nutrient, a first name: "F
 "DIANE", "lithium") score 0.35: they count only with a strength after them (0.6) or a context
 word around them ("traitement", "posologie", "comprimé", "cp", "mg"...: +0.3 in the pipeline).
 
+Drug classes: the French names of the ATC therapeutic classes (``data/drug_classes.txt``,
+hand-curated: "antirétroviraux", "anticoagulants", "inhibiteurs de la pompe à protons", and
+abbreviations counted in upper case only: "AINS", "IPP", "ISRS") score 0.55 (``drug_class``):
+"sous antirétroviraux" in a record reveals a treatment, hence the condition, without naming a
+product. No strength is attached to a class.
+
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so the
-whole public list is used, ambiguous names included (scored low). Drug classes ("antibiotique")
-and generic words ("médicament", "comprimé") are not products and are not reported; English
-INN spellings are only found where they equal the French one ("tramadol", not "amoxicillin").
+whole public list is used, ambiguous names included (scored low). Generic words ("médicament",
+"comprimé") are not products and are not reported; English INN spellings are only found where
+they equal the French one ("tramadol", not "amoxicillin").
 
 Tables: a header such as ``traitement``, ``medicament``, ``molecule``, ``dci``, ``specialite``,
 ``drug`` (or a column whose values are drug names) is classified; a cell that is one drug (with
@@ -35,16 +41,21 @@ its strength) is one finding, a cell with several goes through the text path.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
-from sentinelle.detectors.lexicon import WordLexicon, canonical
+from sentinelle.detectors.lexicon import (SMALL_COLUMN, WordLexicon, canonical,
+                                          column_first_run, load_terms, match_column_where,
+                                          run_may_start)
 from sentinelle.finding import Validation
 
 TERM_SCORE = 0.7
 AMBIGUOUS_SCORE = 0.35
+#: a drug class ("antirétroviraux", "AINS"): it names no product, but reveals a treatment
+CLASS_SCORE = 0.55
 #: added when a strength (number + unit) follows the name
 DOSE_BONUS = 0.25
 
@@ -82,29 +93,43 @@ class MedicationDetector(Detector):
             ("metformine 850 mg x 2/j", "metformine 850 mg"),
             ("Fer 80 mg/j pendant 3 mois", "Fer 80 mg"),                     # ambiguous + dose
             ("lithium : posologie à adapter", "lithium"),                    # ambiguous + context
+            ("sous antirétroviraux depuis 2015", "antirétroviraux"),         # drug class
         ),
         negatives=(
             "le fer à repasser",                # ambiguous word without dose or context
             "Diane viendra demain",             # brand that is a first name
             "Bilan sanguin normal.",
-            "un médicament antiviral",          # generic word, not a product
+            "un médicament prescrit",           # generic word, not a product
         ),
     )
 
     def __init__(self) -> None:
         super().__init__()
-        terms: dict[str, bool] = {}
+        # folded name -> kind: "drug", "ambiguous" (a "?" name), "class", "class_upper" (an
+        # abbreviation of a class, upper case only); a product name wins over a class
+        terms: dict[str, str] = {}
         for line in data.lines("medications.txt"):
             ambiguous = line.startswith("?")
             key = fold(line.lstrip("?"))
             if key.strip():
-                terms[key] = terms.get(key, True) and ambiguous
+                kind = "ambiguous" if ambiguous else "drug"
+                terms[key] = "drug" if terms.get(key) == "drug" else kind
+        for key, (upper_only, _ambiguous) in load_terms("drug_classes.txt").items():
+            terms.setdefault(key, "class_upper" if upper_only else "class")
         self._lexicon = WordLexicon(terms)
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
-        for start, end, ambiguous in self._lexicon.finditer(folded):
-            score = AMBIGUOUS_SCORE if ambiguous else TERM_SCORE
+
+        def accept(start: int, end: int, kind: str) -> bool:
+            return kind != "class_upper" or text[start:end].isupper()  # "IPP", not "ipp"
+
+        for start, end, kind in self._lexicon.finditer(folded, accept):
+            if kind in ("class", "class_upper"):
+                yield Match(start, end, CLASS_SCORE, Validation.NONE, "drug_class",
+                            self.normalize(text[start:end]))
+                continue
+            score = AMBIGUOUS_SCORE if kind == "ambiguous" else TERM_SCORE
             pattern = "drug_list"
             d = _DOSE.match(text, end)
             if d is not None:
@@ -114,6 +139,25 @@ class MedicationDetector(Detector):
             yield Match(start, end, round(score, 4), Validation.NONE, pattern,
                         self.normalize(text[start:end]))
 
+    def match_column(self, values, header_hit: bool):
+        """:meth:`match_cell` over a column (issue 6): a cell can only be a drug when its first
+        folded word (``[0-9a-zµμβ]+`` right after the leading blanks) is the first word of a
+        listed name (:func:`~sentinelle.detectors.lexicon.column_first_run`, one set lookup
+        per distinct first word); those cells (and the ones starting with a non-ASCII
+        letter) go through :meth:`match_cell`."""
+        if len(values) < SMALL_COLUMN:  # the loop is faster on a short column
+            return super().match_column(values, header_hit)
+        firsts = self._lexicon.first_words
+        maybe = run_may_start(column_first_run(values), firsts.__contains__)
+        return match_column_where(self, values, header_hit, maybe)
+
     def normalize(self, value: str) -> str:
-        v = canonical(value).replace(",", ".")
-        return re.sub(r"(\d) (?=[a-zµμ%])", r"\1", v)
+        return _normalized(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalized(value: str) -> str:
+    """:meth:`MedicationDetector.normalize` (pure, cached: a text names the same drugs often):
+    folded, separators as spaces, decimal comma as a point, no space before a unit."""
+    v = canonical(value).replace(",", ".")
+    return re.sub(r"(\d) (?=[a-zµμ%])", r"\1", v)

@@ -97,9 +97,12 @@ _NEG_AFTER = re.compile(r"^\s*(?:exclue|eliminee|negati\w*|non\s+confirmee|impro
 #: an article before "enceinte": the enclosure or the loudspeaker
 _ENCLOSURE = re.compile(r"(?:\b(?:l|d|une|cette|les|des|la|son|sa|ses|leur|mon|ma)\s*['’]?\s*)$")
 #: every rule holds one of these (folded text); the full grammar runs only around them
+#: not "mois" nor "semaine": "3 mois", "12 semaines" alone are rejected (weeks_amenorrhoea needs
+#: "SA" or "aménorrhée"), so an accepted match holds another keyword; frequent words in notes,
+#: they cost a grammar search each
 _KEYWORD = re.compile(
-    r"grossess|enceint|gestation|pregnan|amenorrh|hcg|(?<![a-z])sa(?![a-z])|semaine|(?<![a-z])g\d|\dg\d"
-    r"|terme|accouchement|delivery|due date|ddr|dpa|ivg|primi|multi|parturi|gravid|partum|mois")
+    r"grossess|enceint|gestation|pregnan|amenorrh|hcg|(?<![a-z])sa(?![a-z])|(?<![a-z])g\d|\dg\d"
+    r"|terme|accouchement|delivery|due date|ddr|dpa|ivg|primi|multi|parturi|gravid|partum")
 _SA_UPPER = re.compile(r"\bSA\b|[Aa]m[ée]norrh[ée]e|AMÉNORRHÉE")
 
 
