@@ -138,6 +138,7 @@ def test_cli_writes_json_and_summary(leak: Path, tmp_path: Path):
     (["x", "--scan-id", "1"], "not both"),
     (["x", "--exposure", "leaked"], "unknown --exposure"),
     (["--scan-id", "1", "--no-db"], "need the store"),
+    (["x", "--lang", "de"], "unknown --lang"),  # reports exist in French and English only
 ])
 def test_cli_usage_errors(args, message):
     res = CliRunner().invoke(app, ["assess", *args])

@@ -193,3 +193,25 @@ def test_find_copies_on_hand_made_fingerprints():
         {"members": ["b.csv", "b_v2.tsv"], "kind": "near", "similarity": 0.9,
          "containment": 1.0, "records": 20},
     ]
+
+
+# 75000001 + Luhn check digit 0: a synthetic FINESS number of a Paris establishment
+LAB_FINESS = "750000010"
+
+
+def test_lab_names_from_letterheads_are_sources(tmp_path):
+    (tmp_path / "labo_x").mkdir()
+    _write(tmp_path / "labo_x" / "comptes_rendus.txt",
+           f"LABO BIOSANTE PARIS - FINESS {LAB_FINESS} - comptes rendus d'analyses\n\n"
+           f"=== LABO BIOSANTE PARIS (FINESS {LAB_FINESS}) ===\n"
+           "NOM : DUPONT   PRENOM : Jean   DDN : 12/05/1980\n"
+           f"INS/NIR : {PARENT_NIR}\n"
+           "------------------------------------------------------------\n"
+           f"Laboratoire de biologie médicale Bio-Santé Est, Nancy - FINESS {LAB_FINESS}\n"
+           "Laboratoire : résultats du jour\n")  # a label, not a name: no word after the lab word
+    doc = assess_paths([tmp_path], key=KEY)
+    (src,) = [s for s in doc["sources"] if s["path"] == "labo_x"]
+    names = [(o["value"], o["lines"]) for o in src["organisations"] if o["kind"] == "name"]
+    # ordered by lines naming the lab, most first
+    assert names == [("LABO BIOSANTE PARIS", 2), ("Laboratoire de biologie médicale Bio-Santé Est", 1)]
+    assert any(o["kind"] == "FR_FINESS" for o in src["organisations"])

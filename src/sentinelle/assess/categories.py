@@ -52,23 +52,25 @@ def combination_label(cats: tuple[str, ...], ents: frozenset[str]) -> str:
 def summarise(subject_masks: list[tuple[str, int]], entity_counts: dict[str, int],
               top: int = 12) -> dict:
     """``categories``, ``combinations`` and ``entities`` sections from ``(role, mask)`` per
-    subject and findings per entity label."""
+    subject, or ``(role, mask, subjects)`` per distinct mask (what SQL's ``GROUP BY`` gives: a
+    few hundred rows for millions of subjects), and findings per entity label."""
     cat_subjects: Counter[str] = Counter()
     ent_subjects: Counter[str] = Counter()
     combos: Counter[tuple] = Counter()
     ent_combos: Counter[frozenset] = Counter()
-    for _role, mask in subject_masks:
+    for row in subject_masks:
+        mask, n = row[1], (row[2] if len(row) > 2 else 1)
         ents = entities_of(mask)
-        ent_combos[ents] += 1
+        ent_combos[ents] += n
         for e in ents:
-            ent_subjects[e] += 1
+            ent_subjects[e] += n
         cats = {ENTITIES[e].category.value for e in ents}
         for c in cats:
-            cat_subjects[c] += 1
+            cat_subjects[c] += n
         shown = tuple(sorted((c for c in cats if c not in _SKIP), key=_cat_rank))
         fine = frozenset(e for e in ents if e in ENTITY_LABELS)
         if shown:
-            combos[(shown, fine)] += 1
+            combos[(shown, fine)] += n
     by_cat: dict[str, dict] = {}
     for label, n in entity_counts.items():
         info = ENTITIES.get(label)

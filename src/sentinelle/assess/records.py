@@ -91,7 +91,6 @@ RECORD_SCHEMA = pa.schema([
     ("ents", pa.int64()), ("months", pa.list_(pa.string())), ("minor", pa.bool_()),
     ("fp", pa.int64()),
 ])
-_FIELDS = [f.name for f in RECORD_SCHEMA]
 
 
 class Keyed:
@@ -219,11 +218,25 @@ def text_cue(text: str, start: int, end: int) -> str | None:
     return None
 
 
+#: a laboratory's name heading a line of a text document (a report's letterhead, "LABO BIOMED
+#: LYON - FINESS 692248180", "Laboratoire de biologie médicale Bio-Santé Est, Nancy"): a lab word
+#: (the French names of a *laboratoire de biologie médicale*, Code de la santé publique art.
+#: L6212-1) and up to 7 more words, cut at punctuation, " - " or an identifier label
+_LAB_NAME = re.compile(
+    r"^[ \t=*#~_]*((?:laboratoire|labo|lbm|l\.b\.m\.|centre de biologie)"
+    r"(?:[ \t]+[^\s,;:()=|/\d][^\s,;:()=|/]*){1,7}?)"
+    r"(?=[ \t]*(?:[,;:()=|/]| - | – |\bfiness\b|\bsiret\b|\btel\b|\btél\b|$))",
+    re.I | re.M)
+_MAX_LAB_NAMES = 1000
+
+
 class TextCues:
-    """Per text unit: the cue of each PERSON finding and the section of every finding.
+    """Per text unit: the cue of each PERSON finding and the section of every finding; per
+    folder, the laboratory names heading lines of its text documents.
 
     Fed by :class:`TappedPipeline` (which sees the text) and read by :class:`RecordBuilder` (which only
-    sees findings). Holds no text: only small labels keyed by the finding object.
+    sees findings). Holds no personal text: small labels keyed by the finding object, and
+    organisation names (``labs``: (folder, name) -> lines naming it).
     """
 
     def __init__(self) -> None:
@@ -231,6 +244,22 @@ class TextCues:
         self._section: dict[int, tuple[Finding, int]] = {}
         self._base: dict[str, int] = {}
         self._last_path: str | None = None
+        self.labs: dict[tuple[str, str], int] = {}
+        self._lab_forms: dict[tuple[str, str], str] = {}
+
+    def lab_names(self, text: str, path: str) -> None:
+        """Count the laboratory names heading lines of ``text`` (see :data:`_LAB_NAME`) for the
+        folder of ``path``; the first spelling seen is kept, case and spaces aside."""
+        folder = path.split("!", 1)[0].rsplit("/", 1)[0] if "/" in path.split("!", 1)[0] else "."
+        for m in _LAB_NAME.finditer(text):
+            name = " ".join(m.group(1).split())
+            key = (folder, name.casefold())
+            form = self._lab_forms.get(key)
+            if form is None:
+                if len(self._lab_forms) >= _MAX_LAB_NAMES:
+                    continue
+                form = self._lab_forms[key] = name
+            self.labs[(folder, form)] = self.labs.get((folder, form), 0) + 1
 
     def observe(self, text: str, location: Location, offset: int, found: list[Finding]) -> None:
         for f in found:
@@ -238,6 +267,8 @@ class TextCues:
                 self._cue[id(f)] = (f, text_cue(text, f.start - offset, f.end - offset))
         if location.row is not None:
             return  # a table cell: rows cut records
+        if any(f.entity_type in _NOT_PERSONAL for f in found):
+            self.lab_names(text, location.path)  # a letterhead names the lab by its FINESS
         path = location.path
         if path != self._last_path:
             self._base = {path: self._base.get(path, 0)}
@@ -420,9 +451,11 @@ class RecordBuilder:
         self.records = 0
         self._acc: _Acc | None = None
         self._acc_key: tuple | None = None
-        self._cols: dict[str, list] = {name: [] for name in _FIELDS}
+        self._rows: list[tuple] = []  # records of the next batch, in RECORD_SCHEMA order
         self._batch_rows = batch_rows
         self._cache: dict[tuple[str, str], object] = {}
+        #: raw name -> split tokens (memory only, bounded, dropped with the builder)
+        self._split_cache: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     # -- input -----------------------------------------------------------------------------
     def file_id(self, path: str) -> int:
@@ -453,6 +486,8 @@ class RecordBuilder:
     def close(self) -> None:
         self._flush_acc()
         self._emit_batch()
+        self._split_cache.clear()  # raw names and values: not kept past the scan
+        self._cache.clear()
 
     # -- sorting findings into accumulators --------------------------------------------------
     def _take(self, entity: str, loc: Location, start: int, end: int, norm: str | None,
@@ -656,9 +691,17 @@ class RecordBuilder:
         slot.ents |= _BIT.get(entity, 0)
         if entity == "PERSON":
             if raw is not None:
-                n = split_name(raw, part, table)
-                slot.name.first.extend(n.first)
-                slot.name.last.extend(n.last)
+                key = (raw, part, table)
+                split = self._split_cache.get(key)
+                if split is None:
+                    # a person's name recurs in their rows and in every copy: split it once
+                    n = split_name(raw, part, table)
+                    split = (tuple(n.first), tuple(n.last))
+                    if len(self._split_cache) >= 200_000:
+                        self._split_cache.clear()
+                    self._split_cache[key] = split
+                slot.name.first.extend(split[0])
+                slot.name.last.extend(split[1])
             else:
                 h = self._value_h(entity, norm, vhash)
                 if part == "first":
@@ -816,22 +859,22 @@ class RecordBuilder:
         dept = None
         if s.postcode and len(s.postcode) == 5 and s.postcode.isdigit():
             dept = s.postcode[:3] if s.postcode[:2] in ("97", "98") else s.postcode[:2]
-        c = self._cols
         self.records += 1
-        values = (self.records, acc.file_id, acc.kind, acc.row, acc.section, role, nk, fn, ln,
-                  fn_ph, ln_ph, fn_d, ln_d, s.dob_h, dob_sw, dob_d, s.nir_h, nir_own, s.phone,
-                  s.email, s.postcode_h, dept, s.iban, s.pro_id, s.ents, months or None, minor, fp)
-        for name, v in zip(_FIELDS, values):
-            c[name].append(v)
-        if len(c["rid"]) >= self._batch_rows:
+        rows = self._rows
+        rows.append((self.records, acc.file_id, acc.kind, acc.row, acc.section, role, nk, fn, ln,
+                     fn_ph, ln_ph, fn_d, ln_d, s.dob_h, dob_sw, dob_d, s.nir_h, nir_own, s.phone,
+                     s.email, s.postcode_h, dept, s.iban, s.pro_id, s.ents, months or None,
+                     minor, fp))
+        if len(rows) >= self._batch_rows:
             self._emit_batch()
 
     def _emit_batch(self) -> None:
-        c = self._cols
-        if not c["rid"]:
+        rows = self._rows
+        if not rows:
             return
-        batch = pa.RecordBatch.from_arrays([pa.array(c[f.name], f.type) for f in RECORD_SCHEMA],
+        cols = list(zip(*rows))
+        batch = pa.RecordBatch.from_arrays([pa.array(cols[i], f.type)
+                                            for i, f in enumerate(RECORD_SCHEMA)],
                                            schema=RECORD_SCHEMA)
-        for v in c.values():
-            v.clear()
+        rows.clear()
         self._out(batch)

@@ -16,7 +16,9 @@ sets ``data-drawn`` on each chart and ``data-ready`` on ``<html>`` (the headless
 them); the report reads the same without it. Print CSS lays it out on A4.
 
 Templates are Jinja2 (``report/templates/``); the words of both languages are in
-``templates/strings.json``. Numbers follow CLDR's ``fr`` and ``en`` number patterns (grouping
+``templates/strings.json``; the document's own English phrases (severity bases and adjustments,
+linkage rules and notes) are shown in French from ``templates/phrases.fr.json``, and the severity
+rationale is rebuilt from its parts. Numbers follow CLDR's ``fr`` and ``en`` number patterns (grouping
 with U+202F narrow no-break space and decimal comma in French; comma grouping and decimal point in
 English; ``87 %`` / ``87%``). They are formatted here rather than with Babel: two locales and three
 patterns do not justify Babel's locale data as a runtime dependency.
@@ -71,6 +73,54 @@ def strings(lang: str) -> dict[str, str]:
         raise ValueError(f"unsupported language {lang!r} (expected one of: {', '.join(LANGS)})")
     table = json.loads(_template_text("strings.json"))
     return table[lang]
+
+
+@lru_cache(maxsize=1)
+def _phrases_fr() -> dict[str, str]:
+    table = json.loads(_template_text("phrases.fr.json"))
+    table.pop("_comment", None)
+    return table
+
+
+def phrase(text: Any, lang: str) -> Any:
+    """An English phrase of the document (severity bases and adjustments, linkage rules and
+    notes, the period's source) in ``lang`` (``templates/phrases.fr.json``); a phrase with a
+    parenthesised detail (``EM skipped for one blocking rule (KeyError)``) is translated by its
+    head; unknown text and non-strings are returned unchanged."""
+    if lang == "en" or not isinstance(text, str):
+        return text
+    table = _phrases_fr()
+    hit = table.get(text)
+    if hit is not None:
+        return hit
+    head, sep, tail = text.partition(" (")
+    if sep and head in table:
+        return f"{table[head]} ({tail}"
+    return text
+
+
+def _rationale(sev: dict, t: dict, lang: str) -> list[str]:
+    """The severity rationale in ``lang``: the document's own lines in English, rebuilt from its
+    structured parts (scores, bases, adjustments) otherwise."""
+    if lang == "en" or not sev.get("rationale"):
+        return list(sev.get("rationale") or [])
+    dpc, ei, cb = sev.get("dpc") or {}, sev.get("ei") or {}, sev.get("cb") or {}
+    c = t["colon"]
+    adj = [phrase(a, lang) for a in dpc.get("adjustments") or []]
+    ei_level = t.get(f"ei_{ei.get('level')}", "") if ei.get("level") else ""
+    malicious = (cb.get("factors") or {}).get("malicious_intent")
+    level = sev.get("level") or ""
+    return [
+        f"DPC {fmt_num(dpc.get('score'), lang)}{c} {phrase(dpc.get('basis', ''), lang)}"
+        + (f" ({' ; '.join(adj)})" if adj else ""),
+        f"EI {fmt_num(ei.get('score'), lang)}" + (f" ({ei_level})" if ei_level else "")
+        + f"{c} {phrase(ei.get('basis', ''), lang)}",
+        f"CB {fmt_num(cb.get('score'), lang)}{c} {phrase(cb.get('basis', ''), lang)}"
+        + (f" ; {phrase('malicious intent', lang)}" if malicious else ""),
+        f"SE = {fmt_num(dpc.get('score'), lang)} × {fmt_num(ei.get('score'), lang)} + "
+        f"{fmt_num(cb.get('score'), lang)} = {fmt_num(sev.get('se'), lang)} "
+        f"({t.get(f'level_{level}', level).lower()})",
+    ]
 
 
 def fmt_int(n: Any, lang: str) -> str:
@@ -373,7 +423,7 @@ def view(doc: dict, lang: str = "fr") -> dict:
 
     method = subjects.get("method") or {}
     exact = method.get("exact_key") or []
-    exact_rules = [{"rule": r.get("rule", ""), "links": fmt_int(r.get("links"), lang)}
+    exact_rules = [{"rule": phrase(r.get("rule", ""), lang), "links": fmt_int(r.get("links"), lang)}
                    for r in ([exact] if isinstance(exact, dict) else exact)]
     cat_chart = hbar_chart([(category_name(c.get("category", ""), lang), int(c.get("subjects") or 0),
                              bool(c.get("special_category"))) for c in categories],
@@ -396,23 +446,25 @@ def view(doc: dict, lang: str = "fr") -> dict:
         "period": {"start": fmt_date(period.get("start"), lang) if period.get("start") else None,
                    "end": fmt_date(period.get("end"), lang) if period.get("end") else None,
                    "dated": fmt_int(period.get("dated_records"), lang),
-                   "source": period.get("source")},
+                   "source": phrase(period.get("source"), lang)},
         "severity": {"level": level, "level_text": t.get(f"level_{level}", level),
                      "css": level.replace(" ", "-") or "none",
                      "se": fmt_num(sev.get("se"), lang), "formula": se_formula,
-                     "method": sev.get("method", ""),
-                     "dpc": {"score": fmt_num(dpc.get("score"), lang), "basis": dpc.get("basis", ""),
-                             "adjustments": list(dpc.get("adjustments") or [])},
-                     "ei": {"score": fmt_num(ei.get("score"), lang), "basis": ei.get("basis", ""),
+                     "method": phrase(sev.get("method", ""), lang),
+                     "dpc": {"score": fmt_num(dpc.get("score"), lang),
+                             "basis": phrase(dpc.get("basis", ""), lang),
+                             "adjustments": [phrase(a, lang) for a in dpc.get("adjustments") or []]},
+                     "ei": {"score": fmt_num(ei.get("score"), lang),
+                            "basis": phrase(ei.get("basis", ""), lang),
                             "level": t.get(f"ei_{ei.get('level')}", "") if ei.get("level") else ""},
                      "minors": (fmt_int(sev["minors"], lang)
                                 if isinstance(sev.get("minors"), int) else None),
-                     "cb": {"score": fmt_num(cb.get("score"), lang), "basis": cb.get("basis", ""),
-                            "factors": factors},
-                     "rationale": list(sev.get("rationale") or [])},
+                     "cb": {"score": fmt_num(cb.get("score"), lang),
+                            "basis": phrase(cb.get("basis", ""), lang), "factors": factors},
+                     "rationale": _rationale(sev, t, lang)},
         "headline_known": headline_known, "headline_copies": headline_copies,
         "method": {"exact": exact_rules, "prob": method.get("probabilistic"),
-                   "notes": list(method.get("notes") or []),
+                   "notes": [phrase(n, lang) for n in method.get("notes") or []],
                    "prob_links": fmt_int((method.get("probabilistic") or {}).get("links"), lang),
                    "threshold": fmt_num((method.get("probabilistic") or {}).get("match_threshold"),
                                         lang, 3)},

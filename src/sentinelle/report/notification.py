@@ -166,14 +166,20 @@ def render(doc: dict, name: str) -> str:
     return _env().get_template(template).render(v=v, t=v["t"])
 
 
-def write_drafts(doc: dict, directory: Path) -> list[Path]:
-    """Write the four drafts of :data:`DRAFTS` into ``directory`` (created if needed) and return
-    their paths in that order. Raises :class:`ValueError` for another schema, :class:`OSError`
-    when the folder cannot be created or written."""
+def write_drafts(doc: dict, directory: Path, langs=None) -> list[Path]:
+    """Write the drafts of :data:`DRAFTS` into ``directory`` (created if needed) and return
+    their paths in that order; ``langs`` (e.g. ``("en",)``) keeps the drafts in those languages
+    only, None writes all four. Raises :class:`ValueError` for another schema or an unsupported
+    language, :class:`OSError` when the folder cannot be created or written."""
     check_schema(doc)
+    if langs is not None:
+        bad = [x for x in langs if x not in {lg for _t, lg in DRAFTS.values()}]
+        if bad or not langs:
+            raise ValueError(f"unsupported language {bad[0] if bad else ''!r} (expected fr or en)")
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    texts = {name: render(doc, name) for name in DRAFTS}  # render all before writing any
+    texts = {name: render(doc, name) for name, (_t, lg) in DRAFTS.items()
+             if langs is None or lg in langs}  # render all before writing any
     out = []
     for name, text in texts.items():
         path = directory / name
