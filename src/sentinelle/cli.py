@@ -98,6 +98,7 @@ def scan(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar; only the exit code and errors."),
     no_progress: bool = typer.Option(False, "--no-progress", help="Never show a progress bar."),
     ner: Optional[str] = typer.Option(None, "--ner", help="spaCy second opinion on PERSON: never, auto or always (needs pip install 'sentinelle[ner]')."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes scanning files at once (default: all cores); 1: scan in this process. Files over chunk_bytes (64 MiB) are split. Same output whatever N."),
 ) -> None:
     """Scan files and folders for personal and health data.
 
@@ -107,7 +108,7 @@ def scan(
     from sentinelle.pipeline import Pipeline
     from sentinelle.privacy import KeyedHasher, load_key
     from sentinelle.report.scan_summary import exit_code, summary
-    from sentinelle.scanner import FileReport, Issue, iter_file, walk
+    from sentinelle.scanner import FileReport, Issue, default_jobs, iter_items, walk
 
     if format not in ("table", "json", "sarif"):
         raise _fail(f"unknown --format {format!r} (table, json or sarif)")
@@ -173,14 +174,22 @@ def scan(
             from sentinelle.report.sarif import SarifWriter
             sarif = SarifWriter(out_fh or sys.stdout, __version__)
 
+        from sentinelle.finding import FindingBatch, records_jsonl
+
         def sink(batch) -> None:
-            records = [f.to_record(hasher) for f in batch]
+            # one batch at a time, column-wise: masks and keyed hashes once per distinct value,
+            # JSONL bytes equal to json.dumps(Finding.to_record(...), ensure_ascii=False)
+            if not isinstance(batch, FindingBatch):
+                batch = FindingBatch.from_findings(batch)
+            if not batch:
+                return
+            records = batch.records(hasher)
             if fjson is not None:
-                fjson.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+                fjson.write(records_jsonl(records))
             if store is not None:
                 store.add_findings(records)
             if sarif is not None:
-                sarif.add(records)
+                sarif.add(records.to_pylist())
 
         progress = None
         task = None
@@ -197,11 +206,9 @@ def scan(
             on_bytes = lambda n: progress.advance(task, n)  # noqa: E731
 
         try:
-            for it in items:
-                if isinstance(it, Issue):
-                    reps = [FileReport(it.path, None, 0, issue=it)]
-                else:  # a file, then each member of an archive
-                    reps = iter_file(it[0], it[1], pipeline, config, sink, on_bytes)
+            # each file, then each member of an archive; in order whatever --jobs
+            with contextlib.closing(iter_items(items, pipeline, config, sink, on_bytes,
+                                               jobs=jobs or default_jobs())) as reps:
                 for rep in reps:
                     reports.append(rep)
                     if store is not None:
@@ -274,6 +281,7 @@ def assess(
     exposure: str = typer.Option("published", "--exposure", help="ENISA loss of confidentiality: published, limited or none."),
     malicious: bool = typer.Option(False, "--malicious", help="ENISA: the breach is due to malicious intent (+0.5)."),
     threshold: float = typer.Option(0.95, "--threshold", min=0.5, max=1.0, help="Match probability linking two records (Splink)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the HTML report (fr, the default, or en) and of the notification drafts (both when not given)."),
     config_file: Optional[Path] = typer.Option(None, "--config", help="TOML configuration file."),
     key_file: Optional[Path] = typer.Option(None, "--key-file", help="HMAC key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key)."),
     hidden: bool = typer.Option(False, "--hidden", help="Also scan hidden files and folders."),
@@ -288,6 +296,8 @@ def assess(
     from sentinelle.assess.severity import EXPOSURE
     from sentinelle.privacy import load_key
 
+    if lang is not None and lang not in ("fr", "en"):
+        raise _fail(f"unknown --lang {lang!r} (fr or en)")
     if exposure not in EXPOSURE:
         raise _fail(f"unknown --exposure {exposure!r} (published, limited or none)")
     if not paths and scan_id is None:
@@ -342,10 +352,10 @@ def assess(
     try:
         if html:
             from sentinelle.report.assessment import render_html
-            render_html(doc, html)
+            render_html(doc, html, lang=lang or "fr")
         if notification:
             from sentinelle.report.notification import write_drafts
-            write_drafts(doc, notification)
+            write_drafts(doc, notification, langs=(lang,) if lang else None)
     except (ValueError, OSError) as exc:
         raise _fail(f"cannot write the report: {exc}")
     if not quiet:

@@ -12,6 +12,9 @@ Each output finding's keyed hash (HMAC-SHA256 of its normalised value, the findi
   list as a real one, a shifted date that is another person's date); counted apart;
 * a checksum-valid identifier whose entity is neither kept, faked nor shifted is a **validated
   identifier left**: with presets that make no format-preserving fakes there must be none.
+  Place names (category ``location``: a region or department written by the generalise
+  operator is "valid" only in the sense that it is a real place) are not identifiers and are
+  not counted.
 
 Anonymity (:func:`anonymity`): per output table, the equivalence classes of the
 quasi-identifiers of each record (birth date or year, postcode or department, sex, age, as
@@ -35,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from sentinelle.entities import ENTITIES, Category
 from sentinelle.finding import Validation
 from sentinelle.redact.policy import AGE, Policy
 
@@ -172,7 +176,8 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
                     if len(risk.leaks) < 100:
                         risk.leaks.append(where)
                 continue
-            if f.validation is Validation.VALID and op not in ("fake", "shift"):
+            if (f.validation is Validation.VALID and op not in ("fake", "shift")
+                    and _identifier(f.entity_type)):
                 risk.validated_count += 1
                 if len(risk.validated_left) < 100:
                     risk.validated_left.append(where)
@@ -339,3 +344,9 @@ def plan_generalisation(qi_path: Path, policy: Policy, k: int,
 
 def _to_entities(levels: dict[str, int]) -> dict[str, int]:
     return {_ENTITY[c]: lv for c, lv in levels.items() if lv > 0}
+
+
+def _identifier(entity: str) -> bool:
+    """True for entities whose "valid" means a checked identifier, not a known place name."""
+    info = ENTITIES.get(entity)
+    return info is None or info.category is not Category.LOCATION
