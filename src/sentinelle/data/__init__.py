@@ -20,3 +20,106 @@ def lines(name: str) -> tuple[str, ...]:
     """Non-empty lines of a UTF-8 data file, ``#`` comment lines skipped, stripped."""
     text = path(name).read_text(encoding="utf-8")
     return tuple(l.strip() for l in text.splitlines() if l.strip() and not l.lstrip().startswith("#"))
+
+
+#: first bytes of a :func:`cached` file; then the SHA-256 of the payload (32 bytes), the payload
+_CACHED_MAGIC = b"SNTLPK01"
+#: prepared data kept in memory per process, by cache key
+_MEMO: dict[str, object] = {}
+
+
+def _cached_key(name: str, build, files, version: str) -> str:
+    import hashlib
+    import inspect
+    import sys
+
+    from sentinelle import __version__
+
+    h = hashlib.sha256()
+    h.update(f"{name}\0{version}\0{__version__}\0{sys.version_info[:2]}\0".encode())
+    # the source of the module that builds the data: a change of the build code is a new key
+    # even when nobody bumps ``version``
+    try:
+        src = inspect.getsourcefile(build)
+        if src:
+            with open(src, "rb") as fh:
+                h.update(fh.read())
+    except (OSError, TypeError):
+        h.update(b"?")
+    for f in files:
+        data = path(f).read_bytes()
+        h.update(f"\0{f}\0{len(data)}\0".encode() + data)
+    return h.hexdigest()[:40]
+
+
+def cached(name: str, build, *, files=(), version: str = ""):
+    """The result of ``build()`` (a callable without arguments returning plain picklable data:
+    dicts, sets, tuples, strings, dataclasses), kept pickled in the per-user cache folder of
+    :func:`sentinelle.detectors.prefilter.cache_dir` (``$SENTINELLE_CACHE_DIR``; ``off``
+    disables it) and memoised per process.
+
+    The key is a SHA-256 of ``name``, ``version``, sentinelle's version, the Python version, the
+    source file of the module defining ``build`` (a code change invalidates the entry by
+    itself) and the bytes of the data files ``files`` (names under ``sentinelle/data/``). The
+    file holds a magic, the payload's SHA-256 and the payload; a missing, corrupt or unreadable
+    entry is rebuilt, and a cache that cannot be written only costs the build. Files are written
+    atomically (temporary file, then rename) in a folder made with mode 0700: they are the
+    user's own, like the hyperscan databases beside them (a pickle is code to whoever can
+    write it). Compiled regexes gain nothing (``re.Pattern`` pickles as its source and
+    recompiles): cache pattern sources and the data behind them.
+
+    Why our own: ``functools.cache`` lives one process, ``joblib.Memory`` would be a dependency
+    for thirty lines, and the key must cover the packaged data files and the build code.
+    """
+    import hashlib
+    import os
+    import pickle
+    import tempfile
+
+    key = _cached_key(name, build, files, version)
+    if key in _MEMO:
+        return _MEMO[key]
+    from sentinelle.detectors.prefilter import cache_dir
+
+    folder = cache_dir()
+    target = folder / f"data-{name}-{key}.pickle" if folder else None
+    if target is not None:
+        try:
+            raw = target.read_bytes()
+        except OSError:
+            raw = b""
+        head = len(_CACHED_MAGIC)
+        payload = raw[head + 32:]
+        if raw[:head] == _CACHED_MAGIC and hashlib.sha256(payload).digest() == raw[head:head + 32]:
+            try:
+                value = pickle.loads(payload)
+            except Exception:  # noqa: BLE001 - an entry of another version: rebuild
+                pass
+            else:
+                _MEMO[key] = value
+                return value
+    value = build()
+    _MEMO[key] = value
+    if target is None:
+        return value
+    tmp = None
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_CACHED_MAGIC + hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, target)
+        tmp = None
+        for stale in folder.glob(f"data-{name}-*.pickle"):  # older builds of the same data
+            if stale != target:
+                stale.unlink(missing_ok=True)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    return value
