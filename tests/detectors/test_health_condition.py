@@ -47,6 +47,18 @@ def test_cases(case_id, expected, analyze):
     ("les insuffisants rénaux", ["insuffisants rénaux"]),
     ("Co-infection VHC", ["Co-infection", "VHC"]),
     ("effets indésirables graves", ["effets indésirables"]),          # generic, scored low
+    # issue 3: a disorder named by an organ or a function (head noun + organ)
+    ("des troubles du fonctionnement du foie", ["troubles du fonctionnement du foie"]),
+    ("atteinte hépatique sévère", ["atteinte hépatique"]),
+    ("troubles graves des reins", ["troubles graves des reins"]),
+    ("problèmes de comportement", ["problèmes de comportement"]),
+    ("réactions cutanées au soleil", ["réactions cutanées"]),
+    ("insuffisance rénale chronique", ["insuffisance rénale chronique"]),  # the listed term wins
+    # an abbreviation the text defines for a found condition counts wherever it stands
+    ("syndrome malin des neuroleptiques (SMN) ; le SMN", [
+        "syndrome malin des neuroleptiques", "SMN", "SMN"]),
+    ("SMN (syndrome malin des neuroleptiques)", ["SMN", "syndrome malin des neuroleptiques"]),
+    ("diabète (XYZ) puis XYZ", ["diabète"]),                          # letters not in "diabète"
 ])
 def test_positives(text, spans, analyze):
     assert [t for _s, _e, t in analyze(text, "HEALTH_CONDITION")] == spans
@@ -69,6 +81,8 @@ def test_positives(text, spans, analyze):
     "l'agitation du marché",              # CIM-10 R45.1, an emotion of chapter XVIII
     "acheter du pain",                    # "pain" is bread in French (English "pain" left out)
     "un adénovirus",                      # an organism, not a condition
+    "pas d'anomalie relevée",             # a head noun without an organ is no phrase
+    "des problèmes de stationnement",     # ... nor with another noun
 ])
 def test_negatives(text, analyze):
     assert analyze(text, "HEALTH_CONDITION") == []

@@ -45,6 +45,8 @@ def test_cases(case_id, expected, analyze):
     ("lithium 400 mg", ["lithium 400 mg"]),                                # ambiguous + strength
     ("posologie du lithium à adapter", ["lithium"]),                       # ambiguous + context word
     ("Zinc 15 mg", ["Zinc 15 mg"]),
+    ("Protéine C humaine 500 UI", ["Protéine C humaine 500 UI"]),        # the drug (a longer name)
+    ("potassium 600 mg", ["potassium 600 mg"]),                            # a drug and an analysis: the drug
 ])
 def test_found(text, spans):
     assert _spans(text) == spans
@@ -58,6 +60,10 @@ def test_found(text, spans):
     "2 comprimés par jour",                  # a form is not a product
     "le zinc du toit",
     "Bilan sanguin normal.",
+    # a longer lab analysis name is read first (the throughput bench's lab reports, issue 3)
+    "Protéine C réactive : 12 mg/L",         # CRP, not the drug "protéine C"
+    "PROTEINE C REACTIVE 4 mg/L",
+    "Fer sérique : 15 µmol/L",               # an analysis, not iron
 ])
 def test_not_found(text):
     assert _spans(text) == []

@@ -8,9 +8,12 @@ pregnancy and poisonings: "cholécystite aiguë", "hépatomégalie", "nausées";
 and scripts/update_data/health_conditions_cim10.py). GDPR art. 9 data: a health condition of a
 named person is a special category; so is a symptom ("fièvre", "douleurs articulaires").
 
-Matching: one regex alternation built from the lexicon, longest term first, compiled once per
-detector instance (as a prefix tree, about 0.4 s for 3,800 terms; it scans faster than a
-word-by-word pass in Python) and run over length-preserving folded text (lower case, no
+Matching: the matches of one prefix-tree regex of the lexicon, longest term first
+(:func:`~sentinelle.detectors.lexicon.trie_regex`), found without compiling it: Python's ``re``
+took 0.6 s of CPU per process to compile it for 3,800 terms, so a
+:class:`~sentinelle.detectors.lexicon.TermTrie` walks the same tree from the places where a
+term's first letters stand (issue 6; the prepared data is kept by
+:func:`sentinelle.data.cached`). It runs over length-preserving folded text (lower case, no
 accents, offsets unchanged), on whole words, every word of 3 letters or more optionally plural
 (``s``/``x``: "infections opportunistes", "tumeurs bénignes"); so "maladie de Parkinson" and
 "syndrome de Guillain-Barré" are one span each (../shared/cases pb-035) and "diabète de type 2"
@@ -19,6 +22,14 @@ written in upper case; short ambiguous ones and general words marked ``?`` (IST,
 "maladie", "symptômes", "effets indésirables", "douleur") score 0.6, others 0.8. "maladie"
 after "assurance" names an insurer and is not reported. Negated mentions ("pas de diabète")
 are still reported: the mention itself is health data.
+
+A disorder is also named by an organ or a function without a listed term: a head noun of
+French clinical writing ("troubles", "problèmes", "atteinte", "lésions", "insuffisance",
+"réactions", "toxicité"...), an optional degree ("graves"), then an organ adjective
+("hépatique", "cutanées", "rénale") or "du/de la/des" and an organ, a body system or a function
+("du foie", "des reins", "du système urinaire", "du fonctionnement du foie", "de
+comportement"): "troubles graves des reins" scores 0.7 (``organ_phrase``); a listed term over
+the same words wins ("insuffisance rénale chronique").
 
 ICD-10 / CIM-10 codes ("B20", "C50.9", "C509", "U07.1", "B24+0") are reported only when a cue
 confirms them: a word shortly before ("CIM-10", "ICD-10", "diagnostic", "diag", "DP", "DAS",
@@ -43,6 +54,7 @@ fewer than :data:`~sentinelle.detectors.lexicon.SMALL_COLUMN` values keeps the p
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from typing import Iterator
@@ -51,8 +63,9 @@ from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.detectors.base import fold_keep_length
 from sentinelle.detectors.lexicon import (PY_WHITESPACE, SMALL_COLUMN, column_first_run,
-                                          match_column_where, plural_marked, prefix_prefilter,
-                                          run_may_start, singular, trie_regex)
+                                          TermTrie, keep_longest, match_column_where,
+                                          plural_marked, prefix_prefilter, run_may_start,
+                                          singular)
 from sentinelle.finding import Validation
 
 #: score of an ordinary lexicon term, and of a short ambiguous one (prefix "?")
@@ -79,12 +92,70 @@ def _normalized(value: str) -> str:
     return " ".join(re.sub(r"[\-'’]", " ", fold(value)).split())
 
 
+#: a disorder named by an organ or a function (folded text): "troubles du foie", "atteinte
+#: hépatique", "troubles graves des reins", "problèmes de comportement", "réactions cutanées".
+#: Head nouns of French clinical writing for "something wrong with", then an organ adjective or
+#: "de/du/des" and an organ, a body system or a function (anatomy vocabulary, not a list of
+#: diseases); a listed term inside or over it wins at equal length
+_PHRASE_HEAD = (r"(?:troubles?|problemes?|atteintes?|affections?|lesions?|anomalies?|insuffisances?"
+                r"|inflammations?|infections?|toxicites?|reactions?|douleurs?|dysfonctionnements?"
+                r"|dysfonctions?|maladies?)")
+_PHRASE_ADJ = (r"(?:hepatiques?|renales?|renaux|cardiaques?|musculaires?|cutanee?s?|digesti(?:fs?|ves?)"
+               r"|urinaires?|respiratoires?|neurologiques?|psychiatriques?|psychiques?"
+               r"|cardio-?vasculaires?|vasculaires?|pulmonaires?|gastro-?intestina(?:ux|les?)"
+               r"|intestina(?:ux|les?)|oculaires?|visuel(?:s|les?)?|auditi(?:fs?|ves?)|osseu(?:x|ses?)"
+               r"|articulaires?|sanguin(?:s|es?)?|hematologiques?|endocrinien(?:s|nes?)?"
+               r"|hormona(?:ux|les?)|thyroidien(?:s|nes?)?|hypophysaires?|surrenalien(?:s|nes?)?"
+               r"|nerveu(?:x|ses?)|cerebra(?:ux|les?)|medullaires?|genita(?:ux|les?)|sexuel(?:s|les?)?"
+               r"|menta(?:ux|les?)|cogniti(?:fs?|ves?)|comportementa(?:ux|les?)|metaboliques?"
+               r"|immunitaires?|allergiques?|biliaires?|pancreatiques?|gastriques?|dentaires?"
+               r"|orthostatiques?|mnesiques?|psychotiques?)")
+_PHRASE_ORGAN = (r"(?:foie|reins?|coeur|poumons?|peau|muscles?|os|articulations?|yeux|oeil|sang"
+                 r"|cerveau|systeme nerveux(?: central| peripherique)?|systeme urinaire"
+                 r"|systeme immunitaire|estomac|intestins?|colon|pancreas|thyroide|vessie"
+                 r"|prostate|uterus|ovaires?|seins?|oreilles?|rate|moelle osseuse|vaisseaux"
+                 r"|arteres?|veines?|sommeil|comportement|humeur|memoire|vision|audition|langage"
+                 r"|equilibre|marche)")
+_PHRASE_OF = r"(?:du|de la|de l'|des|de|d')[ \u00a0]*"
+_PHRASE = re.compile(
+    rf"(?<![a-z]){_PHRASE_HEAD}(?: (?:graves?|severes?|legers?|legeres?|importante?s?|chroniques?"
+    rf"|aigue?s?|aigus))?(?: {_PHRASE_ADJ}|(?: {_PHRASE_OF}(?:fonctionnement|systeme|fonction)"
+    rf"s?)? {_PHRASE_OF}{_PHRASE_ORGAN})(?![a-z])")
+#: a head noun is in the text (cheap test before the grammar)
+_PHRASE_KEY = re.compile(r"trouble|probleme|atteinte|affection|lesion|anomalie|insuffisance"
+                         r"|inflammation|infection|toxicite|reaction|douleur|dysfonction|maladie")
+PHRASE_SCORE = 0.7
+
+#: an abbreviation in parentheses right after a condition, and the same before one (original
+#: text): "syndrome malin des neuroleptiques (SMN)", "SMN (syndrome malin des neuroleptiques)"
+_ABBR_AFTER = re.compile(r"[ \u00a0]*\([ \u00a0]*([A-Z][A-Z0-9]{1,7})[ \u00a0]*\)")
+_ABBR_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]{1,7})[ \u00a0]*\([ \u00a0]*$")
+
+
+def _abbreviates(abbr: str, long_form: str) -> bool:
+    """True when the letters of ``abbr`` appear in order in ``long_form`` (folded), the first
+    one starting its first word (Schwartz and Hearst, PSB 2003)."""
+    words = fold(long_form)
+    letters = abbr.lower()
+    if not words.startswith(letters[0]):
+        return False
+    pos = 1
+    for ch in letters[1:]:
+        pos = words.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
 #: "assurance maladie", "caisse d'assurance maladie": the word before "maladie" when it names a fund
 _NOT_A_CONDITION_BEFORE = re.compile(r"assurances?[\s\u00a0\-]+$")
 
 #: ICD-10 code as written: letter, two digits, optional dot and 1-2 more characters, optional
-#: ATIH "+d" suffix ("C50.9", "C509", "B24+0", "U07.1"); original text, case-sensitive
-_ICD = re.compile(r"(?<![A-Za-z0-9.\-/])(?P<code>[A-Z]\d{2}(?:\.?\d{1,2})?)(?:\+\d)?(?![A-Za-z0-9]|[.,/\-]\d)")
+#: ATIH "+d" suffix ("C50.9", "C509", "B24+0", "U07.1"); original text, case-sensitive. The
+#: lookbehind (no letter, digit, ".", "-" or "/" before the code) comes after the first letter,
+#: so ``re`` skips to the capitals instead of trying it at every position (twice as fast)
+_ICD = re.compile(r"(?P<code>[A-Z](?<![A-Za-z0-9.\-/].)\d{2}(?:\.?\d{1,2})?)(?:\+\d)?(?![A-Za-z0-9]|[.,/\-]\d)")
 #: a cue right before a code (folded text): "CIM-10 :", "diagnostic principal", "DP :", "code"
 _ICD_CUE = re.compile(
     r"(?<![a-z])(?:cim[\s\-]?10|icd[\s\-]?10|cim|icd|diagnostics?|diag|codes?|dp|das|dad|dr"
@@ -98,6 +169,51 @@ _ICD_CHAIN = re.compile(r"^[\s,;/]*(?:et|and|\+)?[\s,;/]*$")
 ICD_SCORE = 0.8
 #: a well-formed code after a cue that is not in the CIM-10 FR list (ICD-10-CM "O09.1", a typo)
 ICD_UNLISTED_SCORE = 0.5
+
+
+def _prepare():
+    """The detector's data, built from the data files (kept by :func:`sentinelle.data.cached`):
+    ``(terms, squeezed, codes, trie, prefilter, heads)``: score and upper-case flag by
+    :func:`_key` and by :func:`_squeeze` of every term, the CIM-10 FR codes, the
+    :class:`~sentinelle.detectors.lexicon.TermTrie` of the terms with their plural marks, the
+    prefilter source and the terms' literal starts (see ``match_column``)."""
+    raw_terms: dict[str, tuple[float, bool]] = {}
+    for line in data.lines("health_conditions.txt"):
+        for raw in line.split("|"):
+            raw = raw.strip()
+            upper_only = ambiguous = False
+            while raw[:1] in ("=", "?"):
+                upper_only |= raw[0] == "="
+                ambiguous |= raw[0] == "?"
+                raw = raw[1:]
+            if not raw:
+                continue
+            key = " ".join(fold(raw).split())
+            score = AMBIGUOUS_SCORE if ambiguous else TERM_SCORE
+            prev = raw_terms.get(key)
+            # the same folded term listed twice: keep the most permissive reading
+            raw_terms[key] = (max(score, prev[0]), upper_only and prev[1]) if prev else (score, upper_only)
+    for line in data.lines("health_conditions_cim10.txt"):
+        # names from the CIM-10 FR titles; the hand list (with its markers) wins
+        raw_terms.setdefault(" ".join(fold(line).split()), (TERM_SCORE, False))
+    codes = frozenset(data.lines("cim10_codes.txt"))
+    # looked up by the singular tokens, and by the letters alone ("covid19", "dalzheimer")
+    terms: dict[str, tuple[float, bool]] = {}
+    squeezed: dict[str, tuple[float, bool]] = {}
+    for key, value in raw_terms.items():
+        terms.setdefault(_key(key), value)
+        squeezed.setdefault(_squeeze(key), value)
+    # the prefix tree of the terms, every word optionally plural (the matches of one
+    # prefix-tree regex, without its 0.6 s compilation)
+    trie = TermTrie(plural_marked(k) for k in raw_terms)
+    # a listed term, or the start of an ICD-10 code
+    prefilter = prefix_prefilter(raw_terms) + r"|[a-z]\d\d|" + _PHRASE_KEY.pattern
+    # the literal start of every term: its first word, 5 characters at most, cut before
+    # its first character that is not an ASCII letter or digit ("h. pylori" -> "h")
+    heads = frozenset(
+        re.match(r"[0-9a-z]*", re.split(r"[ \-'’]", k, maxsplit=1)[0][:5]).group(0)
+        for k in raw_terms)
+    return terms, squeezed, codes, trie, prefilter, heads
 
 
 class HealthConditionDetector(Detector):
@@ -127,6 +243,7 @@ class HealthConditionDetector(Detector):
             ("history of breast cancer", "breast cancer"),
             ("Diagnostic principal (CIM-10) : C50.9", "C50.9"),
             ("DP : B20 ; DAS : Z21", "B20"),
+            ("atteinte hépatique sévère", "atteinte hépatique"),               # organ phrase
         ),
         negatives=(
             "Bilan sanguin normal, pas d'anomalie relevée.",
@@ -140,62 +257,35 @@ class HealthConditionDetector(Detector):
 
     def __init__(self) -> None:
         super().__init__()
-        terms: dict[str, tuple[float, bool]] = {}
-        for line in data.lines("health_conditions.txt"):
-            for raw in line.split("|"):
-                raw = raw.strip()
-                upper_only = ambiguous = False
-                while raw[:1] in ("=", "?"):
-                    upper_only |= raw[0] == "="
-                    ambiguous |= raw[0] == "?"
-                    raw = raw[1:]
-                if not raw:
-                    continue
-                key = " ".join(fold(raw).split())
-                score = AMBIGUOUS_SCORE if ambiguous else TERM_SCORE
-                prev = terms.get(key)
-                # the same folded term listed twice: keep the most permissive reading
-                terms[key] = (max(score, prev[0]), upper_only and prev[1]) if prev else (score, upper_only)
-        for line in data.lines("health_conditions_cim10.txt"):
-            # names from the CIM-10 FR titles; the hand list (with its markers) wins
-            terms.setdefault(" ".join(fold(line).split()), (TERM_SCORE, False))
-        self._codes = frozenset(data.lines("cim10_codes.txt"))
-        # looked up by the singular tokens, and by the letters alone ("covid19", "dalzheimer")
-        self._terms: dict[str, tuple[float, bool]] = {}
-        self._squeezed: dict[str, tuple[float, bool]] = {}
-        for key, value in terms.items():
-            self._terms.setdefault(_key(key), value)
-            self._squeezed.setdefault(_squeeze(key), value)
-        # one prefix-tree regex (compiled once, about 0.4 s for 3,800 terms; it scans several
-        # times faster than a word-by-word pass in Python), every word optionally plural
-        trie = trie_regex(plural_marked(k) for k in terms)
-        self._re = re.compile(rf"(?<![0-9a-z])(?:{trie})(?![0-9a-z])")
-        # a listed term, or the start of an ICD-10 code
-        self.prefilter = prefix_prefilter(terms) + r"|[a-z]\d\d"
-        # the literal start of every term: its first word, 5 characters at most, cut before
-        # its first character that is not an ASCII letter or digit ("h. pylori" -> "h")
-        self._heads = frozenset(
-            re.match(r"[0-9a-z]*", re.split(r"[ \-'’]", k, maxsplit=1)[0][:5]).group(0)
-            for k in terms)
+        prepared = data.cached("health_condition", _prepare, version=f"2.{TermTrie.FORMAT}", files=(
+            "health_conditions.txt", "health_conditions_cim10.txt", "cim10_codes.txt"))
+        self._terms, self._squeezed, self._codes, trie, self.prefilter, self._heads = prepared
+        self._trie = copy.copy(trie)  # its own hyperscan scratch space
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
         found = list(self._find_terms(text, folded))
+        if _PHRASE_KEY.search(folded) is not None:
+            found = self._with_phrases(text, folded, found)
+        if found and "(" in text:
+            found = self._with_abbreviations(text, found)
         if any(ch.isdigit() for ch in text):
             found.extend(self._find_codes(text, folded))
             found.sort(key=lambda m: m.start)
         yield from found
 
     def _find_terms(self, text: str, folded: str) -> Iterator[Match]:
+        trie = self._trie
         pos = 0
-        while True:
-            m = self._re.search(folded, pos)
-            if m is None:
-                return
-            matched = m.group(0)
+        for start in trie.candidates(folded):
+            if start < pos:
+                continue
+            end = trie.match_at(folded, start)
+            if end < 0:
+                continue
+            matched = folded[start:end]
             score, upper_only = (self._terms.get(_key(matched))
                                  or self._squeezed.get(_squeeze(matched), (TERM_SCORE, False)))
-            start, end = m.span()
             if (upper_only and not text[start:end].rstrip("sx").isupper()) or (
                     matched.startswith("maladie")
                     and _NOT_A_CONDITION_BEFORE.search(folded, max(0, start - 16), start)):
@@ -206,6 +296,44 @@ class HealthConditionDetector(Detector):
             yield Match(start, end, score, Validation.NONE, "lexicon",
                         self.normalize(text[start:end]))
             pos = end
+
+    def _with_phrases(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+        """``found`` (term matches) with the organ phrases of :data:`_PHRASE`; where they
+        overlap the longest wins, a listed term at equal length."""
+        phrases = [Match(m.start(), m.end(), PHRASE_SCORE, Validation.NONE, "organ_phrase",
+                         self.normalize(text[m.start():m.end()]))
+                   for m in _PHRASE.finditer(folded)]
+        if not phrases:
+            return found
+        kept = keep_longest([(m.start, m.end, m.score, str(k)) for k, m in enumerate(found)]
+                            + [(m.start, m.end, m.score, f"p{k}") for k, m in enumerate(phrases)])
+        return [phrases[int(key[1:])] if key[0] == "p" else found[int(key)]
+                for _s, _e, _score, key in kept]
+
+    def _with_abbreviations(self, text: str, found: list[Match]) -> list[Match]:
+        """``found`` with the abbreviations the text defines for a found condition, wherever
+        they stand in the text: "syndrome malin des neuroleptiques (SMN)" or "SMN (syndrome
+        malin des neuroleptiques)" make every later "SMN" one too (the rule of Schwartz and
+        Hearst, PSB 2003: the letters of the abbreviation appear in order in the long form, the
+        first one starting its first word)."""
+        abbreviations: dict[str, Match] = {}
+        for m in found:
+            after = _ABBR_AFTER.match(text, m.end)
+            before = _ABBR_BEFORE.search(text, max(0, m.start - 14), m.start)
+            for g in (after, before):
+                if g is not None and _abbreviates(g.group(1), text[m.start:m.end]):
+                    abbreviations.setdefault(g.group(1), m)
+        if not abbreviations:
+            return found
+        taken = [(m.start, m.end) for m in found]
+        extra = []
+        for a in re.finditer(r"(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, abbreviations))
+                             + r")(?![A-Za-z0-9])", text):
+            if any(s < a.end() and a.start() < e for s, e in taken):
+                continue
+            extra.append(Match(a.start(), a.end(), abbreviations[a.group(0)].score,
+                               Validation.NONE, "abbreviation", self.normalize(a.group(0))))
+        return sorted(found + extra, key=lambda m: m.start) if extra else found
 
     def code_match(self, code: str) -> tuple[float, Validation] | None:
         """Score and validation of an ICD-10 code as written ("C50.9", "C509", "B24+0"):

@@ -41,6 +41,7 @@ lab result (the analyte is in another column).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
@@ -141,7 +142,7 @@ class LabResultDetector(Detector):
             if m is None:
                 return
             start, end = m.start(), m.end()
-            key = canonical(m.group(0))
+            key = _key(m.group(0))
             upper_only, ambiguous = self._terms.get(key, (False, False))
             raw = text[start:end]
             if upper_only and raw == raw.lower():
@@ -169,5 +170,20 @@ class LabResultDetector(Detector):
             pos = stop
 
     def normalize(self, value: str) -> str:
-        v = canonical(value.replace("|", " ").replace("^", " "))
-        return v.replace(",", ".")
+        return _normalized(value)
+
+
+# pure functions of their argument, cached: a lab report names the same analyses, and often
+# the same results, again and again
+
+@functools.lru_cache(maxsize=8192)
+def _key(folded_match: str) -> str:
+    """Lookup key of a matched analysis name (:func:`canonical`)."""
+    return canonical(folded_match)
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalized(value: str) -> str:
+    """:meth:`LabResultDetector.normalize`: fields as spaces, folded, decimal comma as a point."""
+    v = canonical(value.replace("|", " ").replace("^", " "))
+    return v.replace(",", ".")
