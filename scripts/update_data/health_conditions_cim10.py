@@ -107,7 +107,8 @@ def _preposition(word: str) -> bool:
 #: first words that make a name about a measure or a person, not a condition
 _NOT_A_HEAD = frozenset({"resultats", "resultat", "augmentation", "diminution", "modifications",
                          "modification", "activite", "enfant", "enfants", "patient", "sujet",
-                         "personne", "tous", "toutes"})
+                         "personne", "tous", "toutes",
+                         "y", "sauf"})  # "[y compris les malocclusions]": a scope, not a name
 #: last words of a cut title
 _DANGLING = frozenset({"du", "de", "des", "d'un", "d'une", "un", "une", "la", "le", "les", "a",
                        "au", "aux", "en", "et", "ou", "par", "avec", "sans", "d'", "l'"})

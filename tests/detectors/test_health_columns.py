@@ -151,6 +151,8 @@ def _script():
     ("Tuberculose des surrénales (E35.1*)", ["tuberculose des surrénales"]),  # dual code dropped
     ("Entérite à rotavirus", ["entérite à rotavirus"]),
     ("Hépatomégalie, non classée ailleurs", ["hépatomégalie"]),
+    # K07: a bracket that states the scope ("including ...") is not a synonym
+    ("Anomalies dento-faciales [y compris les malocclusions]", ["anomalies dento-faciales"]),
 ])
 def test_cim10_names(title, names):
     assert _script().names_of(title) == names
