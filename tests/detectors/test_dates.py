@@ -195,3 +195,33 @@ def test_boxed_run_of_two_fields():
     text = "Interne X\n2 2 0 9 1 9 8 4 0 2 0 4 2 0 2 8\n"
     assert [(text[m.start:m.end], m.normalized) for m in DT.find(text)] == [
         ("2 2 0 9 1 9 8 4", "1984-09-22"), ("0 2 0 4 2 0 2 8", "2028-04-02")]
+
+
+#: cells for the columnar path (64 values or more): each row must equal match_cell; the
+#: edges of the Polars rules of _match_column (ISO, ISO with time, d/m/yyyy with three
+#: separators, dd-mm-yy, compact yyyymmdd)
+_COLUMN_CELLS = [
+    "2021-02-08 11:41:16", "2021-02-08 24:00:00", "2021-02-30 10:00:00", "2021-02-08T11:41:16",
+    "2021-02-08 11:41", "19880315", "20240230", "17991231", "21000101", "198803150830",
+    "08-06-02", "31-02-99", "12-31-99", "29-02-00", "00-00-00", "08.06.02", "08/06/02",
+    "03-07-1996", "3.7.1996", "29/3/1982", "13-13-1313", "1996-07-03", " 1996-07-03 ",
+    "\u0662\u0660\u0662\u0664-11-05", "mars 2020", "N/A",
+] + [f"{d:02d}-{m:02d}-{y:02d}" for d, m, y in zip(range(1, 29), range(1, 13), range(70, 100))] \
+  + [f"19{y:02d}{m:02d}{d:02d}" for d, m, y in zip(range(1, 29), range(1, 13), range(40, 99))]
+
+
+@pytest.mark.parametrize("order", ["dmy", "mdy"])
+@pytest.mark.parametrize("header_hit", [True, False])
+@pytest.mark.parametrize("cls", [DateOfBirthDetector, DateTimeDetector])
+def test_match_column_edges(cls, header_hit, order):
+    import polars as pl
+
+    det = cls()
+    det.order = order
+    got = det.match_column(pl.Series("v", _COLUMN_CELLS, dtype=pl.Utf8), header_hit)
+    for value, row in zip(_COLUMN_CELLS, got.iter_rows(named=True)):
+        m = det.match_cell(value, header_hit)
+        want = None if m is None else (m.start, m.end, m.score, m.pattern, m.normalized, m.entity)
+        have = None if row["start"] is None else (row["start"], row["end"], row["score"],
+                                                  row["pattern"], row["normalized"], row["entity"])
+        assert have == want, value

@@ -150,6 +150,9 @@ def test_whole_address_line_with_the_other_detectors(analyze):
     ("adresse_mail", False), ("adresse_email", False), ("email_address", False),
     ("ip_address", False), ("adresse_ip", False), ("nom", False), ("ville", False),
     ("url", False), ("rue_id", False), ("type_voie", False), ("code_rue", False),
+    # the town or country of an address block is LOCATION's (a nested JSON "adresse.ville")
+    ("adresse.ville", False), ("address_city", False), ("adresse_pays", False),
+    ("adresse.rue", True),
 ])
 def test_header_pattern(header, hit):
     assert DET.header_matches(fold_header(header)) is hit
@@ -229,3 +232,48 @@ def test_pb028_hl7_address_field(cases, tmp_path):
     found = [(f.entity_type, f.location.column, f.value) for f in scan(tmp_path).findings]
     assert [(c, v) for e, c, v in found if e == "STREET_ADDRESS"] == [("PID-11", "12 RUE DES LILAS, PARIS")]
     assert ("FR_POSTAL_CODE", "PID-11.5", "75011") in found
+
+
+def test_address_block_town_column_is_location(pipeline):
+    # a nested JSON export (bench/throughput.py inputs): "adresse.rue" is the street line,
+    # "adresse.ville" the town
+    plans = pipeline.classify(["adresse.rue", "adresse.ville"],
+                              [["97 rue du Stade", "29 rue du Moulin"], ["MOUTIERS", "VIARMES"]])
+    assert [p.detector.name if p.detector else None for p in plans] == ["street_address", "fr.commune"]
+
+
+#: cells for the columnar path (64 values or more): each row must equal match_cell; the
+#: cases at the edges of the Polars rules of _match_column
+_EDGE_CELLS = [
+    "97 rue du Stade", "29 RUE DU MOULIN", " 7 Rue de la Paix ", "12 rue l'Église",
+    "12 rue Jean-Jaurès", "12 rue De", "5 Rue La", "3 rue D'au", "12 rue Suŕ",  # link-like words
+    "8 rue Sous Bois 75011", "1 rue X.", "12 rue Ab'", "12 rue Aé", "12\u00a0rue X",
+    "7 rue du Stade\t", "1 place de la", "Mainvilliers", "Saint-Jean-de-la-Rue",
+    "Aix-en-Provence", "NOYAL-CHÂTILLON-SUR-SEICHE", "x@y.fr", "www.example.org", "ab",
+    "12 bd Voltaire", "Lieu-dit Les Granges", "3911 Fourth Avenue Suite 697",
+] + [f"{n} avenue Victor Hugo" for n in range(1, 60)]
+
+
+@pytest.mark.parametrize("header_hit", [True, False])
+def test_match_column_edges(header_hit):
+    import polars as pl
+
+    got = DET.match_column(pl.Series("v", _EDGE_CELLS, dtype=pl.Utf8), header_hit)
+    for value, row in zip(_EDGE_CELLS, got.iter_rows(named=True)):
+        m = DET.match_cell(value, header_hit)
+        want = None if m is None else (m.start, m.end, m.score, m.pattern, m.normalized)
+        have = None if row["start"] is None else (row["start"], row["end"], row["score"],
+                                                  row["pattern"], row["normalized"])
+        assert have == want, value
+
+
+def test_cut_towns_prepared_list():
+    # the prepared (cached) town keys are the communes of 1,000 inhabitants or more that are
+    # not common words nor first names, as _cut_town used them from the commune list
+    from sentinelle.detectors.location import communes
+    from sentinelle.detectors.street_address import _cut_towns
+
+    towns = _cut_towns()
+    want = {k for k, c in communes().by_key.items() if not c.flagged and c.population >= 1000}
+    assert towns == want
+    assert "paris" in towns

@@ -32,11 +32,16 @@ from typing import Iterator
 from sentinelle.detectors.base import Detector, Examples, Match, fold_keep_length
 from sentinelle.finding import Validation
 
-_V4 = re.compile(r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)")
+#: speed (issue 6): both patterns read their first character before the lookbehinds (the
+#: engine then skips to the next candidate character fast); the matches are those of
+#: ``(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}...`` and of
+#: ``(?<![0-9A-Za-z:.])(?=[0-9A-Fa-f:]*:[0-9A-Fa-f]*:)[0-9A-Fa-f:]{2,39}...`` (at least two
+#: colons ahead: after a first colon, one more; after a first hex digit, two)
+_V4 = re.compile(r"\d(?<![0-9A-Za-z.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z]|\.\d)")
 _V6 = re.compile(
-    r"(?<![0-9A-Za-z:.])"
-    r"(?=[0-9A-Fa-f:]*:[0-9A-Fa-f]*:)"                     # at least two colons
-    r"[0-9A-Fa-f:]{2,39}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?"
+    r"[0-9A-Fa-f:](?<![0-9A-Za-z:.][0-9A-Fa-f:])"
+    r"(?:(?<=:)(?=[0-9A-Fa-f]*:)|(?<=[0-9A-Fa-f])(?=[0-9A-Fa-f:]*:[0-9A-Fa-f]*:))"
+    r"[0-9A-Fa-f:]{1,38}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?"
     r"(?![0-9A-Za-z:]|\.\d)"
 )
 _VERSION_BEFORE = re.compile(

@@ -40,8 +40,17 @@ cue is needed to report a bare ``0716202677``. An international candidate libpho
 rejects is kept only with a known country code and 10 to 13 digits: 0.5 when grouped the French
 way (``+71 5 12 21 50 01``), else 0.4 (a cue needed); far more often a reference or an amount
 otherwise. A national number may follow letters without a space ("le0534526547", common in
-exports); digits written one per box (``0 5 0 7 1 1 0 7 7 7``, a CERFA form's text layer) are
-read too.
+exports), and so may a ``+`` number ("Accueil+330463566525"); digits written one per box
+(``0 5 0 7 1 1 0 7 7 7``, a CERFA form's text layer, ``( 3 3 ) 6 4 2 0 4 5 6 5 7``) are read
+too. The ``00`` form of made-up numbers glued or in boxes (``0057262222``,
+``0 0 5 1 7 0 2 6 0 6``) is kept at 0.4 (a cue needed), ``+33`` then the national form with
+its trunk 0 (``+330025071274``) at 0.5. A valid national number that continues a run of digit
+groups without being grouped as a phone number (``208 04 82 195636``: a NIR written in odd
+groups) scores 0.15, and one that starts with a dd-mm-yyyy date (``01-11-1994 29``) is no
+phone. Cues: the words of ``context_words``, a person's title too ("Dr", "Pr", "Madame"...: a
+letterhead or a list of doctors gives each one's number after the name, as EDS-Pseudo notes
+do); a foreign-style number's strong cue is looked for on its own paragraph (the 40
+characters before it after the last blank line, the 14 after it up to the next one).
 """
 
 from __future__ import annotations
@@ -59,16 +68,20 @@ from sentinelle.finding import Validation
 _S = r"[ .\-\u00a0\u202f]"
 _PATTERN = re.compile(
     # every form starts with "+", "(" or a digit: this lookahead lets the engine skip other
-    # characters fast (about 4 times faster on French clinical notes, bench/phone_dates_speed.py)
+    # characters fast (about 4 times faster on French clinical notes, bench/phone_dates_speed.py;
+    # put before both alternatives below, another 30% on lab reports: issue 6)
+    r"(?=[+(\d])(?:"
     r"(?=[+(0-9])"
-    r"(?:(?<![0-9A-Za-z+])(?:"
-    # +33 6 12 34 56 78, +33 (0)6 12 34 56 78, +44 20 7946 0958, +1 (650) 253-0000
-    rf"(?P<intl>\+{_S}?[1-9](?:{_S}{{0,2}}(?:\(0\){_S}?)?\(?\d\)?){{6,16}})"
+    # +33 6 12 34 56 78, +33 (0)6 12 34 56 78, +44 20 7946 0958, +1 (650) 253-0000; glued to
+    # the word before as a national number may be ("Accueil+330463566525", EDS-Pseudo)
+    rf"(?:(?<![0-9+])(?P<intl>\+{_S}?[1-9](?:{_S}{{0,2}}(?:\(0\){_S}?)?\(?\d\)?){{6,16}})"
+    r"|(?<![0-9A-Za-z+])(?:"
     # 0033 6 12 34 56 78
-    rf"|(?P<idd>00{_S}?33{_S}?(?:\(0\){_S}?)?[1-9](?:{_S}?\d\d){{4}})"
+    rf"(?P<idd>00{_S}?33{_S}?(?:\(0\){_S}?)?[1-9](?:{_S}?\d\d){{4}})"
     # (33) 1 45 56 78 90, (33) 0 1 45 56 78 90: the country code in brackets, as French
     # letterheads write it; (48) 1 54 47 33 44 with another code in brackets
-    rf"|(?P<paren>\(\d\d\){_S}?(?:\(?0\)?{_S}?)?[1-9](?:{_S}?\d\d){{4}})"
+    # ... and in boxes, one digit per box: ( 3 3 ) 6 2 3 6 7 1 7 7 7 (EDS-Pseudo)
+    rf"|(?P<paren>\( ?\d ?\d ?\){_S}?(?:\(?0\)?{_S}?)?[1-9](?:{_S}?\d ?\d){{4}})"
     # a national number may follow a word without a space ("Accueil04-52-07-62-44", OCR and
     # form exports glue them); not a digit or a "+"
     r")|(?<![0-9+])(?:"
@@ -76,19 +89,31 @@ _PATTERN = re.compile(
     rf"(?P<national>0[1-9](?:{_S}?\d\d){{4}})"
     # 00 24 01 27 61: French-shaped but outside the plan (made-up numbers in
     # pseudonymised notes); not 00 + a national number (that is the 0033 form or a cut)
-    r"|(?<!\d[ .\-])(?P<zero>00(?P<zsep>[ .\-])[1-9]\d(?:(?P=zsep)\d\d){3})(?! ?[ .\-]?\d)"
+    # ... or glued, "0057262222" (a national number's ten digits; never valid: 0.4, cue needed)
+    r"|(?<!\d[ .\-])(?P<zero>00(?:(?P<zsep>[ .\-])[1-9]\d(?:(?P=zsep)\d\d){3}|[1-9]\d{7}))"
+    r"(?! ?[ .\-]?\d)"
     # 06/28/42/50/36
     r"|(?P<slash>0[1-9](?:/\d\d){4})"
     # 0 6 1 2 3 4 5 6 7 8: one digit per box, as a form (CERFA) reads once its text is extracted
     # (not a run cut out of a longer one: a boxed NIR holds ten boxes starting with 0)
-    r"|(?<!\d[ .\-])(?P<boxed>0(?: ?[ .\-] ?[1-9])(?: ?[ .\-] ?\d){8})(?! ?[ .\-] ?\d)"
+    # (0 0 2 4 7 2 5 7 4 4: the 00 form in boxes, as the zero form)
+    r"|(?<!\d[ .\-])(?P<boxed>0(?: ?[ .\-] ?[1-9](?: ?[ .\-] ?\d){8}"
+    r"|(?: ?[ .\-] ?0)(?: ?[ .\-] ?[1-9])(?: ?[ .\-] ?\d){7}))(?! ?[ .\-] ?\d)"
     r"))(?![0-9])"
     # phone-shaped digit groups in any country's style: 905-674-3793, (579)888-3058,
     # 0688 872 49 99, (08) 8747 6301, 345-899-3560x4587 (a cue or a valid US number needed;
     # tried last, after every French form)
     r"|(?<![0-9A-Za-z+(])(?P<loose>(?:\(\d{1,4}\) ?|\d{2,5}[ .\-])(?:\d{2,5}[ .\-]){0,3}\d{2,8}"
     r"(?: ?(?:x|ext\.?) ?\d{1,5})?)(?! ?[.\-]?\d)"
+    r")"
 )
+#: a digit and one separator: what comes before a candidate that continues a run of digits
+_IN_RUN = re.compile(r"\d[ .\-]$")
+#: score of a valid national number that continues a run of digit groups without being
+#: grouped as a phone number ("208 04 82 195636"): kept low, a cue does not lift it over 0.5
+IN_RUN_SCORE = 0.15
+#: a date at the start of a national candidate ("01-11-1994 29": dd-mm-yyyy, then a number)
+_DATE_START = re.compile(r"\d\d([./\-])\d\d\1(?:19|20)\d\d")
 #: a national number in 2-digit groups with one repeated separator ("07 17 67 43 30")
 _GROUPED = re.compile(r"0\d([ .\-])\d\d(?:\1\d\d){3}")
 #: score of a French-format number that libphonenumber finds in no assigned range: reported when
@@ -114,6 +139,7 @@ _STRONG_CUE = re.compile(
     r"|call|calling|messages?|sms|text me|answering|whatsapp|joignables?|standard|secr[eé]tariat"
     r"|landline|dial)(?![a-z])"
 )
+_NON_DIGIT = re.compile(r"\D")
 _GROUP_END = re.compile(rf"(?<=[0-9)]){_S}")
 #: a phone-shaped cell: digit groups with spaces, dots, dashes, brackets, an optional "+"
 _CELL_SHAPE = re.compile(r"\+?\d{6,15}|\+?(?:\(\d{1,5}\) ?)?\d{1,8}(?:[ .\-/]\(?\d{1,8}\)?){0,6}")
@@ -146,13 +172,17 @@ def _e164(num: phonenumbers.PhoneNumber) -> str:
 def _accept(m: re.Match[str]) -> Match | None:
     raw = m.group(0)
     start = m.start()
-    if m.group("loose") is not None:
+    # the named group that closed last is the form: "loose", "intl", "idd", "paren",
+    # "national", "zero" (around its "zsep"), "slash" or "boxed"
+    kind = m.lastgroup
+    if kind == "loose":
         return _accept_loose(m)
-    if m.group("intl") is None:
-        digits = "".join(c for c in raw if c.isdigit())
-        kind = next(k for k in ("idd", "paren", "national", "zero", "slash", "boxed") if m.group(k))
+    if kind != "intl":
+        digits = _NON_DIGIT.sub("", raw)
         if kind == "national" and _ID_SHAPE.fullmatch(raw):
             return None  # "090499-3255": a Danish CPR number (ddmmyy-nnnn), not a phone
+        if kind == "national" and _DATE_START.match(raw):
+            return None  # "01-11-1994 29": a date (dd-mm-yyyy) and the next number, not a phone
         num = None
         if kind == "paren":
             if digits.startswith("33"):
@@ -160,9 +190,17 @@ def _accept(m: re.Match[str]) -> Match | None:
                 num = _parse_valid("+" + digits)
             else:
                 digits = "+" + digits
-        elif kind != "zero":
+        elif kind != "zero" and not (kind == "boxed" and digits.startswith("00")):
+            # (the 00 form in boxes is no French number either)
             num = _parse_valid(digits)
         if num is not None:
+            if kind == "national" and _IN_RUN.search(m.string, max(0, start - 2), start) \
+                    and not _GROUPED.fullmatch(raw):
+                # "208 04 82 195636", "280 0765152590": the tail of a longer run of digit
+                # groups (a NIR written in odd groups, EDS-Pseudo), not written as a phone
+                # number is: kept, below the threshold even with a cue
+                return Match(start, m.end(), IN_RUN_SCORE, Validation.VALID, "fr_national_in_run",
+                             _e164(num))
             return Match(start, m.end(), 0.7, Validation.VALID, f"fr_{kind}", _e164(num))
         if kind == "idd":
             return None
@@ -199,7 +237,10 @@ def _accept(m: re.Match[str]) -> Match | None:
     digits = "".join(c for c in cand if c.isdigit())
     if 10 <= len(digits) <= 13 and _known_country_code(digits):
         # written in the French way (+CC d dd dd dd dd): as phone-shaped as a grouped number
-        score = UNASSIGNED_GROUPED_SCORE if _GROUPED_INTL.fullmatch(cand) else UNASSIGNED_SCORE
+        # ... and so is the French national form after +33 (+33 0 and nine digits, the trunk 0
+        # kept: "+330025071274")
+        score = UNASSIGNED_GROUPED_SCORE if _GROUPED_INTL.fullmatch(cand) \
+            or (digits.startswith("330") and len(digits) == 12) else UNASSIGNED_SCORE
         return Match(start, start + len(cand), score, Validation.NONE,
                      "international_unassigned", "+" + digits)
     return None
@@ -216,17 +257,23 @@ def _accept_loose(m: re.Match[str]) -> Match | None:
     (NANP, 10 digits) is reported, anything else only next to a strong phone cue."""
     raw = m.group(0)
     start, end = m.start(), m.end()
-    main = _EXTENSION.sub("", raw)
-    digits = "".join(c for c in main if c.isdigit())
+    main = _EXTENSION.sub("", raw) if "x" in raw else raw  # "x" or "ext" before an extension
+    digits = _NON_DIGIT.sub("", main)
     if not 7 <= len(digits) <= 15 or _DATE_SHAPE.fullmatch(main):
         return None
     num = _parse_valid_in(digits, "US") if len(digits) == 10 and _NANP_SHAPE.fullmatch(main) else None
     if num is not None:
         return Match(start, end, 0.6, Validation.VALID, "nanp", _e164(num))
     text = m.string
-    window = text[max(0, start - 40):start].lower() + " " + text[end:end + 14].lower()
-    if "\n\n" in text[max(0, start - 40):start]:
-        window = window[window.rindex("\n\n"):]
+    # the cue is looked for on the candidate's paragraph only: the part of the 40 characters
+    # before it that follows a blank line, the part of the 14 after it that precedes one
+    before = text[max(0, start - 40):start]
+    after = text[end:end + 14]
+    if "\n\n" in before:
+        before = before[before.rindex("\n\n"):]
+    if "\n\n" in after:
+        after = after[:after.index("\n\n")]
+    window = before.lower() + " " + after.lower()
     if not _STRONG_CUE.search(window):
         return None
     return Match(start, end, LOOSE_SCORE, Validation.NONE, "loose", digits)
@@ -238,7 +285,7 @@ class PhoneDetector(Detector):
     #: "+", "(33)", or a 0 followed by a digit 1-9 (national, slash, boxed and 00 33 forms)
     #: ... or, for foreign-style numbers (see _accept_loose), a NANP shape, a bracketed code or
     #: a strong phone cue (on folded text: "tél" is "tel")
-    prefilter = (r"\+|\(\d|0 ?[ .\-\u00a0\u202f]? ?[1-9]|\d\d\d[ .\-]\d\d\d[ .\-]\d\d\d\d"
+    prefilter = (r"\+|\( ?\d|0 ?[ .\-\u00a0\u202f]? ?[1-9]|\d\d\d[ .\-]\d\d\d[ .\-]\d\d\d\d"
                  r"|tel|phone|mobile|portable|fax|gsm|cell|office|desk|call|message|sms|text me"
                  r"|answering|whatsapp|joignable|standard|secretariat|landline|dial")
     name = "phone"
@@ -248,7 +295,11 @@ class PhoneDetector(Detector):
         "portable", "mobile", "fixe", "domicile", "standard", "fax", "gsm", "joindre", "appeler",
         "rappeler", "contact", "contacter", "sms", "phone", "cell", "cellphone", "call",
         "whatsapp", "office", "desk", "message", "messages", "answering", "joignable",
-        "joignables", "secretariat", "landline", "dial",
+        "joignables", "secretariat", "landline", "dial", "faxer", "telephonique",
+        # a person's title: a letterhead or a list of doctors gives a number after the name
+        # ("Dr A. DAGENS 0716202677", "Pr CORREA Louise\n0 0 5 1 7 0 2 6 0 6": EDS-Pseudo)
+        "dr", "docteur", "pr", "professeur", "interne", "madame", "monsieur", "mme",
+        "mademoiselle", "mlle",
     )
     header_pattern = (r"(^|_)(tel|tels|telephone|telephones|phone|phones|portable|mobile|gsm|"
                       r"fixe|fax|cellulaire|cell|numtel|teldom|telport|msisdn)"
@@ -350,12 +401,18 @@ _COLUMN_GROUPED = "^0\\d(?:" + "|".join(
     rf"{re.escape(c)}\d\d(?:{re.escape(c)}\d\d){{3}}" for c in " .-") + ")$"
 
 
+#: a whole cell in the French international form, spaces or none: ``+33 6 12 34 56 78``
+_COLUMN_INTL_FR = r"^\+33 ?[1-9](?: ?[0-9]{2}){4}$"
+
+
 def _match_column(det: "PhoneDetector", values, header_hit: bool,
                   min_decided: int = COLUMN_MIN_VALUES):
     """:meth:`PhoneDetector.match_column`: Polars decides the cells without any digit (no
-    number) and the cells that are a French national number filling the cell (``0612345678``,
+    number), the cells that are a French national number filling the cell (``0612345678``,
     ``06 12 34 56 78``; valid per libphonenumber's French patterns, else unassigned at 0.5 /
-    0.4 like :func:`_accept`); every other cell goes through :meth:`PhoneDetector.match_cell`."""
+    0.4 like :func:`_accept`) and the valid French numbers in international form filling the
+    cell (``+33 6 12 34 56 78``: 0.7, ``international``, as the whole candidate is valid);
+    every other cell goes through :meth:`PhoneDetector.match_cell`."""
     import polars as pl
 
     from sentinelle.detectors.email import merge_column
@@ -363,22 +420,28 @@ def _match_column(det: "PhoneDetector", values, header_hit: bool,
     types_re, general_re = _fr_valid_regex()
     v = pl.col("v")
     frame = pl.DataFrame({"v": values})
-    if frame.select((v.str.contains(_COLUMN_NATIONAL) | ~v.str.contains(r"[0-9]")).sum()).item() \
-            < min_decided:
+    if frame.select((v.str.contains(_COLUMN_NATIONAL) | v.str.contains(_COLUMN_INTL_FR)
+                     | ~v.str.contains(r"\d")).sum()).item() < min_decided:
         # a column of foreign or odd forms (a people table): nothing for Polars to decide
         return Detector.match_column(det, values, header_hit)
-    nn = v.str.replace_all(r"\D", "").str.slice(1)
+    intl = v.str.contains(_COLUMN_INTL_FR)
+    # the national number: after the trunk 0, or after "+33"
+    nn = pl.when(intl).then(v.str.replace_all(r"\D", "").str.slice(2)) \
+        .otherwise(v.str.replace_all(r"\D", "").str.slice(1))
     valid = nn.str.contains(general_re) & nn.str.contains(types_re)
     grouped = v.str.contains(_COLUMN_GROUPED)
     res = frame.select(
-        no_digit=~v.str.contains(r"[0-9]"),
-        national=v.str.contains(_COLUMN_NATIONAL) & ~v.str.contains(r"^\d{6}-\d{4}$"),
+        # "\d" as the text pattern's (any decimal digit, ASCII or not)
+        no_digit=~v.str.contains(r"\d"),
+        national=(v.str.contains(_COLUMN_NATIONAL) & ~v.str.contains(r"^\d{6}-\d{4}$"))
+        | (intl & valid),
         start=pl.lit(0, pl.Int32),
         end=v.str.len_chars().cast(pl.Int32),
         score=pl.when(valid).then(0.7).when(grouped).then(UNASSIGNED_GROUPED_SCORE)
         .otherwise(UNASSIGNED_SCORE),
         validation=pl.when(valid).then(pl.lit("valid")).otherwise(pl.lit("none")),
-        pattern=pl.when(valid).then(pl.lit("fr_national")).otherwise(pl.lit("fr_national_unassigned")),
+        pattern=pl.when(intl).then(pl.lit("international")).when(valid).then(pl.lit("fr_national"))
+        .otherwise(pl.lit("fr_national_unassigned")),
         normalized=pl.lit("+33") + nn,
         entity=pl.lit(None, pl.Utf8),
     )

@@ -47,8 +47,16 @@ number 0.35 (0.7 when a postcode follows): only context words ("domicilié", "ad
 an English or international line over it ("3911 Fourth Avenue Suite 697").
 
 Tables: under an address header (``adresse``, ``address``, ``rue``, ``voie``, ``street``... not
-``adresse_mail`` or ``ip_address``) the whole cell is the address (an HL7 PID-11 field "12 RUE
-DES LILAS^^PARIS^^75011" included: ../shared/cases pb-028).
+``adresse_mail`` or ``ip_address``, nor the town or country of an address block such as
+``adresse.ville``: LOCATION's) the whole cell is the address (an HL7 PID-11 field "12 RUE
+DES LILAS^^PARIS^^75011" included: ../shared/cases pb-028). ``match_column`` decides with
+Polars the cells that surely hold a street line and the ASCII cells without digit nor type of
+way (see :func:`_match_column`); the rest go through ``match_cell``.
+
+Speed (issue 6): the patterns read their first character before their lookbehinds, so that
+Python's ``re`` skips to the next candidate character in C; the address cues are looked for
+only where ``str.find`` sees one of their first words; the commune keys of ``_cut_town`` are
+prepared once and kept on disk (:func:`sentinelle.data.cached`).
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss: any
 number + type + name is reported, and the ambiguous forms are kept below the threshold so that
@@ -57,13 +65,16 @@ context can raise them.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Iterator
 
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
+from sentinelle.detectors.email import COLUMN_MIN_VALUES
 from sentinelle.finding import Validation
 
 
@@ -75,6 +86,21 @@ class StreetTypes:
     canonical: dict[str, str]
     ambiguous: frozenset[str]
     regex: str  # alternation matching any form in folded text (longest first)
+    alts: tuple[str, ...] = ()  # the alternatives of ``regex``, in its order
+
+
+def _word_start_alternation(alts: tuple[str, ...], before: str) -> str:
+    """``(?<!before)(?:alts)`` rewritten so that every branch starts with a literal character
+    (speed, issue 6): ``c(?<!beforec)(?:rest|...)`` per first character ``c``, the branches of
+    one first character in their order. Python's ``re`` then skips to the next possible first
+    character in C instead of trying the lookbehind at every position; the matches are the
+    same (at one position only the branches of its character can match, in the same order)."""
+    groups: dict[str, list[str]] = {}
+    for alt in alts:
+        head = alt[:2] if alt.startswith("\\") else alt[:1]
+        groups.setdefault(head, []).append(alt[len(head):])
+    return "|".join(f"{head}(?<!{before}{head})(?:{'|'.join(rests)})"
+                    for head, rests in groups.items())
 
 
 @functools.cache
@@ -96,7 +122,7 @@ def street_types() -> StreetTypes:
             # a required dot is written in the file; other abbreviations take an optional one
             alts.append(esc + (r"\." if f.endswith(".") else (r"\.?" if f != full else "")))
     alts.sort(key=len, reverse=True)
-    return StreetTypes(canonical, frozenset(ambiguous), "|".join(alts))
+    return StreetTypes(canonical, frozenset(ambiguous), "|".join(alts), tuple(alts))
 
 
 _NUM_WORDS = "un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix"
@@ -198,14 +224,74 @@ _ADDRESS_CUE = re.compile(
     r"(?:office|offices|store|shop)[ \u00a0]+(?:is|are)[ \u00a0]+(?:located[ \u00a0]+)?at|"
     r"here[ \u00a0]+they[ \u00a0]+are[ \u00a0]*:|is[ \u00a0]+at)[ \u00a0:\n>]*$")
 #: a building number and a capitalised word: where a numbered international line may start
-_NUM_CAP = re.compile(r"(?<![\w.,/-])\d{1,6}[ \u00a0]+(?=[^\W\d_a-z])")
+_NUM_CAP = re.compile(r"\d(?<![\w.,/-]\d)\d{0,5}[ \u00a0]+(?=[^\W\d_a-z])")
 #: the address cues, unanchored (their end is where a line may start), and literal keys one of
 #: which every cue holds (a text without any is not scanned for cues)
 _ADDRESS_CUE_SCAN = re.compile(_ADDRESS_CUE.pattern[:-1])
-_CUE_KEYS = ("address", "adresse", "live", "living", "located", " to", "off at", "enter on",
-             "here they are", "is at")
+#: where an address cue can start, in folded text, case-sensitive: every branch of
+#: ``_ADDRESS_CUE`` begins with one of these words or with ``_CUE_IS_AT`` (speed, issue 6: a
+#: case-insensitive pattern of words is tried at every position of a text, ``str.find``
+#: jumps from one occurrence of a word to the next)
+_CUE_WORDS = ("address", "adresse", "live", "living", "located", "sent", "send", "deliver",
+              "return", "ship", "mail", "drop", "enter", "office", "store", "shop", "here")
+_CUE_IS_AT = re.compile(r"is[ \u00a0]+at")
+#: a military address (``_MILITARY``) holds one of these, in folded text
+_MILITARY_KEYS = tuple(re.compile(rf"{k}[ \u00a0]+a[aep][ \u00a0]+\d{{5}}") for k in ("apo", "fpo", "dpo"))
+
+
+def _cue_ends(text: str, folded: str) -> list[int]:
+    """The ends of ``_ADDRESS_CUE_SCAN.finditer(text)``, found faster: the cue is only tried
+    where one of ``_CUE_WORDS`` or ``_CUE_IS_AT`` is found in ``folded``
+    (:func:`fold_keep_length` of ``text``, same offsets; "ı" read as "i" as the
+    case-insensitive pattern does); after a cue the search goes on at its end, as ``finditer``
+    does."""
+    if "\u0131" in folded:
+        folded = folded.replace("\u0131", "i")
+    starts = {m.start() for m in _CUE_IS_AT.finditer(folded)}
+    for word in _CUE_WORDS:
+        i = folded.find(word)
+        while i >= 0:
+            starts.add(i)
+            i = folded.find(word, i + 1)
+    ends: list[int] = []
+    pos = 0
+    for start in sorted(starts):
+        if start < pos:
+            continue
+        m = _ADDRESS_CUE_SCAN.match(text, start)
+        if m is not None:
+            ends.append(m.end())
+            pos = m.end()
+    return ends
+
+
+_ALNUM_RUNS = re.compile(r"[0-9a-z]+")
+_DIGIT = re.compile(r"\d")
 _UNIT_AHEAD = re.compile(rf"[ \u00a0]*,?[ \u00a0]*{_UNIT}")
 _CELL_REJECT = re.compile(r"^[^@\s]+@[^@\s]+$|^(?:https?://|www\.)|^[\d\s.:/-]*$")
+
+
+def _cut_towns() -> frozenset[str]:
+    """The :func:`~sentinelle.detectors.location.commune_key` of every commune of
+    ``data/communes.txt`` with 1,000 inhabitants or more that is not a common word or first
+    name: the towns cut off before a postcode (``_cut_town``). Kept prepared on disk with
+    :func:`sentinelle.data.cached` (issue 6: reading the commune list costs ~0.4 s of CPU);
+    the key covers the list and the code of location.py that builds the keys."""
+    import hashlib
+
+    from sentinelle.detectors import location
+
+    with open(location.__file__, "rb") as fh:
+        version = "1-" + hashlib.sha256(fh.read()).hexdigest()[:16]
+    return data.cached("street_address_towns", _build_cut_towns, files=("communes.txt",),
+                       version=version)
+
+
+def _build_cut_towns() -> frozenset[str]:
+    from sentinelle.detectors.location import communes
+
+    return frozenset(k for k, c in communes().by_key.items()
+                     if not c.flagged and c.population >= 1000)
 
 
 class StreetAddressDetector(Detector):
@@ -222,6 +308,9 @@ class StreetAddressDetector(Detector):
     )
     header_pattern = (
         r"^(?!.*(?:mail|courriel|electronique|_ip|ip_|mac|web|url|site|internet))"
+        # the town or country of an address block ("adresse.ville", "address_city"): LOCATION
+        r"(?!.*(?:^|_)(?:ville|villes|commune|communes|city|cities|town|localite|locality|pays|"
+        r"country)(?:_|$))"
         r"(?!(?:.*_)?(?:id|ids|code|num|numero|nb|type|cp)(?:_|$))"
         r"(?:.*_)?(?:adresse|adresses|adr|addr|address|addresses|streetaddress|street|rue|voie|"
         r"libelle_voie|nom_voie|adresse_postale|ligne_adresse|adresse_ligne|domicile|"
@@ -256,7 +345,8 @@ class StreetAddressDetector(Detector):
         self._types = st
         # the type of way is searched first (letters: cheap on digit soups), the number looked
         # for right before it
-        self._type_re = re.compile(rf"(?<![\w'’])(?:{st.regex})(?![\w])")
+        self._type_re = re.compile(
+            "(?:" + _word_start_alternation(st.alts, r"[\w'’]") + r")(?![\w])")
         # a type of way, or the "<number> <Word>" start of an English street line
         # (and the "name number" international order, a military "PSC 1234"/"USS Name")
         self.prefilter = (rf"{st.regex}|\d[a-z]?[ \u00a0]+[a-z]|[a-z]\.?[ \u00a0]+\d"
@@ -266,18 +356,33 @@ class StreetAddressDetector(Detector):
             rf"(?:[ \u00a0]?{_INDEX}(?![\w]))?)|(?P<spelt>{_NUM_WORDS}))[ \u00a0]*,?[ \u00a0]*$")
         self._en = english_suffixes()
         self._en_re = re.compile(
-            r"(?<![\w.,/-])\d{1,6}[A-Za-z]?(?:-\d{1,5})?[ \u00a0]+"
+            # "\d(?<![\w.,/-]\d)\d{0,5}" is "(?<![\w.,/-])\d{1,6}" starting with a digit
+            # (speed: the engine skips to the next digit in C)
+            r"\d(?<![\w.,/-]\d)\d{0,5}[A-Za-z]?(?:-\d{1,5})?[ \u00a0]+"
             r"(?:(?:N|S|E|W|North|South|East|West)\.?[ \u00a0]+)?"
             r"(?:(?:[A-Z][\w'’.\-]*|\d{1,3}(?:st|nd|rd|th))[ \u00a0]+){1,4}?"
             rf"(?P<suffix>{self._en.regex})\.?(?![\w])"
             r"(?:[ \u00a0]+(?:N|S|E|W|NE|NW|SE|SW)\.?(?![\w]))?")
-        from sentinelle.detectors.location import communes, commune_key  # shared commune list
-        self._communes = communes()
+        from sentinelle.detectors.location import commune_key  # shared commune key
+
+        self._towns = _cut_towns()
         self._commune_key = commune_key
 
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
+        french = self._french(text, folded)
+        # a French form without number (below 0.5, "Avenue Suite" inside "3911 Fourth Avenue
+        # Suite 697") gives way to an English or international line over it
+        english = list(self._find_english(
+            text, [(f.start, f.end) for f in french if f.score >= 0.5], folded))
+        for f in french:
+            if f.score >= 0.5 or not any(e.start < f.end and f.start < e.end for e in english):
+                yield f
+        yield from english
+
+    def _french(self, text: str, folded: str) -> list[Match]:
+        """The French street lines of ``text`` (``folded``: :func:`fold_keep_length` of it)."""
         spans: list[tuple[int, int]] = []
         french: list[Match] = []
         for m in self._type_re.finditer(folded):
@@ -287,27 +392,33 @@ class StreetAddressDetector(Detector):
             if found is not None:
                 spans.append((found.start, found.end))
                 french.append(found)
-        # a French form without number (below 0.5, "Avenue Suite" inside "3911 Fourth Avenue
-        # Suite 697") gives way to an English or international line over it
-        english = list(self._find_english(text, [(f.start, f.end) for f in french if f.score >= 0.5]))
-        for f in french:
-            if f.score >= 0.5 or not any(e.start < f.end and f.start < e.end for e in english):
-                yield f
-        yield from english
+        return french
 
-    def _find_english(self, text: str, spans: list[tuple[int, int]]) -> Iterator[Match]:
+    def _find_english(self, text: str, spans: list[tuple[int, int]],
+                      folded: str | None = None) -> Iterator[Match]:
         """English and international street lines (rules of the module docstring), each with
-        the rest of its address block."""
+        the rest of its address block. ``folded``: :func:`fold_keep_length` of ``text``."""
+        if _DIGIT.search(text) is None:
+            return  # every English or international form holds a digit
+        folded = fold_keep_length(text) if folded is None else folded
         found: list[Match] = []
+        # overlap with ``spans`` by bisection (issue 6: one test per candidate, not one per span)
+        spans = sorted(spans)
+        span_starts = [s for s, _ in spans]
+        reach = list(itertools.accumulate((e for _, e in spans), max))
 
         def free(a: int, b: int) -> bool:
-            return not any(s < b and a < e for s, e in spans) and \
-                not any(f.start < b and a < f.end for f in found)
+            k = bisect.bisect_left(span_starts, b)
+            if k and reach[k - 1] > a:
+                return False
+            return not any(f.start < b and a < f.end for f in found)
 
-        for m in _MILITARY.finditer(text):
-            if free(m.start(), m.end()):
-                found.append(Match(m.start(), m.end(), 0.85, Validation.NONE, "military_address",
-                                   self.normalize(m.group(0))))
+        # a military address needs "APO", "FPO" or "DPO" (a literal test first: speed)
+        if any(k.search(folded) for k in _MILITARY_KEYS):
+            for m in _MILITARY.finditer(text):
+                if free(m.start(), m.end()):
+                    found.append(Match(m.start(), m.end(), 0.85, Validation.NONE,
+                                       "military_address", self.normalize(m.group(0))))
         for m in self._en_re.finditer(text):
             if not free(m.start(), m.end()):
                 continue
@@ -321,9 +432,7 @@ class StreetAddressDetector(Detector):
         # speed (issue 6): the "name number" line is only tried where it can be kept, right
         # after an address cue or at a building number followed by a capitalised word
         starts = {n.start() for n in _NUM_CAP.finditer(text)}
-        low = text.lower()
-        if any(k in low for k in _CUE_KEYS):
-            starts.update(c.end() for c in _ADDRESS_CUE_SCAN.finditer(text))
+        starts.update(_cue_ends(text, folded))
         for pos in sorted(starts):
             m = _INTL_LINE.match(text, pos)
             if m is None:
@@ -465,8 +574,7 @@ class StreetAddressDetector(Detector):
             return end
         starts = [w.start() for w in _WORDS.finditer(text, name_start, end)]
         for ws in starts[1:][-4:]:
-            c = self._communes.get(self._commune_key(text[ws:end]))
-            if c is None or c.flagged or c.population < 1000:
+            if self._commune_key(text[ws:end]) not in self._towns:
                 continue
             cut = ws
             while cut > name_start and text[cut - 1] in " ,\u00a0":
@@ -484,15 +592,25 @@ class StreetAddressDetector(Detector):
         if len(stripped) < 3 or not any(c.isalpha() for c in stripped) or _CELL_REJECT.match(stripped):
             return None
         lead = len(value) - len(value.lstrip())
-        grammar = any(True for _ in self.find(stripped))
+        # any(self.find(stripped)), without the English forms when a French one is found
+        folded = fold_keep_length(stripped)
+        grammar = bool(self._french(stripped, folded)) or \
+            any(True for _ in self._find_english(stripped, [], folded))
         score = 0.8 if grammar else 0.6
         return Match(lead, lead + len(stripped), score, Validation.NONE,
                      "address_cell" if grammar else "cell", self.normalize(stripped))
 
+    def match_column(self, values, header_hit: bool):
+        if not header_hit or len(values) < COLUMN_MIN_VALUES:  # Polars' fixed cost loses
+            return super().match_column(values, header_hit)
+        return _match_column(self, values)
+
     def normalize(self, value: str) -> str:
         """Folded, punctuation as spaces, types of way and "st" spelt out ("av." -> "avenue")."""
         canon = self._types.canonical
-        words = re.findall(r"[0-9a-z]+", fold(value).replace("’", "'"))
+        # fold(value) is value.lower() for ASCII (no accents to strip): the common case, faster
+        folded = value.lower() if value.isascii() else fold(value)
+        words = _ALNUM_RUNS.findall(folded.replace("’", "'"))
         out = []
         for w in words:
             if w in ("st",):
@@ -502,3 +620,80 @@ class StreetAddressDetector(Detector):
             else:
                 out.append(w)
         return " ".join(out)
+
+
+#: linking words of a way name (``_LINKS`` of two letters or more), any case, for Polars
+_COLUMN_LINKS = "|".join("".join(f"[{c}{c.upper()}]" for c in w)
+                         for w in sorted(_LINKS, key=len, reverse=True) if len(w) > 1)
+
+
+@functools.cache
+def _column_rules() -> tuple[str, str, dict[str, str]]:
+    """Polars regexes of :func:`_match_column` and the word mapping of ``normalize``.
+
+    * a street line for sure: a number, a type of way written in full (a single word that no
+      other form extends with a space, a dash or an apostrophe: the type found at that place
+      is that word), linking words, a word that starts with two ASCII letters and ends there
+      (not a linking word: checked apart), then any letters, digits and punctuation: the
+      grammar of :meth:`StreetAddressDetector._at` finds a street line in it;
+    * the type-of-way test of a cell in printable ASCII without digits: any form of
+      ``street_types`` between two non-word characters (a superset of ``_type_re``);
+    * ``normalize``'s word mapping ("av" -> "avenue", "st" -> "saint")."""
+    st = street_types()
+    bases = [f for f in st.canonical]
+    full = sorted({w for w in st.canonical.values()
+                   if w.isascii() and w.isalpha()
+                   and not any(b != w and b.startswith(w) and not b[len(w)].isalpha() for b in bases)},
+                  key=len, reverse=True)
+    types = "|".join("".join(f"[{c}{c.upper()}]" for c in w) for w in full)
+    sure = (rf"^ *(?:[0-9]{{1,4}} (?:{types}) (?:(?:{_COLUMN_LINKS}) ){{0,3}}"
+            r"(?P<word>[A-Z][A-Za-z]+)(?:[ ,0-9.'’\-][\p{L}\p{N} '’.,\-]*[\p{L}\p{N}.])?) *$")
+    any_type = rf"(?:^|[^A-Za-z0-9_])(?:{st.regex})(?:[^A-Za-z0-9_]|$)"
+    mapping = {k: v for k, v in st.canonical.items()
+               if v != k and len(k) > 1 and re.fullmatch("[0-9a-z]+", k)}
+    mapping["st"] = "saint"
+    return sure, any_type, mapping
+
+
+def _match_column(det: StreetAddressDetector, values):
+    """:meth:`StreetAddressDetector.match_column` under an address header (issue 6): Polars
+    decides the cells that are surely a street line (0.8, ``address_cell``: see
+    :func:`_column_rules`) and the cells in printable ASCII without any digit nor type of way
+    (every form of the grammar needs one or the other: 0.6, ``cell``); the normalised value is
+    computed with Polars for ASCII cells (``fold`` is then ``lower``); every other cell goes
+    through :meth:`StreetAddressDetector.match_cell`."""
+    import polars as pl
+
+    from sentinelle.detectors.email import merge_column
+
+    sure_re, any_type_re, mapping = _column_rules()
+    v = pl.col("v")
+    body = v.str.strip_chars(" ")
+    frame = pl.DataFrame({"v": values}).with_columns(
+        word=v.str.extract(sure_re, 1).str.to_lowercase())
+    sure = pl.col("word").is_not_null() & ~pl.col("word").is_in(sorted(_LINKS))
+    plain = (v.str.contains(r"^[ -/:-~]*$") & v.str.contains("[A-Za-z]")
+             & (body.str.len_chars() >= 3) & ~v.str.contains("@", literal=True)
+             & ~body.str.contains(r"^(?:https?://|www\.)") & ~body.str.to_lowercase().str.contains(any_type_re))
+    ascii_ = v.str.contains(r"^[ -~]*$")
+    norm = (body.str.to_lowercase().str.extract_all("[0-9a-z]+")
+            .list.eval(pl.element().replace(mapping)).list.join(" "))
+    res = frame.select(
+        decided=sure | plain,
+        ascii=ascii_,
+        start=(v.str.len_chars() - v.str.strip_chars_start(" ").str.len_chars()).cast(pl.Int32),
+        end=v.str.strip_chars_end(" ").str.len_chars().cast(pl.Int32),
+        score=pl.when(sure).then(0.8).otherwise(0.6),
+        validation=pl.lit(Validation.NONE.value),
+        pattern=pl.when(sure).then(pl.lit("address_cell")).otherwise(pl.lit("cell")),
+        normalized=pl.when(ascii_).then(norm).otherwise(pl.lit(None, pl.Utf8)),
+        entity=pl.lit(None, pl.Utf8),
+        body=body,
+    )
+    # the normalised value of the decided cells with letters beyond ASCII: in Python
+    todo = res["decided"] & ~res["ascii"]
+    if todo.any():
+        idx = todo.arg_true()
+        fixed = [det.normalize(b) for b in res["body"].gather(idx).to_list()]
+        res = res.with_columns(normalized=res["normalized"].scatter(idx, fixed))
+    return merge_column(det, values, res, res["decided"], res["decided"], True)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sentinelle.detectors.base import Detector, Examples, Match
+from sentinelle.detectors.base import Detector, Examples, Match, fold_keep_length
 from sentinelle.finding import Validation
 
 _PATTERN = re.compile(
@@ -46,6 +46,32 @@ PLAIN_SCORE = 0.5
 #: a plain site address in a table cell
 PLAIN_CELL_SCORE = 0.25
 _ID_SEGMENT = re.compile(r"/[^/?#]*(?:\d{5}|~)")
+
+
+#: every match of ``_PATTERN`` starts with one of these, in folded text
+_STARTS = ("http", "ftp", "www.")
+
+
+def _candidates(text: str) -> Iterator[re.Match[str]]:
+    """``_PATTERN.finditer(text)``, faster (issue 6): a case-insensitive pattern is tried at every
+    position of a text; here it is tried only where ``str.find`` sees one of ``_STARTS`` in
+    :func:`fold_keep_length` of the text (same offsets; "ſ" folds to "s" as the case-insensitive
+    pattern reads it), the next search starting at the end of a match as ``finditer`` does."""
+    folded = fold_keep_length(text)
+    starts: set[int] = set()
+    for key in _STARTS:
+        i = folded.find(key)
+        while i >= 0:
+            starts.add(i)
+            i = folded.find(key, i + 1)
+    pos = 0
+    for start in sorted(starts):
+        if start < pos:
+            continue
+        m = _PATTERN.match(text, start)
+        if m is not None:
+            yield m
+            pos = m.end()
 
 
 def _trim(raw: str) -> str:
@@ -110,7 +136,7 @@ class UrlDetector(Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
-        for m in _PATTERN.finditer(text):
+        for m in _candidates(text):
             raw = _trim(m.group(0))
             scheme = m.group("scheme") is not None
             if not _has_host(raw, scheme):
