@@ -24,6 +24,8 @@ def lines(name: str) -> tuple[str, ...]:
 
 #: first bytes of a :func:`cached` file; then the SHA-256 of the payload (32 bytes), the payload
 _CACHED_MAGIC = b"SNTLPK01"
+#: marks an entry that could not be read
+_MISSING = object()
 #: prepared data kept in memory per process, by cache key
 _MEMO: dict[str, object] = {}
 
@@ -71,6 +73,7 @@ def cached(name: str, build, *, files=(), version: str = ""):
     Why our own: ``functools.cache`` lives one process, ``joblib.Memory`` would be a dependency
     for thirty lines, and the key must cover the packaged data files and the build code.
     """
+    import gc
     import hashlib
     import os
     import pickle
@@ -91,11 +94,18 @@ def cached(name: str, build, *, files=(), version: str = ""):
         head = len(_CACHED_MAGIC)
         payload = raw[head + 32:]
         if raw[:head] == _CACHED_MAGIC and hashlib.sha256(payload).digest() == raw[head:head + 32]:
+            # no garbage collection while unpickling: tens of thousands of small objects
+            # would trigger it again and again (about 5x slower on the commune index)
+            gc_was = gc.isenabled()
+            gc.disable()
             try:
                 value = pickle.loads(payload)
             except Exception:  # noqa: BLE001 - an entry of another version: rebuild
-                pass
-            else:
+                value = _MISSING
+            finally:
+                if gc_was:
+                    gc.enable()
+            if value is not _MISSING:
                 _MEMO[key] = value
                 return value
     value = build()
