@@ -92,30 +92,91 @@ def test_ins_column():
 
 
 # The rule for a NIR whose key is wrong or left out (nir.py docstring): below the default
-# --min-score (0.5) unless a NIR cue word is in the 48 characters right before it AND the
-# 13-character body has the INSEE NIR shape (sex, month 01-12/20-42/50-99, department, commune,
-# order). Keys: pb-016's NIR 2 85 07 2A 004 123 has key 38 (../shared/cases), so 39 is wrong.
+# --min-score (0.5) unless the 13-character body has the INSEE NIR shape (sex, month
+# 01-12/20-42/50-99, department, commune, order) AND a second piece of evidence: a NIR cue word,
+# or (sex 1/2) a date within 200 characters whose year is the NIR's birth year (INSEE: characters
+# 2-3). A wrong key needs both the cue right before it and the birth year. Keys: pb-016's NIR
+# 2 85 07 2A 004 123 has key 38 (../shared/cases), so 39 is wrong; the bodies below are
+# synthetic or EDS-Pseudo's fictitious ones (corpus/pii_fr_clinical_eds_pseudo).
 @pytest.mark.parametrize("text, found", [
-    # wrong key, cue right before, NIR shape: reported at 0.55, still INVALID
-    ("N° SS : 2 85 07 2A 004 123 39", [("2 85 07 2A 004 123 39", 0.55, Validation.INVALID)]),
-    # EDS-Pseudo form label (corpus/pii_fr_clinical_eds_pseudo): the cue is "l'assuré(e)";
-    # 2 15 63 79 323 134 60: month 63 (fictitious month, decree), key 60 wrong
-    # (right: 97 - (2156379323134 mod 97) = 50)
-    ("N° d'immatriculation (à compléter par l'assuré(e)) Agée de 45 ans 2 1 5 6 3 7 9 3 2 3 1 3 4 6 0",
-     [("2 1 5 6 3 7 9 3 2 3 1 3 4 6 0", 0.55, Validation.INVALID)]),
+    # wrong key, cue right before, NIR shape, birth year 85 in a date after it: 0.55, INVALID
+    ("N° SS : 2 85 07 2A 004 123 39 (née le 12/07/1985)",
+     [("2 85 07 2A 004 123 39", 0.55, Validation.INVALID)]),
+    # wrong key and a cue but no date of birth: a cue does not outweigh a wrong key (so
+    # python-stdnum's invalid example "NIR : 295109912611199" is not reported)
+    ("N° SS : 2 85 07 2A 004 123 39", []),
+    ("NIR : 295109912611199", []),
+    # EDS-Pseudo form label (the cue is "l'assuré(e)"), month 63 (fictitious month, decree),
+    # key 60 wrong (right: 97 - (2156379323134 mod 97) = 50), and no date with year 15: dropped
+    ("N° d'immatriculation (à compléter par l'assuré(e)) Agée de 45 ans 2 1 5 6 3 7 9 3 2 3 1 3 4 6 0", []),
+    # wrong key, birth year nearby but no cue: 0.3, dropped
+    ("2 85 07 2A 004 123 39 née le 12/07/1985", []),
     # wrong key without a cue: 0.3, dropped
     ("2 85 07 2A 004 123 39", []),
     # wrong key, the cue only after the number: not "right before", dropped
-    ("2 85 07 2A 004 123 39 (NIR)", []),
+    ("2 85 07 2A 004 123 39 (NIR) 12/07/1985", []),
     # wrong key, cue before, but month 14 is not a NIR month: dropped
-    ("N° SS : 2 85 14 2A 004 123 39", []),
+    ("N° SS : 2 85 14 2A 004 123 39 12/07/1985", []),
     # keyless with a cue (EDS-Pseudo writes most SECU values so): 0.35 + context 0.3
     ("Assuré : 1 84 12 75 123 456", [("1 84 12 75 123 456", 0.65, Validation.NONE)]),
     # keyless, any grouping of the 13 characters (EDS-Pseudo "N° d'id national 2 9106 52714 303")
     ("N° d'id national 2 9106 52714 303", [("2 9106 52714 303", 0.65, Validation.NONE)]),
     ("n° ss 1-84-12-75-123-456", [("1-84-12-75-123-456", 0.65, Validation.NONE)]),
-    # keyless followed by a date: the date is not the key
+    # keyless followed by a date: the date is not the key (its year 03 is not the NIR's 84)
     ("NIR 1 84 12 75 123 456 14/01/03", [("1 84 12 75 123 456", 0.65, Validation.NONE)]),
+    # keyless, no cue, the date of birth after it has its birth year 88: 0.55
+    ("M. Baron, F. - 1 8 8 0 3 4 9 5 4 6 7 2 1, né le 01-08-1988",
+     [("1 8 8 0 3 4 9 5 4 6 7 2 1", 0.55, Validation.NONE)]),
+    # ... before it, with a cue too: 0.55 + 0.3
+    ("Date de naissance 11-08-1995 N° d'identification 29508 44 162 379",
+     [("29508 44 162 379", 0.85, Validation.NONE)]),
+    # the birth year in other date forms: 2-digit year, "|", ISO, month name
+    ("Mme Roux 2 95 08 44 162 379 DDN 11/08/95", [("2 95 08 44 162 379", 0.55, Validation.NONE)]),
+    ("Mme Roux 2 95 08 44 162 379 DDN 11|8|1995", [("2 95 08 44 162 379", 0.55, Validation.NONE)]),
+    ("Mme Roux 2 95 08 44 162 379 DDN 1995-08-11", [("2 95 08 44 162 379", 0.55, Validation.NONE)]),
+    ("Mme Roux 2 95 08 44 162 379 née le 11 août 1995", [("2 95 08 44 162 379", 0.55, Validation.NONE)]),
+    # a date of another year: no evidence, dropped
+    ("M. Baron, F. - 1 8 8 0 3 4 9 5 4 6 7 2 1, né le 01-08-1987", []),
+    # the date more than 200 characters away: dropped
+    ("M. Baron 1 8 8 0 3 4 9 5 4 6 7 2 1" + " texte" * 40 + " 01-08-1988", []),
+    # sex digit 3 (NIA, and the prefix of French EAN-13 barcodes): the year rule does not apply
+    ("réf 3 88 03 49 546 721 du 01-08-1988", []),
+    # the NIR's own boxes are never read as a date: boxes 3-10 "0 1 0 1 1 9 8 0" are a date of
+    # 1980, the NIR's birth year, but inside the candidate
+    ("1 8 0 0 1 0 1 1 9 8 0 0 1", []),
+    # the year of a date right before is not the start of a NIR (EDS-Pseudo "21/07/29 1 9 0 0 ...")
+    ("24-07-1990 21/07/29 1 9 0 0 1 4 2 6 2 2 8 0 8",
+     [("1 9 0 0 1 4 2 6 2 2 8 0 8", 0.55, Validation.NONE)]),
+    # boxes: a NIR run into a boxed date of birth (forms print the fields side by side; EDS-Pseudo
+    # "FERLAY ESTELLE NOELLE 0 5 0 8 2 0 1 4 1 7 2 0 3 6 9 4 0 3 5 4 2 0 4 1 2 1 9 7 2"): cut
+    # at the date when the date has the NIR's birth year 72
+    ("Dupont Jean 1 7 2 0 3 6 9 4 0 3 5 4 2 0 4 0 3 1 9 7 2",
+     [("1 7 2 0 3 6 9 4 0 3 5 4 2", 0.55, Validation.NONE)]),
+    ("Dupont Jean 0 4 0 3 1 9 7 2 1 7 2 0 3 6 9 4 0 3 5 4 2",
+     [("1 7 2 0 3 6 9 4 0 3 5 4 2", 0.55, Validation.NONE)]),
+    ("0 5 0 8 2 0 1 4 1 7 2 0 3 6 9 4 0 3 5 4 2 0 4 1 2 1 9 7 2",
+     [("1 7 2 0 3 6 9 4 0 3 5 4 2", 0.55, Validation.NONE)]),
+    # a grouped NIR followed by a boxed date (EDS-Pseudo "2720949 844 236 1 3 1 0 1 9 7 2")
+    ("Mme X 2 72 09 49 844 236 1 3 1 0 1 9 7 2", [("2 72 09 49 844 236", 0.55, Validation.NONE)]),
+    # two boxed dates after it, a boxed date followed by another date, a boxed date after a
+    # number (EDS-Pseudo "26/05/12 3 1 0 7 1 9 7 5 2 7 5 0 8 7 5 5 8 6 1 8 7")
+    ("Dupont Jean 1 7 2 0 3 6 9 4 0 3 5 4 2 0 4 0 3 1 9 7 2 1 5 0 3 2 0 2 4",
+     [("1 7 2 0 3 6 9 4 0 3 5 4 2", 0.55, Validation.NONE)]),
+    ("Dupont Jean 1 7 2 0 3 6 9 4 0 3 5 4 2 0 4 0 3 1 9 7 2 29/07/10",
+     [("1 7 2 0 3 6 9 4 0 3 5 4 2", 0.55, Validation.NONE)]),
+    ("26/05/12 0 4 0 3 1 9 7 2 1 7 2 0 3 6 9 4 0 3 5 4 2",
+     [("1 7 2 0 3 6 9 4 0 3 5 4 2", 0.55, Validation.NONE)]),
+    # the boxed date glued to it has another year (2026), the date of birth is written before
+    # (EDS-Pseudo "03-10-1970 2 8 0 5 2 0 2 6 2 7 0 0 5 8 2 1 8 1 0 8 6")
+    ("03-04-1972 2 8 0 5 2 0 2 6 1 7 2 0 3 6 9 4 0 3 5 4 2",
+     [("1 7 2 0 3 6 9 4 0 3 5 4 2", 0.55, Validation.NONE)]),
+    # the boxed date after has another year (2014) and no date has the birth year 72: the run
+    # is not cut, nothing
+    ("Dupont Jean 1 7 2 0 3 6 9 4 0 3 5 4 2 0 5 0 8 2 0 1 4", []),
+    # 9 boxes after it: not dates, nothing
+    ("Dupont Jean 1 7 2 0 3 6 9 4 0 3 5 4 2 0 4 0 3 1 9 7 2 5 04/03/1972", []),
+    # a boxed "date" that is no date (month 13): not cut
+    ("Dupont Jean 1 7 2 0 3 6 9 4 0 3 5 4 2 0 4 1 3 1 9 7 2", []),
     # keyless without a cue: an order number or barcode of the same length, dropped
     ("Commande 1840575123456", []),
     # a cue but no NIR shape (month 45): dropped
@@ -125,7 +186,8 @@ def test_ins_column():
     ("assuré +33 1 42 37 67 64", []),
     # two dates written one digit per box: 16 boxes, no NIR inside
     ("matricule 2 3 0 7 1 9 7 6 2 8 0 3 2 0 1 2", []),
-    # a run of 21 boxes (a date then 13 more): no 13- or 15-box NIR can be cut out of it
+    # a run of 21 boxes (a date of 2024 then 13 more of birth year 03): no date has the birth
+    # year, so the run is not cut
     ("matricule 1 5 0 3 2 0 2 4 1 0 3 0 4 5 8 9 0 6 3 5 8", []),
     # a date of birth is not a NIR
     ("assuré né le 12/03/1985 à Paris", []),
@@ -134,3 +196,23 @@ def test_wrong_or_missing_key_needs_cue_and_shape(text, found, pipeline):
     got = [(text[f.start:f.end], f.score, f.validation)
            for f in pipeline.analyze_text(text, Location("t")) if f.entity_type == "FR_NIR"]
     assert got == found
+
+
+@pytest.mark.parametrize("piece, years", [
+    ("née le 12/03/1984", ["1984"]),
+    ("22|8|1923", ["1923"]),                          # EDS-Pseudo writes "|"
+    ("14/01/03", ["03"]),                             # 2-digit year
+    ("1984-03-12", ["1984"]),                         # ISO 8601
+    ("le 1er mars 1984", ["1984"]),
+    ("12 déc. 1984", ["1984"]),
+    ("1 2 0 3 1 9 8 4", ["1984"]),                    # one digit per box
+    ("1 4 0 5 1 9 8 0 1 3 0 5 2 0 2 2", ["1980", "2022"]),   # two box fields side by side
+    ("3 2 0 3 1 9 8 4", []),                          # day 32: no date
+    ("1 2 0 3 1 9 8", []),                            # 7 boxes
+    ("1 2 0 3 1 9 8 4 5", []),                        # 9 boxes: not a run of dates
+    ("32/03/1984", []),                               # day 32
+    ("tél 01 23 45 67 89", []),
+])
+def test_date_years(piece, years):
+    from sentinelle.detectors.nir import _date_years
+    assert list(_date_years(piece)) == years

@@ -106,3 +106,18 @@ def test_table_with_header_scores_one():
 def test_unusual_grouping_after_the_name(text, span, pipeline):
     # 0.45 (valid) + context 0.3: the name right before is the evidence such a grouping needs
     assert _found(pipeline, text) == [(span, 0.75, Validation.VALID)]
+
+
+@pytest.mark.parametrize("text, spans", [
+    # the loose pass runs only from the name to 24 characters after it (issue 6): a candidate
+    # starting at the 24th character is still read, one further is not
+    ("SIREN" + " " * 19 + "217601 145", ["217601 145"]),
+    ("SIREN" + " " * 20 + "217601 145", []),
+    # several names: each opens its own stretch; accented and mixed-case names fold to "siren"
+    ("Siren 217601 145 ; SIRÈN 3 1 0 1 8 8 4 2 0", ["217601 145", "3 1 0 1 8 8 4 2 0"]),
+    # a name far before does not reach; the second one does
+    ("SIREN" + " x" * 20 + " SIREN 217601 145", ["217601 145"]),
+])
+def test_loose_candidates_only_after_the_name(text, spans):
+    got = [text[m.start:m.end] for m in DET.find(text) if m.pattern == "siren_spaced"]
+    assert got == spans

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from sentinelle.identifiers import credit_card, finess, rpps, siren, siret
+from sentinelle.identifiers import adeli, cni, credit_card, finess, rpps, siren, siret
 
 
 @pytest.mark.parametrize("module, number, valid", [
@@ -33,3 +33,36 @@ from sentinelle.identifiers import credit_card, finess, rpps, siren, siret
 ])
 def test_fast_and_stdnum_paths_agree(module, number, valid):
     assert module.is_valid(number) is valid
+
+
+@pytest.mark.parametrize("module, number, compacted", [
+    # ``compact`` of an ASCII letters-and-digits number returns it as python-stdnum's ``clean``
+    # would (nothing to strip), upper-cased where the module upper-cases
+    (siren, "404833048", "404833048"),
+    (siren, " 404 833.048 ", "404833048"),                # python-stdnum path: spaces and dots
+    (siret, "73282932000074", "73282932000074"),
+    (siret, "732.829.320 00074", "73282932000074"),
+    (rpps, "10001234565", "10001234565"),
+    (rpps, "100-0123-4565", "10001234565"),
+    (finess, "2a0001234", "2A0001234"),                   # Corsica upper-cased
+    (finess, "75 000 001-0", "750000010"),
+    (credit_card, "4970101234567893", "4970101234567893"),
+    (credit_card, "4970-1012 3456-7893", "4970101234567893"),
+    (adeli, "2b4000125", "2B4000125"),
+    (adeli, "75 1 23456 0", "751234560"),
+    (cni, "t7x3kp9q2", "T7X3KP9Q2"),
+    (cni, "T7X3 KP9Q2", "T7X3KP9Q2"),
+    (siren, "404833048\u2013", "404833048-"),             # a non-ASCII dash: stdnum's clean maps it
+])
+def test_compact_fast_path(module, number, compacted):
+    assert module.compact(number) == compacted
+
+
+@pytest.mark.parametrize("number, valid", [
+    ("751234560", True),      # detectors/adeli.py example: 9 digits, any key (not published)
+    ("001234567", False),     # department 00
+    ("75123456", False),      # 8 digits
+    ("2A4000125", True),      # Corsica: python-stdnum path
+])
+def test_adeli_fast_path(number, valid):
+    assert adeli.is_valid(number) is valid

@@ -28,9 +28,12 @@ from sentinelle.detectors.base import Detector, Examples, Match, finditer_resumi
 from sentinelle.finding import Validation
 from sentinelle.identifiers import bic
 
+# (issue 6) the first character comes before the lookbehinds, which then include it: Python's
+# ``re`` skips to that character class at C speed instead of trying every position (2-4x
+# faster on long texts, same matches)
 _PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])"
-    r"(?:[A-Z]{6}[0-9A-Z]{2}(?:[0-9A-Z]{3})?|[A-Z]{4} [A-Z]{2} [0-9A-Z]{2}(?: [0-9A-Z]{3})?)"
+    r"[A-Z](?<![0-9A-Za-z][A-Z])"
+    r"(?:[A-Z]{5}[0-9A-Z]{2}(?:[0-9A-Z]{3})?|[A-Z]{3} [A-Z]{2} [0-9A-Z]{2}(?: [0-9A-Z]{3})?)"
     r"(?![0-9A-Za-z])"
 )
 #: a "BIC"/"SWIFT" label ending right before the candidate (folded text)
@@ -72,9 +75,18 @@ class BicDetector(Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
+        # upper-case words repeat (names, headers): each distinct candidate is checked once per
+        # call (issue 6; python-stdnum's ``clean`` is per character)
+        known: dict[str, str | None] = {}
+
         def accept(m: re.Match[str]) -> Match | None:
-            compacted = bic.compact(m.group(0))
-            if not bic.is_valid(compacted):
+            raw = m.group(0)
+            if raw in known:
+                compacted = known[raw]
+            else:
+                compacted = bic.compact(raw)
+                compacted = known[raw] = compacted if bic.is_valid(compacted) else None
+            if compacted is None:
                 return None
             before = fold_keep_length(text[max(0, m.start() - 24):m.start()])
             score = TEXT_SCORE if _LABEL_BEFORE.search(before) else UNLABELLED_SCORE

@@ -33,7 +33,8 @@ from sentinelle.identifiers import cni, mrz
 _OLD = r"\d{4}(?:\d{3}|2[AB]\d)\d{5}"
 _TEXT = re.compile(rf"(?<![0-9A-Za-z<])(?:{_OLD}|[0-9A-Z]{{9}})(?![0-9A-Za-z<])")
 _MRZ_NEW = re.compile(r"IDFRA(?P<num>[0-9A-Z]{9})(?P<key>\d)")
-_MRZ_OLD = re.compile(rf"(?<![0-9A-Za-z<])(?P<num>{_OLD})(?P<key>\d)(?=[A-Z]+<)")
+# (issue 6) the first digit before the lookbehind, which includes it: ``re`` skips to digits
+_MRZ_OLD = re.compile(r"(?P<num>\d(?<![0-9A-Za-z<]\d)\d{3}(?:\d{3}|2[AB]\d)\d{5})(?P<key>\d)(?=[A-Z]+<)")
 #: score of a card-shaped number in free text: a cue is needed to report it
 TEXT_SCORE = 0.25
 #: score of a cell under a CNI header (the header boost makes it 0.8)
@@ -43,8 +44,9 @@ CELL_SCORE = 0.6
 class CniDetector(Detector):
     validation_rule = "card number form; ICAO 9303 check digit in an MRZ; cue or header required"
     rule_source = "Décret n° 55-1397 (CNI); ICAO Doc 9303 (MRZ)"
-    #: nine letters or digits in a row (every form, the MRZ ones included)
-    prefilter = r"[\da-z]{9}"
+    #: a valid number holds a letter next to a digit (the 2021 card has both, the 1995 card's
+    #: 2A/2B department) or 12 digits in a row (every form, the MRZ ones included)
+    prefilter = r"[a-z]\d|\d[a-z]|\d{12}"
     name = "fr.cni"
     entity = "FR_CNI"
     context_words = (

@@ -76,8 +76,9 @@ _HASHES = re.compile(
     r")(?![A-Za-z0-9+/=$.])"
 )
 #: a run of 32 to 128 hex digits; only the digest lengths (:data:`_HEX_LENGTHS`) are kept (one
-#: repeat instead of four alternatives: faster, same matches)
-_HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{32,128}(?![0-9A-Za-z])")
+#: repeat instead of four alternatives: faster, same matches; the first digit before the
+#: lookbehind, so ``re`` skips to hex digits at C speed)
+_HEX = re.compile(r"[0-9a-fA-F](?<![0-9A-Za-z][0-9a-fA-F])[0-9a-fA-F]{31,127}(?![0-9A-Za-z])")
 _HEX_LENGTHS = frozenset({32, 40, 64, 128})
 _NOT_SECRET = frozenset({
     "", "null", "none", "nil", "undefined", "n/a", "na", "nan", "vide", "empty", "aucun",
@@ -115,6 +116,55 @@ def _is_secret(value: str, prose: bool) -> bool:
     if prose:  # "le mot de passe est X": X must not look like a word of the sentence
         return any(not ch.isalpha() for ch in v)
     return True
+
+
+#: characters from the start of a user-information match to its "://" (the scheme: 2-16)
+_SCHEME_MAX = 16
+#: characters from the "://" to the end of a match: "://", user (64), ":", secret (128), "@",
+#: one host character
+_USERINFO_AFTER = 3 + 64 + 1 + 128 + 1 + 1
+#: characters from the start of a hash match to its first "$" or "{" (Django's
+#: ``bcrypt_sha256$``: 13); the other formats start with it
+_HASH_LEAD = 13
+_MARK = re.compile(r"[${]")
+
+
+def _userinfo_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_URL_USERINFO.finditer(text)``, searched only around each "://" (issue 6): a match holds
+    exactly one "://" (user and secret exclude "/" and ":"), at most ``_SCHEME_MAX`` characters
+    after its start, and ends within ``_USERINFO_AFTER`` characters of it; windows that overlap
+    are merged, so the matches are the whole-text ones."""
+    p = text.find("://")
+    windows: list[list[int]] = []
+    while p >= 0:
+        lo, hi = max(0, p - _SCHEME_MAX), min(len(text), p + _USERINFO_AFTER)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+        p = text.find("://", p + 3)
+    for lo, hi in windows:
+        yield from _URL_USERINFO.finditer(text, lo, hi)
+
+
+def _hash_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_HASHES.finditer(text)``, tried only where a match can start (issue 6): at most
+    ``_HASH_LEAD`` characters before a "$" or a "{" (every format holds one there), in text
+    order, resuming after each match as ``finditer`` does."""
+    if "$" not in text and "{" not in text:
+        return
+    pos = 0  # every position before it is tried or inside a match
+    for mark in _MARK.finditer(text):
+        p = mark.start()
+        start = max(pos, p - _HASH_LEAD)
+        while start <= p:
+            m = _HASHES.match(text, start)
+            if m is None:
+                start += 1
+                continue
+            yield m
+            start = m.end() if m.end() > start else start + 1
+        pos = max(pos, start)
 
 
 def _hash_kind(m: re.Match[str]) -> str:
@@ -168,12 +218,12 @@ class CredentialDetector(Detector):
             return not any(a < e and s < b for a, b in spans)
 
         # cheap gates: user information needs "://", every hash format a "$" or a "{"
-        for m in (_URL_USERINFO.finditer(text) if "://" in text else ()):
+        for m in _userinfo_matches(text):
             s, e = m.span("secret")
             if _is_secret(m.group("secret"), False):
                 spans.append((s, e))
                 yield Match(s, e, USERINFO_SCORE, Validation.NONE, "url_userinfo", m.group("secret"))
-        for m in (_HASHES.finditer(text) if "$" in text or "{" in text else ()):
+        for m in _hash_matches(text):
             if free(*m.span()):
                 spans.append(m.span())
                 yield Match(m.start(), m.end(), HASH_SCORE, Validation.NONE, _hash_kind(m), m.group(0))

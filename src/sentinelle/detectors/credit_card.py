@@ -35,12 +35,15 @@ from sentinelle.finding import Validation
 from sentinelle.identifiers import credit_card
 
 _S = r"[ \-\u00a0\u202f]"
+# (issue 6) the first character comes before the lookbehinds, which then include it: Python's
+# ``re`` skips to that character class at C speed instead of trying every position (2-4x
+# faster on long texts, same matches)
 _PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])(?<![0-9][ .,\-\u00a0\u202f])"   # not inside a token or a digit run
-    r"(?:"
-    rf"(?P<g16>\d{{4}}(?P<s>{_S})\d{{4}}(?P=s)\d{{4}}(?P=s)\d{{4}}(?:(?P=s)\d{{3}})?)"
-    rf"|(?P<g46>\d{{4}}(?P<t>{_S})\d{{6}}(?P=t)\d{{4,5}})"
-    r"|(?P<compact>\d{12,19})"
+    r"\d(?<![0-9A-Za-z]\d)(?<![0-9][ .,\-\u00a0\u202f]\d)"   # not inside a token or a digit run
+    r"(?:"   # the groups hold the candidate but its first digit (only their presence is read)
+    rf"(?P<g16>\d{{3}}(?P<s>{_S})\d{{4}}(?P=s)\d{{4}}(?P=s)\d{{4}}(?:(?P=s)\d{{3}})?)"
+    rf"|(?P<g46>\d{{3}}(?P<t>{_S})\d{{6}}(?P=t)\d{{4,5}})"
+    r"|(?P<compact>\d{11,18})"
     r")"
     r"(?![0-9A-Za-z])(?![.,/]\d)"
 )
@@ -82,8 +85,9 @@ def _accept(text: str, m: re.Match[str]) -> Match | None:
 class CreditCardDetector(Detector):
     validation_rule = "Luhn and network IIN range/length, grouped form or context"
     rule_source = "ISO/IEC 7812-1; card networks' IIN ranges"
-    #: the first two groups of 4 digits, compact or grouped
-    prefilter = r"\d{4}[ \-\u00a0\u202f]?\d{4}"
+    #: the grouped forms' first three groups, or 12 digits in a row
+    prefilter = (r"\d{4}[ \-\u00a0\u202f]\d{4}[ \-\u00a0\u202f]\d{4}|\d{4}[ \-\u00a0\u202f]\d{6}[ \-\u00a0\u202f]\d{4}"
+                 r"|\d{12}")
     name = "credit_card"
     entity = "CREDIT_CARD"
     context_words = (

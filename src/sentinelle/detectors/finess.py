@@ -26,9 +26,12 @@ from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, 
 from sentinelle.finding import Validation
 from sentinelle.identifiers import finess
 
+# (issue 6) the first character comes before the lookbehinds, which then include it: Python's
+# ``re`` skips to that character class at C speed instead of trying every position (2-4x
+# faster on long texts, same matches)
 _PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])(?<![0-9][ .,\-\u00a0\u202f])"
-    r"(?:\d\d|2[AaBb])\d{7}"
+    r"\d(?<![0-9A-Za-z]\d)(?<![0-9][ .,\-\u00a0\u202f]\d)"
+    r"(?:\d|(?<=2)[AaBb])\d{7}"
     r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
 )
 #: score of a Luhn-valid FINESS in free text: a cue is needed to report it
@@ -53,7 +56,8 @@ def _match(start: int, end: int, raw: str, score: float) -> Match | None:
 class FinessDetector(Detector):
     validation_rule = "Luhn over 9 characters (not checkable for 2A/2B), context in text"
     rule_source = "DREES, nomenclature FINESS"
-    prefilter = r"\d{7}"
+    #: the 9 characters (folded: 2A/2B as 2a/2b)
+    prefilter = r"(?:\d\d|2[ab])\d{7}"
     name = "fr.finess"
     entity = "FR_FINESS"
     context_words = (

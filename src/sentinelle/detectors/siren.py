@@ -24,6 +24,7 @@ SIREN-shaped number whose key does not match is kept with ``Validation.INVALID``
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Iterator
 
 from sentinelle.detectors.base import (INVALID_SCORE, Detector, Examples, Match, finditer_resuming,
@@ -31,16 +32,19 @@ from sentinelle.detectors.base import (INVALID_SCORE, Detector, Examples, Match,
 from sentinelle.finding import Validation
 from sentinelle.identifiers import siren
 
+# (issue 6) the first character comes before the lookbehinds, which then include it: Python's
+# ``re`` skips to that character class at C speed instead of trying every position (2-4x
+# faster on long texts, same matches)
 _PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])(?<![0-9][ .,\-\u00a0\u202f])"      # not inside a token or a digit run
-    r"(?:\d{9}|\d{3}(?P<s>[ .\u00a0\u202f])\d{3}(?P=s)\d{3})"
+    r"\d(?<![0-9A-Za-z]\d)(?<![0-9][ .,\-\u00a0\u202f]\d)"      # not inside a token or a digit run
+    r"(?:\d{8}|\d{2}(?P<s>[ .\u00a0\u202f])\d{3}(?P=s)\d{3})"
     r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
 )
 #: any other grouping of the 9 digits ("217601 145", "3 1 0 1 8 8 4 2 0": python-stdnum's test
 #: lists): taken only when "SIREN" is written right before it (``_NAMED_BEFORE``)
 _LOOSE = re.compile(
-    r"(?<![0-9A-Za-z])(?<![0-9][ .,\-\u00a0\u202f])"
-    r"\d(?:[ .\u00a0\u202f]?\d){8}"
+    r"\d(?<![0-9A-Za-z]\d)(?<![0-9][ .,\-\u00a0\u202f]\d)"
+    r"(?:[ .\u00a0\u202f]?\d){8}"
     r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
 )
 #: the identifier's own name at the end of the 24 characters before a loosely grouped candidate
@@ -57,27 +61,69 @@ def _match(start: int, end: int, compacted: str, score: float) -> Match:
     return Match(start, end, INVALID_SCORE, Validation.INVALID, "siren", compacted)
 
 
+def name_regex(name: str) -> re.Pattern[str]:
+    """``name`` as written in a text before :func:`fold_keep_length`: each letter any character
+    that folds to it ("SIREN", "Siren", "SIRÈN")."""
+    def letter(ch: str) -> str:
+        chars = {chr(cp) for cp in range(0x41, 0x250) if fold_keep_length(chr(cp)) == ch} | {ch}
+        return "[" + re.escape("".join(sorted(chars))) + "]"
+
+    return re.compile("".join(letter(ch) for ch in name))
+
+
+_NAME = name_regex("siren")
+#: the longest :data:`_LOOSE` candidate and the two characters its lookaheads read after it
+_LOOSE_REACH = 9 + 8 + 2
+
+
+def loose(text: str, spans: list[tuple[int, int]], is_valid, pattern: str, *, name: re.Pattern[str],
+          loose_re: re.Pattern[str], named_before: re.Pattern[str], reach: int,
+          score: float) -> Iterator[Match]:
+    """Valid candidates of ``loose_re`` that overlap no regular candidate (``spans``, in text
+    order) and follow the identifier's name (``named_before`` in the 24 folded characters before
+    them): an unusual grouping needs the name as evidence (invalid ones dropped).
+
+    Speed (issue 6), same matches as one ``loose_re.finditer`` over the whole text: a candidate
+    starts 0-24 characters after a match of ``name``, so ``loose_re`` runs only from there, up to
+    ``reach`` characters past the last such start (a candidate, digits and separators only,
+    never runs across the name's letters); overlaps are found by bisection."""
+    n = len(text)
+    windows: list[list[int]] = []
+    for q in name.finditer(text):
+        lo, hi = q.end(), q.start() + 24
+        if windows and lo <= windows[-1][1] + reach:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    ends = [e for _s, e in spans]
+    for lo, hi in windows:
+        for m in loose_re.finditer(text, lo, min(n, hi + reach)):
+            start, end = m.start(), m.end()
+            if start > hi:
+                break
+            i = bisect_right(ends, start)
+            if i < len(spans) and spans[i][0] < end:
+                continue
+            if not named_before.search(fold_keep_length(text[max(0, start - 24):start])):
+                continue
+            compacted = re.sub(r"[ .\u00a0\u202f]", "", m.group(0))
+            if is_valid(compacted):
+                yield Match(start, end, score, Validation.VALID, pattern, compacted)
+
+
 def _loose(text: str, spans: list[tuple[int, int]], is_valid, pattern: str) -> Iterator[Match]:
-    """Valid candidates of :data:`_LOOSE` that overlap no regular candidate (``spans``) and follow
-    the identifier's name: an unusual grouping needs the name as evidence (invalid ones dropped)."""
+    """:func:`loose` for the SIREN."""
     if "iren" not in text and "IREN" not in text:  # cheap gate: "SIREN", "Siren"...
         return
-    for m in _LOOSE.finditer(text):
-        start, end = m.start(), m.end()
-        if any(s < end and start < e for s, e in spans):
-            continue
-        if not _NAMED_BEFORE.search(fold_keep_length(text[max(0, start - 24):start])):
-            continue
-        compacted = re.sub(r"[ .\u00a0\u202f]", "", m.group(0))
-        if is_valid(compacted):
-            yield Match(start, end, TEXT_SCORE, Validation.VALID, pattern, compacted)
+    yield from loose(text, spans, is_valid, pattern, name=_NAME, loose_re=_LOOSE,
+                     named_before=_NAMED_BEFORE, reach=_LOOSE_REACH, score=TEXT_SCORE)
 
 
 class SirenDetector(Detector):
     validation_rule = "Luhn over 9 digits (python-stdnum), context in text"
     rule_source = "INSEE, répertoire SIRENE"
     #: the regular forms, or the name that a loosely grouped number needs
-    prefilter = r"\d{3}[ .\u00a0\u202f]?\d{3}|siren"
+    prefilter = r"\d{3}[ .\u00a0\u202f]?\d{3}[ .\u00a0\u202f]?\d{3}|siren"
     name = "fr.siren"
     entity = "FR_SIREN"
     context_words = (

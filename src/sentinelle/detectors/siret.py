@@ -26,22 +26,25 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sentinelle.detectors.base import (INVALID_SCORE, Detector, Examples, Match, finditer_resuming,
-                                       fold_keep_length)
+from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
+from sentinelle.detectors.siren import loose, name_regex
 from sentinelle.finding import Validation
 from sentinelle.identifiers import siret
 
 _S = r"[ .\u00a0\u202f]"
+# (issue 6) the first character comes before the lookbehinds, which then include it: Python's
+# ``re`` skips to that character class at C speed instead of trying every position (2-4x
+# faster on long texts, same matches)
 _PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])(?<![0-9][ .,\-\u00a0\u202f])"      # not inside a token or a digit run
-    rf"(?:\d{{14}}|\d{{3}}(?P<s>{_S})\d{{3}}(?P=s)\d{{3}}{_S}\d{{5}}|\d{{9}}{_S}\d{{5}})"
+    r"\d(?<![0-9A-Za-z]\d)(?<![0-9][ .,\-\u00a0\u202f]\d)"      # not inside a token or a digit run
+    rf"(?:\d{{13}}|\d{{2}}(?P<s>{_S})\d{{3}}(?P=s)\d{{3}}{_S}\d{{5}}|\d{{8}}{_S}\d{{5}})"
     r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
 )
 #: any other grouping of the 14 digits ("3 1 0 1 8 8 4 2 0 00 0 8 0", "542 097 324 0006 6":
 #: python-stdnum's test lists): taken only when "SIRET" is written right before it (``_NAMED_BEFORE``)
 _LOOSE = re.compile(
-    r"(?<![0-9A-Za-z])(?<![0-9][ .,\-\u00a0\u202f])"
-    r"\d(?:[ .\u00a0\u202f]?\d){13}"
+    r"\d(?<![0-9A-Za-z]\d)(?<![0-9][ .,\-\u00a0\u202f]\d)"
+    r"(?:[ .\u00a0\u202f]?\d){13}"
     r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
 )
 #: the identifier's own name at the end of the 24 characters before a loosely grouped candidate
@@ -64,27 +67,26 @@ def _match(start: int, end: int, compacted: str, score: float) -> Match:
     return Match(start, end, INVALID_SCORE, Validation.INVALID, "siret", compacted)
 
 
+_NAME = name_regex("siret")
+#: the longest :data:`_LOOSE` candidate and the two characters its lookaheads read after it
+_LOOSE_REACH = 14 + 13 + 2
+
+
 def _loose(text: str, spans: list[tuple[int, int]], is_valid, pattern: str) -> Iterator[Match]:
     """Valid candidates of :data:`_LOOSE` that overlap no regular candidate (``spans``) and follow
-    the identifier's name: an unusual grouping needs the name as evidence (invalid ones dropped)."""
+    the identifier's name: an unusual grouping needs the name as evidence (invalid ones dropped);
+    :func:`sentinelle.detectors.siren.loose`."""
     if "iret" not in text and "IRET" not in text:  # cheap gate: "SIRET", "Siret"...
         return
-    for m in _LOOSE.finditer(text):
-        start, end = m.start(), m.end()
-        if any(s < end and start < e for s, e in spans):
-            continue
-        if not _NAMED_BEFORE.search(fold_keep_length(text[max(0, start - 24):start])):
-            continue
-        compacted = re.sub(r"[ .\u00a0\u202f]", "", m.group(0))
-        if is_valid(compacted):
-            yield Match(start, end, TEXT_SCORE, Validation.VALID, pattern, compacted)
+    yield from loose(text, spans, is_valid, pattern, name=_NAME, loose_re=_LOOSE,
+                     named_before=_NAMED_BEFORE, reach=_LOOSE_REACH, score=TEXT_SCORE)
 
 
 class SiretDetector(Detector):
     validation_rule = "Luhn over 14 digits, La Poste exception (python-stdnum), context in text"
     rule_source = "INSEE, répertoire SIRENE"
     #: the regular forms, or the name that a loosely grouped number needs
-    prefilter = r"\d{3}[ .\u00a0\u202f]?\d{3}|siret"
+    prefilter = r"\d{3}[ .\u00a0\u202f]?\d{3}[ .\u00a0\u202f]?\d{3}[ .\u00a0\u202f]?\d{5}|siret"
     name = "fr.siret"
     entity = "FR_SIRET"
     context_words = (

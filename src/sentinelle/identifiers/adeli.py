@@ -28,6 +28,8 @@ _FORM = re.compile(r"(?:\d\d|2[AB])\d{7}")
 
 def compact(number: str) -> str:
     """Strip spaces, dots and dashes; upper-case (``2a`` -> ``2A``)."""
+    if number.isascii() and number.isalnum():  # nothing to clean (issue 6: text path candidates)
+        return number.upper()
     return clean(number, " .-").strip().upper()
 
 
@@ -47,7 +49,10 @@ def validate(number: str) -> str:
 
 
 def is_valid(number: str) -> bool:
-    """True when :func:`validate` accepts ``number``."""
+    """True when :func:`validate` accepts ``number``. A compact ASCII number skips the
+    per-character ``clean`` (the text path checks every candidate)."""
+    if number.isascii() and number.isdigit():
+        return len(number) == 9 and number[:2] != "00"
     try:
         return bool(validate(number))
     except ValidationError:

@@ -29,6 +29,8 @@ _NEW = re.compile(r"(?=[0-9A-Z]*[0-9])(?=[0-9A-Z]*[A-Z])[0-9A-Z]{9}")
 
 def compact(number: str) -> str:
     """Strip spaces; upper-case."""
+    if number.isascii() and number.isalnum():  # nothing to clean: the text path's candidates
+        return number.upper()
     return clean(number, " ").strip().upper()
 
 

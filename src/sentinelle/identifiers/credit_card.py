@@ -55,6 +55,8 @@ RANGES = _RANGES
 
 def compact(number: str) -> str:
     """Strip spaces and dashes."""
+    if number.isascii() and number.isalnum():  # nothing to clean (issue 6: text path candidates)
+        return number
     return clean(number, " -").strip()
 
 

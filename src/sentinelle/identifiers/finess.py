@@ -29,6 +29,8 @@ _FORM = re.compile(r"(?:\d\d|2[AB])\d{7}")
 
 def compact(number: str) -> str:
     """Strip spaces, dots and dashes; upper-case (``2a`` -> ``2A``)."""
+    if number.isascii() and number.isalnum():  # nothing to clean (issue 6: text path candidates)
+        return number.upper()
     return clean(number, " .-").strip().upper()
 
 

@@ -18,6 +18,8 @@ from stdnum.util import clean
 
 def compact(number: str) -> str:
     """Strip spaces, dots and dashes."""
+    if number.isascii() and number.isalnum():  # nothing to clean (issue 6: text path candidates)
+        return number
     return clean(number, " .-").strip()
 
 

@@ -13,7 +13,15 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siren as _siren
 
-compact = _siren.compact
+
+def compact(number: str) -> str:
+    """python-stdnum's ``compact`` (strip spaces and dots), without its per-character ``clean``
+    for a number that has nothing to clean (issue 6: the text path's candidates)."""
+    if number.isascii() and number.isalnum():  # nothing to clean (issue 6: text path candidates)
+        return number
+    return _siren.compact(number)
+
+
 format = _siren.format  # noqa: A001 - python-stdnum naming
 
 
