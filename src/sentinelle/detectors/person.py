@@ -27,14 +27,21 @@ e. a middle initial between a first name and a surname ("John F. Kennedy", "Ravi
    keeps rule b; a self-introduction or naming verb ("my name is", "je m'appelle", "nommé",
    "dénommée") before capitalised name tokens is a form label (0.8);
 h. a capitalised surname of the INSEE list alone inside a sentence (not after a sentence end,
-   a capitalised word or a particle; not a first name, a stopword or a place): 0.5
-   (:data:`SURNAME_ALONE_SCORE`, "Pendant ce temps, Kaufmann était mort").
+   a capitalised word, a particle, an article or a place preposition: "à Plélan", "au Palais",
+   "l'Ecole", "un Allemand"; not a first name, a stopword or a place): 0.5
+   (:data:`SURNAME_ALONE_SCORE`, "Pendant ce temps, Kaufmann était mort");
+i. (old print, OCR) the usual OCR readings of "M." are titles: "NI .", "Ni .", "NI-NI ." and
+   "M" followed by "*", "-", "'" or '"' and a space ("M- KERNEIS", "M* ANDRE"); a title
+   followed by a single initial names a person by that initial ("Mme L.", "M. V."): 0.7; a
+   place followed by a newspaper dateline ends a name ("M. POINCARÉ Paris , 22 avril").
+   Measured on the Europeana 1906 newspapers (bench/accuracy.py).
 
 Never a PERSON: a word of ``data/person_stopwords.txt`` ("Bonjour", "Merci", "Rue", month
 names...), a name right after a type of way or an institution ("rue Victor Hugo", "avenue Jean
 Jaurès", "hôpital Georges Pompidou": pb-025), a name right after "maladie de", "syndrome de",
 "signe de" (eponymous diseases: pb-035; HEALTH_CONDITION also wins the overlap), a first name
-alone that is also a town of 10,000 inhabitants or more ("au nord de Paris"; INSEE COG,
+alone or opening a "Prénom NOM" pair that is also a town of 10,000 inhabitants or more and not a
+usual first name ("au nord de Paris", "Dinan ETAT-CIVIL"; INSEE COG,
 ``data/communes.txt``) or follows "St"/"Saint" ("Hôpital St Anne"), a first name + surname pair
 that is a place of 2,000 inhabitants or more, a hyphenated "Saint-X" ("Saint-Vincent": a
 place or a church) or of the world list ("Vila Real", "São Paulo";
@@ -51,6 +58,10 @@ low-scored candidates and adds names the lists missed (:mod:`sentinelle.detector
 Tables: a name header (``nom``, ``prenom``, ``medecin``, ``titulaire``... but not ``nom_commune``,
 ``nom_examen``, ``code_postal``...) is required; a cell of 1-5 letter tokens (no digits) is a
 PERSON, a leading title stripped from the span ("Dr Keller" -> "Keller": pb-020).
+
+Speed (issue 6): the name lists and the lower-case start set are kept by
+:func:`sentinelle.data.cached`; in text, capitalised words of no list that are no title, role
+or hyphenated name and follow no form label are skipped before the rules.
 
 Columnar fast path (issue 6): :meth:`PersonDetector.match_column` applies the cell rule with
 Polars expressions to cells of Latin-1 letters, spaces and name punctuation; other cells go
@@ -73,7 +84,7 @@ from typing import Iterator
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.detectors.base import fold_keep_length
-from sentinelle.detectors.location import commune_key, communes, world_places
+from sentinelle.detectors.location import _DATELINE, commune_key, communes, world_places
 from sentinelle.finding import Validation
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -85,6 +96,19 @@ _TITLES = frozenset({
     "Miss", "Doctor", "madame", "monsieur", "docteur", "professeur",
 })
 _DOT_REQUIRED = frozenset({"M", "MM"})
+#: the usual OCR readings of "M." and "MM." in old print ("NI . Limon", "Ni . Huerta", "NI-NI .")
+_OCR_TITLES = {"NI": "M", "Ni": "M", "Nl": "M", "NI-NI": "MM", "Ni-Ni": "MM"}
+#: the dot of "M." read as another mark by the OCR, a space after: "M- KERNEIS", "M* ANDRE"
+_OCR_DOTS = frozenset("*-'’\"»")
+#: a single initial after a title: "Mme L.", "M. V."
+_INITIAL_ALONE = re.compile(r"[A-Z]\.")
+#: after "M." a name or a particle follows: then "M." is a title, not an initial
+_TITLE_NEXT = re.compile(r"[ \u00a0]+[^\W\d_]")
+#: a capitalised word alone right after these (an article, a place preposition, lower case) is
+#: a place or a thing, not a person: "à Plélan", "en Léhon", "au Palais", "l'Ecole", "un
+#: Allemand" (measured on the Europeana press: 2 persons for 90 non-persons)
+_NOT_BEFORE_ALONE = frozenset({"à", "a", "au", "aux", "en", "l", "le", "la", "les", "un", "une",
+                               "d", "du", "des", "sur", "ce", "cet", "cette", "ces"})
 #: before a first name, these make it a saint's name (a place, a church, a hospital)
 _SAINTS = frozenset({"st", "ste", "saint", "sainte", "san", "santa", "sankt", "são", "sao"})
 #: score of a listed surname alone inside a sentence (rule h)
@@ -119,6 +143,8 @@ _ROLE_FORMS = _ROLES | frozenset({
     "sœur", "président", "député", "préfet", "sous-préfet", "impératrice", "maître", "sénateur",
     "maréchal", "cardinal", "comtesse", "duchesse", "vicomtesse", "marquise",
 })
+#: every token that may open rule (a): titles, their OCR readings, role titles
+_TITLE_FORMS = frozenset(_TITLES | _ROLE_TITLES | set(_OCR_TITLES))
 #: plural roles: coordinated names follow ("les généraux Chômer et de Coisrouvray")
 _PLURAL_ROLES = frozenset({"generaux", "colonels", "cardinaux", "abbes", "citoyens", "docteurs",
                            "professeurs"})
@@ -204,6 +230,21 @@ def _latin1_upper_fold() -> tuple[list[str], list[str]]:
     return src, dst
 
 
+def _label_may_end(text: str, s: int) -> bool:
+    """Whether :data:`_LABEL_BEFORE` may match right before ``s``: a colon or an equals sign,
+    or a naming verb and a space, then spaces (a cheap test before the regex: speed, issue 6)."""
+    p = s - 1
+    while p >= 0 and text[p] in " \u00a0":
+        p -= 1
+    if p < 0:
+        return False
+    c = text[p]
+    if c == ":" or c == "=":
+        return True
+    return p < s - 1 and c.isalpha() and fold_keep_length(text[max(0, p - 7):p + 1]).endswith(
+        ("is", "named", "appelle", "nomme", "nommee"))
+
+
 def _sentence_word(text: str, s: int, e: int) -> bool:
     """True when ``text[s:e]`` stands as a word of a sentence: white space before it, and no
     letter, digit or URL/path joiner right after it. A name alone (no cue, no second name)
@@ -218,6 +259,17 @@ def _sentence_word(text: str, s: int, e: int) -> bool:
         if after == "." and e + 1 < len(text) and text[e + 1].isalnum():
             return False
     return True
+
+
+def _build_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """First names, surnames, stopwords (folded upper case) and the lower-case tokens that may
+    start a name: titles, roles, first names of 3+ letters (a non-ASCII token is looked up
+    folded). Kept by :func:`sentinelle.data.cached` (speed, issue 6)."""
+    first = frozenset(data.lines("first_names.txt"))
+    lower_start = frozenset({t for t in _TITLES if t.islower()} | _ROLE_FORMS
+                            | {f.lower() for f in first if len(f) >= 3})
+    return (first, frozenset(data.lines("surnames.txt")), frozenset(data.lines("person_stopwords.txt")),
+            lower_start)
 
 
 class PersonDetector(Detector):
@@ -276,16 +328,11 @@ class PersonDetector(Detector):
         """``ner``: ``never``, ``auto`` or ``always`` (see :mod:`.person_ner`); raises
         :class:`~sentinelle.errors.ConfigError` when spaCy is needed but not installed."""
         super().__init__()
-        self._first = frozenset(data.lines("first_names.txt"))
-        self._last = frozenset(data.lines("surnames.txt"))
-        self._stop = frozenset(data.lines("person_stopwords.txt"))
+        self._first, self._last, self._stop, self._lower_start = data.cached(
+            "person-lists", _build_lists, version="1",
+            files=("first_names.txt", "surnames.txt", "person_stopwords.txt"))
         self._communes = communes()
         self._places = world_places()
-        # lower-case tokens that may start a name: titles, roles, first names of 3+ letters
-        # (folded, lower case; a non-ASCII token is looked up folded)
-        self._lower_start = frozenset(
-            {t for t in _TITLES if t.islower()} | _ROLE_FORMS
-            | {f.lower() for f in self._first if len(f) >= 3})
         self._ner = None
         if ner != "never":
             from sentinelle.detectors.person_ner import PersonNer
@@ -350,6 +397,7 @@ class PersonDetector(Detector):
             return i + 1 < n and _GAP.fullmatch(text, toks[i][1], toks[i + 1][0]) is not None
 
         lower_start = self._lower_start
+        first, last = self._first, self._last
         i = 0
         while i < n:
             tok = toks[i][2]
@@ -359,6 +407,14 @@ class PersonDetector(Detector):
                                   else not (_key(tok).lower() in lower_start or tok in lower_start)):
                 i += 1
                 continue
+            # second fast path: a capitalised word of no list ("Hémoglobine", "Service") that is
+            # no title, role or hyphenated name and follows no form label starts no rule
+            if _shape(tok) == "cap" and "-" not in tok and tok not in _TITLE_FORMS:
+                key = _key(tok)
+                if key not in first and key not in last and tok.lower() not in _ROLE_FORMS \
+                        and not _label_may_end(text, toks[i][0]):
+                    i += 1
+                    continue
             res = self._at(text, toks, i, joined, starts)
             if res is None and SURNAME_ALONE_SCORE:
                 res = self._surname_alone(text, toks, i)
@@ -396,7 +452,7 @@ class PersonDetector(Detector):
                 k2 = k
             if not self._name_token(toks[k2][2]) or self._is_place(toks[k2][2]):
                 return
-            nxt = self._names_from(toks, k2, joined)
+            nxt = self._names_from(text, toks, k2, joined)
             if nxt is None:
                 return
             yield Match(toks[k][0], toks[nxt][1], round(score - 0.05, 2), Validation.NONE, "coordinated",
@@ -413,6 +469,18 @@ class PersonDetector(Detector):
         p = self._places.get(key)
         return p is not None and "f" not in p.flags and "w" not in p.flags
 
+    def _is_town(self, token: str) -> bool:
+        """A commune of 10,000 inhabitants or more that is not a usual first name ("Paris",
+        "Dinan"): such a token does not open a "Prénom NOM" pair."""
+        c = self._communes.get(commune_key(token))
+        return c is not None and c.population >= 10_000 and "f" not in c.flags
+
+    def _dateline_place(self, text, toks, j) -> bool:
+        """Token ``j`` is a place followed by a newspaper dateline ("Paris , 22 avril")."""
+        e = toks[j][1]
+        return text[e:e + 3].lstrip(" \u00a0")[:1] == "," and self._is_place(toks[j][2]) \
+            and _DATELINE.match(fold_keep_length(text[e:e + 40])) is not None
+
     def _is_first(self, token: str) -> bool:
         """A known first name, hyphenated ones ("Jean-José", "M-Antonin") part by part."""
         key = _key(token)
@@ -424,7 +492,7 @@ class PersonDetector(Detector):
         return len(parts) > 1 and all(p in self._first or len(p) == 1 for p in parts) \
             and any(len(p) > 1 for p in parts)
 
-    def _names_from(self, toks, j, joined, limit=3):
+    def _names_from(self, text, toks, j, joined, limit=3):
         """Index of the last of up to ``limit`` name tokens from ``j`` (particles inside), or None."""
         n = len(toks)
         last = None
@@ -432,6 +500,8 @@ class PersonDetector(Detector):
         while j < n and count < limit:
             t = toks[j][2]
             if self._name_token(t):
+                if count and self._dateline_place(text, toks, j):
+                    break  # "M. POINCARÉ Paris , 22 avril": the dateline of the next article
                 last = j
                 count += 1
             elif not (t.lower() in _PARTICLES and joined(j) and (
@@ -449,11 +519,13 @@ class PersonDetector(Detector):
         s, e, tok = toks[i]
         n = len(toks)
         # (a) title [initials] + 1-3 name tokens: "Dr Olivier Caradec", "Dr A. DELCOURT"
-        spaced = tok in _DOT_REQUIRED and text[e:e + 2] in (" .", " :") and (tok == "MM" or text[e:e + 2] == " .")
+        ttl = _OCR_TITLES.get(tok, tok)  # "NI . Limon": "M." read by the OCR
+        spaced = ttl in _DOT_REQUIRED and text[e:e + 2] in (" .", " :") and (ttl == "MM" or text[e:e + 2] == " .")
         if spaced:
             e += 1  # "M . Viollette", "MM : Azard": the dot or colon set apart (OCR, old print)
-        if (tok in _TITLES or tok in _ROLE_TITLES) and (tok not in _DOT_REQUIRED or text[e:e + 1] in (".", ":") and (spaced or text[e] == ".")):
-            dot = text[e:e + 1] in (".", ":")
+        ocr_dot = ttl == "M" and text[e:e + 1] in _OCR_DOTS and text[e + 1:e + 2] == " "
+        if (ttl in _TITLES or ttl in _ROLE_TITLES) and (ttl not in _DOT_REQUIRED or ocr_dot or text[e:e + 1] in (".", ":") and (spaced or text[e] == ".")):
+            dot = ocr_dot or text[e:e + 1] in (".", ":")
             g = _GAP0.match(text, e + 1 if dot else e)
             pos = g.end()
             if pos == (e + 1 if dot else e) and not dot:
@@ -466,15 +538,18 @@ class PersonDetector(Detector):
                     pos = g2.end()
             k = bisect.bisect_left(starts, pos)
             if k < n and toks[k][0] == pos:
-                last = self._names_from(toks, k, joined)
+                last = self._names_from(text, toks, k, joined)
                 if last is not None:
                     end = toks[last][1]
                     if _shape(toks[last][2]) == "upper":
                         ti = _TRAILING_INITIALS.match(text, end)
                         if ti:
                             end = ti.end()
-                    plural = tok in _PLURAL_TITLES
+                    plural = ttl in _PLURAL_TITLES
                     return last, span_start, end, 0.85, "title_plural" if plural else "title", s
+            if im and _INITIAL_ALONE.fullmatch(im.group(0)) and (k >= n or toks[k][0] != pos or not self._name_token(toks[k][2])):
+                # "Mme L.", "M. V." (the press names a person by an initial): the initial alone
+                return k - 1, span_start, im.end(), 0.7, "title_initial", s
             return None
         low = tok.lower()
         if low in _ROLE_FORMS and (i == 0 or toks[i - 1][2].lower() not in ("de", "du", "des", "d")):
@@ -484,7 +559,7 @@ class PersonDetector(Detector):
                 k = bisect.bisect_left(starts, g.end())
                 if k < n and toks[k][0] == g.end() and _shape(toks[k][2]) in ("cap", "upper") \
                         and not self._is_place(toks[k][2]):
-                    last = self._names_from(toks, k, joined)
+                    last = self._names_from(text, toks, k, joined)
                     if last is not None:
                         pattern = "role_plural" if fold(low) in _PLURAL_ROLES else "role"
                         return last, toks[k][0], toks[last][1], 0.7, pattern, s
@@ -493,10 +568,10 @@ class PersonDetector(Detector):
         shape = _shape(tok)
         key = _key(tok)
         # (f) a form label right before: "NOM : DUPONT", "Prénom : Jean" (one token is enough)
-        if shape in ("cap", "upper") and key not in self._stop:
+        if shape in ("cap", "upper") and key not in self._stop and _label_may_end(text, s):
             line_start = text.rfind("\n", max(0, s - 40), s) + 1
             if _LABEL_BEFORE.search(fold_keep_length(text[max(line_start, s - 40):s])):
-                last = self._names_from(toks, i, joined)
+                last = self._names_from(text, toks, i, joined)
                 if last is not None:
                     return last, s, toks[last][1], 0.8, "label", s
         if not shape or key in self._stop:
@@ -508,7 +583,9 @@ class PersonDetector(Detector):
             g = _GAP.match(text, e)
             if g:
                 im = _INITIALS_DOT.match(text, g.end())
-                if im and (im.end() == len(text) or not text[im.end()].isalnum()):
+                if im and (im.end() == len(text) or not text[im.end()].isalnum()) \
+                        and not (im.group(0) == "M." and _TITLE_NEXT.match(text, im.end())):
+                    # ("Mauroy M. de Mauroy": "M." opens the next name)
                     return i, s, im.end(), 0.6, "surname_initials", s
         if not joined(i):
             return self._first_name_alone(text, toks, i, shape, key)
@@ -522,8 +599,8 @@ class PersonDetector(Detector):
             # upper-case surname outside the INSEE list still counts, lower
             score = (0.75 if shape == "upper" else 0.65) if key in self._last else 0.6
             return i + 1, s, nxt[1], score, "surname_first", s
-        if not self._is_first(tok):
-            return None
+        if not self._is_first(tok) or self._is_town(tok):
+            return None  # ("Dinan ETAT-CIVIL", "à Paris Edouard Naulet": a town, not a first name)
         if shape in ("cap", "upper"):
             # (b) Prénom [Prénom2] [particles] NOM
             j = i + 1
@@ -573,6 +650,8 @@ class PersonDetector(Detector):
             return None  # sentence start or a label/list: a capital tells nothing there
         if i > 0 and toks[i - 1][2].lower() in _SAINTS:
             return None  # "Hôpital St Anne", "Saint Louis": a saint's name names a place
+        if i > 0 and toks[i - 1][2].lower() in _NOT_BEFORE_ALONE:
+            return None  # "à Nancy", "en Redon", "la Marie": a place or a thing
         return i, s, e, 0.5, "first_name_alone", s
 
     def _surname_alone(self, text, toks, i):
@@ -589,12 +668,16 @@ class PersonDetector(Detector):
         before = text[max(0, s - 3):s].rstrip(" \u00a0")
         if not before or before[-1] in ".!?\n:;«\"(-»\u2013\u2014":
             return None
-        if i > 0 and (toks[i - 1][2][:1].isupper() or toks[i - 1][2].lower() in _PARTICLES):
-            return None  # inside a capitalised group or after a particle: other rules decide
+        if i > 0 and (toks[i - 1][2][:1].isupper() or toks[i - 1][2].lower() in _PARTICLES
+                      or toks[i - 1][2].lower() in _NOT_BEFORE_ALONE):
+            return None  # inside a capitalised group, after a particle, an article or a place
+            # preposition ("à Plélan", "au Palais", "l'Ecole"): other rules decide
         return i, s, e, SURNAME_ALONE_SCORE, "surname_alone", s
 
     def _initials_surname(self, text, toks, i, starts):
-        s = toks[i][0]
+        s, _e, tok = toks[i]
+        if len(tok) > 1 and tok[1] != "-":
+            return None  # an initial is one letter, then a dot or a hyphen: "O.", "C-L."
         if i > 0 and toks[i - 1][1] == s:
             return None
         im = _INITIALS_DOT.match(text, s)
@@ -678,4 +761,4 @@ class PersonDetector(Detector):
     def normalize(self, value: str) -> str:
         v = " ".join(value.split())
         v = _CELL_TITLE.sub("", v)
-        return " ".join(fold(v).split())
+        return " ".join((v.lower() if v.isascii() else fold(v)).split())  # (NFKD keeps ASCII)
