@@ -2,6 +2,7 @@
 memory and the patient-count error against the ground truth.
 
     .venv/bin/python bench/assess.py --patients 20000            # 4 labs, 3 copies
+    .venv/bin/python bench/assess.py --patients 20000 --jobs 2   # scan in 2 worker processes
     .venv/bin/python bench/assess.py --patients 500000 --out /tmp/leak500k --keep
 
 Target (issue 5): under 120 s and 4 GB at 500,000 patients with 3 copies on the 2-core machine.
@@ -10,15 +11,27 @@ assessed in this process with a temporary store. "scan" is the reading and detec
 scanner's work, issue 6); "assess" the rest, split into "records" (turning findings into hashed
 person records, during the scan), "linkage" (exact keys, Splink, clusters), "copies", "document
 other" (categories, sources, severity, known leaks, registering) and "store" (writing the
-assessment's tables). Peak RSS is this process's maximum resident set size (``getrusage``).
+assessment's tables). Each figure is wall time (``_s``); ``cpu_s`` is the CPU time of this
+process and its worker processes, ``assess_records_cpu_s`` the records step's (this process,
+threads included). Peak RSS is this process's maximum resident set size (``getrusage``), and
+``worker_peak_rss_mib`` the largest worker's with ``--jobs``. On a shared machine wall times
+follow the load: compare CPU figures, and runs made in the same minute.
 
 ``--synth-only`` times the generator alone (its wall time is printed on stderr).
+
+``--link-copies K`` then times the linkage alone at K times the size: the assessment's person
+records (``assess_records`` of the store) copied K times, every keyed hash of copy ``c > 0``
+re-hashed with ``c`` (new, distinct persons with the same structure: typos, copies, moves),
+linked in a child process under the working database's memory limit (its own peak RSS):
+
+    .venv/bin/python bench/assess.py --patients 1000 --link-copies 500   # linkage at 500k
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -38,7 +51,14 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the synth folder")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--synth-only", action="store_true", help="time the generator and stop")
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes scanning (assess_paths jobs)")
+    ap.add_argument("--link-copies", type=int, default=0,
+                    help="also time linkage of the records copied K times with new person keys")
+    ap.add_argument("--link-only", nargs=2, metavar=("STORE", "K"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.link_only:
+        _link_copies(Path(args.link_only[0]), int(args.link_only[1]))
+        return
 
     out = args.out or Path(tempfile.mkdtemp(prefix="sentinelle-bench-assess-"))
     truth_file = out / "truth.json"
@@ -58,15 +78,21 @@ def main() -> None:
     from sentinelle.assess import records as R
     from sentinelle.store import Store
 
-    spent = {"records": 0.0, "after_scan": 0.0}
-    add = R.RecordBuilder.add
+    spent = {"records": 0.0, "records_cpu": 0.0, "after_scan": 0.0}
 
-    def timed_add(self, batch):
-        t0 = time.perf_counter()
-        add(self, batch)
-        spent["records"] += time.perf_counter() - t0
+    def timed(fn):
+        def run(self, *a):
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return fn(self, *a)
+            finally:
+                spent["records"] += time.perf_counter() - t0
+                spent["records_cpu"] += time.process_time() - c0
+        return run
 
-    R.RecordBuilder.add = timed_add
+    # the records step: the scanner's sink, and the end of the builder's work
+    for name in ("add", "close"):
+        setattr(R.RecordBuilder, name, timed(getattr(R.RecordBuilder, name)))
     document = A._document
 
     def timed_document(*a, **k):
@@ -85,15 +111,25 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="sentinelle-bench-store-"))
     try:
         t0 = time.perf_counter()
+        c0 = _cpu()
         with Store(tmp / "s.duckdb") as store:
             doc = A.assess_paths([out / "leak"], key=b"bench-key", store=store,
-                                 options=A.Options(register="bench"), tool_version="bench")
+                                 options=A.Options(register="bench"), tool_version="bench",
+                                 jobs=args.jobs)
         wall = time.perf_counter() - t0
+        cpu = _cpu() - c0
+        link = {}
+        if args.link_copies:
+            got = subprocess.run([sys.executable, __file__, "--link-only", str(tmp / "s.duckdb"),
+                                  str(args.link_copies)], check=True, capture_output=True,
+                                 text=True)
+            link = json.loads(got.stdout)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if not args.keep and args.out is None:
             shutil.rmtree(out, ignore_errors=True)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     patients = doc["subjects"]["by_role"]["patient"]["unique"]
     true = truth["unique_persons"]
     scan = wall - spent["records"] - spent["after_scan"] - spent["store"]
@@ -102,23 +138,86 @@ def main() -> None:
         "patients_generated": truth["patients"], "labs": truth["labs"], "copies": truth["copies"],
         "files": doc["files"]["scanned"], "bytes": doc["files"]["bytes"],
         "records": doc["subjects"]["records"], "profiles": doc["subjects"]["method"]["profiles"],
-        "wall_s": round(wall, 1), "scan_s": round(scan, 1), "assess_s": round(assess, 1),
+        "jobs": args.jobs, "load_average_1min": round(os.getloadavg()[0], 1),
+        "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+        "scan_s": round(scan, 1), "assess_s": round(assess, 1),
         "assess_records_s": round(spent["records"], 1),
+        "assess_records_cpu_s": round(spent["records_cpu"], 1),
         "assess_linkage_s": round(spent["linkage"], 1),
         "assess_copies_s": round(spent["copies"], 1),
         "assess_document_other_s": round(spent["after_scan"] - spent["linkage"]
                                          - spent["copies"], 1),
         "assess_store_s": round(spent["store"], 1),
-        "peak_rss_mib": round(rss), "patients_found": patients, "patients_truth": true,
+        "peak_rss_mib": round(rss), "worker_peak_rss_mib": round(worker_rss),
+        "patients_found": patients, "patients_truth": true,
         "patient_error_pct": round(100 * (patients - true) / true, 3),
         "interval": doc["subjects"]["interval"],
         "probabilistic_links": doc["subjects"]["method"]["probabilistic"]["links"],
     }
+    figures.update(link)
     if args.json:
         print(json.dumps(figures, indent=2))
         return
     for k, v in figures.items():
         print(f"{k:28} {v}")
+
+
+def _link_copies(store: Path, k: int) -> None:
+    """Print (JSON) the figures of :func:`sentinelle.assess.subjects.link` on the records of
+    ``store`` copied ``k`` times (see the module docstring), in a fresh working database."""
+    import duckdb
+
+    from sentinelle.assess import WORK_MEMORY_LIMIT
+    from sentinelle.assess.records import RECORD_SCHEMA
+    from sentinelle.assess.subjects import link
+
+    hashes = {"nk", "fn", "ln", "fn_ph", "ln_ph", "dob", "dob_sw", "nir", "phone", "email",
+              "postcode", "iban", "pro_id", "fp"}
+    lists = {"fn_d", "ln_d", "dob_d"}
+    cols = []
+    for f in RECORD_SCHEMA:
+        n = f'"{f.name}"'
+        if f.name == "rid":
+            cols.append("rid + c * 100000000 AS rid")
+        elif f.name == "file_id":
+            cols.append("file_id + c * 100000 AS file_id")
+        elif f.name in hashes:  # DuckDB's hash(NULL) is not NULL: keep nulls
+            cols.append(f"CASE WHEN c = 0 OR {n} IS NULL THEN {n} "
+                        f"ELSE (hash({n}, c) >> 1)::BIGINT END AS {n}")
+        elif f.name in lists:
+            cols.append(f"CASE WHEN c = 0 OR {n} IS NULL THEN {n} "
+                        f"ELSE list_transform({n}, lambda x: (hash(x, c) >> 1)::BIGINT) END AS {n}")
+        else:
+            cols.append(n)
+    work = Path(tempfile.mkdtemp(prefix="sentinelle-bench-link-"))
+    try:
+        con = duckdb.connect(str(work / "w.duckdb"))
+        con.execute(f"SET temp_directory = '{work}'")
+        con.execute(f"SET memory_limit = '{WORK_MEMORY_LIMIT}'")
+        con.execute(f"ATTACH '{store}' AS s (READ_ONLY)")
+        con.execute(f"CREATE TABLE records AS SELECT {', '.join(cols)} "
+                    f"FROM s.assess_records, range({k}) t(c)")
+        con.execute("DETACH s")
+        n = con.execute("SELECT count(*) FROM records").fetchall()[0][0]
+        t0, c0 = time.perf_counter(), _cpu()
+        got = link(con)
+        wall, cpu = time.perf_counter() - t0, _cpu() - c0
+        con.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps({"link_copies": k, "link_records": n,
+                      "link_patients_found": got.unique.get("patient", 0),
+                      "link_wall_s": round(wall, 1), "link_cpu_s": round(cpu, 1),
+                      "link_pairs_scored": got.pairs_scored,
+                      "link_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF)
+                                                 .ru_maxrss / 1024)}))
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its waited-for children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _timer(fn, spent: dict, label: str):

@@ -180,3 +180,20 @@ def test_table_batches_are_finding_batches(lab_tables):
     name, rows = lab_tables[0]
     batches = list(Pipeline(build(), Config()).analyze_table(_unit(name, rows, 1000)))
     assert batches and all(isinstance(b, FindingBatch) for b in batches)
+
+
+def test_records_of_a_table_in_several_chunks():
+    # a batch table made of several Arrow chunks (as pa.concat_tables gives) has the records
+    # and JSONL bytes of its findings in order
+    import pyarrow as pa
+
+    from sentinelle.finding import records_jsonl_bytes
+
+    parts = [FindingBatch.from_findings(FINDINGS[:4]).table,
+             FindingBatch.from_findings(FINDINGS[4:]).table]
+    batch = FindingBatch(pa.concat_tables(parts))
+    assert batch.table.column("value").num_chunks == 2
+    records = batch.records(HASHER)
+    assert records.to_pylist() == [f.to_record(HASHER) for f in FINDINGS]
+    assert records_jsonl_bytes(records) == _reference_jsonl(FINDINGS).encode("utf-8")
+    assert records_jsonl(records.slice(1, 2)) == _reference_jsonl(FINDINGS[1:3])

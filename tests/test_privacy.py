@@ -19,10 +19,23 @@ from sentinelle.privacy import KeyedHasher, load_key, mask
     ("06 12 34 56 78", "PHONE_NUMBER", "0* ** ** ** 78"),
     ("Dupont", "PERSON", "D*****"),                                 # short: first char only
     ("", "PERSON", ""),
+    ("AB*CD*EF*GH*IJ", "", "A***********IJ"),  # a "*" in the value is a separator: kept
+    ("Élodie Ŀ", "PERSON", "É***** *"),             # non-ASCII letters are alphanumeric
+    ("٣٤٥٦٧٨٩٠١٢", "", "٣*******١٢"),               # 10 Arabic-Indic digits: last two kept
+    ("a_b x²", "", "a_* **"),                       # "_" is no letter; "²" is a digit
+    ("-- / --", "", "-- / --"),                     # no alphanumeric: nothing hidden
 ])
 def test_mask(value, entity, expected):
     assert mask(value, entity) == expected
     assert len(mask(value, entity)) == len(value)
+
+
+def test_mask_pattern_is_isalnum():
+    # mask stars what privacy._ALNUM matches: it must be str.isalnum on every code point
+    from sentinelle.privacy import _ALNUM
+
+    assert [cp for cp in range(0x110000)
+            if bool(_ALNUM.match(chr(cp))) != chr(cp).isalnum()] == []
 
 
 def test_hmac_matches_rfc2104_reference():

@@ -8,6 +8,9 @@ Exit codes (all commands):
   an unreadable key, store or truth file.
 
 Messages go to stderr, one line each, prefixed ``sentinelle:``; they never contain a raw value.
+
+Built on Click: Typer (before) built a pydantic adapter per option at each run, about 0.3 CPU s
+of every start-up (issue 6).
 Output files (``--findings``, ``--output``) are written to a temporary file beside the target and
 renamed when complete, so an interrupted run never leaves a half-written file.
 """
@@ -15,32 +18,40 @@ renamed when complete, so an interrupted run never leaves a half-written file.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Iterator, Optional
 
-import typer
+import click
+from click.exceptions import Exit
 
 from sentinelle import __version__
 from sentinelle.config import Config, load_config
 from sentinelle.entities import ENTITIES
 from sentinelle.errors import SentinelleError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="Find, measure and neutralise personal and health data in files.")
+
+@click.group(no_args_is_help=True)
+def app() -> None:
+    """Find, measure and neutralise personal and health data in files."""
+
+
+#: an existing or new path, given to the command as a pathlib.Path
+PATH = click.Path(path_type=Path)
 
 
 def _err(msg: str) -> None:
-    typer.echo(f"sentinelle: {msg}", err=True)
+    click.echo(f"sentinelle: {msg}", err=True)
 
 
-def _fail(msg: str, code: int = 2) -> "typer.Exit":
+def _fail(msg: str, code: int = 2) -> Exit:
     _err(msg)
-    return typer.Exit(code)
+    return Exit(code)
 
 
 @contextlib.contextmanager
@@ -80,35 +91,39 @@ def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
 
 
 @app.command()
-def scan(
-    paths: List[Path] = typer.Argument(..., help="Files and folders to scan."),
-    format: str = typer.Option("table", "--format", "-f", help="Output on stdout: table, json or sarif."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the --format output to this file instead of stdout."),
-    findings: Optional[Path] = typer.Option(None, "--findings", help="Write every finding to this JSONL file (masked values and keyed hashes only)."),
-    db: Path = typer.Option(Path(".sentinelle/sentinelle.duckdb"), "--db", help="Embedded DuckDB store for findings."),
-    no_db: bool = typer.Option(False, "--no-db", help="Do not write to the store."),
-    entities: Optional[str] = typer.Option(None, "--entities", "-e", help="Comma-separated entity labels to report (default: all)."),
-    min_score: Optional[float] = typer.Option(None, "--min-score", min=0.0, max=1.0, help="Drop findings scored below this (default 0.5)."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help="TOML configuration file."),
-    key_file: Optional[Path] = typer.Option(None, "--key-file", help="HMAC key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key)."),
-    hidden: bool = typer.Option(False, "--hidden", help="Also scan hidden files and folders."),
-    follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symbolic links (loops are detected)."),
-    exclude: List[str] = typer.Option([], "--exclude", help="Glob of file or folder names to skip (repeatable)."),
-    max_depth: Optional[int] = typer.Option(None, "--max-depth", min=0, help="Nested archive levels to open (default 5; 0: do not open archives)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No table, no progress bar; only the exit code and errors."),
-    no_progress: bool = typer.Option(False, "--no-progress", help="Never show a progress bar."),
-    ner: Optional[str] = typer.Option(None, "--ner", help="spaCy second opinion on PERSON: never, auto or always (needs pip install 'sentinelle[ner]')."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes scanning files at once (default: all cores); 1: scan in this process. Files over chunk_bytes (64 MiB) are split. Same output whatever N."),
-) -> None:
+@click.argument("paths", nargs=-1, required=True, type=PATH)
+@click.option("--format", "-f", "format", default="table", help="Output on stdout: table, json or sarif.")
+@click.option("--output", "-o", type=PATH, default=None, help="Write the --format output to this file instead of stdout.")
+@click.option("--findings", type=PATH, default=None, help="Write every finding to this JSONL file (masked values and keyed hashes only).")
+@click.option("--db", type=PATH, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store for findings.")
+@click.option("--no-db", is_flag=True, help="Do not write to the store.")
+@click.option("--entities", "-e", default=None, help="Comma-separated entity labels to report (default: all).")
+@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help="Drop findings scored below this (default 0.5).")
+@click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file.")
+@click.option("--key-file", type=PATH, default=None, help="HMAC key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key).")
+@click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (loops are detected).")
+@click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
+@click.option("--max-depth", type=click.IntRange(min=0), default=None, help="Nested archive levels to open (default 5; 0: do not open archives).")
+@click.option("--quiet", "-q", is_flag=True, help="No table, no progress bar; only the exit code and errors.")
+@click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option("--ner", default=None, help="spaCy second opinion on PERSON: never, auto or always (needs pip install 'sentinelle[ner]').")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes scanning files at once (default: all cores, at most one per file); 1: scan in this process. Files over chunk_bytes (64 MiB) are split. Same output whatever N.")
+def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings: Optional[Path],
+         db: Path, no_db: bool, entities: Optional[str], min_score: Optional[float],
+         config_file: Optional[Path], key_file: Optional[Path], hidden: bool,
+         follow_symlinks: bool, exclude: tuple[str, ...], max_depth: Optional[int], quiet: bool,
+         no_progress: bool, ner: Optional[str], jobs: Optional[int]) -> None:
     """Scan files and folders for personal and health data.
 
     Exit code 0: nothing found; 1: personal data found; 2: error.
     """
     from sentinelle.detectors import build
     from sentinelle.pipeline import Pipeline
-    from sentinelle.privacy import KeyedHasher, load_key
+    from sentinelle.privacy import load_key
     from sentinelle.report.scan_summary import exit_code, summary
-    from sentinelle.scanner import FileReport, Issue, default_jobs, iter_items, walk
+    from sentinelle.scanner import (FileReport, Issue, RecordEncoder, default_jobs, iter_items,
+                                    useful_jobs, walk)
 
     if format not in ("table", "json", "sarif"):
         raise _fail(f"unknown --format {format!r} (table, json or sarif)")
@@ -141,7 +156,8 @@ def scan(
     except SentinelleError as exc:
         raise _fail(str(exc))
     try:
-        hasher = KeyedHasher(load_key(key_file))
+        key = load_key(key_file)
+        RecordEncoder(key)  # an unusable key fails here, before anything is read
     except SentinelleError as exc:
         raise _fail(str(exc))
 
@@ -163,29 +179,33 @@ def scan(
                 total_bytes += it[1].stat().st_size
 
     pipeline = Pipeline(detectors, config)
+    # the detectors' lexicons and indexes live until exit: out of the collector's sight, the
+    # gen-2 collections of the scan do not walk them again (they were ~10% of a table scan's
+    # CPU), and forked workers do not touch (copy) their pages
+    gc.freeze()
     reports: list[FileReport] = []
     show_progress = (not quiet and not no_progress and sys.stderr.isatty() and total_bytes > 8 << 20)
 
     with contextlib.ExitStack() as stack:
-        fjson = stack.enter_context(atomic_output(findings)) if findings else None
+        fjson = stack.enter_context(atomic_output(findings, "wb")) if findings else None
         out_fh = stack.enter_context(atomic_output(output)) if output else None
         sarif = None
         if format == "sarif":
             from sentinelle.report.sarif import SarifWriter
             sarif = SarifWriter(out_fh or sys.stdout, __version__)
 
-        from sentinelle.finding import FindingBatch, records_jsonl
+        # one batch at a time, column-wise, in the process that made it (a worker with
+        # --jobs > 1): masks and keyed hashes once per distinct value, JSONL bytes equal to
+        # json.dumps(Finding.to_record(...), ensure_ascii=False); the sink only writes
+        encoder = RecordEncoder(key, jsonl=fjson is not None,
+                                records=store is not None or sarif is not None)
 
-        def sink(batch) -> None:
-            # one batch at a time, column-wise: masks and keyed hashes once per distinct value,
-            # JSONL bytes equal to json.dumps(Finding.to_record(...), ensure_ascii=False)
-            if not isinstance(batch, FindingBatch):
-                batch = FindingBatch.from_findings(batch)
-            if not batch:
+        def sink(enc) -> None:
+            if not enc:
                 return
-            records = batch.records(hasher)
+            records = enc.records
             if fjson is not None:
-                fjson.write(records_jsonl(records))
+                fjson.write(enc.jsonl)
             if store is not None:
                 store.add_findings(records)
             if sarif is not None:
@@ -207,8 +227,9 @@ def scan(
 
         try:
             # each file, then each member of an archive; in order whatever --jobs
+            n_jobs = useful_jobs(items, config, jobs or default_jobs())
             with contextlib.closing(iter_items(items, pipeline, config, sink, on_bytes,
-                                               jobs=jobs or default_jobs())) as reps:
+                                               jobs=n_jobs, prepare=encoder)) as reps:
                 for rep in reps:
                     reports.append(rep)
                     if store is not None:
@@ -233,7 +254,7 @@ def scan(
             (out_fh or sys.stdout).write(text + "\n")
         elif format == "table" and not quiet:
             _print_table(reports, out_fh)
-    raise typer.Exit(code)
+    raise Exit(code)
 
 
 def _print_table(reports, out_fh) -> None:
@@ -269,25 +290,29 @@ def _print_table(reports, out_fh) -> None:
 
 
 @app.command()
-def assess(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Files and folders to scan and assess (or use --scan-id)."),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the assessment document (docs/assess-schema.md) to this file."),
-    html: Optional[Path] = typer.Option(None, "--html", help="Write the HTML report to this file."),
-    notification: Optional[Path] = typer.Option(None, "--notification", help="Write the CNIL notification and art. 34 letter drafts into this folder."),
-    scan_id: Optional[int] = typer.Option(None, "--scan-id", help="Assess a previous scan from the store instead of scanning PATHs."),
-    db: Path = typer.Option(Path(".sentinelle/sentinelle.duckdb"), "--db", help="Embedded DuckDB store."),
-    no_db: bool = typer.Option(False, "--no-db", help="Do not use the store (no --scan-id, --register, known-leak check)."),
-    register: Optional[str] = typer.Option(None, "--register", help="Register this leak's subject fingerprints under NAME in the store."),
-    exposure: str = typer.Option("published", "--exposure", help="ENISA loss of confidentiality: published, limited or none."),
-    malicious: bool = typer.Option(False, "--malicious", help="ENISA: the breach is due to malicious intent (+0.5)."),
-    threshold: float = typer.Option(0.95, "--threshold", min=0.5, max=1.0, help="Match probability linking two records (Splink)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the HTML report (fr, the default, or en) and of the notification drafts (both when not given)."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help="TOML configuration file."),
-    key_file: Optional[Path] = typer.Option(None, "--key-file", help="HMAC key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key)."),
-    hidden: bool = typer.Option(False, "--hidden", help="Also scan hidden files and folders."),
-    exclude: List[str] = typer.Option([], "--exclude", help="Glob of file or folder names to skip (repeatable)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary table; only errors."),
-) -> None:
+@click.argument("paths", nargs=-1, type=PATH)
+@click.option("--json", "json_out", type=PATH, default=None, help="Write the assessment document (docs/assess-schema.md) to this file.")
+@click.option("--html", type=PATH, default=None, help="Write the HTML report to this file.")
+@click.option("--notification", type=PATH, default=None, help="Write the CNIL notification and art. 34 letter drafts into this folder.")
+@click.option("--scan-id", type=int, default=None, help="Assess a previous scan from the store instead of scanning PATHs.")
+@click.option("--db", type=PATH, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store.")
+@click.option("--no-db", is_flag=True, help="Do not use the store (no --scan-id, --register, known-leak check).")
+@click.option("--register", default=None, help="Register this leak's subject fingerprints under NAME in the store.")
+@click.option("--exposure", default="published", help="ENISA loss of confidentiality: published, limited or none.")
+@click.option("--malicious", is_flag=True, help="ENISA: the breach is due to malicious intent (+0.5).")
+@click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=0.95, help="Match probability linking two records (Splink).")
+@click.option("--lang", default=None, help="Language of the HTML report (fr, the default, or en) and of the notification drafts (both when not given).")
+@click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file.")
+@click.option("--key-file", type=PATH, default=None, help="HMAC key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key).")
+@click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
+@click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
+@click.option("--quiet", "-q", is_flag=True, help="No summary table; only errors.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes scanning files at once (default: all cores); 1: scan in this process. Same assessment whatever N.")
+def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Path],
+           notification: Optional[Path], scan_id: Optional[int], db: Path, no_db: bool,
+           register: Optional[str], exposure: str, malicious: bool, threshold: float,
+           lang: Optional[str], config_file: Optional[Path], key_file: Optional[Path],
+           hidden: bool, exclude: tuple[str, ...], quiet: bool, jobs: Optional[int]) -> None:
     """Measure a leak: unique persons, data categories, sources, period, copies, ENISA severity.
 
     Exit code 0: assessment written; 2: error.
@@ -295,6 +320,7 @@ def assess(
     from sentinelle.assess import Circumstances, Options, assess_paths, assess_stored
     from sentinelle.assess.severity import EXPOSURE
     from sentinelle.privacy import load_key
+    from sentinelle.scanner import default_jobs
 
     if lang is not None and lang not in ("fr", "en"):
         raise _fail(f"unknown --lang {lang!r} (fr or en)")
@@ -338,7 +364,8 @@ def assess(
             doc = assess_stored(store, scan_id, key=key, options=options, tool_version=__version__)
         else:
             doc = assess_paths(paths, key=key, config=config, store=store, options=options,
-                               tool_version=__version__, on_file=on_file)
+                               tool_version=__version__, on_file=on_file,
+                               jobs=jobs or default_jobs())
     except SentinelleError as exc:
         raise _fail(str(exc))
     except KeyboardInterrupt:
@@ -394,13 +421,12 @@ def _print_assessment(doc: dict) -> None:
 
 
 @app.command()
-def synth(
-    out: Path = typer.Argument(..., help="Folder to write the synthetic leak into (must be empty or absent)."),
-    patients: int = typer.Option(2000, "--patients", min=1, help="Number of synthetic patients."),
-    labs: int = typer.Option(4, "--labs", min=1, help="Number of laboratories exporting data."),
-    copies: int = typer.Option(1, "--copies", min=0, help="Re-released copies of the leak, with perturbations."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same bytes)."),
-) -> None:
+@click.argument("out", type=PATH)
+@click.option("--patients", type=click.IntRange(min=1), default=2000, help="Number of synthetic patients.")
+@click.option("--labs", type=click.IntRange(min=1), default=4, help="Number of laboratories exporting data.")
+@click.option("--copies", type=click.IntRange(min=0), default=1, help="Re-released copies of the leak, with perturbations.")
+@click.option("--seed", type=int, default=0, help="Random seed (same seed, same bytes).")
+def synth(out: Path, patients: int, labs: int, copies: int, seed: int) -> None:
     """Write a realistic synthetic French medical-lab leak and its ground truth."""
     from sentinelle.synth import generate
 
@@ -411,20 +437,20 @@ def synth(
         result = generate(out, patients=patients, labs=labs, copies=copies, seed=seed)
     except SentinelleError as exc:
         raise _fail(str(exc))
-    typer.echo(f"wrote {out}/leak ({result.files} files, {result.records:,} records, "
+    click.echo(f"wrote {out}/leak ({result.files} files, {result.records:,} records, "
                f"{result.unique_persons:,} unique persons, {result.labels:,} labels) "
                f"and {out}/truth.json in {time.perf_counter() - t0:.1f} s")
 
 
 @app.command()
-def evaluate(
-    truth: Path = typer.Argument(..., help="truth.json from `sentinelle synth` (or a labels JSONL)."),
-    findings: Path = typer.Argument(..., help="Findings JSONL from `sentinelle scan --findings`."),
-    match: str = typer.Option("exact", "--match", help="exact spans, or overlap."),
-    entities: Optional[str] = typer.Option(None, "--entities", "-e", help="Comma-separated labels to evaluate."),
-    strip_prefix: Optional[str] = typer.Option(None, "--strip-prefix", help="Remove this folder prefix from finding paths."),
-    format: str = typer.Option("table", "--format", "-f", help="table or json."),
-) -> None:
+@click.argument("truth", type=PATH)
+@click.argument("findings", type=PATH)
+@click.option("--match", default="exact", help="exact spans, or overlap.")
+@click.option("--entities", "-e", default=None, help="Comma-separated labels to evaluate.")
+@click.option("--strip-prefix", default=None, help="Remove this folder prefix from finding paths.")
+@click.option("--format", "-f", "format", default="table", help="table or json.")
+def evaluate(truth: Path, findings: Path, match: str, entities: Optional[str],
+             strip_prefix: Optional[str], format: str) -> None:
     """Per-entity precision, recall and F1 of a findings file against a ground truth."""
     from sentinelle.evaluate import evaluate as run
 
@@ -433,7 +459,7 @@ def evaluate(
     except SentinelleError as exc:
         raise _fail(str(exc))
     if format == "json":
-        typer.echo(json.dumps(ev.as_dict(), indent=2))
+        click.echo(json.dumps(ev.as_dict(), indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -448,22 +474,21 @@ def evaluate(
 
 
 @app.command("entities")
-def entities_cmd(
-    fmt: str = typer.Option("table", "--format", help="table | json | markdown"),
-) -> None:
+@click.option("--format", "fmt", default="table", help="table | json | markdown")
+def entities_cmd(fmt: str) -> None:
     """List every entity label: what it finds, its detectors, how they validate, the rule's source."""
     from sentinelle.report.entity_table import entity_rows, render_markdown
 
     rows = entity_rows()
     if fmt == "json":
-        typer.echo(json.dumps([r.to_record() for r in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([r.to_record() for r in rows], ensure_ascii=False, indent=2))
         return
     if fmt == "markdown":
-        typer.echo(render_markdown(rows), nl=False)
+        click.echo(render_markdown(rows), nl=False)
         return
     if fmt != "table":
         _err(f"--format: unknown format {fmt!r} (table, json, markdown)")
-        raise typer.Exit(2)
+        raise Exit(2)
     from rich.console import Console
     from rich.table import Table
 
@@ -477,19 +502,20 @@ def entities_cmd(
 
 
 @app.command()
-def redact(
-    paths: List[Path] = typer.Argument(..., help="Files and folders to redact (never modified)."),
-    out: Path = typer.Option(..., "--out", help="Folder to write the redacted files into (same relative paths)."),
-    policy: str = typer.Option(..., "--policy", help="Policy file (TOML/YAML) or preset: share, research, test-data."),
-    key_file: Optional[Path] = typer.Option(None, "--key-file", help="Key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key)."),
-    k: Optional[int] = typer.Option(None, "--k", min=2, help="Generalise quasi-identifiers until k-anonymity >= K."),
-    suppress: bool = typer.Option(False, "--suppress", help="With --k: blank the quasi-identifiers of records still in smaller classes."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write the residual-risk report (JSON) to this file."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help="TOML configuration file (scan settings)."),
-    hidden: bool = typer.Option(False, "--hidden", help="Also redact hidden files and folders."),
-    exclude: List[str] = typer.Option([], "--exclude", help="Glob of file or folder names to skip (repeatable)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary; only errors and the exit code."),
-) -> None:
+@click.argument("paths", nargs=-1, required=True, type=PATH)
+@click.option("--out", type=PATH, required=True, help="Folder to write the redacted files into (same relative paths).")
+@click.option("--policy", required=True, help="Policy file (TOML/YAML) or preset: share, research, test-data.")
+@click.option("--key-file", type=PATH, default=None, help="Key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key).")
+@click.option("--k", "k", type=click.IntRange(min=2), default=None, help="Generalise quasi-identifiers until k-anonymity >= K.")
+@click.option("--suppress", is_flag=True, help="With --k: blank the quasi-identifiers of records still in smaller classes.")
+@click.option("--report", type=PATH, default=None, help="Write the residual-risk report (JSON) to this file.")
+@click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file (scan settings).")
+@click.option("--hidden", is_flag=True, help="Also redact hidden files and folders.")
+@click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
+@click.option("--quiet", "-q", is_flag=True, help="No summary; only errors and the exit code.")
+def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[Path],
+           k: Optional[int], suppress: bool, report: Optional[Path], config_file: Optional[Path],
+           hidden: bool, exclude: tuple[str, ...], quiet: bool) -> None:
     """Pseudonymise / anonymise files into --out, format kept, then re-scan the output.
 
     Exit code 0: written and no residual risk; 1: the residual-risk check failed (an original
@@ -526,16 +552,16 @@ def redact(
             fh.write(json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n")
     if not quiet:
         print_summary(result)
-    raise typer.Exit(exit_code(result))
+    raise Exit(exit_code(result))
 
 
 @app.command()
-def reidentify(
-    paths: List[Path] = typer.Argument(..., help="Redacted files and folders holding reversible PSN: tokens."),
-    out: Path = typer.Option(..., "--out", help="Folder to write the re-identified files into."),
-    key_file: Optional[Path] = typer.Option(None, "--key-file", help="Key file used by redact (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key)."),
-    log: Optional[Path] = typer.Option(None, "--log", help="Append the audit line here (default ~/.local/state/sentinelle/reidentify.log)."),
-) -> None:
+@click.argument("paths", nargs=-1, required=True, type=PATH)
+@click.option("--out", type=PATH, required=True, help="Folder to write the re-identified files into.")
+@click.option("--key-file", type=PATH, default=None, help="Key file used by redact (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key).")
+@click.option("--log", type=PATH, default=None, help="Append the audit line here (default ~/.local/state/sentinelle/reidentify.log).")
+def reidentify(paths: tuple[Path, ...], out: Path, key_file: Optional[Path],
+               log: Optional[Path]) -> None:
     """Reverse the reversible pseudonyms (PSN: tokens) of redacted files; the run is logged.
 
     Exit code 0: written; 2: error (a token that does not decrypt with this key fails its file).
@@ -552,14 +578,14 @@ def reidentify(
     for f in files:
         if f.status != "written":
             _err(f"{f.status}: {f.path}: {f.reason}")
-    typer.echo(f"{tokens:,} tokens reversed in {sum(1 for f in files if f.status == 'written'):,} files into {out}")
-    raise typer.Exit(2 if failed else 0)
+    click.echo(f"{tokens:,} tokens reversed in {sum(1 for f in files if f.status == 'written'):,} files into {out}")
+    raise Exit(2 if failed else 0)
 
 
 @app.command()
 def version() -> None:
     """Print the version."""
-    typer.echo(f"sentinelle {__version__}")
+    click.echo(f"sentinelle {__version__}")
 
 
 def main() -> None:

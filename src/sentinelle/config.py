@@ -6,7 +6,6 @@ Every field has a default; :func:`load_config` reads a TOML file whose keys are 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -31,7 +30,8 @@ class Config:
     * ``chunk_bytes``: with several worker processes (``--jobs``), a plain-text, delimited or
       JSON file larger than this is read once by the main process and its units sent to the
       workers in pieces of about ``chunk_bytes // 8`` characters (0: never split a file; see
-      :func:`sentinelle.scanner.iter_items`). 64 MiB by default.
+      :func:`sentinelle.scanner.iter_items`; plain text is split from 2 MiB, in pieces of
+      1 MiB: ``scanner.SPLIT_TEXT_BYTES``). 64 MiB by default.
     * ``ner``: the spaCy second opinion on PERSON (detectors/person_ner.py): ``never``,
       ``auto`` (text units with a cue: a title, a name-like pair, a person context word) or
       ``always``; needs ``pip install 'sentinelle[ner]'``.
@@ -78,6 +78,8 @@ class Config:
 
 def load_config(path: Path) -> Config:
     """Read ``path`` (TOML). Raises :class:`ConfigError` listing every invalid key or value."""
+    import tomllib  # here: only a run with a config file pays for it (issue 6, start-up)
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

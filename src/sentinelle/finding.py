@@ -228,24 +228,59 @@ class FindingBatch:
         :meth:`Finding.to_record` (``score`` rounded to 3 places, ``masked``, ``value_hash`` =
         keyed HMAC-SHA256 of ``entity_type`` and the normalised value, or of the raw value when
         none). No raw value in it. ``masked`` and ``value_hash`` are computed once per distinct
-        (entity, value, normalized) triple, then joined back to the rows."""
-        import polars as pl
+        (entity, value, normalized) triple (:func:`_distinct_rows`: Arrow dictionary codes),
+        then taken back to the rows; ``score`` is rounded once per distinct score."""
+        import pyarrow as pa
 
-        df = pl.from_arrow(self.table)
-        if not isinstance(df, pl.DataFrame):  # pragma: no cover - from_arrow of a Table
-            df = df.to_frame()
-        keys = df.select("entity_type", "value", "normalized").unique(maintain_order=True)
-        ents, vals, norms = (keys[c].to_list() for c in ("entity_type", "value", "normalized"))
-        keys = keys.with_columns(
-            pl.Series("masked", [mask(v, e) for e, v in zip(ents, vals)], dtype=pl.Utf8),
-            pl.Series("value_hash", hasher.hash_many(ents, [n or v for v, n in zip(vals, norms)]),
-                      dtype=pl.Utf8))
-        df = df.join(keys, on=["entity_type", "value", "normalized"], how="left",
-                     maintain_order="left")
-        scores = df["score"].unique().to_list()
-        df = df.with_columns(pl.col("score").replace_strict(
-            scores, [round(s, 3) for s in scores], return_dtype=pl.Float64))
-        return df.select(RECORD_FIELDS).to_arrow()
+        t = self.table
+        s = pa.large_string()
+        (ents, vals, norms), back = _distinct_rows(
+            [t.column(c).fill_null("") for c in ("entity_type", "value", "normalized")])
+        ents, vals, norms = ents.to_pylist(), vals.to_pylist(), norms.to_pylist()
+        masked = pa.array([mask(v or "", e) for e, v in zip(ents, vals)], s).take(back)
+        hashes = pa.array(hasher.hash_many(ents, [n or v or "" for v, n in zip(vals, norms)]),
+                          s).take(back)
+        scores, codes = _dictionary(t.column("score"))
+        score = pa.array([None if x is None else round(x, 3) for x in scores.to_pylist()],
+                         pa.float64()).take(codes)
+        cols = {"score": score, "masked": masked, "value_hash": hashes}
+        return pa.table([cols[name] if name in cols else t.column(name)
+                         for name in RECORD_FIELDS], names=list(RECORD_FIELDS))
+
+
+def _dictionary(column):
+    """``(distinct values, code per row)`` of an Arrow array or chunked array
+    (``dictionary_encode``; distinct values in order of first appearance)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks else pa.array([], column.type)
+    enc = pc.dictionary_encode(column)
+    return enc.dictionary, enc.indices
+
+
+def _distinct_rows(columns):
+    """``([distinct values of each column, one per distinct combination], rank of each row's
+    combination)`` of equally long Arrow columns: the dictionary codes of the columns combined
+    into one integer, dictionary-encoded again, then split back into codes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = [_dictionary(column) for column in columns]
+    key = None
+    for values, codes in encoded:
+        codes = codes.cast(pa.int64())
+        key = codes if key is None else pc.add(pc.multiply(key, max(1, len(values))), codes)
+    keys, back = _dictionary(key)
+    out = []
+    rest = keys.cast(pa.int64())
+    for values, _codes in reversed(encoded):
+        size = max(1, len(values))
+        above = pc.divide(rest, size)  # integer division: every term is >= 0
+        out.append(values.take(pc.subtract(rest, pc.multiply(above, size))))
+        rest = above
+    return out[::-1], back
 
 
 def _json_str(value: str | None) -> str:
@@ -254,42 +289,74 @@ def _json_str(value: str | None) -> str:
     return "null" if value is None else json.dumps(value, ensure_ascii=False)
 
 
+#: a string that ``json.dumps`` escapes (quote, backslash, control character) rather than
+#: writing as is between quotes (RFC 8259 section 7; ``ensure_ascii=False``)
+_NEEDS_ESCAPE = r'["\\\x00-\x1f]'
+
+
 def records_jsonl(records) -> str:
     """The JSON Lines text of a :meth:`FindingBatch.records` table: one object per record, keys
     in :data:`RECORD_FIELDS` order, the same bytes as ``json.dumps(record, ensure_ascii=False)``
     of :meth:`Finding.to_record` for each, each line ended by ``\\n``; "" for no record.
+    :func:`records_jsonl_bytes` gives its UTF-8 bytes without decoding them."""
+    return records_jsonl_bytes(records).decode("utf-8")
 
-    Built column-wise: numbers and strings that need no escaping are formatted by Polars
-    expressions; strings with a quote, a backslash or a control character, and scores (Python
-    ``repr`` of a float), go through :func:`json.dumps` once per distinct value."""
-    import polars as pl
 
-    df = pl.from_arrow(records)
-    if df.height == 0:
-        return ""
-    needs_escape = r'["\\\x00-\x1f]'
-    parts: list = []
+#: record fields with about one distinct value per row: not worth a dictionary
+_MANY_VALUES = frozenset({"masked", "value_hash"})
+
+
+def records_jsonl_bytes(records) -> bytes:
+    """The UTF-8 bytes of :func:`records_jsonl` (what a findings file holds).
+
+    Built column-wise with Arrow compute: integers are cast to text; a string column with few
+    distinct values is written once per distinct value (:func:`json.dumps`) and taken back
+    to its rows; in the others, strings that need no escaping are put between quotes and
+    those with a quote, a backslash or a control character go through :func:`json.dumps`
+    once per distinct value; scores (Python ``repr`` of a float) once per distinct score.
+    One element-wise join makes the lines, whose bytes are the joined array's data buffer."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = records.num_rows
+    if n == 0:
+        return b""
+    s = pa.large_string()
+    null = pa.scalar("null", s)
+    pieces: list = []
     for k, name in enumerate(RECORD_FIELDS):
-        parts.append(pl.lit(("{" if k == 0 else ", ") + f'"{name}": '))
-        col = pl.col(name)
-        dtype = df.schema[name]
+        pieces.append(pa.scalar(("{" if k == 0 else ", ") + f'"{name}": ', s))
+        col = records.column(name)
+        col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+        typ = col.type
         if name == "score":
-            scores = df["score"].unique().to_list()
-            frag = col.replace_strict(scores, ["null" if s is None else repr(float(s)) for s in scores],
-                                      return_dtype=pl.Utf8)
-        elif dtype.is_integer():
-            frag = col.cast(pl.Utf8).fill_null("null")
+            values, codes = _dictionary(col)
+            text = pa.array(["null" if x is None else repr(float(x)) for x in values.to_pylist()],
+                            s)
+            frag = text.take(codes)
+        elif pa.types.is_integer(typ):
+            frag = pc.cast(col, s)
         else:
-            plain = pl.lit('"') + col + pl.lit('"')
-            odd = df.filter(col.str.contains(needs_escape))[name].unique().to_list()
-            if odd:
-                frag = (pl.when(col.str.contains(needs_escape))
-                        .then(col.replace_strict(odd, [_json_str(s) for s in odd],
-                                                 default=None, return_dtype=pl.Utf8))
-                        .otherwise(plain))
+            col = col.cast(s)
+            values, codes = (None, None) if name in _MANY_VALUES else _dictionary(col)
+            if values is not None and len(values) * 4 <= n:
+                frag = pa.array([_json_str(x) for x in values.to_pylist()], s).take(codes)
             else:
-                frag = plain
-            frag = frag.fill_null("null")
-        parts.append(frag)
-    parts.append(pl.lit("}\n"))
-    return df.select(pl.concat_str(parts).alias("line"))["line"].str.join("").item()
+                quote = pa.scalar('"', s)
+                frag = pc.binary_join_element_wise(quote, col, quote, pa.scalar("", s))
+                odd = pc.match_substring_regex(col, _NEEDS_ESCAPE)
+                if pc.any(odd).as_py():
+                    weird = pc.unique(col.filter(odd))
+                    escaped = pa.array([_json_str(x) for x in weird.to_pylist()], s)
+                    frag = pc.coalesce(escaped.take(pc.index_in(col, value_set=weird)), frag)
+        if frag.null_count:
+            frag = frag.fill_null(null)
+        pieces.append(frag)
+    pieces.append(pa.scalar("}\n", s))
+    lines = pc.binary_join_element_wise(*pieces, pa.scalar("", s))
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
+    _validity, offsets, data = lines.buffers()
+    ends = memoryview(offsets).cast("q")  # int64 offsets of a large_string array
+    lo, hi = ends[lines.offset], ends[lines.offset + n]
+    return memoryview(data)[lo:hi].tobytes()

@@ -30,24 +30,35 @@ Speed (issue 6): every detector's ``prefilter`` is compiled into one
 ``re``); a text or cell runs only the detectors whose prefilter fired (the prefilter contract in
 :mod:`sentinelle.detectors.base` makes this lossless).
 
+Classification scores the header hits first, in registry order, and stops at the first that
+passes (value-only scores never beat a header hit); a detector stops counting its passing
+sample values as soon as it can no longer reach its threshold or beat the best share so far.
+The plan is the one of scoring every detector in full (``tests/test_table_memo.py``).
+
 Columnar table path (issue 6, :meth:`Pipeline._analyze_columns`): the outcome of a cell depends
 on its column plan and its value alone, so per batch and column
 
-1. the distinct values of the batch (a Polars ``unique``) not yet in the column's cache (at most
+1. the distinct values of the batch (``dict.fromkeys``) not yet in the column's cache (at most
    ``VALUE_CACHE`` distinct values per column and table; emptied when full) are decided at once:
-   one :meth:`Detector.match_column` call on all of them for a classified column, then the
-   decision rules above per distinct value (:meth:`Pipeline._accept`); the values it does not
-   accept, and every value of a free-text column, go through the text path, once per distinct
-   value;
-2. the hits of each distinct value are joined back to the rows holding it (a Polars join on the
-   value: no Python work per cell);
-3. the columns are concatenated and sorted by row, column, then the hit's place in its cell
-   (offset order), and the hit fields gathered into one :class:`~sentinelle.finding.FindingBatch`
-   (Arrow arrays; raw values in memory only).
+   the detector's outcome per value (:meth:`Pipeline._outcomes`: one
+   :meth:`Detector.match_column` call when ``COLUMN_CALL_MIN`` values or more are new and the
+   detector vectorises it, else ``match_cell`` per value), then the decision rules above per
+   distinct value (:meth:`Pipeline._accept`); the values it does not accept, and every value of
+   a free-text column, go through the text path, once per distinct value;
+2. each cell takes the hits of its value (one dict lookup per cell);
+3. one stable sort on the row puts the findings in row, column, offset order, and the hit
+   fields are built once per distinct hit and taken to the rows (Arrow ``take``) into one
+   :class:`~sentinelle.finding.FindingBatch` (raw values in memory only).
+
+Detector outcomes and text-path hits of cell values are also remembered across the tables of
+a scan (:class:`_ValueMemo`, at most ``MEMO_VALUES`` values, forgotten all at once when full):
+a leak holds the same patients in many files and copies. They do not depend on the table (the
+header evidence is added per column by :meth:`Pipeline._accept`), so the findings are those of
+a fresh pipeline.
 
 Lab exports repeat units, codes, insurers, doctors and patients on many rows, so the work is per
-distinct value, not per cell. A subclass that overrides :meth:`Pipeline.analyze_text`
-(``assess.records.TappedPipeline``) gets the cell-by-cell path instead
+distinct value, not per cell. A subclass that overrides :meth:`Pipeline.analyze_text` (none in
+sentinelle since assess's ``TappedPipeline`` wraps a pipeline instead) gets the cell-by-cell path
 (:meth:`Pipeline._analyze_cells`: same findings, as ``list[Finding]``, its ``analyze_text`` called
 on every free-text cell); ``tests/test_finding_batch.py`` checks that both paths agree.
 """
@@ -55,12 +66,13 @@ on every free-text cell); ``tests/test_finding_batch.py`` checks that both paths
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from sentinelle.config import Config
 from sentinelle.detectors.base import Detector, fold_header, fold_keep_length
-from sentinelle.detectors.prefilter import PrefilterSet
+from sentinelle.detectors.prefilter import WINDOWS, PrefilterSet
 from sentinelle.finding import Evidence, Finding, FindingBatch, Location, Validation
 from sentinelle.readers.base import TableBatch, TableUnit
 
@@ -76,6 +88,20 @@ MIN_VALUE_SAMPLE = 3
 #: distinct values remembered per column of a table (bounds memory: a column of unique values
 #: empties its cache each time this many are held)
 VALUE_CACHE = 20_000
+
+#: cell values whose detector outcome (or text-path hits) the pipeline remembers across the
+#: tables of a scan (:class:`_ValueMemo`; a leak holds the same values in many files and
+#: copies): about 30 MB at 100 bytes a value; all forgotten at once when full
+MEMO_VALUES = 200_000
+
+#: new distinct values of a column from which one vectorised :meth:`Detector.match_column`
+#: call costs less than a loop of ``match_cell`` (Polars' fixed cost per call is 2-20 ms;
+#: measured on the throughput bench's tables)
+COLUMN_CALL_MIN = 256
+
+_MISSING = object()
+_VALIDATIONS = {v.value: v for v in Validation}
+_INVALID = Validation.INVALID
 
 #: a finding without its location: (entity, start, end, score, validation, evidence, value,
 #: normalized), the order of :class:`Finding`'s fields after ``location``
@@ -115,20 +141,29 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
 
 
 class Pipeline:
-    """Runs a fixed list of detectors under a :class:`Config`. Stateless between units."""
+    """Runs a fixed list of detectors under a :class:`Config`. The findings of a unit do not
+    depend on the units before it (the table path's value memo only saves work)."""
 
     def __init__(self, detectors: Sequence[Detector], config: Config, *,
-                 prefilter_engine: str = "auto"):
+                 prefilter_engine: str = "auto", text_windows: bool = True):
         self.config = config
         wanted = set(config.entities) if config.entities else None
         self.detectors = tuple(detectors)
         self.wanted = wanted
+        #: per detector, the reach of its candidate windows in characters, or None (whole
+        #: text); all None when ``text_windows`` is False (see :meth:`_text_hits`)
+        self.windows = tuple(_window_of(d) if text_windows else None for d in self.detectors)
         #: one compiled pass decides which detectors run on a text (``prefilter_engine``:
         #: "auto", "hyperscan" or "re"; see :mod:`sentinelle.detectors.prefilter`)
-        self.prefilters = PrefilterSet([d.prefilter for d in self.detectors], prefilter_engine)
-        # a subclass that overrides analyze_text (assess.records.TappedPipeline) sees every
-        # free-text cell through it, as before the value cache
+        self.prefilters = PrefilterSet([d.prefilter for d in self.detectors], prefilter_engine,
+                                       [w is not None for w in self.windows])
+        self._windowed = any(w is not None for w in self.windows)
+        #: texts shorter than this run every detector on the whole text (a test sets it to 0)
+        self.window_min_chars = WINDOW_MIN_CHARS
+        # a subclass that overrides analyze_text sees every free-text cell through it, as
+        # before the value cache (assess's TappedPipeline wraps a pipeline and does not)
         self._tapped = type(self).analyze_text is not Pipeline.analyze_text
+        self._memo = _ValueMemo(MEMO_VALUES)  # table cell outcomes, across tables
 
     def _wanted(self, entity: str) -> bool:
         return self.wanted is None or entity in self.wanted
@@ -140,31 +175,54 @@ class Pipeline:
                 for h in self._text_hits(text)]
 
     def _text_hits(self, text: str) -> list[_Hit]:
-        """The findings of ``text`` (offsets in ``text``) without their location, resolved."""
+        """The findings of ``text`` (offsets in ``text``) without their location, resolved.
+
+        Candidate windows (issue 6): on a text of :data:`WINDOW_MIN_CHARS` or more, a detector
+        with a window (:attr:`windows`) runs :meth:`Detector.find` only on the merged windows
+        of :func:`_windows` around the matches of its prefilter (offsets shifted
+        back); the others run on the whole text, first (while the folded text is memoised for
+        the detectors that fold it too). Context words are looked up in the whole folded text
+        and the hits are concatenated in detector order, as without windows: same findings."""
         if not text or text.isspace():
             return []
         folded = fold_keep_length(text)
         min_score = self.config.min_score
         wanted = self.wanted
         dets = self.detectors
-        found: list[_Hit] = []
-        for k in self.prefilters.fired(folded):
+        n = len(text)
+        if self._windowed and n >= self.window_min_chars:
+            fired, lines = self.prefilters.hit_ends(folded)
+            windows = self.windows
+            # whole-text detectors first, then the windowed ones; concatenated in index order
+            order = sorted(fired, key=lambda k: k in lines)
+        else:
+            fired, lines = self.prefilters.fired(folded), {}
+            order = fired
+        per: dict[int, list[_Hit]] = {}
+        line_ends = _line_ends(text) if lines else None
+        for k in order:
             det = dets[k]
-            for m in det.find(text):
-                entity = m.entity or det.entity
-                if wanted is not None and entity not in wanted:
-                    continue
-                score = m.score
-                ctx = det.context_hits(folded, m.start, m.end)
-                if ctx and m.validation is not Validation.INVALID:
-                    score = min(1.0, score + CONTEXT_BOOST)
-                if score < min_score:
-                    continue
-                value = text[m.start:m.end]
-                found.append((entity, m.start, m.end, round(score, 4), m.validation,
-                              Evidence(det.name, m.pattern or None, ctx),
-                              value, m.normalized or det.normalize(value)))
-        return _resolve_hits(found)
+            spans = _windows(text, lines[k], windows[k], line_ends) if k in lines else ((0, n),)
+            per[k] = found = []
+            for a, b in spans:
+                for m in det.find(text if b - a == n else text[a:b]):
+                    start, end = m.start + a, m.end + a
+                    entity = m.entity or det.entity
+                    if wanted is not None and entity not in wanted:
+                        continue
+                    score = m.score
+                    ctx = det.context_hits(folded, start, end)
+                    if ctx and m.validation is not Validation.INVALID:
+                        score = min(1.0, score + CONTEXT_BOOST)
+                    if score < min_score:
+                        continue
+                    value = text[start:end]
+                    found.append((entity, start, end, round(score, 4), m.validation,
+                                  Evidence(det.name, m.pattern or None, ctx),
+                                  value, m.normalized or det.normalize(value)))
+        if len(per) < 2:
+            return _resolve_hits(per[order[0]]) if per else []
+        return _resolve_hits([h for k in fired for h in per[k]])
 
     # -- tables ----------------------------------------------------------------------------
     def classify(self, header: Sequence[str], sample: Sequence[Sequence[str | None]],
@@ -179,32 +237,47 @@ class Pipeline:
             values = [v for v in (sample[j] if j < len(sample) else ()) if v and v.strip()]
             values = values[: self.config.sample_rows]
             hint = hints[j] if j < len(hints) else None
-            fh = fold_header(hint or name)
-            chosen: tuple[Detector, bool, float] | None = None
-            best_value: tuple[float, Detector] | None = None
-            for det in self.detectors:
-                if not any(self._wanted(e) for e in (det.entities or (det.entity,))):
-                    continue
-                hit = det.header_matches(fh) if fh else False
-                if not values:
-                    continue
-                if not hit and (det.header_required or len(values) < MIN_VALUE_SAMPLE):
-                    continue  # this detector cannot claim the column: do not score it
-                share = sum(1 for v in values if det.match_cell(v, hit) is not None) / len(values)
-                if hit:
-                    if share >= det.header_value_threshold and share > 0:
-                        chosen = (det, True, share)
-                        break  # the first header hit in registry order wins
-                elif share >= det.value_threshold:
-                    if best_value is None or share > best_value[0]:
-                        best_value = (share, det)
-            if chosen is None and best_value is not None:
-                chosen = (best_value[1], False, best_value[0])
-            if chosen is None:
-                plans.append(ColumnPlan(j, name, None, False, 0.0))
-            else:
-                plans.append(ColumnPlan(j, name, chosen[0], chosen[1], chosen[2]))
+            plans.append(self._plan(j, name, fold_header(hint or name), values))
         return plans
+
+    def _plan(self, j: int, name: str, fh: str, values: list[str]) -> ColumnPlan:
+        """The rules of :meth:`classify` for one column (``fh``: folded header or hint,
+        ``values``: the non-blank sampled values).
+
+        Same outcome as scoring every detector in registry order, with less work: the header
+        hits are tried first, in registry order, and the first that passes its threshold wins
+        at once (value-only scores never beat a header hit, so they are not computed); a
+        detector stops counting its passing values as soon as it can no longer reach its
+        threshold (or, value-only, beat the best share so far). The share of the chosen
+        detector is always exact. ``match_cell`` is called per sampled value: on a 200-value
+        sample a loop of ``match_cell`` costs less than one :meth:`Detector.match_column` call
+        for most detectors (Polars' fixed cost per call is 2-20 ms; measured on the
+        throughput bench's tables)."""
+        if not values:
+            return ColumnPlan(j, name, None, False, 0.0)
+        dets = [d for d in self.detectors
+                if any(self._wanted(e) for e in (d.entities or (d.entity,)))]
+        hits = [bool(fh) and d.header_matches(fh) for d in dets]
+        for det, hit in zip(dets, hits):
+            if hit:
+                thr = det.header_value_threshold
+                share = _share(det, values, True, lambda s, t=thr: s >= t and s > 0)
+                if share is not None:
+                    return ColumnPlan(j, name, det, True, share)
+        if len(values) < MIN_VALUE_SAMPLE:
+            return ColumnPlan(j, name, None, False, 0.0)
+        best: tuple[float, Detector] | None = None
+        for det, hit in zip(dets, hits):
+            if hit or det.header_required:
+                continue  # this detector cannot claim the column from its values
+            thr, floor = det.value_threshold, best[0] if best else None
+            share = _share(det, values, False,
+                           lambda s, t=thr, b=floor: s >= t and (b is None or s > b))
+            if share is not None:
+                best = (share, det)
+        if best is None:
+            return ColumnPlan(j, name, None, False, 0.0)
+        return ColumnPlan(j, name, best[1], False, best[0])
 
     def analyze_table(self, unit: TableUnit) -> Iterator[FindingBatch | list[Finding]]:
         """Yield the findings of each batch of ``unit``: one :class:`FindingBatch` per batch
@@ -241,52 +314,94 @@ class Pipeline:
 
     def _distinct_hits(self, plan: ColumnPlan, new: list[str]) -> dict[str, tuple[list[_Hit], bool]]:
         """``{value: (hits, via text path)}`` for distinct non-blank cell values of one column:
-        one :meth:`Detector.match_column` call for all of them; the values it does not accept
-        whole go through the text path, one by one (as :meth:`_cell_hits`)."""
+        the detector's outcome per value (:meth:`_outcomes`: memoised across tables), then
+        the decision rules of :meth:`_accept`; the values it does not accept whole go through
+        the text path (memoised too), as in :meth:`_cell_hits`."""
         det = plan.detector
+        text_hits = self._memo.text_hits
         if det is None:
-            return {v: (self._text_hits(v), True) for v in new}
-        import polars as pl
-
-        res = det.match_column(pl.Series("value", new, dtype=pl.Utf8), plan.header_hit)
+            return {v: (text_hits(self, v), True) for v in new}
+        outcomes = self._outcomes(det, plan.header_hit, new)
         out: dict[str, tuple[list[_Hit], bool]] = {}
         evidence: dict[str, Evidence] = {}
-        for value, start, end, score, validation, pattern, normalized, entity in zip(
-                new, *(res[c].to_list() for c in ("start", "end", "score", "validation",
-                                                   "pattern", "normalized", "entity"))):
-            if start is None:
-                out[value] = (self._text_hits(value), True)
-                continue
-            out[value] = self._accept(plan, value, start, end, score, Validation(validation),
-                                      pattern or "", normalized or "", entity, evidence)
+        accept = self._accept
+        for value in new:
+            o = outcomes[value]
+            if o is None:
+                out[value] = (text_hits(self, value), True)
+            else:
+                out[value] = accept(plan, value, *o, evidence)
         return out
+
+    def _outcomes(self, det: Detector, header_hit: bool, values: list[str]) -> dict:
+        """``{value: (start, end, score, validation, pattern, normalized, entity) or None}``:
+        ``det.match_cell(value, header_hit)`` of each value (None: no match), from the
+        pipeline's value memo (:class:`_ValueMemo`) or computed: one
+        :meth:`Detector.match_column` call when at least :data:`COLUMN_CALL_MIN` values are new
+        and the detector overrides it (vectorised), else a loop of ``match_cell`` (cheaper
+        than Polars' fixed cost per call on a few values; equal by the match_column
+        contract)."""
+        memo = self._memo.of((det.name, header_hit))
+        got = {}
+        todo = []
+        for v in values:
+            o = memo.get(v, _MISSING)
+            if o is _MISSING:
+                todo.append(v)
+            else:
+                got[v] = o
+        if not todo:
+            return got
+        fresh = {}
+        if len(todo) >= COLUMN_CALL_MIN and type(det).match_column is not Detector.match_column:
+            import polars as pl
+
+            res = det.match_column(pl.Series("value", todo, dtype=pl.Utf8), header_hit)
+            validations = _VALIDATIONS
+            for value, start, end, score, validation, pattern, normalized, entity in zip(
+                    todo, *(res[c].to_list() for c in ("start", "end", "score", "validation",
+                                                        "pattern", "normalized", "entity"))):
+                fresh[value] = None if start is None else (
+                    start, end, score, validations[validation], pattern or "",
+                    normalized or "", entity)
+        else:
+            match_cell = det.match_cell
+            for value in todo:
+                m = match_cell(value, header_hit)
+                fresh[value] = None if m is None else (
+                    m.start, m.end, m.score, m.validation, m.pattern or "", m.normalized or "",
+                    m.entity)
+        self._memo.add(memo, fresh)
+        got.update(fresh)
+        return got
 
     def _analyze_columns(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,
                          caches: dict[int, dict[str, tuple[list[_Hit], bool]]]) -> FindingBatch:
         """The columnar path of :meth:`_analyze_batch` (issue 6).
 
-        Per column: the distinct values of the batch (Polars ``unique``) not in the column's
-        cache go through :meth:`_distinct_hits` at once; the hits of every distinct value are
-        then joined back to the rows holding it (a Polars join on the value); all columns are
-        concatenated and sorted by (row, column, position of the hit in its cell) and the hit
-        fields gathered into one :class:`FindingBatch`. Python work is per distinct value, not
-        per cell."""
-        import polars as pl
-
-        first = batch.first_row
+        Per column: the distinct values of the batch (``dict.fromkeys``) not in the column's
+        cache go through :meth:`_distinct_hits` at once; each cell then takes the hits of its
+        value (one dict lookup per cell, no analysis); the rows are put in (row, column,
+        place in the cell) order by one stable sort on the row and the hit fields gathered
+        into one :class:`FindingBatch` (:func:`_gather`). Work is per distinct value; per
+        cell, a dict lookup."""
         hits: list[_Hit] = []          # the distinct hits of this batch, by hit id
         hit_ids: dict[int, int] = {}   # id(hit tuple) -> hit id
-        parts: list = []
+        rows: list[int] = []           # per finding: row in the batch,
+        cols: list[int] = []           # the column's rank in ``names``,
+        ids: list[int] = []            # and its hit id; in column, row, offset order
+        names: list[str] = []
+        columns = batch.columns
         for plan in sorted(plans, key=lambda p: p.index):
             j = plan.index
-            if j >= len(batch.columns):
+            if j >= len(columns):
                 continue
             cache = caches.get(j)
             if cache is None:
                 cache = caches[j] = {}
-            column = pl.Series("value", batch.columns[j], dtype=pl.Utf8)
-            distinct = column.drop_nulls().unique(maintain_order=True).to_list()
-            new = [v for v in distinct if v not in cache and v and not v.isspace()]
+            column = columns[j]
+            distinct = dict.fromkeys(column)
+            new = [v for v in distinct if v and v not in cache and not v.isspace()]
             local = self._distinct_hits(plan, new) if new else {}
             if local:
                 if len(cache) + len(local) > VALUE_CACHE:
@@ -296,31 +411,40 @@ class Pipeline:
                     cache.update(local)
                 else:
                     cache.update(dict(zip(list(local)[:room], list(local.values())[:room])))
-            key_values: list[str] = []
-            key_ids: list[int] = []
-            key_k: list[int] = []
+            # value -> hit id (one hit) or tuple of hit ids (several), for values with hits
+            where: dict[str, int | tuple[int, ...]] = {}
             for v in distinct:
+                if not v:
+                    continue
                 got = local.get(v) or cache.get(v)
                 if not got or not got[0]:
                     continue
-                for k, h in enumerate(got[0]):
+                found = []
+                for h in got[0]:
                     hid = hit_ids.get(id(h))
                     if hid is None:
                         hid = hit_ids[id(h)] = len(hits)
                         hits.append(h)
-                    key_values.append(v)
-                    key_ids.append(hid)
-                    key_k.append(k)
-            if not key_values:
+                    found.append(hid)
+                where[v] = found[0] if len(found) == 1 else tuple(found)
+            if not where:
                 continue
-            keys = pl.DataFrame({"value": key_values, "hit": key_ids, "k": key_k},
-                                schema={"value": pl.Utf8, "hit": pl.Int64, "k": pl.Int32})
-            rows = (column.to_frame().with_row_index("i")
-                    .join(keys, on="value", how="inner")
-                    .select(pl.col("i").cast(pl.Int64), pl.lit(j, pl.Int32).alias("j"),
-                            "hit", "k", pl.lit(plan.name, pl.Utf8).alias("column")))
-            parts.append(rows)
-        return _gather(parts, hits, loc, first)
+            c = len(names)
+            names.append(plan.name)
+            before = len(rows)
+            get = where.get
+            for i, v in enumerate(column):
+                hid = get(v)
+                if hid is None:
+                    continue
+                if hid.__class__ is int:
+                    rows.append(i)
+                    ids.append(hid)
+                else:
+                    rows.extend([i] * len(hid))
+                    ids.extend(hid)
+            cols.extend([c] * (len(rows) - before))
+        return _gather(rows, cols, ids, names, hits, loc, batch.first_row)
 
     def _analyze_cells(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,
                        caches: dict[int, dict[str, tuple[list[_Hit], bool]]]) -> list[Finding]:
@@ -401,10 +525,12 @@ class Pipeline:
         ``min_score``. ``evidence`` memoises the :class:`Evidence` per pattern."""
         det = plan.detector
         entity = entity or det.entity
-        if not self._wanted(entity):
+        if self.wanted is not None and entity not in self.wanted:
             return [], False
-        if plan.header_hit and validation is not Validation.INVALID:
-            score = min(1.0, score + HEADER_BOOST)
+        if plan.header_hit and validation is not _INVALID:
+            score += HEADER_BOOST
+            if score > 1.0:
+                score = 1.0
         if score < self.config.min_score:
             return [], False
         ev = evidence.get(pattern)
@@ -416,11 +542,85 @@ class Pipeline:
                  raw, normalized or det.normalize(raw))], False
 
 
+#: texts shorter than this run every detector on the whole text (a table cell, a short note):
+#: windows only pay on long texts, where a detector's regex pass costs more than the lines
+WINDOW_MIN_CHARS = 4096
+#: windows whose merged length reaches this share of the text: run on the whole text instead
+#: (one ``find`` call instead of many; same findings)
+WINDOW_MAX_SHARE = 0.8
+def _window_of(det: Detector) -> int | None:
+    """The reach of ``det``'s candidate windows: its :attr:`Detector.window`, else its entry
+    in :data:`~sentinelle.detectors.prefilter.WINDOWS`; None without a prefilter."""
+    if det.prefilter is None:
+        return None
+    return det.window if det.window is not None else WINDOWS.get(det.name)
+
+
+def _line_ends(text: str) -> list[int]:
+    """For each line of ``text``, the offset just after its ``\\n`` (``len(text) + 1`` for the
+    last line): one ``split`` in C, then a bisection per hit line (``str.rfind`` and ``find``
+    cost about 2 µs a call on a non-ASCII text of 1 MB)."""
+    return list(itertools.accumulate(len(line) + 1 for line in text.split("\n")))
+
+
+def _windows(text: str, ends: list[int], reach: int,
+             line_ends: list[int] | None = None) -> list[tuple[int, int]]:
+    """Merged ``(start, end)`` windows of ``text`` around the prefilter matches ending at
+    ``ends`` (ascending, from :meth:`PrefilterSet.hit_ends`): the whole line holding
+    ``text[p - 1]`` (the match's last character; only its end is reported, and a prefilter
+    match does not cross a line end), widened by ``reach`` characters on both sides. So the
+    windows depend only on which lines hold a match (the same for both prefilter engines),
+    and every window edge lies at least ``reach`` characters from any match. Windows that
+    overlap or touch are merged; ``[(0, len(text))]`` when they would cover
+    :data:`WINDOW_MAX_SHARE` of the text or more. ``line_ends``: :func:`_line_ends` of
+    ``text`` when the caller has it."""
+    n = len(text)
+    nl = _line_ends(text) if line_ends is None else line_ends
+    out: list[list[int]] = []
+    line_end = -1
+    for p in ends:
+        if p <= line_end:
+            continue  # on the line of the previous match
+        i = bisect.bisect_right(nl, p - 1 if p > 0 else 0)
+        line_end = min(nl[i] - 1, n)
+        a = max(0, (nl[i - 1] if i else 0) - reach)
+        b = min(n, line_end + reach)
+        if out and a <= out[-1][1]:
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    if sum(b - a for a, b in out) >= WINDOW_MAX_SHARE * n:
+        return [(0, n)]
+    return [(a, b) for a, b in out]
+
+
+#: from this many hits :func:`_resolve_hits` marks taken characters instead of keeping sorted lists
+_MARK_MIN_HITS = 64
+
+
 def _resolve_hits(found: list[_Hit]) -> list[_Hit]:
-    """:func:`resolve_overlaps` on location-less findings (same rule, same order)."""
+    """:func:`resolve_overlaps` on location-less findings (same rule, same order).
+
+    Many hits (a text unit of lab reports holds tens of thousands): the characters already
+    taken are marked in a ``bytearray``, so a hit is one ``find`` over its own span, and the
+    kept hits are sorted by start once; the insertions into sorted lists of
+    :func:`resolve_overlaps` move O(n) pointers each (1.2 s of 3 s on 29,000 hits). Same
+    result for non-empty spans (kept spans are disjoint, so "overlaps a kept span" is what both
+    test); a list holding an empty span takes the list algorithm."""
     if len(found) < 2:
         return found
     order = sorted(found, key=lambda h: (-h[3], -(h[2] - h[1]), h[1]))
+    if len(found) >= _MARK_MIN_HITS and all(h[2] > h[1] for h in found):
+        taken = bytearray(max(h[2] for h in found))
+        kept_marked: list[_Hit] = []
+        for h in order:
+            s, e = h[1], h[2]
+            if taken.find(1, s, e) >= 0:
+                continue
+            taken[s:e] = b"\x01" * (e - s)
+            kept_marked.append(h)
+        kept_marked.sort(key=lambda h: h[1])
+        return kept_marked
     starts: list[int] = []
     kept: list[_Hit] = []
     for h in order:
@@ -434,40 +634,126 @@ def _resolve_hits(found: list[_Hit]) -> list[_Hit]:
     return kept
 
 
-def _gather(parts: list, hits: list[_Hit], loc: Location, first: int) -> FindingBatch:
-    """One :class:`FindingBatch` from the per-column ``(i, j, hit, k, column)`` row frames of
-    :meth:`Pipeline._analyze_columns` and the distinct ``hits`` they point to: sorted by row
-    ``i``, column ``j``, then ``k`` (the hit's place in its cell, already in offset order)."""
-    import polars as pl
+class _ValueMemo:
+    """What the table path learnt about cell values, kept across the tables of a scan.
+
+    ``of((detector name, header hit))`` is ``{value: outcome of the detector's match_cell}``
+    (see :meth:`Pipeline._outcomes`); :meth:`text_hits` memoises the text path of a cell
+    value (its hits do not depend on the column). The outcomes are plain data and do not
+    depend on the table, so reusing them gives the findings of computing them again. At most
+    ``limit`` values in all: the whole memo is forgotten when an addition would pass it. Raw
+    values: memory only; a pickled memo (``--jobs`` workers started clean) arrives empty."""
+
+    __slots__ = ("limit", "size", "maps")
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.maps: dict[tuple, dict] = {}
+
+    def __reduce__(self):
+        return (_ValueMemo, (self.limit,))
+
+    def of(self, key: tuple) -> dict:
+        got = self.maps.get(key)
+        if got is None:
+            got = self.maps[key] = {}
+        return got
+
+    def add(self, memo: dict, fresh: dict) -> None:
+        """Remember ``fresh`` in ``memo`` (a map from :meth:`of`), within the limit."""
+        if self.size + len(fresh) > self.limit:
+            for m in self.maps.values():
+                m.clear()
+            self.size = 0
+            if len(fresh) > self.limit:
+                fresh = dict(list(fresh.items())[: self.limit])
+        memo.update(fresh)
+        self.size += len(fresh)
+
+    def text_hits(self, pipeline: "Pipeline", value: str) -> list[_Hit]:
+        """``pipeline._text_hits(value)``, memoised."""
+        memo = self.maps.get(_TEXT)
+        if memo is None:
+            memo = self.maps[_TEXT] = {}
+        got = memo.get(value)
+        if got is None:
+            got = pipeline._text_hits(value)
+            if self.size >= self.limit:
+                for m in self.maps.values():
+                    m.clear()
+                self.size = 0
+            memo[value] = got
+            self.size += 1
+        return got
+
+
+_TEXT = ("", False)  # the memo key of text-path hits
+
+
+def _share(det: Detector, values: list[str], hit: bool, enough) -> float | None:
+    """Share of ``values`` that pass ``det.match_cell(value, hit)``, or None as soon as
+    ``enough(share)`` (monotone in the share) cannot hold even if every value left passed."""
+    n = len(values)
+    passed = 0
+    left = n
+    match_cell = det.match_cell
+    for v in values:
+        left -= 1
+        if match_cell(v, hit) is not None:
+            passed += 1
+        elif not enough((passed + left) / n):
+            return None
+    share = passed / n
+    return share if enough(share) else None
+
+
+def _gather(rows: list[int], cols: list[int], ids: list[int], names: list[str],
+            hits: list[_Hit], loc: Location, first: int) -> FindingBatch:
+    """One :class:`FindingBatch` from the findings of :meth:`Pipeline._analyze_columns`:
+    per finding its row in the batch (``rows``), its column (rank in ``names``) and its hit
+    (index in the distinct ``hits``), listed column by column, rows in order, a cell's hits in
+    offset order. A stable sort on the row gives (row, column, offset) order; each field is
+    built once per distinct hit (or column) and taken per finding (Arrow ``take``)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     schema = FindingBatch.schema()
-    if not parts:
+    n = len(rows)
+    if not n:
         return FindingBatch(schema.empty_table())
-    rows = pl.concat(parts).sort(["i", "j", "k"])
-    ids = rows["hit"].to_arrow()
-    n = rows.height
-    fields = {
-        "entity_type": [h[0] for h in hits], "start": [h[1] for h in hits],
-        "end": [h[2] for h in hits], "score": [h[3] for h in hits],
-        "validation": [h[4].value for h in hits], "detector": [h[5].detector for h in hits],
-        "pattern": [h[5].pattern or "" for h in hits], "context": [list(h[5].context) for h in hits],
-        "header": [h[5].header or "" for h in hits], "value": [h[6] for h in hits],
-        "normalized": [h[7] for h in hits],
+    r = pa.array(rows, pa.int64())
+    order = pc.sort_indices(r)  # a stable sort
+    take = pa.array(ids, pa.int64()).take(order)
+    s = pa.large_string()
+    # evidence and validation: a few distinct objects per batch, built once each
+    ev_ids: dict[int, int] = {}
+    evs: list[Evidence] = []
+    ev_of: list[int] = []
+    for h in hits:
+        e = h[5]
+        k = ev_ids.get(id(e))
+        if k is None:
+            k = ev_ids[id(e)] = len(evs)
+            evs.append(e)
+        ev_of.append(k)
+    ev_take = pa.array(ev_of, pa.int64()).take(take)
+    cols = {
+        "path": pa.repeat(pa.scalar(loc.path, s), n),
+        "row": pc.add(r.take(order), first),
+        "column": pa.array(names, s).take(pa.array(cols, pa.int64()).take(order)),
+        "sheet": pa.repeat(pa.scalar(loc.sheet, s), n),
+        "page": pa.nulls(n, pa.int64()),
+        "entity_type": pa.array([h[0] for h in hits], s).take(take),
+        "start": pa.array([h[1] for h in hits], pa.int64()).take(take),
+        "end": pa.array([h[2] for h in hits], pa.int64()).take(take),
+        "score": pa.array([h[3] for h in hits], pa.float64()).take(take),
+        "validation": pa.array([h[4] for h in hits], s).take(take),  # a str enum: its value
+        "detector": pa.array([e.detector for e in evs], s).take(ev_take),
+        "pattern": pa.array([e.pattern or "" for e in evs], s).take(ev_take),
+        "context": pa.array([list(e.context) for e in evs], pa.large_list(s)).take(ev_take),
+        "header": pa.array([e.header or "" for e in evs], s).take(ev_take),
+        "value": pa.array([h[6] for h in hits], s).take(take),
+        "normalized": pa.array([h[7] for h in hits], s).take(take),
     }
-    cols = {}
-    for f in schema:
-        name = f.name
-        if name == "path":
-            cols[name] = pa.repeat(pa.scalar(loc.path, f.type), n)
-        elif name == "sheet":
-            cols[name] = pa.repeat(pa.scalar(loc.sheet, f.type), n)
-        elif name == "page":
-            cols[name] = pa.nulls(n, f.type)
-        elif name == "row":
-            cols[name] = (rows["i"] + first).to_arrow().cast(f.type)
-        elif name == "column":
-            cols[name] = rows["column"].to_arrow().cast(f.type)
-        else:
-            cols[name] = pa.array(fields[name], f.type).take(ids)
-    return FindingBatch(pa.table(cols, schema=schema))
+    return FindingBatch(pa.table([cols[f.name] for f in schema], schema=schema))

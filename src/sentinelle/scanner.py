@@ -507,10 +507,82 @@ def scan_file(display: str, path: Path, pipeline: Pipeline, config: Config,
     return last
 
 
+# -- output records, made where the findings are made ---------------------------------------------
+
+class EncodedBatch:
+    """One batch of findings as it leaves the process that made it: ``records``, the
+    findings-file records (a ``pyarrow.Table`` of :data:`~sentinelle.finding.RECORD_FIELDS`:
+    masked values and keyed hashes, no raw value; None when not asked for), ``jsonl``, their
+    JSON Lines as UTF-8 bytes (b"" when not asked for; written as is, never decoded), and
+    ``count``, the number of findings."""
+
+    __slots__ = ("records", "jsonl", "count")
+
+    def __init__(self, records, jsonl: bytes, count: int) -> None:
+        self.records = records
+        self.jsonl = jsonl
+        self.count = count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __repr__(self) -> str:
+        return f"EncodedBatch({self.count} findings)"
+
+
+class RecordEncoder:
+    """``prepare`` of :func:`iter_items` for the command line: a batch of findings (list or
+    :class:`~sentinelle.finding.FindingBatch`) to an :class:`EncodedBatch`, with
+    :meth:`FindingBatch.records <sentinelle.finding.FindingBatch.records>` (keyed hashes with
+    ``key``) and :func:`~sentinelle.finding.records_jsonl_bytes`; the same bytes as doing it in the
+    main process, batch by batch.
+
+    ``jsonl``: make the JSON Lines text; ``records``: keep the records table (for the store or
+    SARIF). Raises :class:`~sentinelle.errors.KeyFileError` for an empty key. Picklable for
+    workers that do not start with ``fork``: the key goes through the worker's pipe (memory,
+    never disk) and the hasher is made again on the other side.
+    """
+
+    __slots__ = ("_key", "jsonl", "records", "_hasher")
+
+    def __init__(self, key: bytes, *, jsonl: bool = True, records: bool = True) -> None:
+        from sentinelle.privacy import KeyedHasher
+
+        self._hasher = KeyedHasher(key)  # raises KeyFileError for an empty key
+        self._key = key
+        self.jsonl = jsonl
+        self.records = records
+
+    def __repr__(self) -> str:  # never show the key
+        return f"RecordEncoder(jsonl={self.jsonl}, records={self.records})"
+
+    def __getstate__(self) -> dict:
+        return {"key": self._key, "jsonl": self.jsonl, "records": self.records}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["key"], jsonl=state["jsonl"], records=state["records"])
+
+    def __call__(self, batch) -> EncodedBatch:
+        from sentinelle.finding import FindingBatch, records_jsonl_bytes
+
+        if not isinstance(batch, FindingBatch):
+            batch = FindingBatch.from_findings(batch)
+        if not batch:
+            return EncodedBatch(None, b"", 0)
+        records = batch.records(self._hasher)
+        return EncodedBatch(records if self.records else None,
+                            records_jsonl_bytes(records) if self.jsonl else b"", len(batch))
+
+
 # -- several processes (issue 6, "Parallelism") ---------------------------------------------------
 
 #: readers whose units the main process may read and hand to the workers piece by piece
 SPLIT_READERS = ("text", "csv", "json")
+#: with several jobs, a plain-text file larger than this is split too (the text path is the
+#: slow one: one long text would keep one worker busy while the others wait); its pieces are of
+#: about ``TEXT_PIECE_CHARS`` characters (no table to classify again per piece, unlike a table)
+SPLIT_TEXT_BYTES = 2 << 20
+TEXT_PIECE_CHARS = 1 << 20
 #: tasks (files or pieces) sent to the workers and not yet consumed, per worker
 WINDOW_PER_JOB = 2
 
@@ -518,6 +590,29 @@ WINDOW_PER_JOB = 2
 def default_jobs() -> int:
     """Worker processes by default: every core (``os.cpu_count()``)."""
     return os.cpu_count() or 1
+
+
+def useful_jobs(items: Sequence[tuple[str, Path] | Issue], config: Config, jobs: int) -> int:
+    """``jobs`` capped to what the walked ``items`` can use: at most one worker per file,
+    unless a file may be split (over ``Config.chunk_bytes``, or :data:`SPLIT_TEXT_BYTES` for
+    plain text); so a single small file is scanned in this process, without starting a worker
+    (its start-up and the pipe)."""
+    if jobs <= 1:
+        return 1
+    files = 0
+    for item in items:
+        if isinstance(item, Issue):
+            continue
+        files += 1
+        if config.chunk_bytes:
+            try:
+                if item[1].stat().st_size > min(config.chunk_bytes, SPLIT_TEXT_BYTES):
+                    return jobs
+            except OSError:
+                pass
+        if files >= jobs:
+            return jobs
+    return max(1, files)
 
 
 def _start_method() -> str:
@@ -536,7 +631,7 @@ def _start_method() -> str:
 def iter_items(items: Iterable[tuple[str, Path] | Issue], pipeline: Pipeline, config: Config,
                sink: Callable[[list[Finding]], None],
                on_bytes: Callable[[int], None] | None = None, *,
-               jobs: int = 1) -> Iterator[FileReport]:
+               jobs: int = 1, prepare: Callable | None = None) -> Iterator[FileReport]:
     """Scan walked ``items`` (from :func:`walk`) and yield their :class:`FileReport`\\ s, in the
     walk's order, handing findings to ``sink`` in order; the same findings, batches and
     reports whatever ``jobs``.
@@ -553,21 +648,31 @@ def iter_items(items: Iterable[tuple[str, Path] | Issue], pipeline: Pipeline, co
     every piece of that table, so its columns are classified from the file's first batch
     (``analyze_table`` is fed the first batch again and its findings for it are dropped: it
     yields one result per batch). Row numbers and text offsets stay those of the file, since
-    the reader made them. Results are consumed in order: at most ``2 * jobs`` tasks are in
-    flight, so memory holds the findings of that many files or pieces, never of the whole scan.
+    the reader made them. A plain-text file over :data:`SPLIT_TEXT_BYTES` is split the same
+    way, in pieces of about :data:`TEXT_PIECE_CHARS` characters (free text is the slow path:
+    one long report would keep one worker busy while the others wait). Results are consumed in
+    order: at most ``2 * jobs`` tasks are in flight, so memory holds the findings of that many
+    files or pieces, never of the whole scan.
+
+    ``prepare``: when given, each batch of findings is turned into ``prepare(batch)`` by the
+    process that made it (a worker with ``jobs > 1``) and ``sink`` receives that instead; so the
+    per-finding work of output (masks, keyed hashes, JSON Lines: :class:`RecordEncoder`) runs
+    in the workers, and the main process only writes, in walk order. With ``jobs > 1`` it must
+    be picklable when the workers do not start with ``fork`` (see :func:`_start_method`).
 
     ``on_bytes`` is called as files are read (with ``jobs > 1``: with a file's size when its
     results are consumed). On KeyboardInterrupt, or when the generator is closed early, the
     workers are stopped with SIGTERM (each removes its temporary files) and waited for.
     """
     if jobs <= 1:
+        out = sink if prepare is None else (lambda batch: sink(prepare(batch)))
         for item in items:
             if isinstance(item, Issue):
                 yield FileReport(item.path, None, 0, issue=item)
                 continue
-            yield from iter_file(item[0], item[1], pipeline, config, sink, on_bytes)
+            yield from iter_file(item[0], item[1], pipeline, config, out, on_bytes)
         return
-    yield from _Parallel(pipeline, config, jobs).run(items, sink, on_bytes)
+    yield from _Parallel(pipeline, config, jobs, prepare).run(items, sink, on_bytes)
 
 
 class _Group:
@@ -597,13 +702,19 @@ class _Slot:
         self.final = final
 
 
-def _run_task(task, pipeline: Pipeline, config: Config) -> list:
+def _run_task(task, pipeline: Pipeline, config: Config, prepare: Callable | None = None) -> list:
     """A worker's job: ``("file", display, path)`` or ``("piece", works)``; returns the events
-    ``("f", findings)``, ``("r", FileReport)`` and, for a piece, ``("c", counts)``, in order."""
+    ``("f", findings)`` (``("f", prepare(findings))`` when ``prepare`` is given),
+    ``("r", FileReport)`` and, for a piece, ``("c", counts)``, in order."""
     events: list = []
+    if prepare is None:
+        def add(batch) -> None:
+            events.append(("f", batch))
+    else:
+        def add(batch) -> None:
+            events.append(("f", prepare(batch)))
     if task[0] == "file":
-        for rep in iter_file(task[1], Path(task[2]), pipeline, config,
-                             lambda batch: events.append(("f", batch))):
+        for rep in iter_file(task[1], Path(task[2]), pipeline, config, add):
             events.append(("r", rep))
         return events
     counts: Counter[str] = Counter()
@@ -611,7 +722,7 @@ def _run_task(task, pipeline: Pipeline, config: Config) -> list:
     def emit(batch) -> None:
         if batch:
             _count_into(counts, batch)
-            events.append(("f", batch))
+            add(batch)
 
     for work in task[1]:
         if work[0] == "text":
@@ -628,7 +739,7 @@ def _run_task(task, pipeline: Pipeline, config: Config) -> list:
     return events
 
 
-def _worker_main(conn, pipeline: Pipeline, config: Config) -> None:
+def _worker_main(conn, pipeline: Pipeline, config: Config, prepare: Callable | None = None) -> None:
     """Body of a worker process: run tasks from ``conn`` until None; SIGTERM unwinds the task
     (its ``finally`` blocks remove temporary files) and ends the process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -646,7 +757,7 @@ def _worker_main(conn, pipeline: Pipeline, config: Config) -> None:
         if task is None:
             return
         try:
-            reply = ("ok", _run_task(task, pipeline, config))
+            reply = ("ok", _run_task(task, pipeline, config, prepare))
         except Exception as exc:  # noqa: BLE001 - reported to the main process, which raises
             reply = ("err", f"{type(exc).__name__} in a worker process")
         conn.send(reply)
@@ -681,12 +792,14 @@ class _Worker:
 class _Parallel:
     """The worker pool of :func:`iter_items` (``jobs > 1``)."""
 
-    def __init__(self, pipeline: Pipeline, config: Config, jobs: int) -> None:
+    def __init__(self, pipeline: Pipeline, config: Config, jobs: int,
+                 prepare: Callable | None = None) -> None:
         import multiprocessing
 
         self.pipeline = pipeline
         self.config = config
         self.jobs = jobs
+        self.prepare = prepare
         self.window = WINDOW_PER_JOB * jobs
         self.mp = multiprocessing
         self.workers: list[_Worker] = []
@@ -706,7 +819,8 @@ class _Parallel:
         except ValueError:  # not the main thread: the worker ignores it from its first line
             previous = None
         try:
-            process = ctx.Process(target=_worker_main, args=(theirs, self.pipeline, self.config),
+            process = ctx.Process(target=_worker_main,
+                                  args=(theirs, self.pipeline, self.config, self.prepare),
                                   name="sentinelle-worker", daemon=True)
             process.start()
         finally:
@@ -746,15 +860,22 @@ class _Parallel:
                 size = path.stat().st_size
             except OSError:
                 size = None
-            if size is not None and config.chunk_bytes and size > config.chunk_bytes \
+            readers = ()
+            if size is not None and config.chunk_bytes \
                     and not (config.max_file_bytes and size > config.max_file_bytes):
-                yield from self._split(display, path, size, on_bytes)
+                if size > config.chunk_bytes:
+                    readers = SPLIT_READERS
+                elif size > SPLIT_TEXT_BYTES:
+                    readers = ("text",)
+            if readers:
+                yield from self._split(display, path, size, on_bytes, readers)
             else:
                 yield _Slot(task=("file", display, str(path)), size=size or 0, display=display)
 
-    def _split(self, display: str, path: Path, size: int, on_bytes) -> Iterator[_Slot]:
+    def _split(self, display: str, path: Path, size: int, on_bytes,
+               readers: Sequence[str] = SPLIT_READERS) -> Iterator[_Slot]:
         """Slots for a big file: pieces of its units read here, then its report; or one file
-        task when its reader is not one of :data:`SPLIT_READERS`."""
+        task when its reader is not one of ``readers``."""
         whole = _Slot(task=("file", display, str(path)), size=size, display=display)
         try:
             with open(path, "rb") as fh:
@@ -765,12 +886,14 @@ class _Parallel:
             reader = pick_reader(head, display, self.config) if head else None
         except Exception:  # noqa: BLE001 - the worker will report it, as for any file
             reader = None
-        if reader is None or reader.name not in SPLIT_READERS:
+        if reader is None or reader.name not in readers:
             yield whole
             return
         group = _Group()
         stats: dict = {}
         limit = max(1, self.config.chunk_bytes // 8)
+        if reader.name == "text":
+            limit = min(limit, TEXT_PIECE_CHARS)
         works: list = []
         filled = 0
         table = None  # [location, header, hints, first batch, batches not yet sent, first sent]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import sentinelle
 from sentinelle.assess import Options, assess_paths, assess_stored
@@ -236,3 +236,19 @@ def test_no_raw_identifier_in_any_artefact(leak: Path, assessed, tmp_path: Path)
     assert [v for v in raw if v.isdigit() and len(v) >= 9 and int(v) in big_ints] == []
     data = db.read_bytes()
     assert [v for v in raw if len(v) >= 8 and v.encode("utf-8") in data] == []
+
+
+def test_cli_assess_jobs_gives_the_same_document(leak: Path, tmp_path: Path):
+    # `assess -j 2` scans in worker processes (scanner.iter_items): the document is the same as
+    # in one process, apart from its creation time
+    docs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"a{jobs}.json"
+        res = CliRunner().invoke(app, ["assess", str(leak / "leak"), "--no-db", "-q", "-j", jobs,
+                                       "--json", str(out)])
+        assert res.exit_code == 0, res.output
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        doc.pop("generated_at")
+        docs.append(doc)
+    assert docs[0] == docs[1]
+    assert docs[0]["subjects"]["unique"] > 0

@@ -170,7 +170,7 @@ def test_cli_without_spacy_is_one_line(tmp_path):
 
 
 def test_cli_rejects_unknown_mode(tmp_path):
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from sentinelle.cli import app
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from sentinelle.assess import assess_paths
 from sentinelle.assess.severity import Circumstances, severity

@@ -33,8 +33,7 @@ from sentinelle.config import Config
 
 from . import copies as _copies
 from .categories import summarise
-from .records import PATIENT, PROFESSIONAL, OTHER, RECORD_SCHEMA, RecordBuilder, TappedPipeline, \
-    TextCues
+from .records import PATIENT, PROFESSIONAL, OTHER, RECORD_SCHEMA, RecordBuilder, TappedPipeline
 from .severity import Circumstances, severity
 from .subjects import THRESHOLD, THRESHOLD_HIGH, THRESHOLD_LOW, link
 
@@ -131,16 +130,19 @@ class _Work:
 
 def assess_paths(paths: Sequence[str | Path], *, key: bytes, config: Config | None = None,
                  store=None, options: Options | None = None, tool_version: str = "",
-                 on_file: Callable[[object], None] | None = None) -> dict:
+                 on_file: Callable[[object], None] | None = None, jobs: int = 1) -> dict:
     """Scan ``paths`` and assess what they hold; returns the assessment document.
 
     ``key``: the HMAC key (:func:`sentinelle.privacy.load_key`). ``store``: an open
     :class:`sentinelle.store.Store` to keep the scan and the assessment in (and to check or
     register known leaks), or None. ``on_file`` receives each
-    :class:`~sentinelle.scanner.FileReport` (progress, error lines).
+    :class:`~sentinelle.scanner.FileReport` (progress, error lines). ``jobs``: worker processes
+    scanning files (:func:`sentinelle.scanner.iter_items`; 1: in this process); the document is
+    the same whatever ``jobs``.
     """
     from sentinelle.detectors import build
-    from sentinelle.scanner import FileReport, Issue, iter_file, walk
+    from sentinelle.pipeline import Pipeline
+    from sentinelle.scanner import Issue, iter_items, walk
 
     from .copies import content_hash
 
@@ -150,24 +152,29 @@ def assess_paths(paths: Sequence[str | Path], *, key: bytes, config: Config | No
     scan_id = store.begin_scan(roots, tool_version) if store is not None else None
     work = _Work()
     try:
-        cues = TextCues()
-        builder = RecordBuilder(key, work.add_batch, cues=cues)
-        pipeline = TappedPipeline(build(config.entities, config), config, cues)
+        builder = RecordBuilder(key, work.add_batch)
+        pipeline = TappedPipeline(Pipeline(build(config.entities, config), config))
         files: list[_File] = []
-        for item in walk(list(paths), config):
-            reports = [FileReport(item.path, None, 0, issue=item)] if isinstance(item, Issue) \
-                else iter_file(item[0], item[1], pipeline, config, builder.add)
-            for rep in reports:
-                builder.end_file(rep.path)
-                f = _File(rep.path, rep.reader, rep.size, dict(rep.counts),
-                          rep.issue.kind if rep.issue else None)
-                if not isinstance(item, Issue) and rep.path == item[0] and rep.issue is None:
-                    f.content_hash = content_hash(item[1], key)
-                files.append(f)
-                if store is not None:
-                    store.add_source(rep)
-                if on_file is not None:
-                    on_file(rep)
+        on_disk: dict[str, Path] = {}  # display path -> file (content hashes of whole files)
+
+        def items():
+            for item in walk(list(paths), config):
+                if not isinstance(item, Issue):
+                    on_disk[item[0]] = item[1]
+                yield item
+
+        for rep in iter_items(items(), pipeline, config, builder.add, jobs=jobs):
+            builder.end_file(rep.path)
+            f = _File(rep.path, rep.reader, rep.size, dict(rep.counts),
+                      rep.issue.kind if rep.issue else None)
+            fs_path = on_disk.pop(rep.path, None)
+            if fs_path is not None and rep.issue is None:
+                f.content_hash = content_hash(fs_path, key)
+            files.append(f)
+            if store is not None:
+                store.add_source(rep)
+            if on_file is not None:
+                on_file(rep)
         builder.close()
         work.ensure()
         work.set_files(files, builder.files)
@@ -368,7 +375,7 @@ def _sources(con, files: list[_File], builder: RecordBuilder) -> list[dict]:
         if folder in folders:
             folders[folder]["organisations"].append(
                 {"kind": entity, "masked": masked, "value_hash": vhash, "findings": n})
-    labs = builder.cues.labs if builder.cues is not None else {}
+    labs = builder.labs
     for (folder, name), n in sorted(labs.items(), key=lambda t: (t[0][0], -t[1], t[0][1])):
         if folder in folders:  # an organisation's name, not personal data: shown in clear
             folders[folder]["organisations"].append({"kind": "name", "value": name, "lines": n})

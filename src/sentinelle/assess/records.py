@@ -41,6 +41,18 @@ typos are tolerated although only hashes are compared.
 When only stored findings are available (``assess --scan-id`` on a scan made by ``scan``), records
 are built from their keyed hashes: no token, phonetic or deletion hashes, no text cues (a name
 followed within 60 characters by an RPPS number is a professional), no dates.
+
+How findings arrive (issue 5, speed): :class:`TappedPipeline` wraps the scanner's pipeline (a
+wrapper, not a subclass, so tables keep the pipeline's columnar path and the whole thing pickles
+to ``--jobs`` workers). It reads the words it needs next to the findings where the text is (in
+the worker): the cue of each name (:func:`text_cue`), the section of each text finding
+(separator lines), the laboratory names heading lines, the cue of a name in a comment cell.
+These travel with the findings (:class:`TextFindings`, :class:`CuedBatch`), so nothing is keyed
+by object identity. Table findings (a :class:`~sentinelle.finding.FindingBatch`) become records
+column-wise with Polars (:meth:`RecordBuilder._add_tables`: keyed hashes, name splits and dates
+computed once per distinct value and joined back, rows grouped by expressions); text findings
+and HL7 messages (a record spans several segment tables) go finding by finding. Both give the
+same records (``tests/assess/test_assess_units.py`` checks it on hand-made tables).
 """
 
 from __future__ import annotations
@@ -58,9 +70,12 @@ import pyarrow as pa
 
 from sentinelle import data
 from sentinelle.entities import ENTITIES, Category
-from sentinelle.finding import Finding, Location
+from sentinelle.finding import Finding, FindingBatch, Location
+from sentinelle.privacy import mask
 from sentinelle.pipeline import Pipeline
+from sentinelle.readers.base import TableBatch, TableUnit
 
+from .copies import _fmix
 from .phonetic import soundex2
 
 PATIENT = "patient"
@@ -228,76 +243,153 @@ _LAB_NAME = re.compile(
     r"(?=[ \t]*(?:[,;:()=|/]| - | – |\bfiness\b|\bsiret\b|\btel\b|\btél\b|$))",
     re.I | re.M)
 _MAX_LAB_NAMES = 1000
+#: distinct values remembered per kind by the column-wise record builder (bounds memory)
+_MEMO_ROWS = 1_000_000
+#: table findings turned into records at once (bounds the memory held for them)
+_TABLE_CHUNK = 250_000
 
 
-class TextCues:
-    """Per text unit: the cue of each PERSON finding and the section of every finding; per
-    folder, the laboratory names heading lines of its text documents.
+def lab_names(text: str) -> list[str]:
+    """The laboratory names heading lines of ``text`` (see :data:`_LAB_NAME`), spaces folded,
+    in order, at most :data:`_MAX_LAB_NAMES`."""
+    out = []
+    for m in _LAB_NAME.finditer(text):
+        out.append(" ".join(m.group(1).split()))
+        if len(out) >= _MAX_LAB_NAMES:
+            break
+    return out
 
-    Fed by :class:`TappedPipeline` (which sees the text) and read by :class:`RecordBuilder` (which only
-    sees findings). Holds no personal text: small labels keyed by the finding object, and
-    organisation names (``labs``: (folder, name) -> lines naming it).
+
+class TextFindings(list):
+    """The findings of one text unit (a ``list[Finding]``) with what assess reads in the text
+    around them, computed where the text is (a worker process with ``--jobs``) and pickled
+    with the findings (no personal text in them):
+
+    ``cues``: per finding, :func:`text_cue` for a PERSON finding, else None; ``sections``: per
+    finding, the number of separator lines (:data:`_SEPARATOR`) before it in the unit, or None
+    for a table cell; ``separators``: separator lines in the unit; ``labs``: laboratory names
+    heading its lines (only when an organisation identifier was found: a letterhead names the
+    lab with its FINESS).
     """
 
-    def __init__(self) -> None:
-        self._cue: dict[int, tuple[Finding, str | None]] = {}
-        self._section: dict[int, tuple[Finding, int]] = {}
-        self._base: dict[str, int] = {}
-        self._last_path: str | None = None
-        self.labs: dict[tuple[str, str], int] = {}
-        self._lab_forms: dict[tuple[str, str], str] = {}
-
-    def lab_names(self, text: str, path: str) -> None:
-        """Count the laboratory names heading lines of ``text`` (see :data:`_LAB_NAME`) for the
-        folder of ``path``; the first spelling seen is kept, case and spaces aside."""
-        folder = path.split("!", 1)[0].rsplit("/", 1)[0] if "/" in path.split("!", 1)[0] else "."
-        for m in _LAB_NAME.finditer(text):
-            name = " ".join(m.group(1).split())
-            key = (folder, name.casefold())
-            form = self._lab_forms.get(key)
-            if form is None:
-                if len(self._lab_forms) >= _MAX_LAB_NAMES:
-                    continue
-                form = self._lab_forms[key] = name
-            self.labs[(folder, form)] = self.labs.get((folder, form), 0) + 1
-
-    def observe(self, text: str, location: Location, offset: int, found: list[Finding]) -> None:
-        for f in found:
-            if f.entity_type == "PERSON":
-                self._cue[id(f)] = (f, text_cue(text, f.start - offset, f.end - offset))
-        if location.row is not None:
-            return  # a table cell: rows cut records
-        if any(f.entity_type in _NOT_PERSONAL for f in found):
-            self.lab_names(text, location.path)  # a letterhead names the lab by its FINESS
-        path = location.path
-        if path != self._last_path:
-            self._base = {path: self._base.get(path, 0)}
-            self._last_path = path
-        base = self._base[path]
-        seps = [m.start() + offset for m in _SEPARATOR.finditer(text)]
-        for f in found:
-            self._section[id(f)] = (f, base + bisect.bisect_right(seps, f.start))
-        self._base[path] = base + len(seps)
-
-    def pop(self, f: Finding) -> tuple[str | None, int | None]:
-        c = self._cue.pop(id(f), None)
-        s = self._section.pop(id(f), None)
-        return (c[1] if c else None), (s[1] if s else None)
+    def __init__(self, found=(), cues=(), sections=None, separators: int = 0,
+                 labs: Sequence[str] = ()):
+        super().__init__(found)
+        self.cues = list(cues)
+        self.sections = sections
+        self.separators = separators
+        self.labs = list(labs)
 
 
-class TappedPipeline(Pipeline):
-    """The scanner's :class:`~sentinelle.pipeline.Pipeline` that also passes each text it
-    analyses (text units and free-text table cells) to :class:`TextCues`."""
+class CuedBatch(FindingBatch):
+    """A :class:`~sentinelle.finding.FindingBatch` of table findings with ``cues``: per
+    finding, :func:`text_cue` of a PERSON found in a free-text cell (a comment), else None
+    (a Python list, or None when the batch has no such finding)."""
 
-    def __init__(self, detectors, config, cues: TextCues):
-        super().__init__(detectors, config)
+    __slots__ = ("cues",)
+
+    def __init__(self, table, cues: list | None = None):
+        super().__init__(table)
         self.cues = cues
 
-    def analyze_text(self, text: str, location: Location, offset: int = 0) -> list[Finding]:
-        found = super().analyze_text(text, location, offset)
-        if found:
-            self.cues.observe(text, location, offset, found)
-        return found
+
+@functools.lru_cache(maxsize=4096)
+def column_role(column: str | None) -> tuple[str | None, bool, str | None]:
+    """(role or None for the row's subject, is a name column, name part) of a table column
+    from its folded header (:data:`_PRO_HEADER`, :data:`_OTHER_HEADER`, :data:`_NAME_HEADER`)."""
+    h = fold_header(column)
+    role = PROFESSIONAL if _PRO_HEADER.search(h) else OTHER if _OTHER_HEADER.search(h) else None
+    is_name = bool(_NAME_HEADER.search(h)) or role is not None
+    part = None
+    if not _FULL_HEADER.search(h):
+        part = "first" if _FIRST_HEADER.search(h) else "last" if _LAST_HEADER.search(h) else None
+    return role, is_name, part
+
+
+class TappedPipeline:
+    """The scanner's :class:`~sentinelle.pipeline.Pipeline`, wrapped (not subclassed: tables
+    keep the pipeline's columnar path, and the wrapper pickles to ``--jobs`` workers) so that
+    the words around the findings of each text travel with them: :meth:`analyze_text` returns
+    a :class:`TextFindings`, :meth:`analyze_table` :class:`CuedBatch` es. The scanner only
+    calls these two methods and reads ``prefilters``."""
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+
+    @property
+    def prefilters(self):
+        return self.pipeline.prefilters
+
+    @property
+    def config(self):
+        return self.pipeline.config
+
+    def analyze_text(self, text: str, location: Location, offset: int = 0) -> TextFindings:
+        found = self.pipeline.analyze_text(text, location, offset)
+        if not isinstance(found, list):  # a FindingBatch
+            found = list(found)
+        if not found:
+            return TextFindings()
+        cues = [text_cue(text, f.start - offset, f.end - offset) if f.entity_type == "PERSON"
+                else None for f in found]
+        if location.row is not None:  # a table cell: rows cut records
+            return TextFindings(found, cues)
+        labs = lab_names(text) if any(f.entity_type in _NOT_PERSONAL for f in found) else ()
+        seps = [m.start() + offset for m in _SEPARATOR.finditer(text)]
+        sections = [bisect.bisect_right(seps, f.start) for f in found] if seps else \
+            [0] * len(found)
+        return TextFindings(found, cues, sections, len(seps), labs)
+
+    def analyze_table(self, unit: TableUnit):
+        current: list[TableBatch] = []
+
+        def feed():
+            for batch in unit.batches:
+                current[:] = [batch]
+                yield batch
+
+        inner = TableUnit(unit.location, unit.header, feed(), unit.hints)
+        for found in self.pipeline.analyze_table(inner):
+            if isinstance(found, FindingBatch) and current:
+                yield self._cue_cells(found, current[0], unit.header)
+            else:
+                yield found
+
+    @staticmethod
+    def _cue_cells(found: FindingBatch, batch: TableBatch, header: Sequence[str]) -> CuedBatch:
+        """The cue of each PERSON found in a cell of a column that does not hold names (a
+        comment: "Appeler Dr X", "Prévenir Y (conjoint)"), read in the cell's text."""
+        import pyarrow.compute as pc
+
+        t = found.table
+        if not t.num_rows:
+            return CuedBatch(t)
+        person = pc.equal(t.column("entity_type"), "PERSON")
+        idx = pc.indices_nonzero(person).to_pylist()
+        if not idx:
+            return CuedBatch(t)
+        sub = t.take(idx)
+        cues: list | None = None
+        first = batch.first_row
+        where: dict[str, list[int]] = {}
+        for j, name in enumerate(header):
+            where.setdefault(name, []).append(j)
+        for k, row, column, start, end, value in zip(
+                idx, sub.column("row").to_pylist(), sub.column("column").to_pylist(),
+                sub.column("start").to_pylist(), sub.column("end").to_pylist(),
+                sub.column("value").to_pylist()):
+            if column_role(column)[1]:
+                continue  # a name column: the row's own names
+            for j in where.get(column, ()):
+                col = batch.columns[j] if j < len(batch.columns) else None
+                i = row - first
+                cell = col[i] if col is not None and 0 <= i < len(col) else None
+                if cell is not None and cell[start:end] == value:
+                    if cues is None:
+                        cues = [None] * t.num_rows
+                    cues[k] = text_cue(cell, start, end)
+                    break
+        return CuedBatch(t, cues)
 
 
 # ------------------------------------------------------------------ names
@@ -438,14 +530,17 @@ class RecordBuilder:
     """
 
     def __init__(self, key: bytes, out: Callable[[pa.RecordBatch], None], *,
-                 cues: TextCues | None = None, today: date | None = None, batch_rows: int = 65536):
+                 today: date | None = None, batch_rows: int = 65536):
         self.keyed = Keyed(key)
         self._out = out
-        self.cues = cues
         self.today = today or date.today()
         self.files: dict[str, int] = {}
         #: (folder, entity, value_hash) -> (masked, findings) for organisation identifiers
         self.organisations: dict[tuple[str, str, str], tuple[str, int]] = {}
+        #: (folder, laboratory name) -> lines naming it (:class:`TextFindings` ``labs``): an
+        #: organisation's name, not personal data
+        self.labs: dict[tuple[str, str], int] = {}
+        self._lab_forms: dict[tuple[str, str], str] = {}
         self.period = Period()
         self.month_counts: dict[str, int] = {}
         self.records = 0
@@ -456,6 +551,14 @@ class RecordBuilder:
         self._cache: dict[tuple[str, str], object] = {}
         #: raw name -> split tokens (memory only, bounded, dropped with the builder)
         self._split_cache: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        #: per-distinct-value results of :meth:`_map`, by kind (raw values: memory only)
+        self._memo: dict[str, object] = {}
+        #: table findings not yet turned into records (:meth:`_add_tables`)
+        self._pending: list[tuple] = []
+        self._pending_n = 0
+        #: text sections: separators seen so far in the units of the current path
+        self._text_path: str | None = None
+        self._text_base = 0
 
     # -- input -----------------------------------------------------------------------------
     def file_id(self, path: str) -> int:
@@ -465,13 +568,62 @@ class RecordBuilder:
         return fid
 
     def add(self, batch: Iterable[Finding]) -> None:
-        """Sink for live findings (the scanner's ``sink``)."""
-        cues = self.cues
-        for f in batch:
-            cue, section = cues.pop(f) if cues is not None else (None, None)
+        """Sink for live findings (the scanner's ``sink``): a :class:`FindingBatch` of table
+        findings (:class:`CuedBatch` from :class:`TappedPipeline`) is turned into records
+        column-wise (:meth:`_add_table`); a list of findings (:class:`TextFindings` from
+        :class:`TappedPipeline`) one finding at a time."""
+        if isinstance(batch, FindingBatch):
+            if not len(batch):
+                return
+            cues = getattr(batch, "cues", None)
+            if not self._hl7_batch(batch.table):
+                self._pending.append((batch.table, cues))
+                self._pending_n += len(batch)
+                if self._pending_n >= _TABLE_CHUNK:
+                    self._add_tables()
+                return
+            batch = TextFindings(batch, cues or ())
+        cues = getattr(batch, "cues", None) or ()
+        sections = getattr(batch, "sections", None)
+        base = 0
+        if sections is not None and batch:
+            path = batch[0].location.path
+            if path != self._text_path:
+                self._text_path, self._text_base = path, 0
+            base = self._text_base
+            self._text_base += batch.separators
+            if batch.labs:
+                self._add_labs(path, batch.labs)
+        for k, f in enumerate(batch):
+            cue = cues[k] if k < len(cues) else None
+            section = base + sections[k] if sections is not None else None
             entity = f.entity_type
             self._take(entity, f.location, f.start, f.end, f.normalized or f.value, f.value,
                        None, cue, section, f.masked if entity in _NOT_PERSONAL else "")
+
+    def _add_labs(self, path: str, names: Sequence[str]) -> None:
+        """Count laboratory names for the folder of ``path``; the first spelling seen is kept,
+        case and spaces aside."""
+        outer = path.split("!", 1)[0]
+        folder = outer.rsplit("/", 1)[0] if "/" in outer else "."
+        for name in names:
+            key = (folder, name.casefold())
+            form = self._lab_forms.get(key)
+            if form is None:
+                if len(self._lab_forms) >= _MAX_LAB_NAMES:
+                    continue
+                form = self._lab_forms[key] = name
+            self.labs[(folder, form)] = self.labs.get((folder, form), 0) + 1
+
+    def _hl7_batch(self, table) -> bool:
+        """A batch of HL7 v2 / HPRIM fields: its records are messages across segment batches,
+        built finding by finding."""
+        sheet = table.column("sheet")[0].as_py()
+        if not sheet:
+            return False
+        import pyarrow.compute as pc
+
+        return any(self._is_hl7(sheet, c) for c in pc.unique(table.column("column")).to_pylist())
 
     def add_stored(self, rows: Iterable[tuple]) -> None:
         """Rows ``(path, entity_type, row, column, sheet, page, start, end, value_hash, masked)``
@@ -484,10 +636,297 @@ class RecordBuilder:
         self._flush_acc()
 
     def close(self) -> None:
+        self._add_tables()
         self._flush_acc()
         self._emit_batch()
         self._split_cache.clear()  # raw names and values: not kept past the scan
+        self._memo.clear()
         self._cache.clear()
+
+    # -- table batches, column-wise ------------------------------------------------------------
+    def _add_tables(self) -> None:
+        """Records of the table findings held back by :meth:`add` (:class:`FindingBatch` es,
+        rows in order within each), built with Polars: the same records as :meth:`_take`
+        finding by finding (one per row for its subject, one for its professional, one per
+        person mentioned in a comment; see the module docstring), with the Python work done
+        once per distinct value (keyed hashes, name splitting, dates), not per finding.
+        Batches are taken together (:data:`_TABLE_CHUNK` findings) so that Polars' fixed
+        cost per operation is paid per chunk, not per table batch."""
+        import numpy as np
+        import polars as pl
+
+        pending, self._pending, self._pending_n = self._pending, [], 0
+        if not pending:
+            return
+        t = pa.concat_tables([b[0] for b in pending])
+        if any(b[1] is not None for b in pending):
+            cues = []
+            for b in pending:
+                cues.extend(b[1] if b[1] is not None else [None] * b[0].num_rows)
+        else:
+            cues = None
+        del pending
+        E = pl.col("entity_type")
+        df = pl.from_arrow(t.select(["path", "sheet", "row", "column", "entity_type", "value",
+                                     "normalized"]))
+        del t
+        df = df.with_columns(
+            pl.when(pl.col("normalized").is_null() | (pl.col("normalized") == ""))
+            .then(pl.col("value")).otherwise(pl.col("normalized")).alias("norm"),
+            (pl.Series("cue", cues, dtype=pl.Utf8) if cues is not None
+             else pl.lit(None, pl.Utf8).alias("cue")),
+            pl.col("column").fill_null(""),
+        ).with_row_index("i")
+        # runs of one row of one table: a record group (the Python path flushes on every
+        # change of row)
+        change = (pl.col("row").ne_missing(pl.col("row").shift())
+                  | pl.col("path").ne_missing(pl.col("path").shift())
+                  | pl.col("sheet").ne_missing(pl.col("sheet").shift()))
+        df = df.with_columns(change.fill_null(True).alias("start"))
+        df = df.with_columns((pl.col("start").cum_sum() - 1).cast(pl.Int64).alias("g"))
+        starts = np.flatnonzero(df["start"].to_numpy())
+        paths = df["path"].unique(maintain_order=True).to_list()
+        df = df.join(pl.DataFrame({"path": paths, "fid": [self.file_id(p) for p in paths]},
+                                  schema={"path": df.schema["path"], "fid": pl.Int32}),
+                     on="path", how="left", maintain_order="left")
+        # the keyed hash of every value (as the findings' value_hash), once per distinct value
+        df = self._map(df, ["entity_type", "norm"], {"h": pl.Int64},
+                       lambda e, v: (self._value_h(e, v, None),), "h")
+        # record fingerprints: an order-free combination of the row's keyed value hashes
+        with np.errstate(over="ignore"):
+            u = _fmix(df["h"].to_numpy().astype(np.int64).view(np.uint64))
+            fps = _fmix(np.add.reduceat(u, starts)).view(np.int64)
+        # dates: months of the row, the period
+        months = None
+        dt = df.filter(E == "DATE_TIME").select("g", "norm")
+        if dt.height:
+            dt = self._map(dt, ["norm"], {"iso": pl.Utf8}, lambda v: (self._date_iso(v),),
+                           "iso")
+            dt = dt.filter(pl.col("iso").is_not_null())
+        if dt.height:
+            p = self.period
+            lo, hi = dt["iso"].min(), dt["iso"].max()
+            if p.first is None or lo < p.first:
+                p.first = lo
+            if p.last is None or hi > p.last:
+                p.last = hi
+            per = dt.select("g", pl.col("iso").str.slice(0, 7).alias("month")).unique()
+            for m, c in per.group_by("month").len().iter_rows():
+                self.month_counts[m] = self.month_counts.get(m, 0) + c
+            months = per.group_by("g").agg(pl.col("month").sort().alias("months"))
+            self.period.dated_records += months.height
+        # organisation identifiers: sources, not persons
+        org = df.filter(E.is_in(list(_NOT_PERSONAL)))
+        if org.height and len(self.organisations) < 100_000:
+            for path, e, norm, n, value in org.group_by(
+                    ["path", "entity_type", "norm"], maintain_order=True) \
+                    .agg(pl.len(), pl.col("value").last()).iter_rows():
+                folder = path.rsplit("/", 1)[0] if "/" in path else "."
+                k = (folder, e, self.keyed.hex(e, norm))
+                hit = self.organisations.get(k)
+                self.organisations[k] = (mask(value, e), (hit[1] if hit else 0) + n)
+        p = df.filter(~E.is_in(list(_NOT_PERSONAL)))
+        del df, org, dt
+        if not p.height:
+            return
+        # the slot of each finding: 0 the row's subject, 1 its professional, 2 names in a
+        # relative's columns, 3 a person mentioned in a comment (one slot per finding)
+        cols = p["column"].unique().to_list()
+        info = [column_role(c) for c in cols]
+        p = p.join(pl.DataFrame({"column": cols, "crole": [r[0] for r in info],
+                                 "cname": [r[1] for r in info], "cpart": [r[2] for r in info]},
+                                schema={"column": pl.Utf8, "crole": pl.Utf8, "cname": pl.Boolean,
+                                        "cpart": pl.Utf8}),
+                   on="column", how="left", maintain_order="left")
+        person = E == "PERSON"
+        mention = person & ~pl.col("cname")
+        p = p.with_columns(
+            pl.when(mention).then(3)
+            .when(E.is_in(list(_PRO_IDS)) | (pl.col("crole") == PROFESSIONAL)).then(1)
+            .when((pl.col("crole") == OTHER) & person).then(2).otherwise(0).alias("slot"),
+            pl.when(mention).then(pl.col("i")).otherwise(-1).alias("mid"),
+            pl.when(mention).then(None).otherwise(pl.col("cpart")).alias("spart"),
+            (~mention).alias("stable"),
+        )
+        names = p.filter(person)
+        if names.height:
+            names = self._map(names.select("i", "value", "spart", "stable"),
+                              ["value", "spart", "stable"],
+                              {"fj": pl.Utf8, "lj": pl.Utf8, "toks": pl.List(pl.Utf8)},
+                              self._split_parts, "split")
+            p = p.join(names.select("i", "fj", "lj", "toks"), on="i", how="left",
+                       maintain_order="left")
+        else:
+            p = p.with_columns(pl.lit(None, pl.Utf8).alias("fj"), pl.lit(None, pl.Utf8).alias("lj"),
+                               pl.lit(None, pl.List(pl.Utf8)).alias("toks"))
+        h = pl.col("h")
+        norm = pl.col("norm")
+        fields = {"dob_h": ("DATE_OF_BIRTH", h), "dob": ("DATE_OF_BIRTH", norm),
+                  "nir_h": ("FR_NIR", h), "nir": ("FR_NIR", norm), "phone": ("PHONE_NUMBER", h),
+                  "email": ("EMAIL_ADDRESS", h), "postcode_h": ("FR_POSTAL_CODE", h),
+                  "postcode": ("FR_POSTAL_CODE", norm), "iban": ("IBAN_CODE", h),
+                  "pro_id": (_PRO_IDS, h)}
+        p = p.with_columns(
+            E.replace_strict(_BIT, default=0, return_dtype=pl.Int64).alias("bit"),
+            E.is_in(list(DIRECT_IDS)).alias("direct"),
+            (pl.col("cue") == "pro").fill_null(False).alias("mpro"),
+            *(pl.when(E.is_in(list(e)) if isinstance(e, frozenset) else E == e).then(v)
+              .alias(name) for name, (e, v) in fields.items()))
+        g = p.group_by(["g", "slot", "mid"], maintain_order=True).agg(
+            pl.col("row").first(), pl.col("fid").first(), pl.col("mpro").first(),
+            pl.col("bit").bitwise_or().alias("ents"), pl.col("direct").any(),
+            *(pl.col(name).first(ignore_nulls=True) for name in fields),
+            "fj", "lj", pl.col("toks").list.explode(keep_nulls=False, empty_as_null=False),
+        ).with_columns(pl.col("fj").list.join(""), pl.col("lj").list.join(""),
+                       pl.col("toks").list.len().alias("ntok"),
+                       pl.when(pl.col("mpro")).then(pl.lit(PROFESSIONAL))
+                       .otherwise(pl.lit(OTHER)).alias("mrole"))
+        del p
+        g = self._relatives(g)
+        named = pl.col("ntok") > 0
+        slot = pl.col("slot")
+        keep = (pl.when(slot == 0).then(named | pl.col("direct"))
+                .when((slot == 1) | ((slot == 3) & (pl.col("mrole") == PROFESSIONAL)))
+                .then(named | pl.col("pro_id").is_not_null())
+                .otherwise(pl.col("ntok") >= 2))
+        g = g.filter(keep).sort(["g", "slot", "mid"], maintain_order=True).with_columns(
+            pl.when(slot == 0).then(pl.lit(PATIENT)).when(slot == 1).then(pl.lit(PROFESSIONAL))
+            .when(slot == 3).then(pl.col("mrole")).otherwise(pl.lit(OTHER)).alias("role"))
+        if not g.height:
+            return
+        if months is not None:
+            g = g.join(months, on="g", how="left", maintain_order="left").with_columns(
+                pl.when(slot == 0).then(pl.col("months")).alias("months"))
+        else:
+            g = g.with_columns(pl.lit(None, pl.List(pl.Utf8)).alias("months"))
+        # hashed names and birth-date variants, once per distinct value
+        g = g.with_columns(pl.when(named).then(pl.col("toks").list.sort().list.join(" "))
+                           .alias("nkey"))
+        g = self._map(g, ["nkey"], {"nk": pl.Int64}, lambda k: (self._nk(k),), "nk")
+        for label, col in (("fn", "fj"), ("ln", "lj")):
+            g = self._map(g, [col], {f"{label}{s}": t for s, t in
+                                     (("", pl.Int64), ("_ph", pl.Int64), ("_d", pl.List(pl.Int64)))},
+                          lambda v, label=label: self._part(label, v) if v else (None,) * 3,
+                          label)
+        g = self._map(g, ["dob"], {"dob_sw": pl.Int64, "dob_d": pl.List(pl.Int64),
+                                    "minor": pl.Boolean}, self._dob_of, "dob")
+        nir, dob, pc = pl.col("nir"), pl.col("dob"), pl.col("postcode")
+        mm = nir.str.slice(3, 2)
+        n = g.height
+        out = g.select(
+            pl.Series("rid", np.arange(self.records + 1, self.records + n + 1), dtype=pl.Int64),
+            pl.col("fid").alias("file_id"), pl.lit("row").alias("kind"),
+            pl.col("row").cast(pl.Int64), pl.lit(None, pl.Int32).alias("section"), "role",
+            "nk", "fn", "ln", "fn_ph", "ln_ph", "fn_d", "ln_d", pl.col("dob_h").alias("dob"),
+            "dob_sw", "dob_d", pl.col("nir_h").alias("nir"),
+            pl.when((nir.str.len_chars() >= 5) & (dob.str.len_chars() >= 7))
+            .then((nir.str.slice(1, 2) == dob.str.slice(2, 2))
+                  & ((mm == dob.str.slice(5, 2)) | ~((mm >= "01") & (mm <= "12"))))
+            .alias("nir_own"),
+            "phone", "email", pl.col("postcode_h").alias("postcode"),
+            pl.when(pc.str.contains(r"^\d{5}$"))
+            .then(pl.when(pc.str.slice(0, 2).is_in(["97", "98"])).then(pc.str.slice(0, 3))
+                  .otherwise(pc.str.slice(0, 2))).alias("dept"),
+            "iban", "pro_id", "ents", "months", "minor",
+            pl.Series("fp", fps, dtype=pl.Int64).gather(g["g"]),
+        )
+        self.records += n
+        self._emit_batch()
+        for batch in out.to_arrow().cast(RECORD_SCHEMA).to_batches(self._batch_rows):
+            self._out(batch)
+
+    @staticmethod
+    def _relatives(g):
+        """Names in a relative's columns (``assure``, ``contact``...; slot 2) are a mentioned
+        person when the row's subject has a name, else the subject's name (as
+        :meth:`_flush_acc`)."""
+        import polars as pl
+
+        rel = g.filter((pl.col("slot") == 2) & (pl.col("ntok") > 0))
+        if not rel.height:
+            return g
+        s0 = g.filter(pl.col("slot") == 0).select(
+            "g", (pl.col("ntok") > 0).alias("s0_named"),
+            ((pl.col("ntok") > 0) | pl.col("direct") | pl.col("dob_h").is_not_null())
+            .alias("s0_kept"))
+        rel = rel.join(s0, on="g", how="left").with_columns(
+            pl.col("s0_named").fill_null(False), pl.col("s0_kept").fill_null(False))
+        as_mention = pl.col("s0_kept") & pl.col("s0_named")
+        give = rel.filter(~as_mention)
+        # the subject (kept) takes the relative's name; else a new subject with that name only
+        named = give.filter(pl.col("s0_kept")).select(
+            "g", pl.col("fj").alias("fj2"), pl.col("lj").alias("lj2"),
+            pl.col("toks").alias("toks2"))
+        g = g.join(named, on="g", how="left", maintain_order="left").with_columns(
+            *(pl.when((pl.col("slot") == 0) & pl.col("toks2").is_not_null())
+              .then(pl.col(f"{c}2")).otherwise(pl.col(c)).alias(c) for c in ("fj", "lj", "toks"))
+        ).drop("fj2", "lj2", "toks2")
+        fresh = give.filter(~pl.col("s0_kept")).select(
+            "g", pl.lit(0, pl.Int32).alias("slot"), "mid", "row", "fid", "mrole",
+            pl.lit(0, pl.Int64).alias("ents"), pl.lit(False).alias("direct"), "fj", "lj", "toks")
+        # a relative's name next to a named subject: a mention, after the comment's mentions
+        g = g.filter(~((pl.col("slot") == 2) & pl.col("g").is_in(give["g"].implode())))
+        g = g.with_columns(pl.when(pl.col("slot") == 2).then(4).otherwise(pl.col("slot"))
+                           .cast(pl.Int32).alias("slot"))
+        return pl.concat([g, fresh], how="diagonal_relaxed").with_columns(
+            pl.col("toks").list.len().alias("ntok"))
+
+    def _map(self, df, keys: list[str], out: dict, fn, memo: str):
+        """``df`` with the columns ``out`` (name -> Polars dtype) of ``fn(*key values)``,
+        called once per distinct key (a tuple of the ``out`` values, or None for all null);
+        a null first key gives nulls, without a call. Results are kept across batches in a
+        table named ``memo`` (raw values: memory only, at most :data:`_MEMO_ROWS` rows, dropped
+        by :meth:`close`), so a value seen before costs a join, not a Python call."""
+        import polars as pl
+
+        distinct = df.select(keys).unique().drop_nulls(keys[0])
+        known = self._memo.get(memo)
+        new = distinct if known is None else distinct.join(known.select(keys), on=keys,
+                                                           how="anti", nulls_equal=True)
+        if new.height:
+            results = [fn(*r) for r in new.iter_rows()]
+            cols = {}
+            for k, (name, dtype) in enumerate(out.items()):
+                values = [None if r is None else r[k] for r in results]
+                if isinstance(dtype, pl.List):  # lists: pyarrow builds them ~4x faster
+                    inner = pa.int64() if dtype.inner == pl.Int64 else pa.string()
+                    cols[name] = pl.from_arrow(pa.array(values, type=pa.large_list(inner))) \
+                        .alias(name).cast(dtype)
+                else:
+                    cols[name] = pl.Series(name, values, dtype=dtype)
+            new = new.with_columns(**cols)
+            known = new if known is None else pl.concat([known, new])
+        elif known is None:
+            known = new.with_columns(*(pl.lit(None, dtype).alias(name)
+                                       for name, dtype in out.items()))
+        df = df.join(known, on=keys, how="left", maintain_order="left", nulls_equal=True)
+        self._memo[memo] = known if known.height <= _MEMO_ROWS else new
+        return df
+
+    def _split_parts(self, raw: str, part: str | None, table: bool) -> tuple:
+        """(joined first name, joined last name, tokens) of a raw name (:func:`split_name`)."""
+        first, last = self._split(raw, part, table)
+        return _join(first), _join(last), list(first) + list(last)
+
+    def _split(self, raw: str, part: str | None, table: bool) -> tuple:
+        key = (raw, part, table)
+        split = self._split_cache.get(key)
+        if split is None:
+            # a person's name recurs in their rows and in every copy: split it once
+            n = split_name(raw, part, table)
+            split = (tuple(n.first), tuple(n.last))
+            if len(self._split_cache) >= 200_000:
+                self._split_cache.clear()
+            self._split_cache[key] = split
+        return split
+
+    def _nk(self, key: str) -> int:
+        kk = ("nk", key)
+        nk = self._cache.get(kk)
+        if nk is None:
+            nk = self._cache[kk] = self.keyed.h64("assess/nk", key)
+        return nk  # type: ignore[return-value]
+
 
     # -- sorting findings into accumulators --------------------------------------------------
     def _take(self, entity: str, loc: Location, start: int, end: int, norm: str | None,
@@ -545,14 +984,8 @@ class RecordBuilder:
         self.organisations[k] = (masked, (hit[1] if hit else 0) + 1)
 
     def _date(self, acc: _Acc, norm: str) -> None:
-        iso = norm[:10]
-        if len(iso) != 10 or iso[4] != "-" or iso[7] != "-":
-            return
-        try:
-            d = date(int(iso[:4]), int(iso[5:7]), int(iso[8:10]))
-        except ValueError:
-            return
-        if d.year < 1900 or d > self.today:
+        iso = self._date_iso(norm)
+        if iso is None:
             return
         acc.months.add(iso[:7])
         p = self.period
@@ -560,6 +993,20 @@ class RecordBuilder:
             p.first = iso
         if p.last is None or iso > p.last:
             p.last = iso
+
+    def _date_iso(self, norm: str) -> str | None:
+        """The ISO date of a DATE_TIME's normalised value when it is a real date from 1900 to
+        today (a record date), else None."""
+        iso = norm[:10]
+        if len(iso) != 10 or iso[4] != "-" or iso[7] != "-":
+            return None
+        try:
+            d = date(int(iso[:4]), int(iso[5:7]), int(iso[8:10]))
+        except ValueError:
+            return None
+        if d.year < 1900 or d > self.today:
+            return None
+        return iso
 
     def _column_role(self, column: str | None, hl7: bool) -> tuple[str | None, bool, str | None]:
         """(role or None for the subject, is a name column, name part) of a table column."""
@@ -571,18 +1018,7 @@ class RecordBuilder:
             if seg in _HL7_OTHER_SEGMENTS:
                 return OTHER, True, None
             return PROFESSIONAL, True, None
-        cached = self._cache.get(("col", column or ""))
-        if cached is not None:
-            return cached  # type: ignore[return-value]
-        h = fold_header(column)
-        role = PROFESSIONAL if _PRO_HEADER.search(h) else OTHER if _OTHER_HEADER.search(h) else None
-        is_name = bool(_NAME_HEADER.search(h)) or role is not None
-        part = None
-        if not _FULL_HEADER.search(h):
-            part = "first" if _FIRST_HEADER.search(h) else "last" if _LAST_HEADER.search(h) else None
-        res = (role, is_name, part)
-        self._cache[("col", column or "")] = res
-        return res
+        return column_role(column)
 
     def _take_cell(self, acc: _Acc, entity: str, loc: Location, start: int, end: int,
                    norm: str | None, raw: str | None, vhash: str | None, cue: str | None,
@@ -691,15 +1127,7 @@ class RecordBuilder:
         slot.ents |= _BIT.get(entity, 0)
         if entity == "PERSON":
             if raw is not None:
-                key = (raw, part, table)
-                split = self._split_cache.get(key)
-                if split is None:
-                    # a person's name recurs in their rows and in every copy: split it once
-                    n = split_name(raw, part, table)
-                    split = (tuple(n.first), tuple(n.last))
-                    if len(self._split_cache) >= 200_000:
-                        self._split_cache.clear()
-                    self._split_cache[key] = split
+                split = self._split(raw, part, table)
                 slot.name.first.extend(split[0])
                 slot.name.last.extend(split[1])
             else:
@@ -802,11 +1230,7 @@ class RecordBuilder:
         name = s.name
         if name.empty():
             return (None,) * 7
-        kk = ("nk", " ".join(sorted(name.tokens())))
-        nk = self._cache.get(kk)
-        if nk is None:
-            nk = self.keyed.h64("assess/nk", kk[1])
-            self._cache[kk] = nk
+        nk = self._nk(" ".join(sorted(name.tokens())))
         fn_h, fn_ph, fn_d = self._part("fn", _join(name.first))
         ln_h, ln_ph, ln_d = self._part("ln", _join(name.last))
         return nk, fn_h, ln_h, fn_ph, ln_ph, fn_d, ln_d
@@ -828,7 +1252,10 @@ class RecordBuilder:
 
     def _dob(self, s: _Slot) -> tuple:
         """(dob_sw, dob_d, minor) from the ISO birth date in memory."""
-        iso = s.dob
+        return self._dob_of(s.dob)
+
+    def _dob_of(self, iso: str | None) -> tuple:
+        """(dob_sw, dob_d, minor) of an ISO birth date (None for a value that is not one)."""
         if not iso or len(iso) < 10 or iso[4] != "-":
             return None, None, None
         key = ("dob", iso[:10])

@@ -16,6 +16,19 @@ Engines (``PrefilterSet.engine``):
   one ``search`` per prefilter. Same findings, slower: about 4 times on table cells (4 µs a
   cell with hyperscan, 16 µs with ``re`` for the whole registry), far more on long texts.
 
+Candidate windows (issue 6): :meth:`PrefilterSet.hit_ends` ``(folded) -> (fired, ends)`` also
+says *where* the prefilters of the ``windowed`` detectors matched: for each of them that fired,
+the ascending character offsets where one of its matches ends. Hyperscan reports end offsets
+only (the start of a match needs ``HS_FLAG_SOM_LEFTMOST``, which costs), one per pattern and end
+offset: a windowed prefilter is compiled without ``HS_FLAG_SINGLEMATCH``, and its reports are
+turned from UTF-8 byte offsets into character offsets (a match ends on a character boundary)
+by decoding the text between two reports. The ``re`` engine gives the ends of its
+non-overlapping matches (fewer: every line holding a match still holds a reported end, which is
+all the windows use). Reporting every line end instead (``(?:P)[^\\n]*(?:\\n|\\z)``: half the
+reports) made the hyperscan pass twice as slow on 3 MB of lab reports (0.18 s against 0.08 s).
+:data:`WINDOWS` says which detectors may be run on windows around those ends and how far their
+matches reach (see :mod:`sentinelle.pipeline`, ``_text_hits``).
+
 A text that cannot be encoded as UTF-8 (a lone surrogate) goes through the ``re`` path whatever
 the engine. Hyperscan fires for every prefilter the ``re`` engine fires for, and for a few more
 on non-ASCII text (``\\d`` is widened, see :func:`to_hyperscan`); both give the same findings
@@ -59,6 +72,35 @@ except ImportError:  # pragma: no cover - exercised by the engine tests through 
     _hs = None
 
 ENGINES = ("auto", "hyperscan", "re")
+
+#: Detectors run on candidate windows rather than the whole text (issue 6), by ``name``: the
+#: number of characters a match *and everything* ``find`` *reads to decide it* (lookbehinds, cue
+#: words before or after, overlap with its own other candidates) can lie from a match of the
+#: detector's prefilter (or from the line holding it). ``Pipeline._text_hits`` runs ``find`` on
+#: merged windows (the line holding a match of the prefilter, widened by that many characters
+#: on both sides); the findings are the same as on the whole text
+#: (``tests/test_text_windows.py`` checks it on synthetic, cases and corpus texts). Only
+#: detectors whose ``find`` is local are listed: every rule below puts the prefilter hit inside
+#: the match or within a bounded cue window, and no decision depends on text further away.
+#: A detector class may also declare ``window`` itself (:attr:`Detector.window`), which wins.
+#: Not listed: detectors with whole-text or far-reaching decisions (date_of_birth takes the
+#: latest date of the text; person, fr.commune, street_address: address blocks over several
+#: lines) and detectors whose prefilter holds on most lines of clinical text (phone,
+#: fr.postal_code, fr.siren, fr.finess, fr.adeli, fr.rpps, email, bic, lexicons): there the
+#: windows cover most of the text and the reports (one Python call each) cost more than they
+#: save; pregnancy, which folds its input: folding each window costs more than the grammar
+#: it saves; url and iban, whose whole-text pass already costs little (a literal scheme, a
+#: cheap start pattern). ``bench/detectors.py`` and its ``--no-windows`` measure both.
+WINDOWS: dict[str, int] = {
+    "fr.siret": 128,        # 14 digits; "SIRET" named at most 24 chars before a loose grouping
+    "credit_card": 96,      # 12-19 digits and separators, a trailing group looked at
+    "fr.cni": 64,           # 9-12 characters (+ MRZ key and filler on the same line)
+    "fr.passport": 64,      # 9 characters (+ MRZ fields on the same line)
+    "credential": 1024,     # label window around a keyword (86 before, 420 after), hashes and
+                            # URL user information on their line, hex runs up to 128
+    "ip_address": 96,       # the hit is inside the address; "version" cue 16 chars before
+    "blood_group": 128,     # the hit is inside the match or a cue within 40 chars before it
+}
 
 #: characters Python's ``\s`` matches (``str.isspace``) that PCRE's ``\s`` does not
 _PY_ONLY_SPACE = "\\x{1c}-\\x{1f}"
@@ -136,7 +178,7 @@ def cache_dir() -> Path | None:
     return Path(base) / "sentinelle"
 
 
-def _cache_key(expressions: Sequence[bytes], flags: int) -> str:
+def _cache_key(expressions: Sequence[bytes], flags) -> str:
     h = hashlib.sha256()
     h.update(f"hyperscan {getattr(_hs, '__version__', '?')} {platform.machine()} "
              f"flags {flags} mode block\n".encode())
@@ -190,12 +232,17 @@ def _cache_store(path: Path, db) -> None:
 
 
 @functools.lru_cache(maxsize=64)
-def _compile_hs(patterns: tuple[str, ...]):
+def _compile_hs(patterns: tuple[str, ...], windowed: tuple[bool, ...] = ()):
     """One hyperscan database for ``patterns``: from the per-user cache when it holds it, else
     compiled (1-2 s for the whole registry) and stored there; also cached in memory per list
-    of patterns (detectors lists repeat across pipelines)."""
-    flags = _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_UCP | _hs.HS_FLAG_SINGLEMATCH
+    of patterns (detectors lists repeat across pipelines). ``windowed[i]``: pattern ``i`` reports
+    every end offset of its matches (module docstring) instead of its first match only."""
+    single = _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_UCP | _hs.HS_FLAG_SINGLEMATCH
+    every = _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_UCP
+    windowed = windowed or (False,) * len(patterns)
     expressions = [to_hyperscan(p) for p in patterns]
+    flag_list = [every if w else single for w in windowed]
+    flags = flag_list if any(windowed) else single  # the key of a plain set is unchanged
     folder = cache_dir()
     path = folder / f"hyperscan-{_cache_key(expressions, flags)}.db" if folder else None
     if path is not None:
@@ -204,8 +251,7 @@ def _compile_hs(patterns: tuple[str, ...]):
             return db
     started = time.process_time()
     db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-    db.compile(expressions=expressions, ids=list(range(len(patterns))),
-               flags=[flags] * len(patterns))
+    db.compile(expressions=expressions, ids=list(range(len(patterns))), flags=flag_list)
     if path is not None and time.process_time() - started >= CACHE_MIN_SECONDS:
         _cache_store(path, db)
     return db
@@ -214,22 +260,31 @@ def _compile_hs(patterns: tuple[str, ...]):
 class PrefilterSet:
     """The compiled prefilters of a detector list; see the module docstring.
 
+    ``windowed[i]`` (default all False): detector ``i`` wants where its prefilter matched
+    (:meth:`hit_ends`), not only whether it fired.
+
     The hyperscan database is built on the first call of :meth:`fired` (1-2 s for the whole
     registry, unless the per-user cache holds it; cached in memory per list of patterns).
     Not thread-safe (one scratch space): one set per pipeline, one pipeline per process; a
     forked process may use its parent's copy (the scratch is copied with the memory).
-    Raises ``ValueError`` for an unknown ``engine``, and when ``engine="hyperscan"`` is asked
-    for but the package is missing or a pattern does not compile.
+    Raises ``ValueError`` for an unknown ``engine``, when ``windowed`` is not one flag per
+    pattern, and when ``engine="hyperscan"`` is asked for but the package is missing or a
+    pattern does not compile.
     """
 
-    def __init__(self, patterns: Sequence[str | None], engine: str = "auto") -> None:
+    def __init__(self, patterns: Sequence[str | None], engine: str = "auto",
+                 windowed: Sequence[bool] = ()) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown prefilter engine {engine!r}: one of {', '.join(ENGINES)}")
+        if windowed and len(windowed) != len(patterns):
+            raise ValueError(f"windowed: {len(windowed)} flags for {len(patterns)} patterns")
         self.size = len(patterns)
         self._always = tuple(i for i, p in enumerate(patterns) if p is None)
         self._ids = tuple(i for i, p in enumerate(patterns) if p is not None)
         self._patterns = tuple(patterns[i] for i in self._ids)
         self._res = tuple(re.compile(p) for p in self._patterns)
+        #: per compiled pattern: does it report where it matched
+        self._windowed = tuple(bool(windowed[i]) if windowed else False for i in self._ids)
         self._db = self._scratch = None
         self._strict = engine == "hyperscan"
         self.engine = "re"
@@ -246,7 +301,7 @@ class PrefilterSet:
         """Pickled with the compiled database serialised (``hyperscan.dumpb``), not compiled
         again by the process that loads it; the scratch space is made anew there."""
         state = {k: getattr(self, k) for k in ("size", "_always", "_ids", "_patterns", "_res",
-                                                 "_strict", "engine")}
+                                                 "_windowed", "_strict", "engine")}
         state["_hs_bytes"] = _hs.dumpb(self._db) if self._db is not None else None
         return state
 
@@ -264,7 +319,7 @@ class PrefilterSet:
     def _build(self) -> bool:
         if self._db is None and self.engine == "hyperscan":
             try:
-                self._db = _compile_hs(self._patterns)
+                self._db = _compile_hs(self._patterns, self._windowed)
                 self._scratch = _hs.Scratch(self._db)
             except Exception as exc:  # hyperscan.error: a pattern it cannot take
                 if self._strict:
@@ -290,9 +345,41 @@ class PrefilterSet:
             return hits
         return tuple(sorted(hits + self._always))
 
+    def hit_ends(self, folded: str) -> tuple[tuple[int, ...], dict[int, list[int]]]:
+        """``(fired, ends)``: ``fired`` as :meth:`fired`; ``ends[i]`` for each windowed
+        detector ``i`` that fired: ascending character offsets in ``folded`` where a match of
+        its prefilter ends (hyperscan: every end offset; ``re``: the ends of its
+        non-overlapping matches; either way every line holding a match holds one of them)."""
+        if not self._ids:
+            return self._always, {}
+        got = None
+        if self.engine == "hyperscan" and self._build():
+            got = self._ends_hs(folded)
+        if got is None:
+            got = self._ends_re(folded)
+        hits, ends = got
+        if self._always:
+            hits = tuple(sorted(hits + self._always))
+        return hits, ends
+
     def _fired_re(self, folded: str) -> tuple[int, ...]:
         ids = self._ids
         return tuple(ids[k] for k, rx in enumerate(self._res) if rx.search(folded) is not None)
+
+    def _ends_re(self, folded: str) -> tuple[tuple[int, ...], dict[int, list[int]]]:
+        ids = self._ids
+        fired: list[int] = []
+        ends: dict[int, list[int]] = {}
+        for k, rx in enumerate(self._res):
+            if not self._windowed[k]:
+                if rx.search(folded) is not None:
+                    fired.append(ids[k])
+                continue
+            got = [m.end() for m in rx.finditer(folded)]
+            if got:
+                fired.append(ids[k])
+                ends[ids[k]] = got
+        return tuple(fired), ends
 
     def _fired_hs(self, folded: str) -> tuple[int, ...] | None:
         try:
@@ -302,8 +389,63 @@ class PrefilterSet:
         seen: list[int] = []
         self._db.scan(data, match_event_handler=_collect, context=seen, scratch=self._scratch)
         ids = self._ids
-        return tuple(ids[k] for k in sorted(seen))
+        return tuple(ids[k] for k in sorted(set(seen)))
+
+    def _ends_hs(self, folded: str) -> tuple[tuple[int, ...], dict[int, list[int]]] | None:
+        try:
+            data = folded.encode("utf-8")
+        except UnicodeEncodeError:
+            return None  # a lone surrogate: hyperscan needs valid UTF-8
+        seen: list[tuple[int, int]] = []
+        self._db.scan(data, match_event_handler=_collect_end, context=seen, scratch=self._scratch)
+        ids = self._ids
+        windowed = self._windowed
+        fired = set()
+        by_pid: dict[int, list[int]] = {}
+        for pid, end in seen:
+            fired.add(pid)
+            if windowed[pid]:
+                got = by_pid.get(pid)
+                if got is None:
+                    by_pid[pid] = [end]
+                else:
+                    got.append(end)
+        if len(data) != len(folded) and by_pid:  # byte offsets to character offsets
+            chars = _char_offsets(data, {e for ends in by_pid.values() for e in ends})
+            by_pid = {pid: [chars[e] for e in ends] for pid, ends in by_pid.items()}
+        ends = {ids[pid]: sorted(got) for pid, got in by_pid.items()}
+        return tuple(ids[k] for k in sorted(fired)), ends
+
+
+def _char_offsets(data: bytes, offsets: set[int]) -> dict[int, int]:
+    """``{byte offset: character offset}`` in the UTF-8 ``data`` for ``offsets`` that lie on
+    character boundaries (ends of matches): by decoding the bytes between consecutive offsets,
+    or, for many offsets, from a NumPy running count of the bytes that start a character (not
+    ``10xxxxxx``): one pass in C instead of a ``decode`` call per offset."""
+    if len(offsets) >= _NUMPY_OFFSETS:
+        import numpy as np
+
+        starts = np.cumsum((np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80, dtype=np.int64)
+        keys = sorted(offsets)
+        idx = np.asarray(keys, dtype=np.int64) - 1
+        chars = np.where(idx >= 0, starts[np.maximum(idx, 0)], 0)
+        return dict(zip(keys, chars.tolist()))
+    out: dict[int, int] = {}
+    prev_b = prev_c = 0
+    for b in sorted(offsets):
+        prev_c += len(data[prev_b:b].decode("utf-8"))
+        prev_b = b
+        out[b] = prev_c
+    return out
+
+
+#: from this many offsets :func:`_char_offsets` counts with NumPy
+_NUMPY_OFFSETS = 256
 
 
 def _collect(pid: int, _start: int, _end: int, _flags: int, seen: list[int]) -> None:
     seen.append(pid)
+
+
+def _collect_end(pid: int, _start: int, end: int, _flags: int, seen: list[tuple[int, int]]) -> None:
+    seen.append((pid, end))
