@@ -214,3 +214,33 @@ def test_findings_to_a_device_is_written_not_replaced(leak: Path, tmp_path: Path
     r = run("scan", leak, "--no-db", "--findings", "/dev/null", "-q", cwd=tmp_path)
     assert r.returncode == 1, r.stderr
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+@pytest.mark.parametrize("args", [
+    ("scan", "{leak}", "--no-db", "--findings", "{folder}"),       # a folder in the file's place
+    ("scan", "{leak}", "--no-db", "-o", "{folder}"),
+    ("scan", "{leak}", "--no-db", "--findings", "{file}/f.jsonl"),  # a file in a folder's place
+    ("assess", "{leak}", "--no-db", "-q", "--json", "{folder}"),
+])
+def test_unwritable_output_is_one_line_and_exit_2(leak: Path, tmp_path: Path, args):
+    # exit 1 would read as "personal data found" to a pipeline gate: a failed output is an error
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (tmp_path / "plain.txt").write_text("x\n", encoding="utf-8")
+    argv = [a.format(leak=leak, folder=folder, file=tmp_path / "plain.txt") for a in args]
+    r = run(*argv, cwd=tmp_path)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sentinelle: cannot write ")
+    assert "Traceback" not in r.stderr
+    assert not list(folder.iterdir()) and not list(tmp_path.glob(".*.part"))
+
+
+def test_assess_of_nothing_readable_writes_no_report(tmp_path: Path):
+    # a mistyped path must not give a "0 persons, low severity" notification draft
+    r = run("assess", tmp_path / "missing", "--no-db", "--json", tmp_path / "a.json",
+            "--notification", tmp_path / "drafts", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines()[-1] == \
+        "sentinelle: nothing could be read (1 error(s) above); no report written"
+    assert not (tmp_path / "a.json").exists() and not (tmp_path / "drafts").exists()

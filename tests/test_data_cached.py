@@ -77,3 +77,24 @@ def test_unwritable_folder_only_costs_the_build(tmp_path, monkeypatch):
     monkeypatch.setenv("SENTINELLE_CACHE_DIR", str(blocker / "cache"))
     monkeypatch.setattr(data, "_MEMO", {})
     assert data.cached("t", _builder([]))["n"] == 3
+
+
+def test_a_folder_others_may_write_is_neither_read_nor_fed(tmp_path, monkeypatch):
+    # a pickle is code: an entry in a group-writable folder could be anybody's
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("SENTINELLE_CACHE_DIR", str(shared))
+    monkeypatch.setattr(data, "_MEMO", {})
+    calls: list = []
+    data.cached("t", _builder(calls))
+    data._MEMO.clear()
+    data.cached("t", _builder(calls))
+    assert calls == [1, 1] and not list(shared.iterdir())
+
+
+def test_the_folder_keeps_the_most_recent_entries(folder, monkeypatch):
+    monkeypatch.setattr(data, "CACHED_KEEP", 3)
+    for k in range(5):
+        data.cached(f"n{k}", _builder([]))
+    assert len(list(folder.glob("data-*.pickle"))) == 3

@@ -60,24 +60,43 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator:
 
     A path that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe)
     is written to directly: renaming over it would replace a device with a file.
+
+    Raises :class:`~sentinelle.errors.OutputError` (one line: the path and the system's
+    reason) when ``path`` is a folder or cannot be created, written or renamed into place.
     """
+    from sentinelle.errors import OutputError
+
     path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
     if path.exists() and not path.is_file():
-        with open(path, mode, encoding=None if "b" in mode else "utf-8",
-                  newline=None if "b" in mode else "\n") as fh:
+        try:
+            fh = open(path, mode, encoding=None if "b" in mode else "utf-8",
+                      newline=None if "b" in mode else "\n")
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        with fh:
             yield fh
         return
     folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "\n") as fh:
             yield fh
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
@@ -353,11 +372,16 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
         except SentinelleError as exc:
             raise _fail(str(exc))
 
+    read = {"ok": 0, "error": 0}
+
     def on_file(rep) -> None:
         if rep.issue is not None and rep.issue.kind == "error":
+            read["error"] += 1
             _err(f"error: {rep.issue}")
         elif rep.issue is not None and not quiet:
             _err(f"skipped: {rep.issue}")
+        if rep.issue is None:
+            read["ok"] += 1
 
     try:
         if scan_id is not None:
@@ -373,6 +397,10 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
     finally:
         if store is not None:
             store.close()
+    if scan_id is None and read["error"] and not read["ok"]:
+        # a mistyped path or a folder of unreadable files: no "0 persons, low severity"
+        # report or notification draft that a DPO could forward
+        raise _fail(f"nothing could be read ({read['error']} error(s) above); no report written")
     if json_out:
         with atomic_output(json_out) as fh:
             fh.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
@@ -593,4 +621,7 @@ def main() -> None:
         app()
     except SentinelleError as exc:  # last resort: one line, no traceback
         _err(str(exc))
+        sys.exit(2)
+    except OSError as exc:  # an output that failed mid-way (a full disk): one line, exit 2
+        _err(f"{exc.strerror or type(exc).__name__}: {exc.filename or 'output'}")
         sys.exit(2)

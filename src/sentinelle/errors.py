@@ -51,3 +51,9 @@ class StoreError(SentinelleError):
 
 class TruthError(SentinelleError):
     """Raised when a ground-truth or findings file given to ``evaluate`` is malformed."""
+
+
+class OutputError(SentinelleError):
+    """Raised when an output file (``--findings``, ``--output``, ``--json``, ...) cannot be
+    written: a folder in its place, a missing permission, a full disk. One line, the path and
+    the system's reason; nothing half-written is left."""

@@ -91,8 +91,11 @@ VALUE_CACHE = 20_000
 
 #: cell values whose detector outcome (or text-path hits) the pipeline remembers across the
 #: tables of a scan (:class:`_ValueMemo`; a leak holds the same values in many files and
-#: copies): about 30 MB at 100 bytes a value; all forgotten at once when full
+#: copies); a free-text value counts once per ``MEMO_TEXT_UNIT`` characters, so a column of
+#: long notes cannot hold more than this many units either: a few tens of MB per process;
+#: all forgotten at once when full
 MEMO_VALUES = 200_000
+MEMO_TEXT_UNIT = 128
 
 #: new distinct values of a column from which one vectorised :meth:`Detector.match_column`
 #: call costs less than a loop of ``match_cell`` (Polars' fixed cost per call is 2-20 ms;
@@ -304,7 +307,7 @@ class Pipeline:
         kept across the batches of one table (at most ``VALUE_CACHE`` values per column).
         Columnar (:meth:`_analyze_columns`, a :class:`FindingBatch`) unless a subclass overrides
         :meth:`analyze_text`: then :meth:`_analyze_cells` calls it on every free-text cell and
-        returns its very :class:`Finding` objects (assess keys its text cues by them).
+        returns its very :class:`Finding` objects.
         """
         if caches is None:
             caches = {}
@@ -679,12 +682,13 @@ class _ValueMemo:
         got = memo.get(value)
         if got is None:
             got = pipeline._text_hits(value)
-            if self.size >= self.limit:
+            cost = 1 + len(value) // MEMO_TEXT_UNIT  # a long note weighs its length
+            if self.size + cost > self.limit:
                 for m in self.maps.values():
                     m.clear()
                 self.size = 0
             memo[value] = got
-            self.size += 1
+            self.size += cost
         return got
 
 

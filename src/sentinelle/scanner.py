@@ -565,6 +565,8 @@ class RecordEncoder:
     def __call__(self, batch) -> EncodedBatch:
         from sentinelle.finding import FindingBatch, records_jsonl_bytes
 
+        if not self.jsonl and not self.records:  # only counted (no findings file, no store)
+            return EncodedBatch(None, b"", len(batch))
         if not isinstance(batch, FindingBatch):
             batch = FindingBatch.from_findings(batch)
         if not batch:

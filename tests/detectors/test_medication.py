@@ -64,6 +64,11 @@ def test_found(text, spans):
     "Protéine C réactive : 12 mg/L",         # CRP, not the drug "protéine C"
     "PROTEINE C REACTIVE 4 mg/L",
     "Fer sérique : 15 µmol/L",               # an analysis, not iron
+    # "IPP" is also the patient's permanent identifier in French hospitals (the shipped
+    # sample's NUM_DOSSIER column: "IPP 000001"): a number after it is an identifier
+    "IPP 000001",
+    "IPP : 4521",
+    "IPP n° 77812",
 ])
 def test_not_found(text):
     assert _spans(text) == []
@@ -112,6 +117,7 @@ def test_list_shape():
     ("un médicament antiviral", ["antiviral"]),
     ("arrêt des AINS", ["AINS"]),                                    # abbreviation, upper case
     ("IPP au long cours", ["IPP"]),
+    ("IPP 20 mg le soir", ["IPP"]),          # a strength, not an identifier number
     ("inhibiteurs de la pompe à protons", ["inhibiteurs de la pompe à protons"]),  # longest
     ("Kardegic et anticoagulants", ["Kardegic", "anticoagulants"]),  # product and class
 ])

@@ -52,7 +52,7 @@ by object identity. Table findings (a :class:`~sentinelle.finding.FindingBatch`)
 column-wise with Polars (:meth:`RecordBuilder._add_tables`: keyed hashes, name splits and dates
 computed once per distinct value and joined back, rows grouped by expressions); text findings
 and HL7 messages (a record spans several segment tables) go finding by finding. Both give the
-same records (``tests/assess/test_assess_units.py`` checks it on hand-made tables).
+same records (``tests/assess/test_records_columnar.py`` checks it on hand-made tables).
 """
 
 from __future__ import annotations
@@ -570,7 +570,7 @@ class RecordBuilder:
     def add(self, batch: Iterable[Finding]) -> None:
         """Sink for live findings (the scanner's ``sink``): a :class:`FindingBatch` of table
         findings (:class:`CuedBatch` from :class:`TappedPipeline`) is turned into records
-        column-wise (:meth:`_add_table`); a list of findings (:class:`TextFindings` from
+        column-wise (:meth:`_add_tables`); a list of findings (:class:`TextFindings` from
         :class:`TappedPipeline`) one finding at a time."""
         if isinstance(batch, FindingBatch):
             if not len(batch):

@@ -39,8 +39,9 @@ def _cached_key(name: str, build, files, version: str) -> str:
 
     h = hashlib.sha256()
     h.update(f"{name}\0{version}\0{__version__}\0{sys.version_info[:2]}\0".encode())
-    # the source of the module that builds the data: a change of the build code is a new key
-    # even when nobody bumps ``version``
+    # the source of the module that builds the data, and of the whole package (the data is
+    # also shaped by helpers elsewhere: fold, commune_key, the lexicon classes): a code change
+    # is a new key even when nobody bumps ``version``
     try:
         src = inspect.getsourcefile(build)
         if src:
@@ -48,10 +49,43 @@ def _cached_key(name: str, build, files, version: str) -> str:
                 h.update(fh.read())
     except (OSError, TypeError):
         h.update(b"?")
+    h.update(_package_digest())
     for f in files:
         data = path(f).read_bytes()
         h.update(f"\0{f}\0{len(data)}\0".encode() + data)
     return h.hexdigest()[:40]
+
+
+@functools.cache
+def _package_digest() -> bytes:
+    """SHA-256 of the source files of the installed ``sentinelle`` package (a few ms, once)."""
+    import hashlib
+    from pathlib import Path
+
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for src in sorted(root.rglob("*.py")):
+        try:
+            h.update(str(src.relative_to(root)).encode() + b"\0" + src.read_bytes())
+        except OSError:
+            h.update(b"?")
+    return h.digest()
+
+
+#: ``data-*.pickle`` entries kept in the cache folder (the most recently written)
+CACHED_KEEP = 32
+
+
+def _private(path) -> bool:
+    """``path`` belongs to this user and nobody else may write it (a pickle is code)."""
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def cached(name: str, build, *, files=(), version: str = ""):
@@ -61,13 +95,14 @@ def cached(name: str, build, *, files=(), version: str = ""):
     disables it) and memoised per process.
 
     The key is a SHA-256 of ``name``, ``version``, sentinelle's version, the Python version, the
-    source file of the module defining ``build`` (a code change invalidates the entry by
-    itself) and the bytes of the data files ``files`` (names under ``sentinelle/data/``). The
-    file holds a magic, the payload's SHA-256 and the payload; a missing, corrupt or unreadable
-    entry is rebuilt, and a cache that cannot be written only costs the build. Files are written
-    atomically (temporary file, then rename) in a folder made with mode 0700: they are the
-    user's own, like the hyperscan databases beside them (a pickle is code to whoever can
-    write it). Compiled regexes gain nothing (``re.Pattern`` pickles as its source and
+    source files of the package (a code change invalidates the entry by itself) and the bytes
+    of the data files ``files`` (names under ``sentinelle/data/``). The file holds a magic, the
+    payload's SHA-256 and the payload; a missing, corrupt or unreadable entry is rebuilt, and a
+    cache that cannot be written only costs the build. Files are written atomically (temporary
+    file, then rename) in a folder made with mode 0700; a pickle is code to whoever can write
+    it, so the cache is used only when the folder and the file belong to the user and nobody
+    else may write them (otherwise the data is built, not read nor stored). The
+    ``CACHED_KEEP`` most recently written entries are kept, and older builds of ``name``. Compiled regexes gain nothing (``re.Pattern`` pickles as its source and
     recompiles): cache pattern sources and the data behind them.
 
     Why our own: ``functools.cache`` lives one process, ``joblib.Memory`` would be a dependency
@@ -86,7 +121,9 @@ def cached(name: str, build, *, files=(), version: str = ""):
 
     folder = cache_dir()
     target = folder / f"data-{name}-{key}.pickle" if folder else None
-    if target is not None:
+    if target is not None and folder.exists() and not _private(folder):
+        target = None  # a folder others may write: neither trusted nor fed
+    if target is not None and target.exists() and _private(target):
         try:
             raw = target.read_bytes()
         except OSError:
@@ -124,6 +161,10 @@ def cached(name: str, build, *, files=(), version: str = ""):
         for stale in folder.glob(f"data-{name}-*.pickle"):  # older builds of the same data
             if stale != target:
                 stale.unlink(missing_ok=True)
+        entries = sorted(folder.glob("data-*.pickle"), key=lambda p: p.stat().st_mtime,
+                         reverse=True)
+        for stale in entries[CACHED_KEEP:]:
+            stale.unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
         pass
     finally:

@@ -67,6 +67,8 @@ _UNIT = (r"(?:mg|g|µg|μg|ug|mcg|microgrammes?|milligrammes?|grammes?|ml|UI|U|M
          r"meq|mEq|ui)(?:\s*/\s*(?:\d+(?:[.,]\d+)?\s*)?(?:ml|mL|g|dose|24\s?h|kg|m2|m²|"
          r"actionnement|pulv\w*))?")
 #: a strength right after the name (original text): "1000 mg", "2,5 mg/ml", "100 µg", "20 UI"
+#: a number right after an abbreviation: the abbreviation labels an identifier
+_ID_AFTER = re.compile(r"[ \u00a0]*(?:[:#°=-]|n[°o]\.?)?[ \u00a0]*\d")
 _DOSE = re.compile(
     rf"[ \u00a0]*,?[ \u00a0]*\d+(?:[.,]\d+)?(?:[ \u00a0]*/[ \u00a0]*\d+(?:[.,]\d+)?)?[ \u00a0]*{_UNIT}"
     r"(?!\w)", re.IGNORECASE)
@@ -141,7 +143,13 @@ class MedicationDetector(Detector):
         folded = fold_keep_length(text)
 
         def accept(start: int, end: int, kind: str) -> bool:
-            return kind != "class_upper" or text[start:end].isupper()  # "IPP", not "ipp"
+            if kind != "class_upper":
+                return True
+            # "IPP", not "ipp"; and not the label of a number: in French hospital data "IPP"
+            # is also the Identifiant Permanent du Patient ("IPP 000123", "IPP : 4521"),
+            # unless the number is a strength ("IPP 20 mg")
+            return text[start:end].isupper() and (
+                _ID_AFTER.match(text, end) is None or _DOSE.match(text, end) is not None)
 
         for start, end, kind in self._lexicon.finditer(folded, accept):
             if kind == "analyte":  # the longest reading is a lab analysis: no drug here

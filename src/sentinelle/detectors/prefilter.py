@@ -257,6 +257,12 @@ def _compile_hs(patterns: tuple[str, ...], windowed: tuple[bool, ...] = ()):
     return db
 
 
+#: :meth:`PrefilterSet.hit_ends` gives up on windows past one prefilter report per this many
+#: bytes of text (at least ``DENSE_MIN_REPORTS``): windows would cover the text anyway
+DENSE_CHARS = 64
+DENSE_MIN_REPORTS = 1024
+
+
 class PrefilterSet:
     """The compiled prefilters of a detector list; see the module docstring.
 
@@ -286,6 +292,10 @@ class PrefilterSet:
         #: per compiled pattern: does it report where it matched
         self._windowed = tuple(bool(windowed[i]) if windowed else False for i in self._ids)
         self._db = self._scratch = None
+        #: the database of :meth:`hit_ends` (windowed patterns report every end), built on its
+        #: first use; :meth:`fired` keeps the single-match one, whose callbacks are one per
+        #: pattern at most (a database shared by both made short texts and dense ones slow)
+        self._db_ends = self._scratch_ends = None
         self._strict = engine == "hyperscan"
         self.engine = "re"
         if engine != "re" and self._ids:
@@ -303,12 +313,21 @@ class PrefilterSet:
         state = {k: getattr(self, k) for k in ("size", "_always", "_ids", "_patterns", "_res",
                                                  "_windowed", "_strict", "engine")}
         state["_hs_bytes"] = _hs.dumpb(self._db) if self._db is not None else None
+        state["_hs_ends_bytes"] = _hs.dumpb(self._db_ends) if self._db_ends is not None else None
         return state
 
     def __setstate__(self, state: dict) -> None:
         blob = state.pop("_hs_bytes")
+        ends_blob = state.pop("_hs_ends_bytes", None)
         self.__dict__.update(state)
         self._db = self._scratch = None
+        self._db_ends = self._scratch_ends = None
+        if ends_blob is not None and _hs is not None:
+            try:
+                self._db_ends = _hs.loadb(ends_blob, _hs.HS_MODE_BLOCK)
+                self._scratch_ends = _hs.Scratch(self._db_ends)
+            except Exception:  # another platform: compile again on first use
+                self._db_ends = self._scratch_ends = None
         if blob is not None and _hs is not None:
             try:
                 self._db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
@@ -319,7 +338,7 @@ class PrefilterSet:
     def _build(self) -> bool:
         if self._db is None and self.engine == "hyperscan":
             try:
-                self._db = _compile_hs(self._patterns, self._windowed)
+                self._db = _compile_hs(self._patterns)
                 self._scratch = _hs.Scratch(self._db)
             except Exception as exc:  # hyperscan.error: a pattern it cannot take
                 if self._strict:
@@ -396,8 +415,31 @@ class PrefilterSet:
             data = folded.encode("utf-8")
         except UnicodeEncodeError:
             return None  # a lone surrogate: hyperscan needs valid UTF-8
+        if self._db_ends is None:
+            if not any(self._windowed):
+                fired = self._fired_hs(folded)
+                return (fired, {}) if fired is not None else None
+            try:
+                self._db_ends = _compile_hs(self._patterns, self._windowed)
+                self._scratch_ends = _hs.Scratch(self._db_ends)
+            except Exception:  # noqa: BLE001 - hyperscan refused: the re engine's ends
+                self._db_ends = None
+                return None
         seen: list[tuple[int, int]] = []
-        self._db.scan(data, match_event_handler=_collect_end, context=seen, scratch=self._scratch)
+        # a prefilter that matches nearly everywhere (digit runs in a table dump, hex) would
+        # call back millions of times for windows that cover the text anyway: past one report
+        # per ``DENSE_CHARS`` characters, stop and run the detectors on the whole text
+        limit = max(DENSE_MIN_REPORTS, len(data) // DENSE_CHARS)
+
+        def on_match(pid: int, _start: int, end: int, _flags: int, _ctx) -> bool:
+            seen.append((pid, end))
+            return len(seen) > limit
+
+        try:
+            self._db_ends.scan(data, match_event_handler=on_match, scratch=self._scratch_ends)
+        except _hs.ScanTerminated:
+            fired = self._fired_hs(folded)
+            return (fired, {}) if fired is not None else None
         ids = self._ids
         windowed = self._windowed
         fired = set()
@@ -447,5 +489,3 @@ def _collect(pid: int, _start: int, _end: int, _flags: int, seen: list[int]) -> 
     seen.append(pid)
 
 
-def _collect_end(pid: int, _start: int, end: int, _flags: int, seen: list[tuple[int, int]]) -> None:
-    seen.append((pid, end))
