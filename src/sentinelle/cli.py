@@ -317,7 +317,7 @@ def _print_table(reports, out_fh) -> None:
 @click.option("--db", type=PATH, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store.")
 @click.option("--no-db", is_flag=True, help="Do not use the store (no --scan-id, --register, known-leak check).")
 @click.option("--register", default=None, help="Register this leak's subject fingerprints under NAME in the store.")
-@click.option("--exposure", default="published", help="ENISA loss of confidentiality: published, limited or none.")
+@click.option("--exposure", default="published", help="ENISA loss of confidentiality: published (the default: the data was found online, CB +0.5), limited or none.")
 @click.option("--malicious", is_flag=True, help="ENISA: the breach is due to malicious intent (+0.5).")
 @click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=0.95, help="Match probability linking two records (Splink).")
 @click.option("--lang", default=None, help="Language of the HTML report (fr, the default, or en) and of the notification drafts (both when not given).")
