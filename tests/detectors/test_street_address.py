@@ -164,6 +164,7 @@ def test_header_pattern(header, hit):
     ("12 RUE DES LILAS^^PARIS^^75011", True, ("12 RUE DES LILAS^^PARIS^^75011", 0.8)),  # HL7 PID-11, pb-028
     ("jean@example.org", True, None),                                         # not an address
     ("75011", True, None),
+    ("<STREET_ADDRESS>", True, None),       # a redaction placeholder (redact's default): a redacted copy scans clean
     ("12 rue des Lilas", False, ("12 rue des Lilas", 0.8)),                   # no header: grammar
     ("Les Hauts de Chambre", False, None),
 ])
@@ -251,6 +252,7 @@ _EDGE_CELLS = [
     "7 rue du Stade\t", "1 place de la", "Mainvilliers", "Saint-Jean-de-la-Rue",
     "Aix-en-Provence", "NOYAL-CHÂTILLON-SUR-SEICHE", "x@y.fr", "www.example.org", "ab",
     "12 bd Voltaire", "Lieu-dit Les Granges", "3911 Fourth Avenue Suite 697",
+    "<STREET_ADDRESS>", " <STREET_ADDRESS> ", "<rue>",  # placeholders; a lower-case tag is text
 ] + [f"{n} avenue Victor Hugo" for n in range(1, 60)]
 
 

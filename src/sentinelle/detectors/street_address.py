@@ -268,7 +268,10 @@ def _cue_ends(text: str, folded: str) -> list[int]:
 _ALNUM_RUNS = re.compile(r"[0-9a-z]+")
 _DIGIT = re.compile(r"\d")
 _UNIT_AHEAD = re.compile(rf"[ \u00a0]*,?[ \u00a0]*{_UNIT}")
-_CELL_REJECT = re.compile(r"^[^@\s]+@[^@\s]+$|^(?:https?://|www\.)|^[\d\s.:/-]*$")
+#: cells an address header does not make an address: an email, a URL, digits alone, and a
+#: redaction placeholder (``<STREET_ADDRESS>``: sentinelle redact's and Presidio's anonymizer's
+#: default replacement), so a redacted copy scans clean
+_CELL_REJECT = re.compile(r"^[^@\s]+@[^@\s]+$|^(?:https?://|www\.)|^[\d\s.:/-]*$|^<[A-Z][A-Z0-9_]*>$")
 
 
 def _cut_towns() -> frozenset[str]:
@@ -674,7 +677,8 @@ def _match_column(det: StreetAddressDetector, values):
     sure = pl.col("word").is_not_null() & ~pl.col("word").is_in(sorted(_LINKS))
     plain = (v.str.contains(r"^[ -/:-~]*$") & v.str.contains("[A-Za-z]")
              & (body.str.len_chars() >= 3) & ~v.str.contains("@", literal=True)
-             & ~body.str.contains(r"^(?:https?://|www\.)") & ~body.str.to_lowercase().str.contains(any_type_re))
+             & ~body.str.contains(r"^(?:https?://|www\.)") & ~body.str.contains(r"^<[A-Z][A-Z0-9_]*>$")
+             & ~body.str.to_lowercase().str.contains(any_type_re))
     ascii_ = v.str.contains(r"^[ -~]*$")
     norm = (body.str.to_lowercase().str.extract_all("[0-9a-z]+")
             .list.eval(pl.element().replace(mapping)).list.join(" "))
