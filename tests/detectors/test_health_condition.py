@@ -3,8 +3,6 @@ condition columns, and the HEALTH_CONDITION case of ../shared/cases/cases.jsonl.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from sentinelle.detectors.health_condition import HealthConditionDetector
@@ -144,13 +142,10 @@ def test_normalize():
     assert DET.normalize("Maladie d’Alzheimer") == DET.normalize("maladie d'alzheimer")
 
 
-def test_speed():
-    # one compiled alternation: 200 kB of prose in well under a second
+def test_long_prose():
+    # 200 kB of prose: both conditions of each sentence, none twice (speed is bench/detectors.py's)
     text = "Patient suivi pour une hypertension artérielle et un diabète, sans autre antécédent. " * 2500
-    t0 = time.perf_counter()
-    n = sum(1 for _ in DET.find(text))
-    assert n == 5000
-    assert time.perf_counter() - t0 < 2.0
+    assert sum(1 for _ in DET.find(text)) == 5000
 
 
 @pytest.mark.parametrize("text, spans", [

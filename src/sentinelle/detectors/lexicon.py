@@ -16,6 +16,12 @@ redaction, and Aho-Corasick packages give no whole-word, flexible-space matching
   without compiling it (Python's ``re`` takes 0.6 s for the 3,800 condition terms): a dict of
   prefixes walked from candidate starts found by a hyperscan literal database (issue 6).
 * :class:`WordLexicon` ``(terms)``: a large term list matched word by word (the drug names).
+* :func:`som_starts` ``(patterns, text) -> list[int] | None``: the starts of hyperscan byte
+  patterns in ``text`` (one byte per character), the candidate starts of a Python regex that
+  would otherwise enter its lookbehind at every character; :func:`finditer_at` ``(regex, text,
+  starts)`` is ``regex.finditer(text)`` tried at those starts only; :func:`latin1_class` writes
+  a Python character class as a byte class; :func:`som_database` loads or compiles a pattern
+  set (issue 6; used by STREET_ADDRESS and FR_POSTAL_CODE).
 
 Hyperscan databases built here are compiled once and kept with :func:`sentinelle.data.cached`
 (their serialised form, keyed by the hyperscan version and the machine); without hyperscan a
@@ -746,3 +752,86 @@ def _hs_word_spans(compiled, folded: str) -> list[tuple[int, int]]:
 
     db.scan(raw, match_event_handler=on_match, scratch=scratch)
     return sorted(spans)
+
+
+# -- candidate starts found by hyperscan (issue 6) --------------------------------------------
+
+def latin1_class(exclude: str, negate: bool = True) -> bytes:
+    """A hyperscan byte class for the one-byte-per-character encoding of :func:`som_starts`:
+    the Latin-1 characters that the Python ``re`` class ``exclude`` (source, such as
+    ``[\\w'’]``) does not match (``negate``) or does match, always with ``?`` (a character
+    outside Latin-1 may be anything)."""
+    rx = re.compile(exclude)
+    keep = [b for b in range(256) if (rx.fullmatch(chr(b)) is None) == negate or b == ord("?")]
+    return b"[" + b"".join(b"\\x%02x" % b for b in keep) + b"]"
+
+
+@functools.lru_cache(maxsize=16)
+def som_database(patterns: tuple[bytes, ...]):
+    """``(database, scratch)`` of ``patterns`` compiled with the start of match reported, kept
+    by :func:`sentinelle.data.cached`; None without hyperscan or when it refuses them."""
+    try:
+        import hyperscan as hs
+    except ImportError:
+        return None
+    import hashlib
+    import platform
+
+    def build() -> bytes:
+        db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        db.compile(expressions=list(patterns), ids=list(range(len(patterns))),
+                   flags=[hs.HS_FLAG_SOM_LEFTMOST] * len(patterns))
+        return hs.dumpb(db)
+
+    digest = hashlib.sha256(b"\0".join(patterns)).hexdigest()[:24]
+    name = f"hs-som-{getattr(hs, '__version__', '?')}-{platform.machine()}-{digest}"
+    try:
+        try:
+            db = hs.loadb(data.cached(name, build), hs.HS_MODE_BLOCK)
+            scratch = hs.Scratch(db)
+        except Exception:  # noqa: BLE001 - a stored database hyperscan refuses: compile again
+            db = hs.loadb(build(), hs.HS_MODE_BLOCK)
+            scratch = hs.Scratch(db)
+    except Exception:  # noqa: BLE001 - hyperscan cannot take them: the caller's regex alone
+        return None
+    return db, scratch
+
+
+def som_starts(patterns: tuple[bytes, ...], text: str) -> list[int] | None:
+    """Sorted starts of the matches of the hyperscan byte ``patterns`` in ``text`` encoded one
+    byte per character (Latin-1, ``?`` for any other character) between two spaces: a pattern
+    that starts with the character before a word (a lookbehind written as a class) gives that
+    word's offset in ``text``. None without hyperscan.
+
+    A caller uses them as the candidate starts of a Python regex (see :func:`finditer_at`):
+    every position where the regex matches must be the start of a pattern match. Hyperscan
+    reports the leftmost start per pattern and end offset, so no pattern may match from two
+    starts to one end (fixed-length patterns, one per alternative)."""
+    compiled = som_database(patterns)
+    if compiled is None:
+        return None
+    db, scratch = compiled
+    raw = b" " + text.encode("latin-1", "replace") + b" "
+    got: set[int] = set()
+    add = got.add
+
+    def on_match(_pid: int, start: int, _end: int, _flags: int, _ctx) -> None:
+        add(start)  # byte i + 1 is character i: the character before the word is byte start
+
+    db.scan(raw, match_event_handler=on_match, scratch=scratch)
+    return sorted(got)
+
+
+def finditer_at(regex: re.Pattern[str], text: str, starts: list[int]):
+    """``regex.finditer(text)`` when ``starts`` (ascending) holds every position where
+    ``regex`` can match and its matches are never empty: ``regex.search(text, pos)`` is its
+    first ``match`` at a start >= pos."""
+    pos = 0
+    match = regex.match
+    for p in starts:
+        if p < pos:
+            continue
+        m = match(text, p)
+        if m is not None:
+            yield m
+            pos = m.end()
