@@ -106,9 +106,9 @@ def test_ins_column():
     # python-stdnum's invalid example "NIR : 295109912611199" is not reported)
     ("N° SS : 2 85 07 2A 004 123 39", []),
     ("NIR : 295109912611199", []),
-    # EDS-Pseudo form label (the cue is "l'assuré(e)"), month 63 (fictitious month, decree),
-    # key 60 wrong (right: 97 - (2156379323134 mod 97) = 50), and no date with year 15: dropped
-    ("N° d'immatriculation (à compléter par l'assuré(e)) Agée de 45 ans 2 1 5 6 3 7 9 3 2 3 1 3 4 6 0", []),
+    # the same wrong key grouped as a form label writes it, no date with year 85: dropped
+    # (the same digits one per box are a form field: test_form_boxes)
+    ("N° d'immatriculation (à compléter par l'assuré(e)) 2 85 07 2A 004 123 39", []),
     # wrong key, birth year nearby but no cue: 0.3, dropped
     ("2 85 07 2A 004 123 39 née le 12/07/1985", []),
     # wrong key without a cue: 0.3, dropped
@@ -135,15 +135,13 @@ def test_ins_column():
     ("Mme Roux 2 95 08 44 162 379 DDN 11|8|1995", [("2 95 08 44 162 379", 0.55, Validation.NONE)]),
     ("Mme Roux 2 95 08 44 162 379 DDN 1995-08-11", [("2 95 08 44 162 379", 0.55, Validation.NONE)]),
     ("Mme Roux 2 95 08 44 162 379 née le 11 août 1995", [("2 95 08 44 162 379", 0.55, Validation.NONE)]),
-    # a date of another year: no evidence, dropped
-    ("M. Baron, F. - 1 8 8 0 3 4 9 5 4 6 7 2 1, né le 01-08-1987", []),
+    # a date of another year: no evidence, dropped (grouped: one digit per box is a form
+    # field, test_form_boxes)
+    ("M. Baron, F. - 1 88 03 49 546 721, né le 01-08-1987", []),
     # the date more than 200 characters away: dropped
-    ("M. Baron 1 8 8 0 3 4 9 5 4 6 7 2 1" + " texte" * 40 + " 01-08-1988", []),
+    ("M. Baron 1 88 03 49 546 721" + " texte" * 40 + " 01-08-1988", []),
     # sex digit 3 (NIA, and the prefix of French EAN-13 barcodes): the year rule does not apply
     ("réf 3 88 03 49 546 721 du 01-08-1988", []),
-    # the NIR's own boxes are never read as a date: boxes 3-10 "0 1 0 1 1 9 8 0" are a date of
-    # 1980, the NIR's birth year, but inside the candidate
-    ("1 8 0 0 1 0 1 1 9 8 0 0 1", []),
     # the year of a date right before is not the start of a NIR (EDS-Pseudo "21/07/29 1 9 0 0 ...")
     ("24-07-1990 21/07/29 1 9 0 0 1 4 2 6 2 2 8 0 8",
      [("1 9 0 0 1 4 2 6 2 2 8 0 8", 0.55, Validation.NONE)]),
@@ -216,3 +214,75 @@ def test_wrong_or_missing_key_needs_cue_and_shape(text, found, pipeline):
 def test_date_years(piece, years):
     from sentinelle.detectors.nir import _date_years
     assert list(_date_years(piece)) == years
+
+
+# A form's NIR field (nir.py docstring, "form boxes"): 13 or 15 digits one per box, standing
+# alone, are reported at 0.55 whatever the key or the month (CERFA forms print the "N°
+# d'immatriculation" as 13 + 2 boxes; no other French identifier of a person has 13 or 15
+# digits). Synthetic digits; the right key of 2850720041233 is 38 (pb-016, 2A read as 19 gives
+# 2 85 07 2A 004 123 38), so 39 is wrong.
+@pytest.mark.parametrize("text, found", [
+    # 15 boxes, wrong key, no cue, no date: the field alone (INVALID, never boosted)
+    ("Durand Paul  1 7 5 4 6 3 1 2 0 4 5 6 7 8 9  Adalimumab",
+     [("1 7 5 4 6 3 1 2 0 4 5 6 7 8 9", 0.55, Validation.INVALID, "nir_boxes")]),
+    # 13 boxes, month 19 (never used: no NIR shape), no cue: the field alone
+    ("Lefèvre Anne\n2 0 4 1 9 3 3 0 6 2 1 8 4\n12 rue des Lilas",
+     [("2 0 4 1 9 3 3 0 6 2 1 8 4", 0.55, Validation.NONE, "nir_boxes")]),
+    # ... after a cue: the context boost, still below a valid NIR's 0.9 (--min-score contract)
+    ("Numéro de sécurité sociale : 2 0 4 1 9 3 3 0 6 2 1 8 4",
+     [("2 0 4 1 9 3 3 0 6 2 1 8 4", 0.85, Validation.NONE, "nir_boxes")]),
+    # 15 boxes with a wrong key after a form label: INVALID, no boost
+    ("N° d'immatriculation (à compléter par l'assuré(e)) 2 8 5 0 7 2 A 0 0 4 1 2 3 3 9",
+     [("2 8 5 0 7 2 A 0 0 4 1 2 3 3 9", 0.55, Validation.INVALID, "nir_boxes")]),
+    # the NIR's own boxes are never read as a date: boxes 3-10 "0 1 0 1 1 9 8 0" are a date of
+    # 1980, the NIR's birth year, but inside the candidate: the field rule, not the birth year
+    ("1 8 0 0 1 0 1 1 9 8 0 0 1", [("1 8 0 0 1 0 1 1 9 8 0 0 1", 0.55, Validation.NONE, "nir_boxes")]),
+    # a valid key in boxes stays a valid NIR (1.0)
+    ("2 8 5 0 7 2 A 0 0 4 1 2 3 3 8", [("2 8 5 0 7 2 A 0 0 4 1 2 3 3 8", 1.0, Validation.VALID, "nir")]),
+    # not a NIR field: 14 or 12 boxes, a first digit that is no sex digit (5, 6, 9, 0)
+    ("Durand Paul  1 7 5 4 6 3 1 2 0 4 5 6 7 8  suite", []),
+    ("Durand Paul  1 7 5 4 6 3 1 2 0 4 5 6  suite", []),
+    ("Durand Paul  5 7 5 4 6 3 1 2 0 4 5 6 7 8 9  suite", []),
+    ("Durand Paul  9 7 5 4 6 3 1 2 0 4 5 6 7  suite", []),
+    # a phone number in boxes (10) is no NIR
+    ("Tel 0 1 4 5 6 7 8 9 1 2", []),
+    # the same 13 digits grouped, not boxed, with no cue and no date: an order number
+    ("Commande 2 0419 33062 184", []),
+    # boxes glued to other boxes that are no date: not a field of their own (nir.py, glued runs)
+    ("Dupont Jean 1 7 2 0 3 6 9 4 0 3 5 4 2 0 4 1 3 1 9 7 2", []),
+])
+def test_form_boxes(text, found, pipeline):
+    got = [(text[f.start:f.end], f.score, f.validation, f.evidence.pattern)
+           for f in pipeline.analyze_text(text, Location("t")) if f.entity_type == "FR_NIR"]
+    assert got == found
+
+
+@pytest.mark.parametrize("text", [
+    # every weaker form, with every cue it can have, stays below 0.9: --min-score 0.9 keeps
+    # key-valid NIRs only (nir.py docstring)
+    "N° SS : 2 0 4 1 9 3 3 0 6 2 1 8 4 née le 12/03/1904",           # boxes, cue, birth year
+    "NIR 2 8 5 0 7 2 A 0 0 4 1 2 3 3 9 (née le 12/07/1985)",          # boxes, wrong key
+    "N° SS : 2 85 07 2A 004 123 39 (née le 12/07/1985)",             # wrong key, cue, year
+    "N° sécurité sociale : 1 84 12 75 123 456 né le 01/02/1984",     # keyless, cue, year
+])
+def test_weaker_forms_stay_below_valid(text):
+    p = Pipeline(build(), Config(min_score=0.9))
+    assert [f for f in p.analyze_text(text, Location("t")) if f.entity_type == "FR_NIR"] == []
+
+
+def test_form_boxes_column_matches_cells():
+    # the Polars path of match_column decides boxed cells as match_cell (find) does
+    import polars as pl
+
+    cells = ["2 0 4 1 9 3 3 0 6 2 1 8 4", " 1 7 5 4 6 3 1 2 0 4 5 6 7 8 9 ", "2 8 5 0 7 2 A 0 0 4 1 2 3 3 8",
+             "2 8 5 0 7 2 A 0 0 4 1 2 3 3 9", "1 84 12 75 123 456", "5 7 5 4 6 3 1 2 0 4 5 6 7 8 9"]
+    got = DET.match_column(pl.Series("v", cells, dtype=pl.Utf8), False)
+    rows = [None if r["start"] is None else (r["start"], r["end"], r["score"], r["validation"], r["pattern"])
+            for r in got.iter_rows(named=True)]
+    assert rows == [
+        (0, 25, 0.55, "none", "nir_boxes"), (1, 30, 0.55, "invalid", "nir_boxes"),
+        (0, 29, 1.0, "valid", "nir"), (0, 29, 0.55, "invalid", "nir_boxes"),
+        (0, 18, 0.35, "none", "nir_keyless"), None]
+    for value, row in zip(cells, rows):
+        m = DET.match_cell(value, False)
+        assert row == (None if m is None else (m.start, m.end, m.score, m.validation.value, m.pattern))

@@ -289,3 +289,48 @@ def test_match_column_edges(header_hit):
         have = None if row["start"] is None else (row["start"], row["end"], row["score"],
                                                   row["pattern"], row["normalized"])
         assert have == want, value
+
+
+# Miss kinds of EDS-Pseudo (corpus/pii_fr_clinical_eds_pseudo) fixed by general rules (phone.py
+# docstring); every number below is synthetic (made up, checked by hand against the form).
+@pytest.mark.parametrize("text, span, score, pattern", [
+    # the letter O typed for a zero in a grouped national number, after a cue (a title, "Tél.")
+    ("Dr B. Lenoir O1.45.67.23.89 Dr C. Petit", "O1.45.67.23.89", 0.7, "fr_national_o_typo"),
+    ("Tél. O4.72.11.30.O6", "O4.72.11.30.O6", 0.7, "fr_national_o_typo"),
+    # ... at the end: the number is read whole, not up to the typo
+    ("Tél. 04.72.11.30.O6", "04.72.11.30.O6", 0.7, "fr_national_o_typo"),
+    ("Dr Girard 04 72 11 3O 16 ", "04 72 11 3O 16", 0.7, "fr_national_o_typo"),
+    # a 0 and 8 digits (one short) or the 00 form with a third 0 in boxes, right after a strong
+    # phone cue ("téléphone", "téléphonique"): 0.45 + the cue's boost
+    ("merci de joindre par téléphone au 014523678 svp", "014523678", 0.75, "cued"),
+    ("appelez notre ligne téléphonique 0 0 0 4 5 2 7 8 1 9 ou", "0 0 0 4 5 2 7 8 1 9", 0.75, "cued"),
+    # a bracketed country code, the trunk 0 and eight digits (one short of a French number):
+    # 0.5, plus the title's boost
+    ("Mme Girard\n(33) 0 45 67 89 12\n", "(33) 0 45 67 89 12", 0.8, "paren_short"),
+    ("Dossier\n(33) 0 45 67 89 12\n", "(33) 0 45 67 89 12", 0.5, "paren_short"),
+    ("Dossier\n( 4 4 ) 0 2 0 7 9 4 6 0 9\n", "( 4 4 ) 0 2 0 7 9 4 6 0 9", 0.5, "paren_short"),
+    # a + number libphonenumber rejects, in the E.123 notation (compact, groups of 2-4 digits
+    # one space apart, boxes) with a known country code: 0.5 without a cue
+    ("Laboratoire, 1000 Bruxelles, +32109876543 www.labo.be", "+32109876543", 0.5,
+     "international_unassigned"),
+    ("les jours fériés au +33 21 45 67 80\n", "+33 21 45 67 80", 0.5, "international_unassigned"),
+    ("Dossier\n+ 3 3 2 1 4 5 6 7 8 0\n", "+ 3 3 2 1 4 5 6 7 8 0", 0.5, "international_unassigned"),
+])
+def test_eds_miss_kinds(text, span, score, pattern, pipeline):
+    got = [(text[f.start:f.end], f.score, f.evidence.pattern)
+           for f in pipeline.analyze_text(text, Location("t")) if f.entity_type == "PHONE_NUMBER"]
+    assert got == [(span, score, pattern)]
+
+
+@pytest.mark.parametrize("text", [
+    "lot O1.45.67.23.89 reçu",            # an O typo without any cue: 0.4, dropped
+    "ROOM O1.45.67.23.89B",               # glued to a letter: no number
+    "Commande 014523678",                 # one digit short, no strong phone cue
+    "dossier 0 0 0 4 5 2 7 8 1 9 clos",   # ten boxes in no French form, no cue
+    "Dossier\n(12) 0 45 67 89 12\n",      # 12 is no country code
+    "Dossier\n(33) 0 45 67 89 1\n",       # two digits short
+    "Dossier\n+33 21 45 6 78 0\n",        # a + number in odd groups: 0.4, a cue needed
+    "total +999123456789",                # no such country code
+])
+def test_eds_miss_kinds_negatives(text, analyze):
+    assert analyze(text, "PHONE_NUMBER") == []

@@ -47,11 +47,24 @@ them apart too):
 * 13-digit body without its key (``Validation.NONE``): 0.35 when it has the NIR shape (else
   nothing); 0.55 with the birth year nearby (``nir_birth_year``); the pipeline's context boost
   (+0.3, a cue in its window) lifts them to 0.65 and 0.85;
+* a form's NIR field in boxes (below): 0.55, 0.85 with a cue for 13 boxes;
 * 15 characters with a wrong key (``Validation.INVALID``): 0.3; 0.55 (``nir_cue``) only when the
   NIR shape, a cue word in the ``CUE_WINDOW`` characters right before it *and* the birth year
   nearby all agree (the pipeline never boosts an invalid key, so the cue is checked here): a
   wrong key is evidence against, a cue alone does not outweigh it (python-stdnum's invalid
   example ``NIR : 295109912611199`` is not reported).
+
+A **form's NIR field** is evidence by itself: 13 or 15 digits written one per box
+(``2 0 4 1 9 3 3 0 6 2 1 8 4``), standing alone (no box glued before or after it), first digit a
+sex digit, score ``FORM_BOXES_SCORE`` (0.55; ``nir_boxes``; ``Validation.NONE`` for 13,
+``INVALID`` for 15 with a wrong key) whatever its key or month say. Source: the CERFA forms of
+the Assurance Maladie (feuille de soins, arrêt de travail, déclaration de médecin traitant)
+print the "N° d'immatriculation" as a field of 13 boxes and 2 key boxes; no other number of a
+person on a French form has 13 or 15 boxes (dates 8, phones 10, RPPS 11, ADELI/FINESS/SIREN 9,
+SIRET 14). A reader takes the field for the NIR even when the digits written in it are wrong
+(EDS-Pseudo: 19 of the 32 SECU values missed before this rule were such fields, made-up digits
+with no valid key, month or birth year). A cue adds the context boost to a 13-box field (0.85),
+never to a wrong key; every weaker form stays below 0.9.
 
 Forms' text layers write one digit per box (``2 9 1 4 8 2 3 9 8 4 2 9 6 5 4``): read too. A
 run of boxes that continues into another run is cut only at **boxed dates** (8, 16... boxes
@@ -90,6 +103,9 @@ INVALID_CUE_SCORE = 0.55
 CUE_WINDOW = 48
 #: a 13-digit body (sex 1/2) without its key whose birth year is written again in a nearby date
 BIRTH_YEAR_SCORE = 0.55
+#: a form's NIR field: 13 or 15 digits one per box, standing alone (no other box glued to it),
+#: whatever the key or the month says
+FORM_BOXES_SCORE = 0.55
 #: characters before and after a candidate searched for a date with its birth year (EDS-Pseudo:
 #: the date of birth is within 200 characters of the SECU value in 229 of the 238 notes that
 #: have both with the same year)
@@ -196,6 +212,11 @@ def _birth_year_near(text: str, start: int, end: int, yy: str) -> bool:
     return any(y[-2:] == yy for piece in (before, after) for y in _date_years(piece))
 
 
+def _boxed(raw: str) -> bool:
+    """True when ``raw`` is written one digit per box: digits one space apart."""
+    return raw[1::2].strip(" ") == "" and " " not in raw[::2] and len(raw) % 2 == 1
+
+
 def _continues_run(text: str, start: int) -> bool:
     """True when the candidate at ``start`` continues a digit run written before it: right after
     a digit and ``.``/``-``, or after a one-digit box and a space when the candidate is itself one
@@ -249,6 +270,8 @@ class NirDetector(Detector):
             ("N° sécurité sociale : 1 84 12 75 123 456", "1 84 12 75 123 456"),
             # one digit per form box (key 52 = 97 - (2850720041233 mod 97), computed by hand)
             ("Assuré 2 8 5 0 7 2 0 0 4 1 2 3 3 5 2  ", "2 8 5 0 7 2 0 0 4 1 2 3 3 5 2"),
+            # a form's NIR field of 13 boxes, month 19 (no NIR shape): the field is the evidence
+            ("Lefèvre Anne\n2 0 4 1 9 3 3 0 6 2 1 8 4\n", "2 0 4 1 9 3 3 0 6 2 1 8 4"),
         ),
         negatives=(
             "Lot 0199001234 expédié",
@@ -275,7 +298,12 @@ class NirDetector(Detector):
             if glued and (any(_run_years(g) is None for g in glued)
                           or not self._birth_year(compacted, text, start, end)):
                 return None
-            return self._judge(compacted, raw == compacted, text, start, end)
+            res = self._judge(compacted, raw == compacted, text, start, end)
+            if not glued and (res is None or res.score < FORM_BOXES_SCORE) and _boxed(raw):
+                # a form's NIR field, one digit per box, alone: the field is the evidence
+                validation = Validation.NONE if len(compacted) == 13 else Validation.INVALID
+                return Match(start, end, FORM_BOXES_SCORE, validation, "nir_boxes", compacted)
+            return res
 
         for _m, res in finditer_resuming(_PATTERN, text, accept):
             yield res
@@ -354,17 +382,22 @@ class NirDetector(Detector):
             # card prefix (sex digit 1/2 only for JCB 1800/2131, 3 for the others)
             maybe = (pl.col("valid") & pl.col("compact")
                      & c.str.slice(0, 2).is_in(["18", "21", "30", "34", "36", "37", "38", "39"]))
-            frame = frame.with_row_index("_r").with_columns(maybe=maybe, hit=(n == 15) | pl.col("keyless"))
+            # a form's NIR field: 13 or 15 characters one per box (``find``: the cell is the field)
+            boxed = body.str.contains(r"^[0-9A-Za-z](?: [0-9A-Za-z]){12}(?:(?: [0-9A-Za-z]){2})?$")
+            frame = frame.with_row_index("_r").with_columns(
+                maybe=maybe, boxed=boxed, hit=(n == 15) | pl.col("keyless") | boxed)
             cards = frame.filter(pl.col("maybe"))
             cards = cards.filter(luhn_ok("c", 15) & card_network_ok("c"))["_r"]
             frame = frame.with_columns(amex=pl.col("_r").is_in(cards.implode()))
-            valid, keyless = pl.col("valid"), pl.col("keyless")
+            valid, keyless, boxed = pl.col("valid"), pl.col("keyless"), pl.col("boxed")
             score = (pl.when(pl.col("amex")).then(AMBIGUOUS_SCORE).when(valid).then(1.0)
+                     .when(boxed).then(FORM_BOXES_SCORE)
                      .when(keyless).then(KEYLESS_SCORE).otherwise(INVALID_SCORE))
             validation = (pl.when(valid).then(pl.lit(Validation.VALID.value))
-                          .when(keyless).then(pl.lit(Validation.NONE.value))
+                          .when(n == 13).then(pl.lit(Validation.NONE.value))
                           .otherwise(pl.lit(Validation.INVALID.value)))
-            pattern = pl.when(keyless).then(pl.lit("nir_keyless")).otherwise(pl.lit("nir"))
+            pattern = (pl.when(valid).then(pl.lit("nir")).when(boxed).then(pl.lit("nir_boxes"))
+                       .when(keyless).then(pl.lit("nir_keyless")).otherwise(pl.lit("nir")))
             return result(frame, score, validation, pattern, "c", "hit")
 
         return fast_or_fallback(self, values, header_hit, _COLUMN_FAST, compute)

@@ -51,6 +51,23 @@ phone. Cues: the words of ``context_words``, a person's title too ("Dr", "Pr", "
 letterhead or a list of doctors gives each one's number after the name, as EDS-Pseudo notes
 do); a foreign-style number's strong cue is looked for on its own paragraph (the 40
 characters before it after the last blank line, the 14 after it up to the next one).
+
+Slips a reader still takes for a phone number (EDS-Pseudo, corpus/pii_fr_clinical_eds_pseudo:
+the kinds of its misses, each rule general):
+
+* the letter O typed for a zero in a national number in two-digit groups (``O1.42.15.93.30``,
+  ``01.42.16.10.O2``): 0.4 (``fr_national_o_typo``), so a cue is needed (a title counts);
+* a 0 and 8 or 9 more digits in no French form, compact or one per box (``031478923``, one
+  digit short; ``0 0 0 7 6 3 3 5 3 3``) right after a strong phone cue ("téléphone",
+  "téléphonique", "appeler"...: ``_STRONG_CUE``, on the paragraph as for foreign forms): 0.45
+  (``cued``) plus the cue's boost;
+* a bracketed country code (ITU-T E.164, libphonenumber's table), the trunk 0 and eight digits,
+  one short of a French number (``(33) 0 23 25 43 13``, ``( 2 7 ) 0 3 6 6 4 4 2 4 5``): the
+  bracketed code is a phone's own mark, 0.5 (``paren_short``);
+* a ``+`` number libphonenumber rejects, with a known country code and 10 to 13 digits, written
+  in the ITU-T E.123 international notation (compact ``+32103289483``, groups of 2 to 4 digits
+  one space apart ``+33 20 19 39 00``, one digit per box ``+ 9 2 1 5 5 7 0 6 2 5 4``): as
+  phone-shaped as the French grouping, 0.5; other groupings stay at 0.4.
 """
 
 from __future__ import annotations
@@ -70,7 +87,9 @@ _PATTERN = re.compile(
     # every form starts with "+", "(" or a digit: this lookahead lets the engine skip other
     # characters fast (about 4 times faster on French clinical notes, bench/phone_dates_speed.py;
     # put before both alternatives below, another 30% on lab reports: issue 6)
-    r"(?=[+(\d])(?:"
+    # every form below needs a non-digit (ASCII) before it: tested once here, so the inside of
+    # a long digit run fails at once instead of in each alternative (issue 6)
+    r"(?=[+(\d])(?<![0-9])(?:"
     r"(?=[+(0-9])"
     # +33 6 12 34 56 78, +33 (0)6 12 34 56 78, +44 20 7946 0958, +1 (650) 253-0000; glued to
     # the word before as a national number may be ("Accueil+330463566525", EDS-Pseudo)
@@ -81,7 +100,9 @@ _PATTERN = re.compile(
     # (33) 1 45 56 78 90, (33) 0 1 45 56 78 90: the country code in brackets, as French
     # letterheads write it; (48) 1 54 47 33 44 with another code in brackets
     # ... and in boxes, one digit per box: ( 3 3 ) 6 2 3 6 7 1 7 7 7 (EDS-Pseudo)
-    rf"|(?P<paren>\( ?\d ?\d ?\){_S}?(?:\(?0\)?{_S}?)?[1-9](?:{_S}?\d ?\d){{4}})"
+    rf"|(?P<paren>\( ?\d ?\d ?\){_S}?(?:\(?0\)?{_S}?)?[1-9](?:{_S}?\d ?\d){{4}}"
+    # ... or the trunk 0 written and one digit fewer: (33) 0 23 25 43 13, ( 2 7 ) 0 3 6 6 4 4 2 4 5
+    rf"|\( ?\d ?\d ?\){_S}?\(?0\)?{_S}?[1-9](?:{_S}?\d ?\d){{3}} ?\d)"
     # a national number may follow a word without a space ("Accueil04-52-07-62-44", OCR and
     # form exports glue them); not a digit or a "+"
     r")|(?<![0-9+])(?:"
@@ -99,6 +120,9 @@ _PATTERN = re.compile(
     # (0 0 2 4 7 2 5 7 4 4: the 00 form in boxes, as the zero form)
     r"|(?<!\d[ .\-])(?P<boxed>0(?: ?[ .\-] ?[1-9](?: ?[ .\-] ?\d){8}"
     r"|(?: ?[ .\-] ?0)(?: ?[ .\-] ?[1-9])(?: ?[ .\-] ?\d){7}))(?! ?[ .\-] ?\d)"
+    # a 0 and 8 or 9 more digits that no form above took, compact or one per box ("031478923",
+    # "0 0 0 7 6 3 3 5 3 3"): a phone only right after a strong phone cue (_accept_cued)
+    r"|(?P<cued>0(?<!\d[ .\-]0)(?:\d{8}|(?: \d){8,9}(?! \d)))"
     r"))(?![0-9])"
     # phone-shaped digit groups in any country's style: 905-674-3793, (579)888-3058,
     # 0688 872 49 99, (08) 8747 6301, 345-899-3560x4587 (a cue or a valid US number needed;
@@ -107,6 +131,14 @@ _PATTERN = re.compile(
     r"(?: ?(?:x|ext\.?) ?\d{1,5})?)(?! ?[.\-]?\d)"
     r")"
 )
+#: a French national number in two-digit groups with the letter O typed for a zero
+#: ("O1.42.15.93.30", "01.42.16.10.O2"); one separator repeated, an O somewhere (checked in
+#: _o_typos); a phone only with a cue (context boost)
+_O_TYPO = re.compile(r"(?<![0-9A-Za-z])[0O][1-9]([ .\-])[0-9O]{2}(?:\1[0-9O]{2}){3}(?![0-9A-Za-z])")
+#: an O next to a digit: where :data:`_O_TYPO` is tried
+_O_NEAR_DIGIT = re.compile(r"O(?:(?=\d)|(?<=\dO))")
+#: score of a national number with an O for a 0: reported only with a cue (context boost)
+O_TYPO_SCORE = 0.4
 #: a digit and one separator: what comes before a candidate that continues a run of digits
 _IN_RUN = re.compile(r"\d[ .\-]$")
 #: score of a valid national number that continues a run of digit groups without being
@@ -125,6 +157,10 @@ UNASSIGNED_SCORE = 0.4
 _ID_SHAPE = re.compile(r"\d{6}-\d{4}")
 #: "+71 5 12 21 50 01": a country code, one digit, four pairs, one repeated separator
 _GROUPED_INTL = re.compile(r"\+\d{1,3}([ .\-])\d(?:\1\d\d){4}")
+#: the E.123 international notation (ITU-T E.123 7.1: "+", the country code, digit groups one
+#: space apart) of a + number libphonenumber rejects: compact, groups of 2 to 4 digits, or one
+#: digit per form box
+_E123_INTL = re.compile(r"\+\d+|\+\d{1,3}(?: \d{2,4})+|\+ ?\d(?: \d)+")
 #: score of a foreign-style number next to a strong phone cue (the cue adds the context boost)
 LOOSE_SCORE = 0.45
 _EXTENSION = re.compile(r" ?(?:x|ext\.?) ?\d{1,5}$")
@@ -137,7 +173,7 @@ _NANP_SHAPE = re.compile(r"(?:\(\d{3}\) ?|\d{3}[ .\-])\d{3}[ .\-]\d{4}")
 _STRONG_CUE = re.compile(
     r"(?<![a-z])(?:t[eé]l|tel\.|t[eé]l[eé]phone|phone|mobile|portable|fax|gsm|cell|office|desk"
     r"|call|calling|messages?|sms|text me|answering|whatsapp|joignables?|standard|secr[eé]tariat"
-    r"|landline|dial)(?![a-z])"
+    r"|landline|dial|t[eé]l[eé]phoniques?|appel(?:er|ez))(?![a-z])"
 )
 _NON_DIGIT = re.compile(r"\D")
 _GROUP_END = re.compile(rf"(?<=[0-9)]){_S}")
@@ -177,6 +213,8 @@ def _accept(m: re.Match[str]) -> Match | None:
     kind = m.lastgroup
     if kind == "loose":
         return _accept_loose(m)
+    if kind == "cued":
+        return _accept_cued(m)
     if kind != "intl":
         digits = _NON_DIGIT.sub("", raw)
         if kind == "national" and _ID_SHAPE.fullmatch(raw):
@@ -184,6 +222,13 @@ def _accept(m: re.Match[str]) -> Match | None:
         if kind == "national" and _DATE_START.match(raw):
             return None  # "01-11-1994 29": a date (dd-mm-yyyy) and the next number, not a phone
         num = None
+        if kind == "paren" and digits[2] == "0" and len(digits) == 11:
+            # the trunk 0 and eight digits after a bracketed country code: one digit short of
+            # a French number, kept as phone-shaped when the code is a country's (ITU-T E.164)
+            if int(digits[:2]) not in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+                return None
+            return Match(start, m.end(), UNASSIGNED_GROUPED_SCORE, Validation.NONE,
+                         "paren_short", "+" + digits[:2] + digits[3:])
         if kind == "paren":
             if digits.startswith("33"):
                 digits = "33" + digits[2:].lstrip("0")
@@ -239,7 +284,10 @@ def _accept(m: re.Match[str]) -> Match | None:
         # written in the French way (+CC d dd dd dd dd): as phone-shaped as a grouped number
         # ... and so is the French national form after +33 (+33 0 and nine digits, the trunk 0
         # kept: "+330025071274")
+        # ... and so is the E.123 international form: compact, in groups of 2 to 4 digits one
+        # space apart, or one digit per box (+32103289483, +33 20 19 39 00, + 9 2 1 5 5 7 ...)
         score = UNASSIGNED_GROUPED_SCORE if _GROUPED_INTL.fullmatch(cand) \
+            or _E123_INTL.fullmatch(cand) \
             or (digits.startswith("330") and len(digits) == 12) else UNASSIGNED_SCORE
         return Match(start, start + len(cand), score, Validation.NONE,
                      "international_unassigned", "+" + digits)
@@ -250,6 +298,50 @@ def _known_country_code(digits: str) -> bool:
     """True when ``digits`` starts with an ITU-T E.164 country code (libphonenumber's table)."""
     table = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
     return any(int(digits[:k]) in table for k in (1, 2, 3))
+
+
+def _o_typos(text: str) -> Iterator[Match]:
+    """French national numbers in two-digit groups with the letter O typed for a zero (a
+    keyboard slip: "Dr I. POLTAO O1.42.15.93.30"): the digits with every O read as 0 are
+    phone-shaped; kept at ``O_TYPO_SCORE``, so a cue (context boost) is needed."""
+    # (speed) only around an O next to a digit: a literal first character, searched fast
+    last = 0
+    n = len(text)
+    for hit in _O_NEAR_DIGIT.finditer(text):
+        p = hit.start()
+        if p < last:
+            continue
+        for m in _O_TYPO.finditer(text, max(last, p - 13), min(n, p + 15)):
+            if m.start() <= p < m.end():
+                digits = _NON_DIGIT.sub("", m.group(0).replace("O", "0"))
+                yield Match(m.start(), m.end(), O_TYPO_SCORE, Validation.NONE,
+                            "fr_national_o_typo", "+33" + digits[1:])
+                last = m.end()
+                break
+
+
+def _strong_cue_before(text: str, start: int, end: int) -> bool:
+    """True when a strong phone cue (:data:`_STRONG_CUE`) stands on the candidate's paragraph:
+    in the part of the 40 characters before it that follows a blank line, or the part of the
+    14 after it that precedes one."""
+    before = text[max(0, start - 40):start]
+    after = text[end:end + 14]
+    if "\n\n" in before:
+        before = before[before.rindex("\n\n"):]
+    if "\n\n" in after:
+        after = after[:after.index("\n\n")]
+    return _STRONG_CUE.search(before.lower() + " " + after.lower()) is not None
+
+
+def _accept_cued(m: re.Match[str]) -> Match | None:
+    """A 0 and 8 or 9 more digits in no French form (one digit short, "031478923", or the 00
+    form with a third 0 in boxes, "0 0 0 7 6 3 3 5 3 3"): a phone number only next to a strong
+    phone cue ("appeler notre ligne téléphonique 031478923"), as a reader takes it; scored as a
+    foreign-style number (``LOOSE_SCORE``, the cue's context boost reports it)."""
+    if not _strong_cue_before(m.string, m.start(), m.end()):
+        return None
+    digits = _NON_DIGIT.sub("", m.group(0))
+    return Match(m.start(), m.end(), LOOSE_SCORE, Validation.NONE, "cued", "+33" + digits[1:])
 
 
 def _accept_loose(m: re.Match[str]) -> Match | None:
@@ -264,17 +356,8 @@ def _accept_loose(m: re.Match[str]) -> Match | None:
     num = _parse_valid_in(digits, "US") if len(digits) == 10 and _NANP_SHAPE.fullmatch(main) else None
     if num is not None:
         return Match(start, end, 0.6, Validation.VALID, "nanp", _e164(num))
-    text = m.string
-    # the cue is looked for on the candidate's paragraph only: the part of the 40 characters
-    # before it that follows a blank line, the part of the 14 after it that precedes one
-    before = text[max(0, start - 40):start]
-    after = text[end:end + 14]
-    if "\n\n" in before:
-        before = before[before.rindex("\n\n"):]
-    if "\n\n" in after:
-        after = after[:after.index("\n\n")]
-    window = before.lower() + " " + after.lower()
-    if not _STRONG_CUE.search(window):
+    # the cue is looked for on the candidate's paragraph only
+    if not _strong_cue_before(m.string, start, end):
         return None
     return Match(start, end, LOOSE_SCORE, Validation.NONE, "loose", digits)
 
@@ -285,7 +368,8 @@ class PhoneDetector(Detector):
     #: "+", "(33)", or a 0 followed by a digit 1-9 (national, slash, boxed and 00 33 forms)
     #: ... or, for foreign-style numbers (see _accept_loose), a NANP shape, a bracketed code or
     #: a strong phone cue (on folded text: "tél" is "tel")
-    prefilter = (r"\+|\( ?\d|0 ?[ .\-\u00a0\u202f]? ?[1-9]|\d\d\d[ .\-]\d\d\d[ .\-]\d\d\d\d"
+    #: ... or an O typed for the first 0 (folded "o1.42.15.93.30", :data:`_O_TYPO`)
+    prefilter = (r"\+|\( ?\d|0 ?[ .\-\u00a0\u202f]? ?[1-9]|\d\d\d[ .\-]\d\d\d[ .\-]\d\d\d\d|o[1-9][ .\-]\d"
                  r"|tel|phone|mobile|portable|fax|gsm|cell|office|desk|call|message|sms|text me"
                  r"|answering|whatsapp|joignable|standard|secretariat|landline|dial")
     name = "phone"
@@ -325,6 +409,7 @@ class PhoneDetector(Detector):
             ("Accueil04-52-07-62-44", "04-52-07-62-44"),              # glued to the word before
             ("Dr VUARNESSON 07 17 67 43 30", "07 17 67 43 30"),       # unassigned range, grouped
             ("appeler notre ligne au 0711326756", "0711326756"),      # unassigned, with a cue
+            ("Dr B. Lenoir O1.45.67.23.89 Dr", "O1.45.67.23.89"),     # O for 0, title cue
         ),
         negatives=(
             "Lot 0012345678 expédié",          # 00 is an international prefix: +12345678 is invalid
@@ -340,8 +425,15 @@ class PhoneDetector(Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
-        for _m, res in finditer_resuming(_PATTERN, text, _accept):
-            yield res
+        found = [res for _m, res in finditer_resuming(_PATTERN, text, _accept)]
+        if "O" in text:
+            typos = list(_o_typos(text))
+            if typos:
+                # a number read up to the typo ("04.72.11.30" of "04.72.11.30.O6") is its part
+                found = [r for r in found
+                         if not any(t.start <= r.start and r.end <= t.end for t in typos)]
+                found = sorted(found + typos, key=lambda r: r.start)
+        yield from found
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
         m = super().match_cell(value, header_hit)
