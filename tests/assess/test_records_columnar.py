@@ -10,8 +10,8 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
-from sentinelle.assess.records import RECORD_SCHEMA, CuedBatch, RecordBuilder, TappedPipeline, \
-    TextFindings
+from sentinelle.assess.records import RECORD_SCHEMA, CuedBatch, RecordBuilder, RecordPrep, \
+    TableRecords, TappedPipeline, TextFindings
 from sentinelle.config import Config
 from sentinelle.detectors import build
 from sentinelle.finding import Finding, FindingBatch, Location
@@ -162,3 +162,31 @@ def test_tapped_pipeline_text_sections_and_labs(tapped):
     assert found.separators == 1 and found.labs == ["LABO BIOSANTE PARIS"]
     again = pickle.loads(pickle.dumps(found))
     assert (again.cues, again.sections, again.labs) == (found.cues, found.sections, found.labs)
+
+
+def _by_prep(b: RecordBuilder) -> None:
+    # what `assess --jobs N` does: the table records are built by RecordPrep in a worker (here a
+    # pickled copy, as a worker that does not fork receives it), the builder only numbers them
+    prep = pickle.loads(pickle.dumps(RecordPrep(KEY, TODAY)))
+    for found, cues in ROWS:
+        got = prep(CuedBatch(FindingBatch.from_findings(found).table, cues))
+        assert isinstance(got, TableRecords)
+        b.add(pickle.loads(pickle.dumps(got)))
+
+
+def test_records_prepared_in_workers_equal_finding_by_finding():
+    slow, bs = _records(_by_finding)
+    prepared, bp = _records(_by_prep)
+    assert prepared == slow
+    assert (bp.period.first, bp.period.last, bp.period.dated_records) == \
+        ("2021-06-30", "2023-01-10", 2)
+    assert bp.month_counts == bs.month_counts
+    assert bp.organisations == bs.organisations
+    assert sorted(bp.files) == ["b/extract.csv", "labo/patients.csv"]
+
+
+def test_record_prep_passes_text_and_hides_its_key():
+    prep = RecordPrep(KEY, TODAY)
+    text = TextFindings([_f("PERSON", 0, "nom", "Jean DUPONT")])
+    assert prep(text) is text  # text records span units: built by the main process
+    assert KEY.decode() not in repr(prep)

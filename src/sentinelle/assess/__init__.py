@@ -33,7 +33,8 @@ from sentinelle.config import Config
 
 from . import copies as _copies
 from .categories import summarise
-from .records import PATIENT, PROFESSIONAL, OTHER, RECORD_SCHEMA, RecordBuilder, TappedPipeline
+from .records import PATIENT, PROFESSIONAL, OTHER, RECORD_SCHEMA, RecordBuilder, RecordPrep, \
+    TappedPipeline
 from .severity import Circumstances, severity
 from .subjects import THRESHOLD, THRESHOLD_HIGH, THRESHOLD_LOW, link
 
@@ -74,6 +75,8 @@ class _File:
 #: temporary folder (issue 5 asks for under 4 GB at 500,000 patients; with this limit linkage of
 #: 8 million records peaked at 2.3 GB resident, see bench/assess.py)
 WORK_MEMORY_LIMIT = "2GB"
+#: records per Arrow batch streamed from the working database to the store
+_PERSIST_ROWS = 100_000
 
 
 class _Work:
@@ -163,7 +166,10 @@ def assess_paths(paths: Sequence[str | Path], *, key: bytes, config: Config | No
                     on_disk[item[0]] = item[1]
                 yield item
 
-        for rep in iter_items(items(), pipeline, config, builder.add, jobs=jobs):
+        # table records are built where the findings are made (a worker with jobs > 1)
+        prepare = RecordPrep(key, builder.today)
+        for rep in iter_items(items(), pipeline, config, builder.add, jobs=jobs,
+                              prepare=prepare):
             builder.end_file(rep.path)
             f = _File(rep.path, rep.reader, rep.size, dict(rep.counts),
                       rep.issue.kind if rep.issue else None)
@@ -415,9 +421,14 @@ def _persist(store, work: _Work, files: list[_File], builder: RecordBuilder,
     con.execute(_STORE_DDL)
     _ensure_records_table(con)
     cols = ", ".join(f'r."{f.name}"' for f in RECORD_SCHEMA)
-    tbl = _arrow(work.con.execute(f"SELECT {cols}, s.subject FROM records r "
-                                  f"JOIN subjects s USING (rid) ORDER BY r.rid"))
-    con.register("_assess_records", tbl)
+    # streamed from the working database in Arrow batches (not one table of every record:
+    # peak memory does not grow with the leak; issue 5)
+    rel = work.con.sql(f"SELECT {cols}, s.subject FROM records r "
+                       f"JOIN subjects s USING (rid) ORDER BY r.rid")
+    # a relation streams (a cursor's Arrow output is copied whole first); DuckDB 2
+    # ``to_arrow_reader``, 1.x ``fetch_arrow_reader``
+    reader = (getattr(rel, "to_arrow_reader", None) or rel.fetch_arrow_reader)(_PERSIST_ROWS)
+    con.register("_assess_records", reader)
     try:
         con.execute("INSERT INTO assess_records SELECT ?, * FROM _assess_records", [scan_id])
     finally:

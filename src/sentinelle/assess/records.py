@@ -53,6 +53,9 @@ column-wise with Polars (:meth:`RecordBuilder._add_tables`: keyed hashes, name s
 computed once per distinct value and joined back, rows grouped by expressions); text findings
 and HL7 messages (a record spans several segment tables) go finding by finding. Both give the
 same records (``tests/assess/test_records_columnar.py`` checks it on hand-made tables).
+:class:`RecordPrep`, the scanner's ``prepare``, builds the table records where the findings are
+made (the ``--jobs`` workers), so that step scales with the workers; the main process's builder
+only numbers them (:class:`TableRecords`) and builds the text records.
 """
 
 from __future__ import annotations
@@ -559,6 +562,8 @@ class RecordBuilder:
         #: text sections: separators seen so far in the units of the current path
         self._text_path: str | None = None
         self._text_base = 0
+        #: CPU seconds spent by :class:`RecordPrep` on the :class:`TableRecords` added
+        self.prepared_cpu = 0.0
 
     # -- input -----------------------------------------------------------------------------
     def file_id(self, path: str) -> int:
@@ -571,7 +576,11 @@ class RecordBuilder:
         """Sink for live findings (the scanner's ``sink``): a :class:`FindingBatch` of table
         findings (:class:`CuedBatch` from :class:`TappedPipeline`) is turned into records
         column-wise (:meth:`_add_tables`); a list of findings (:class:`TextFindings` from
-        :class:`TappedPipeline`) one finding at a time."""
+        :class:`TappedPipeline`) one finding at a time; :class:`TableRecords` (from
+        :class:`RecordPrep`, records already built) get their record and file ids."""
+        if isinstance(batch, TableRecords):
+            self._add_prepared(batch)
+            return
         if isinstance(batch, FindingBatch):
             if not len(batch):
                 return
@@ -600,6 +609,37 @@ class RecordBuilder:
             entity = f.entity_type
             self._take(entity, f.location, f.start, f.end, f.normalized or f.value, f.value,
                        None, cue, section, f.masked if entity in _NOT_PERSONAL else "")
+
+    def _add_prepared(self, got: "TableRecords") -> None:
+        """Records built by :class:`RecordPrep`: local record ids (1..n) and file indexes
+        (into ``got.paths``) become this builder's; its dates and organisations are added."""
+        import numpy as np
+        import pyarrow.compute as pc
+
+        self.prepared_cpu += got.cpu
+        p = self.period
+        if got.first is not None and (p.first is None or got.first < p.first):
+            p.first = got.first
+        if got.last is not None and (p.last is None or got.last > p.last):
+            p.last = got.last
+        p.dated_records += got.dated
+        for m, c in got.months.items():
+            self.month_counts[m] = self.month_counts.get(m, 0) + c
+        for k, (masked, n) in got.organisations.items():
+            if k in self.organisations or len(self.organisations) < 100_000:
+                hit = self.organisations.get(k)
+                self.organisations[k] = (masked, (hit[1] if hit else 0) + n)
+        t = got.table
+        if t is None or not t.num_rows:
+            return
+        fids = np.asarray([self.file_id(path) for path in got.paths], dtype=np.int32)
+        t = t.set_column(0, RECORD_SCHEMA.field(0), pc.add(t.column(0), self.records)) \
+            .set_column(1, RECORD_SCHEMA.field(1),
+                        pa.array(fids[t.column(1).to_numpy()], type=pa.int32()))
+        self.records += t.num_rows
+        self._emit_batch()
+        for batch in t.to_batches(self._batch_rows):
+            self._out(batch)
 
     def _add_labs(self, path: str, names: Sequence[str]) -> None:
         """Count laboratory names for the folder of ``path``; the first spelling seen is kept,
@@ -1305,3 +1345,85 @@ class RecordBuilder:
                                            schema=RECORD_SCHEMA)
         rows.clear()
         self._out(batch)
+
+
+class TableRecords:
+    """The person records of one batch of table findings, built by :class:`RecordPrep` where
+    the findings were made: ``table`` (:data:`RECORD_SCHEMA`; ``rid`` numbered from 1 in the
+    batch, ``file_id`` an index into ``paths``), what its dates add to the period (``first``,
+    ``last``, ``dated`` records, records per month ``months``), its ``organisations`` (as
+    :attr:`RecordBuilder.organisations`) and the ``cpu`` seconds it took. Hashes and
+    generalisations only, plus masked organisation identifiers: no raw value crosses the pipe."""
+
+    __slots__ = ("table", "paths", "first", "last", "dated", "months", "organisations", "cpu",
+                 "count")
+
+    def __init__(self, table, paths: list[str], first: str | None, last: str | None,
+                 dated: int, months: dict[str, int], organisations: dict, cpu: float,
+                 count: int) -> None:
+        self.table = table
+        self.paths = paths
+        self.first, self.last, self.dated = first, last, dated
+        self.months = months
+        self.organisations = organisations
+        self.cpu = cpu
+        self.count = count  # findings it was built from
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __repr__(self) -> str:
+        return f"TableRecords({self.count} findings)"
+
+
+class RecordPrep:
+    """``prepare`` of :func:`sentinelle.scanner.iter_items` for assess (issue 5, speed): turns
+    a batch of table findings into :class:`TableRecords` in the process that made it (a worker
+    with ``--jobs``), with :meth:`RecordBuilder._add_tables`, so the records step of tables
+    scales with the workers and the main process only numbers the records. Text findings and
+    HL7 messages (records that span batches: sections, messages) pass unchanged and are built
+    by the main process's :class:`RecordBuilder`. The records are the same as building them in
+    the main process, batch by batch.
+
+    Picklable for workers that do not start with ``fork``: the key goes through the worker's
+    pipe (memory, never disk), as :class:`sentinelle.scanner.RecordEncoder`'s.
+    """
+
+    __slots__ = ("_key", "today", "_builder", "_got")
+
+    def __init__(self, key: bytes, today: date | None = None) -> None:
+        self._key = key
+        self.today = today or date.today()
+        self._got: list[pa.RecordBatch] = []
+        self._builder = RecordBuilder(key, self._got.append, today=self.today)
+
+    def __repr__(self) -> str:  # never show the key
+        return "RecordPrep(<key hidden>)"
+
+    def __getstate__(self) -> dict:
+        return {"key": self._key, "today": self.today}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["key"], state["today"])
+
+    def __call__(self, batch):
+        import time
+
+        if not isinstance(batch, FindingBatch) or not len(batch):
+            return batch
+        b = self._builder
+        if b._hl7_batch(batch.table):
+            return batch
+        c0 = time.process_time()
+        b.files, b.records, b.period, b.month_counts, b.organisations = {}, 0, Period(), {}, {}
+        b._pending, b._pending_n = [(batch.table, getattr(batch, "cues", None))], len(batch)
+        b._add_tables()
+        got, self._got[:] = list(self._got), []
+        table = pa.Table.from_batches(got, schema=RECORD_SCHEMA) if got else None
+        paths = sorted(b.files, key=b.files.__getitem__)
+        p = b.period
+        return TableRecords(table, paths, p.first, p.last, p.dated_records, b.month_counts,
+                            b.organisations, time.process_time() - c0, len(batch))
