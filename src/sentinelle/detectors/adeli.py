@@ -22,7 +22,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sentinelle.detectors.base import Detector, Examples, Match, finditer_resuming
+from sentinelle.detectors import digit_runs
+from sentinelle.detectors.base import Detector, Examples, Match
+from sentinelle.detectors.finess import corsica
 from sentinelle.finding import Validation
 from sentinelle.identifiers import adeli
 
@@ -34,6 +36,19 @@ _PATTERN = re.compile(
     r"(?:(?:\d|(?<=2)[AaBb])\d{7}|(?:\d|(?<=2)[AaBb]) \d \d{5} \d)"
     r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
 )
+#: characters around an anchor where a match and what its lookarounds read can lie (a match is
+#: 12 characters at most, its lookarounds read 2 before and 2 after)
+_MARGIN = 32
+
+
+def _anchors(runs):
+    """Every :data:`_PATTERN` match holds a run of 9 digits or more, ``2A``/``2B`` and a run of
+    7 or more, or runs of 1, 5 and 1 digits or more separated by one space (issue 6,
+    :mod:`sentinelle.detectors.digit_runs`)."""
+    return digit_runs.concat(digit_runs.long_runs(runs, 9), corsica(runs),
+                             digit_runs.groups(runs, (1, 5, 1), " "))
+
+
 #: score of an ADELI-shaped number in free text (no key): a cue is needed to report it
 TEXT_SCORE = 0.25
 #: score of a cell; the header boost makes it 0.8 under an ADELI header
@@ -74,13 +89,21 @@ class AdeliDetector(Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
+        # (issue 6) a number repeats: each distinct one is checked once per call
+        known: dict[str, str | None] = {}
+
         def accept(m: re.Match[str]) -> Match | None:
-            compacted = adeli.compact(m.group(0))
-            if not adeli.is_valid(compacted):
+            raw = m.group(0)
+            if raw in known:
+                compacted = known[raw]
+            else:
+                compacted = adeli.compact(raw)
+                compacted = known[raw] = compacted if adeli.is_valid(compacted) else None
+            if compacted is None:
                 return None
             return Match(m.start(), m.end(), TEXT_SCORE, Validation.NONE, "adeli", compacted)
 
-        for _m, res in finditer_resuming(_PATTERN, text, accept):
+        for _m, res in digit_runs.anchored(_PATTERN, text, accept, _anchors, _MARGIN):
             yield res
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:

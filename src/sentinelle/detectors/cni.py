@@ -26,16 +26,35 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from sentinelle.detectors import digit_runs
 from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match
 from sentinelle.finding import Validation
 from sentinelle.identifiers import cni, mrz
 
 _OLD = r"\d{4}(?:\d{3}|2[AB]\d)\d{5}"
-_TEXT = re.compile(rf"(?<![0-9A-Za-z<])(?:{_OLD}|[0-9A-Z]{{9}})(?![0-9A-Za-z<])")
+#: the matches of ``(?<![0-9A-Za-z<])(?:{_OLD}|[0-9A-Z]{9})(?![0-9A-Za-z<])``; (issue 6) its
+#: first character comes before the lookbehind, so Python's ``re`` skips to it at C speed
+_TEXT = re.compile(r"[\dA-Z](?<![0-9A-Za-z<][\dA-Z])"
+                   r"(?:(?<=\d)\d{3}(?:\d{3}|2[AB]\d)\d{5}|(?<=[0-9A-Z])[0-9A-Z]{8})(?![0-9A-Za-z<])")
 _MRZ_NEW = re.compile(r"IDFRA(?P<num>[0-9A-Z]{9})(?P<key>\d)")
 # (issue 6) the first digit before the lookbehind, which includes it: ``re`` skips to digits
 _MRZ_OLD = re.compile(r"(?P<num>\d(?<![0-9A-Za-z<]\d)\d{3}(?:\d{3}|2[AB]\d)\d{5})(?P<key>\d)(?=[A-Z]+<)")
 #: score of a card-shaped number in free text: a cue is needed to report it
+#: characters around an anchor where a :data:`_TEXT` match and what its lookarounds read can lie
+#: (a match is 12 characters at most, its lookarounds read 1 before and 1 after)
+_MARGIN = 32
+
+
+def _anchors(runs):
+    """Every *valid* :data:`_TEXT` match holds a run of 12 digits or more, or a run of digits
+    next to an upper-case letter (a new-form number has both, somewhere side by side; the old
+    form is 12 digits or has ``2A``/``2B``). Other matches (nine letters) are dropped, and no two
+    matches overlap (the lookarounds refuse a start or an end inside a run of letters and
+    digits), so the windows give the same valid matches (issue 6,
+    :mod:`sentinelle.detectors.digit_runs`)."""
+    return digit_runs.concat(digit_runs.long_runs(runs, 12), digit_runs.letter_adjacent(runs))
+
+
 TEXT_SCORE = 0.25
 #: score of a cell under a CNI header (the header boost makes it 0.8)
 CELL_SCORE = 0.6
@@ -86,7 +105,7 @@ class CniDetector(Detector):
                 seen.append((m.start("num"), m.end("num")))
                 yield Match(m.start("num"), m.end("num"), 1.0 if ok else INVALID_SCORE,
                             Validation.VALID if ok else Validation.INVALID, "mrz", num)
-        for m in _TEXT.finditer(text):
+        for m, _res in digit_runs.anchored(_TEXT, text, None, _anchors, _MARGIN):
             if any(s < m.end() and m.start() < e for s, e in seen):
                 continue
             if cni.is_valid(m.group(0)):

@@ -30,7 +30,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
+from sentinelle.detectors import digit_runs
+from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match
 from sentinelle.finding import Validation
 from sentinelle.identifiers import credit_card
 
@@ -50,6 +51,18 @@ _PATTERN = re.compile(
 # a following group of 4+ digits means a longer run (an IBAN, a reference): not a card
 _MORE_GROUPS = re.compile(r"[ \-\u00a0\u202f]\d{4}")
 _STRIP = str.maketrans("", "", " -\u00a0\u202f")
+#: characters around an anchor where a match and what its lookarounds read can lie (a match is
+#: 23 characters at most, its lookarounds read 2 before and 2 after)
+_MARGIN = 48
+
+
+def _anchors(runs):
+    """Every :data:`_PATTERN` match holds a run of 12 digits or more, or three runs of 4 or
+    more separated by one separator (issue 6, :mod:`sentinelle.detectors.digit_runs`)."""
+    return digit_runs.concat(digit_runs.long_runs(runs, 12),
+                             digit_runs.groups(runs, (4, 4, 4), " -\u00a0\u202f"))
+
+
 GROUPED_SCORE = 0.8
 COMPACT_SCORE = 0.45
 #: score of a valid cell; the header boost makes it 1.0 under a card header
@@ -119,7 +132,8 @@ class CreditCardDetector(Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
-        for _m, res in finditer_resuming(_PATTERN, text, lambda m: _accept(text, m)):
+        for _m, res in digit_runs.anchored(_PATTERN, text, lambda m: _accept(text, m), _anchors,
+                                           _MARGIN):
             yield res
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:

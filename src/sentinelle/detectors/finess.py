@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
+from sentinelle.detectors import digit_runs
+from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match
 from sentinelle.finding import Validation
 from sentinelle.identifiers import finess
 
@@ -34,6 +35,29 @@ _PATTERN = re.compile(
     r"(?:\d|(?<=2)[AaBb])\d{7}"
     r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
 )
+#: characters around an anchor where a match and what its lookarounds read can lie (a match is
+#: 9 characters, its lookarounds read 2 before and 2 after)
+_MARGIN = 32
+
+
+def corsica(runs):
+    """Spans of ``2A``/``2B`` (either case) followed by a run of 7 digits or more."""
+    import numpy as np
+
+    s, e = runs.start, runs.end
+    idx = ((e - s >= 7) & (s >= 2)).nonzero()[0]
+    before = runs.code[np.maximum(s[idx] - 1, 0)]
+    two = runs.code[np.maximum(s[idx] - 2, 0)]
+    idx = idx[np.isin(before, np.array([65, 66, 97, 98], dtype=np.uint32)) & (two == 50)]
+    return s[idx] - 2, e[idx]
+
+
+def _anchors(runs):
+    """Every :data:`_PATTERN` match holds a run of 9 digits or more, or ``2A``/``2B`` and a run
+    of 7 or more (issue 6, :mod:`sentinelle.detectors.digit_runs`)."""
+    return digit_runs.concat(digit_runs.long_runs(runs, 9), corsica(runs))
+
+
 #: score of a Luhn-valid FINESS in free text: a cue is needed to report it
 TEXT_SCORE = 0.45
 #: score of a Corsican FINESS (key not checkable) in free text
@@ -86,8 +110,22 @@ class FinessDetector(Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
-        for _m, res in finditer_resuming(_PATTERN, text, lambda m: _match(m.start(), m.end(),
-                                                                          m.group(0), TEXT_SCORE)):
+        # (issue 6) a number repeats (a lab's own number in every report): each distinct one is
+        # checked once per call
+        known: dict[str, Match | None] = {}
+
+        def accept(m: re.Match[str]) -> Match | None:
+            raw = m.group(0)
+            if raw in known:
+                first = known[raw]
+            else:
+                first = known[raw] = _match(0, 0, raw, TEXT_SCORE)
+            if first is None:
+                return None
+            return Match(m.start(), m.end(), first.score, first.validation, first.pattern,
+                         first.normalized)
+
+        for _m, res in digit_runs.anchored(_PATTERN, text, accept, _anchors, _MARGIN):
             yield res
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
+from sentinelle.detectors import digit_runs
+from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match
 from sentinelle.finding import Validation
 from sentinelle.identifiers import iban
 
@@ -32,6 +33,24 @@ from sentinelle.identifiers import iban
 # faster on long texts, same matches)
 _START = re.compile(r"[A-Z](?<![0-9A-Za-z][A-Z])[A-Z][ \u00a0]?[0-9]{2}")
 _SEPS = frozenset(" .-\u00a0\u202f")
+#: characters around an anchor where a :data:`_START` match and what its lookbehind reads can lie
+#: (5 characters and 1 before; ``_scan`` reads the real text past the window)
+_MARGIN = 16
+
+
+def _anchors(runs):
+    """Every :data:`_START` match holds a run of 2 digits or more right after an upper-case
+    letter, or after an upper-case letter and one space (issue 6,
+    :mod:`sentinelle.detectors.digit_runs`)."""
+    import numpy as np
+
+    s, e, code = runs.start, runs.end, runs.code
+    idx = ((e - s >= 2) & (s >= 2)).nonzero()[0]
+    s, e = s[idx], e[idx]
+    before, two = code[s - 1], code[s - 2]
+    upper = lambda c: c - 65 < 26  # noqa: E731 - wraps under "A"
+    ok = upper(before) | (((before == 32) | (before == 0xA0)) & upper(two))
+    return s[ok] - 2, e[ok]
 _MAX = 34
 
 
@@ -106,7 +125,8 @@ class IbanDetector(Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
-        for _m, res in finditer_resuming(_START, text, lambda m: _scan(text, m.start())):
+        for _m, res in digit_runs.anchored(_START, text, lambda m: _scan(text, m.start()), _anchors,
+                                           _MARGIN):
             yield res
 
     def match_column(self, values: "pl.Series", header_hit: bool) -> "pl.DataFrame":

@@ -29,6 +29,7 @@ import ipaddress
 import re
 from typing import Iterator
 
+from sentinelle.detectors import digit_runs
 from sentinelle.detectors.base import Detector, Examples, Match, fold_keep_length
 from sentinelle.finding import Validation
 
@@ -48,6 +49,36 @@ _VERSION_BEFORE = re.compile(
     r"(?:version|vers|ver|release|build|rev|revision|v|firmware|article|art|section|chapitre|"
     r"chapter|paragraphe|norme|iso|oid)\.?[ \u00a0:]*$"
 )
+#: two colons with only hex digits between them: every :data:`_V6` match holds one (its
+#: lookahead asks for two colons in its run of hex digits and colons, and the match runs to the
+#: end of that run), found first in the run by a search led by the literal ":"
+_V6_ANCHOR = re.compile(r":[0-9A-Fa-f]*:")
+#: characters around an anchor where a match and what its lookarounds read can lie (IPv6: 39
+#: characters and a 15-character IPv4 tail at most; IPv4: 15; lookarounds: 2 before, 2 after)
+_V6_MARGIN = 64
+_V4_MARGIN = 32
+
+
+def _v4_anchors(runs):
+    """Every :data:`_V4` match holds four runs of digits separated by single dots (issue 6,
+    :mod:`sentinelle.detectors.digit_runs`)."""
+    return digit_runs.groups(runs, (1, 1, 1, 1), ".")
+
+
+def _v6_matches(text: str):
+    """``_V6.finditer(text)``, on windows around :data:`_V6_ANCHOR` for a long text."""
+    if digit_runs.digit_runs(text) is None:
+        return _V6.finditer(text)
+    import numpy as np
+
+    spans = [(m.start(), m.end()) for m in _V6_ANCHOR.finditer(text)]
+    if not spans:
+        return iter(())
+    starts, ends = np.array(spans, dtype=np.int64).T
+    wins = digit_runs.windows(starts, ends, _V6_MARGIN, len(text))
+    return (m for m, _res in digit_runs.search_windows(_V6, text, wins))
+
+
 SCORE = 0.7
 LOW_SCORE = 0.2
 
@@ -101,7 +132,7 @@ class IpAddressDetector(Detector):
     def find(self, text: str) -> Iterator[Match]:
         v6_spans: list[tuple[int, int]] = []
         if ":" in text:
-            for m in _V6.finditer(text):
+            for m in _v6_matches(text):
                 raw = m.group(0)
                 try:
                     addr6 = ipaddress.IPv6Address(raw)
@@ -112,7 +143,7 @@ class IpAddressDetector(Detector):
                 v6_spans.append((m.start(), m.end()))
                 yield Match(m.start(), m.end(), _score(addr6.ipv4_mapped or addr6), Validation.VALID,
                             "ipv6", addr6.compressed)
-        for m in _V4.finditer(text):
+        for m, _res in digit_runs.anchored(_V4, text, None, _v4_anchors, _V4_MARGIN):
             if any(s <= m.start() < e for s, e in v6_spans):
                 continue  # the IPv4 tail of an IPv6 address (::ffff:192.0.2.1)
             try:

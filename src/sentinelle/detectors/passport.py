@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from sentinelle.detectors import digit_runs
 from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match
 from sentinelle.finding import Validation
 from sentinelle.identifiers import mrz, passport
@@ -30,6 +31,12 @@ from sentinelle.identifiers import mrz, passport
 # faster on long texts, same matches)
 _TEXT = re.compile(r"\d(?<![0-9A-Za-z<]\d)\d[A-Z]{2}\d{5}(?![0-9A-Za-z<])")
 _MRZ = re.compile(r"(?<![0-9A-Za-z<])(?P<num>\d\d[A-Z]{2}\d{5})(?P<key>\d)FRA\d{7}[MF<]")
+#: characters around an anchor where a :data:`_TEXT` match and what its lookarounds read can lie
+#: (a match is 9 characters, its lookarounds read 2 before and 1 after)
+_MARGIN = 32
+#: every :data:`_TEXT` match holds a run of digits followed by an upper-case letter (issue 6,
+#: :mod:`sentinelle.detectors.digit_runs`)
+_anchors = digit_runs.letter_adjacent
 #: score of a passport-shaped number in free text: a cue is needed to report it
 TEXT_SCORE = 0.3
 
@@ -85,7 +92,7 @@ class PassportDetector(Detector):
             seen.append((m.start("num"), m.end("num")))
             yield Match(m.start("num"), m.end("num"), 1.0 if ok else INVALID_SCORE,
                         Validation.VALID if ok else Validation.INVALID, "mrz", num)
-        for m in _TEXT.finditer(text):
+        for m, _res in digit_runs.anchored(_TEXT, text, None, _anchors, _MARGIN):
             if any(s < m.end() and m.start() < e for s, e in seen):
                 continue
             yield Match(m.start(), m.end(), TEXT_SCORE, Validation.NONE, "passport", m.group(0))

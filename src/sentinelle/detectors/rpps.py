@@ -69,7 +69,19 @@ class RppsDetector(Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
-        for _m, res in finditer_resuming(_PATTERN, text, lambda m: _match(m.group(0), m.start(), TEXT_SCORE)):
+        # (issue 6) a number repeats (a prescriber in every report of a lab): each distinct one is
+        # checked once per call
+        known: dict[str, Match | None] = {}
+
+        def accept(m: re.Match[str]) -> Match:
+            raw = m.group(0)
+            first = known.get(raw)
+            if first is None:
+                first = known[raw] = _match(raw, 0, TEXT_SCORE)
+            return Match(m.start(), m.end(), first.score, first.validation, first.pattern,
+                         first.normalized)
+
+        for _m, res in finditer_resuming(_PATTERN, text, accept):
             yield res
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:

@@ -27,8 +27,8 @@ import re
 from bisect import bisect_right
 from typing import Iterator
 
-from sentinelle.detectors.base import (INVALID_SCORE, Detector, Examples, Match, finditer_resuming,
-                                       fold_keep_length)
+from sentinelle.detectors import digit_runs
+from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, fold_keep_length
 from sentinelle.finding import Validation
 from sentinelle.identifiers import siren
 
@@ -49,6 +49,19 @@ _LOOSE = re.compile(
 )
 #: the identifier's own name at the end of the 24 characters before a loosely grouped candidate
 _NAMED_BEFORE = re.compile(r"(?<![a-z])siren\b[^0-9a-z]*(?:(?:n|no|num|numero)\b[^0-9a-z]*)?$")
+#: the separators of the grouped form
+_SEPS = " .\u00a0\u202f"
+#: characters around an anchor where a match and what its lookarounds read can lie (a match is
+#: 11 characters at most, its lookarounds read 2 before and 2 after)
+_MARGIN = 32
+
+
+def _anchors(runs):
+    """Every :data:`_PATTERN` match holds a run of 9 digits or more, or three runs of 3 or more
+    separated by one of :data:`_SEPS` (issue 6, :mod:`sentinelle.detectors.digit_runs`)."""
+    return digit_runs.concat(digit_runs.long_runs(runs, 9), digit_runs.groups(runs, (3, 3, 3), _SEPS))
+
+
 #: score of a Luhn-valid SIREN in free text: a cue is needed to report it
 TEXT_SCORE = 0.45
 #: score of a Luhn-valid cell; the header boost of the pipeline makes it 1.0 under a SIREN header
@@ -61,40 +74,38 @@ def _match(start: int, end: int, compacted: str, score: float) -> Match:
     return Match(start, end, INVALID_SCORE, Validation.INVALID, "siren", compacted)
 
 
-def name_regex(name: str) -> re.Pattern[str]:
-    """``name`` as written in a text before :func:`fold_keep_length`: each letter any character
-    that folds to it ("SIREN", "Siren", "SIRÈN")."""
-    def letter(ch: str) -> str:
-        chars = {chr(cp) for cp in range(0x41, 0x250) if fold_keep_length(chr(cp)) == ch} | {ch}
-        return "[" + re.escape("".join(sorted(chars))) + "]"
-
-    return re.compile("".join(letter(ch) for ch in name))
-
-
-_NAME = name_regex("siren")
+#: the identifier's name, searched in :func:`fold_keep_length` of the text ("SIREN", "Siren",
+#: "SIRÈN")
+_NAME = "siren"
 #: the longest :data:`_LOOSE` candidate and the two characters its lookaheads read after it
 _LOOSE_REACH = 9 + 8 + 2
 
 
-def loose(text: str, spans: list[tuple[int, int]], is_valid, pattern: str, *, name: re.Pattern[str],
+def loose(text: str, spans: list[tuple[int, int]], is_valid, pattern: str, *, name: str,
           loose_re: re.Pattern[str], named_before: re.Pattern[str], reach: int,
           score: float) -> Iterator[Match]:
     """Valid candidates of ``loose_re`` that overlap no regular candidate (``spans``, in text
     order) and follow the identifier's name (``named_before`` in the 24 folded characters before
-    them): an unusual grouping needs the name as evidence (invalid ones dropped).
+    them): an unusual grouping needs the name as evidence (invalid ones dropped). ``name`` is
+    the folded name, found with ``str.find`` in :func:`fold_keep_length` of the text (same
+    offsets; memoised for a long text, which the pipeline has folded already): any character
+    that folds to its letters ("SIREN", "Siren", "SIRÈN").
 
     Speed (issue 6), same matches as one ``loose_re.finditer`` over the whole text: a candidate
-    starts 0-24 characters after a match of ``name``, so ``loose_re`` runs only from there, up to
+    starts 0-24 characters after an occurrence of ``name``, so ``loose_re`` runs only from there, up to
     ``reach`` characters past the last such start (a candidate, digits and separators only,
     never runs across the name's letters); overlaps are found by bisection."""
     n = len(text)
     windows: list[list[int]] = []
-    for q in name.finditer(text):
-        lo, hi = q.end(), q.start() + 24
+    folded = fold_keep_length(text)
+    q = folded.find(name)
+    while q >= 0:
+        lo, hi = q + len(name), q + 24
         if windows and lo <= windows[-1][1] + reach:
             windows[-1][1] = max(windows[-1][1], hi)
         else:
             windows.append([lo, hi])
+        q = folded.find(name, lo)
     ends = [e for _s, e in spans]
     for lo, hi in windows:
         for m in loose_re.finditer(text, lo, min(n, hi + reach)):
@@ -151,12 +162,21 @@ class SirenDetector(Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
+        # (issue 6) a number repeats (a lab's own number in every report): each distinct one is
+        # checked once per call
+        known: dict[str, Match | None] = {}
+
         def accept(m: re.Match[str]) -> Match:
-            return _match(m.start(), m.end(), siren.compact(m.group(0).replace("\u00a0", "")
-                                                             .replace("\u202f", "")), TEXT_SCORE)
+            raw = m.group(0)
+            first = known.get(raw)
+            if first is None:
+                first = known[raw] = _match(0, 0, siren.compact(raw.replace("\u00a0", "")
+                                                                .replace("\u202f", "")), TEXT_SCORE)
+            return Match(m.start(), m.end(), first.score, first.validation, first.pattern,
+                         first.normalized)
 
         spans = []
-        for m, res in finditer_resuming(_PATTERN, text, accept):
+        for m, res in digit_runs.anchored(_PATTERN, text, accept, _anchors, _MARGIN):
             spans.append((m.start(), m.end()))
             yield res
         yield from _loose(text, spans, siren.is_valid, "siren_spaced")

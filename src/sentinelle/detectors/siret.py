@@ -26,8 +26,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match, finditer_resuming
-from sentinelle.detectors.siren import loose, name_regex
+from sentinelle.detectors import digit_runs
+from sentinelle.detectors.base import INVALID_SCORE, Detector, Examples, Match
+from sentinelle.detectors.siren import loose
 from sentinelle.finding import Validation
 from sentinelle.identifiers import siret
 
@@ -55,6 +56,20 @@ _TIMESTAMP = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(
 #: the same, anchored, in Rust regex syntax (``match_column``)
 _TIMESTAMP_RUST = ("^(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?:[01][0-9]|2[0-3])"
                    "[0-5][0-9][0-5][0-9]$")
+#: characters around an anchor where a match and what its lookarounds read can lie (a match is
+#: 17 characters at most, its lookarounds read 2 before and 2 after)
+_MARGIN = 32
+
+
+def _anchors(runs):
+    """Every :data:`_PATTERN` match holds a run of 14 digits or more, runs of 3, 3, 3 and 5 or
+    9 and 5 digits or more separated by one separator (issue 6,
+    :mod:`sentinelle.detectors.digit_runs`)."""
+    seps = " .\u00a0\u202f"
+    return digit_runs.concat(digit_runs.long_runs(runs, 14), digit_runs.groups(runs, (3, 3, 3, 5), seps),
+                             digit_runs.groups(runs, (9, 5), seps))
+
+
 #: score of a valid SIRET in free text: a cue is needed to report it
 TEXT_SCORE = 0.45
 #: score of a valid cell; the header boost of the pipeline makes it 1.0 under a SIRET header
@@ -67,7 +82,8 @@ def _match(start: int, end: int, compacted: str, score: float) -> Match:
     return Match(start, end, INVALID_SCORE, Validation.INVALID, "siret", compacted)
 
 
-_NAME = name_regex("siret")
+#: the identifier's name, searched in the folded text (:func:`~sentinelle.detectors.siren.loose`)
+_NAME = "siret"
 #: the longest :data:`_LOOSE` candidate and the two characters its lookaheads read after it
 _LOOSE_REACH = 14 + 13 + 2
 
@@ -118,7 +134,7 @@ class SiretDetector(Detector):
             return _match(m.start(), m.end(), m.group(0).translate(_STRIP), TEXT_SCORE)
 
         spans = []
-        for m, res in finditer_resuming(_PATTERN, text, accept):
+        for m, res in digit_runs.anchored(_PATTERN, text, accept, _anchors, _MARGIN):
             spans.append((m.start(), m.end()))
             yield res
         yield from _loose(text, spans, siret.is_valid, "siret_spaced")

@@ -21,7 +21,7 @@ table is ours (short, and a rule rather than a list).
 
 from __future__ import annotations
 
-from stdnum import luhn
+from sentinelle.identifiers import luhn  # python-stdnum's, with a fast path (issue 6)
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.util import clean
 
@@ -60,14 +60,21 @@ def compact(number: str) -> str:
     return clean(number, " -").strip()
 
 
+#: ``_RANGES`` by length: ``{length: ((name, width, lo, hi), ...)}`` with ``lo``/``hi`` as
+#: digit strings of ``width`` characters (same order; issue 6: compared as strings of equal
+#: width, which orders them as numbers, with no ``int`` per range)
+_BY_LENGTH = {n: tuple((name, len(str(lo)), str(lo), str(hi))
+                       for name, lo, hi, lengths in _RANGES if n in lengths)
+              for n in range(1, 20)}
+
+
 def network(number: str) -> str | None:
     """The network whose IIN range and length fit ``number`` (digits), or None."""
     number = compact(number)
     if not number.isdigit() or not number.isascii():
         return None
-    for name, lo, hi, lengths in _RANGES:
-        width = len(str(lo))
-        if len(number) in lengths and lo <= int(number[:width]) <= hi:
+    for name, width, lo, hi in _BY_LENGTH.get(len(number), ()):
+        if lo <= number[:width] <= hi:
             return name
     return None
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from stdnum import luhn
+from sentinelle.identifiers import luhn  # python-stdnum's, with a fast path (issue 6)
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.util import clean
 

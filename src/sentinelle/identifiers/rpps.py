@@ -11,7 +11,7 @@ leading ``1`` (not only ``10``) so that future ranges are not missed.
 
 from __future__ import annotations
 
-from stdnum import luhn
+from sentinelle.identifiers import luhn  # python-stdnum's, with a fast path (issue 6)
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.util import clean
 

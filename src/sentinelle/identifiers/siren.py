@@ -9,7 +9,7 @@ Everything comes from python-stdnum; this module only re-exports it in our house
 
 from __future__ import annotations
 
-from stdnum import luhn
+from sentinelle.identifiers import luhn  # python-stdnum's, with a fast path (issue 6)
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siren as _siren
 

@@ -12,7 +12,7 @@ re-exports it in our house style.
 
 from __future__ import annotations
 
-from stdnum import luhn
+from sentinelle.identifiers import luhn  # python-stdnum's, with a fast path (issue 6)
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siret as _siret
 
