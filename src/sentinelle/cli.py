@@ -37,6 +37,8 @@ from sentinelle.errors import SentinelleError
 
 
 @click.group(no_args_is_help=True)
+@click.version_option(__version__, "--version", "-V", prog_name="sentinelle",
+                      message="%(prog)s %(version)s", help="Print the version and exit.")
 def app() -> None:
     """Find, measure and neutralise personal and health data in files."""
 
@@ -52,6 +54,48 @@ def _err(msg: str) -> None:
 def _fail(msg: str, code: int = 2) -> Exit:
     _err(msg)
     return Exit(code)
+
+
+#: console width when stdout is not a terminal: tables are never wrapped for a pipe or a file,
+#: so ``sentinelle scan ... | grep`` sees whole lines (Rich's default there is 80 columns)
+PIPE_WIDTH = 10_000
+
+
+def _console(file=None, stderr: bool = False):
+    """A Rich console on ``file`` (default stdout): the terminal's width on a terminal, else
+    :data:`PIPE_WIDTH` (no wrapping)."""
+    from rich.console import Console
+
+    stream = file or (sys.stderr if stderr else sys.stdout)
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if tty:
+        return Console(file=file, stderr=stderr)
+    return Console(file=file, stderr=stderr, width=PIPE_WIDTH, soft_wrap=False)
+
+
+#: DuckDB database files carry this magic at byte 8 (the main header, after its checksum)
+_DUCKDB_MAGIC = b"DUCK"
+
+
+def _check_store_path(db: Path) -> None:
+    """Refuse a ``--db`` path that exists and is not a DuckDB store (a CSV given by mistake):
+    DuckDB would open it as a read-only view and the scan's findings would be lost. The file
+    is only read (16 bytes), never written. Raises :class:`Exit` (code 2)."""
+    if not db.exists():
+        return
+    if not db.is_file():
+        raise _fail(f"--db {db}: not a DuckDB store (not a regular file); give a store or a new path")
+    try:
+        with open(db, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise _fail(f"--db {db}: cannot read the store ({exc.strerror})")
+    if head and head[8:12] != _DUCKDB_MAGIC:
+        raise _fail(f"--db {db}: not a DuckDB store; the file was left untouched "
+                    "(give an existing store or a new path)")
 
 
 @contextlib.contextmanager
@@ -119,7 +163,7 @@ def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
 @click.option("--entities", "-e", default=None, help="Comma-separated entity labels to report (default: all).")
 @click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help="Drop findings scored below this (default 0.5).")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file.")
-@click.option("--key-file", type=PATH, default=None, help="HMAC key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key).")
+@click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key).")
 @click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (loops are detected).")
 @click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
@@ -184,6 +228,7 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
     store = None
     if not no_db:
         from sentinelle.store import Store
+        _check_store_path(db)
         try:
             store = Store(db)
             store.begin_scan(roots, __version__)
@@ -277,10 +322,10 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
 
 
 def _print_table(reports, out_fh) -> None:
-    from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    console = Console(file=out_fh) if out_fh else Console()
+    console = _console(out_fh)
     table = Table(title="sentinelle scan", show_lines=False)
     for col, just in (("file", "left"), ("reader", "left"), ("rows", "right"),
                       ("cols / chars", "right"), ("findings", "right"), ("entity types", "left")):
@@ -295,9 +340,9 @@ def _print_table(reports, out_fh) -> None:
         shown += 1
         shape = f"{r.columns} cols" if r.columns else (f"{r.chars:,} chars" if r.chars else "")
         ents = ", ".join(f"{e} {n:,}" for e, n in sorted(r.counts, key=lambda t: -t[1]))
-        if r.issue is not None:
-            ents = f"[{r.issue.kind}] {r.issue.reason}"
-        table.add_row(r.path, r.reader or "-", f"{r.rows:,}" if r.rows else "", shape,
+        if r.issue is not None:  # escaped: "[error]" and "[1]" in a name are not Rich markup
+            ents = escape(f"[{r.issue.kind}] {r.issue.reason}")
+        table.add_row(escape(r.path), r.reader or "-", f"{r.rows:,}" if r.rows else "", shape,
                       f"{r.findings:,}", ents)
     if len(reports) > shown:
         table.caption = f"... and {len(reports) - shown} more files (use --format json for all)"
@@ -322,7 +367,7 @@ def _print_table(reports, out_fh) -> None:
 @click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=0.95, help="Match probability linking two records (Splink).")
 @click.option("--lang", default=None, help="Language of the HTML report (fr, the default, or en) and of the notification drafts (both when not given).")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file.")
-@click.option("--key-file", type=PATH, default=None, help="HMAC key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key).")
+@click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key).")
 @click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
 @click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary table; only errors.")
@@ -367,6 +412,7 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
     store = None
     if not no_db:
         from sentinelle.store import Store
+        _check_store_path(db)
         try:
             store = Store(db)
         except SentinelleError as exc:
@@ -404,21 +450,35 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
     if json_out:
         with atomic_output(json_out) as fh:
             fh.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-    try:
-        if html:
-            from sentinelle.report.assessment import render_html
+    # an OSError names the path the user gave, never the temporary ``.part`` file beside it
+    if html:
+        from sentinelle.report.assessment import render_html
+        try:
             render_html(doc, html, lang=lang or "fr")
-        if notification:
-            from sentinelle.report.notification import write_drafts
+        except OSError as exc:
+            raise _fail(f"cannot write {html}: {_os_reason(exc, html)}")
+        except ValueError as exc:
+            raise _fail(f"cannot write the report: {exc}")
+    if notification:
+        from sentinelle.report.notification import write_drafts
+        try:
             write_drafts(doc, notification, langs=(lang,) if lang else None)
-    except (ValueError, OSError) as exc:
-        raise _fail(f"cannot write the report: {exc}")
+        except OSError as exc:
+            raise _fail(f"cannot write the drafts into {notification}: {_os_reason(exc, notification)}")
+        except ValueError as exc:
+            raise _fail(f"cannot write the drafts: {exc}")
     if not quiet:
         _print_assessment(doc)
 
 
+def _os_reason(exc: OSError, path: Path) -> str:
+    """The system's reason for ``exc``, said of the user's ``path`` (its folder when missing)."""
+    if isinstance(exc, FileNotFoundError) and not Path(path).parent.exists():
+        return f"no such folder {Path(path).parent}"
+    return exc.strerror or type(exc).__name__
+
+
 def _print_assessment(doc: dict) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     s = doc["subjects"]
@@ -445,7 +505,7 @@ def _print_assessment(doc: dict) -> None:
         table.add_row("  known leak " + k["name"], f"{k['share_of_this']:.0%} of these persons ({k['overlap_subjects']:,})")
     sev = doc["severity"]
     table.add_row("severity (ENISA)", f"{sev['level']}: SE = {sev['dpc']['score']} x {sev['ei']['score']} + {sev['cb']['score']} = {sev['se']}")
-    Console().print(table)
+    _console().print(table)
 
 
 @app.command()
@@ -489,7 +549,6 @@ def evaluate(truth: Path, findings: Path, match: str, entities: Optional[str],
     if format == "json":
         click.echo(json.dumps(ev.as_dict(), indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"evaluation ({ev.match} match)")
@@ -498,7 +557,7 @@ def evaluate(truth: Path, findings: Path, match: str, entities: Optional[str],
     for e in (*ev.per_entity, ev.micro):
         table.add_row(e.entity_type, f"{e.tp:,}", f"{e.fp:,}", f"{e.fn:,}",
                       f"{e.precision:.4f}", f"{e.recall:.4f}", f"{e.f1:.4f}")
-    Console().print(table)
+    _console().print(table)
 
 
 @app.command("entities")
@@ -517,7 +576,6 @@ def entities_cmd(fmt: str) -> None:
     if fmt != "table":
         _err(f"--format: unknown format {fmt!r} (table, json, markdown)")
         raise Exit(2)
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title="entity types")
@@ -526,14 +584,14 @@ def entities_cmd(fmt: str) -> None:
     for r in rows:
         table.add_row(r.label, r.category, "yes" if r.special_category else "", r.description,
                       r.detectors, r.validation, r.source)
-    Console().print(table)
+    _console().print(table)
 
 
 @app.command()
 @click.argument("paths", nargs=-1, required=True, type=PATH)
 @click.option("--out", type=PATH, required=True, help="Folder to write the redacted files into (same relative paths).")
 @click.option("--policy", required=True, help="Policy file (TOML/YAML) or preset: share, research, test-data.")
-@click.option("--key-file", type=PATH, default=None, help="Key file (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key).")
+@click.option("--key-file", type=PATH, default=None, help="Key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key).")
 @click.option("--k", "k", type=click.IntRange(min=2), default=None, help="Generalise quasi-identifiers until k-anonymity >= K.")
 @click.option("--suppress", is_flag=True, help="With --k: blank the quasi-identifiers of records still in smaller classes.")
 @click.option("--report", type=PATH, default=None, help="Write the residual-risk report (JSON) to this file.")
@@ -546,9 +604,11 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
            hidden: bool, exclude: tuple[str, ...], quiet: bool) -> None:
     """Pseudonymise / anonymise files into --out, format kept, then re-scan the output.
 
-    Exit code 0: written and no residual risk; 1: the residual-risk check failed (an original
-    value or a validated identifier left, or k not reached); 2: error (bad usage, unsafe
-    output folder, a file that could not be redacted).
+    Exit code 0: written, no original value or validated identifier left, and the --k target
+    met when one is given (without --k a k-anonymity of 1 is reported, "pseudonymised, not
+    anonymous", not a failure); 1: the residual-risk check failed (an original value or a
+    validated identifier left, or k not reached); 2: error (bad usage, unsafe output folder,
+    a file that could not be redacted).
     """
     from sentinelle.privacy import load_key
     from sentinelle.redact import redact as run_redact
@@ -579,14 +639,14 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
         with atomic_output(report) as fh:
             fh.write(json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n")
     if not quiet:
-        print_summary(result)
+        print_summary(result, _console())
     raise Exit(exit_code(result))
 
 
 @app.command()
 @click.argument("paths", nargs=-1, required=True, type=PATH)
 @click.option("--out", type=PATH, required=True, help="Folder to write the re-identified files into.")
-@click.option("--key-file", type=PATH, default=None, help="Key file used by redact (default: $SENTINELLE_KEY, else ~/.config/sentinelle/key).")
+@click.option("--key-file", type=PATH, default=None, help="Key file used by redact; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key).")
 @click.option("--log", type=PATH, default=None, help="Append the audit line here (default ~/.local/state/sentinelle/reidentify.log).")
 def reidentify(paths: tuple[Path, ...], out: Path, key_file: Optional[Path],
                log: Optional[Path]) -> None:
@@ -597,16 +657,33 @@ def reidentify(paths: tuple[Path, ...], out: Path, key_file: Optional[Path],
     from sentinelle.privacy import load_key
     from sentinelle.redact.reidentify import reidentify as run_reidentify
 
+    if key_file is not None and not key_file.exists():
+        # load_key would create a fresh random key there, which can never reverse a token
+        raise _fail(f"--key-file {key_file}: no such key file (give the key used by redact)")
     try:
         key = load_key(key_file)
-        files, tokens = run_reidentify(paths, out, key, log=log)
+        rev = run_reidentify(paths, out, key, log=log)
     except SentinelleError as exc:
         raise _fail(str(exc))
+    files, tokens = rev.files, rev.tokens
     failed = [f for f in files if f.status == "error"]
+    written = sum(1 for f in files if f.status == "written")
+    if rev.key_mismatch:
+        # not "0 tokens reversed in 0 files": the one thing the user must hear
+        from sentinelle.privacy import KEY_ENV, default_key_file
+        source = (f"--key-file {key_file}" if key_file else f"${KEY_ENV}"
+                  if os.environ.get(KEY_ENV) else f"the key file {default_key_file()}")
+        raise _fail(f"the key does not match: the PSN tokens of {len(failed):,} file(s) do not "
+                    f"decrypt with {source} (use the key they were redacted with); "
+                    "nothing written for them")
     for f in files:
         if f.status != "written":
             _err(f"{f.status}: {f.path}: {f.reason}")
-    click.echo(f"{tokens:,} tokens reversed in {sum(1 for f in files if f.status == 'written'):,} files into {out}")
+    if not tokens and not rev.undecryptable:
+        click.echo(f"no PSN token found (only values redacted with reversible = true can be "
+                   f"reversed); {written:,} files copied into {out}")
+    else:
+        click.echo(f"{tokens:,} tokens reversed in {written:,} files into {out}")
     raise Exit(2 if failed else 0)
 
 

@@ -40,13 +40,14 @@ def default_key_file() -> Path:
 def load_key(key_file: Path | None = None) -> bytes:
     """Return the HMAC key.
 
-    Order: ``$SENTINELLE_KEY`` (its UTF-8 bytes), else ``key_file`` (or :func:`default_key_file`).
+    Order: ``key_file`` when given (``--key-file``), else ``$SENTINELLE_KEY`` (its UTF-8 bytes),
+    else :func:`default_key_file`.
     A missing key file is created with 32 random bytes, hex-encoded, mode 0600, its folder 0700.
     Raises :class:`KeyFileError` when the file is group/world readable, empty or cannot be
     created.
     """
     env = os.environ.get(KEY_ENV)
-    if env:
+    if env and key_file is None:  # an explicit key file wins over the environment
         return env.encode("utf-8")
     path = key_file or default_key_file()
     try:
@@ -106,15 +107,24 @@ class KeyedHasher:
         return outer.hexdigest()
 
     def hash_many(self, entity_types: list[str], normalized: list[str]) -> list[str]:
-        """:meth:`hash` of each pair ``(entity_types[i], normalized[i])``, in order."""
-        icopy, ocopy = self._inner.copy, self._outer.copy
+        """:meth:`hash` of each pair ``(entity_types[i], normalized[i])``, in order.
+
+        The inner state after ``entity_type + "\\x1f"`` is made once per entity label and
+        copied per value (SHA-256 is a stream: the same digest as hashing the whole message)."""
+        ocopy = self._outer.copy
+        prefixed: dict[str, object] = {}
         out = []
+        append = out.append
         for e, n in zip(entity_types, normalized):
-            inner = icopy()
-            inner.update(f"{e}\x1f{n}".encode("utf-8"))
+            pre = prefixed.get(e)
+            if pre is None:
+                pre = prefixed[e] = self._inner.copy()
+                pre.update(f"{e}\x1f".encode("utf-8"))
+            inner = pre.copy()
+            inner.update(n.encode("utf-8"))
             outer = ocopy()
             outer.update(inner.digest())
-            out.append(outer.hexdigest())
+            append(outer.hexdigest())
         return out
 
 

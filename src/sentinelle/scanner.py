@@ -50,6 +50,7 @@ from sentinelle.errors import ReadError
 from sentinelle.finding import Finding, Location
 from sentinelle.pipeline import Pipeline
 from sentinelle.readers import pick_reader
+from sentinelle.readers.archive import printable_path
 from sentinelle.readers.base import MemberUnit, Source, TableBatch, TableUnit, TextUnit
 from sentinelle.readers.encoding import read_head
 
@@ -190,9 +191,9 @@ def _opener(path: Path, on_bytes: Callable[[int], None] | None):
 
 def _display(root: Path, path: Path, multi: bool, root_arg: str) -> str:
     if root.is_dir():
-        rel = path.relative_to(root).as_posix()
+        rel = printable_path(path.relative_to(root).as_posix())
         return f"{root_arg.rstrip('/')}/{rel}" if multi else rel
-    return root_arg if multi else path.name
+    return root_arg if multi else printable_path(path.name)
 
 
 def walk(paths: Sequence[str | Path], config: Config) -> Iterator[tuple[str, Path] | Issue]:
@@ -201,7 +202,7 @@ def walk(paths: Sequence[str | Path], config: Config) -> Iterator[tuple[str, Pat
     multi = len(paths) > 1
     for arg in paths:
         root = Path(arg)
-        arg_s = str(arg)
+        arg_s = printable_path(str(arg))
         try:
             st = root.stat() if config.follow_symlinks or not root.is_symlink() else root.lstat()
         except FileNotFoundError:

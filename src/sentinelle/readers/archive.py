@@ -97,7 +97,28 @@ def display_name(name: str) -> str:
         if not parts and _DRIVE.match(part):
             continue
         parts.append(part)
-    return "/".join(parts) or "_"
+    # last: a TAR member name that is not UTF-8 (surrogateescape) gets its \xNN escapes
+    return printable_path("/".join(parts)) or "_"
+
+
+#: the lone surrogates Python's file-system decoding (``surrogateescape``, PEP 383) makes of
+#: bytes that are not UTF-8
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def printable_path(name: str) -> str:
+    """``name`` (a path as ``os.fsdecode`` gives it) in a printable, lossless form.
+
+    A name that is valid UTF-8 is returned unchanged. In a name holding bytes that are not
+    UTF-8 (``b"caf\\xe9.csv"`` on Linux, decoded with ``surrogateescape``), each such byte is
+    written ``\\xNN`` (two lowercase hex digits) and each backslash is doubled, so the bytes
+    can be recovered (``\\\\`` -> ``\\``, ``\\xNN`` -> byte NN): ``caf\\xe9.csv``. Findings,
+    store, summaries and messages then carry a name that can be encoded as UTF-8 (a raw
+    surrogate cannot: the findings file and the store lost such files)."""
+    if not _SURROGATE.search(name):
+        return name
+    raw = name.encode("utf-8", "surrogateescape").replace(b"\\", b"\\\\")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _basename(display: str) -> str:
@@ -201,7 +222,28 @@ def _zip_header(head: bytes) -> bool:
     return method in _ZIP_METHODS_KNOWN and name_len > 0
 
 
+#: the scanner's head size (scanner.HEAD_BYTES): a shorter head is the whole file
+_HEAD_BYTES = 64 * 1024
+
+
+def _broken_zip(head: bytes) -> bool:
+    """A truncated ZIP: a file that starts with the local file header signature (APPNOTE.TXT
+    4.3.7) and whose first header is cut short (under 30 bytes), or whose first header is a
+    plausible one (:func:`_zip_header`) while the whole file is in ``head`` and holds no
+    end-of-central-directory record (4.3.16), which every ZIP ends with. Such a file is
+    claimed, office suffix or not: reading it reports one "not a readable ZIP" error naming
+    the file, instead of an "unsupported format" skip that ``--quiet`` would hide (and that
+    exits 0). Binary junk after the signature (an unknown compression method) is not claimed:
+    it is no ZIP that lost its end, and its suffix's reader (or "unsupported format") says so."""
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    return len(head) < 30 or (_zip_header(head) and len(head) < _HEAD_BYTES
+                              and b"PK\x05\x06" not in head)
+
+
 def _kind(head: bytes, path: str) -> str | None:
+    if _broken_zip(head):
+        return "zip"  # truncated, office suffix or not: zipfile reports it (ReadError)
     if head.startswith(ZIP_MAGIC) and _zip_header(head):
         if _suffix(path) in OFFICE_SUFFIXES or _office_zip(head):
             return None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -32,6 +32,7 @@ from sentinelle.finding import Finding
 from sentinelle.pipeline import Pipeline
 from sentinelle.privacy import KeyedHasher
 from sentinelle.readers import pick_reader
+from sentinelle.readers.archive import printable_path
 from sentinelle.readers.base import Source
 from sentinelle.readers.encoding import read_head
 from sentinelle.finding import Location
@@ -41,6 +42,13 @@ from sentinelle.redact.policy import AGE
 _AGE_LOCATION = Location("<age column>")
 
 HEAD_BYTES = 64 * 1024
+#: entities whose value in a table cell is the whole cell (one name): a finding on a part of a
+#: short cell stands for all of it, so a multi-word insurer name the lexicon knows only in part
+#: ("Santé Mutuelle Ouest", found as "Mutuelle Ouest") leaves no fragment ("Santé ") behind
+WHOLE_CELL = frozenset({"HEALTH_INSURER"})
+#: a cell counts as one name when at most this many words lie outside the finding and it has
+#: no sentence punctuation; a longer cell is free text and only the span is replaced
+WHOLE_CELL_WORDS = 3
 #: entity types that name a person, in the order they are preferred as a record's person key
 PERSON_KEYS = ("FR_NIR", "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE")
 
@@ -66,6 +74,9 @@ class FileResult:
     rows: int = 0
     columns: int = 0
     encoding: str | None = None
+    #: the output path relative to the output folder, as written (``path`` is its printable
+    #: form: a name that is not UTF-8 shows its bytes as ``\xNN``)
+    rel: str = ""
 
 
 class QiSink:
@@ -145,7 +156,10 @@ class Run:
         """``value`` with each finding's span replaced (the findings are of this value).
 
         A finding whose span does not hold its value is looked for in ``value``; not found:
-        :class:`Unplaced`."""
+        :class:`Unplaced`. A :data:`WHOLE_CELL` finding on part of a short value is widened to
+        the whole value."""
+        if len(found) == 1:
+            found = self._whole_cell(value, found[0])
         if len(found) == 1:  # the common case: one finding, often the whole cell
             f = found[0]
             if value[f.start:f.end] == f.value and (f.start, f.end) == (0, len(value)):
@@ -161,6 +175,16 @@ class Run:
                 s, e = at, at + len(f.value)
             spans.append((s, e, self.op(f, person, where)))
         return replace_spans(value, spans)
+
+    def _whole_cell(self, value: str, f: Finding) -> list[Finding]:
+        if f.entity_type not in WHOLE_CELL or (f.start, f.end) == (0, len(value)) \
+                or value[f.start:f.end] != f.value:
+            return [f]
+        rest = (value[:f.start] + " " + value[f.end:]).split()
+        if len(rest) > WHOLE_CELL_WORDS or any(c in value for c in ".;:!?\n"):
+            return [f]
+        return [replace(f, start=0, end=len(value), value=value,
+                        normalized=self.normalize(f, value))]
 
     def redact_row(self, table: str, header: Sequence[str], cells: dict[int, list[Finding]],
                    value: Callable[[int], str | None], where: tuple) -> dict[int, str]:
@@ -368,7 +392,7 @@ def redact_file(item: Planned, out: Path, run: Run) -> FileResult:
     """Redact one file into ``out``; never raises for bad input (the result says why)."""
     from sentinelle.redact.writers import writer_for
 
-    result = FileResult(item.rel)
+    result = FileResult(printable_path(item.rel), rel=item.rel)  # output: the name's own bytes
     try:
         size = item.src.stat().st_size
         with open(item.src, "rb") as fh:

@@ -18,6 +18,7 @@ import getpass
 import json
 import os
 import socket
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -68,22 +69,49 @@ class Decryptor:
         self.policy = Policy("reidentify", OperatorSpec("keep"))
         self.levels: dict = {}
         self.fallbacks = 0
-        self.reversed = 0
+        self.reversed = 0  # tokens decrypted
+        self.undecryptable = 0  # tokens that do not decrypt with this key
 
     def spec(self, entity: str) -> OperatorSpec:
         return OperatorSpec("keep")
 
     def apply(self, target) -> str:
+        try:
+            value = self._cipher.decrypt(target.text)
+        except TokenError:
+            self.undecryptable += 1
+            raise
         self.reversed += 1
-        return self._cipher.decrypt(target.text)
+        return value
+
+
+@dataclass(frozen=True)
+class Reversal:
+    """What a :func:`reidentify` run did: ``files`` (one
+    :class:`~sentinelle.redact.engine.FileResult` each), ``tokens`` reversed in the files
+    written, and ``undecryptable``: tokens that did not decrypt with the key given."""
+
+    files: list
+    tokens: int
+    undecryptable: int
+
+    @property
+    def key_mismatch(self) -> bool:
+        """True when tokens were found and none decrypts: the key is not the one of ``redact``."""
+        return self.undecryptable > 0 and self.tokens == 0
+
+    def __iter__(self):  # ``files, tokens = reidentify(...)`` as before
+        return iter((self.files, self.tokens))
 
 
 def reidentify(paths: Sequence[str | Path], out: str | Path, key: bytes, *,
                config: Config | None = None, log: Path | None = None):
     """Write ``paths`` into ``out`` with every ``PSN:`` token decrypted; append the log line.
 
-    Returns ``(files, tokens)``: the :class:`~sentinelle.redact.engine.FileResult` list and the
-    number of tokens reversed. A token that does not decrypt with this key fails its file."""
+    Returns a :class:`Reversal` (unpacks as ``(files, tokens)``): the
+    :class:`~sentinelle.redact.engine.FileResult` list, the number of tokens reversed in the
+    files written (a file that fails counts none) and of tokens that did not decrypt. A token
+    that does not decrypt with this key fails its file (nothing written for it)."""
     from sentinelle.privacy import KeyedHasher
     from sentinelle.redact.engine import Run, plan, redact_file
 
@@ -95,13 +123,15 @@ def reidentify(paths: Sequence[str | Path], out: str | Path, key: bytes, *,
     decryptor = Decryptor(key)
     run = Run(config, TokenPipeline(config), decryptor, KeyedHasher(key), {})
     files = list(refused)
+    tokens = 0
     for item in planned:
-        try:
-            files.append(redact_file(item, out, run))
-        except TokenError:  # pragma: no cover - redact_file reports errors itself
-            raise
-    _log(log or default_log(), paths, out, files, decryptor.reversed)
-    return files, decryptor.reversed
+        before = decryptor.reversed
+        res = redact_file(item, out, run)
+        files.append(res)
+        if res.status == "written":
+            tokens += decryptor.reversed - before
+    _log(log or default_log(), paths, out, files, tokens)
+    return Reversal(files, tokens, decryptor.undecryptable)
 
 
 def _log(path: Path, paths, out: Path, files, tokens: int) -> None:

@@ -183,7 +183,7 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
                     risk.validated_left.append(where)
 
     for res in written:
-        target = out / res.path
+        target = out / (res.rel or res.path)
         for rep in iter_file(res.path, target, pipeline, run.config, sink):
             if rep.issue is not None and rep.issue.kind == "error":
                 risk.issues.append(f"re-scan: {rep.issue}")

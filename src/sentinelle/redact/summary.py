@@ -15,6 +15,33 @@ def exit_code(result) -> int:
     return 0
 
 
+def verdict(risk) -> str:
+    """The last line of the summary, in agreement with every figure above it.
+
+    "OK" only when no original value and no validated identifier is left and the records are
+    not unique on their quasi-identifiers: without ``--k`` a k-anonymity of 1 is reported (it
+    does not change the exit code, as documented) but never called "no residual risk"; a
+    k-anonymity of 1 means some record is alone in its class, re-identifiable by linkage
+    with any source holding the same birth date, postcode and sex (Sweeney 2002)."""
+    if risk is None:
+        return "not checked"
+    if not risk.ok:
+        return "RESIDUAL RISK: see above"
+    clean = "no original value or validated identifier left"
+    a = risk.anonymity
+    k = a.k_min if a is not None else None
+    if k is None:
+        return f"OK: {clean} (no quasi-identifier to measure k-anonymity on)"
+    if a.k_target:
+        return f"OK: {clean}; k-anonymity {k} >= {a.k_target}"
+    if k < 2:
+        qi = sorted({q for t in a.tables if t.k < 2 for q in t.quasi_identifiers})
+        return (f"PSEUDONYMISED, NOT ANONYMOUS: {clean}, but k-anonymity is 1: some records are "
+                f"unique on ({', '.join(qi)}) and can be re-identified by linkage "
+                "(--k 5 generalises them)")
+    return f"OK: {clean}; k-anonymity {k} (no --k target given)"
+
+
 def report_dict(result) -> dict:
     """The ``--report`` JSON document (schema ``sentinelle-redact-report/1``)."""
     doc = result.risk.to_dict() if result.risk is not None else {
@@ -24,6 +51,7 @@ def report_dict(result) -> dict:
     doc["generalised_for_k"] = result.levels
     doc["passes"] = result.passes
     doc["exit_code"] = exit_code(result)
+    doc["verdict"] = verdict(result.risk)
     doc["outputs"] = [{"path": f.path, "reader": f.reader, "status": f.status,
                        "reason": f.reason or None, "findings_replaced": f.replaced,
                        "rows": f.rows, "columns": f.columns, "encoding": f.encoding}
@@ -33,6 +61,7 @@ def report_dict(result) -> dict:
 
 def print_summary(result, console=None) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = console or Console()
@@ -40,9 +69,10 @@ def print_summary(result, console=None) -> None:
     for col, just in (("file", "left"), ("reader", "left"), ("status", "left"),
                       ("replaced", "right"), ("rows", "right")):
         table.add_column(col, justify=just, overflow="fold")
-    for f in result.files[:500]:
-        table.add_row(f.path, f.reader or "-", f.status if f.status == "written"
-                      else f"{f.status}: {f.reason}", f"{f.replaced:,}", f"{f.rows:,}" if f.rows else "")
+    for f in result.files[:500]:  # escaped: "[1]" in a name is not Rich markup
+        table.add_row(escape(f.path), f.reader or "-", f.status if f.status == "written"
+                      else escape(f"{f.status}: {f.reason}"), f"{f.replaced:,}",
+                      f"{f.rows:,}" if f.rows else "")
     console.print(table)
     risk = result.risk
     if risk is None:
@@ -77,4 +107,4 @@ def print_summary(result, console=None) -> None:
             console.print("generalised for --k: " + ", ".join(f"{e} level {n}" for e, n in a.levels.items()))
         if a.k_target and a.k_min is not None and a.k_min < a.k_target:
             console.print(f"k={a.k_min} < {a.k_target}: {a.note or 'not reached'}")
-    console.print("OK: no residual risk found" if risk.ok else "RESIDUAL RISK: see above")
+    console.print(verdict(risk))
