@@ -167,12 +167,15 @@ class DelimitedReader(Reader):
                 start = 0
                 batch = first_batch
                 while batch:
-                    columns: list[list[str | None]] = [[] for _ in range(width)]
-                    for row in batch:
-                        if len(row) > width:
-                            stats["ragged_rows"] = stats.get("ragged_rows", 0) + 1
-                        for j in range(width):
-                            columns[j].append(row[j] if j < len(row) else None)
+                    if set(map(len, batch)) != {width}:  # ragged rows: pad or cut them
+                        longer = sum(1 for row in batch if len(row) > width)
+                        if longer:
+                            stats["ragged_rows"] = stats.get("ragged_rows", 0) + longer
+                        batch = [row if len(row) == width else
+                                 row[:width] if len(row) > width else
+                                 row + [None] * (width - len(row)) for row in batch]
+                    # column-major in C (zip), one list per column
+                    columns: list[list[str | None]] = [list(col) for col in zip(*batch)]
                     stats["rows"] = start + len(batch)
                     yield TableBatch(first_row=start, columns=columns)
                     start += len(batch)
