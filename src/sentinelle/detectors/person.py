@@ -66,7 +66,10 @@ or hyphenated name and follow no form label are skipped before the rules.
 Columnar fast path (issue 6): :meth:`PersonDetector.match_column` applies the cell rule with
 Polars expressions to cells of Latin-1 letters, spaces and name punctuation; other cells go
 through ``match_cell``. In text, lower-case tokens that start no name (not a title, a role or a
-first name of 3+ letters) are skipped with one set lookup.
+first name of 3+ letters) are skipped with one set lookup; upper-case words of no list not
+followed by a first name and words of no name shape are skipped before the rules, and the
+street/institution/eponym exclusion regex runs only when one of its words is among the last
+letter runs before the name.
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so a
 capitalised token after a known first name counts as a surname even when it is not in the INSEE
@@ -176,6 +179,17 @@ _NOT_AFTER = re.compile(
     r"lieu-dit|imp|rte|sq)"
     r"\.?[ \u00a0]+(?:(?:du|des|de[ \u00a0]+la|de|d'|d’|l'|l’|of|the)[ \u00a0]*)?$"
 )
+#: the first letter run of every word of _NOT_AFTER
+_NOT_AFTER_RUNS = frozenset((
+    "allee anneau av avenue bacille bd boulevard cabinet caisse centre ch chaussee chemin chu "
+    "cite classification clearance clinique college cours cpam critere criteres disease echelle "
+    "ecole ehpad esplanade faculte faubourg fbg fondation formule gare groupe hameau hop "
+    "hopital hopitaux imp impasse institut labo laboratoire laboratoires lbm lieu loi "
+    "lotissement lycee maladie maladies manoeuvre methode metro mutuelle parc parvis passage "
+    "pharmacie pl place pont prix promenade prothese quai reflexe residence rond route rte rue "
+    "ruelle salle score sentier sign signe signes societe sq square stade station syndrome "
+    "syndromes technique test universite valve venelle virus voie").split())
+_LETTER_RUN = re.compile(r"[a-z]+")
 #: a form label right before a name: "NOM : DUPONT", "Prénom : Jean", "Patient : X Y" (folded)
 _LABEL_BEFORE = re.compile(
     r"(?:^|[^a-z])(?:nom|noms|prenom|prenoms|nom de naissance|nom d'usage|nom de jeune fille|"
@@ -352,7 +366,12 @@ class PersonDetector(Detector):
 
     def _blocked(self, text: str, start: int) -> bool:
         lo = max(0, start - 40)
-        return bool(_NOT_AFTER.search(fold_keep_length(text[lo:start])))
+        window = fold_keep_length(text[lo:start])
+        # a cheap test first (speed, issue 6): a word of _NOT_AFTER is one of the last four
+        # letter runs ("rond-point de la", "centre hospitalier de la")
+        if _NOT_AFTER_RUNS.isdisjoint(_LETTER_RUN.findall(window)[-4:]):
+            return False
+        return bool(_NOT_AFTER.search(window))
 
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:
@@ -408,11 +427,22 @@ class PersonDetector(Detector):
                 i += 1
                 continue
             # second fast path: a capitalised word of no list ("Hémoglobine", "Service") that is
-            # no title, role or hyphenated name and follows no form label starts no rule
-            if _shape(tok) == "cap" and "-" not in tok and tok not in _TITLE_FORMS:
-                key = _key(tok)
-                if key not in first and key not in last and tok.lower() not in _ROLE_FORMS \
-                        and not _label_may_end(text, toks[i][0]):
+            # no title, role or hyphenated name and follows no form label starts no rule; nor
+            # does an upper-case one ("RPPS", "FINESS") unless a first name follows it (rule
+            # b', "NOM Prénom"), nor a word of no shape ("mUI", "dL") unless it is one initial
+            # with its dot (the checks of _at, _initials_surname and _surname_alone, in order)
+            if "-" not in tok and tok not in _TITLE_FORMS:
+                shape = _shape(tok)
+                if shape == "cap" or shape == "upper":
+                    key = _key(tok)
+                    if key not in first and key not in last and tok.lower() not in _ROLE_FORMS \
+                            and not _label_may_end(text, toks[i][0]) \
+                            and (shape == "cap" or len(tok) < 3 or not joined(i)
+                                 or not self._is_first(toks[i + 1][2])):
+                        i += 1
+                        continue
+                elif not shape and (len(tok) > 1 or text[toks[i][1]:toks[i][1] + 1] not in (".", "-")) \
+                        and tok.lower() not in _ROLE_FORMS:
                     i += 1
                     continue
             res = self._at(text, toks, i, joined, starts)
