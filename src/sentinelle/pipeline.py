@@ -7,6 +7,15 @@ candidates; context words (found in a window around the candidate in folded text
 then the longer span, then the earlier one (so "maladie de Parkinson" as HEALTH_CONDITION beats
 "Parkinson" as PERSON).
 
+Sections (issue 5): a text of ``SECTION_MIN_CHARS`` (4096) characters or more is cut at its
+separator lines and form feeds (:func:`sections` gives the rule and its reason) and each
+group of about 4 consecutive sections, cut by their content (:func:`groups`), is analysed as
+a text of its own, so a rule that reads "the text" (date_of_birth's latest date) reads a few
+reports, not a 1 MB unit of many; the hits of each group are memoised across the texts of a
+scan by a digest of its text (:class:`_SectionMemo`, bounded in bytes): reports copied into
+another file in the same order cost one lookup per group. A pure cache: the findings never
+depend on what was scanned before (``tests/test_text_sections.py``).
+
 Table path (:meth:`Pipeline.analyze_table`): each column is classified once from its header and a
 sample of values (:meth:`Pipeline.classify`):
 
@@ -66,12 +75,14 @@ on every free-text cell); ``tests/test_finding_batch.py`` checks that both paths
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from sentinelle.config import Config
-from sentinelle.detectors.base import Detector, fold_header, fold_keep_length
+from sentinelle.detectors.base import Detector, fold_header, fold_keep_length, remember_fold
 from sentinelle.detectors.prefilter import WINDOWS, PrefilterSet
 from sentinelle.finding import Evidence, Finding, FindingBatch, Location, Validation
 from sentinelle.readers.base import TableBatch, TableUnit
@@ -145,7 +156,8 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
 
 class Pipeline:
     """Runs a fixed list of detectors under a :class:`Config`. The findings of a unit do not
-    depend on the units before it (the table path's value memo only saves work)."""
+    depend on the units before it (the table path's value memo and the text path's section
+    memo only save work)."""
 
     def __init__(self, detectors: Sequence[Detector], config: Config, *,
                  prefilter_engine: str = "auto", text_windows: bool = True):
@@ -167,15 +179,41 @@ class Pipeline:
         # before the value cache (assess's TappedPipeline wraps a pipeline and does not)
         self._tapped = type(self).analyze_text is not Pipeline.analyze_text
         self._memo = _ValueMemo(MEMO_VALUES)  # table cell outcomes, across tables
+        #: texts of this many characters or more are analysed by sections (a test sets it)
+        self.section_min_chars = SECTION_MIN_CHARS
+        self._sections = _SectionMemo(MEMO_SECTION_BYTES)  # section hits, across texts
 
     def _wanted(self, entity: str) -> bool:
         return self.wanted is None or entity in self.wanted
 
     # -- text ------------------------------------------------------------------------------
     def analyze_text(self, text: str, location: Location, offset: int = 0) -> list[Finding]:
-        """Findings in ``text``; offsets are shifted by ``offset`` (position of ``text[0]``)."""
-        return [Finding(h[0], h[1] + offset, h[2] + offset, h[3], location, h[4], h[5], h[6], h[7])
-                for h in self._text_hits(text)]
+        """Findings in ``text``; offsets are shifted by ``offset`` (position of ``text[0]``).
+
+        A text of :attr:`section_min_chars` or more is analysed by groups of sections
+        (:func:`groups`), each alone, through the section memo (:class:`_SectionMemo`): the
+        hits of a group depend on its own text only, so reports seen before in the scan, in
+        the same order, cost one digest and one lookup, plus the shift of their offsets."""
+        if len(text) < self.section_min_chars:
+            return [Finding(h[0], h[1] + offset, h[2] + offset, h[3], location, h[4], h[5], h[6],
+                            h[7]) for h in self._text_hits(text)]
+        out: list[Finding] = []
+        memo = self._sections
+        folded = None
+        for a, b in groups(text):
+            section = text[a:b]
+            key = _SectionMemo.key(section)
+            hits = memo.get(key)
+            if hits is None:
+                if folded is None:  # one fold of the text (NumPy), sliced per section
+                    folded = fold_keep_length(text)
+                remember_fold(section, folded[a:b])
+                hits = self._text_hits(section)
+                memo.put(key, hits)
+            shift = a + offset
+            out.extend(Finding(h[0], h[1] + shift, h[2] + shift, h[3], location, h[4], h[5], h[6],
+                               h[7]) for h in hits)
+        return out
 
     def _text_hits(self, text: str) -> list[_Hit]:
         """The findings of ``text`` (offsets in ``text``) without their location, resolved.
@@ -203,9 +241,19 @@ class Pipeline:
             order = fired
         per: dict[int, list[_Hit]] = {}
         line_ends = _line_ends(text) if lines else None
+        line_array = None  # line_ends as a NumPy array, for the detectors with many ends
         for k in order:
             det = dets[k]
-            spans = _windows(text, lines[k], windows[k], line_ends) if k in lines else ((0, n),)
+            if k in lines:
+                ends = lines[k]
+                if len(ends) >= _NUMPY_ENDS and line_array is None:
+                    import numpy as np
+
+                    line_array = np.asarray(line_ends, dtype=np.int64)
+                spans = _windows(text, ends, windows[k],
+                                 line_array if len(ends) >= _NUMPY_ENDS else line_ends)
+            else:
+                spans = ((0, n),)
             per[k] = found = []
             for a, b in spans:
                 for m in det.find(text if b - a == n else text[a:b]):
@@ -264,7 +312,8 @@ class Pipeline:
         for det, hit in zip(dets, hits):
             if hit:
                 thr = det.header_value_threshold
-                share = _share(det, values, True, lambda s, t=thr: s >= t and s > 0)
+                share = _share(det, values, True, lambda s, t=thr: s >= t and s > 0,
+                               self._memo)
                 if share is not None:
                     return ColumnPlan(j, name, det, True, share)
         if len(values) < MIN_VALUE_SAMPLE:
@@ -275,7 +324,8 @@ class Pipeline:
                 continue  # this detector cannot claim the column from its values
             thr, floor = det.value_threshold, best[0] if best else None
             share = _share(det, values, False,
-                           lambda s, t=thr, b=floor: s >= t and (b is None or s > b))
+                           lambda s, t=thr, b=floor: s >= t and (b is None or s > b),
+                           self._memo)
             if share is not None:
                 best = (share, det)
         if best is None:
@@ -318,22 +368,51 @@ class Pipeline:
     def _distinct_hits(self, plan: ColumnPlan, new: list[str]) -> dict[str, tuple[list[_Hit], bool]]:
         """``{value: (hits, via text path)}`` for distinct non-blank cell values of one column:
         the detector's outcome per value (:meth:`_outcomes`: memoised across tables), then
-        the decision rules of :meth:`_accept`; the values it does not accept whole go through
-        the text path (memoised too), as in :meth:`_cell_hits`."""
+        the decision rules of :meth:`_accept` (inlined here: one loop, no call per value);
+        the values it does not accept whole go through the text path (memoised too), as in
+        :meth:`_cell_hits`."""
         det = plan.detector
         text_hits = self._memo.text_hits
         if det is None:
             return {v: (text_hits(self, v), True) for v in new}
         outcomes = self._outcomes(det, plan.header_hit, new)
         out: dict[str, tuple[list[_Hit], bool]] = {}
+        # the rules of _accept, per value
+        wanted = self.wanted
+        min_score = self.config.min_score
+        boost = plan.header_hit
+        det_entity, normalize = det.entity, det.normalize
         evidence: dict[str, Evidence] = {}
-        accept = self._accept
+        rounded: dict[float, float] = {}
+        header = plan.name if boost else None
+        none = ([], False)
         for value in new:
             o = outcomes[value]
             if o is None:
                 out[value] = (text_hits(self, value), True)
-            else:
-                out[value] = accept(plan, value, *o, evidence)
+                continue
+            start, end, score, validation, pattern, normalized, entity = o
+            if not entity:
+                entity = det_entity
+            if wanted is not None and entity not in wanted:
+                out[value] = none
+                continue
+            if boost and validation is not _INVALID:
+                score += HEADER_BOOST
+                if score > 1.0:
+                    score = 1.0
+            if score < min_score:
+                out[value] = none
+                continue
+            ev = evidence.get(pattern)
+            if ev is None:
+                ev = evidence[pattern] = Evidence(det.name, pattern or None, (), header)
+            r = rounded.get(score)
+            if r is None:
+                r = rounded[score] = round(score, 4)
+            raw = value[start:end]
+            out[value] = ([(entity, start, end, r, validation, ev, raw,
+                            normalized or normalize(raw))], False)
         return out
 
     def _outcomes(self, det: Detector, header_hit: bool, values: list[str]) -> dict:
@@ -383,16 +462,16 @@ class Pipeline:
         """The columnar path of :meth:`_analyze_batch` (issue 6).
 
         Per column: the distinct values of the batch (``dict.fromkeys``) not in the column's
-        cache go through :meth:`_distinct_hits` at once; each cell then takes the hits of its
-        value (one dict lookup per cell, no analysis); the rows are put in (row, column,
-        place in the cell) order by one stable sort on the row and the hit fields gathered
-        into one :class:`FindingBatch` (:func:`_gather`). Work is per distinct value; per
-        cell, a dict lookup."""
-        hits: list[_Hit] = []          # the distinct hits of this batch, by hit id
-        hit_ids: dict[int, int] = {}   # id(hit tuple) -> hit id
-        rows: list[int] = []           # per finding: row in the batch,
-        cols: list[int] = []           # the column's rank in ``names``,
-        ids: list[int] = []            # and its hit id; in column, row, offset order
+        cache go through :meth:`_distinct_hits` at once; each value with hits gets hit ids
+        (its hits' places in the batch's list of hits); each cell then takes its value's hit
+        ids (``map`` of a dict lookup, in C); the rows are put in (row, column, place in the
+        cell) order by one stable sort on the row and the hit fields gathered into one
+        :class:`FindingBatch` (:func:`_gather`). Work is per distinct value; per cell, a dict
+        lookup."""
+        hits: list[_Hit] = []  # the hits of this batch, by hit id
+        # per column with hits: (rank in ``names``, per row its hit id, tuple of hit ids or
+        # None, whether some cell has several hits)
+        parts: list[tuple[int, list, bool]] = []
         names: list[str] = []
         columns = batch.columns
         for plan in sorted(plans, key=lambda p: p.index):
@@ -416,38 +495,30 @@ class Pipeline:
                     cache.update(dict(zip(list(local)[:room], list(local.values())[:room])))
             # value -> hit id (one hit) or tuple of hit ids (several), for values with hits
             where: dict[str, int | tuple[int, ...]] = {}
+            multi = False
+            lget, cget = local.get, cache.get
             for v in distinct:
                 if not v:
                     continue
-                got = local.get(v) or cache.get(v)
-                if not got or not got[0]:
+                got = lget(v) or cget(v)
+                if not got:
                     continue
-                found = []
-                for h in got[0]:
-                    hid = hit_ids.get(id(h))
-                    if hid is None:
-                        hid = hit_ids[id(h)] = len(hits)
-                        hits.append(h)
-                    found.append(hid)
-                where[v] = found[0] if len(found) == 1 else tuple(found)
+                found = got[0]
+                if not found:
+                    continue
+                k = len(hits)
+                if len(found) == 1:
+                    where[v] = k
+                    hits.append(found[0])
+                else:
+                    where[v] = tuple(range(k, k + len(found)))
+                    hits.extend(found)
+                    multi = True
             if not where:
                 continue
-            c = len(names)
+            parts.append((len(names), list(map(where.get, column)), multi))
             names.append(plan.name)
-            before = len(rows)
-            get = where.get
-            for i, v in enumerate(column):
-                hid = get(v)
-                if hid is None:
-                    continue
-                if hid.__class__ is int:
-                    rows.append(i)
-                    ids.append(hid)
-                else:
-                    rows.extend([i] * len(hid))
-                    ids.extend(hid)
-            cols.extend([c] * (len(rows) - before))
-        return _gather(rows, cols, ids, names, hits, loc, batch.first_row)
+        return _gather(parts, names, hits, loc, batch.first_row)
 
     def _analyze_cells(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,
                        caches: dict[int, dict[str, tuple[list[_Hit], bool]]]) -> list[Finding]:
@@ -579,6 +650,8 @@ def _windows(text: str, ends: list[int], reach: int,
     ``text`` when the caller has it."""
     n = len(text)
     nl = _line_ends(text) if line_ends is None else line_ends
+    if len(ends) >= _NUMPY_ENDS:
+        return _windows_numpy(n, ends, reach, nl)
     out: list[list[int]] = []
     line_end = -1
     for p in ends:
@@ -595,6 +668,30 @@ def _windows(text: str, ends: list[int], reach: int,
     if sum(b - a for a, b in out) >= WINDOW_MAX_SHARE * n:
         return [(0, n)]
     return [(a, b) for a, b in out]
+
+
+#: from this many prefilter ends :func:`_windows` computes with NumPy
+_NUMPY_ENDS = 256
+
+
+def _windows_numpy(n: int, ends: list[int], reach: int, nl) -> list[tuple[int, int]]:
+    """:func:`_windows` for many ``ends`` (same windows): the line of each end by one
+    ``searchsorted``, its distinct lines widened by ``reach``, merged where a window starts
+    at or before the end of the previous one (window ends grow with the line)."""
+    import numpy as np
+
+    nl = np.asarray(nl, dtype=np.int64)
+    e = np.asarray(ends, dtype=np.int64)
+    lines = np.unique(np.searchsorted(nl, np.maximum(e - 1, 0), side="right"))
+    prev = np.where(lines > 0, nl[np.maximum(lines - 1, 0)], 0)
+    a = np.maximum(prev - reach, 0)
+    b = np.minimum(np.minimum(nl[lines] - 1, n) + reach, n)
+    cut = np.flatnonzero(a[1:] > b[:-1]) + 1  # a window that does not touch the previous one
+    starts = a[np.concatenate(([0], cut))]
+    stops = b[np.concatenate((cut - 1, [len(b) - 1]))]
+    if int((stops - starts).sum()) >= WINDOW_MAX_SHARE * n:
+        return [(0, n)]
+    return list(zip(starts.tolist(), stops.tolist()))
 
 
 #: from this many hits :func:`_resolve_hits` marks taken characters instead of keeping sorted lists
@@ -635,6 +732,164 @@ def _resolve_hits(found: list[_Hit]) -> list[_Hit]:
         starts.insert(i, h[1])
         kept.insert(i, h)
     return kept
+
+
+#: texts of this many characters or more are analysed by sections (:func:`sections`)
+SECTION_MIN_CHARS = 4096
+#: a text whose sections average fewer characters than this is analysed whole: each section
+#: costs a fixed ~1 ms (a prefilter pass and ~20 detector calls), more than a short one saves
+SECTION_MEAN_CHARS = 400
+#: bytes of hits the section memo holds per process (:class:`_SectionMemo`); about 25 MB for
+#: the 20,000-patient leak's 19 MB of reports
+MEMO_SECTION_BYTES = 64 << 20
+#: a cut line (:func:`sections`): one separator character repeated 5 times or more, alone on
+#: its line but for spaces and tabs; or a form feed, wherever it stands
+_CUT = re.compile(r"^[ \t]*([-=_*~#\u2500\u2501\u2550])\1{4,}[ \t]*\r?$|\f", re.M)
+_NON_SPACE = re.compile(r"\S")
+
+
+#: sections are analysed in content-defined groups of this many on average (:func:`groups`)
+GROUP_MEAN_SECTIONS = 4
+#: a group ends after this many characters whatever its sections' digests
+GROUP_MAX_CHARS = 32768
+
+
+def groups(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` spans that :meth:`Pipeline.analyze_text` analyses one by one:
+    consecutive :func:`sections` of ``text``, grouped by their content.
+
+    A group ends after a section whose BLAKE2b digest's first byte is a multiple of
+    :data:`GROUP_MEAN_SECTIONS` (or once it holds :data:`GROUP_MAX_CHARS` characters): the
+    content-defined chunking of rsync and backup tools (Muthitacharoen et al., "A
+    low-bandwidth network file system", SOSP 2001), so the cut depends on the sections' text
+    only, never on what was scanned before, and a copy that keeps the reports' order but drops
+    some (as re-released leaks do) shares every group that lost none. Why groups and not single
+    sections: each analysed span costs a fixed ~1 ms (a prefilter pass and ~20 detector calls),
+    which made a file read once 36% slower by sections; groups of 4 cost about 8% more than
+    the whole text (``bench/throughput.py``) and keep most of the copies' gain. A group spans
+    from its first section's start to its last section's end, cut lines between included."""
+    secs = sections(text)
+    if len(secs) == 1:
+        return secs
+    out: list[tuple[int, int]] = []
+    start = -1
+    for a, b in secs:
+        if start < 0:
+            start = a
+        first = hashlib.blake2b(text[a:b].encode("utf-8", "surrogatepass"), digest_size=8).digest()[0]
+        if first % GROUP_MEAN_SECTIONS == 0 or b - start >= GROUP_MAX_CHARS:
+            out.append((start, b))
+            start = -1
+    if start >= 0:
+        out.append((start, secs[-1][1]))
+    return out
+
+
+def sections(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` sections of ``text`` that the text path analyses one by one.
+
+    Rule: ``text`` is cut at every *cut line*, a line made only of one separator character
+    (``-``, ``=``, ``_``, ``*``, ``~``, ``#``, or the box-drawing ``─``, ``━``, ``═``)
+    repeated 5 times or more (spaces and tabs around it allowed), and at every form feed (a
+    page break, as ``pdftotext`` writes it). Why these: they are the hard document boundaries
+    of text exports, put there by the program that joined the documents (a lab system's
+    batch of reports, a printed page), never inside a sentence, an address block or a form
+    field, so no finding and no cue of one crosses them, and the same report copied into
+    another file keeps the same text between them. A run of 5 or more leaves out
+    Markdown's ``---`` and ``***`` rules (which may part a note's own paragraphs). A
+    section runs from the start of its first non-blank line to the end (``\\n`` included) of
+    its last one: blank lines around a report do not change its key; blank sections are
+    dropped. Cut lines hold no personal data; the text between sections is only white space
+    and cut lines.
+
+    ``[(0, len(text))]`` (the whole text, as is) when ``text`` has no cut, or when its
+    sections average fewer than :data:`SECTION_MEAN_CHARS` characters (a table drawn with
+    rules, a log with a rule every few lines: a section costs about 1 ms whatever its size)."""
+    n = len(text)
+    bounds = [0]  # start of a stretch, end of a stretch, start of the next...
+    for cut in _CUT.finditer(text):
+        bounds += cut.span()
+    if len(bounds) == 1:
+        return [(0, n)]
+    bounds.append(n)
+    out: list[tuple[int, int]] = []
+    for lo, hi in zip(bounds[::2], bounds[1::2]):
+        first = _NON_SPACE.search(text, lo, hi)
+        if first is None:
+            continue
+        f = first.start()
+        a = text.rfind("\n", lo, f) + 1 or lo  # the start of its line (or of the stretch)
+        last = f + len(text[f:hi].rstrip())  # just after its last non-blank character
+        nl = text.find("\n", last, hi)
+        out.append((a, nl + 1 if nl >= 0 else hi))
+    if not out or n < SECTION_MEAN_CHARS * len(out):
+        return [(0, n)]
+    return out
+
+
+#: the fixed cost of a memo entry in bytes (key, list, tuple of hits and cost) and of a hit
+#: (its tuple, offsets, score, Evidence, the strings' headers): measured with tracemalloc
+_SECTION_BYTES = 200
+_HIT_BYTES = 400
+
+
+class _SectionMemo:
+    """The hits of the text sections seen by a pipeline, kept across the texts of a scan
+    (issue 5: a leak holds the same reports in several files, in another order or subset).
+
+    :meth:`hits` ``(pipeline, section)`` is ``pipeline._text_hits(section)`` (offsets in the
+    section), memoised under a BLAKE2b-128 digest of the section's text (UTF-8, :meth:`key`;
+    :meth:`get` and :meth:`put` for a caller that computes the hits itself): a pure
+    cache, the hits of a section depend on its text alone, so the findings of a text never
+    depend on what was scanned before. Memory: at most ``limit`` bytes of hits (an estimate:
+    :data:`_SECTION_BYTES` per entry, :data:`_HIT_BYTES` per hit plus its value and normalised
+    value), the least recently used sections forgotten first; a section whose hits alone
+    exceed the limit is not kept. Raw values: memory only; a pickled memo (a ``--jobs``
+    worker started clean) arrives empty, a forked worker keeps its parent's."""
+
+    __slots__ = ("limit", "size", "entries")
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        #: digest -> (hits, cost in bytes), least recently used first
+        self.entries: dict[bytes, tuple[list[_Hit], int]] = {}
+
+    def __reduce__(self):
+        return (_SectionMemo, (self.limit,))
+
+    @staticmethod
+    def key(section: str) -> bytes:
+        """The memo key of ``section``: BLAKE2b-128 of its UTF-8 (lone surrogates kept)."""
+        return hashlib.blake2b(section.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def get(self, key: bytes) -> list[_Hit] | None:
+        """The hits remembered under ``key`` (a shared list: do not change it), or None."""
+        got = self.entries.pop(key, None)
+        if got is None:
+            return None
+        self.entries[key] = got  # now the most recently used
+        return got[0]
+
+    def put(self, key: bytes, hits: list[_Hit]) -> None:
+        """Remember ``hits`` under ``key``, forgetting the least recently used to make room."""
+        entries = self.entries
+        cost = _SECTION_BYTES + sum(_HIT_BYTES + len(h[6]) + len(h[7] or "") for h in hits)
+        if cost > self.limit or key in entries:
+            return
+        while entries and self.size + cost > self.limit:
+            self.size -= entries.pop(next(iter(entries)))[1]
+        entries[key] = (hits, cost)
+        self.size += cost
+
+    def hits(self, pipeline: "Pipeline", section: str) -> list[_Hit]:
+        """``pipeline._text_hits(section)``, memoised (the list is shared: do not change it)."""
+        key = self.key(section)
+        got = self.get(key)
+        if got is None:
+            got = pipeline._text_hits(section)
+            self.put(key, got)
+        return got
 
 
 class _ValueMemo:
@@ -695,69 +950,110 @@ class _ValueMemo:
 _TEXT = ("", False)  # the memo key of text-path hits
 
 
-def _share(det: Detector, values: list[str], hit: bool, enough) -> float | None:
+def _share(det: Detector, values: list[str], hit: bool, enough,
+           memo: "_ValueMemo | None" = None) -> float | None:
     """Share of ``values`` that pass ``det.match_cell(value, hit)``, or None as soon as
-    ``enough(share)`` (monotone in the share) cannot hold even if every value left passed."""
+    ``enough(share)`` (monotone in the share) cannot hold even if every value left passed.
+
+    ``memo``: the pipeline's :class:`_ValueMemo`; the outcomes it knows for ``(det, hit)``
+    are read from it and those computed here are added to it (:meth:`Pipeline._outcomes`
+    reads them back for the column's cells; a copy of a table is classified from it)."""
     n = len(values)
     passed = 0
     left = n
     match_cell = det.match_cell
-    for v in values:
-        left -= 1
-        if match_cell(v, hit) is not None:
-            passed += 1
-        elif not enough((passed + left) / n):
-            return None
+    known = memo.of((det.name, hit)) if memo is not None else {}
+    fresh: dict = {}
+    try:
+        for v in values:
+            left -= 1
+            o = known.get(v, _MISSING)
+            if o is _MISSING:
+                o = fresh.get(v, _MISSING)
+                if o is _MISSING:
+                    o = fresh[v] = _outcome(match_cell(v, hit))
+            if o is not None:
+                passed += 1
+            elif not enough((passed + left) / n):
+                return None
+    finally:
+        if memo is not None and fresh:
+            memo.add(known, fresh)
     share = passed / n
     return share if enough(share) else None
 
 
-def _gather(rows: list[int], cols: list[int], ids: list[int], names: list[str],
-            hits: list[_Hit], loc: Location, first: int) -> FindingBatch:
+def _outcome(m) -> tuple | None:
+    """The memo's form of a :class:`~sentinelle.detectors.base.Match` (None: no match):
+    ``(start, end, score, validation, pattern, normalized, entity)``."""
+    return None if m is None else (m.start, m.end, m.score, m.validation, m.pattern or "",
+                                   m.normalized or "", m.entity)
+
+
+def _gather(parts: list[tuple[int, list, bool]], names: list[str], hits: list[_Hit],
+            loc: Location, first: int) -> FindingBatch:
     """One :class:`FindingBatch` from the findings of :meth:`Pipeline._analyze_columns`:
-    per finding its row in the batch (``rows``), its column (rank in ``names``) and its hit
-    (index in the distinct ``hits``), listed column by column, rows in order, a cell's hits in
-    offset order. A stable sort on the row gives (row, column, offset) order; each field is
-    built once per distinct hit (or column) and taken per finding (Arrow ``take``)."""
+    ``parts``, column by column, ``(rank of the column in names, per row of the batch its hit
+    id (index in ``hits``), a tuple of hit ids (a cell's hits in offset order) or None,
+    whether some row has a tuple)``. The findings are listed column by column, rows in order
+    (Arrow: the non-null ids and their row indices), then a stable sort on the row gives
+    (row, column, offset) order; each field is built once per hit (or column) and taken per
+    finding (Arrow ``take``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     schema = FindingBatch.schema()
-    n = len(rows)
+    i64 = pa.int64()
+    row_parts, col_parts, id_parts = [], [], []
+    for c, per_row, multi in parts:
+        if multi:
+            rows: list[int] = []
+            ids: list[int] = []
+            for i, hid in enumerate(per_row):
+                if hid is None:
+                    continue
+                if hid.__class__ is int:
+                    rows.append(i)
+                    ids.append(hid)
+                else:
+                    rows.extend([i] * len(hid))
+                    ids.extend(hid)
+            r, h = pa.array(rows, i64), pa.array(ids, i64)
+        else:
+            a = pa.array(per_row, i64)  # None: no hit in that row
+            r = pc.indices_nonzero(a.is_valid()).cast(i64)
+            h = a.drop_null()
+        row_parts.append(r)
+        id_parts.append(h)
+        col_parts.append(pa.repeat(pa.scalar(c, i64), len(r)))
+    n = sum(len(r) for r in row_parts)
     if not n:
         return FindingBatch(schema.empty_table())
-    r = pa.array(rows, pa.int64())
+    r = pa.concat_arrays(row_parts)
     order = pc.sort_indices(r)  # a stable sort
-    take = pa.array(ids, pa.int64()).take(order)
+    take = pa.concat_arrays(id_parts).take(order)
     s = pa.large_string()
-    # evidence and validation: a few distinct objects per batch, built once each
-    ev_ids: dict[int, int] = {}
-    evs: list[Evidence] = []
-    ev_of: list[int] = []
-    for h in hits:
-        e = h[5]
-        k = ev_ids.get(id(e))
-        if k is None:
-            k = ev_ids[id(e)] = len(evs)
-            evs.append(e)
-        ev_of.append(k)
-    ev_take = pa.array(ev_of, pa.int64()).take(take)
+    ents, starts, ends, scores, vals, evs, values, norms = zip(*hits)
+    # evidence: a few distinct objects per batch, built once each
+    uniq = list({id(e): e for e in evs}.values())
+    index = {id(e): k for k, e in enumerate(uniq)}
+    ev_take = pa.array(list(map(index.__getitem__, map(id, evs))), i64).take(take)
     cols = {
         "path": pa.repeat(pa.scalar(loc.path, s), n),
         "row": pc.add(r.take(order), first),
-        "column": pa.array(names, s).take(pa.array(cols, pa.int64()).take(order)),
+        "column": pa.array(names, s).take(pa.concat_arrays(col_parts).take(order)),
         "sheet": pa.repeat(pa.scalar(loc.sheet, s), n),
-        "page": pa.nulls(n, pa.int64()),
-        "entity_type": pa.array([h[0] for h in hits], s).take(take),
-        "start": pa.array([h[1] for h in hits], pa.int64()).take(take),
-        "end": pa.array([h[2] for h in hits], pa.int64()).take(take),
-        "score": pa.array([h[3] for h in hits], pa.float64()).take(take),
-        "validation": pa.array([h[4] for h in hits], s).take(take),  # a str enum: its value
-        "detector": pa.array([e.detector for e in evs], s).take(ev_take),
-        "pattern": pa.array([e.pattern or "" for e in evs], s).take(ev_take),
-        "context": pa.array([list(e.context) for e in evs], pa.large_list(s)).take(ev_take),
-        "header": pa.array([e.header or "" for e in evs], s).take(ev_take),
-        "value": pa.array([h[6] for h in hits], s).take(take),
-        "normalized": pa.array([h[7] for h in hits], s).take(take),
+        "page": pa.nulls(n, i64),
+        "entity_type": pa.array(ents, s).take(take),
+        "start": pa.array(starts, i64).take(take),
+        "end": pa.array(ends, i64).take(take),
+        "score": pa.array(scores, pa.float64()).take(take),
+        "validation": pa.array(vals, s).take(take),  # a str enum: its value
+        "detector": pa.array([e.detector for e in uniq], s).take(ev_take),
+        "pattern": pa.array([e.pattern or "" for e in uniq], s).take(ev_take),
+        "context": pa.array([list(e.context) for e in uniq], pa.large_list(s)).take(ev_take),
+        "header": pa.array([e.header or "" for e in uniq], s).take(ev_take),
+        "value": pa.array(values, s).take(take),
+        "normalized": pa.array(norms, s).take(take),
     }
     return FindingBatch(pa.table([cols[f.name] for f in schema], schema=schema))

@@ -462,15 +462,16 @@ class PrefilterSet:
 def _char_offsets(data: bytes, offsets: set[int]) -> dict[int, int]:
     """``{byte offset: character offset}`` in the UTF-8 ``data`` for ``offsets`` that lie on
     character boundaries (ends of matches): by decoding the bytes between consecutive offsets,
-    or, for many offsets, from a NumPy running count of the bytes that start a character (not
-    ``10xxxxxx``): one pass in C instead of a ``decode`` call per offset."""
+    or, for many offsets, with NumPy: an offset less the continuation bytes (``10xxxxxx``)
+    before it, counted by a binary search in their positions (few in French text: one pass in
+    C over the bytes, no running count of them all: 10 ms instead of 45 on 3 MB)."""
     if len(offsets) >= _NUMPY_OFFSETS:
         import numpy as np
 
-        starts = np.cumsum((np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80, dtype=np.int64)
+        cont = np.flatnonzero((np.frombuffer(data, dtype=np.uint8) & 0xC0) == 0x80)
         keys = sorted(offsets)
-        idx = np.asarray(keys, dtype=np.int64) - 1
-        chars = np.where(idx >= 0, starts[np.maximum(idx, 0)], 0)
+        at = np.asarray(keys, dtype=np.int64)
+        chars = at - np.searchsorted(cont, at)  # continuation bytes at positions < offset
         return dict(zip(keys, chars.tolist()))
     out: dict[int, int] = {}
     prev_b = prev_c = 0
