@@ -146,6 +146,21 @@ def test_non_utf8_file_name_keeps_its_findings(tmp_path: Path):
     assert sorted(f["path"] for f in summary["files"]) == ["a\\\\b\\xff.txt", "caf\\xe9.csv"]
 
 
+def test_a_valid_name_that_looks_escaped_stays_apart(tmp_path: Path):
+    # review of session 5: the UTF-8 name "caf\xe9.csv" (a backslash, an x, e9) and the
+    # Latin-1 bytes b"caf\xe9.csv" showed the same path; now the valid one doubles its
+    # backslash, so every displayed name maps back to one file
+    leak = tmp_path / "leak"
+    leak.mkdir()
+    with open(os.fsencode(leak) + b"/caf\xe9.csv", "wb") as fh:
+        fh.write(CSV.encode())
+    (leak / "caf\\xe9.csv").write_text(CSV, encoding="utf-8")
+    r = run("scan", "leak", "--no-db", "--findings", "f.jsonl", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    rows = [json.loads(l) for l in (tmp_path / "f.jsonl").read_text("utf-8").splitlines()]
+    assert sorted({f["path"] for f in rows}) == ["caf\\\\xe9.csv", "caf\\xe9.csv"]
+
+
 def test_table_on_a_pipe_is_not_wrapped(tmp_path: Path):
     name = "un_nom_de_fichier_tres_long_pour_depasser_quatre_vingts_colonnes_" + "x" * 40
     (tmp_path / f"{name}.csv").write_text(CSV, encoding="utf-8")

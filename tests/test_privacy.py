@@ -24,6 +24,9 @@ from sentinelle.privacy import KeyedHasher, load_key, mask
     ("٣٤٥٦٧٨٩٠١٢", "", "٣*******١٢"),               # 10 Arabic-Indic digits: last two kept
     ("a_b x²", "", "a_* **"),                       # "_" is no letter; "²" is a digit
     ("-- / --", "", "-- / --"),                     # no alphanumeric: nothing hidden
+    # new-user test of session 5: "A+" kept its first letter and its sign, i.e. all of it
+    ("A+", "BLOOD_GROUP", "**"),                    # special category data: nothing kept
+    ("groupe O Rh négatif", "BLOOD_GROUP", "*******************"),
 ])
 def test_mask(value, entity, expected):
     assert mask(value, entity) == expected

@@ -52,20 +52,27 @@ def _reports_of(text: str) -> list[str]:
 
 # -- the cut rule --------------------------------------------------------------------------
 @pytest.mark.parametrize("text, expected", [
-    ("a\n-----\nb", ["a\n", "b"]),                      # 5 dashes: a cut line
-    ("a\n----\nb", ["a\n----\nb"]),                     # 4 dashes: Markdown rule, no cut
-    ("a\n  =====\t \nb", ["a\n", "b"]),                 # spaces and tabs around the run
-    ("a\r\n__________\r\nb\r\n", ["a\r\n", "b\r\n"]),   # CRLF line ends
-    ("a\n*****\nb\n~~~~~\nc\n#####\nd", ["a\n", "b\n", "c\n", "d"]),
-    ("a\n\u2550\u2550\u2550\u2550\u2550\nb", ["a\n", "b"]),  # box-drawing double rule
-    ("a\n--- x ---\nb", ["a\n--- x ---\nb"]),           # words on the line: no cut
-    ("a\n-=-=-=-=\nb", ["a\n-=-=-=-=\nb"]),             # not one character repeated
-    ("a\nx-----\nb", ["a\nx-----\nb"]),                 # the run does not fill the line
+    ("a\n\n-----\n\nb", ["a\n", "b"]),                  # 5 dashes set apart: a cut line
+    ("a\n\n----\n\nb", ["a\n\n----\n\nb"]),             # 4 dashes: Markdown rule, no cut
+    ("a\n\n  =====\t \n\nb", ["a\n", "b"]),             # spaces and tabs around the run
+    ("a\r\n\r\n__________\r\n\r\nb\r\n", ["a\r\n", "b\r\n"]),  # CRLF line ends
+    ("a\n\n*****\n\nb\n\n~~~~~\n\nc\n\n#####\n\nd", ["a\n", "b\n", "c\n", "d"]),
+    ("a\n\n\u2550\u2550\u2550\u2550\u2550\n\nb", ["a\n", "b"]),  # box-drawing double rule
+    ("a\n\n--- x ---\n\nb", ["a\n\n--- x ---\n\nb"]),   # words on the line: no cut
+    ("a\n\n-=-=-=-=\n\nb", ["a\n\n-=-=-=-=\n\nb"]),     # not one character repeated
+    ("a\n\nx-----\n\nb", ["a\n\nx-----\n\nb"]),         # the run does not fill the line
     ("page 1\fpage 2", ["page 1", "page 2"]),           # a form feed, inside a line
     ("\n\n  a\n\n-----\n\n b  \n\n", ["  a\n", " b  \n"]),  # blank lines around dropped
-    ("a\n-----\n\n-----\nb", ["a\n", "b"]),             # a blank section is dropped
-    ("-----\na\n", ["a\n"]),                            # a cut line first
+    ("a\n\n-----\n\n-----\n\nb", ["a\n", "b"]),         # a blank section is dropped
+    ("a\n\n-----\n\n-----\nb", ["a\n", "-----\nb"]),     # a rule right above a line: kept
+    ("a\n\n-----\n=====\n\nb", ["a\n", "b"]),           # two rules in a row
+    ("-----\n\na\n", ["a\n"]),                          # a cut line first
     ("no cut at all\n", ["no cut at all\n"]),           # the whole text, as is
+    # review of session 5: a rule right under or above a label is part of the form, its cue
+    # reads the value (a heading underlined, a form field drawn with underscores)
+    ("T\u00e9l\u00e9phone\n-----\n06 12 34 56 78\n", ["T\u00e9l\u00e9phone\n-----\n06 12 34 56 78\n"]),
+    ("Adresse\n=====\n\n12 rue de la Paix\n", ["Adresse\n=====\n\n12 rue de la Paix\n"]),
+    ("N\u00b0 SS :\n\n______\n185\n", ["N\u00b0 SS :\n\n______\n185\n"]),
 ])
 def test_cut_rule(monkeypatch, text, expected):
     monkeypatch.setattr(pipeline_module, "SECTION_MEAN_CHARS", 1)  # the rule alone
@@ -74,10 +81,10 @@ def test_cut_rule(monkeypatch, text, expected):
 
 def test_short_sections_leave_the_text_whole():
     # sections averaging under SECTION_MEAN_CHARS (400): a rule every few lines of a table
-    text = "".join(f"ligne {i}\n-----\n" for i in range(200))
+    text = "".join(f"ligne {i}\n\n-----\n\n" for i in range(200))
     assert sections(text) == [(0, len(text))]
-    text = ("x" * 500 + "\n-----\n") * 3  # 507 characters a round: 500 x, line end, rule
-    assert sections(text) == [(0, 501), (507, 1008), (1014, 1515)]
+    text = ("x" * 500 + "\n\n-----\n\n") * 3  # 509 a round: 500 x, blank line, rule, blank
+    assert sections(text) == [(0, 501), (509, 1010), (1018, 1519)]
 
 
 def test_reports_are_cut_into_their_reports():

@@ -745,6 +745,22 @@ MEMO_SECTION_BYTES = 64 << 20
 #: a cut line (:func:`sections`): one separator character repeated 5 times or more, alone on
 #: its line but for spaces and tabs; or a form feed, wherever it stands
 _CUT = re.compile(r"^[ \t]*([-=_*~#\u2500\u2501\u2550])\1{4,}[ \t]*\r?$|\f", re.M)
+#: a line next to a cut line: blank, or a rule itself
+_BLANK_OR_RULE = re.compile(r"[ \t\r]*(?:([-=_*~#\u2500\u2501\u2550])\1{4,}[ \t\r]*)?")
+
+
+def _set_apart(text: str, start: int, end: int) -> bool:
+    """Whether the rule line ``text[start:end]`` has a blank line (or a rule, or the start or
+    end of the text) on each side (:func:`sections`)."""
+    if start > 0:
+        prev = text.rfind("\n", 0, start - 1) + 1
+        if not _BLANK_OR_RULE.fullmatch(text, prev, start - 1):
+            return False
+    if end < len(text):
+        nxt = text.find("\n", end + 1)
+        if not _BLANK_OR_RULE.fullmatch(text, end + 1, len(text) if nxt < 0 else nxt):
+            return False
+    return True
 _NON_SPACE = re.compile(r"\S")
 
 
@@ -790,11 +806,14 @@ def sections(text: str) -> list[tuple[int, int]]:
 
     Rule: ``text`` is cut at every *cut line*, a line made only of one separator character
     (``-``, ``=``, ``_``, ``*``, ``~``, ``#``, or the box-drawing ``─``, ``━``, ``═``)
-    repeated 5 times or more (spaces and tabs around it allowed), and at every form feed (a
-    page break, as ``pdftotext`` writes it). Why these: they are the hard document boundaries
-    of text exports, put there by the program that joined the documents (a lab system's
-    batch of reports, a printed page), never inside a sentence, an address block or a form
-    field, so no finding and no cue of one crosses them, and the same report copied into
+    repeated 5 times or more (spaces and tabs around it allowed) with a blank line (or another
+    rule, or the start or end of the text) on each side, and at every form feed (a page
+    break, as ``pdftotext`` writes it). Why these: they are the hard document boundaries of
+    text exports, put there by the program that joined the documents (a lab system's batch
+    of reports, a printed page). A rule right under a label ("Téléphone" then ``-----``, a
+    heading underlined with ``=====``, a form field drawn as ``______``) is not a cut: a cue
+    above it reads the value below (review of session 5). So no finding and no cue crosses a
+    cut, and the same report copied into
     another file keeps the same text between them. A run of 5 or more leaves out
     Markdown's ``---`` and ``***`` rules (which may part a note's own paragraphs). A
     section runs from the start of its first non-blank line to the end (``\\n`` included) of
@@ -808,7 +827,8 @@ def sections(text: str) -> list[tuple[int, int]]:
     n = len(text)
     bounds = [0]  # start of a stretch, end of a stretch, start of the next...
     for cut in _CUT.finditer(text):
-        bounds += cut.span()
+        if cut.group() == "\f" or _set_apart(text, *cut.span()):
+            bounds += cut.span()
     if len(bounds) == 1:
         return [(0, n)]
     bounds.append(n)

@@ -128,6 +128,10 @@ class KeyedHasher:
         return out
 
 
+#: labels whose masked value shows no character of the value (:func:`mask`)
+_MASK_ALL = frozenset({"CREDENTIAL", "BLOOD_GROUP"})
+
+
 def mask(value: str, entity_type: str = "") -> str:
     """Hide most characters of ``value``.
 
@@ -135,11 +139,13 @@ def mask(value: str, entity_type: str = "") -> str:
     character of the local part and the top-level domain; other values keep their first
     alphanumeric character and, when they have 10 or more, their last two; everything else
     becomes ``*``. A CREDENTIAL (a password or its hash) keeps nothing: every character is
-    ``*``. The output has the length of the input.
+    ``*``. A BLOOD_GROUP keeps nothing either: its first letter and its Rh sign are the
+    whole value ("A+"), and it is special category data (GDPR art. 9). The output has the
+    length of the input.
     """
     if not value:
         return ""
-    if entity_type == "CREDENTIAL":
+    if entity_type in _MASK_ALL:
         return "*" * len(value)
     if entity_type == "EMAIL_ADDRESS" and "@" in value:
         local, _, domain = value.rpartition("@")

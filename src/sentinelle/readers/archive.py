@@ -109,16 +109,23 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 def printable_path(name: str) -> str:
     """``name`` (a path as ``os.fsdecode`` gives it) in a printable, lossless form.
 
-    A name that is valid UTF-8 is returned unchanged. In a name holding bytes that are not
-    UTF-8 (``b"caf\\xe9.csv"`` on Linux, decoded with ``surrogateescape``), each such byte is
+    A name that is valid UTF-8 is returned unchanged (but see below). In a name holding bytes
+    that are not UTF-8 (``b"caf\\xe9.csv"`` on Linux, decoded with ``surrogateescape``), each such byte is
     written ``\\xNN`` (two lowercase hex digits) and each backslash is doubled, so the bytes
     can be recovered (``\\\\`` -> ``\\``, ``\\xNN`` -> byte NN): ``caf\\xe9.csv``. Findings,
     store, summaries and messages then carry a name that can be encoded as UTF-8 (a raw
-    surrogate cannot: the findings file and the store lost such files)."""
+    surrogate cannot: the findings file and the store lost such files). A valid UTF-8 name
+    that itself holds the text ``\\xNN`` gets its backslashes doubled too, so it never shows
+    like a name with an undecodable byte: an escaped name always holds an odd run of
+    backslashes before an ``xNN``, the other names only even ones."""
     if not _SURROGATE.search(name):
-        return name
+        return name.replace("\\", "\\\\") if _ESCAPE_LIKE.search(name) else name
     raw = name.encode("utf-8", "surrogateescape").replace(b"\\", b"\\\\")
     return raw.decode("utf-8", "backslashreplace")
+
+
+#: the text of a ``\\xNN`` escape inside a valid name (:func:`printable_path`)
+_ESCAPE_LIKE = re.compile(r"\\x[0-9a-fA-F]{2}")
 
 
 def _basename(display: str) -> str:
