@@ -127,7 +127,7 @@ def test_groups_are_runs_of_whole_sections_cut_by_content():
         starts, ends = {a for a, _b in secs}, {b for _a, b in secs}
         assert grs[0][0] == secs[0][0] and grs[-1][1] == secs[-1][1], name
         assert all(a in starts and b in ends for a, b in grs), name
-        assert len(secs) / len(grs) > 2, name  # about 4 sections a group on average
+        assert len(secs) / len(grs) > 2, name  # about 8 sections a group on average
         # the cut after a section depends on that section's text only: the same report
         # ends a group wherever it stands (reports here are far below GROUP_MAX_CHARS)
         group_ends = {b for _a, b in grs}

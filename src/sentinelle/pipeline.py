@@ -9,7 +9,7 @@ then the longer span, then the earlier one (so "maladie de Parkinson" as HEALTH_
 
 Sections (issue 5): a text of ``SECTION_MIN_CHARS`` (4096) characters or more is cut at its
 separator lines and form feeds (:func:`sections` gives the rule and its reason) and each
-group of about 4 consecutive sections, cut by their content (:func:`groups`), is analysed as
+group of about 8 consecutive sections, cut by their content (:func:`groups`), is analysed as
 a text of its own, so a rule that reads "the text" (date_of_birth's latest date) reads a few
 reports, not a 1 MB unit of many; the hits of each group are memoised across the texts of a
 scan by a digest of its text (:class:`_SectionMemo`, bounded in bytes): reports copied into
@@ -765,7 +765,7 @@ _NON_SPACE = re.compile(r"\S")
 
 
 #: sections are analysed in content-defined groups of this many on average (:func:`groups`)
-GROUP_MEAN_SECTIONS = 4
+GROUP_MEAN_SECTIONS = 8
 #: a group ends after this many characters whatever its sections' digests
 GROUP_MAX_CHARS = 32768
 
@@ -781,8 +781,11 @@ def groups(text: str) -> list[tuple[int, int]]:
     only, never on what was scanned before, and a copy that keeps the reports' order but drops
     some (as re-released leaks do) shares every group that lost none. Why groups and not single
     sections: each analysed span costs a fixed ~1 ms (a prefilter pass and ~20 detector calls),
-    which made a file read once 36% slower by sections; groups of 4 cost about 8% more than
-    the whole text (``bench/throughput.py``) and keep most of the copies' gain. A group spans
+    which made a file read once 36% slower by sections, and the detectors' fast paths
+    (candidate starts, digit runs, windows) pay off on a few kilobytes or more. With groups of
+    8 (about 5 KB of reports) a file read once costs about what the whole text costs, within
+    this machine's noise, and 3 near-copies of a report file cost about 20% less than read
+    whole (session 5, ``/usr/bin/time`` of ``sentinelle scan --jobs 1``). A group spans
     from its first section's start to its last section's end, cut lines between included."""
     secs = sections(text)
     if len(secs) == 1:
