@@ -421,35 +421,13 @@ _CANDIDATE_PATTERNS = tuple(_DATE_START + p for p in (
 _CANDIDATE_LIST = (0, 0, 0, 0, 0, 0, 0, 0, 1, 2)
 
 
-@functools.cache
 def _candidate_db():
     """``(database, scratch)`` of :data:`_CANDIDATE_PATTERNS` (start of match reported), kept
-    by :func:`sentinelle.data.cached`; None without hyperscan or when it refuses them."""
-    try:
-        import hyperscan as hs
-    except ImportError:
-        return None
-    import platform
+    by :func:`sentinelle.data.cached` (:func:`~sentinelle.detectors.lexicon.som_database`);
+    None without hyperscan or when it refuses them."""
+    from sentinelle.detectors.lexicon import som_database
 
-    from sentinelle import data
-
-    def build() -> bytes:
-        db = hs.Database(mode=hs.HS_MODE_BLOCK)
-        db.compile(expressions=list(_CANDIDATE_PATTERNS), ids=list(range(len(_CANDIDATE_PATTERNS))),
-                   flags=[hs.HS_FLAG_SOM_LEFTMOST] * len(_CANDIDATE_PATTERNS))
-        return hs.dumpb(db)
-
-    name = f"hs-dates-{getattr(hs, '__version__', '?')}-{platform.machine()}"
-    try:
-        try:
-            db = hs.loadb(data.cached(name, build), hs.HS_MODE_BLOCK)
-            scratch = hs.Scratch(db)
-        except Exception:  # noqa: BLE001 - a stored database hyperscan refuses: compile again
-            db = hs.loadb(build(), hs.HS_MODE_BLOCK)
-            scratch = hs.Scratch(db)
-    except Exception:  # noqa: BLE001 - hyperscan cannot take them: the regexes alone
-        return None
-    return db, scratch
+    return som_database(tuple(_CANDIDATE_PATTERNS))
 
 
 def _candidates(folded: str) -> tuple[list[int], list[int], list[int]] | None:
