@@ -130,3 +130,31 @@ def test_drug_class_score():
     (drug,) = DET.find("fluoxétine")
     assert (cls.score, cls.pattern) == (0.55, "drug_class")
     assert drug.score == 0.7
+
+
+@pytest.mark.parametrize("text, spans", [
+    # issue 3: a substance named by its WHO INN stem, unlisted spelling
+    ("Erythromicine depuis 06-03-02", ["Erythromicine"]),   # EDS-Pseudo dev note, "-micine"
+    ("sous ritozumab 20 mg", ["ritozumab 20 mg"]),          # "-mab", with its strength
+    # class adjectives in every gender and number, "anti-" with a hyphen
+    ("un traitement antithrombotique", ["antithrombotique"]),
+    ("une substance anticoagulante", ["anticoagulante"]),
+    ("une chimiothérapie anti-cancéreuse", ["anti-cancéreuse"]),
+])
+def test_stems_and_class_forms(text, spans):
+    assert [text[m.start:m.end] for m in DET.find(text)] == spans
+
+
+@pytest.mark.parametrize("text", [
+    "un concept nouveau",      # "-cept" of a common word
+    "In April we met",         # "-pril" needs 3 letters before it
+    "la cuisine africaine",    # "-caïne" only after the anaesthetics' syllables
+    "servir chaud",            # "-vir" only in the antiviral stems
+])
+def test_stems_not_found(text):
+    assert list(DET.find(text)) == []
+
+
+def test_stem_score():
+    (m,) = DET.find("ritozumab")
+    assert (m.pattern, m.score) == ("inn_stem", 0.6)

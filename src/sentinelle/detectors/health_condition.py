@@ -31,6 +31,16 @@ French clinical writing ("troubles", "problèmes", "atteinte", "lésions", "insu
 comportement"): "troubles graves des reins" scores 0.7 (``organ_phrase``); a listed term over
 the same words wins ("insuffisance rénale chronique").
 
+Derived forms of the listed terms: the adjectives and patient nouns of one-word conditions
+("diabète" -> "diabétique", "cancer" -> "cancéreux", French derivation suffixes, scored 0.6),
+the "-aux" plural of "-al" words ("accidents vasculaires cérébraux") and the ligature "œ"
+("œdème": the text is folded letter by letter). Unlisted words built like a disease name
+(``morphology``, 0.6): a Greek or Latin disease suffix on an organ root ("uvéite", "lipome",
+"lymphopénie", "myélopathie", "hypercalcémie", "glomérulopathies") and their adjectives
+("neuropathique", "athéromateux"); see :data:`_ITE_ROOTS` for the rule and its exclusions
+(sugars, "-ité" nouns, "glycémie"). An abbreviation defined after a few more words of the long
+form counts too ("leucoencéphalopathie multifocale progressive (LEMP)").
+
 ICD-10 / CIM-10 codes ("B20", "C50.9", "C509", "U07.1", "B24+0") are reported only when a cue
 confirms them: a word shortly before ("CIM-10", "ICD-10", "diagnostic", "diag", "DP", "DAS",
 "code"), an accepted code just before (a list: "DAS : E11.9, I10 et Z21"), or in a table a
@@ -54,6 +64,7 @@ fewer than :data:`~sentinelle.detectors.lexicon.SMALL_COLUMN` values keeps the p
 
 from __future__ import annotations
 
+import bisect
 import copy
 import functools
 import re
@@ -64,8 +75,9 @@ from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.detectors.base import fold_keep_length
 from sentinelle.detectors.lexicon import (PY_WHITESPACE, SMALL_COLUMN, column_first_run,
                                           TermTrie, keep_longest, match_column_where,
-                                          plural_marked, prefix_prefilter, run_may_start,
-                                          singular)
+                                          latin1_class, plural_marked,
+                                          prefix_prefilter, run_may_start, singular, som_database,
+                                          som_starts, words_back)
 from sentinelle.finding import Validation
 
 #: score of an ordinary lexicon term, and of a short ambiguous one (prefix "?")
@@ -99,7 +111,10 @@ def _normalized(value: str) -> str:
 #: diseases); a listed term inside or over it wins at equal length
 _PHRASE_HEAD = (r"(?:troubles?|problemes?|atteintes?|affections?|lesions?|anomalies?|insuffisances?"
                 r"|inflammations?|infections?|toxicites?|reactions?|douleurs?|dysfonctionnements?"
-                r"|dysfonctions?|maladies?)")
+                r"|dysfonctions?|maladies?|pertes?|difficultes?|changements?|variations?"
+                r"|modifications?|alterations?|sensations?|secheresses?|raideurs?|faiblesses?"
+                r"|genes?|saignements?|hemorragies?|oedemes?|\u0153demes?|gonflements?|baisses?"
+                r"|diminutions?|augmentations?|insuffisante?s?)")
 _PHRASE_ADJ = (r"(?:hepatiques?|renales?|renaux|cardiaques?|musculaires?|cutanee?s?|digesti(?:fs?|ves?)"
                r"|urinaires?|respiratoires?|neurologiques?|psychiatriques?|psychiques?"
                r"|cardio-?vasculaires?|vasculaires?|pulmonaires?|gastro-?intestina(?:ux|les?)"
@@ -109,21 +124,30 @@ _PHRASE_ADJ = (r"(?:hepatiques?|renales?|renaux|cardiaques?|musculaires?|cutanee
                r"|nerveu(?:x|ses?)|cerebra(?:ux|les?)|medullaires?|genita(?:ux|les?)|sexuel(?:s|les?)?"
                r"|menta(?:ux|les?)|cogniti(?:fs?|ves?)|comportementa(?:ux|les?)|metaboliques?"
                r"|immunitaires?|allergiques?|biliaires?|pancreatiques?|gastriques?|dentaires?"
-               r"|orthostatiques?|mnesiques?|psychotiques?)")
+               r"|orthostatiques?|mnesiques?|psychotiques?|buccale?s?|thoraciques?|abdomina(?:ux|les?)"
+               r"|nasa(?:ux|les?)|vasomotrices?|emotionnel(?:s|les?)?|vertigineuses?|paranoiaques?"
+               r"|paranoides?|maniaques?|anaphylactiques?|anxieu(?:x|ses?)|depressi(?:fs?|ves?)"
+               r"|menstruel(?:s|les?)?|hemorragiques?|infectieu(?:x|ses?)|inflammatoires?"
+               r"|coronarien(?:s|nes?)?)")
 _PHRASE_ORGAN = (r"(?:foie|reins?|coeur|poumons?|peau|muscles?|os|articulations?|yeux|oeil|sang"
                  r"|cerveau|systeme nerveux(?: central| peripherique)?|systeme urinaire"
                  r"|systeme immunitaire|estomac|intestins?|colon|pancreas|thyroide|vessie"
                  r"|prostate|uterus|ovaires?|seins?|oreilles?|rate|moelle osseuse|vaisseaux"
                  r"|arteres?|veines?|sommeil|comportement|humeur|memoire|vision|audition|langage"
-                 r"|equilibre|marche)")
-_PHRASE_OF = r"(?:du|de la|de l'|des|de|d')[ \u00a0]*"
+                 r"|equilibre|marche|demarche|conscience|vue|elocution|concentration|absorption"
+                 r"|deglutition|coordination|attention|erection|libido|appetit|gout|odorat"
+                 r"|nuque|gorge|bouche|visage|levres?|langue|paupieres?|gencives?|nez)")
+_PHRASE_OF = r"(?:du|de la|de l[ \u00a0]?['’]|des|de|d[ \u00a0]?['’])[ \u00a0]*"
 _PHRASE = re.compile(
     rf"(?<![a-z]){_PHRASE_HEAD}(?: (?:graves?|severes?|legers?|legeres?|importante?s?|chroniques?"
-    rf"|aigue?s?|aigus))?(?: {_PHRASE_ADJ}|(?: {_PHRASE_OF}(?:fonctionnement|systeme|fonction)"
-    rf"s?)? {_PHRASE_OF}{_PHRASE_ORGAN})(?![a-z])")
+    rf"|aigue?s?|aigus))?(?: {_PHRASE_ADJ}(?: (?:ou|et) {_PHRASE_ADJ})?|(?: {_PHRASE_OF}"
+    rf"(?:fonctionnement|systeme|fonction)s?)? {_PHRASE_OF}{_PHRASE_ORGAN})(?![a-z])")
 #: a head noun is in the text (cheap test before the grammar)
 _PHRASE_KEY = re.compile(r"trouble|probleme|atteinte|affection|lesion|anomalie|insuffisance"
-                         r"|inflammation|infection|toxicite|reaction|douleur|dysfonction|maladie")
+                         r"|inflammation|infection|toxicite|reaction|douleur|dysfonction|maladie"
+                         r"|perte|difficulte|changement|variation|modification|alteration"
+                         r"|sensation|secheresse|raideur|faiblesse|gene|saignement|hemorragie"
+                         "|oedeme|\u0153deme|gonflement|baisse|diminution|augmentation|insuffisant")
 PHRASE_SCORE = 0.7
 
 
@@ -143,10 +167,18 @@ def _first_letter_branches(words, before: str) -> str:
 #: where a match of :data:`_PHRASE` can start: a head noun's first letters at a word start
 #: (head nouns are letters only, so these word starts never overlap: ``finditer`` finds all)
 _PHRASE_STARTS = re.compile(_first_letter_branches(_PHRASE_KEY.pattern.split("|"), "[a-z]"))
+#: the same starts found by hyperscan on a long text (:func:`~sentinelle.detectors.lexicon.som_starts`:
+#: a character that is not a letter, then a head noun's first letters; speed, issue 6)
+_PHRASE_SOM = tuple(latin1_class(r"[a-z]") + re.escape(k).encode("latin-1", "replace")
+                    .replace(b"?", b"\\?") for k in _PHRASE_KEY.pattern.split("|"))
 
 #: an abbreviation in parentheses right after a condition, and the same before one (original
 #: text): "syndrome malin des neuroleptiques (SMN)", "SMN (syndrome malin des neuroleptiques)"
 _ABBR_AFTER = re.compile(r"[ \u00a0]*\([ \u00a0]*([A-Z][A-Z0-9]{1,7})[ \u00a0]*\)")
+#: the same after up to three more words of the long form (the condition found is its head:
+#: "leucoencéphalopathie multifocale progressive (LEMP)")
+_ABBR_AFTER_WORDS = re.compile(
+    r"(?:[ \u00a0]+[^\W\d_][\w\-'’]*){1,3}?[ \u00a0]*\([ \u00a0]*([A-Z][A-Z0-9]{1,7})[ \u00a0]*\)")
 _ABBR_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]{1,7})[ \u00a0]*\([ \u00a0]*$")
 
 
@@ -189,6 +221,145 @@ ICD_SCORE = 0.8
 ICD_UNLISTED_SCORE = 0.5
 
 
+#: -- morphology: a word built on a disease suffix of medical French (neoclassical compounds).
+#: Rule source: the Greek and Latin suffixes of disease names ("-ite" inflammation, "-ome"
+#: tumour, "-ose" degenerative or infectious disease, "-pathie", "-algie", "-émie", "-pénie",
+#: "-plégie", "-rragie", "-rrhée", "-mégalie", "-plasie", "-trophie"...) and the organ roots
+#: they are built on, as taught in French medical terminology (e.g. the "racines grecques et
+#: latines" chapters of medical vocabulary courses; Garnier-Delamare's conventions). The root
+#: lists are hand-written anatomy vocabulary, not a list of diseases: "uvéite", "lipome",
+#: "lymphopénie", "myélopathie" are found without being listed. Words that share a suffix but
+#: name no disease are left out by the roots ("-ite": "suite", "visite", "prescrite") or by
+#: :data:`_MORPH_NOT` (sugars "glucose", "lactose"; cell biology "phagocytose", "mitose";
+#: "nostalgie", "sympathie", "xénophobie"; verbs "propose", "expose").
+_ITE_ROOTS = (
+    "mening encephal myel nevr neur radicul arachnoid pleur pneumon trache bronch bronchiol alveol "
+    "mediastin sinus ethmoid mastoid labyrinth uve cycl choroid scler blephar dacryocyst thyroid "
+    "orch balan urethr nephr cyst prostat vagin vulv cervic endometr metr salping annex ovar mast "
+    "myos myocard pericard endocard card arter aort phleb vascul vascular lymphang aden lymphaden "
+    "oste spondyl disc tendin burs capsul synov fasci epicondyl derm dermat cellul follicul stomat "
+    "gingiv gloss parotid sial oesophag esophag sophag gastr duoden ile jejun enter entercol proct "
+    "rect sigmoid diverticul cholecyst cholang angiochol hepat pancreat periton appendic omphal "
+    "funicul pulp parodont periodont chondr arthr rhin pharyng laryng amygdal conjonctiv kerat "
+    "retin pannicul pyel ureter sacroili hidrosaden myring mamm epiphys apophys ombilic").split()
+_OME_ROOTS = (
+    "aden carcin lip melan hemat my fibr angi lymph sarc gli neurin meningi papill granul ather "
+    "glauc chondr oste epitheli blast hamart terat semin otheli thym hepat myel xanth condyl cyt "
+    "chord pharyngi insulin gastrin ependym hygr acanth nevr neur kerat trach elast collagen "
+    "cholesteat odont cement schwann gangli phyll embry").split()
+#: "-émie" is also a lab measure ("glycémie", "uricémie", "calcémie"): only these heads, or
+#: hyper-/hypo-/dys- before it ("hypercalcémie"), name a disorder
+_EMIE_HEADS = ("an leuc leuk septic bacteri fung vir ur parasit tox sider isch thalass "
+               "drepanocyt globulin paraprotein").split()
+#: suffixes that name a disorder after any stem of 2 letters or more
+_ANY_SUFFIXES = ("pathie algie penie plegie paresie rragie rrhagie rrhee megalie plasie trophie "
+                 "ectasie malacie lithiase iase spasme sclerose stenose necrose fibrose thrombose "
+                 "mycose cytose tonie").split()
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+#: a candidate word (folded text): a disease suffix, or hyper-/hypo-/dys- before a word
+_MORPH = re.compile(
+    r"(?<![0-9a-z])(?:[a-z]+(?:ites?|omes?|emies?|oses?|iques?|omateu(?:x|ses?)|(?:"
+    + _alternation(_ANY_SUFFIXES + ["hemie"]) + r")s?)|(?:hyper|hypo|dys)[a-z]+)(?![0-9a-z])")
+#: hyperscan patterns, each a literal ending a word, that fire in every word
+#: :func:`_is_disorder_word` accepts (an "-ite" after a listed root, not every "-ité" noun);
+#: :func:`~sentinelle.detectors.lexicon.words_back` reads each word back from there (speed,
+#: issue 6: one hyperscan pass instead of ``re`` trying a word at every letter of the text)
+_NW = latin1_class(r"[0-9a-z]")
+_MORPH_STARTS = tuple(
+    [suffix.encode() + plural + _NW
+     for suffix in ["ose", "omateuse", "emique", "itique", "otique", "colite", "otite",
+                    *(r + "ite" for r in _ITE_ROOTS), *(r + "ome" for r in _OME_ROOTS),
+                    *(h + "emie" for h in _EMIE_HEADS), *_ANY_SUFFIXES,
+                    *(x[:-2] + "ique" for x in _ANY_SUFFIXES if x.endswith("ie"))]
+     for plural in (b"", b"s")]
+    + [b"omateux" + _NW] + [_NW + prefix for prefix in (b"hyper", b"hypo", b"dys")])
+#: the words :data:`_MORPH` finds that name a disorder
+_MORPH_DISORDER = re.compile(
+    rf"[a-z]*(?:{_alternation(_ITE_ROOTS)})ites?|(?:entero|recto|sigmoido|pan)?colites?|otites?"
+    rf"|[a-z]*(?:{_alternation(_OME_ROOTS)})omes?"
+    rf"|(?:hyper|hypo|dys)[a-z]+emies?|[a-z]*(?:{_alternation(_EMIE_HEADS)})emies?"
+    rf"|[a-z]+(?:{_alternation(s for s in _ANY_SUFFIXES if s != 'iase')})s?|[a-z]{{3,}}iases?"
+    rf"|[a-z]{{4,}}oses?"
+    rf"|(?:hyper|hypo|dys)[a-z]{{3,}}(?:ies?|ees?|ismes?|ations?|(?:iv|il|ax)ites?)")
+#: words of :data:`_MORPH_DISORDER`'s shapes that name no disorder
+_MORPH_NOT = re.compile(
+    r"[a-z]*(?:pose|close|ulose|ctose|trose|ucose|ltose|nnose|ntose|xose|ibose|halose|arose|mitose"
+    r"|meiose|biose|cenose|osmose|apotheose|metamorphose|grandiose|virtuose|diagnose|hypnose"
+    r"|emphyteose|metempsycose|jambose|primerose|pluviose|ventose|nivose|orthose|adipose|plose"
+    r"|morose|albumose|anthracnose|gommose|gelose|viscose|nitrose|hematose|narcose|anastomose|dose"
+    r"|nymphose|phagocytose|pinocytose|endocytose|exocytose)s?"
+    r"|(?:nostalgie|sympathie|antipathie|empathie|telepathie|homeopathie|osteopathie"
+    r"|naturopathie|allopathie|hypocrisie|hypotheque|hyperrealisme|hyperdulie|hypertelie"
+    r"|hypothese|dystopie|hypermarche|hypertexte|hypoallergenique|monotonie|hypocrite"
+    r"|hypotheque)s?")
+#: score of a word found by its disease suffix alone
+MORPH_SCORE = 0.6
+#: texts shorter than this are scanned by :data:`_MORPH` alone (hyperscan's fixed cost per call)
+_SOM_MIN_CHARS = 2048
+
+
+#: adjective endings of disorder words and the noun ending each comes from ("neuropathique" <-
+#: "neuropathie", "carcinomateux" <- "carcinome", "nécrotique" <- "nécrose")
+_ADJECTIVE_OF = (("omateuses", "ome"), ("omateuse", "ome"), ("omateux", "ome"),
+                 ("itiques", "ite"), ("itique", "ite"), ("otiques", "ose"), ("otique", "ose"),
+                 ("iques", "ie"), ("ique", "ie"))
+_MORPH_ADJECTIVE = re.compile(r"[a-z]+(?:iques?|omateu(?:x|ses?))")
+#: "-otique" is only read back to a noun of :data:`_ANY_SUFFIXES` or of these diseases
+#: ("chaotique", "robotique", "patriotique" name none)
+_OSE_OF_OTIQUE = re.compile(rf"[a-z]*(?:{_alternation(_ANY_SUFFIXES)}|nevrose|psychose|cirrhose"
+                            r"|arthrose|cyanose|ankylose)")
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_disorder_word(word: str) -> bool:
+    """True when ``word`` (folded, one word) is named like a disorder (see :data:`_MORPH`), or
+    is the adjective of such a word ("neuropathique", "athéromateuse"; not "anti-": a drug
+    class)."""
+    if len(word) < 6:
+        return False
+    if _MORPH_ADJECTIVE.fullmatch(word) is not None:
+        if word.startswith("anti"):
+            return False
+        for ending, noun_ending in _ADJECTIVE_OF:
+            if word.endswith(ending):
+                noun = word[:-len(ending)] + noun_ending
+                if noun_ending == "ose" and _OSE_OF_OTIQUE.fullmatch(noun) is None:
+                    return False
+                return (noun_ending != "ie" or _MORPH_IE.fullmatch(noun) is not None) and \
+                    _is_disorder_word(noun)
+        return False
+    return _MORPH_DISORDER.fullmatch(word) is not None and _MORPH_NOT.fullmatch(word) is None
+
+
+#: the "-ie" nouns whose "-ique" adjective is read back (not "hyper-" + any "-ie": "hypocrisie")
+_MORPH_IE = re.compile(rf"[a-z]+(?:{_alternation(_ANY_SUFFIXES)})|(?:hyper|hypo|dys)[a-z]+emie"
+                       rf"|[a-z]*(?:{_alternation(_EMIE_HEADS)})emie")
+
+
+#: -- adjectives and person nouns built on a listed one-word condition ("diabète" ->
+#: "diabétique", "cancer" -> "cancéreux", "tuberculose" -> "tuberculeux"): French derivation
+#: suffixes of disease adjectives (folded forms); each rule ``(ending, replacements)``
+_ADJECTIVE_RULES = (
+    ("psie", ("ptique",)), ("ie", ("ique",)), ("ose", ("otique", "osique", "eux", "euse")),
+    ("ome", ("omateux", "omateuse")), ("ite", ("itique",)), ("eme", ("emateux", "emateuse")),
+    ("me", ("matique",)), ("ete", ("etique",)), ("er", ("ereux", "ereuse")),
+    ("es", ("etique",)), ("isme", ("ique", "iste")), ("ase", ("asique",)),
+)
+
+
+def _adjectives(term: str) -> list[str]:
+    """The adjective forms of a one-word condition (folded), by :data:`_ADJECTIVE_RULES`."""
+    for ending, forms in _ADJECTIVE_RULES:
+        if term.endswith(ending) and len(term) - len(ending) >= 3:
+            return [term[:-len(ending)] + f for f in forms]
+    return []
+
+
 def _prepare():
     """The detector's data, built from the data files (kept by :func:`sentinelle.data.cached`):
     ``(terms, squeezed, codes, trie, prefilter, heads)``: score and upper-case flag by
@@ -211,9 +382,26 @@ def _prepare():
             prev = raw_terms.get(key)
             # the same folded term listed twice: keep the most permissive reading
             raw_terms[key] = (max(score, prev[0]), upper_only and prev[1]) if prev else (score, upper_only)
+    # adjectives and person nouns of the hand list's one-word conditions ("diabétique",
+    # "cancéreux"), scored as ambiguous (an adjective also qualifies a thing: "réaction
+    # allergique"); those of the CIM-10 names are mostly the morphology's ("-itique")
+    for key, (_score, upper_only) in list(raw_terms.items()):
+        if " " not in key and not upper_only and key.isalpha() and _score == TERM_SCORE:
+            for adjective in _adjectives(key):
+                raw_terms.setdefault(adjective, (AMBIGUOUS_SCORE, False))
     for line in data.lines("health_conditions_cim10.txt"):
         # names from the CIM-10 FR titles; the hand list (with its markers) wins
         raw_terms.setdefault(" ".join(fold(line).split()), (TERM_SCORE, False))
+    # the plural of "-al" adjectives and nouns is "-aux" ("accidents vasculaires cérébraux"):
+    # the trie's plural marks only add "s" or "x"
+    for key, value in list(raw_terms.items()):
+        if " " in key and re.search(r"[a-z]{3}al\b", key):
+            raw_terms.setdefault(re.sub(r"([a-z]{3})al\b", r"\1aux", key), value)
+    # the ligature: the text is folded letter by letter, so "œdème" stays "œdeme" while the
+    # lists are folded to "oedeme": every term with "oe" is also listed with "œ"
+    for key, value in list(raw_terms.items()):
+        if "oe" in key:
+            raw_terms.setdefault(key.replace("oe", "\u0153"), value)
     codes = frozenset(data.lines("cim10_codes.txt"))
     # looked up by the singular tokens, and by the letters alone ("covid19", "dalzheimer")
     terms: dict[str, tuple[float, bool]] = {}
@@ -225,7 +413,9 @@ def _prepare():
     # prefix-tree regex, without its 0.6 s compilation)
     trie = TermTrie(plural_marked(k) for k in raw_terms)
     # a listed term, or the start of an ICD-10 code
-    prefilter = prefix_prefilter(raw_terms) + r"|[a-z]\d\d|" + _PHRASE_KEY.pattern
+    prefilter = (prefix_prefilter(raw_terms) + r"|[a-z]\d\d|" + _PHRASE_KEY.pattern
+                 + r"|ite|ome|emie|ose|ique|omateu|hyper|hypo|dys|"
+                 + _alternation(_ANY_SUFFIXES + ["hemie"]))
     # the literal start of every term: its first word, 5 characters at most, cut before
     # its first character that is not an ASCII letter or digit ("h. pylori" -> "h")
     heads = frozenset(
@@ -275,16 +465,26 @@ class HealthConditionDetector(Detector):
 
     def __init__(self) -> None:
         super().__init__()
-        prepared = data.cached("health_condition", _prepare, version=f"2.{TermTrie.FORMAT}", files=(
+        prepared = data.cached("health_condition", _prepare, version=f"3.{TermTrie.FORMAT}", files=(
             "health_conditions.txt", "health_conditions_cim10.txt", "cim10_codes.txt"))
         self._terms, self._squeezed, self._codes, trie, self.prefilter, self._heads = prepared
         self._trie = copy.copy(trie)  # its own hyperscan scratch space
+        som_database(_MORPH_STARTS)  # loaded (or compiled) with the detector, not on its first text
+        som_database(_PHRASE_SOM)
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
         found = list(self._find_terms(text, folded))
-        if _PHRASE_KEY.search(folded) is not None:
-            found = self._with_phrases(text, folded, found)
+        found = self._with_morphology(text, folded, found)
+        if len(folded) >= _SOM_MIN_CHARS:
+            heads = som_starts(_PHRASE_SOM, folded)
+            if heads is None:
+                heads = [k.start() for k in _PHRASE_STARTS.finditer(folded)]
+        else:
+            heads = [k.start() for k in _PHRASE_STARTS.finditer(folded)] if \
+                _PHRASE_KEY.search(folded) is not None else []
+        if heads:
+            found = self._with_phrases(text, folded, found, heads)
         if found and "(" in text:
             found = self._with_abbreviations(text, found)
         if any(ch.isdigit() for ch in text):
@@ -315,17 +515,40 @@ class HealthConditionDetector(Detector):
                         self.normalize(text[start:end]))
             pos = end
 
-    def _with_phrases(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+    def _with_morphology(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+        """``found`` with the words named like a disorder (:func:`_is_disorder_word`) that no
+        listed term covers, scored :data:`MORPH_SCORE`."""
+        starts = som_starts(_MORPH_STARTS, folded) if len(folded) >= _SOM_MIN_CHARS else None
+        words = _MORPH.finditer(folded) if starts is None else words_back(_MORPH, folded, starts)
+        extra = []
+        # found is sorted and its matches do not overlap: the one that may cover a word is the
+        # last one starting before the word's end
+        starts_found = [m.start for m in found]
+        for w in words:
+            if not _is_disorder_word(w.group(0)):
+                continue
+            s, e = w.span()
+            k = bisect.bisect_left(starts_found, e) - 1
+            if k >= 0 and found[k].end > s:
+                continue
+            extra.append(Match(s, e, MORPH_SCORE, Validation.NONE, "morphology",
+                               self.normalize(text[s:e])))
+        return sorted(found + extra, key=lambda m: m.start) if extra else found
+
+    def _with_phrases(self, text: str, folded: str, found: list[Match],
+                      heads: list[int] | None = None) -> list[Match]:
         """``found`` (term matches) with the organ phrases of :data:`_PHRASE`; where they
         overlap the longest wins, a listed term at equal length."""
+        if heads is None:  # the head nouns' places: where _PHRASE can match
+            heads = [k.start() for k in _PHRASE_STARTS.finditer(folded)]
         phrases = []
         pos = 0
         match = _PHRASE.match
         # _PHRASE.finditer(folded), tried only where a head noun starts a word
-        for k in _PHRASE_STARTS.finditer(folded):
-            if k.start() < pos:
+        for k in heads:
+            if k < pos:
                 continue
-            m = match(folded, k.start())
+            m = match(folded, k)
             if m is not None:
                 phrases.append(Match(m.start(), m.end(), PHRASE_SCORE, Validation.NONE,
                                      "organ_phrase", self.normalize(text[m.start():m.end()])))
@@ -345,10 +568,11 @@ class HealthConditionDetector(Detector):
         first one starting its first word)."""
         abbreviations: dict[str, Match] = {}
         for m in found:
-            after = _ABBR_AFTER.match(text, m.end)
+            after = _ABBR_AFTER.match(text, m.end) or _ABBR_AFTER_WORDS.match(text, m.end)
             before = _ABBR_BEFORE.search(text, max(0, m.start - 14), m.start)
-            for g in (after, before):
-                if g is not None and _abbreviates(g.group(1), text[m.start:m.end]):
+            for g, long_form in ((after, text[m.start:after.start(1)] if after else ""),
+                                 (before, text[m.start:m.end])):
+                if g is not None and _abbreviates(g.group(1), long_form):
                     abbreviations.setdefault(g.group(1), m)
         if not abbreviations:
             return found

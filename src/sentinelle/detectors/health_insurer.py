@@ -18,8 +18,10 @@ a context word ("mutuelle", "caisse", "affilié", "tiers payant"...).
 Span conventions: a local fund keeps its place, which reveals where the person lives: "CPAM de
 Paris", "CPAM du Val-de-Marne", "CPAM 75", "Caisse primaire d'assurance maladie de la
 Gironde", "MSA Île-de-France", "CGSS de la Martinique" are one span each. An unlisted mutuelle
-is found from its name: "Mutuelle des Motards", "Mutuelle de France Plus" (capitalised words
-after "Mutuelle", score 0.6). The bare common noun "mutuelle" ("a une mutuelle") names no
+or institution de prévoyance is found from its name: "Mutuelle des Motards", "Mutuelle de
+France Plus", "Prévoyance Santé Plus" (capitalised words after the generic word "Mutuelle",
+"Mutualité" or "Prévoyance"), "Solimut Mutuelle" (one or two capitalised words before it, not
+an article or a possessive: "Votre Mutuelle" is none); score 0.6. The bare common noun "mutuelle" ("a une mutuelle") names no
 insurer and is not reported.
 
 Scores: a listed name 0.7, a fund with its place 0.85, an unlisted "Mutuelle X" 0.6,
@@ -58,11 +60,25 @@ _LINK = r"(?:[ \u00a0\-](?:sur|sous|en|de|du|des|la|le|les|et|d'|l')[ \u00a0\-]?
 _PLACE = re.compile(
     rf"(?:[ \u00a0]+(?:de|du|des|d['’])(?:[ \u00a0]+(?:la|l['’]))?[ \u00a0]*|[ \u00a0]+)"
     rf"(?:(?:{_CAP})(?:{_LINK}{_CAP}){{0,3}}|\d{{2,3}}|2[AB])(?![\w])")
-#: an unlisted mutuelle: "Mutuelle des Motards", "Mutuelle de France Plus" (the lookbehind after
-#: the "M": ``re`` skips ahead to the capitals M instead of trying it at every position)
+#: the capitalised generic words of complementary insurers' names (Code de la mutualité: a
+#: "mutuelle"; Code de la sécurité sociale art. L931-1: an "institution de prévoyance"; the
+#: "Mutualité" unions), as written in a name ("Mutuelle", "MUTUELLE", "Prévoyance")
+_GENERIC = (r"(?:M(?<![\w]M)(?:utuelle|UTUELLE|utualit[ée]|UTUALIT[ÉE])"
+            r"|P(?<![\w]P)(?:r[ée]voyance|R[ÉE]VOYANCE))")
+#: an unlisted insurer named by a generic word and capitalised words after it: "Mutuelle des
+#: Motards", "Mutuelle de France Plus", "Prévoyance Santé Plus" (the lookbehind after the first
+#: letter: ``re`` skips ahead to the capitals instead of trying it at every position)
 _MUTUELLE = re.compile(
-    rf"M(?<![\w]M)utuelle(?:[ \u00a0]+(?:de|du|des|d['’])(?:[ \u00a0]+(?:la|l['’]))?[ \u00a0]*|[ \u00a0]+)"
+    rf"{_GENERIC}(?:[ \u00a0]+(?:de|du|des|d['’])(?:[ \u00a0]+(?:la|l['’]))?[ \u00a0]*|[ \u00a0]+)"
     rf"{_CAP}(?:{_LINK}{_CAP}){{0,2}}(?![\w])")
+#: the same with the capitalised words before the generic word: "Solimut Mutuelle", "Groupe
+#: Ouest Prévoyance" (one or two words, not an article or a possessive: "Votre Mutuelle")
+_NAMED_BEFORE = re.compile(rf"(?<![\w'’])({_CAP})(?:[ \u00a0]+({_CAP}))?[ \u00a0]+{_GENERIC}(?![\w])")
+_NOT_A_NAME = frozenset({"sa", "son", "ses", "ma", "mon", "mes", "ta", "ton", "votre", "vos",
+                         "notre", "nos", "leur", "leurs", "la", "le", "les", "une", "un", "de",
+                         "du", "des", "cette", "ce", "et", "ou", "par", "pour", "avec", "sans",
+                         "nouvelle", "ancienne", "caisse", "institution", "institut", "contrat",
+                         "garantie", "assurance", "regime"})
 #: capitalised words that end a place or a name ("CPAM de Paris Le 12 mars": "Le" stops)
 _STOP_WORDS = frozenset({"le", "la", "les", "un", "une", "depuis", "pour", "avec", "et", "ou",
                          "n", "no", "numero", "tel", "adresse", "assure", "assuree", "date"})
@@ -100,6 +116,7 @@ class HealthInsurerDetector(Detector):
             ("bénéficiaire de l'AME depuis 2022", "AME"),
             ("Complémentaire : MGEN", "MGEN"),
             ("adhérent Mutuelle des Motards", "Mutuelle des Motards"),
+            ("Complémentaire : Prévoyance Santé Plus", "Prévoyance Santé Plus"),
         ),
         negatives=(
             "Il a une mutuelle.",            # the common noun names no insurer
@@ -115,12 +132,13 @@ class HealthInsurerDetector(Detector):
         # the matches of the prefix-tree regex of the names, without compiling it (issue 6)
         self._trie = TermTrie(sorted(load_terms("health_insurers.txt")))
         # a listed insurer, or an unlisted "Mutuelle X"
-        self.prefilter = prefix_prefilter(load_terms("health_insurers.txt")) + "|mutuelle"
+        self.prefilter = (prefix_prefilter(load_terms("health_insurers.txt"))
+                          + "|mutuelle|mutualite|prevoyance")
         # the literal start of every name (its first word, 5 characters at most), and of an
         # unlisted "Mutuelle X"
         self._heads = frozenset(
             re.match(r"[0-9a-z]*", re.split(r"[ \-'’]", k, maxsplit=1)[0][:5]).group(0)
-            for k in load_terms("health_insurers.txt")) | {"mutue"}
+            for k in load_terms("health_insurers.txt")) | {"mutue", "mutua", "prevo"}
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
@@ -152,6 +170,15 @@ class HealthInsurerDetector(Detector):
         for m in _MUTUELLE.finditer(text):
             end = _trim_place(text, m.start(), m.end())
             found.append((m.start(), end, MUTUELLE_SCORE, "mutuelle_name"))
+        for m in _NAMED_BEFORE.finditer(text):
+            first, second = (fold(g) if g else None for g in m.group(1, 2))
+            if first in _NOT_A_NAME or first in _STOP_WORDS:
+                if second is None or second in _NOT_A_NAME or second in _STOP_WORDS:
+                    continue
+                start = m.start(2)  # "Votre Solimut Mutuelle": the name starts after "Votre"
+            else:
+                start = m.start()
+            found.append((start, m.end(), MUTUELLE_SCORE, "mutuelle_name"))
         for start, end, score, pattern in keep_longest(found):
             yield Match(start, end, score, Validation.NONE, pattern, self.normalize(text[start:end]))
 
@@ -171,6 +198,8 @@ class HealthInsurerDetector(Detector):
         else:
             maybe = run_may_start(column_first_run(values, 5),
                                   lambda r: any(r[:n] in heads for n in range(1, len(r) + 1)))
+            # a name with the generic word after other words ("Solimut Mutuelle")
+            maybe = maybe | values.str.contains(r"(?i)mutuel|mutualit|pr[ée]voyance").fill_null(False)
         return match_column_where(self, values, header_hit, maybe)
 
     def normalize(self, value: str) -> str:

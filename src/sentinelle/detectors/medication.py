@@ -29,6 +29,12 @@ abbreviations counted in upper case only: "AINS", "IPP", "ISRS") score 0.55 (``d
 "sous antirétroviraux" in a record reveals a treatment, hence the condition, without naming a
 product. No strength is attached to a class.
 
+INN stems (``inn_stem``, 0.6, + the strength bonus): a word ending with a stem of the WHO list
+of INN stems ("-mab", "-navir", "-pril", "-olol", "-statine", "-cilline", "-floxacine"...,
+:data:`_INN_STEMS`) names a substance even when the list lacks it (a new drug, a misspelling
+such as "Erythromicine", an English spelling). Class adjectives are found in every gender and
+number and with "anti-" hyphenated ("anticoagulante", "anti-cancéreux").
+
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so the
 whole public list is used, ambiguous names included (scored low). Generic words ("médicament",
 "comprimé") are not products and are not reported; English INN spellings are only found where
@@ -44,6 +50,7 @@ its strength) is one finding, a cell with several goes through the text path.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import functools
 import re
@@ -52,8 +59,9 @@ from typing import Iterator
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
 from sentinelle.detectors.lexicon import (SMALL_COLUMN, WordLexicon, canonical,
-                                          column_first_run, load_terms, match_column_where,
-                                          run_may_start)
+                                          column_first_run, latin1_class,
+                                          load_terms, match_column_where, run_may_start,
+                                          som_database, som_starts, words_back)
 from sentinelle.finding import Validation
 
 TERM_SCORE = 0.7
@@ -74,6 +82,61 @@ _DOSE = re.compile(
     r"(?!\w)", re.IGNORECASE)
 
 
+#: French adjective endings and their other gender and number forms (folded)
+_INFLECTIONS = (("iques", ("ique",)), ("ique", ("iques",)), ("ifs", ("if", "ive", "ives")),
+                ("if", ("ifs", "ive", "ives")), ("ants", ("ant", "ante", "antes")),
+                ("ant", ("ants", "ante", "antes")), ("eux", ("euse", "euses")),
+                ("iens", ("ien", "ienne", "iennes")), ("ien", ("iens", "ienne", "iennes")),
+                ("aux", ("al", "ale", "ales")), ("al", ("aux", "ale", "ales")))
+
+
+def _inflections(term: str) -> list[str]:
+    """Other forms of a one-word class name (folded): gender and number of its adjective
+    ending (French grammar), and "anti-" with a hyphen for "anti..."."""
+    if " " in term or not term.isalpha():
+        return []
+    forms = []
+    for ending, others in _INFLECTIONS:
+        if term.endswith(ending):
+            forms = [term[:-len(ending)] + o for o in others]
+            break
+    if term.startswith("anti") and len(term) > 7:
+        forms += ["anti-" + f[4:] for f in [term, *forms]]
+    return forms
+
+
+#: -- INN stems: the common stems of the WHO list "The use of stems in the selection of
+#: International Nonproprietary Names (INN) for pharmaceutical substances" (WHO, 2018,
+#: WHO/EMP/RHT/TSN/2018.1), in their French spelling (folded) and the English one where it
+#: differs ("-statine"/"-statin"), each one precise enough to name no common French or English
+#: word ("-caïne" only after the local anaesthetics' syllables: "africaine" is none). A word
+#: built on them names a substance even when the drug list lacks it (a new drug, a foreign
+#: spelling): "trastuzumab", "sofosbuvir", "ramipril", "bisoprolol", "rosuvastatine".
+_INN_STEMS = (
+    "mab cept navir previr buvir asvir tegravir ciclovir fovir virine vudine citabine pril prilat "
+    "sartan olol alol dipine statine statin cilline cillin floxacine floxacin oxacine cycline "
+    "cyclin mycine mycin micine micin kacine conazole nidazole prazole bendazole tidine tinib "
+    "fenib ciclib lisib parib zomib parine xaban gatran gliptine gliptin gliflozine gliflozin "
+    "glitazone glinide triptan setron lukast profene profen fenac coxib azepam zolam oxetine "
+    "triptyline pramine peridol peridone zapine tiapine lutamide relix pressine glutide grastim "
+    "limus platine platin rubicine rubicin taxel trexate dronate thiazide semide methasone "
+    "solone sonide tropium barbital fibrate pamil azosine teplase mustine tecan fungine bactam "
+    "penem oxicam codone orphine fentanil afil zepine lidocaine bupivacaine ropivacaine "
+    "mepivacaine procaine").split()
+_INN_ALT = "|".join(sorted(set(_INN_STEMS), key=lambda w: (-len(w), w)))
+#: a word ending with a stem, 3 letters or more before it ("captopril", not "april")
+_INN = re.compile(rf"(?<![0-9a-z])[a-z]{{3,}}(?:{_INN_ALT})(?![0-9a-z])")
+#: words of that shape that name no substance
+_INN_NOT = frozenset(("concept", "concepts", "percept", "precept", "intercept", "interception"))
+#: hyperscan patterns: each stem at the end of a word (fixed length: the starts reported are
+#: the stems'; the word is read back from there)
+_INN_STARTS = tuple(stem.encode() + latin1_class(r"[0-9a-z]") for stem in sorted(set(_INN_STEMS)))
+#: a substance named by its INN stem alone: below a listed name
+STEM_SCORE = 0.6
+#: texts shorter than this are scanned by :data:`_INN` alone (hyperscan's fixed cost per call)
+_SOM_MIN_CHARS = 2048
+
+
 def _prepare() -> WordLexicon:
     """The lexicon of drug names and classes (kept by :func:`sentinelle.data.cached`: about
     100 ms to build from the 11,400 names). Folded name -> kind: "drug", "ambiguous" (a "?"
@@ -89,6 +152,11 @@ def _prepare() -> WordLexicon:
             terms[key] = "drug" if terms.get(key) == "drug" else kind
     for key, (upper_only, _ambiguous) in load_terms("drug_classes.txt").items():
         terms.setdefault(key, "class_upper" if upper_only else "class")
+        if not upper_only:
+            # the other genders and numbers of a class adjective ("anticoagulante",
+            # "antithrombotiques"), and "anti-" written with a hyphen ("anti-cancéreux")
+            for form in _inflections(key):
+                terms.setdefault(form, "class")
     # lab analyses: a longer analysis name is read before the drug inside it ("protéine C
     # réactive" is CRP, not the drug "protéine C"; "fer sérique" is no iron tablet)
     for key in load_terms("lab_analyses.txt"):
@@ -135,9 +203,10 @@ class MedicationDetector(Detector):
 
     def __init__(self) -> None:
         super().__init__()
-        lexicon = data.cached("medication", _prepare, version="3",
+        lexicon = data.cached("medication", _prepare, version="4",
                               files=("medications.txt", "drug_classes.txt", "lab_analyses.txt"))
         self._lexicon = copy.copy(lexicon)  # its own hyperscan scratch space
+        som_database(_INN_STARTS)  # loaded (or compiled) with the detector, not on its first text
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
@@ -151,22 +220,47 @@ class MedicationDetector(Detector):
             return text[start:end].isupper() and (
                 _ID_AFTER.match(text, end) is None or _DOSE.match(text, end) is not None)
 
-        for start, end, kind in self._lexicon.finditer(folded, accept):
+        found = list(self._lexicon.finditer(folded, accept))
+        stems = self._stems(folded, found)
+        if stems:
+            found = sorted(found + stems)
+        for start, end, kind in found:
             if kind == "analyte":  # the longest reading is a lab analysis: no drug here
                 continue
             if kind in ("class", "class_upper"):
                 yield Match(start, end, CLASS_SCORE, Validation.NONE, "drug_class",
                             self.normalize(text[start:end]))
                 continue
-            score = AMBIGUOUS_SCORE if kind == "ambiguous" else TERM_SCORE
-            pattern = "drug_list"
+            score = {"ambiguous": AMBIGUOUS_SCORE, "stem": STEM_SCORE}.get(kind, TERM_SCORE)
+            pattern = "inn_stem" if kind == "stem" else "drug_list"
             d = _DOSE.match(text, end)
             if d is not None:
                 end = d.end()
                 score += DOSE_BONUS
-                pattern = "drug_list+strength"
+                pattern += "+strength"
             yield Match(start, end, round(score, 4), Validation.NONE, pattern,
                         self.normalize(text[start:end]))
+
+    @staticmethod
+    def _stems(folded: str, found: list) -> list[tuple[int, int, str]]:
+        """``(start, end, "stem")`` of the words built on an INN stem (:data:`_INN_STEMS`)
+        that no listed name covers (``found``: the lexicon's sorted, disjoint matches)."""
+        starts = som_starts(_INN_STARTS, folded) if len(folded) >= _SOM_MIN_CHARS else None
+        if starts is None:
+            words = _INN.finditer(folded)
+        else:
+            words = words_back(_INN, folded, starts)
+        lexicon_starts = [f[0] for f in found]
+        out = []
+        for w in words:
+            s, e = w.span()
+            if w.group(0) in _INN_NOT:
+                continue
+            k = bisect.bisect_left(lexicon_starts, e) - 1
+            if k >= 0 and found[k][1] > s:
+                continue
+            out.append((s, e, "stem"))
+        return out
 
     def match_column(self, values, header_hit: bool):
         """:meth:`match_cell` over a column (issue 6): a cell can only be a drug when its first
