@@ -1,6 +1,7 @@
 """Candidate starts found by hyperscan (issue 6, speed): on long texts the date scanner
-(``dates._candidates``), the postcode and street-type regexes and the ``_NUM_CAP`` starts of
-STREET_ADDRESS (``lexicon.som_starts``), and the organ phrases of HEALTH_CONDITION
+(``dates._candidates``), the postcode and street-type regexes, the ``_NUM_CAP``, English line
+and address cue starts of STREET_ADDRESS, the phone forms and the lab analyses
+(``lexicon.som_starts``), and the organ phrases of HEALTH_CONDITION
 (``_PHRASE_STARTS``) try their regex only at candidate starts. The findings must be IDENTICAL to
 the regex-only path (the same detector with the length threshold out of reach).
 
@@ -20,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from sentinelle.detectors import dates, health_condition, postal_code, street_address
+from sentinelle.detectors import (dates, health_condition, lab_result, phone, postal_code,
+                                  street_address)
 from sentinelle.detectors.prefilter import hyperscan_available
 
 
@@ -56,6 +58,14 @@ EDGE_LINES = [
     "Zone d’activité des Prés, 13 001 Marseille ; 47-83 Rond-Point ; Ω12 Av. Foch 75116",
     "Lives at 3911 Fourth Avenue Suite 697 ; \u00e912 Main St ; 7 UI/L ; 514 G/L ; Ω7 Route",
     "troubles du sommeil, insuffisance rénale (IR), IR sévère ; l'atteinte hépatique",
+    # phone forms (phone._START_PATTERNS): boxed, bracketed, +33, 00, O typo, loose with a cue
+    "Tél : 0 1 5 6 3 1 5 2 5 6 ; ( 3 3 ) 6 4 2 0 4 5 6 5 7 ; (33) 0 23 25 43 13 ; +33 (0)6 12 34 56 78",
+    "Accueil+330463566525, le0534526547, 00 24 01 27 61, 0057262222, Dr X O1.42.15.93.30",
+    "Office: 905-674-3793, (579)888-3058 ; call 0688 872 49 99 ; 02 42 215 767 66 ; 345-899-3560x4587",
+    "Téléphone : 06 12 34 56 78 ; ٠٦ ١٢ ٣٤ ٥٦ ٧٨ ; 06 12 34 56 78",
+    # lab results (lab_result start patterns): separators, qualifiers, structured fields
+    "Hémoglobine : 13,2 g/dL ; CRP 12 mg/L ; Ag HBs négatif ; 25-OH vitamine D 30 ng/mL ; β-hCG 5 UI/L",
+    "OBX|1|NM|718-7^Hémoglobine^LN||13.2|g/dL ; RES|HEMOGLOBINE|NF 030|N|14.8|g/dL ; Charge virale VIH : 45 copies/mL",
 ]
 EDGE = ["\n".join(EDGE_LINES) * 12, " ".join(EDGE_LINES) * 12]
 DOCUMENTS = _eds_documents() + _quaero_documents() + EDGE
@@ -68,6 +78,8 @@ def regex_only(monkeypatch):
         monkeypatch.setattr(dates, "CANDIDATE_MIN_CHARS", 1 << 60)
         monkeypatch.setattr(postal_code, "SOM_MIN_CHARS", 1 << 60)
         monkeypatch.setattr(street_address, "SOM_MIN_CHARS", 1 << 60)
+        monkeypatch.setattr(phone, "SOM_MIN_CHARS", 1 << 60)
+        monkeypatch.setattr(lab_result, "SOM_MIN_CHARS", 1 << 60)
     return switch
 
 
@@ -88,7 +100,9 @@ def test_documents_take_the_candidate_path():
     dates.DateOfBirthDetector,            # the date scanner and the birth cues
     dates.DateTimeDetector,
     postal_code.PostalCodeDetector,       # _START_PATTERNS
-    street_address.StreetAddressDetector,  # the types of way and the _NUM_CAP starts
+    street_address.StreetAddressDetector,  # the types of way, _NUM_CAP, English and cue starts
+    phone.PhoneDetector,                  # _START_PATTERNS (a start left out is a rejected one)
+    lab_result.LabResultDetector,         # the literal starts of the analyses
 ])
 def test_candidate_path_equals_regex_path(cls, regex_only):
     det = cls()

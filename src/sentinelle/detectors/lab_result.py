@@ -37,6 +37,10 @@ separator side (reports use dot leaders, columns and pipes).
 
 Tables: a cell holding analyte and value is matched as text; a column of bare numbers is not a
 lab result (the analyte is in another column).
+
+Speed (issue 6): on a text of :data:`SOM_MIN_CHARS` or more the analysis regex is tried only
+where one hyperscan pass finds a term's literal start (:func:`_start_pattern`; same matches:
+``tests/detectors/test_candidate_starts.py``).
 """
 
 from __future__ import annotations
@@ -46,8 +50,15 @@ import re
 from typing import Iterator
 
 from sentinelle.detectors.base import Detector, Examples, Match, fold_keep_length
-from sentinelle.detectors.lexicon import canonical, load_terms, prefix_prefilter, trie_regex
+from sentinelle.detectors.lexicon import (canonical, escape_latin1, latin1_class, load_terms,
+                                          prefix_prefilter, search_at, som_database, som_starts,
+                                          trie_regex)
 from sentinelle.finding import Validation
+
+#: on a text of this many characters or more the analysis regex is tried only where hyperscan
+#: finds the literal start of a term after a non-word character (issue 6: the regex's search
+#: entered its lookbehind at every character, half the detector's time on lab reports)
+SOM_MIN_CHARS = 2048
 
 FULL_SCORE = 1.0
 NO_UNIT_SCORE = 0.6
@@ -131,14 +142,18 @@ class LabResultDetector(Detector):
         self._terms = {canonical(k): v for k, v in terms.items()}
         trie = trie_regex(sorted(terms))
         self._re = re.compile(rf"(?<![0-9a-z])(?:{trie})(?![0-9a-z])")
+        self._starts = tuple(sorted({_start_pattern(t) for t in terms}))
+        som_database(self._starts)  # loaded (or compiled) with the detector, not on its first text
         self.prefilter = prefix_prefilter(terms)  # a listed analysis
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
         pos = 0
         n = len(text)
+        search = search_at(self._re, folded,
+                           som_starts(self._starts, folded) if n >= SOM_MIN_CHARS else None)
         while pos <= n:
-            m = self._re.search(folded, pos)
+            m = search(pos)
             if m is None:
                 return
             start, end = m.start(), m.end()
@@ -171,6 +186,26 @@ class LabResultDetector(Detector):
 
     def normalize(self, value: str) -> str:
         return _normalized(value)
+
+
+def _start_pattern(term: str) -> bytes:
+    """The hyperscan byte pattern (:func:`~sentinelle.detectors.lexicon.som_starts`) of the
+    places where the analysis regex may match ``term``: a non-word character, the term's
+    characters up to its first space, hyphen or apostrophe (:func:`term_regex` takes them
+    literally), then a character that can follow them there (the end of a word, white space,
+    or the separator, optional for a hyphen or an apostrophe, or the next word's first letter)."""
+    cut = re.search(r"[ \-'’]", term)
+    if cut is None:
+        return b"[^0-9a-z]" + escape_latin1(term) + latin1_class("[0-9a-z]")
+    run, sep, nxt = term[:cut.start()], term[cut.start()], term[cut.start() + 1:][:1]
+    if sep == " ":
+        follow = latin1_class(r"[\s\u00a0]", negate=False)
+    elif nxt and nxt not in " -'’":
+        follow = latin1_class(("[\\-\\s\u00a0" if sep == "-" else "['’ ") + re.escape(nxt) + "]",
+                              negate=False)
+    else:
+        follow = b""
+    return b"[^0-9a-z]" + escape_latin1(run) + follow
 
 
 # pure functions of their argument, cached: a lab report names the same analyses, and often

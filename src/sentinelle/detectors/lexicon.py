@@ -19,9 +19,14 @@ redaction, and Aho-Corasick packages give no whole-word, flexible-space matching
 * :func:`som_starts` ``(patterns, text) -> list[int] | None``: the starts of hyperscan byte
   patterns in ``text`` (one byte per character), the candidate starts of a Python regex that
   would otherwise enter its lookbehind at every character; :func:`finditer_at` ``(regex, text,
-  starts)`` is ``regex.finditer(text)`` tried at those starts only; :func:`latin1_class` writes
-  a Python character class as a byte class; :func:`som_database` loads or compiles a pattern
-  set (issue 6; used by STREET_ADDRESS and FR_POSTAL_CODE).
+  starts)`` is ``regex.finditer(text)`` tried at those starts only, :func:`search_at`
+  ``(regex, text, starts)`` a ``search(pos)`` for a loop that resumes after each match or one
+  character after a rejected one, and :func:`finditer_resuming_at` ``(regex, text, starts,
+  accept)`` :func:`~sentinelle.detectors.base.finditer_resuming` from those starts;
+  :func:`latin1_class` writes a Python character class as a byte class and
+  :func:`escape_latin1` a literal; :func:`som_database` loads or compiles a pattern set
+  (issue 6; used by STREET_ADDRESS, FR_POSTAL_CODE, PHONE_NUMBER, LAB_RESULT and the dates).
+  The bytes of the last two texts scanned are kept (several detectors scan one text).
 
 Hyperscan databases built here are compiled once and kept with :func:`sentinelle.data.cached`
 (their serialised form, keyed by the hyperscan version and the machine); without hyperscan a
@@ -424,6 +429,12 @@ def _escape_bytes(raw: bytes) -> bytes:
     return b"".join(bytes((c,)) if c < 128 and chr(c).isalnum() else b"\\x%02x" % c for c in raw)
 
 
+def escape_latin1(literal: str) -> bytes:
+    """``literal`` as a hyperscan byte literal in the one-byte-per-character encoding of
+    :func:`som_starts` (a character outside Latin-1 as ``?``, as the text is encoded)."""
+    return _escape_bytes(literal.encode("latin-1", "replace"))
+
+
 def _first_chars(term: str, i: int) -> tuple[frozenset[str], bool, bool]:
     """What the text may hold where :func:`term_regex` of ``term[i:]`` starts matching:
     ``(characters, boundary, space)``: one of the characters, or (``boundary``) a character
@@ -756,6 +767,7 @@ def _hs_word_spans(compiled, folded: str) -> list[tuple[int, int]]:
 
 # -- candidate starts found by hyperscan (issue 6) --------------------------------------------
 
+@functools.lru_cache(maxsize=None)  # a dozen distinct classes, asked for 700 times (start-up)
 def latin1_class(exclude: str, negate: bool = True) -> bytes:
     """A hyperscan byte class for the one-byte-per-character encoding of :func:`som_starts`:
     the Latin-1 characters that the Python ``re`` class ``exclude`` (source, such as
@@ -811,7 +823,7 @@ def som_starts(patterns: tuple[bytes, ...], text: str) -> list[int] | None:
     if compiled is None:
         return None
     db, scratch = compiled
-    raw = b" " + text.encode("latin-1", "replace") + b" "
+    raw = _padded_latin1(text)
     got: set[int] = set()
     add = got.add
 
@@ -820,6 +832,24 @@ def som_starts(patterns: tuple[bytes, ...], text: str) -> list[int] | None:
 
     db.scan(raw, match_event_handler=on_match, scratch=scratch)
     return sorted(got)
+
+
+#: the last texts encoded by :func:`_padded_latin1` and their bytes (several detectors scan
+#: one text and its folded form in turn)
+_PADDED: list[tuple[str, bytes]] = []
+
+
+def _padded_latin1(text: str) -> bytes:
+    """``text`` one byte per character (Latin-1, ``?`` for any other character) between two
+    spaces: the bytes :func:`som_starts` scans; the last two texts' are kept (the same
+    string object, not an equal one: no comparison of long texts)."""
+    for t, raw in _PADDED:
+        if t is text:
+            return raw
+    raw = b" " + text.encode("latin-1", "replace") + b" "
+    _PADDED.insert(0, (text, raw))
+    del _PADDED[2:]
+    return raw
 
 
 def finditer_at(regex: re.Pattern[str], text: str, starts: list[int]):
@@ -835,3 +865,72 @@ def finditer_at(regex: re.Pattern[str], text: str, starts: list[int]):
         if m is not None:
             yield m
             pos = m.end()
+
+
+#: the letters of a word up to a position (see :func:`words_back`)
+_LETTERS_BEFORE = re.compile(r"[a-z]+$")
+
+
+def words_back(regex: re.Pattern[str], folded: str, starts: list[int]):
+    """The matches of ``regex`` (which starts a whole ``[a-z]+`` word) at the starts of the
+    words holding the positions ``starts`` (ascending), each word once; a word is read back at
+    most 40 letters. For :func:`som_starts` of patterns that end a word ("-statine" + a
+    non-letter): such a start is one past the pattern's first character (no leading class),
+    still inside the word. Speed (issue 6): literal suffixes scan much faster than
+    ``[a-z]+suffix`` with its start of match."""
+    last = -1
+    for p in starts:
+        b = _LETTERS_BEFORE.search(folded, max(0, p - 40), p)
+        w = regex.match(folded, b.start() if b is not None else p)
+        if w is not None and w.start() > last:
+            last = w.start()
+            yield w
+
+
+def finditer_resuming_at(regex: re.Pattern[str], text: str, starts: list[int], accept):
+    """:func:`sentinelle.detectors.base.finditer_resuming` (after a rejected match the search
+    resumes one character after its start) tried at ``starts`` (ascending) only. ``starts``
+    must hold every position where ``regex`` matches with a match ``accept`` keeps; a
+    position left out is one whose match would be rejected, which only moves the search one
+    character on, as the rejection would. Matches are never empty."""
+    pos = 0
+    match = regex.match
+    for p in starts:
+        if p < pos:
+            continue
+        m = match(text, p)
+        if m is None:
+            continue
+        res = accept(m)
+        if res:
+            yield m, res
+            pos = m.end()
+        else:
+            pos = p + 1
+
+
+def search_at(regex: re.Pattern[str], text: str, starts: list[int] | None):
+    """A function ``search(pos)`` that returns ``regex.search(text, pos)`` when each ``pos`` lies
+    after the start of the match returned before (as a loop resuming at a match's end, or one
+    character after its start, calls it): ``regex.match`` tried at the ``starts`` (ascending,
+    every position where ``regex`` can match) from ``pos`` on; ``regex.search`` itself when
+    ``starts`` is None."""
+    if starts is None:
+        return lambda pos: regex.search(text, pos)
+    match = regex.match
+    k = 0
+    n = len(starts)
+
+    def search(pos: int):
+        nonlocal k
+        while k < n:
+            p = starts[k]
+            k += 1
+            if p < pos:
+                continue
+            m = match(text, p)
+            if m is not None:
+                return m
+        return None
+
+    return search

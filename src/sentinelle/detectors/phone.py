@@ -25,7 +25,12 @@ numbers with Polars (validity from libphonenumber's French patterns); the rest g
 
 Candidates come from one bounded regex (each repetition consumes a digit, at most 17 of them, so
 the scan is linear: ../shared/cases pb-029); after a rejected candidate the search resumes one
-character later (pb-037: ``00 06 12 34 56 78`` still yields ``06 12 34 56 78``). A ``+``
+character later (pb-037: ``00 06 12 34 56 78`` still yields ``06 12 34 56 78``). Speed (issue
+6): on a text of :data:`SOM_MIN_CHARS` or more the regex is tried only at the starts one
+hyperscan pass gives (:data:`_START_PATTERNS`), and a plain French number (trunk 0 or +33, nine
+digits) is checked with libphonenumber's French patterns as one regex, not a ``parse``
+(:func:`_valid_e164`; same matches: ``tests/detectors/test_candidate_starts.py``,
+``tests/detectors/test_phone_speed_paths.py``). A ``+``
 candidate that runs into following digits is shortened, group by group, to the longest valid
 number.
 
@@ -76,11 +81,14 @@ import functools
 import re
 from typing import Iterator
 
-import phonenumbers
-
+from sentinelle._lazy import lazy_import
 from sentinelle.detectors.base import Detector, Examples, Match, finditer_resuming
 from sentinelle.detectors.email import COLUMN_MIN_VALUES
+from sentinelle.detectors.lexicon import finditer_resuming_at, som_database, som_starts
 from sentinelle.finding import Validation
+
+#: imported on its first use (a phone candidate to validate), not at start-up (issue 6)
+phonenumbers = lazy_import("phonenumbers")
 
 _S = r"[ .\-\u00a0\u202f]"
 _PATTERN = re.compile(
@@ -131,6 +139,46 @@ _PATTERN = re.compile(
     r"(?: ?(?:x|ext\.?) ?\d{1,5})?)(?! ?[.\-]?\d)"
     r")"
 )
+#: on a text of this many characters or more, :data:`_PATTERN` is tried only at the starts
+#: :data:`_START_PATTERNS` gives (one hyperscan pass instead of the regex entering its
+#: lookbehinds at each digit: issue 6, about half the detector's time on lab reports)
+SOM_MIN_CHARS = 2048
+
+
+def _start_patterns() -> tuple[bytes, ...]:
+    """Hyperscan byte patterns (:func:`~sentinelle.detectors.lexicon.som_starts`: a class for
+    the character before the candidate, then fixed-length prefixes; ``?`` stands for any
+    character outside Latin-1) whose starts hold every start of a :data:`_PATTERN` match that
+    :func:`_accept` may keep: the first characters each form needs. A ``loose`` run of at
+    most 4 digits, a separator and 2 digits that ends there holds at most 6 digits, which
+    :func:`_accept_loose` rejects (a position left out is one whose match would be rejected:
+    :func:`~sentinelle.detectors.lexicon.finditer_resuming_at`). Checked against the regex alone
+    (``tests/detectors/test_phone_speed_paths.py``)."""
+    d, n, s, b = b"[0-9?]", b"[^0-9]", b"[ .\\-\\xa0?]", b"[ .\\-]"
+    pats = [
+        n + b"\\+[1-9]", n + b"\\+" + s + b"[1-9]",            # intl
+        n + b"0" + d * 3,                                        # national, zero, idd, cued
+        n + b"0[1-9]" + s + d + d,                               # national in groups
+        n + b"00" + s + b"[1-9]",                                # zero, idd in groups
+        n + b"0[1-9]/" + d + d + b"/" + d + d + b"/",            # slash
+        n + b"0 " + d + b" " + d,                                # cued, one digit per box
+    ]
+    # paren: \( ?\d ?\d ?\); loose: \(\d{1,4}\)
+    pats += [n + b"\\(" + (b" " if gaps & 1 else b"") + d + (b" " if gaps & 2 else b"") + d
+             + (b" " if gaps & 4 else b"") + b"\\)" for gaps in range(8)]
+    pats += [n + b"\\(" + d * k + b"\\)" for k in (1, 3, 4)]
+    for gaps in range(16):  # boxed: 0 ?[ .-] ?[0-9] ?[ .-] ?\d
+        sp = [b" " if gaps >> k & 1 else b"" for k in range(4)]
+        pats.append(n + b"0" + sp[0] + b + sp[1] + b"[0-9]" + sp[2] + b + sp[3] + d)
+    # loose: \d{2,5}[ .-] then a second group of 3 digits or more, or of 2 and a third group
+    # (with 4 digits or fewer in the first group, fewer digits are below the 7 needed)
+    for k in (2, 3, 4):
+        pats += [n + d * k + b + d * 3, n + d * k + b + d * 2 + b + d]
+    pats += [n + d * 5 + b + d + d]
+    return tuple(pats)
+
+
+_START_PATTERNS = _start_patterns()
 #: a French national number in two-digit groups with the letter O typed for a zero
 #: ("O1.42.15.93.30", "01.42.16.10.O2"); one separator repeated, an O somewhere (checked in
 #: _o_typos); a phone only with a cue (context boost)
@@ -205,6 +253,36 @@ def _e164(num: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
+#: a French number that libphonenumber reads without any choice to make: the trunk 0 or +33,
+#: then the nine digits of the national number (ASCII digits, ASCII separators)
+_FR_PLAIN = re.compile(r"(?:\+33[ .\-]{0,2}|0)([1-9](?:[ .\-]{0,2}[0-9]){8})", re.ASCII)
+
+
+@functools.lru_cache(maxsize=1)
+def _fr_nsn_valid():
+    """``nsn -> bool`` for a 9-digit French national number: libphonenumber's validity (its
+    general pattern and one number type's pattern, :func:`_fr_valid_regex`), as one regex
+    test instead of a ``parse`` (issue 6: most of the detector's time on clinical notes)."""
+    types_re, general_re = _fr_valid_regex()
+    types, general = re.compile(types_re).match, re.compile(general_re).match
+    return lambda nsn: general(nsn) is not None and types(nsn) is not None
+
+
+def _valid_e164(raw: str) -> str | None:
+    """The E.164 form of ``raw`` when libphonenumber calls it a valid number (default region
+    FR), else None: :func:`_parse_valid` then :func:`_e164`, with the plain French forms
+    (:data:`_FR_PLAIN`) decided by :func:`_fr_nsn_valid` (the same answer:
+    ``tests/detectors/test_phone_speed_paths.py``)."""
+    m = _FR_PLAIN.fullmatch(raw)
+    if m is not None:
+        nsn = m.group(1)
+        if len(nsn) != 9:
+            nsn = _NON_DIGIT.sub("", nsn)
+        return "+33" + nsn if _fr_nsn_valid()(nsn) else None
+    num = _parse_valid(raw)
+    return None if num is None else _e164(num)
+
+
 def _accept(m: re.Match[str]) -> Match | None:
     raw = m.group(0)
     start = m.start()
@@ -221,7 +299,7 @@ def _accept(m: re.Match[str]) -> Match | None:
             return None  # "090499-3255": a Danish CPR number (ddmmyy-nnnn), not a phone
         if kind == "national" and _DATE_START.match(raw):
             return None  # "01-11-1994 29": a date (dd-mm-yyyy) and the next number, not a phone
-        num = None
+        e164 = None
         if kind == "paren" and digits[2] == "0" and len(digits) == 11:
             # the trunk 0 and eight digits after a bracketed country code: one digit short of
             # a French number, kept as phone-shaped when the code is a country's (ITU-T E.164)
@@ -232,21 +310,21 @@ def _accept(m: re.Match[str]) -> Match | None:
         if kind == "paren":
             if digits.startswith("33"):
                 digits = "33" + digits[2:].lstrip("0")
-                num = _parse_valid("+" + digits)
+                e164 = _valid_e164("+" + digits)
             else:
                 digits = "+" + digits
         elif kind != "zero" and not (kind == "boxed" and digits.startswith("00")):
             # (the 00 form in boxes is no French number either)
-            num = _parse_valid(digits)
-        if num is not None:
+            e164 = _valid_e164(digits)
+        if e164 is not None:
             if kind == "national" and _IN_RUN.search(m.string, max(0, start - 2), start) \
                     and not _GROUPED.fullmatch(raw):
                 # "208 04 82 195636", "280 0765152590": the tail of a longer run of digit
                 # groups (a NIR written in odd groups, EDS-Pseudo), not written as a phone
                 # number is: kept, below the threshold even with a cue
                 return Match(start, m.end(), IN_RUN_SCORE, Validation.VALID, "fr_national_in_run",
-                             _e164(num))
-            return Match(start, m.end(), 0.7, Validation.VALID, f"fr_{kind}", _e164(num))
+                             e164)
+            return Match(start, m.end(), 0.7, Validation.VALID, f"fr_{kind}", e164)
         if kind == "idd":
             return None
         # a French-format number in no assigned range (unassigned today, reassigned, or made
@@ -266,16 +344,16 @@ def _accept(m: re.Match[str]) -> Match | None:
         cand = raw[:end]
         if sum(c.isdigit() for c in cand) < 7:
             break
-        num = _parse_valid(cand)
-        if num is not None:
-            return Match(start, start + end, 0.7, Validation.VALID, "international", _e164(num))
+        e164 = _valid_e164(cand)
+        if e164 is not None:
+            return Match(start, start + end, 0.7, Validation.VALID, "international", e164)
     # "+33 0463566525": the trunk 0 kept after the country code (a common slip)
     digits = "".join(c for c in raw[:ends[0]] if c.isdigit())
     if digits.startswith("330") and len(digits) == 12:
-        num = _parse_valid("+33" + digits[3:])
-        if num is not None:
+        e164 = _valid_e164("+33" + digits[3:])
+        if e164 is not None:
             return Match(start, start + ends[0], 0.7, Validation.VALID, "international_trunk0",
-                         _e164(num))
+                         e164)
     # no valid prefix: a "+", a known country code and 10 to 13 digits is still phone-shaped (a made-up or foreign
     # number libphonenumber does not know); kept low, so a cue is needed
     cand = raw[:ends[0]]
@@ -330,7 +408,9 @@ def _strong_cue_before(text: str, start: int, end: int) -> bool:
         before = before[before.rindex("\n\n"):]
     if "\n\n" in after:
         after = after[:after.index("\n\n")]
-    return _STRONG_CUE.search(before.lower() + " " + after.lower()) is not None
+    # one lower() of the whole (the same letters: only a Greek final sigma depends on what
+    # follows it, and no sigma is a cue letter)
+    return _STRONG_CUE.search((before + " " + after).lower()) is not None
 
 
 def _accept_cued(m: re.Match[str]) -> Match | None:
@@ -424,8 +504,15 @@ class PhoneDetector(Detector):
         ),
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        som_database(_START_PATTERNS)  # loaded (or compiled) with the detector, not on its first text
+
     def find(self, text: str) -> Iterator[Match]:
-        found = [res for _m, res in finditer_resuming(_PATTERN, text, _accept)]
+        starts = som_starts(_START_PATTERNS, text) if len(text) >= SOM_MIN_CHARS else None
+        hits = finditer_resuming(_PATTERN, text, _accept) if starts is None \
+            else finditer_resuming_at(_PATTERN, text, starts, _accept)
+        found = [res for _m, res in hits]
         if "O" in text:
             typos = list(_o_typos(text))
             if typos:

@@ -57,8 +57,9 @@ Speed (issue 6): the patterns read their first character before their lookbehind
 Python's ``re`` skips to the next candidate character in C; the address cues are looked for
 only where ``str.find`` sees one of their first words; the commune keys of ``_cut_town`` are
 prepared once and kept on disk (:func:`sentinelle.data.cached`); on a text of
-:data:`SOM_MIN_CHARS` or more the types of way and the building numbers of the international
-lines are tried only where one hyperscan pass puts them
+:data:`SOM_MIN_CHARS` or more the types of way, the English street lines, the building numbers
+of the international lines and the address cues are tried only where one hyperscan pass puts
+them
 (:func:`~sentinelle.detectors.lexicon.som_starts`, same matches).
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss: any
@@ -254,6 +255,17 @@ _NUM_CAP = re.compile(r"\d(?<![\w.,/-]\d)\d{0,5}[ \u00a0]+(?=[^\W\d_a-z])")
 _NUM_CAP_STARTS = tuple(
     latin1_class(r"[\w.,/-]") + b"[0-9?]" * n + rb"[ \xa0]+" + latin1_class(r"[^\W\d_a-z]", negate=False)
     for n in range(1, 7))
+#: hyperscan patterns whose starts hold every start of the English street line regex
+#: (``StreetAddressDetector._en_re``): a character that is not ``[\w.,/-]``, a run of exactly 1
+#: to 6 digits, then an optional letter and either spaces and what can open the street's words
+#: (a capital letter, or the 1 to 3 digits and first letter of "42nd") or a dash and the first
+#: digit of a range; one pattern per run length and form, so that no pattern matches from two
+#: starts to one end (the same argument as ``_NUM_CAP_STARTS``)
+_EN_STARTS = tuple(
+    latin1_class(r"[\w.,/-]") + b"[0-9?]" * n + letter + tail
+    for n in range(1, 7) for letter in (b"", b"[A-Za-z]")
+    for tail in (rb"[ \xa0]+[A-Z]", rb"-[0-9?]")
+    + tuple(rb"[ \xa0]+" + b"[0-9?]" * k + b"[snrt]" for k in (1, 2, 3)))
 #: the address cues, unanchored (their end is where a line may start), and literal keys one of
 #: which every cue holds (a text without any is not scanned for cues)
 _ADDRESS_CUE_SCAN = re.compile(_ADDRESS_CUE.pattern[:-1])
@@ -264,6 +276,10 @@ _ADDRESS_CUE_SCAN = re.compile(_ADDRESS_CUE.pattern[:-1])
 _CUE_WORDS = ("address", "adresse", "live", "living", "located", "sent", "send", "deliver",
               "return", "ship", "mail", "drop", "enter", "office", "store", "shop", "here")
 _CUE_IS_AT = re.compile(r"is[ \u00a0]+at")
+#: hyperscan patterns (:func:`som_starts`) whose starts are the places of ``_CUE_WORDS`` and
+#: ``_CUE_IS_AT`` (any character before them; ASCII words: a character outside Latin-1, "?"
+#: in the encoding, is none of their letters)
+_CUE_STARTS = tuple(rb"[\x00-\xff]" + w.encode() for w in _CUE_WORDS) + (rb"[\x00-\xff]is[ \xa0]+at",)
 #: a military address (``_MILITARY``) holds one of these, in folded text
 _MILITARY_KEYS = tuple(re.compile(rf"{k}[ \u00a0]+a[aep][ \u00a0]+\d{{5}}") for k in ("apo", "fpo", "dpo"))
 
@@ -276,12 +292,17 @@ def _cue_ends(text: str, folded: str) -> list[int]:
     does."""
     if "\u0131" in folded:
         folded = folded.replace("\u0131", "i")
-    starts = {m.start() for m in _CUE_IS_AT.finditer(folded)}
-    for word in _CUE_WORDS:
-        i = folded.find(word)
-        while i >= 0:
-            starts.add(i)
-            i = folded.find(word, i + 1)
+    # (speed) on a long text, one hyperscan pass finds the same places
+    found = som_starts(_CUE_STARTS, folded) if len(folded) >= SOM_MIN_CHARS else None
+    if found is not None:
+        starts = set(found)
+    else:
+        starts = {m.start() for m in _CUE_IS_AT.finditer(folded)}
+        for word in _CUE_WORDS:
+            i = folded.find(word)
+            while i >= 0:
+                starts.add(i)
+                i = folded.find(word, i + 1)
     ends: list[int] = []
     pos = 0
     for start in sorted(starts):
@@ -382,7 +403,8 @@ class StreetAddressDetector(Detector):
         #: hyperscan patterns whose starts hold every start of ``_type_re`` (speed, issue 6:
         #: one pass instead of ``re`` entering a lookbehind at each letter that starts a type)
         self._type_starts = _type_start_patterns(st.alts)
-        for patterns in (self._type_starts, _NUM_CAP_STARTS):  # with the detector, not on a text
+        # the hyperscan databases are loaded with the detector, not on its first text
+        for patterns in (self._type_starts, _NUM_CAP_STARTS, _EN_STARTS, _CUE_STARTS):
             som_database(patterns)
         # a type of way, or the "<number> <Word>" start of an English street line
         # (and the "name number" international order, a military "PSC 1234"/"USS Name")
@@ -459,7 +481,10 @@ class StreetAddressDetector(Detector):
                 if free(m.start(), m.end()):
                     found.append(Match(m.start(), m.end(), 0.85, Validation.NONE,
                                        "military_address", self.normalize(m.group(0))))
-        for m in self._en_re.finditer(text):
+        long_text = len(text) >= SOM_MIN_CHARS
+        en_starts = som_starts(_EN_STARTS, text) if long_text else None
+        for m in (self._en_re.finditer(text) if en_starts is None
+                  else finditer_at(self._en_re, text, en_starts)):
             if not free(m.start(), m.end()):
                 continue
             amb = m.group("suffix").lower().rstrip(".") in self._en.ambiguous
@@ -471,7 +496,7 @@ class StreetAddressDetector(Detector):
                                self.normalize(text[m.start():end])))
         # speed (issue 6): the "name number" line is only tried where it can be kept, right
         # after an address cue or at a building number followed by a capitalised word
-        nums = som_starts(_NUM_CAP_STARTS, text) if len(text) >= SOM_MIN_CHARS else None
+        nums = som_starts(_NUM_CAP_STARTS, text) if long_text else None
         if nums is None:
             starts = {n.start() for n in _NUM_CAP.finditer(text)}
         else:  # the matches never overlap: finditer's starts are the places where one matches
