@@ -61,7 +61,14 @@ PERSON, a leading title stripped from the span ("Dr Keller" -> "Keller": pb-020)
 
 Speed (issue 6): the name lists and the lower-case start set are kept by
 :func:`sentinelle.data.cached`; in text, capitalised words of no list that are no title, role
-or hyphenated name and follow no form label are skipped before the rules.
+or hyphenated name and follow no form label are skipped before the rules. The tokens are read
+with one ``re.split`` (a character class listing the text's letters, :func:`.location.word_chars`,
+instead of the Unicode letter class), their offsets from a running sum of the part lengths, and kept as three
+lists (no match object nor tuple per token); each distinct token is coded once
+(:meth:`PersonDetector._token_code`: the fast paths below as far as the token decides, and its
+flags as a neighbour), so the rules run only at candidate tokens (:meth:`PersonDetector._candidates`,
+about 55,000 of 270,000 tokens on 3 MB of lab reports) with the same matches as at every token
+(tests/detectors/test_names_places_paths.py).
 
 Columnar fast path (issue 6): :meth:`PersonDetector.match_column` applies the cell rule with
 Polars expressions to cells of Latin-1 letters, spaces and name punctuation; other cells go
@@ -69,7 +76,10 @@ through ``match_cell``. In text, lower-case tokens that start no name (not a tit
 first name of 3+ letters) are skipped with one set lookup; upper-case words of no list not
 followed by a first name and words of no name shape are skipped before the rules, and the
 street/institution/eponym exclusion regex runs only when one of its words is among the last
-letter runs before the name.
+letter runs before the name. A listed stopword of two letters or more ("Patient", "DES") starts
+no rule (rules f and h exclude it, rule d wants an initial); an upper-case listed surname that
+is no first name ("NANTES") starts one only after a form label or before a first name or a
+capital (rules b', e).
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so a
 capitalised token after a known first name counts as a surname even when it is not in the INSEE
@@ -81,13 +91,15 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from typing import Iterator
 
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.detectors.base import fold_keep_length
-from sentinelle.detectors.location import _DATELINE, commune_key, communes, world_places
+from sentinelle.detectors.location import (_DATELINE, char_class, commune_key, communes,
+                                           word_chars, world_places)
 from sentinelle.finding import Validation
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -159,6 +171,8 @@ _PARTICLES = frozenset({
 })
 #: between two tokens of one name: one or two spaces; a tab or a wider gap separates fields
 _GAP = re.compile(r"[ \u00a0\u202f]{1,2}")
+#: every separator _GAP matches in full
+_GAP_SEPS = frozenset(a + b for a in " \u00a0\u202f" for b in ("", " ", "\u00a0", "\u202f"))
 _GAP0 = re.compile(r"[ \t\u00a0\u202f]{0,3}")
 #: initials: "A.", "H", "P-A.", "J.-J", "E.R.", "Ph.", "C.C." (then a space and a name)
 _INITIALS = re.compile(r"(?:[A-Z](?:[.\-]{1,2}[A-Z])*\.?|Ph\.|Ch\.)(?=[ \t\u00a0\u202f])")
@@ -259,6 +273,34 @@ def _label_may_end(text: str, s: int) -> bool:
         ("is", "named", "appelle", "nomme", "nommee"))
 
 
+#: the endings of the naming verbs :func:`_label_may_end` looks for
+_VERB_ENDS = ("is", "named", "appelle", "nomme", "nommee")
+
+
+@functools.lru_cache(maxsize=64)
+def _token_splitter(chars: str | None) -> re.Pattern:
+    """``re.split`` pattern of the tokens of :data:`_WORD` (captured), with the character class
+    of :func:`.location.word_chars` for the letters."""
+    c = char_class(chars)
+    return re.compile(f"({c}+(?:['’\\-]{c}+)*)")
+
+
+def _tokens(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
+    """The tokens of ``text`` (the matches of :data:`_WORD`), the separators around them
+    (one more than the tokens), their start and end offsets: one ``re.split`` and a running
+    sum of the part lengths, no match object per token (speed, issue 6)."""
+    parts = _token_splitter(word_chars(text)).split(text)
+    acc = list(itertools.accumulate(map(len, parts)))
+    return parts[1::2], parts[0::2], acc[0:-1:2], acc[1::2]
+
+
+#: classes of a token for the fast paths of :meth:`PersonDetector._find_lists`
+_SKIP, _GO, _IF_LABEL, _IF_LABEL_OR_FIRST, _IF_LABEL_OR_NEXT, _IF_DOT = range(6)
+_ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+#: flags of a token code (:meth:`PersonDetector._token_code`), above the class
+_FIRST, _CAPITAL, _VERB = 8, 16, 32
+
+
 def _sentence_word(text: str, s: int, e: int) -> bool:
     """True when ``text[s:e]`` stands as a word of a sentence: white space before it, and no
     letter, digit or URL/path joiner right after it. A name alone (no cue, no second name)
@@ -347,10 +389,24 @@ class PersonDetector(Detector):
             files=("first_names.txt", "surnames.txt", "person_stopwords.txt"))
         self._communes = communes()
         self._places = world_places()
+        #: token -> its code for the fast paths of the text path (:meth:`_token_code`)
+        self._token_codes: dict[str, int] = {}
+        self._norms: dict[str, str] = {}  # span -> normalize(span) (:meth:`_normalized`)
+        # token -> _name_token(token), _is_first(token): pure functions of a token, asked
+        # several times per name (speed, issue 6)
+        self._name_shapes: dict[str, str] = {}
+        self._firsts: dict[str, bool] = {}
         self._ner = None
         if ner != "never":
             from sentinelle.detectors.person_ner import PersonNer
             self._ner = PersonNer(ner)
+
+    def __getstate__(self) -> dict:
+        """Pickled (``--jobs`` workers started clean) without the memos of the text path."""
+        state = self.__dict__.copy()
+        for name in ("_token_codes", "_norms", "_name_shapes", "_firsts"):
+            state[name] = {}
+        return state
 
     @classmethod
     def from_config(cls, config) -> "PersonDetector":
@@ -359,14 +415,20 @@ class PersonDetector(Detector):
     # -- helpers ---------------------------------------------------------------------------
     def _name_token(self, tok: str) -> str:
         """Shape of ``tok`` when it may be part of a name after a title, else ''."""
-        shape = _shape(tok)
-        if shape in ("cap", "upper") and _key(tok) not in self._stop:
-            return shape
-        return ""
+        got = self._name_shapes.get(tok)
+        if got is None:
+            if len(self._name_shapes) > 200_000:
+                self._name_shapes.clear()
+            shape = _shape(tok)
+            got = shape if shape in ("cap", "upper") and _key(tok) not in self._stop else ""
+            self._name_shapes[tok] = got
+        return got
 
-    def _blocked(self, text: str, start: int) -> bool:
+    def _blocked(self, text: str, start: int, folded: str | None = None) -> bool:
+        """A type of way, an institution or an eponym cue ends right before ``start``
+        (``folded``: the fold of ``text``, when the caller has it)."""
         lo = max(0, start - 40)
-        window = fold_keep_length(text[lo:start])
+        window = fold_keep_length(text[lo:start]) if folded is None else folded[lo:start]
         # a cheap test first (speed, issue 6): a word of _NOT_AFTER is one of the last four
         # letter runs ("rond-point de la", "centre hospitalier de la")
         if _NOT_AFTER_RUNS.isdisjoint(_LETTER_RUN.findall(window)[-4:]):
@@ -376,8 +438,11 @@ class PersonDetector(Detector):
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:
         if self._ner is None:
-            yield from self._find_lists(text)
-            return
+            return self._find_lists(text)
+        return self._find_reviewed(text)
+
+    def _find_reviewed(self, text: str) -> Iterator[Match]:
+        """The list candidates reviewed by the NER model (:mod:`.person_ner`)."""
         folded = fold_keep_length(text)
         ctx = self._context_re
 
@@ -403,90 +468,173 @@ class PersonDetector(Detector):
             return False  # "Hôpital Avicenne", "CH Henri Mondor": the span opens on a cue
         return not self._blocked(text, start)
 
+    def _token_class(self, tok: str) -> int:
+        """The fast paths of :meth:`_find_lists` for a token, as far as the token alone decides:
+        :data:`_SKIP` (no rule starts there), :data:`_GO` (the rules run), or the test of its
+        surroundings that decides: a form label before it (:data:`_IF_LABEL`), or also a first
+        name joined after it (:data:`_IF_LABEL_OR_FIRST`), or a first name or an initial
+        joined after it (:data:`_IF_LABEL_OR_NEXT`), or a dot or hyphen right after it
+        (:data:`_IF_DOT`)."""
+        # most tokens of prose are lower-case common words that start no name: not a title, a
+        # role, nor a first name of three letters or more
+        if tok.islower() and (tok not in self._lower_start if tok.isascii()
+                              else not (_key(tok).lower() in self._lower_start
+                                        or tok in self._lower_start)):
+            return _SKIP
+        # titles, roles and hyphenated names: the rules run (rules a, d, hyphenated first names)
+        if "-" in tok or tok in _TITLE_FORMS:
+            return _GO
+        shape = _shape(tok)
+        if shape == "cap" or shape == "upper":
+            if tok.lower() in _ROLE_FORMS:
+                return _GO
+            key = _key(tok)
+            if key in self._stop:
+                # "Patient", "Dossier", "DES": no rule takes a stopword of two letters or more
+                # (rules f and h exclude it, rule d wants one letter or "X-")
+                return _SKIP
+            if key not in self._first and key not in self._last:
+                # a capitalised word of no list ("Hémoglobine") starts a rule only after a form
+                # label; an upper-case one ("RPPS") also before a first name (rule b')
+                return _IF_LABEL if shape == "cap" or len(tok) < 3 else _IF_LABEL_OR_FIRST
+            if key not in self._first and not (shape == "cap" and len(tok) >= 4):
+                # a listed surname, no first name, that cannot stand alone (rule h wants a
+                # capitalised word of four letters or more): only rules f, b' ("DUPONT Jean")
+                # and e ("BARLET P.": an initial joined after it)
+                return _IF_LABEL_OR_NEXT
+            return _GO
+        if not shape and tok.lower() not in _ROLE_FORMS:
+            # a word of no shape ("mUI", "dL") starts a rule only when it is one initial with
+            # its dot or hyphen (rule d)
+            return _SKIP if len(tok) > 1 else _IF_DOT
+        return _GO
+
+    def _token_code(self, tok: str) -> int:
+        """:meth:`_token_class` and the flags of ``tok`` as the next or previous token:
+        :data:`_FIRST` (a first name: :meth:`_is_first`), :data:`_CAPITAL` (starts with an
+        ASCII capital, as an initial does), :data:`_VERB` (ends like a naming verb of
+        :func:`_label_may_end`)."""
+        code = self._token_class(tok)
+        if self._is_first(tok):
+            code |= _FIRST
+        if tok[0] in _ASCII_UPPER:
+            code |= _CAPITAL
+        if len(tok) >= 256 or fold_keep_length(tok).endswith(_VERB_ENDS):
+            code |= _VERB  # (a long token is not folded here: it would leave the fold memo)
+        return code
+
+    def _candidates(self, text, words, seps, starts, gap_seps) -> list[int]:
+        """Indexes of the tokens where :meth:`_at` runs, in order: the tokens of class
+        :data:`_GO` and those of the other classes whose surroundings pass. Each distinct token
+        is coded once (:meth:`_token_code`); the loop over the tokens reads one code per token
+        and looks at the surroundings of the conditional classes only (speed, issue 6)."""
+        codes_of = self._token_codes
+        if len(codes_of) > 200_000:
+            codes_of.clear()
+        for w in set(words).difference(codes_of):
+            codes_of[w] = self._token_code(w)
+        codes = list(map(codes_of.__getitem__, words))
+        n = len(words)
+        picked: list[int] = []
+        add = picked.append
+        for i, c in enumerate(codes):
+            cls = c & 7
+            if not cls:
+                continue
+            if cls == _GO:
+                add(i)
+            elif cls == _IF_DOT:
+                if seps[i + 1][:1] in (".", "-"):  # one letter, then a dot or a hyphen
+                    add(i)
+            else:
+                # a form label may end before token i: a colon or an equals sign then spaces
+                # in its separator (exactly _label_may_end's first test), or a naming verb
+                # right before (_label_may_end decides)
+                sp = seps[i]
+                if (":" in sp or "=" in sp) and sp.rstrip(" \u00a0")[-1:] in (":", "="):
+                    add(i)
+                elif i and codes[i - 1] & _VERB and _label_may_end(text, starts[i]):
+                    add(i)
+                elif cls != _IF_LABEL and i + 1 < n and seps[i + 1] in gap_seps:
+                    # joined to the next token: a first name ("DUPONT Jean", rule b') or,
+                    # after a surname, a capital (an initial, "BARLET P.", rule e)
+                    nc = codes[i + 1]
+                    if nc & _FIRST or (cls == _IF_LABEL_OR_NEXT and nc & _CAPITAL):
+                        add(i)
+        return picked
+
     def _find_lists(self, text: str) -> Iterator[Match]:
         """Candidates from the name lists and titles (rules a-g of the module docstring)."""
-        toks = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
-        if not toks:
+        words, seps, starts, ends = _tokens(text)
+        if not words:
             return
-        n = len(toks)
-        starts = [t[0] for t in toks]
+        n = len(words)
+        toks = (starts, ends, words)  # (three lists: no tuple per token; speed, issue 6)
+        # the separators that join two tokens of one name (text[ends[i]:starts[i + 1]] is
+        # seps[i + 1]): one or two spaces
+        gap_seps = _GAP_SEPS
 
         def joined(i: int) -> bool:
             """Token i and i+1 are separated by spaces only (no punctuation, no line break)."""
-            return i + 1 < n and _GAP.fullmatch(text, toks[i][1], toks[i + 1][0]) is not None
+            return i + 1 < n and seps[i + 1] in gap_seps
 
-        lower_start = self._lower_start
-        first, last = self._first, self._last
+        # the tokens the fast paths skip are never visited (the loop below ran over every
+        # token and skipped them one by one): the candidates in order, from where the last
+        # name ended
         i = 0
-        while i < n:
-            tok = toks[i][2]
-            # fast path (speed, issue 6): most tokens of prose are lower-case common words that
-            # start no name: not a title, a role, nor a first name of three letters or more
-            if tok.islower() and (tok not in lower_start if tok.isascii()
-                                  else not (_key(tok).lower() in lower_start or tok in lower_start)):
-                i += 1
+        folded = None
+        for k in self._candidates(text, words, seps, starts, gap_seps):
+            if k < i:
                 continue
-            # second fast path: a capitalised word of no list ("Hémoglobine", "Service") that is
-            # no title, role or hyphenated name and follows no form label starts no rule; nor
-            # does an upper-case one ("RPPS", "FINESS") unless a first name follows it (rule
-            # b', "NOM Prénom"), nor a word of no shape ("mUI", "dL") unless it is one initial
-            # with its dot (the checks of _at, _initials_surname and _surname_alone, in order)
-            if "-" not in tok and tok not in _TITLE_FORMS:
-                shape = _shape(tok)
-                if shape == "cap" or shape == "upper":
-                    key = _key(tok)
-                    if key not in first and key not in last and tok.lower() not in _ROLE_FORMS \
-                            and not _label_may_end(text, toks[i][0]) \
-                            and (shape == "cap" or len(tok) < 3 or not joined(i)
-                                 or not self._is_first(toks[i + 1][2])):
-                        i += 1
-                        continue
-                elif not shape and (len(tok) > 1 or text[toks[i][1]:toks[i][1] + 1] not in (".", "-")) \
-                        and tok.lower() not in _ROLE_FORMS:
-                    i += 1
-                    continue
+            i = k
             res = self._at(text, toks, i, joined, starts)
             if res is None and SURNAME_ALONE_SCORE:
                 res = self._surname_alone(text, toks, i)
             if res is None:
-                i += 1
                 continue
             j_end, start, end, score, pattern, cue_start = res
             if pattern in ("first_last", "surname_first", "lower_first_last") \
                     and self._is_place(text[start:end]):
                 pass  # "Vila Real", "São Paulo", "Santa Cruz": a place written like a name
-            elif not self._blocked(text, cue_start):
-                yield Match(start, end, score, Validation.NONE, pattern, self.normalize(text[start:end]))
-                if pattern.endswith("_plural"):
-                    for m in self._coordinated(text, toks, j_end, joined, starts, score):
-                        yield m
-                        end = m.end
-                        j_end = bisect.bisect_left(starts, m.start)
+            else:
+                if folded is None:
+                    # (per character: a slice of it is the fold of the slice; memoised for long
+                    # texts, which the pipeline has folded already)
+                    folded = fold_keep_length(text)
+                if not self._blocked(text, cue_start, folded):
+                    yield Match(start, end, score, Validation.NONE, pattern,
+                                self._normalized(text[start:end]))
+                    if pattern.endswith("_plural"):
+                        for m in self._coordinated(text, toks, j_end, joined, starts, score):
+                            yield m
+                            end = m.end
+                            j_end = bisect.bisect_left(starts, m.start)
             i = max(j_end + 1, i + 1)
-            while i < n and toks[i][0] < end:
+            while i < n and starts[i] < end:
                 i += 1
 
     def _coordinated(self, text, toks, last, joined, starts, score) -> Iterator[Match]:
         """Names coordinated after a plural title: "MM. Colle, Fachart et Gurnaud"."""
-        n = len(toks)
+        starts, ends, words = toks
+        n = len(words)
         while True:
-            c = _COORD.match(text, toks[last][1])
-            if c is None or c.end() == toks[last][1] or "\n" in text[toks[last][1]:c.end()]:
+            c = _COORD.match(text, ends[last])
+            if c is None or c.end() == ends[last] or "\n" in text[ends[last]:c.end()]:
                 return
             k = bisect.bisect_left(starts, c.end())
-            if k >= n or toks[k][0] != c.end():
+            if k >= n or starts[k] != c.end():
                 return
-            if toks[k][2].lower() in _PARTICLES and joined(k):
+            if words[k].lower() in _PARTICLES and joined(k):
                 k2 = k + 1  # "et de Coisrouvray"
             else:
                 k2 = k
-            if not self._name_token(toks[k2][2]) or self._is_place(toks[k2][2]):
+            if not self._name_token(words[k2]) or self._is_place(words[k2]):
                 return
             nxt = self._names_from(text, toks, k2, joined)
             if nxt is None:
                 return
-            yield Match(toks[k][0], toks[nxt][1], round(score - 0.05, 2), Validation.NONE, "coordinated",
-                        self.normalize(text[toks[k][0]:toks[nxt][1]]))
+            yield Match(starts[k], ends[nxt], round(score - 0.05, 2), Validation.NONE, "coordinated",
+                        self.normalize(text[starts[k]:ends[nxt]]))
             last = nxt
 
     def _is_place(self, span: str) -> bool:
@@ -507,12 +655,20 @@ class PersonDetector(Detector):
 
     def _dateline_place(self, text, toks, j) -> bool:
         """Token ``j`` is a place followed by a newspaper dateline ("Paris , 22 avril")."""
-        e = toks[j][1]
-        return text[e:e + 3].lstrip(" \u00a0")[:1] == "," and self._is_place(toks[j][2]) \
+        e = toks[1][j]
+        return text[e:e + 3].lstrip(" \u00a0")[:1] == "," and self._is_place(toks[2][j]) \
             and _DATELINE.match(fold_keep_length(text[e:e + 40])) is not None
 
     def _is_first(self, token: str) -> bool:
         """A known first name, hyphenated ones ("Jean-José", "M-Antonin") part by part."""
+        got = self._firsts.get(token)
+        if got is None:
+            if len(self._firsts) > 200_000:
+                self._firsts.clear()
+            got = self._firsts[token] = self._is_first_uncached(token)
+        return got
+
+    def _is_first_uncached(self, token: str) -> bool:
         key = _key(token)
         if key in self._stop or key.startswith(_SAINT_PREFIXES):
             return False  # "Saint-Vincent", "Sainte-Marie": a place or a church, not a person
@@ -524,20 +680,21 @@ class PersonDetector(Detector):
 
     def _names_from(self, text, toks, j, joined, limit=3):
         """Index of the last of up to ``limit`` name tokens from ``j`` (particles inside), or None."""
-        n = len(toks)
+        starts, ends, words = toks
+        n = len(words)
         last = None
         count = 0
         while j < n and count < limit:
-            t = toks[j][2]
+            t = words[j]
             if self._name_token(t):
                 if count and self._dateline_place(text, toks, j):
                     break  # "M. POINCARÉ Paris , 22 avril": the dateline of the next article
                 last = j
                 count += 1
             elif not (t.lower() in _PARTICLES and joined(j) and (
-                    self._name_token(toks[j + 1][2])
-                    or (toks[j + 1][2].lower() in _PARTICLES and joined(j + 1)
-                        and self._name_token(toks[j + 2][2])))):
+                    self._name_token(words[j + 1])
+                    or (words[j + 1].lower() in _PARTICLES and joined(j + 1)
+                        and self._name_token(words[j + 2])))):
                 break  # one or two particles between names: "de La Fontaine", "van der Berg"
             if not joined(j):
                 break
@@ -546,8 +703,9 @@ class PersonDetector(Detector):
 
     def _at(self, text, toks, i, joined, starts):
         """The person starting at token ``i``: (last token, start, end, score, pattern, cue start)."""
-        s, e, tok = toks[i]
-        n = len(toks)
+        starts, ends, words = toks
+        s, e, tok = starts[i], ends[i], words[i]
+        n = len(words)
         # (a) title [initials] + 1-3 name tokens: "Dr Olivier Caradec", "Dr A. DELCOURT"
         ttl = _OCR_TITLES.get(tok, tok)  # "NI . Limon": "M." read by the OCR
         spaced = ttl in _DOT_REQUIRED and text[e:e + 2] in (" .", " :") and (ttl == "MM" or text[e:e + 2] == " .")
@@ -567,32 +725,32 @@ class PersonDetector(Detector):
                 if g2.end() > im.end() or im.group(0).endswith("."):
                     pos = g2.end()
             k = bisect.bisect_left(starts, pos)
-            if k < n and toks[k][0] == pos:
+            if k < n and starts[k] == pos:
                 last = self._names_from(text, toks, k, joined)
                 if last is not None:
-                    end = toks[last][1]
-                    if _shape(toks[last][2]) == "upper":
+                    end = ends[last]
+                    if _shape(words[last]) == "upper":
                         ti = _TRAILING_INITIALS.match(text, end)
                         if ti:
                             end = ti.end()
                     plural = ttl in _PLURAL_TITLES
                     return last, span_start, end, 0.85, "title_plural" if plural else "title", s
-            if im and _INITIAL_ALONE.fullmatch(im.group(0)) and (k >= n or toks[k][0] != pos or not self._name_token(toks[k][2])):
+            if im and _INITIAL_ALONE.fullmatch(im.group(0)) and (k >= n or starts[k] != pos or not self._name_token(words[k])):
                 # "Mme L.", "M. V." (the press names a person by an initial): the initial alone
                 return k - 1, span_start, im.end(), 0.7, "title_initial", s
             return None
         low = tok.lower()
-        if low in _ROLE_FORMS and (i == 0 or toks[i - 1][2].lower() not in ("de", "du", "des", "d")):
+        if low in _ROLE_FORMS and (i == 0 or words[i - 1].lower() not in ("de", "du", "des", "d")):
             # a role noun + a name: "le général Chomer", "l'abbé Urseau", "la veuve Buin"
             g = _GAP.match(text, e)
             if g:
                 k = bisect.bisect_left(starts, g.end())
-                if k < n and toks[k][0] == g.end() and _shape(toks[k][2]) in ("cap", "upper") \
-                        and not self._is_place(toks[k][2]):
+                if k < n and starts[k] == g.end() and _shape(words[k]) in ("cap", "upper") \
+                        and not self._is_place(words[k]):
                     last = self._names_from(text, toks, k, joined)
                     if last is not None:
                         pattern = "role_plural" if fold(low) in _PLURAL_ROLES else "role"
-                        return last, toks[k][0], toks[last][1], 0.7, pattern, s
+                        return last, starts[k], ends[last], 0.7, pattern, s
         if tok.islower() and (len(tok) < 3 or _key(tok) not in self._first):
             return None  # fast path: most tokens of prose are lower-case common words
         shape = _shape(tok)
@@ -603,11 +761,10 @@ class PersonDetector(Detector):
             if _LABEL_BEFORE.search(fold_keep_length(text[max(line_start, s - 40):s])):
                 last = self._names_from(text, toks, i, joined)
                 if last is not None:
-                    return last, s, toks[last][1], 0.8, "label", s
+                    return last, s, ends[last], 0.8, "label", s
         if not shape or key in self._stop:
             # (d) initials + upper-case known surname: "O. LEBERT", "C-L. BERTHE"
             return self._initials_surname(text, toks, i, starts)
-        nxt = toks[i + 1] if i + 1 < n else None
         # (e) Surname + initials: "BARLET P.", "Rossignol M."
         if shape in ("cap", "upper") and key in self._last and not self._is_first(tok):
             g = _GAP.match(text, e)
@@ -619,32 +776,32 @@ class PersonDetector(Detector):
                     return i, s, im.end(), 0.6, "surname_initials", s
         if not joined(i):
             return self._first_name_alone(text, toks, i, shape, key)
-        t2 = nxt[2]
+        t2 = words[i + 1]  # (joined: token i + 1 exists)
         shape2 = _shape(t2)
         if shape in ("cap", "upper") and not self._is_first(tok) \
                 and (key in self._last or (shape == "upper" and len(tok) >= 3)) \
                 and shape2 in ("cap", "upper") and self._is_first(t2) \
-                and not (joined(i + 1) and self._name_token(toks[i + 2][2])):
+                and not (joined(i + 1) and self._name_token(words[i + 2])):
             # (b') NOM Prénom / Nom Prénom / NOM PRENOM: "DUPONT Jean", "Dupont Jeanne"; an
             # upper-case surname outside the INSEE list still counts, lower
             score = (0.75 if shape == "upper" else 0.65) if key in self._last else 0.6
-            return i + 1, s, nxt[1], score, "surname_first", s
+            return i + 1, s, ends[i + 1], score, "surname_first", s
         if not self._is_first(tok) or self._is_town(tok):
             return None  # ("Dinan ETAT-CIVIL", "à Paris Edouard Naulet": a town, not a first name)
         if shape in ("cap", "upper"):
             # (b) Prénom [Prénom2] [particles] NOM
             j = i + 1
-            if (self._name_token(toks[j][2]) and self._is_first(toks[j][2]) and joined(j)
-                    and self._name_token(toks[j + 1][2])):
+            if (self._name_token(words[j]) and self._is_first(words[j]) and joined(j)
+                    and self._name_token(words[j + 1])):
                 j += 1  # second first name: "Marie Claire Dupont"
-            while toks[j][2].lower() in _PARTICLES and joined(j):
+            while words[j].lower() in _PARTICLES and joined(j):
                 j += 1
-            t2 = toks[j][2]
+            t2 = words[j]
             if len(t2) == 1 and t2.isupper() and j + 1 < n \
-                    and text[toks[j][1]:toks[j + 1][0]] in (" ", ". ", ".") \
-                    and self._name_token(toks[j + 1][2]):
+                    and text[ends[j]:starts[j + 1]] in (" ", ". ", ".") \
+                    and self._name_token(words[j + 1]):
                 j += 1  # a middle initial: "Ravil G Yefimov", "John F. Kennedy"
-                t2 = toks[j][2]
+                t2 = words[j]
             shape2 = self._name_token(t2)
             if not shape2:
                 return None
@@ -652,22 +809,23 @@ class PersonDetector(Detector):
             if shape == "upper" and shape2 == "upper" and not known:
                 return None  # upper-case text: only known surnames
             last = j
-            if joined(j) and _shape(toks[j + 1][2]) == "upper" and shape2 == "upper" \
-                    and _key(toks[j + 1][2]) in self._last and _key(toks[j + 1][2]) not in self._stop:
+            if joined(j) and _shape(words[j + 1]) == "upper" and shape2 == "upper" \
+                    and _key(words[j + 1]) in self._last and _key(words[j + 1]) not in self._stop:
                 last = j + 1  # compound surname "Marie DUPONT MARTIN"
-            return last, s, toks[last][1], 0.75 if known else 0.65, "first_last", s
+            return last, s, ends[last], 0.75 if known else 0.65, "first_last", s
         # (c) lower case: known first name + known surname, neither a common word
         k2 = _key(t2)
         if (shape2 == "lower" and len(tok) >= 3 and len(t2) >= 3 and k2 in self._last
                 and k2 not in self._stop and tok not in _PARTICLES and t2 not in _PARTICLES):
             # ("van der", "de la" are particles, not a lower-case "prénom nom")
-            return i + 1, s, nxt[1], 0.45, "lower_first_last", s
+            return i + 1, s, ends[i + 1], 0.45, "lower_first_last", s
         return None
 
     def _first_name_alone(self, text, toks, i, shape, key):
         """(g) A capitalised known first name alone, not opening a sentence: "Prévenir Marie
         (conjoint)". Scored 0.5, at the default threshold (context words raise it)."""
-        s, e, tok = toks[i]
+        starts, ends, words = toks
+        s, e, tok = starts[i], ends[i], words[i]
         if shape != "cap" or not self._is_first(tok) or key in self._last and len(tok) < 4:
             return None
         town = self._communes.get(commune_key(tok))
@@ -678,16 +836,17 @@ class PersonDetector(Detector):
         before = text[max(0, s - 3):s].rstrip(" \u00a0")
         if not before or before[-1] in ".!?\n:;«\"(-":
             return None  # sentence start or a label/list: a capital tells nothing there
-        if i > 0 and toks[i - 1][2].lower() in _SAINTS:
+        if i > 0 and words[i - 1].lower() in _SAINTS:
             return None  # "Hôpital St Anne", "Saint Louis": a saint's name names a place
-        if i > 0 and toks[i - 1][2].lower() in _NOT_BEFORE_ALONE:
+        if i > 0 and words[i - 1].lower() in _NOT_BEFORE_ALONE:
             return None  # "à Nancy", "en Redon", "la Marie": a place or a thing
         return i, s, e, 0.5, "first_name_alone", s
 
     def _surname_alone(self, text, toks, i):
         """(h) A capitalised listed surname alone inside a sentence ("Kaufmann était mort"):
         not a first name, a stopword, a place, nor after a sentence end."""
-        s, e, tok = toks[i]
+        starts, ends, words = toks
+        s, e, tok = starts[i], ends[i], words[i]
         if _shape(tok) != "cap" or len(tok) < 4:
             return None
         key = _key(tok)
@@ -698,17 +857,18 @@ class PersonDetector(Detector):
         before = text[max(0, s - 3):s].rstrip(" \u00a0")
         if not before or before[-1] in ".!?\n:;«\"(-»\u2013\u2014":
             return None
-        if i > 0 and (toks[i - 1][2][:1].isupper() or toks[i - 1][2].lower() in _PARTICLES
-                      or toks[i - 1][2].lower() in _NOT_BEFORE_ALONE):
+        if i > 0 and (words[i - 1][:1].isupper() or words[i - 1].lower() in _PARTICLES
+                      or words[i - 1].lower() in _NOT_BEFORE_ALONE):
             return None  # inside a capitalised group, after a particle, an article or a place
             # preposition ("à Plélan", "au Palais", "l'Ecole"): other rules decide
         return i, s, e, SURNAME_ALONE_SCORE, "surname_alone", s
 
     def _initials_surname(self, text, toks, i, starts):
-        s, _e, tok = toks[i]
+        starts, ends, words = toks
+        s, tok = starts[i], words[i]
         if len(tok) > 1 and tok[1] != "-":
             return None  # an initial is one letter, then a dot or a hyphen: "O.", "C-L."
-        if i > 0 and toks[i - 1][1] == s:
+        if i > 0 and ends[i - 1] == s:
             return None
         im = _INITIALS_DOT.match(text, s)
         if not im or (s > 0 and not (text[s - 1].isspace() or text[s - 1] in "(:,;|")):
@@ -717,11 +877,11 @@ class PersonDetector(Detector):
         if not g:
             return None
         k = bisect.bisect_left(starts, g.end())
-        if k >= len(toks) or toks[k][0] != g.end():
+        if k >= len(words) or starts[k] != g.end():
             return None
-        t = toks[k][2]
+        t = words[k]
         if _shape(t) == "upper" and len(t) >= 3 and _key(t) in self._last and _key(t) not in self._stop:
-            return k, s, toks[k][1], 0.65, "initials_surname", s
+            return k, s, ends[k], 0.65, "initials_surname", s
         return None
 
     # -- table path ------------------------------------------------------------------------
@@ -787,6 +947,15 @@ class PersonDetector(Detector):
             entity=pl.lit(None, dtype=pl.Utf8))
         simple = values.str.contains(SIMPLE_CELL).fill_null(False)
         return column_with_fallback(self, values, header_hit, simple, vec)
+
+    def _normalized(self, value: str) -> str:
+        """:meth:`normalize`, memoised (a text names the same people again and again)."""
+        got = self._norms.get(value)
+        if got is None:
+            if len(self._norms) > 50_000:
+                self._norms.clear()
+            got = self._norms[value] = self.normalize(value)
+        return got
 
     def normalize(self, value: str) -> str:
         v = " ".join(value.split())

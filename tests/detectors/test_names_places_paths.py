@@ -1,0 +1,169 @@
+"""The fast paths of PERSON and LOCATION in text (issue 6, speed) find IDENTICAL matches to the
+rules run at every token.
+
+PERSON (``PersonDetector._candidates``) classes each distinct token once and runs the rules
+(``_at``, ``_surname_alone``) only at the tokens whose class and surroundings may start a
+name; the reference runs them at every token. LOCATION (``LocationDetector._may_start`` and the
+hyperscan cue positions of ``_cue_positions``) runs its rules only at the capitalised tokens
+that start a listed name or follow a cue shape; the reference runs them at every capitalised
+token (no classes, ``_cue_before`` asked everywhere). Both read the tokens with one
+``re.split`` and a character class listing the text's letters (``location.word_chars``); the
+reference texts include letters outside Latin-1 (more than the 32 the class takes, too).
+
+Texts: EDS-Pseudo notes, one by one and concatenated
+(../shared/corpus/pii_fr_clinical_eds_pseudo/eds_pseudo_gen_dev.jsonl), QUAERO dev texts
+(../shared/corpus/medical_ner_fr_quaero/dev), the Europeana 1906 newspapers
+(../shared/corpus/ner_fr_europeana_bnf/enp_FR.bnf.dev.bio), presidio-research English
+sentences (../shared/corpus/pii_en_presidio_synth/synth_dataset_v2.dev.json), the inputs of
+../shared/cases/cases.jsonl, the shipped synthetic leak's reports
+(examples/leak/*/comptes_rendus.txt) and hand-made lines for the edges of the fast paths.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from sentinelle.detectors import location
+from sentinelle.detectors.location import LocationDetector, word_chars
+from sentinelle.detectors.person import PersonDetector
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _shared_dir() -> Path:
+    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
+    spec = importlib.util.spec_from_file_location("_tests_root_conftest_npp",
+                                                  Path(__file__).parents[1] / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.shared_dir()
+
+
+def _eds() -> list[str]:
+    path = _shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    notes = [json.loads(raw)["note_text"] for raw in path.read_text(encoding="utf-8").splitlines()
+             if raw.strip()]
+    return notes + ["\n\n".join(notes[i:i + 60]) for i in range(0, len(notes), 60)]
+
+
+def _quaero() -> list[str]:
+    root = _shared_dir() / "corpus" / "medical_ner_fr_quaero" / "dev"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.txt"))]
+    return ["\n".join(texts[i:i + 80]) for i in range(0, len(texts), 80)]
+
+
+def _europeana() -> list[str]:
+    """The dev chunks, tokens joined by a space (as bench/accuracy.py reads them)."""
+    path = _shared_dir() / "corpus" / "ner_fr_europeana_bnf" / "enp_FR.bnf.dev.bio"
+    docs: list[str] = []
+    parts: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# chunk"):
+            if parts:
+                docs.append("".join(parts))
+            parts = []
+        elif line.strip():
+            parts.append(line.rpartition(" ")[0] + " ")
+    if parts:
+        docs.append("".join(parts))
+    return docs
+
+
+def _presidio_en() -> list[str]:
+    path = _shared_dir() / "corpus" / "pii_en_presidio_synth" / "synth_dataset_v2.dev.json"
+    texts = [r["full_text"] for r in json.loads(path.read_text(encoding="utf-8"))]
+    return texts + ["\n".join(texts[i:i + 100]) for i in range(0, len(texts), 100)]
+
+
+def _cases() -> list[str]:
+    rows = [json.loads(raw)["input"] for raw in
+            (_shared_dir() / "cases" / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+            if raw.strip()]
+    return [r if isinstance(r, str) else str(r.get("content", "")) for r in rows]
+
+
+def _leak() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted((REPO / "examples" / "leak").rglob("comptes_rendus.txt"))]
+
+
+EDGE = [
+    # letters outside Latin-1 (Greek, Polish, a ligature, digraphs), superscript digits (letters
+    # for [^\W\d_]), hyphenated and elided names, a naming verb, "NOM Prénom", initials
+    "Ωmega Dr Ωlivier Łukasz Dupont à Łódź, né à Saint-Étienne ; 12 rue X 75001 PARIS ; "
+    "Ǆ ǅ ǆ ² ³ ¹ ¼ M. ΣΑΣ Jean-ΣΑΣ ΜΑΡΤΙΝ, cœur de Bœuf, L'Haÿ-les-Roses",
+    "je m'appelle Jean Durand ; my name is Rubija ; DUPONT Jean ; BARLET P. ; O. LEBERT ; "
+    "Patient : DUPONT Marie ; NOM = MARTIN ; PROVENCE Jean ; LYON  Marie ; A. DUPONT-MARTIN",
+    # more than 32 distinct letters outside Latin-1: the fallback class [^\W\d_]
+    "".join(chr(c) for c in range(0x391, 0x3c9)) + " Dr Jean Dupont né à Lyon, au Havre "
+    + "".join(chr(c) for c in range(0x410, 0x44f)) + " M. Ivan Petrov à Paris 75011",
+    "MM. Colle, Fachart et Gurnaud ; les généraux Chômer et de Coisrouvray ; Mme L. ; "
+    "M . Viollette ; NI . Limon ; M- KERNEIS ; M. POINCARÉ Paris , 22 avril",
+    "né à Remniku ; grew up in Loeches ; 93000 THIELLES ; Brest, Lorient et Vannes ; "
+    "DREUX . Les ouvriers ; Dinan ETAT-CIVIL ; hôpital Georges Pompidou ; maladie de Parkinson",
+]
+
+CORPORA = {"eds": _eds, "quaero": _quaero, "europeana": _europeana, "presidio_en": _presidio_en,
+           "cases": _cases, "leak": _leak, "edge": lambda: EDGE + [" ".join(EDGE) * 30]}
+
+
+def _person_reference(det: PersonDetector, monkeypatch) -> None:
+    """Run the rules at every token: no class, no skip."""
+    monkeypatch.setattr(det, "_candidates", lambda text, words, *_a: range(len(words)))
+
+
+def _location_reference(det: LocationDetector, monkeypatch) -> None:
+    """Run the rules at every capitalised token: no class, _cue_before asked everywhere."""
+    monkeypatch.setattr(det, "_may_start", lambda run: (1, "") if run[0].isupper() else (0, ""))
+    monkeypatch.setattr(location, "_cue_positions", lambda folded: None)
+
+
+@pytest.mark.parametrize("corpus", list(CORPORA))
+@pytest.mark.parametrize("make, reference", [(PersonDetector, _person_reference),
+                                             (LocationDetector, _location_reference)],
+                         ids=["person", "location"])
+def test_fast_paths_equal_the_rules_at_every_token(corpus, make, reference, monkeypatch):
+    texts = CORPORA[corpus]()
+    fast_det, ref_det = make(), make()
+    fast = [list(fast_det.find(t)) for t in texts]
+    reference(ref_det, monkeypatch)
+    ref = [list(ref_det.find(t)) for t in texts]
+    assert sum(map(len, ref)) > 0  # (the texts hold names and places)
+    for text, got, want in zip(texts, fast, ref):
+        assert got == want, text[:200]
+
+
+@pytest.mark.parametrize("text, outside", [
+    ("Dupont à Lyon", ""),                        # ASCII: the Latin-1 letters only
+    ("cœur, Łódź, l’été – Ω", "ŁœźΩ"),            # letters outside Latin-1 (not ’ nor –), in
+                                                  # code point order
+    ("\u0300 \u200b 😀 ٣", ""),                   # a combining mark, a zero-width space, an
+                                                  # emoji, an Arabic-Indic digit: no letters
+])
+def test_word_chars(text, outside):
+    got = word_chars(text)
+    assert got is not None and got.endswith(outside)
+    assert "".join(c for c in got if ord(c) > 0xFF) == outside
+    assert set("ª²³µ¹º¼½¾") <= set(got) and not set("0123456789_×÷") & set(got)
+
+
+def test_word_chars_limit():
+    greek = "".join(chr(c) for c in range(0x3B1, 0x3CA))  # 25 letters outside Latin-1: listed
+    assert word_chars(greek).endswith(greek)
+    cyrillic = "".join(chr(c) for c in range(0x410, 0x431))  # 33: the class [^\W\d_] instead
+    assert word_chars(cyrillic) is None
+
+
+@pytest.mark.parametrize("make", [PersonDetector, LocationDetector], ids=["person", "location"])
+def test_pickled_detector_finds_the_same(make):
+    # --jobs workers started clean get the pipeline pickled: the memos of the text path go
+    # empty, the matches stay
+    det = make()
+    text = " ".join(EDGE)
+    before = list(det.find(text))
+    copy = pickle.loads(pickle.dumps(det))
+    assert list(copy.find(text)) == before and before
