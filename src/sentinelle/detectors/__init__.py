@@ -6,6 +6,8 @@ A test fails when a module of this package defines a detector that is not listed
 
 from __future__ import annotations
 
+import threading
+
 from sentinelle.config import Config
 from sentinelle.detectors.base import Detector
 from sentinelle.detectors.nir import NirDetector
@@ -73,10 +75,107 @@ def build(entities: tuple[str, ...] | None = None, config: Config | None = None)
     set up from ``config`` when given (:meth:`Detector.from_config`: ``Config.ner`` for PERSON).
 
     Raises :class:`~sentinelle.errors.ConfigError` when a detector option cannot be honoured
-    (``ner`` without spaCy installed)."""
+    (``ner`` without spaCy installed).
+
+    Deferred set-up (issue 6, start-up): a detector built without options (the default
+    :meth:`~sentinelle.detectors.base.Detector.from_config`) is returned with its ``__init__``
+    not run yet when the per-user cache holds its record (:func:`_setup_records`); it runs on
+    the first read of an attribute the instance lacks (``Detector.__getattr__``: its first
+    ``find``, ``match_cell``, context or header test), so a scan pays only for the detectors
+    its texts fire. The record holds what ``__init__`` sets over a class attribute (the
+    ``prefilter`` lexicon detectors build from their term lists), so the pipeline reads the
+    same ``prefilter``, ``window``, ... before the set-up as after. :func:`set_up` runs the
+    pending set-ups now (before forking workers, which then share them)."""
+    wanted = [cls for cls in BUILTIN
+              if entities is None or set(cls.entities or (cls.entity,)) & set(entities)]
+    records = _setup_records() if any(_deferrable(cls) for cls in wanted) else {}
     out = []
-    for cls in BUILTIN:
-        emits = set(cls.entities or (cls.entity,))
-        if entities is None or emits & set(entities):
+    for cls in wanted:
+        record = records.get(_class_key(cls)) if _deferrable(cls) else None
+        made = _MADE.pop(cls, None)
+        if made is not None:  # built by this process to make the records: ready, keep it
+            out.append(made)
+        elif record is not None:
+            det = cls.__new__(cls)
+            det.__dict__.update(record)
+            det._deferred = True
+            out.append(det)
+        else:
             out.append(cls() if config is None else cls.from_config(config))
     return out
+
+
+def set_up(detectors) -> None:
+    """Run the deferred set-up (``__init__``) of every detector of ``detectors`` still pending
+    (one thread at a time; an ``AttributeError`` raised by a set-up becomes a ``RuntimeError``,
+    not to be taken for a missing attribute by ``Detector.__getattr__``'s caller)."""
+    with _SETUP_LOCK:
+        for det in detectors:
+            if det.__dict__.get("_deferred") is not True:
+                continue  # ready, or being set up by this thread (an attribute read in __init__)
+            det.__dict__["_deferred"] = "running"
+            try:
+                type(det).__init__(det)
+            except AttributeError as exc:
+                raise RuntimeError(f"set-up of detector {type(det).__name__} failed: "
+                                   f"{exc}") from exc
+            finally:
+                det.__dict__.pop("_deferred", None)
+
+
+#: held while a deferred set-up runs (re-entrant: a set-up may read another detector)
+_SETUP_LOCK = threading.RLock()
+
+
+#: detectors built while making the set-up records, handed to the next :func:`build` of this
+#: process instead of being built twice (a cache miss costs one full build, as before)
+_MADE: dict[type, Detector] = {}
+
+
+def _class_key(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _deferrable(cls: type) -> bool:
+    """Built the same whatever the config (the default ``from_config``: ``cls()``)."""
+    return getattr(cls.from_config, "__func__", None) is Detector.from_config.__func__
+
+
+def _plain(value) -> bool:
+    if value is None or isinstance(value, (str, int, float, bool, bytes)):
+        return True
+    return isinstance(value, (tuple, frozenset)) and all(_plain(v) for v in value)
+
+
+def _make_records() -> dict[str, dict | None]:
+    """Per deferrable registered class: the instance attributes its ``__init__`` sets over a
+    class attribute (``prefilter`` of the lexicon detectors), or None when one of them is not
+    plain data (that class is then always built at once)."""
+    records: dict[str, dict | None] = {}
+    for cls in BUILTIN:
+        if not _deferrable(cls):
+            continue
+        det = cls()
+        _MADE[cls] = det
+        shadow = {k: v for k, v in vars(det).items() if hasattr(cls, k)}
+        records[_class_key(cls)] = shadow if all(_plain(v) for v in shadow.values()) else None
+    return records
+
+
+def _setup_records() -> dict[str, dict | None]:
+    """:func:`_make_records`, kept by :func:`sentinelle.data.cached` (keyed by the package's
+    sources, and here by the names, sizes and modification times of the data files the
+    detectors read their lists from)."""
+    import os
+
+    from sentinelle import data
+
+    stamp = []
+    root = os.path.dirname(data.__file__)
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            st = os.stat(os.path.join(folder, name))
+            stamp.append(f"{os.path.relpath(os.path.join(folder, name), root)}:{st.st_size}:"
+                         f"{st.st_mtime_ns}")
+    return data.cached("detector-setup", _make_records, version="1\n" + "\n".join(stamp))
