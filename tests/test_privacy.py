@@ -33,6 +33,55 @@ def test_mask(value, entity, expected):
     assert len(mask(value, entity)) == len(value)
 
 
+
+#: (value, entity, masked) rows for mask_many, each checked by hand against mask's rule
+MASK_MANY_ROWS = [
+    ("2 85 07 2A 004 123 38", "FR_NIR", "2 ** ** ** *** *** 38"),  # ASCII, >= 10: last 2 kept
+    ("Dupont", "PERSON", "D*****"),                                # ASCII, < 10: first only
+    ("", "PERSON", ""),                                            # empty value
+    ("AB*CD*EF*GH*IJ", "", "A***********IJ"),                      # "*" is a separator
+    ("A+", "BLOOD_GROUP", "**"),                                   # _MASK_ALL, ASCII
+    ("pass:word", "CREDENTIAL", "*********"),                      # _MASK_ALL: every character
+    ("marc.petit@example.org", "EMAIL_ADDRESS", "m*********@*******.org"),  # e-mail: mask()
+    ("Élodie Ŀ", "PERSON", "É***** *"),                            # non-ASCII: mask()
+    ('O"Brien\\x', "PERSON", 'O"*****\\*'),                        # quote, backslash kept
+    ("-- / --", "", "-- / --"),                                    # no alphanumeric
+    ("0612345678", "PHONE_NUMBER", "0*******78"),                  # exactly 10 alphanumerics
+    ("061234567", "PHONE_NUMBER", "0********"),                    # 9: first only
+]
+
+
+def test_mask_many_rows():
+    import pyarrow as pa
+
+    from sentinelle.privacy import mask_many
+
+    values = pa.array([r[0] for r in MASK_MANY_ROWS])
+    entities = pa.array([r[1] for r in MASK_MANY_ROWS])
+    assert mask_many(values, entities).to_pylist() == [r[2] for r in MASK_MANY_ROWS]
+    # a slice of an array (non-zero offset) gives the rows of that slice
+    assert mask_many(values.slice(3, 5), entities.slice(3, 5)).to_pylist() == [
+        r[2] for r in MASK_MANY_ROWS[3:8]]
+    assert mask_many(pa.array([], pa.string()), pa.array([], pa.string())).to_pylist() == []
+
+
+def test_mask_many_agrees_with_mask():
+    # synthetic strings over separators, ASCII and accented letters, digits, "@" and quotes
+    import random
+
+    import pyarrow as pa
+
+    from sentinelle.privacy import mask_many
+
+    rnd = random.Random(7)
+    alphabet = "abXY09 -./_*@\"\\\té²"
+    labels = ["PERSON", "EMAIL_ADDRESS", "CREDENTIAL", "BLOOD_GROUP", "FR_NIR", ""]
+    values = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 24)))
+              for _ in range(3000)]
+    entities = [rnd.choice(labels) for _ in values]
+    got = mask_many(pa.array(values), pa.array(entities)).to_pylist()
+    assert got == [mask(v, e) for v, e in zip(values, entities)]
+
 def test_mask_pattern_is_isalnum():
     # mask stars what privacy._ALNUM matches: it must be str.isalnum on every code point
     from sentinelle.privacy import _ALNUM

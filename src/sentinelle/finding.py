@@ -20,7 +20,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sentinelle.privacy import mask
+from sentinelle.privacy import mask, mask_many
 
 if TYPE_CHECKING:  # pragma: no cover
     from sentinelle.privacy import KeyedHasher
@@ -236,8 +236,8 @@ class FindingBatch:
         s = pa.large_string()
         (ents, vals, norms), back = _distinct_rows(
             [t.column(c).fill_null("") for c in ("entity_type", "value", "normalized")])
+        masked = mask_many(vals, ents).take(back)
         ents, vals, norms = ents.to_pylist(), vals.to_pylist(), norms.to_pylist()
-        masked = pa.array([mask(v or "", e) for e, v in zip(ents, vals)], s).take(back)
         hashes = pa.array(hasher.hash_many(ents, [n or v or "" for v, n in zip(vals, norms)]),
                           s).take(back)
         scores, codes = _dictionary(t.column("score"))
@@ -294,6 +294,20 @@ def _json_str(value: str | None) -> str:
 _NEEDS_ESCAPE = r'["\\\x00-\x1f]'
 
 
+def _may_need_escape(col) -> bool:
+    """False when no string of the Arrow ``large_string`` array ``col`` holds a quote, a
+    backslash or a control character (:data:`_NEEDS_ESCAPE`): one NumPy pass over its UTF-8
+    data buffer (those are ASCII bytes, never part of a multi-byte character)."""
+    import numpy as np
+
+    _validity, offsets, data = col.buffers()
+    if data is None:
+        return False
+    ends = np.frombuffer(offsets, dtype=np.int64)
+    raw = np.frombuffer(data, dtype=np.uint8)[ends[col.offset]:ends[col.offset + len(col)]]
+    return bool(((raw < 0x20) | (raw == 0x22) | (raw == 0x5C)).any())
+
+
 def records_jsonl(records) -> str:
     """The JSON Lines text of a :meth:`FindingBatch.records` table: one object per record, keys
     in :data:`RECORD_FIELDS` order, the same bytes as ``json.dumps(record, ensure_ascii=False)``
@@ -311,10 +325,13 @@ def records_jsonl_bytes(records) -> bytes:
 
     Built column-wise with Arrow compute: integers are cast to text; a string column with few
     distinct values is written once per distinct value (:func:`json.dumps`) and taken back
-    to its rows; in the others, strings that need no escaping are put between quotes and
-    those with a quote, a backslash or a control character go through :func:`json.dumps`
-    once per distinct value; scores (Python ``repr`` of a float) once per distinct score.
-    One element-wise join makes the lines, whose bytes are the joined array's data buffer."""
+    to its rows; in the others, strings that need no escaping are written as they are (their
+    quotes go with the constant text around them) and those with a quote, a backslash or a
+    control character go through :func:`json.dumps` once per distinct value; scores (Python
+    ``repr`` of a float) once per distinct score. A column that holds one JSON text on every
+    row (the path of a table batch, a null sheet or page) joins the constant text around it.
+    One element-wise join of the pieces makes the lines, whose bytes are the joined array's
+    data buffer."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -324,35 +341,65 @@ def records_jsonl_bytes(records) -> bytes:
     s = pa.large_string()
     null = pa.scalar("null", s)
     pieces: list = []
+    text = ""  # constant text waiting for the next piece
     for k, name in enumerate(RECORD_FIELDS):
-        pieces.append(pa.scalar(("{" if k == 0 else ", ") + f'"{name}": ', s))
+        text += ("{" if k == 0 else ", ") + f'"{name}": '
         col = records.column(name)
         col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+        if col.null_count == n:
+            text += "null"
+            continue
         typ = col.type
         if name == "score":
             values, codes = _dictionary(col)
-            text = pa.array(["null" if x is None else repr(float(x)) for x in values.to_pylist()],
-                            s)
-            frag = text.take(codes)
+            texts = ["null" if x is None else repr(float(x)) for x in values.to_pylist()]
+            if len(texts) == 1 and not col.null_count:
+                text += texts[0]
+                continue
+            frag = pa.array(texts, s).take(codes)
         elif pa.types.is_integer(typ):
             frag = pc.cast(col, s)
         else:
             col = col.cast(s)
             values, codes = (None, None) if name in _MANY_VALUES else _dictionary(col)
+            if values is not None and len(values) == 1 and not col.null_count:
+                text += _json_str(values[0].as_py())
+                continue
             if values is not None and len(values) * 4 <= n:
                 frag = pa.array([_json_str(x) for x in values.to_pylist()], s).take(codes)
             else:
-                quote = pa.scalar('"', s)
-                frag = pc.binary_join_element_wise(quote, col, quote, pa.scalar("", s))
-                odd = pc.match_substring_regex(col, _NEEDS_ESCAPE)
-                if pc.any(odd).as_py():
+                bare = not col.null_count  # the quotes go with the constant text around
+                frag = col
+                if _may_need_escape(col):
+                    odd = pc.match_substring_regex(col, _NEEDS_ESCAPE)
                     weird = pc.unique(col.filter(odd))
-                    escaped = pa.array([_json_str(x) for x in weird.to_pylist()], s)
+                else:
+                    weird = None
+                if weird is not None and len(weird):
+                    escaped = [_json_str(x) for x in weird.to_pylist()]
+                    if bare:  # json.dumps of a str is always "..."
+                        escaped = [e[1:-1] for e in escaped]
+                    escaped = pa.array(escaped, s)
+                    if not bare:
+                        quote = pa.scalar('"', s)
+                        frag = pc.binary_join_element_wise(quote, col, quote, pa.scalar("", s))
                     frag = pc.coalesce(escaped.take(pc.index_in(col, value_set=weird)), frag)
+                elif not bare:
+                    quote = pa.scalar('"', s)
+                    frag = pc.binary_join_element_wise(quote, col, quote, pa.scalar("", s))
+                if bare:
+                    pieces.append(pa.scalar(text + '"', s))
+                    pieces.append(frag)
+                    text = '"'
+                    continue
         if frag.null_count:
             frag = frag.fill_null(null)
+        pieces.append(pa.scalar(text, s))
         pieces.append(frag)
-    pieces.append(pa.scalar("}\n", s))
+        text = ""
+    pieces.append(pa.scalar(text + "}\n", s))
+    if len(pieces) == 1:  # every field constant
+        return (pieces[0].as_py() * n).encode("utf-8")
     lines = pc.binary_join_element_wise(*pieces, pa.scalar("", s))
     if isinstance(lines, pa.ChunkedArray):
         lines = lines.combine_chunks()

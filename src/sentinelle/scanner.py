@@ -31,6 +31,7 @@ member cut short (truncated archive) is scanned as far as it goes and carries th
 from __future__ import annotations
 
 import fnmatch
+import gc
 import io
 import os
 import shutil
@@ -572,9 +573,16 @@ class RecordEncoder:
             batch = FindingBatch.from_findings(batch)
         if not batch:
             return EncodedBatch(None, b"", 0)
-        records = batch.records(self._hasher)
-        return EncodedBatch(records if self.records else None,
-                            records_jsonl_bytes(records) if self.jsonl else b"", len(batch))
+        paused = gc.isenabled()
+        gc.disable()  # no reference cycle made here (see Pipeline.analyze_table)
+        try:
+            records = batch.records(self._hasher)
+            out = EncodedBatch(records if self.records else None,
+                               records_jsonl_bytes(records) if self.jsonl else b"", len(batch))
+        finally:
+            if paused:
+                gc.enable()
+        return out
 
 
 # -- several processes (issue 6, "Parallelism") ---------------------------------------------------
@@ -809,6 +817,9 @@ class _Parallel:
         prepare = getattr(getattr(pipeline, "prefilters", None), "prepare", None)
         if prepare is not None:
             prepare()  # compiled (or loaded) once, here, before the workers fork
+        # the detectors' deferred set-ups too: done once here, shared by the forked workers
+        from sentinelle.detectors import set_up
+        set_up(getattr(pipeline, "detectors", ()))
 
     # -- workers ---------------------------------------------------------------------------
     def _start(self) -> _Worker:

@@ -91,11 +91,16 @@ ENGINES = ("auto", "hyperscan", "re")
 #: save; pregnancy, which folds its input: folding each window costs more than the grammar
 #: it saves; url and iban, whose whole-text pass already costs little (a literal scheme, a
 #: cheap start pattern). ``bench/detectors.py`` and its ``--no-windows`` measure both.
+#: fr.cni and fr.passport were taken off this list in session 6: with their digit-run anchors
+#: (:mod:`~sentinelle.detectors.digit_runs`) ``find`` on a whole group of sections (about 5 KB,
+#: see ``pipeline.groups``) costs about what it costs on the windows, and the CNI prefilter
+#: reported 15,000 ends on 3 MB of lab reports, one Python callback each (prefilter pass plus
+#: the two finds: about 6% less). fr.siret, credit_card and ip_address stay: on 5 KB groups
+#: their windows cost 1.5-4 times less than the whole group (on a whole 3 MB text it is the
+#: reverse, the digit runs' set-up being paid once).
 WINDOWS: dict[str, int] = {
     "fr.siret": 128,        # 14 digits; "SIRET" named at most 24 chars before a loose grouping
     "credit_card": 96,      # 12-19 digits and separators, a trailing group looked at
-    "fr.cni": 64,           # 9-12 characters (+ MRZ key and filler on the same line)
-    "fr.passport": 64,      # 9 characters (+ MRZ fields on the same line)
     "credential": 1024,     # label window around a keyword (86 before, 420 after), hashes and
                             # URL user information on their line, hex runs up to 128
     "ip_address": 96,       # the hit is inside the address; "version" cue 16 chars before
