@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from sentinelle.assess.records import RECORD_SCHEMA, CuedBatch, RecordBuilder, RecordPrep, \
-    TableRecords, TappedPipeline, TextFindings
+    TableRecords, TappedPipeline, TextFindings, TextRecords
 from sentinelle.config import Config
 from sentinelle.detectors import build
 from sentinelle.finding import Finding, FindingBatch, Location
@@ -190,3 +190,60 @@ def test_record_prep_passes_text_and_hides_its_key():
     text = TextFindings([_f("PERSON", 0, "nom", "Jean DUPONT")])
     assert prep(text) is text  # text records span units: built by the main process
     assert KEY.decode() not in repr(prep)
+
+
+def _text_units() -> list[TextFindings]:
+    """Two units of one report (a text split in pieces, as with --jobs): the first has
+    sections 0-2 and its last section goes on in the second unit (local sections 0-2 again,
+    file sections 2-4). Offsets are the file's."""
+    loc = Location("labo/cr.txt")
+
+    def t(entity: str, start: int, value: str, normalized: str = "") -> Finding:
+        return Finding(entity, start, start + len(value), 1.0, loc, value=value,
+                       normalized=normalized)
+
+    first = TextFindings(
+        [t("PERSON", 10, "Jean DUPONT"), t("DATE_OF_BIRTH", 30, "12/05/1980", "1980-05-12"),
+         t("PERSON", 100, "Claire MARTIN"), t("FR_NIR", 130, NIR, NIR),
+         t("PERSON", 160, "Sarah RABELLE"), t("DATE_TIME", 190, "10/01/2023", "2023-01-10"),
+         t("PERSON", 300, "Paul BERNARD"), t("DATE_OF_BIRTH", 330, "03/09/2015", "2015-09-03")],
+        cues=[None, None, None, None, "pro", None, None, None],
+        sections=[0, 0, 1, 1, 1, 1, 2, 2], separators=2)
+    second = TextFindings(
+        [t("FR_NIR", 1010, CHILD_NIR, CHILD_NIR),
+         t("PERSON", 1100, "Marie DURAND"), t("DATE_OF_BIRTH", 1130, "01/02/1970", "1970-02-01"),
+         t("PERSON", 1200, "Luc PETIT"), t("DATE_OF_BIRTH", 1230, "04/04/1944", "1944-04-04")],
+        cues=[None] * 5, sections=[0, 1, 1, 2, 2], separators=2)
+    return [first, second]
+
+
+def _text_records(prepared: bool) -> tuple[list[dict], RecordBuilder]:
+    out: list[pa.RecordBatch] = []
+    b = RecordBuilder(KEY, out.append, today=TODAY)
+    prep = pickle.loads(pickle.dumps(RecordPrep(KEY, TODAY)))
+    for unit in _text_units():
+        if prepared:
+            got = prep(unit)
+            assert isinstance(got, TextRecords)  # its middle section built by the worker
+            b.add(pickle.loads(pickle.dumps(got)))
+        else:
+            b.add(unit)
+    b.close()
+    return pa.Table.from_batches(out, schema=RECORD_SCHEMA).to_pylist(), b
+
+
+def test_text_records_prepared_in_workers_equal_main_process():
+    direct, bd = _text_records(prepared=False)
+    prepared, bp = _text_records(prepared=True)
+    assert prepared == direct  # same records, same ids, same order
+    assert (bp.period.first, bp.period.last, bp.period.dated_records) == \
+        (bd.period.first, bd.period.last, bd.period.dated_records) == \
+        ("2023-01-10", "2023-01-10", 1)
+    assert bp.month_counts == bd.month_counts == {"2023-01": 1}
+    # one record per person of each section; Paul's section spans both units: his birth date
+    # (first unit) and NIR (second unit) are one record
+    assert [(r["section"], r["role"]) for r in prepared] == [
+        (0, "patient"), (1, "patient"), (1, "health_professional"), (2, "patient"),
+        (3, "patient"), (4, "patient")]
+    paul = prepared[3]
+    assert paul["dob"] is not None and paul["nir"] is not None

@@ -73,7 +73,7 @@ class _File:
 
 #: DuckDB memory limit of the working database: beyond it, joins and aggregations spill to its
 #: temporary folder (issue 5 asks for under 4 GB at 500,000 patients; with this limit linkage of
-#: 8 million records peaked at 2.3 GB resident, see bench/assess.py)
+#: 8.9 million records peaked at 2.4 GB resident, see bench/assess.py --link-copies)
 WORK_MEMORY_LIMIT = "2GB"
 #: records per Arrow batch streamed from the working database to the store
 _PERSIST_ROWS = 100_000
@@ -103,6 +103,19 @@ class _Work:
                 self.con.execute("INSERT INTO records SELECT * FROM _batch")
         finally:
             self.con.unregister("_batch")
+
+    def add_reader(self, reader) -> None:
+        """Append the records of a pyarrow ``RecordBatchReader`` (:data:`RECORD_SCHEMA`),
+        streamed batch by batch."""
+        self.con.register("_reader", reader)
+        try:
+            if not self._created:
+                self.con.execute("CREATE TABLE records AS SELECT * FROM _reader")
+                self._created = True
+            else:
+                self.con.execute("INSERT INTO records SELECT * FROM _reader")
+        finally:
+            self.con.unregister("_reader")
 
     def ensure(self) -> None:
         if not self._created:
@@ -215,11 +228,13 @@ def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = 
                            [scan_id]).fetchall()[0][0]
         files: list[_File] = []
         if have:
+            # streamed from the store in Arrow batches (not one table of every record: peak
+            # memory does not grow with the leak; issue 5)
             fcols = ", ".join(f'"{f.name}"' for f in RECORD_SCHEMA)
-            tbl = _arrow(con.execute(f"SELECT {fcols} FROM assess_records WHERE scan_id = ? "
-                                     f"ORDER BY rid", [scan_id]))
-            for b in tbl.to_batches():
-                work.add_batch(b)
+            rel = con.sql(f"SELECT {fcols} FROM assess_records WHERE scan_id = {int(scan_id)} "
+                          f"ORDER BY rid")
+            work.add_reader((getattr(rel, "to_arrow_reader", None)
+                             or rel.fetch_arrow_reader)(_PERSIST_ROWS))
             for fid, path, reader, size, ch, counts, issue in con.execute(
                     "SELECT file_id, path, reader, size_bytes, content_hash, counts, issue_kind "
                     "FROM assess_files WHERE scan_id = ? ORDER BY file_id", [scan_id]).fetchall():
@@ -231,10 +246,10 @@ def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = 
             if run:
                 run = run[0]
                 builder.period.first, builder.period.last, builder.period.dated_records = run
-            for (months,) in con.execute("SELECT months FROM assess_records WHERE scan_id = ? "
-                                         "AND months IS NOT NULL", [scan_id]).fetchall():
-                for m in months:
-                    builder.month_counts[m] = builder.month_counts.get(m, 0) + 1
+            for m, n in con.execute("SELECT m, count(*) FROM (SELECT unnest(months) AS m "
+                                    "FROM assess_records WHERE scan_id = ? AND months IS NOT "
+                                    "NULL) GROUP BY m", [scan_id]).fetchall():
+                builder.month_counts[m] = n
         else:
             counts: dict[str, Counter] = {}
             cur = con.execute(
@@ -275,10 +290,7 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
     entity_counts: Counter[str] = Counter()
     for f in files:
         entity_counts.update(f.counts)
-    masks = con.execute("SELECT role, mask, count(*) FROM (SELECT s.role, bit_or(r.ents) AS mask "
-                        "FROM records r JOIN subjects s USING (rid) GROUP BY s.subject, s.role) "
-                        "GROUP BY ALL").fetchall()
-    cats = summarise(masks, dict(entity_counts))
+    cats = _categories(con, entity_counts)
     patients = linkage.unique.get(PATIENT, 0)
     unique = sum(linkage.unique.values())
     lo, hi = linkage.interval
@@ -342,7 +354,7 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
         "combinations": cats["combinations"],
         "entities": cats["entities"],
         "period": {"start": period.first, "end": period.last,
-                   "dated_records": period.dated_records,
+                   "dated_records": None if from_findings else period.dated_records,  # unknown
                    "source": "DATE_TIME findings in person records (sample, result, report and "
                              "invoice dates)",
                    "by_month": by_month},
@@ -351,6 +363,14 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
         "severity": sev,
     }
     return doc
+
+
+def _categories(con, entity_counts: Counter) -> dict:
+    """:func:`.categories.summarise` of the entity types of each linked person."""
+    masks = con.execute("SELECT role, mask, count(*) FROM (SELECT s.role, bit_or(r.ents) AS mask "
+                        "FROM records r JOIN subjects s USING (rid) GROUP BY s.subject, s.role) "
+                        "GROUP BY ALL").fetchall()
+    return summarise(masks, dict(entity_counts))
 
 
 def _sources(con, files: list[_File], builder: RecordBuilder) -> list[dict]:
@@ -377,10 +397,11 @@ def _sources(con, files: list[_File], builder: RecordBuilder) -> list[dict]:
         d["file_list"].append({"path": f.path, "reader": f.reader, "bytes": f.size,
                                "records": records, "subjects": subjects,
                                "findings": sum(f.counts.values()), "issue": f.issue})
-    for (folder, entity, vhash), (masked, n) in sorted(builder.organisations.items()):
-        if folder in folders:
+    for (folder, entity, vhash), (masked, n, *clear) in sorted(builder.organisations.items()):
+        if folder in folders:  # masked only: no identifier in clear in the document (issue 5)
             folders[folder]["organisations"].append(
-                {"kind": entity, "masked": masked, "value_hash": vhash, "findings": n})
+                {"kind": entity, "masked": masked,
+                 "value_hash": vhash, "findings": n})
     labs = builder.labs
     for (folder, name), n in sorted(labs.items(), key=lambda t: (t[0][0], -t[1], t[0][1])):
         if folder in folders:  # an organisation's name, not personal data: shown in clear
@@ -389,16 +410,6 @@ def _sources(con, files: list[_File], builder: RecordBuilder) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------- the store
-
-def _arrow(cursor):
-    """The result as a pyarrow Table (DuckDB 2 ``to_arrow_table``, 1.x ``fetch_arrow_table``)."""
-    import warnings
-
-    fetch = getattr(cursor, "to_arrow_table", None) or cursor.fetch_arrow_table
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # DuckDB 2 notes an extra copy: the tables are small
-        return fetch()
-
 
 def _ensure_records_table(con) -> None:
     cols = ", ".join(f'"{f.name}" {_duck_type(f.type)}' for f in RECORD_SCHEMA)

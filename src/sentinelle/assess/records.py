@@ -53,9 +53,11 @@ column-wise with Polars (:meth:`RecordBuilder._add_tables`: keyed hashes, name s
 computed once per distinct value and joined back, rows grouped by expressions); text findings
 and HL7 messages (a record spans several segment tables) go finding by finding. Both give the
 same records (``tests/assess/test_records_columnar.py`` checks it on hand-made tables).
-:class:`RecordPrep`, the scanner's ``prepare``, builds the table records where the findings are
-made (the ``--jobs`` workers), so that step scales with the workers; the main process's builder
-only numbers them (:class:`TableRecords`) and builds the text records.
+:class:`RecordPrep`, the scanner's ``prepare``, builds the table records, and the text records
+of every section of a unit but its first and last, where the findings are made (the ``--jobs``
+workers), so that step scales with the workers; the main process's builder only numbers them
+(:class:`TableRecords`, :class:`TextRecords`) and builds the records of the sections that may
+span two units (a text split in pieces) and of HL7 messages.
 """
 
 from __future__ import annotations
@@ -538,8 +540,9 @@ class RecordBuilder:
         self._out = out
         self.today = today or date.today()
         self.files: dict[str, int] = {}
-        #: (folder, entity, value_hash) -> (masked, findings) for organisation identifiers
-        self.organisations: dict[tuple[str, str, str], tuple[str, int]] = {}
+        #: (folder, entity, value_hash) -> (masked, findings[, compact value]) for organisation
+        #: identifiers (the value when known: not from stored findings)
+        self.organisations: dict[tuple[str, str, str], tuple] = {}
         #: (folder, laboratory name) -> lines naming it (:class:`TextFindings` ``labs``): an
         #: organisation's name, not personal data
         self.labs: dict[tuple[str, str], int] = {}
@@ -581,6 +584,9 @@ class RecordBuilder:
         if isinstance(batch, TableRecords):
             self._add_prepared(batch)
             return
+        if isinstance(batch, TextRecords):
+            self._add_text_prepared(batch)
+            return
         if isinstance(batch, FindingBatch):
             if not len(batch):
                 return
@@ -596,13 +602,23 @@ class RecordBuilder:
         sections = getattr(batch, "sections", None)
         base = 0
         if sections is not None and batch:
-            path = batch[0].location.path
-            if path != self._text_path:
-                self._text_path, self._text_base = path, 0
-            base = self._text_base
-            self._text_base += batch.separators
-            if batch.labs:
-                self._add_labs(path, batch.labs)
+            base = self._text_unit(batch[0].location.path, batch.separators, batch.labs)
+        self._take_found(batch, cues, sections, base)
+
+    def _text_unit(self, path: str, separators: int, labs: Sequence[str]) -> int:
+        """Start a text unit of ``path``: its section base (separators in the previous units
+        of the path) and its laboratory names counted."""
+        if path != self._text_path:
+            self._text_path, self._text_base = path, 0
+        base = self._text_base
+        self._text_base += separators
+        if labs:
+            self._add_labs(path, labs)
+        return base
+
+    def _take_found(self, batch: Sequence[Finding], cues: Sequence, sections: Sequence | None,
+                    base: int) -> None:
+        """:meth:`_take` each finding of a text unit (``sections`` None: table cells)."""
         for k, f in enumerate(batch):
             cue = cues[k] if k < len(cues) else None
             section = base + sections[k] if sections is not None else None
@@ -610,9 +626,20 @@ class RecordBuilder:
             self._take(entity, f.location, f.start, f.end, f.normalized or f.value, f.value,
                        None, cue, section, f.masked if entity in _NOT_PERSONAL else "")
 
-    def _add_prepared(self, got: "TableRecords") -> None:
+    def _add_text_prepared(self, got: "TextRecords") -> None:
+        """A text unit cut by :class:`RecordPrep`: the findings of its first and last
+        sections (which may continue a section of the previous unit or into the next one) are
+        taken here, its whole sections in between came as records."""
+        base = self._text_unit(got.path, got.separators, got.labs)
+        self._take_found(got.head, got.head.cues, got.head.sections, base)
+        self._flush_acc()
+        self._add_prepared(got.middle, section_base=base)
+        self._take_found(got.tail, got.tail.cues, got.tail.sections, base)
+
+    def _add_prepared(self, got: "TableRecords", section_base: int = 0) -> None:
         """Records built by :class:`RecordPrep`: local record ids (1..n) and file indexes
-        (into ``got.paths``) become this builder's; its dates and organisations are added."""
+        (into ``got.paths``) become this builder's (text sections numbered from
+        ``section_base``); its dates and organisations are added."""
         import numpy as np
         import pyarrow.compute as pc
 
@@ -625,10 +652,10 @@ class RecordBuilder:
         p.dated_records += got.dated
         for m, c in got.months.items():
             self.month_counts[m] = self.month_counts.get(m, 0) + c
-        for k, (masked, n) in got.organisations.items():
+        for k, (masked, n, *clear) in got.organisations.items():
             if k in self.organisations or len(self.organisations) < 100_000:
                 hit = self.organisations.get(k)
-                self.organisations[k] = (masked, (hit[1] if hit else 0) + n)
+                self.organisations[k] = (masked, (hit[1] if hit else 0) + n, *clear)
         t = got.table
         if t is None or not t.num_rows:
             return
@@ -636,6 +663,9 @@ class RecordBuilder:
         t = t.set_column(0, RECORD_SCHEMA.field(0), pc.add(t.column(0), self.records)) \
             .set_column(1, RECORD_SCHEMA.field(1),
                         pa.array(fids[t.column(1).to_numpy()], type=pa.int32()))
+        if section_base:
+            t = t.set_column(4, RECORD_SCHEMA.field(4),
+                             pc.add(t.column(4), pa.scalar(section_base, pa.int32())))
         self.records += t.num_rows
         self._emit_batch()
         for batch in t.to_batches(self._batch_rows):
@@ -764,7 +794,8 @@ class RecordBuilder:
                 folder = path.rsplit("/", 1)[0] if "/" in path else "."
                 k = (folder, e, self.keyed.hex(e, norm))
                 hit = self.organisations.get(k)
-                self.organisations[k] = (mask(value, e), (hit[1] if hit else 0) + n)
+                # + the compact identifier: an organisation's, not personal (CNIL draft)
+                self.organisations[k] = (mask(value, e), (hit[1] if hit else 0) + n, norm)
         p = df.filter(~E.is_in(list(_NOT_PERSONAL)))
         del df, org, dt
         if not p.height:
@@ -1021,7 +1052,7 @@ class RecordBuilder:
         h = vhash or self.keyed.hex(entity, norm or "")
         k = (folder, entity, h)
         hit = self.organisations.get(k)
-        self.organisations[k] = (masked, (hit[1] if hit else 0) + 1)
+        self.organisations[k] = (masked, (hit[1] if hit else 0) + 1, *([norm] if norm else []))
 
     def _date(self, acc: _Acc, norm: str) -> None:
         iso = self._date_iso(norm)
@@ -1379,14 +1410,44 @@ class TableRecords:
         return f"TableRecords({self.count} findings)"
 
 
+class TextRecords:
+    """A text unit's findings cut by :class:`RecordPrep`: ``middle``, the records of its whole
+    sections (:class:`TableRecords`, ``section`` numbered from 0 in the unit), built where the
+    findings were made; ``head`` and ``tail``, the findings (:class:`TextFindings`) of its first
+    and last sections, which may continue a section of the previous unit of ``path`` or go on
+    in the next one (a text split in pieces), left to the main process's builder; plus the
+    unit's ``separators`` and laboratory names ``labs`` (as :class:`TextFindings`)."""
+
+    __slots__ = ("path", "head", "middle", "tail", "separators", "labs", "count")
+
+    def __init__(self, path: str, head: "TextFindings", middle: TableRecords,
+                 tail: "TextFindings", separators: int, labs: list[str], count: int) -> None:
+        self.path = path
+        self.head, self.middle, self.tail = head, middle, tail
+        self.separators = separators
+        self.labs = labs
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __repr__(self) -> str:
+        return f"TextRecords({self.count} findings)"
+
+
 class RecordPrep:
     """``prepare`` of :func:`sentinelle.scanner.iter_items` for assess (issue 5, speed): turns
     a batch of table findings into :class:`TableRecords` in the process that made it (a worker
     with ``--jobs``), with :meth:`RecordBuilder._add_tables`, so the records step of tables
-    scales with the workers and the main process only numbers the records. Text findings and
-    HL7 messages (records that span batches: sections, messages) pass unchanged and are built
-    by the main process's :class:`RecordBuilder`. The records are the same as building them in
-    the main process, batch by batch.
+    scales with the workers and the main process only numbers the records. A text unit's
+    findings become :class:`TextRecords`: its whole sections are built there too, finding by
+    finding (:meth:`RecordBuilder._take`); the findings of its first and last sections (which
+    may span units) pass to the main process's builder, as do HL7 messages (records that span
+    batches). The records are the same, in the same order, as building them all in the main
+    process, batch by batch.
 
     Picklable for workers that do not start with ``fork``: the key goes through the worker's
     pipe (memory, never disk), as :class:`sentinelle.scanner.RecordEncoder`'s.
@@ -1412,18 +1473,67 @@ class RecordPrep:
     def __call__(self, batch):
         import time
 
+        if isinstance(batch, TextFindings) and batch.sections is not None:
+            return self._text(batch)
         if not isinstance(batch, FindingBatch) or not len(batch):
             return batch
         b = self._builder
         if b._hl7_batch(batch.table):
             return batch
         c0 = time.process_time()
-        b.files, b.records, b.period, b.month_counts, b.organisations = {}, 0, Period(), {}, {}
+        self._reset()
         b._pending, b._pending_n = [(batch.table, getattr(batch, "cues", None))], len(batch)
         b._add_tables()
+        return self._records(c0, len(batch))
+
+    def _reset(self) -> None:
+        b = self._builder
+        b.files, b.records, b.period, b.month_counts, b.organisations = {}, 0, Period(), {}, {}
+        b._acc, b._acc_key, b._rows = None, None, []
+
+    def _records(self, c0: float, count: int) -> TableRecords:
+        import time
+
+        b = self._builder
+        b._emit_batch()
         got, self._got[:] = list(self._got), []
         table = pa.Table.from_batches(got, schema=RECORD_SCHEMA) if got else None
         paths = sorted(b.files, key=b.files.__getitem__)
         p = b.period
         return TableRecords(table, paths, p.first, p.last, p.dated_records, b.month_counts,
-                            b.organisations, time.process_time() - c0, len(batch))
+                            b.organisations, time.process_time() - c0, count)
+
+    def _text(self, batch: "TextFindings"):
+        """A text unit: the records of its sections but the first and the last (runs of
+        findings of one section key, as :meth:`RecordBuilder._take` cuts them)."""
+        import time
+
+        n = len(batch)
+        if n < 3 or any(f.location.row is not None for f in batch):
+            return batch
+        c0 = time.process_time()
+        sections = batch.sections
+
+        def key(k: int) -> tuple:
+            loc = batch[k].location
+            return (loc.path, loc.sheet, loc.page, sections[k])
+
+        first, last = key(0), key(n - 1)
+        i = 1
+        while i < n and key(i) == first:
+            i += 1
+        j = n - 1
+        while j > i and key(j - 1) == last:
+            j -= 1
+        if i >= j:
+            return batch
+        self._reset()
+        b = self._builder
+        cues = batch.cues
+        b._take_found(batch[i:j], cues[i:j], sections[i:j], 0)
+        b._flush_acc()
+        middle = self._records(c0, j - i)
+        return TextRecords(
+            batch[0].location.path,
+            TextFindings(batch[:i], cues[:i], sections[:i]), middle,
+            TextFindings(batch[j:], cues[j:], sections[j:]), batch.separators, batch.labs, n)

@@ -166,27 +166,30 @@ def _link_by_keys(con, role: str, out: Linkage) -> None:
 
     lab = components(n, np.concatenate([a1, a2]), np.concatenate([b1, b2]))
     out.unique[role] = count_components(lab)
-    _write_labels(con, "_role_nodes", "i", lab, role)
+    # nodes are numbered in rid order: a component's smallest node has its smallest rid
+    rids = np.asarray(con.execute("SELECT rid FROM _role_nodes ORDER BY i").fetchnumpy()["rid"],
+                      dtype=np.int64)
+    _write_subjects(con, role, "rid", rids, rids[lab])
     con.execute("DROP TABLE IF EXISTS _role_nodes")
 
 
-def _write_labels(con, nodes: str, node_col: str, labels, role: str) -> None:
-    """Insert ``(rid, role, subject)`` into ``subjects``: ``subject`` is the smallest ``rid``
-    of each component of ``labels`` (indexed by ``nodes.node_col``)."""
-    import numpy as np
+def _write_subjects(con, role: str, key: str, keys, subjects) -> None:
+    """Insert ``(rid, role, subject)`` into ``subjects``: ``subjects[k]`` (the smallest ``rid``
+    of the component, computed in numpy: no window over every record) for the records whose
+    ``key`` (``rid``, or ``ph`` the profile hash of :func:`_link_patients`) is ``keys[k]``."""
     import pyarrow as pa
 
-    if not len(labels):
+    if not len(keys):
         return
-    con.register("_labels", pa.table({"node": pa.array(np.arange(len(labels), dtype=np.int64)),
-                                       "root": pa.array(labels)}))
+    con.register("_subjects", pa.table({"k": pa.array(keys), "subject": pa.array(subjects)}))
     try:
-        con.execute(f"""
-            INSERT INTO subjects
-            SELECT rid, '{role}', min(rid) OVER (PARTITION BY l.root)
-            FROM {nodes} JOIN _labels l ON l.node = {nodes}.{node_col}""")
+        if key == "rid":
+            con.execute(f"INSERT INTO subjects SELECT k, '{role}', subject FROM _subjects")
+        else:
+            con.execute(f"INSERT INTO subjects SELECT p.rid, '{role}', s.subject "
+                        f"FROM _rec_profile p JOIN _subjects s ON p.{key} = s.k")
     finally:
-        con.unregister("_labels")
+        con.unregister("_subjects")
 
 
 def _link_patients(con, out: Linkage, threshold: float, low: float, high: float,
@@ -198,18 +201,25 @@ def _link_patients(con, out: Linkage, threshold: float, low: float, high: float,
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _rec_profile AS
         SELECT rid, hash({cols}) AS ph FROM records WHERE role = '{PATIENT}'""")
+    # a profile's columns are those of one of its records (its smallest rid): the profile
+    # columns are equal in all of them and the others (SOUNDEX2 keys, deletion neighbourhoods,
+    # birth-date variants, department) are functions of these. Grouping only (ph, rid,
+    # nir_own) and joining back is twice as fast as carrying every column (lists included)
+    # through the aggregation (issue 5: 8.9 million records; bench/assess.py --link-copies)
     con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _profile AS
+        SELECT hash({cols}) AS ph, min(rid) AS rep, bool_and(nir_own) AS nir_own
+        FROM records WHERE role = '{PATIENT}' GROUP BY ph""")
+    con.execute("""
         CREATE OR REPLACE TABLE nodes AS
-        SELECT (row_number() OVER (ORDER BY ph)) - 1 AS unique_id, ph,
-               any_value(nk) AS nk, any_value(fn) AS fn, any_value(ln) AS ln,
-               any_value(fn_ph) AS fn_ph, any_value(ln_ph) AS ln_ph,
-               any_value(fn_d) AS fn_d, any_value(ln_d) AS ln_d,
-               any_value(dob) AS dob, any_value(dob_sw) AS dob_sw, any_value(dob_d) AS dob_d,
-               any_value(nir) AS nir, bool_and(nir_own) AS nir_own,
-               any_value(phone) AS phone, any_value(email) AS email,
-               any_value(postcode) AS postcode, any_value(dept) AS dept, any_value(iban) AS iban
-        FROM records JOIN _rec_profile USING (rid)
-        GROUP BY ph""")
+        SELECT (row_number() OVER (ORDER BY p.ph)) - 1 AS unique_id, p.ph,
+               r.nk, r.fn, r.ln, r.fn_ph, r.ln_ph, r.fn_d, r.ln_d, r.dob, r.dob_sw, r.dob_d,
+               r.nir, p.nir_own, r.phone, r.email, r.postcode, r.dept, r.iban
+        FROM _profile p JOIN records r ON r.rid = p.rep""")
+    # per node (unique_id order = ph order): its profile hash and smallest rid
+    got = con.execute("SELECT ph, rep FROM _profile ORDER BY ph").fetchnumpy()
+    node_ph, node_rep = got["ph"], np.asarray(got["rep"], dtype=np.int64)
+    con.execute("DROP TABLE IF EXISTS _profile")
     n = con.execute("SELECT count(*) FROM nodes").fetchall()[0][0]
     out.records[PATIENT] = con.execute("SELECT count(*) FROM _rec_profile").fetchall()[0][0]
     out.profiles = n
@@ -283,11 +293,11 @@ def _link_patients(con, out: Linkage, threshold: float, low: float, high: float,
     out.probabilistic_links = prob
     out.unique[PATIENT] = count_components(lab_main)
     out.interval = (count_components(results[low][0]), count_components(results[high][0]))
-    con.execute("CREATE OR REPLACE TEMP TABLE _rec_node AS SELECT p.rid, nodes.unique_id "
-                "FROM _rec_profile p JOIN nodes USING (ph)")
-    _write_labels(con, "_rec_node", "unique_id", lab_main, PATIENT)
+    # the subject of a record: the smallest rid of its node's component
+    least = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(least, lab_main, node_rep)
+    _write_subjects(con, PATIENT, "ph", node_ph, least[lab_main])
     con.execute("DROP TABLE IF EXISTS _rec_profile")
-    con.execute("DROP TABLE IF EXISTS _rec_node")
 
 
 def _prior(con, n: int, recall: float = 0.8) -> float:
