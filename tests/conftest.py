@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,62 @@ REPO = Path(__file__).resolve().parents[1]
 def shared_dir() -> Path:
     """../shared (the team's corpus and cases), or $SENTINELLE_SHARED."""
     return Path(os.environ.get("SENTINELLE_SHARED", REPO.parent / "shared"))
+
+
+def _missing_shared(exc: BaseException | None) -> str | None:
+    """The one-line message for ``exc`` when it is a file of the shared folder not found, else
+    None. A missing corpus fails its tests (never skips them), with this line instead of a
+    traceback."""
+    name = getattr(exc, "filename", None)
+    if not isinstance(exc, FileNotFoundError) or name is None:
+        return None
+    shared = shared_dir()
+    try:
+        Path(os.fsdecode(name)).resolve().relative_to(shared.resolve())
+    except ValueError:
+        return None
+    where = "is missing" if not shared.is_dir() else "has no such file"
+    return (f"shared corpus {where}: {os.fsdecode(name)} (the team's shared folder, default "
+            f"../shared; set SENTINELLE_SHARED=/path/to/shared)")
+
+
+def pytest_configure(config):
+    # without the shared folder the modules that read it at import cannot be collected: they
+    # are reported as errors (one line each, below) and the other tests still run
+    if not shared_dir().is_dir():
+        config.option.continue_on_collection_errors = True
+
+
+def pytest_report_header(config):
+    if not shared_dir().is_dir():
+        return [f"shared corpus MISSING at {shared_dir()}: the tests that read it fail "
+                f"(set SENTINELLE_SHARED=/path/to/shared)"]
+    return None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    # a module that reads the corpus at import: pytest keeps only the import error's text
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        found = re.search(r"FileNotFoundError: \[Errno 2\] No such file or directory: '([^']+)'",
+                          str(report.longrepr))
+        message = found and _missing_shared(FileNotFoundError(2, "", found.group(1)))
+        if message:
+            report.longrepr = message
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    message = _missing_shared(call.excinfo.value if call.excinfo else None)
+    if message is not None:
+        report.longrepr = message
+    elif report.failed and not shared_dir().is_dir():  # e.g. a scan of a missing corpus file
+        report.sections.append(("shared corpus", f"missing at {shared_dir()}: if this test reads "
+                                                 f"it, set SENTINELLE_SHARED=/path/to/shared"))
 
 
 def load_cases() -> dict[str, dict]:

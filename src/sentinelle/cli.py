@@ -73,7 +73,33 @@ def _console(file=None, stderr: bool = False):
         tty = False
     if tty:
         return Console(file=file, stderr=stderr)
-    return Console(file=file, stderr=stderr, width=PIPE_WIDTH, soft_wrap=False)
+    return Console(file=_RstripLines(stream), width=PIPE_WIDTH, soft_wrap=False)
+
+
+class _RstripLines:
+    """A text stream writing to ``stream`` without the spaces Rich pads lines with (a centred
+    title, the last column): on a pipe or in a file a line ends with its last character."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._pending = ""  # text after the last newline: its end may still grow
+        self.encoding = getattr(stream, "encoding", None) or "utf-8"
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        if lines:
+            self._stream.write("\n".join(line.rstrip(" ") for line in lines) + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(self._pending)
+            self._pending = ""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return False
 
 
 #: DuckDB database files carry this magic at byte 8 (the main header, after its checksum)
@@ -143,6 +169,17 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def _existing_key(key_file: Optional[Path]) -> Optional[Path]:
+    """``key_file`` unless it was given and does not exist: a mistyped ``--key-file`` would
+    otherwise get a fresh random key whose hashes match nothing already found (only the default
+    key file is created when missing; ``sentinelle key new PATH`` creates another).
+    Raises :class:`Exit` (code 2)."""
+    if key_file is not None and not key_file.exists():
+        raise _fail(f"--key-file {key_file}: no such key file (create one with "
+                    f"`sentinelle key new {key_file}`, or drop --key-file for the default key)")
+    return key_file
+
+
 def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
     if not value:
         return None
@@ -163,7 +200,7 @@ def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
 @click.option("--entities", "-e", default=None, help="Comma-separated entity labels to report (default: all).")
 @click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help="Drop findings scored below this (default 0.5).")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file.")
-@click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key).")
+@click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist (create one with `sentinelle key new PATH`); only the default key file is created when missing.")
 @click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (loops are detected).")
 @click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
@@ -219,7 +256,7 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
     except SentinelleError as exc:
         raise _fail(str(exc))
     try:
-        key = load_key(key_file)
+        key = load_key(_existing_key(key_file))
         RecordEncoder(key)  # an unusable key fails here, before anything is read
     except SentinelleError as exc:
         raise _fail(str(exc))
@@ -361,20 +398,22 @@ def _print_table(reports, out_fh) -> None:
 @click.option("--scan-id", type=int, default=None, help="Assess a previous scan from the store instead of scanning PATHs.")
 @click.option("--db", type=PATH, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store.")
 @click.option("--no-db", is_flag=True, help="Do not use the store (no --scan-id, --register, known-leak check).")
-@click.option("--register", default=None, help="Register this leak's subject fingerprints under NAME in the store.")
+@click.option("--register", default=None, help="Register this leak's subject fingerprints under NAME in the store, so later assessments report how many of their persons it holds. A NAME already registered is refused (nothing scanned) unless --replace is given.")
+@click.option("--replace", is_flag=True, help="With --register: replace the leak already registered under NAME.")
 @click.option("--exposure", default="published", help="ENISA loss of confidentiality: published (the default: the data was found online, CB +0.5), limited or none.")
 @click.option("--malicious", is_flag=True, help="ENISA: the breach is due to malicious intent (+0.5).")
 @click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=0.95, help="Match probability linking two records (Splink).")
 @click.option("--lang", default=None, help="Language of the HTML report (fr, the default, or en) and of the notification drafts (both when not given).")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file.")
-@click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key).")
+@click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist (create one with `sentinelle key new PATH`); only the default key file is created when missing.")
 @click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
 @click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary table; only errors.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes scanning files at once (default: all cores); 1: scan in this process. Same assessment whatever N.")
 def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Path],
            notification: Optional[Path], scan_id: Optional[int], db: Path, no_db: bool,
-           register: Optional[str], exposure: str, malicious: bool, threshold: float,
+           register: Optional[str], replace: bool, exposure: str, malicious: bool,
+           threshold: float,
            lang: Optional[str], config_file: Optional[Path], key_file: Optional[Path],
            hidden: bool, exclude: tuple[str, ...], quiet: bool, jobs: Optional[int]) -> None:
     """Measure a leak: unique persons, data categories, sources, period, copies, ENISA severity.
@@ -396,6 +435,10 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
         raise _fail("give PATHs or --scan-id, not both")
     if no_db and (scan_id is not None or register):
         raise _fail("--scan-id and --register need the store (drop --no-db)")
+    if replace and not register:
+        raise _fail("--replace needs --register NAME")
+    if register is not None and not register.strip():
+        raise _fail("--register needs a non-empty NAME")
     try:
         config = load_config(config_file) if config_file else Config()
         changes: dict = {}
@@ -404,9 +447,14 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
         if exclude:
             changes["exclude"] = tuple(config.exclude) + tuple(exclude)
         config = config.with_(**changes)
-        key = load_key(key_file)
+        key = load_key(_existing_key(key_file))
     except SentinelleError as exc:
         raise _fail(str(exc))
+    # the outputs are checked before the (long) assessment, not after it
+    for out, is_folder in ((json_out, False), (html, False), (notification, True)):
+        why = _check_output(out, is_folder) if out is not None else None
+        if why is not None:
+            raise _fail(f"cannot write {'the drafts into ' if is_folder else ''}{out}: {why}")
     options = Options(circumstances=Circumstances(exposure=exposure, malicious=malicious),
                       threshold=threshold, register=register)
     store = None
@@ -417,12 +465,20 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
             store = Store(db)
         except SentinelleError as exc:
             raise _fail(str(exc))
+        if register and not replace:
+            taken = _registered(store, register)
+            if taken is not None:
+                store.close()
+                raise _fail(f"--register {register}: a leak of that name is already registered "
+                            f"({taken}); give another name, or add --replace to replace it")
 
     read = {"ok": 0, "error": 0}
+    failed: list = []
 
     def on_file(rep) -> None:
         if rep.issue is not None and rep.issue.kind == "error":
             read["error"] += 1
+            failed.append(rep)
             _err(f"error: {rep.issue}")
         elif rep.issue is not None and not quiet:
             _err(f"skipped: {rep.issue}")
@@ -432,10 +488,17 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
     try:
         if scan_id is not None:
             doc = assess_stored(store, scan_id, key=key, options=options, tool_version=__version__)
+            unreadable = [{"path": p, "reason": r or "", "position": None}
+                          for p, r in store.con.execute(
+                              "SELECT path, issue_reason FROM sources WHERE scan_id = ? AND "
+                              "issue_kind = 'error' ORDER BY path", [scan_id]).fetchall()]
         else:
             doc = assess_paths(paths, key=key, config=config, store=store, options=options,
                                tool_version=__version__, on_file=on_file,
                                jobs=jobs or default_jobs())
+            unreadable = _unreadable(failed)
+        # named in the JSON document and the HTML report, not only counted
+        doc["files"]["unreadable"] = unreadable
     except SentinelleError as exc:
         raise _fail(str(exc))
     except KeyboardInterrupt:
@@ -451,7 +514,11 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
         with atomic_output(json_out) as fh:
             fh.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     # an OSError names the path the user gave, never the temporary ``.part`` file beside it
-    if html:
+    if html and html.exists() and not html.is_file():  # /dev/stdout: written, never replaced
+        from sentinelle.report.assessment import html as html_text
+        with atomic_output(html) as fh:
+            fh.write(html_text(doc, lang or "fr"))
+    elif html:
         from sentinelle.report.assessment import render_html
         try:
             render_html(doc, html, lang=lang or "fr")
@@ -471,6 +538,67 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
         _print_assessment(doc)
 
 
+def _check_output(path: Path, folder: bool = False) -> str | None:
+    """Why ``path`` cannot be written, checked before a long run (None: it can). For a file
+    (``folder=False``): not a folder, its folder exists, and a file can be created there; a
+    device or pipe that exists (``/dev/stdout``) is written directly, so it must be writable.
+    For a folder (``--notification``): not a file, and a file can be created in it or, when
+    it does not exist yet (it is created), in its nearest existing parent. The probe is a
+    private temporary file, removed at once; the path itself is not touched."""
+    path = Path(path)
+    if folder:
+        if path.exists() and not path.is_dir():
+            return "it is not a folder"
+        probe = path
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        if not probe.is_dir():
+            return f"{probe} is not a folder"
+    else:
+        if path.is_dir():
+            return "it is a folder"
+        if path.exists() and not path.is_file():
+            return None if os.access(path, os.W_OK) else "permission denied"
+        probe = path.parent if str(path.parent) else Path(".")
+        if not probe.exists():
+            return f"no such folder {probe}"
+        if not probe.is_dir():
+            return f"{probe} is not a folder"
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".sentinelle-check-", dir=probe)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+    return None
+
+
+def _registered(store, name: str) -> str | None:
+    """``"on DATE, N persons"`` when leak ``name`` is registered in ``store``, else None (a
+    store where no leak was ever registered has no ``leaks`` table)."""
+    import duckdb
+
+    try:
+        row = store.con.execute("SELECT registered_at, subjects FROM leaks WHERE name = ?",
+                                [name]).fetchone()
+    except duckdb.CatalogException:
+        return None
+    if row is None:
+        return None
+    when = row[0].date().isoformat() if row[0] is not None else "date unknown"
+    n = row[1] or 0
+    return f"on {when}, {n:,} person{'' if n == 1 else 's'}"
+
+
+def _unreadable(reports) -> list[dict]:
+    """The files that could not be read, for the assessment document: path as ``scan`` shows
+    it (relative to the scanned folder, archive members as ``a.zip!b.csv``), the one-line
+    reason (no data value) and the position when known."""
+    return [{"path": r.issue.path, "reason": r.issue.reason, "position": r.issue.position}
+            for r in reports if r.issue is not None and r.issue.kind == "error"]
+
+
 def _os_reason(exc: OSError, path: Path) -> str:
     """The system's reason for ``exc``, said of the user's ``path`` (its folder when missing)."""
     if isinstance(exc, FileNotFoundError) and not Path(path).parent.exists():
@@ -480,6 +608,8 @@ def _os_reason(exc: OSError, path: Path) -> str:
 
 def _print_assessment(doc: dict) -> None:
     from rich.table import Table
+
+    from sentinelle.report.assessment import category_name
 
     s = doc["subjects"]
     roles = s["by_role"]
@@ -493,11 +623,15 @@ def _print_assessment(doc: dict) -> None:
     table.add_row("  other persons", f"{roles['other']['unique']:,}")
     for c in doc["combinations"][:3]:
         table.add_row("  " + c["label"], f"{c['subjects']:,} persons")
-    cats = ", ".join(f"{c['category']}{' (art. 9)' if c['special_category'] else ''} {c['subjects']:,}"
-                     for c in doc["categories"])
+    # named as in the HTML report; organisations are not persons (they are listed as sources)
+    cats = ", ".join(f"{category_name(c['category'], 'en')}{' (art. 9)' if c['special_category'] else ''} "
+                     f"{c['subjects']:,}" for c in doc["categories"]
+                     if c["category"] != "organisation")
     table.add_row("categories", cats or "none")
     p = doc["period"]
-    table.add_row("period", f"{p['start']} to {p['end']}" if p["start"] else "no dated record")
+    table.add_row("period", f"{p['start']} to {p['end']}" if p["start"] else
+                  "unknown: a stored scan keeps no dates (assess the files themselves)"
+                  if p.get("dated_records", 0) is None else "no dated record")
     table.add_row("sources", f"{len(doc['sources']):,} folders, {doc['files']['scanned']:,} files")
     groups = doc["copies"]["groups"]
     table.add_row("copies", f"{len(groups):,} groups of copies ({sum(len(g['members']) for g in groups):,} files)")
@@ -591,7 +725,7 @@ def entities_cmd(fmt: str) -> None:
 @click.argument("paths", nargs=-1, required=True, type=PATH)
 @click.option("--out", type=PATH, required=True, help="Folder to write the redacted files into (same relative paths).")
 @click.option("--policy", required=True, help="Policy file (TOML/YAML) or preset: share, research, test-data.")
-@click.option("--key-file", type=PATH, default=None, help="Key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key).")
+@click.option("--key-file", type=PATH, default=None, help="Key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist (create one with `sentinelle key new PATH`); only the default key file is created when missing.")
 @click.option("--k", "k", type=click.IntRange(min=2), default=None, help="Generalise quasi-identifiers until k-anonymity >= K.")
 @click.option("--suppress", is_flag=True, help="With --k: blank the quasi-identifiers of records still in smaller classes.")
 @click.option("--report", type=PATH, default=None, help="Write the residual-risk report (JSON) to this file.")
@@ -626,7 +760,7 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
             changes["exclude"] = tuple(config.exclude) + tuple(exclude)
         config = config.with_(**changes)
         pol = load_policy(policy)
-        key = load_key(key_file)
+        key = load_key(_existing_key(key_file))
         result = run_redact(paths, out, pol, key, config=config, k=k, suppress=suppress)
     except SentinelleError as exc:
         raise _fail(str(exc))
@@ -687,6 +821,32 @@ def reidentify(paths: tuple[Path, ...], out: Path, key_file: Optional[Path],
     raise Exit(2 if failed else 0)
 
 
+@app.group()
+def key() -> None:
+    """Manage HMAC key files (the key of every keyed hash and pseudonym)."""
+
+
+@key.command("new")
+@click.argument("path", type=PATH, required=False)
+def key_new(path: Optional[Path]) -> None:
+    """Create a new random key file at PATH (default: $SENTINELLE_KEY_FILE or
+    ~/.config/sentinelle/key): 32 random bytes, hex, mode 0600 (folder 0700). An existing file
+    is never replaced. Hashes made with one key match nothing made with another: keep it.
+
+    Exit code 0: created; 2: PATH exists or cannot be created.
+    """
+    from sentinelle.privacy import default_key_file, load_key
+
+    target = path or default_key_file()
+    if target.exists() or target.is_symlink():
+        raise _fail(f"{target}: exists; a key file is never replaced (choose another path)")
+    try:
+        load_key(target)  # creates it: O_CREAT | O_EXCL, mode 0600
+    except SentinelleError as exc:
+        raise _fail(str(exc))
+    click.echo(f"new key written to {target}")
+
+
 @app.command()
 def version() -> None:
     """Print the version."""
@@ -694,6 +854,8 @@ def version() -> None:
 
 
 def main() -> None:
+    from sentinelle import recache
+    recache.install()  # compiled regexes from the per-user cache (issue 6, start-up)
     try:
         app()
     except SentinelleError as exc:  # last resort: one line, no traceback

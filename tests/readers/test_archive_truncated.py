@@ -36,6 +36,10 @@ READ = "not a readable ZIP: central directory missing (truncated or corrupt arch
     ("t.zip", 60),       # header and part of the data, no central directory
     ("t.xlsx", 40),      # an office suffix does not hide a truncated ZIP
     ("noext", 40),       # no suffix at all: content decides
+    ("t.xlsx", 2),       # "PK" alone: a ZIP-based suffix makes it a ZIP cut within its signature
+    ("t.docx", 1),       # "P" alone, same (closing5: a truncated .xlsx/.docx/.odt passed silently)
+    ("t.odt", 3),        # "PK\x03": one byte short of the signature
+    ("t.zip", 2),        # the plain .zip suffix too
 ])
 def test_truncated_zip_is_one_error_naming_the_file(tmp_path: Path, name: str, cut: int):
     (tmp_path / name).write_bytes(ZIP[:cut])
@@ -68,3 +72,13 @@ def test_printable_path(raw: str, shown: str):
     assert printable_path(raw) == shown
     shown.encode("utf-8")  # always encodable
 
+
+
+@pytest.mark.parametrize("name, data, why", [
+    ("notes.txt", b"PK", "two letters in a text file are text: only a ZIP suffix claims them"),
+    ("t.xlsx", b"PA", "not a prefix of the ZIP signature: the suffix alone does not claim it"),
+])
+def test_short_non_zip_is_not_an_error(tmp_path: Path, name: str, data: bytes, why: str):
+    (tmp_path / name).write_bytes(data)
+    result = sentinelle.scan([str(tmp_path)])
+    assert [i for i in result.issues if i.kind == "error"] == [], why

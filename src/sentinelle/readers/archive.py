@@ -248,9 +248,15 @@ def _broken_zip(head: bytes) -> bool:
                               and b"PK\x05\x06" not in head)
 
 
+#: suffixes whose content is a ZIP: a file of 1-3 bytes starting the ZIP signature is one cut
+_ZIP_SUFFIXES = (".zip", ".jar", ".epub", *OFFICE_SUFFIXES)
+
+
 def _kind(head: bytes, path: str) -> str | None:
     if _broken_zip(head):
         return "zip"  # truncated, office suffix or not: zipfile reports it (ReadError)
+    if 0 < len(head) < 4 and b"PK\x03\x04".startswith(head) and _suffix(path) in _ZIP_SUFFIXES:
+        return "zip"  # "PK" alone in a .xlsx: a ZIP cut within its signature, not 2 bytes of text
     if head.startswith(ZIP_MAGIC) and _zip_header(head):
         if _suffix(path) in OFFICE_SUFFIXES or _office_zip(head):
             return None

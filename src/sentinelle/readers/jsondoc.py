@@ -1,9 +1,12 @@
 """JSON documents and NDJSON (JSON Lines) as tables of flattened records.
 
 * ``.ndjson`` / ``.jsonl`` (and a ``.json`` file that turns out to hold one value per line) are
-  streamed line by line; blank lines are skipped; a bad line fails the file with its line number.
+  streamed line by line; blank lines are skipped; a bad line (a cut last line) keeps its valid
+  prefix, the other lines are read, and one ReadError names the first bad line and the count.
 * Other JSON documents are loaded whole (up to ``max_document_bytes``, 256 MiB by default; beyond:
-  ReadError, convert to NDJSON). ``ijson`` is not used.
+  ReadError, convert to NDJSON). ``ijson`` is not used. A cut or broken document (a truncated
+  export) keeps its longest valid prefix (the records before the fault, the cut one as far as it
+  goes), then raises one ReadError at the fault's line and column.
 * A top-level array is a list of records (row = index in the array); a top-level object is one
   record (row 0); a scalar record (in an array, or a line) is a record with a single column
   ``value``.
@@ -114,16 +117,103 @@ def _invalid(path: str, exc: json.JSONDecodeError, line: int | None = None) -> R
                      f"line {line if line is not None else exc.lineno} column {exc.colno}")
 
 
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def _prefix(text: str, idx: int) -> tuple[Any, int, bool]:
+    """``(value, end, whole)``: the JSON value starting at ``text[idx]``, or, when it is cut
+    short or broken, its longest valid prefix: an object or array keeps the members before the
+    fault (a cut member is kept as far as it goes), a cut scalar is dropped (``None``).
+    Whole values are decoded by the C decoder; only the path down to the fault is walked here.
+    Raises RecursionError on very deep nesting."""
+    try:
+        value, end = _DECODER.raw_decode(text, idx)
+        return value, end, True
+    except json.JSONDecodeError:
+        pass
+    opener = text[idx:idx + 1]
+    if opener not in ("[", "{"):
+        return None, idx, False
+    out: Any = [] if opener == "[" else {}
+    i = _WS.match(text, idx + 1).end()
+    while True:
+        key = None
+        if opener == "{":
+            if not text.startswith('"', i):
+                return out, i, False
+            try:
+                key, i = json.decoder.scanstring(text, i + 1)
+            except (json.JSONDecodeError, ValueError):
+                return out, i, False
+            i = _WS.match(text, i).end()
+            if not text.startswith(":", i):
+                return out, i, False
+            i = _WS.match(text, i + 1).end()
+        value, i, whole = _prefix(text, i)
+        if whole and i == len(text) and text[i - 1] not in '"]}':
+            whole = False  # a number or literal ending the text may be cut ("4" of "42")
+            value = None
+        if whole or value:  # a cut member that kept something (an empty or cut scalar: no)
+            if key is None:
+                out.append(value)
+            else:
+                out[key] = value
+        if not whole:
+            return out, i, False
+        i = _WS.match(text, i).end()
+        if not text.startswith(",", i):
+            return out, i, False  # the closing bracket would have made the value whole
+        i = _WS.match(text, i + 1).end()
+
+
+def _salvaged(text: str) -> Any:
+    """The longest valid prefix of a broken JSON value (:func:`_prefix`); ``{}`` if none."""
+    try:
+        value = _prefix(text, _WS.match(text).end())[0]
+    except RecursionError:
+        return {}
+    return value if isinstance(value, (dict, list)) and value else {}
+
+
 def _ndjson(lines: Iterable[str], path: str) -> Iterator[Any]:
+    """One record per non-blank line. A bad line (a cut export's last line, a stray log line)
+    does not stop the file: its valid prefix is a record (``{}`` if none, so rows keep their
+    line order), the other lines are read, and one :class:`ReadError` is raised at the end,
+    at the first bad line, with the number of bad lines."""
+    first: ReadError | None = None
+    bad = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        text = line.rstrip("\r\n")  # so an error column stays on this line
         try:
-            yield loads(line.rstrip("\r\n"))  # so an error column stays on this line
+            yield loads(text)
+            continue
         except json.JSONDecodeError as exc:
-            raise _invalid(path, exc, number) from None
+            error = _invalid(path, exc, number)
         except RecursionError:
-            raise ReadError(path, "JSON nested too deeply", f"line {number}") from None
+            error = ReadError(path, "JSON nested too deeply", f"line {number}")
+        bad += 1
+        first = first or error
+        yield _salvaged(text)
+    if first is not None:
+        more = f"; {bad} bad lines" if bad > 1 else ""
+        raise ReadError(path, f"{first.reason}{more} (the other lines were read)",
+                        first.position)
+
+
+def _then_raise(records: Iterable[Any], error: ReadError) -> Iterator[Any]:
+    yield from records
+    raise error
+
+
+def _until_error(records: Iterable[Any], failed: list[ReadError]) -> Iterator[Any]:
+    """``records`` up to a :class:`ReadError`, which is put in ``failed`` instead of raised: the
+    batch under way is not lost (the caller raises it once the records are scanned)."""
+    try:
+        yield from records
+    except ReadError as exc:
+        failed.append(exc)
 
 
 def _flattened(records: Iterable[Any], path: str) -> Iterator[dict[str, str | None]]:
@@ -169,7 +259,10 @@ class JsonReader(Reader):
                 records: Iterable[Any] = _ndjson(stream.lines(), path)
             else:
                 records = self._document(stream, source, path)
-            yield from self._units(records, path, stats, stream)
+            failed: list[ReadError] = []
+            yield from self._units(_until_error(records, failed), path, stats, stream)
+            if failed:  # raised once the records before the fault are scanned
+                raise failed[0]
 
     def _too_large(self, path: str, size: int) -> ReadError:
         return ReadError(path, f"JSON document too large to load ({size >> 20} MiB); use NDJSON")
@@ -192,7 +285,14 @@ class JsonReader(Reader):
         except json.JSONDecodeError as exc:
             if exc.msg == "Extra data" and "\n" not in text[: exc.pos].strip():
                 return _ndjson(_LINE_END.split(text), path)  # one value per line in a .json file
-            raise _invalid(path, exc) from None
+            # a cut or broken document: the records before the fault are read (the cut one as
+            # far as it goes), then the error is raised
+            part = _salvaged(text)
+            error = _invalid(path, exc)
+            if part:
+                error = ReadError(path, f"{error.reason} (the records before it were read)",
+                                  error.position)
+            return _then_raise(part if isinstance(part, list) else (part,), error)
         return doc if isinstance(doc, list) else (doc,)
 
     def _units(self, records: Iterable[Any], path: str, stats: dict,

@@ -369,7 +369,8 @@ def view(doc: dict, lang: str = "fr") -> dict:
                  "subjects": fmt_int(c.get("subjects"), lang),
                  "share": fmt_pct(c["subjects"] / unique, lang) if unique and c.get("subjects")
                  is not None else "—",
-                 "findings": fmt_int(c.get("findings"), lang)} for c in categories]
+                 "findings": fmt_int(c.get("findings"), lang)} for c in categories
+                if c.get("category") != "organisation"]  # not persons: listed under sources
     sensitive = [r for r in cat_rows if r["n"] > 0 and r["code"] not in ("organisation", "other")][:4]
 
     combos = [{"label": combination_label(c.get("label") or " + ".join(c.get("categories") or []),
@@ -388,7 +389,7 @@ def view(doc: dict, lang: str = "fr") -> dict:
     period = doc.get("period") or {}
     sources_all = sorted(doc.get("sources") or [], key=lambda s: -(s.get("subjects") or 0))
     max_rows = 500
-    sources = [{"path": s.get("path", ""), "files": fmt_int(s.get("files"), lang),
+    sources = [{"path": t["top_folder"] if s.get("path") == "." else s.get("path", ""), "files": fmt_int(s.get("files"), lang),
                 "records": fmt_int(s.get("records"), lang), "subjects": fmt_int(s.get("subjects"), lang),
                 "orgs": [{"kind": "" if o.get("kind") == "name" else o.get("kind", ""),
                           "shown": o.get("masked") or o.get("value") or ""}
@@ -429,7 +430,7 @@ def view(doc: dict, lang: str = "fr") -> dict:
                              bool(c.get("special_category"))) for c in categories],
                            lang, t["persons"])
     top_sources = 15
-    src_chart = hbar_chart([(s.get("path", ""), int(s.get("subjects") or 0), False)
+    src_chart = hbar_chart([(t["top_folder"] if s.get("path") == "." else s.get("path", ""), int(s.get("subjects") or 0), False)
                             for s in sources_all[:top_sources]], lang, t["persons"])
     return {
         "t": t, "lang": lang,
@@ -439,13 +440,14 @@ def view(doc: dict, lang: str = "fr") -> dict:
         "files": {"scanned": fmt_int(files.get("scanned"), lang),
                   "with_findings": fmt_int(files.get("with_findings"), lang),
                   "errors": files.get("errors") or 0, "errors_text": fmt_int(files.get("errors"), lang),
+                  "unreadable": list(files.get("unreadable") or []),  # {path, reason, position}
                   "bytes": fmt_bytes(files.get("bytes"), lang) if files.get("bytes") else None},
         "unique": fmt_int(unique, lang), "interval": interval_text,
         "records": fmt_int(subjects.get("records"), lang), "roles": roles,
         "sensitive": sensitive,
         "period": {"start": fmt_date(period.get("start"), lang) if period.get("start") else None,
                    "end": fmt_date(period.get("end"), lang) if period.get("end") else None,
-                   "dated": fmt_int(period.get("dated_records"), lang),
+                   "dated": fmt_int(period.get("dated_records"), lang), "unknown": period.get("dated_records", 0) is None,
                    "source": phrase(period.get("source"), lang)},
         "severity": {"level": level, "level_text": t.get(f"level_{level}", level),
                      "css": level.replace(" ", "-") or "none",

@@ -128,9 +128,13 @@ def draft_view(doc: dict, lang: str) -> dict:
     orgs = []
     for s in doc.get("sources") or []:
         for o in s.get("organisations") or []:
+            # masked like every identifier in an artefact (issue 5: no raw identifier in any
+            # output; a sole trader's SIREN is personal data): the controller fills in its own
+            # FINESS / SIRET, the draft gives the mask to recognise it
             shown = o.get("masked") or o.get("value")
             if shown:
-                orgs.append({"source": s.get("path", ""), "kind": o.get("kind", ""),
+                orgs.append({"source": v["t"]["top_folder"] if s.get("path") == "." else
+                             s.get("path", ""), "kind": o.get("kind", ""),
                              "shown": shown})
     sev = doc.get("severity") or {}
     cb = (sev.get("cb") or {}).get("factors") or {}
