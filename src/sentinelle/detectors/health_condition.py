@@ -56,7 +56,13 @@ and drug names are left to their own labels.
 
 Tables: a header such as ``diagnostic``, ``pathologie``, ``antecedents``, ``motif``, ``ald`` (or
 a column whose values are condition terms) is classified; a cell that is exactly one condition
-is one finding, a cell with several goes through the text path. :meth:`match_column` picks
+is one finding, a cell with several goes through the text path. A header that names a
+condition of the lexicon, alone or with a generic word ("statut_vih", "serologie_vih",
+"hiv_status", "hivStatus", "VIH", "hepatite_c", "diabete", "grossesse"; not "statut" alone,
+nor a date, id or count word: "vih_date") is classified too (:meth:`status_header`), and in any
+classified column a cell that is a test result or a yes/no ("positif", "négatif", "POS", "NEG",
+"oui", "non", "+", "-", "1", "0") is one finding, scored 0.6 (0.8 with the header boost): the
+subject's status for that condition, a negative result included. :meth:`match_column` picks
 with Polars the cells that can hold a term (their first characters start a listed term) and
 sends only those to ``match_cell`` (figures: ``python bench/health_speed.py``); a column of
 fewer than :data:`~sentinelle.detectors.lexicon.SMALL_COLUMN` values keeps the plain loop.
@@ -219,6 +225,35 @@ _ICD_CHAIN = re.compile(r"^[\s,;/]*(?:et|and|\+)?[\s,;/]*$")
 ICD_SCORE = 0.8
 #: a well-formed code after a cue that is not in the CIM-10 FR list (ICD-10-CM "O09.1", a typo)
 ICD_UNLISTED_SCORE = 0.5
+
+
+#: -- status columns: a column named for a condition ("statut_vih", "serologie_vih", "VIH",
+#: "hepatite_c", "diabete", "hivStatus") whose cells are a test result or a yes/no
+#: ("positif", "négatif", "oui", "non", "+", "-", "1", "0", "POS", "NEG"): each non-empty cell
+#: is the health status of the data subject for that condition (GDPR art. 9; a negative result
+#: is health data too). Rule source: the condition lexicon above names the condition; the
+#: generic words and the value set are the ways French lab exports write a serology or an
+#: ALD flag (hand-checked on the reported fault: a lab export's ``statut_vih`` column).
+#: Generic words of such a header (folded), also split off a camelCase word ("hivstatus")
+_STATUS_WORDS = ("statut", "status", "serologie", "serologies", "serology", "resultat",
+                 "resultats", "result", "results", "depistage", "screening")
+_STATUS_WORDS_LONGEST = sorted(_STATUS_WORDS, key=len, reverse=True)
+#: linking words left out of the condition's name ("statut_de_la_grossesse")
+_STATUS_FILLER = frozenset(("de", "du", "des", "la", "le", "les", "d", "l", "a", "au", "of",
+                            "pour", "for", "patient", "patiente"))
+#: a header with one of these words names a date, an id or a count about the condition, not
+#: its status ("vih_date", "diabete_id", "nb_cancer")
+_STATUS_DENY = frozenset(("id", "ids", "date", "dates", "dt", "jour", "annee", "mois", "num",
+                          "numero", "no", "nb", "nombre", "count", "age", "ref", "uuid", "cle",
+                          "key", "code", "duree", "delai"))
+#: pregnancy is PREGNANCY's label in text, but a yes/no under "grossesse" is a status the
+#: pregnancy detector does not claim
+_STATUS_EXTRA_CONDITIONS = frozenset(("grossesse", "enceinte", "pregnancy", "pregnant"))
+#: the cell values of a status column (folded, a final "." removed), small and explicit
+_STATUS_VALUES = frozenset(("positif", "positive", "pos", "negatif", "negative", "neg",
+                            "+", "-", "oui", "non", "yes", "no", "1", "0"))
+#: score of a status cell; the header boost of the pipeline makes it 0.8
+STATUS_SCORE = 0.6
 
 
 #: -- morphology: a word built on a disease suffix of medical French (neoclassical compounds).
@@ -617,6 +652,38 @@ class HealthConditionDetector(Detector):
             yield Match(m.start(), m.end(), score, validation, "icd10_code",
                         m.group(0).replace(".", "").upper())
 
+    def header_matches(self, folded_header: str) -> bool:
+        """The header names a diagnosis (``header_pattern``) or a condition's status
+        (:meth:`status_header`)."""
+        return super().header_matches(folded_header) or self.status_header(folded_header)
+
+    def status_header(self, folded_header: str) -> bool:
+        """True when the folded header (``fold_header``: words joined by ``_``) names a
+        condition of the lexicon, with or without a generic word ("statut_vih", "hiv_status",
+        "hivstatus", "vih", "hepatite_c", "diabete"), and no word of a date, id or count.
+        A header of generic words alone ("statut", "resultat") names no condition."""
+        words: list[str] = []
+        for w in folded_header.split("_"):
+            for g in _STATUS_WORDS_LONGEST:  # a camelCase header was folded in one word: "hivstatus"
+                if w != g and (w.startswith(g) or w.endswith(g)):
+                    w = w[len(g):] if w.startswith(g) else w[:-len(g)]
+                    break
+            if w in _STATUS_DENY:
+                return False
+            if w and w not in _STATUS_WORDS and w not in _STATUS_FILLER:
+                words.append(w)
+        for i in range(len(words)):
+            for n in range(min(4, len(words) - i), 0, -1):
+                name = " ".join(words[i:i + n])
+                if name in _STATUS_EXTRA_CONDITIONS:
+                    return True
+                if len(name) < 3:
+                    continue
+                hit = self._terms.get(_key(name)) or self._squeezed.get(_squeeze(name))
+                if hit is not None and hit[0] >= TERM_SCORE:  # not an ambiguous word ("douleur")
+                    return True
+        return False
+
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
         stripped = value.strip().rstrip(".;,")
         if not stripped:
@@ -624,6 +691,10 @@ class HealthConditionDetector(Detector):
         lead = len(value) - len(value.lstrip())
         end = lead + len(stripped)
         if header_hit:
+            # a status column ("statut_vih": "positif", "oui", "+", "1"): the cell is the status
+            status = fold(stripped)
+            if status in _STATUS_VALUES:
+                return Match(lead, end, STATUS_SCORE, Validation.NONE, "status_cell", status)
             # a diagnosis column: a bare code is confirmed by the header ("cim10", "diag", "dp")
             c = _ICD.fullmatch(stripped)
             res = self.code_match(stripped) if c is not None else None
@@ -654,7 +725,9 @@ class HealthConditionDetector(Detector):
                                   lambda r: any(r[:n] in heads for n in range(1, len(r) + 1)))
         if header_hit:  # a bare code ("C50.9", "B24+0"): a superset of _ICD on the stripped cell
             code = values.str.strip_chars(PY_WHITESPACE).str.contains(r"^[A-Z]\d{2}[0-9.+]*[.;,]*$")
-            maybe = maybe | code
+            # a status value ("négatif", "oui", "+"): a superset by length
+            short = values.str.strip_chars(PY_WHITESPACE).str.len_chars() <= 12
+            maybe = maybe | code | short
         return match_column_where(self, values, header_hit, maybe)
 
     def normalize(self, value: str) -> str:
