@@ -77,19 +77,21 @@ _SCAN_FRAMES = frozenset({"find", "detect", "match_cell", "match_column", "conte
 
 
 def _set_up_time() -> bool:
-    """False when the pattern being compiled may be made from scanned data: the nearest frame
-    that names a scan function (:data:`_SCAN_FRAMES`) comes before any set-up frame (module
-    code, a detector's ``__init__`` or set-up). The cache file holds patterns only, never
-    anything derived from what was scanned."""
+    """True when the pattern being compiled is the package's own: the nearest frame that is a
+    module being imported or a detector's set-up (``__init__``, ``set_up``, ``from_config``,
+    ``build``) comes before any scan function (:data:`_SCAN_FRAMES`). Anything else (a reader,
+    ``redact``, the script's own top level) is not recorded: the cache file holds patterns only,
+    never anything derived from what was scanned."""
     frame = sys._getframe(2)
     for _ in range(200):
         if frame is None:
-            return True
+            return False  # no import and no set-up above: not recorded (redact, readers)
         name = frame.f_code.co_name
         if name in _SCAN_FRAMES:
             return False
         if name in _SET_UP_FRAMES and (name != "__init__" or type(
-                frame.f_locals.get("self")).__name__.endswith("Detector")):
+                frame.f_locals.get("self")).__name__.endswith("Detector")) and (
+                name != "<module>" or frame.f_globals.get("__name__") != "__main__"):
             return True
         frame = frame.f_back
     return False

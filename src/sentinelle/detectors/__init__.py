@@ -117,10 +117,13 @@ def set_up(detectors) -> None:
             try:
                 type(det).__init__(det)
             except AttributeError as exc:
+                det.__dict__["_deferred"] = True  # still pending: the next use fails the same way
                 raise RuntimeError(f"set-up of detector {type(det).__name__} failed: "
                                    f"{exc}") from exc
-            finally:
-                det.__dict__.pop("_deferred", None)
+            except BaseException:
+                det.__dict__["_deferred"] = True  # not a half-built detector: set up again next use
+                raise
+            det.__dict__.pop("_deferred", None)
 
 
 #: held while a deferred set-up runs (re-entrant: a set-up may read another detector)
