@@ -144,8 +144,10 @@ def test_register_twice_is_refused_unless_replace(tmp_path: Path):
     assert re.fullmatch(r"sentinelle: --register lab-2021: a leak of that name is already "
                         r"registered \(on \d{4}-\d\d-\d\d, \d+ persons?\); give another name, "
                         r"or add --replace to replace it", line), line
-    replaced = run(*common, "--replace", cwd=tmp_path)
+    replaced = run(*common, "--replace", "--json", "a.json", cwd=tmp_path)
     assert replaced.returncode == 0, replaced.stderr
+    # the leak being replaced is not reported as a known leak of itself (review, session 6)
+    assert json.loads((tmp_path / "a.json").read_text("utf-8"))["copies"]["known_leaks"] == []
     con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
     assert con.execute("SELECT name FROM leaks").fetchall() == [("lab-2021",)]  # one, replaced
 

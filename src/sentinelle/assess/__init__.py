@@ -333,7 +333,7 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
     copies = {"groups": _copies.find_copies(con, options.near), "known_leaks": [],
               "near_threshold": options.near}
     if store is not None:
-        copies["known_leaks"] = _copies.known_leaks(store.con, con)
+        copies["known_leaks"] = _copies.known_leaks(store.con, con, options.register)
         if options.register:
             _copies.register(store.con, con, options.register, scan_id, patients, tool_version)
             copies["registered_as"] = options.register
@@ -445,9 +445,10 @@ def _persist(store, work: _Work, files: list[_File], builder: RecordBuilder,
     finally:
         con.unregister("_assess_records")
     ids = builder.files
-    con.executemany("INSERT INTO assess_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(scan_id, ids.get(f.path), f.path, f.reader, f.size, f.content_hash,
-                      json.dumps(f.counts, sort_keys=True), f.issue) for f in files])
+    rows = [(scan_id, ids.get(f.path), f.path, f.reader, f.size, f.content_hash,
+             json.dumps(f.counts, sort_keys=True), f.issue) for f in files]
+    if rows:  # an empty folder: DuckDB's executemany refuses an empty list
+        con.executemany("INSERT INTO assess_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     p = builder.period
     con.execute("INSERT INTO assess_runs VALUES (?, ?, ?, ?, ?, ?)",
                 [scan_id, datetime.now(timezone.utc), p.first, p.last, p.dated_records,

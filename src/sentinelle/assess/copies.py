@@ -152,11 +152,14 @@ def subject_keys(con):
                      "key": pa.array(key.view(np.int64))})
 
 
-def known_leaks(store_con, work_con) -> list[dict]:
-    """Overlap of this assessment's subjects (``work_con``) with each registered leak."""
+def known_leaks(store_con, work_con, replacing: str | None = None) -> list[dict]:
+    """Overlap of this assessment's subjects (``work_con``) with each registered leak, but the
+    leak named ``replacing`` (``--register NAME --replace``: this assessment is about to
+    replace it, so it is not "a known leak" of itself)."""
     store_con.execute(LEAK_DDL)
     leaks = store_con.execute("SELECT name, registered_at, subjects, patients FROM leaks "
-                              "ORDER BY registered_at").fetchall()
+                              "WHERE name IS DISTINCT FROM ? ORDER BY registered_at",
+                              [replacing]).fetchall()
     if not leaks:
         return []
     t = subject_keys(work_con)
@@ -187,16 +190,23 @@ def register(store_con, work_con, name: str, scan_id: int | None, patients: int,
     returns the number of subjects registered."""
     store_con.execute(LEAK_DDL)
     t = subject_keys(work_con)
-    store_con.execute("DELETE FROM leak_keys WHERE name = ?", [name])
-    store_con.execute("DELETE FROM leaks WHERE name = ?", [name])
     store_con.register("_leak_keys", t)
+    # one transaction: an interrupted --replace keeps the old registration whole
+    store_con.execute("BEGIN TRANSACTION")
     try:
+        store_con.execute("DELETE FROM leak_keys WHERE name = ?", [name])
+        store_con.execute("DELETE FROM leaks WHERE name = ?", [name])
         store_con.execute("INSERT INTO leak_keys SELECT DISTINCT ?, subject, \"key\" "
                           "FROM _leak_keys", [name])
         subjects = store_con.execute("SELECT count(DISTINCT subject) FROM _leak_keys"
                                      ).fetchall()[0][0]
+        store_con.execute("INSERT INTO leaks VALUES (?, ?, ?, ?, ?, ?)",
+                          [name, datetime.now(timezone.utc), scan_id, subjects, patients,
+                           tool_version])
+        store_con.execute("COMMIT")
+    except BaseException:
+        store_con.execute("ROLLBACK")
+        raise
     finally:
         store_con.unregister("_leak_keys")
-    store_con.execute("INSERT INTO leaks VALUES (?, ?, ?, ?, ?, ?)",
-                      [name, datetime.now(timezone.utc), scan_id, subjects, patients, tool_version])
     return subjects

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+import os
 from pathlib import Path
 from typing import Sequence
 
@@ -67,7 +68,16 @@ class Store:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(str(self.path))
+            created = not self.path.exists()
+            # private like every other output (masks, keyed hashes, fingerprints of
+            # registered leaks): DuckDB would create the file (and its WAL) 0644
+            old_umask = os.umask(0o077)
+            try:
+                self.con = duckdb.connect(str(self.path))
+            finally:
+                os.umask(old_umask)
+            if created:
+                os.chmod(self.path, 0o600)
             self.con.execute(_DDL)
             row = self.con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
