@@ -262,6 +262,7 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
         raise _fail(str(exc))
 
     roots = [str(p) for p in paths]
+    _refuse_input_overwrite(paths, (("--findings", findings), ("--output", output)))
     store = None
     if not no_db:
         from sentinelle.store import Store
@@ -451,6 +452,7 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
     except SentinelleError as exc:
         raise _fail(str(exc))
     # the outputs are checked before the (long) assessment, not after it
+    _refuse_input_overwrite(paths, (("--json", json_out), ("--html", html)))
     for out, is_folder in ((json_out, False), (html, False), (notification, True)):
         why = _check_output(out, is_folder) if out is not None else None
         if why is not None:
@@ -536,6 +538,29 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
             raise _fail(f"cannot write the drafts: {exc}")
     if not quiet:
         _print_assessment(doc)
+
+
+def _refuse_input_overwrite(paths, outputs) -> None:
+    """Refuse (one line, exit 2) an output file that is one of the files to read: an existing
+    regular file equal to an input path or inside an input folder. The input is never
+    modified (a findings file or report written over a scanned file would replace it)."""
+    roots = []
+    for p in paths:
+        try:
+            roots.append(Path(p).resolve())
+        except (OSError, RuntimeError):
+            continue
+    for option, out in outputs:
+        if out is None:
+            continue
+        try:
+            target = Path(out).resolve()
+            regular = target.is_file()
+        except (OSError, RuntimeError):
+            continue
+        if regular and any(target == r or r in target.parents for r in roots):
+            raise _fail(f"cannot write {out}: it is one of the files to read ({option}); "
+                        f"the input is never modified")
 
 
 def _check_output(path: Path, folder: bool = False) -> str | None:
@@ -761,6 +786,7 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
         config = config.with_(**changes)
         pol = load_policy(policy)
         key = load_key(_existing_key(key_file))
+        _refuse_input_overwrite(paths, (("--report", report),))
         result = run_redact(paths, out, pol, key, config=config, k=k, suppress=suppress)
     except SentinelleError as exc:
         raise _fail(str(exc))
