@@ -13,7 +13,8 @@ Datasets (the shared folder is ``$SENTINELLE_SHARED``, default ``../shared``):
 * ``eds``: corpus/pii_fr_clinical_eds_pseudo (French clinical snippets, AP-HP EDS-Pseudo, dev
   split). NOM/PRENOM -> PERSON (adjacent ones merged into one name), TEL, MAIL, SECU -> FR_NIR,
   ADRESSE -> STREET_ADDRESS, ZIP -> FR_POSTAL_CODE, VILLE -> LOCATION, DATE_NAISSANCE ->
-  DATE_OF_BIRTH, DATE -> DATE_TIME.
+  DATE_OF_BIRTH, DATE -> DATE_TIME, IPP and NDA (the hospital's patient and stay numbers) ->
+  MEDICAL_RECORD_NUMBER.
 * ``quaero``: corpus/medical_ner_fr_quaero dev (MEDLINE titles, EMEA leaflets; BRAT).
   DISO -> HEALTH_CONDITION (its UMLS types are diseases, signs and symptoms, findings, injuries:
   all health data about a person). CHEM -> MEDICATION except the CHEM mentions that name no
@@ -91,7 +92,8 @@ def _rec(path, row, column, start, end, label) -> Rec:
 def load_eds() -> list[TextDoc]:
     mapping = {"TEL": "PHONE_NUMBER", "MAIL": "EMAIL_ADDRESS", "SECU": "FR_NIR",
                "ADRESSE": "STREET_ADDRESS", "ZIP": "FR_POSTAL_CODE", "VILLE": "LOCATION",
-               "DATE_NAISSANCE": "DATE_OF_BIRTH", "DATE": "DATE_TIME"}
+               "DATE_NAISSANCE": "DATE_OF_BIRTH", "DATE": "DATE_TIME",
+               "IPP": "MEDICAL_RECORD_NUMBER", "NDA": "MEDICAL_RECORD_NUMBER"}
     docs = []
     path = CORPUS / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines():

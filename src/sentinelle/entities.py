@@ -54,6 +54,9 @@ _TABLE: tuple[EntityInfo, ...] = (
                "French national identity card number (12 characters, or 9 since 2021)"),
     EntityInfo("FR_PASSPORT", Category.NATIONAL_IDENTIFIER, False,
                "French passport number (2 digits, 2 letters, 5 digits)"),
+    EntityInfo("MEDICAL_RECORD_NUMBER", Category.IDENTIFICATION, False,
+               "A hospital's or lab's patient or stay number (IPP, NIP, NDA, N° dossier, MRN), "
+               "next to its name or under its column header"),
     EntityInfo("FR_FINESS", Category.ORGANISATION, False,
                "FINESS number of a health or social establishment, 9 characters, Luhn"),
     EntityInfo("FR_SIREN", Category.ORGANISATION, False, "SIREN company number, 9 digits, Luhn"),

@@ -49,6 +49,40 @@ def test_found(text, spans):
     assert _spans(text) == spans
 
 
+@pytest.mark.parametrize("text, spans", [
+    # session-7 faults: the virus type after the virus (VIH-1, HIV-2, VIH1), viral loads with
+    # thousands, logarithms, and serology confirmation assays with their qualitative result
+    ("Charge virale VIH-1 : 45 000 copies/mL", ["Charge virale VIH-1 : 45 000 copies/mL"]),
+    ("Western Blot : positif", ["Western Blot : positif"]),
+    # the glued type on a virus the analysis names, and after an assay as a qualifier
+    ("charge virale VIH1 : indétectable", ["charge virale VIH1 : indétectable"]),
+    ("Charge virale HIV-2 < 20 copies/mL", ["Charge virale HIV-2 < 20 copies/mL"]),
+    ("ARN VIH-1 plasmatique : 1 250 copies/ml", ["ARN VIH-1 plasmatique : 1 250 copies/ml"]),
+    # decimal logarithm of the load (log, log10) in copies or IU per mL
+    ("Charge virale VIH-1 : 4,65 log copies/mL", ["Charge virale VIH-1 : 4,65 log copies/mL"]),
+    ("CV VIH : 3,2 log10 copies/mL", ["CV VIH : 3,2 log10 copies/mL"]),
+    ("ADN VHB : 3,1 log UI/mL", ["ADN VHB : 3,1 log UI/mL"]),
+    ("Charge virale HIV-1: 1.2 x 10^4 copies/mL", ["Charge virale HIV-1: 1.2 x 10^4 copies/mL"]),
+    # confirmation assays: positive, negative, indeterminate, with the virus and its type
+    ("Western-blot VIH : négatif", ["Western-blot VIH : négatif"]),
+    ("Confirmation par Western Blot : indéterminé", ["Western Blot : indéterminé"]),
+    ("Immunoblot VIH-2 : positif", ["Immunoblot VIH-2 : positif"]),
+    ("Western Blot VIH-1 : positif", ["Western Blot VIH-1 : positif"]),
+    ("test de confirmation VIH : négatif", ["test de confirmation VIH : négatif"]),
+])
+def test_viral_loads_and_confirmations(text, spans):
+    assert _spans(text) == spans
+
+
+@pytest.mark.parametrize("text", [
+    "Western Blot à faire si le dépistage est positif",   # no result yet
+    "Charge virale VIH-1 du 12/03/2024",                  # a date is no value
+    "Immunoblot prévu",
+])
+def test_confirmation_without_result(text):
+    assert _spans(text) == []
+
+
 @pytest.mark.parametrize("text", [
     "CRP à contrôler",                       # no value
     "glycémie du 12/03/2024",                # a date is no value

@@ -117,13 +117,16 @@ def test_ins_column():
     ("2 85 07 2A 004 123 39 (NIR) 12/07/1985", []),
     # wrong key, cue before, but month 14 is not a NIR month: dropped
     ("N° SS : 2 85 14 2A 004 123 39 12/07/1985", []),
-    # keyless with a cue (EDS-Pseudo writes most SECU values so): 0.35 + context 0.3
-    ("Assuré : 1 84 12 75 123 456", [("1 84 12 75 123 456", 0.65, Validation.NONE)]),
+    # keyless with a cue right before it (EDS-Pseudo writes most SECU values so): the label
+    # names it, 0.55 (nir_keyless_cue) + context 0.3
+    ("Assuré : 1 84 12 75 123 456", [("1 84 12 75 123 456", 0.85, Validation.NONE)]),
     # keyless, any grouping of the 13 characters (EDS-Pseudo "N° d'id national 2 9106 52714 303")
-    ("N° d'id national 2 9106 52714 303", [("2 9106 52714 303", 0.65, Validation.NONE)]),
-    ("n° ss 1-84-12-75-123-456", [("1-84-12-75-123-456", 0.65, Validation.NONE)]),
+    ("N° d'id national 2 9106 52714 303", [("2 9106 52714 303", 0.85, Validation.NONE)]),
+    ("n° ss 1-84-12-75-123-456", [("1-84-12-75-123-456", 0.85, Validation.NONE)]),
     # keyless followed by a date: the date is not the key (its year 03 is not the NIR's 84)
-    ("NIR 1 84 12 75 123 456 14/01/03", [("1 84 12 75 123 456", 0.65, Validation.NONE)]),
+    ("NIR 1 84 12 75 123 456 14/01/03", [("1 84 12 75 123 456", 0.85, Validation.NONE)]),
+    # keyless with the cue only after it: not a label, 0.35 + context 0.3
+    ("1 84 12 75 123 456 (NIR)", [("1 84 12 75 123 456", 0.65, Validation.NONE)]),
     # keyless, no cue, the date of birth after it has its birth year 88: 0.55
     ("M. Baron, F. - 1 8 8 0 3 4 9 5 4 6 7 2 1, né le 01-08-1988",
      [("1 8 8 0 3 4 9 5 4 6 7 2 1", 0.55, Validation.NONE)]),
@@ -286,3 +289,24 @@ def test_form_boxes_column_matches_cells():
     for value, row in zip(cells, rows):
         m = DET.match_cell(value, False)
         assert row == (None if m is None else (m.start, m.end, m.score, m.validation.value, m.pattern))
+
+
+@pytest.mark.parametrize("text, nir, phone", [
+    # session-7 fault: a keyless NIR after its label, then a phone cue: "85 03 75 056 123" is
+    # a foreign-grouped phone candidate (0.45 + the "tel" boost = 0.75) cut out of the NIR's
+    # digits; the labelled NIR (0.55 + 0.3) must keep all 13 digits, the 1 included
+    ("NIR 1 85 03 75 056 123, tel 06 12 34 56 78", "1 85 03 75 056 123", "06 12 34 56 78"),
+    # the phone cue alone, no number after it
+    ("NIR 1 85 03 75 056 123, tel 06", "1 85 03 75 056 123", None),
+    # other NIR labels, other phone cues
+    ("N° SS : 2 60 07 20 114 062, portable 07 12 34 56 78", "2 60 07 20 114 062", "07 12 34 56 78"),
+    ("Assurée 2 95 08 44 162 379 - téléphone : 01 45 67 89 10", "2 95 08 44 162 379",
+     "01 45 67 89 10"),
+])
+def test_labelled_keyless_nir_beats_a_phone_cut_out_of_it(text, nir, phone, pipeline):
+    got = [(f.entity_type, text[f.start:f.end], f.score)
+           for f in pipeline.analyze_text(text, Location("t"))
+           if f.entity_type in ("FR_NIR", "PHONE_NUMBER")]
+    assert ("FR_NIR", nir, 0.85) in got
+    phones = [v for e, v, _s in got if e == "PHONE_NUMBER"]
+    assert phones == ([phone] if phone else [])

@@ -11,13 +11,22 @@ Grammar: ``analyte [qualifier] separator value [unit]``
 
 * analyte: a lexicon term (longest first; "Charge virale VIH" beats "charge virale");
   abbreviations marked ``=`` need a capital as written ("CRP", "HbA1c", not "crp");
-* qualifier: "à jeun", "sérique", "plasmatique", "(HbA1c)", "IgG"...;
+* qualifier: "à jeun", "sérique", "plasmatique", "(HbA1c)", "IgG"...; the virus and its type
+  after an assay ("Western Blot VIH-1", "charge virale VIH1") or the type glued to the virus an
+  analysis names ("Charge virale VIH-1": HIV-1/HIV-2, HTLV-1/2, HSV-1/2 are the types a report
+  writes);
 * separator: ``:``, ``=``, dot leaders, spaces or a tab, "à"/"est à"/"de" ("CRP à 45 mg/L"), or
   the fields of a structured line: HPRIM ``RES|HEMOGLOBINE|NF 030|N|14.8|g/dL`` and HL7
   ``OBX|1|NM|718-7^Hémoglobine^LN||13.2|g/dL`` (up to four ``|``/``^`` fields after the analyte);
 * value: a number (``13,2``, ``< 20``, ``7 800``, ``4.5 x 10^9``) or a qualitative result
   ("positive", "négatif", "non détecté", "indétectable", "présence");
-* unit: after the number, optionally after a ``|`` or ``^``.
+* unit: after the number, optionally after a ``|`` or ``^``; viral loads in copies or IU per
+  mL or their decimal logarithm ("45 000 copies/mL", "4,65 log copies/mL", "3,2 log10
+  copies/mL", "3,1 log UI/mL").
+
+Serology confirmation assays (Western Blot, immunoblot, line immunoassay, "test de
+confirmation": the second test after a reactive HIV screening, HAS 2008-2009) are analyses of
+the lexicon; their result is qualitative (positif, négatif, indéterminé).
 
 Span convention: from the analyte through the value and its unit ("Hémoglobine : 13,2 g/dL",
 "Glycémie à jeun 1,05 g/L", "Ag HBs négatif"); the reference range after it is not included.
@@ -66,7 +75,11 @@ AMBIGUOUS_SCORE = 0.8
 
 _S = r"[ \u00a0]"
 _QUALIFIER = (
-    rf"(?:{_S}*\([^()\n]{{1,30}}\)|{_S}+(?:(?i:a|à){_S}+jeun|(?i:s[ée]rique|plasmatique|sanguine?"
+    # the virus and its type after an assay ("Western Blot VIH-1", "charge virale VIH1"), the
+    # type glued to a virus named by the analysis ("charge virale VIH-1", "HTLV-2")
+    rf"(?:{_S}+(?:VIH|HIV|VHC|HCV|VHB|HBV|HTLV|HSV|CMV|EBV)(?:[-{_S[1:-1]}]?[12])?(?![0-9A-Za-z.,])"
+    r"|-[12](?![0-9A-Za-z.,])"
+    rf"|{_S}*\([^()\n]{{1,30}}\)|{_S}+(?:(?i:a|à){_S}+jeun|(?i:s[ée]rique|plasmatique|sanguine?"
     rf"|totale?|libre|capillaire|veineuse?|ultra-?sensible|us|corrig[ée]e?|IgG|IgM|quantitative?"
     rf"|qualitative?|urinaire)))*"
 )
@@ -78,6 +91,9 @@ _SEP_STRUCT = r"(?:[|^][^|^\n]{0,24}){0,4}?[|^]"
 _NUM = (rf"(?:[<>≤≥]=?{_S}*)?[-+−]?(?:\d{{1,3}}(?:{_S}\d{{3}})+|\d{{1,7}})(?:[.,]\d{{1,4}})?"
         rf"(?:{_S}?[x×*]{_S}?10{_S}?(?:\^|\*\*|e)?{_S}?[-−]?\d{{1,2}})?\*?")
 _UNITS = (
+    # viral loads: copies or IU per mL, or their decimal logarithm ("4,65 log copies/mL",
+    # "3,2 log10 copies/mL", "5,1 Log UI/mL")
+    "log10 copies/ml", "log10 cp/ml", "log10 ui/ml", "log ui/ml", "log10", "log₁₀",
     "log copies/ml", "log cp/ml", "copies/ml", "cp/ml", "ui/ml", "ui/l", "mui/l", "mui/ml",
     "µui/ml", "μui/ml", "uui/ml", "kui/l", "u/l", "u/ml", "g/dl", "g/l", "mg/dl", "mg/l",
     "mg/24 h", "mg/24h", "g/24h", "g/24 h", "µg/l", "μg/l", "ug/l", "µg/dl", "ng/ml", "ng/l",

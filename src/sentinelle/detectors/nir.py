@@ -45,8 +45,13 @@ them apart too):
 
 * valid key: 1.0 (0.7 when also an Amex number, see above);
 * 13-digit body without its key (``Validation.NONE``): 0.35 when it has the NIR shape (else
-  nothing); 0.55 with the birth year nearby (``nir_birth_year``); the pipeline's context boost
-  (+0.3, a cue in its window) lifts them to 0.65 and 0.85;
+  nothing); 0.55 with the birth year nearby (``nir_birth_year``) or with a NIR cue word in the
+  ``CUE_WINDOW`` characters right before it (``nir_keyless_cue``: a label, "NIR 1 85 03 75 056
+  123"); the pipeline's context boost (+0.3, a cue in its window) lifts them to 0.65 (a cue
+  after it only) and 0.85. Why the cue before counts twice: a label before the number names
+  it, and the number must outscore a phone candidate cut out of its digits ("NIR 1 85 03 75 056
+  123, tel 06...": "85 03 75 056 123" is phone-shaped in a foreign grouping, 0.45, and the
+  phone cue after it lifts it to 0.75);
 * a form's NIR field in boxes (below): 0.55, 0.85 with a cue for 13 boxes;
 * 15 characters with a wrong key (``Validation.INVALID``): 0.3; 0.55 (``nir_cue``) only when the
   NIR shape, a cue word in the ``CUE_WINDOW`` characters right before it *and* the birth year
@@ -103,6 +108,10 @@ INVALID_CUE_SCORE = 0.55
 CUE_WINDOW = 48
 #: a 13-digit body (sex 1/2) without its key whose birth year is written again in a nearby date
 BIRTH_YEAR_SCORE = 0.55
+#: a 13-digit body with the NIR shape and a NIR cue word in the ``CUE_WINDOW`` characters right
+#: before it ("NIR 1 85 03 75 056 123"): the label names the number, so it outscores a phone
+#: candidate cut out of it with a phone cue after it (0.45 + 0.3); 0.85 with the context boost
+KEYLESS_CUE_SCORE = 0.55
 #: a form's NIR field: 13 or 15 digits one per box, standing alone (no other box glued to it),
 #: whatever the key or the month says
 FORM_BOXES_SCORE = 0.55
@@ -315,6 +324,9 @@ class NirDetector(Detector):
                 return None
             if self._birth_year(compacted, text, start, end):
                 return Match(start, end, BIRTH_YEAR_SCORE, Validation.NONE, "nir_birth_year", compacted)
+            if self._cue_before(text, start):
+                return Match(start, end, KEYLESS_CUE_SCORE, Validation.NONE, "nir_keyless_cue",
+                             compacted)
             return Match(start, end, KEYLESS_SCORE, Validation.NONE, "nir_keyless", compacted)
         if nir.is_valid(compacted):
             if compact and compacted[:2] in _CARD_PREFIXES and credit_card.is_valid(compacted):

@@ -1,0 +1,260 @@
+"""MEDICAL_RECORD_NUMBER detector: a hospital's or a lab's own number for a patient or a stay
+(IPP, NIP, NDA, "N° dossier", "n° patient", MRN, patient ID).
+
+Presidio has no label for it (its predefined recognisers cover national, financial and contact
+identifiers, no patient number), so the label is our own, named after the HIPAA Safe Harbor
+item: "medical record numbers" are one of the 18 identifiers to remove (45 CFR
+164.514(b)(2)(i)(H)); "health plan beneficiary numbers" and "account numbers" follow as (I) and
+(J), and (R) adds "any other unique identifying number". A patient number links every record of
+one person in a lab or hospital export: it is a direct identifier of the person for whoever
+holds, or can reach, the establishment's files (GDPR art. 4(1): "an identifier such as ... an
+identification number"). Nothing in its digits can be checked (each establishment numbers as
+it likes), so it is found only where the document names it.
+
+French hospital names (rule source: the French hospital information systems' vocabulary, as in
+the ASIP/ANS "Référentiel d'identification des patients" and the "Identito-vigilance" charters):
+the **IPP** (identifiant permanent du patient) or **NIP** (numéro d'identification permanent) is
+the patient's number in one establishment; the **NDA** (numéro de dossier administratif), the
+"numéro de séjour", "de venue", "d'hospitalisation" or "d'admission" numbers one stay of that
+patient; a lab's export writes the patient's file as "N° dossier" or "n° patient". English:
+MRN, medical record number, patient ID, hospital number.
+
+Text: an ID-like token (digits, or letters and digits: ``000001``, ``P0000001``,
+``2024-00123``, ``42BG98765``; at least :data:`MIN_DIGITS` digits) only right after such a
+**cue** (the token follows the cue with nothing between them but punctuation such as
+``:``, ``(IPP) :``, ``n°``, ``#``, ``|`` or the words "est" / "étant le": "IPP : 8012939402",
+"N° dossier 2024-00123", "l'IPP étant le 3456721983"). The acronyms count only in capitals (in
+lower case "ipp" is mostly the drug class, inhibiteur de la pompe à protons), NIP not after
+"code" (a PIN); "dossier" alone counts only as a label before ``:`` or ``#``. A token that is a
+date (``12/03/2024``, ``2024-03-12``) or a time, a decimal, or a number followed by a unit
+("IPP 40 mg", "n° patient 1200 mg/j"), is not a patient number. Score ``TEXT_SCORE`` (0.6),
+lifted by the cue (context boost) to 0.9. Grouped digits are read as one number when each
+group after the first has 3 digits ("IPP : 123 456 789").
+
+Tables: a column whose header names the number (``ipp``, ``nip``, ``nda``, ``id_patient``,
+``num_patient``, ``numero_dossier``, ``no_dossier``, ``patient_id``, ``mrn``, ``num_sejour``...;
+:attr:`header_pattern`) and whose cells are ID-like (:func:`_cell_ok`: 1 to 40 characters of
+letters, digits and ``-/_.:# `` with at least :data:`MIN_DIGITS` digits, not a date, a prefix
+such as "IPP 000001" allowed); ``header_required``: a column of numbers alone is never taken
+for patient numbers. Cell score ``CELL_SCORE`` (0.7; 0.9 with the header boost).
+
+Error preference: without a checksum, the cue or the header is the whole evidence; a number
+next to one is reported (a leak scanner prefers a false positive to a miss), a number without
+one never is.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
+from sentinelle.detectors.lexicon import escape_latin1, search_at, som_database, som_starts
+from sentinelle.finding import Validation
+
+#: on a text of this many characters or more :data:`_CUE` is tried only where one hyperscan pass
+#: finds the first word of a cue (issue 6: its search entered the lookbehind at every character,
+#: 170 ms on 3 MB of lab reports)
+SOM_MIN_CHARS = 2048
+
+#: score of a token right after a cue (the cue's context boost makes it 0.9)
+TEXT_SCORE = 0.6
+#: score of an ID-like cell under a patient-number header (the header boost makes it 0.9)
+CELL_SCORE = 0.7
+#: digits a patient number holds at least ("Son IPP est 8392"); fewer is a count or a dose
+MIN_DIGITS = 4
+#: characters a token may have at most (letters, digits, separators and digit groups)
+MAX_TOKEN = 40
+
+# every pattern below runs on fold_keep_length(text): lower case, no accents, same offsets
+#: "numéro" and its abbreviations ("N°", "Nº" folds to "no", "num.")
+_NUM = r"(?:n°|no\.|no(?= )|num\.?|numero)"
+#: what the number numbers: the patient's file, the patient, one stay or visit
+_WHAT = r"(?:dossier|patiente?|sejour|venue|visite|hospitalisation|admission|entree|episode)"
+#: "de", "du", "de la", "de l'", "d'" between a noun and what it numbers
+_OF = r"(?:de la |de l'|de |d'|du )"
+_CUE = re.compile(
+    r"(?<![0-9a-z])(?:"
+    # the acronyms, as words or glued to the number ("IPPN11232344": exports glue them)
+    r"(?P<acronym>ipp|nip|nda|mrn)(?:(?![0-9a-z])|(?=[a-z]?\d))"
+    rf"|(?:{_NUM} ?{_OF}?{_WHAT}"
+    rf"(?: {_OF}?(?:patiente?|medical|administratif|hospitalisation|sejour))?"
+    rf"|(?:dossier|patiente?) ?{_NUM}"
+    rf"|(?:identifiant|ident\.?|id\.?|code|reference|ref\.?)(?: interne)? ?{_OF}?"
+    r"(?:patiente?|dossier|sejour|venue|visite|hospitalisation)"
+    r"|identifiant permanent(?: du patient)?|identification permanente?"
+    r"|patient ?(?:id|no\.?|number|nr|#)|medical record(?: number| no\.?)?|hospital (?:number|no\.?)"
+    r"|(?:record|chart) number"
+    r"|(?P<label>dossier)(?= ?[:#])"
+    # "Dossier 1407561893", "Patient 105257992": a number of WEAK_DIGITS digits or more only
+    r"|(?P<weak>dossier|patiente?))(?![0-9a-z])"
+    r")"
+)
+#: hyperscan byte patterns (:func:`~sentinelle.detectors.lexicon.som_starts`) whose starts hold
+#: every start of a :data:`_CUE` match: a character outside ``[0-9a-z]``, then the first word of
+#: each alternative ("identifiant", "ident.", "id." start with "id", "reference" with "ref";
+#: "no" is a cue only before a space or a dot); checked against the regex alone in
+#: tests/detectors/test_medical_record_number.py
+_START_PATTERNS = tuple(b"[^0-9a-z]" + escape_latin1(w) for w in (
+    "ipp", "nip", "nda", "mrn", "n°", "no ", "no.", "num", "dossier", "patient", "id", "code",
+    "ref", "medical", "hospital", "record", "chart"))
+#: between the cue and the token: punctuation and the linking words of a sentence
+_GAP = re.compile(r"(?:[ \t\u00a0:=#()\[\]|\-\u2013]|n°|no\b\.?|(?:est|etant(?: le)?)(?= ))*")
+#: the token: letters then digits (or digits), with inner ``-``, ``/``, ``_``; then digit groups
+_TOKEN = re.compile(r"(?:[a-z]{1,6}[-_]?)?\d[0-9a-z]*(?:[-/_][0-9a-z]+){0,4}(?: \d{3}(?![0-9a-z]))*"
+                    r"(?![0-9a-z])(?![.,]\d)")
+#: characters of the gap at most ("numéro d'identification (IPP) : ")
+MAX_GAP = 24
+#: digits a number needs after "dossier" or "patient" written without "n°" or ":" (a year or a
+#: count has fewer: "le dossier 2023")
+WEAK_DIGITS = 6
+_DATE = re.compile(r"\d{1,2}[-/]\d{1,2}[-/]\d{2,4}|\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}h\d{2}")
+#: a unit after the number: a dose, a duration, a measure, not a patient number
+_UNIT = re.compile(r" ?(?:mg|g|µg|mcg|ml|l|ui|%|mmol|µmol|umol|cp|gel|gtt|fois|x|/j|/jour|j|jours|"
+                   r"h|min|ans?|mois|semaines?|sa|kg|cm|mm|euros?|€)(?![0-9a-z])")
+_DIGITS = re.compile(r"\d")
+_SPACES = re.compile(r"[ \u00a0]{1,2}")
+#: a cue word written in the cell before the number ("IPP 000001", "NDA-2024-0012")
+_PREFIX = re.compile(r"^(?:ipp|nip|nda|mrn|iep|dossier|patient)(?:[ .:#\-\u00a0]+|(?=\d))")
+#: an ID-like cell (stripped, folded): a prefix word ("ipp 000001") allowed
+_CELL = re.compile(r"[0-9a-z](?:[0-9a-z .:#/_\-]{0,38}[0-9a-z])?")
+
+
+def _cell_ok(folded: str) -> bool:
+    """True when the stripped, folded cell is ID-like (see the module docstring)."""
+    if len(folded) > MAX_TOKEN or not _CELL.fullmatch(folded):
+        return False
+    if len(_DIGITS.findall(folded)) < MIN_DIGITS or _DATE.fullmatch(folded):
+        return False
+    # a decimal ("12.5", "3,4") or a measure is not a number of a patient
+    return not re.fullmatch(r"\d+[.,]\d+", folded)
+
+
+class MedicalRecordNumberDetector(Detector):
+    validation_rule = "cue word right before it (IPP, NDA, N° dossier...) or column header"
+    rule_source = "HIPAA 45 CFR 164.514(b)(2)(i)(H); ANS référentiel d'identification des patients"
+    #: a word of every cue (folded); "patient" and "dossier" are frequent, the cue regex decides
+    prefilter = (r"ipp|nip|nda|mrn|dossier|patient|sejour|venue|visite|hospitalisation|admission|entree"
+                 r"|episode|permanent|medical record|hospital n|record number|chart number")
+    name = "medical_record_number"
+    entity = "MEDICAL_RECORD_NUMBER"
+    #: no candidate windows (``window`` None): "patient" and "dossier" fire on most lines of a
+    #: report, and ``find`` on the whole text (one hyperscan pass for the cue starts, then the
+    #: cue regex at those only) costs less than on hundreds of windows (bench/detectors.py on
+    #: 3 MB of lab reports: 28 ms against 237 ms)
+    context_words = (
+        "ipp", "nip", "nda", "mrn", "dossier", "patient", "patiente", "sejour", "venue", "visite",
+        "hospitalisation",
+        "admission", "entree", "episode", "identifiant permanent", "identification permanent",
+        "identification permanente", "medical record", "hospital number", "record number",
+        "chart number",
+    )
+    header_pattern = (
+        r"(^|_)(ipp|nip|nda|mrn|iep"
+        r"|(id|ident|identifiant|num|numero|no|n|nr|code|ref)_?(du_|de_|d_)?"
+        r"(patient|dossier|sejour|venue|hospitalisation|admission|episode)"
+        r"|(patient|dossier|sejour)_?(id|num|numero|no|nr|number)"
+        r"|patientid|patientnumber|dossierid|medical_?record_?(number|num|no|id)?"
+        r"|hospital_?(number|no)|record_?number|chart_?number)(\d*)(_|$)"
+    )
+    header_required = True
+    header_value_threshold = 0.5
+    examples = Examples(
+        positives=(
+            ("IPP : 8012939402", "8012939402"),
+            ("N° dossier 2024-00123, prélevé le 12/03/2024", "2024-00123"),
+            ("Numéro de dossier patient : P0000001.", "P0000001"),
+            ("l'IPP étant le 3456721983", "3456721983"),
+            ("Patient ID: 42BG98765", "42BG98765"),
+            ("séjour (NDA : 1098765432) en cardiologie", "1098765432"),
+        ),
+        negatives=(
+            "Réf. 8012939402",                    # no cue: a number alone
+            "Le dossier 2023 a été transmis.",    # "dossier" in prose, not a label
+            "IPP : 12/03/2024",                   # a date
+            "sous IPP 40 mg/j",                   # the drug class and a dose
+            "Tél. du patient : 06 12 34 56 78",   # a phone number after "patient"
+            "code NIP 4821",                      # a PIN code
+        ),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        som_database(_START_PATTERNS)  # loaded (or compiled) with the detector, not on its first text
+
+    def find(self, text: str) -> Iterator[Match]:
+        folded = fold_keep_length(text)
+        search = search_at(_CUE, folded, som_starts(_START_PATTERNS, folded)
+                           if len(folded) >= SOM_MIN_CHARS else None)
+        pos = 0
+        while True:
+            cue = search(pos)
+            if cue is None:
+                return
+            pos = cue.end()  # as finditer: cues never overlap, and are never empty
+            if cue.group("acronym") is not None:
+                # in capitals only ("sous ipp": the drug class), NIP not after "code" (a PIN)
+                if not text[cue.start():cue.end()].isupper():
+                    continue
+                if cue.group("acronym") == "nip" and folded[max(0, cue.start() - 5):cue.start()] == "code ":
+                    continue
+            weak = cue.group("weak") is not None
+            gap = (_SPACES if weak else _GAP).match(folded, cue.end())
+            if gap is None or gap.end() - gap.start() > MAX_GAP:
+                continue
+            tok = _TOKEN.match(folded, gap.end())
+            if tok is None:
+                continue
+            start, end = tok.start(), tok.end()
+            value = folded[start:end]
+            digits = len(_DIGITS.findall(value))
+            if (end - start > MAX_TOKEN or digits < (WEAK_DIGITS if weak else MIN_DIGITS)
+                    or _DATE.fullmatch(value) or _UNIT.match(folded, end)):
+                continue
+            yield Match(start, end, TEXT_SCORE, Validation.NONE, "mrn_cue", self.normalize(text[start:end]))
+
+    def match_cell(self, value: str, header_hit: bool) -> Match | None:
+        if not header_hit:
+            return None
+        stripped = value.strip()
+        if not stripped or not _cell_ok(fold(stripped)):
+            return None
+        lead = len(value) - len(value.lstrip())
+        return Match(lead, lead + len(stripped), CELL_SCORE, Validation.NONE, "mrn_header",
+                     self.normalize(stripped))
+
+    def match_column(self, values: "pl.Series", header_hit: bool) -> "pl.DataFrame":
+        """:meth:`match_cell` over a column (issue 6): without a header hit every row is a
+        no-match; cells that are digits, or a few letters and digits (``P0000001``,
+        ``IPP 000001``, ``NDA-2024-0012``), padded with spaces, are decided with Polars; the
+        others go through :meth:`match_cell`."""
+        import polars as pl
+
+        from sentinelle.detectors.base import column_schema
+        from sentinelle.detectors.columnar import BODY, fast_or_fallback, result
+
+        if not header_hit:
+            schema = column_schema()
+            return pl.DataFrame({k: pl.Series(k, [None] * values.len(), dtype=t)
+                                 for k, t in schema.items()})
+
+        def compute(frame: pl.DataFrame) -> pl.DataFrame:
+            # the fast regex admits only bodies _cell_ok accepts (ASCII letters and digits, at
+            # least 4 digits, at most 40 characters, not a date: no "/" and at most 2 "-")
+            body = pl.col(BODY)
+            # normalize(): a leading cue word dropped, then the separators
+            norm = (body.str.to_lowercase()
+                    .str.replace(r"^(?:ipp|nip|nda|mrn|iep)[ .:#\-]*([0-9])", "${1}")
+                    .str.replace_all(r"[ .\-:#/_]+", ""))
+            frame = frame.with_columns(norm=norm, hit=pl.lit(True))
+            return result(frame, pl.lit(CELL_SCORE), pl.lit(Validation.NONE.value),
+                          pl.lit("mrn_header"), "norm", "hit")
+
+        fast = r"^(?P<lead> *)(?P<body>(?:[A-Za-z]{1,6}[ \-]?)?[0-9]{4,24}(?:-[0-9A-Za-z]{1,8})?) *$"
+        return fast_or_fallback(self, values, header_hit, fast, compute)
+
+    def normalize(self, value: str) -> str:
+        """Folded, a leading cue word written in the cell dropped, separators removed: the cell
+        ``IPP 000001``, the text's ``000001`` after "IPP :" and ``000-001`` hash alike (the
+        pseudonym of one patient stays one across files)."""
+        return re.sub(r"[ .\-:#/_\u00a0]+", "", _PREFIX.sub("", fold(value).strip()))
