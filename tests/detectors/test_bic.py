@@ -88,3 +88,36 @@ def test_table_needs_the_header():
         ("AGRIFRPP882", 1.0), ("BNPAFRPPXXX", 1.0)]
     unit = TableUnit(Location("rib.csv"), ("col1",), iter([TableBatch(0, [col])]))
     assert [f for b in p.analyze_table(unit) for f in b] == []
+
+
+def _long_texts() -> list[str]:
+    """Long texts (past ``SOM_MIN_CHARS``): the EDS-Pseudo notes concatenated
+    (../shared/corpus/pii_fr_clinical_eds_pseudo/eds_pseudo_gen_dev.jsonl, upper-case headers
+    and names), and hand-made lines around the candidate patterns' edges (a code glued to a
+    letter, a digit or a non-Latin-1 character, spaced groups, 9 and 12 characters, accented
+    capitals), repeated past the threshold."""
+    import json
+
+    path = _shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    notes = [json.loads(raw)["note_text"] for raw in path.read_text(encoding="utf-8").splitlines()
+             if raw.strip()]
+    edge = ("BIC AGRIFRPP882 ; xAGRIFRPP ; 1AGRIFRPP ; ΩAGRIFRPP882 ; éAGRIFRPP ; AGRIFRPP8 ; "
+            "AGRIFRPP8823 ; Code SWIFT : ABNA BE 2A ; ABNA BE 2A 123 ; ABNA  BE 2A ; ÉAGRIFRPP ; "
+            "CRÉDIT AGRICOLE HOPITAUX MULTIPLE\u00a0AGRIFRPP882\u2003ABNCNL2AGIR\n")
+    return ["\n\n".join(notes[i:i + 60]) for i in range(0, len(notes), 60)] + [edge * 40]
+
+
+def test_candidate_starts_give_the_regex_matches(monkeypatch):
+    # issue 6: on a long text the regex runs only at hyperscan's candidate starts; the matches
+    # must be IDENTICAL to the regex over the whole text (the threshold out of reach)
+    from sentinelle.detectors import bic as bic_module
+
+    texts = _long_texts()
+    assert min(map(len, texts)) >= bic_module.SOM_MIN_CHARS
+    key = lambda t: [(m.start, m.end, m.score, m.validation, m.pattern, m.normalized)  # noqa: E731
+                     for m in DET.find(t)]
+    fast = [key(t) for t in texts]
+    monkeypatch.setattr(bic_module, "SOM_MIN_CHARS", 1 << 60)
+    slow = [key(t) for t in texts]
+    assert fast == slow
+    assert sum(map(len, fast)) > 40

@@ -129,3 +129,24 @@ def test_windows_merge(starts, ends, margin, size, expected):
     got = digit_runs.windows(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
                              margin, size)
     assert got == expected
+
+
+@pytest.mark.parametrize("wins, expected", [
+    # 0         1         2
+    # 0123456789012345678901234567
+    # "ab 1234567890123 cd 45 6789"
+    ([(0, 8)], [(0, 16)]),               # ends inside "1234567890123": moved to its end
+    ([(0, 3)], [(0, 3)]),                # ends before a run: kept
+    ([(0, 16)], [(0, 16)]),              # ends at a run's end: kept
+    ([(0, 20)], [(0, 20)]),              # ends right before "45": kept
+    ([(0, 21)], [(0, 22)]),              # ends inside "45"
+    ([(0, 8), (14, 20)], [(0, 20)]),     # the moved end reaches the next window: merged
+    ([(0, 8), (17, 20)], [(0, 16), (17, 20)]),
+    ([(20, 26)], [(20, 27)]),            # the last run, up to the end of the text
+    ([], []),
+])
+def test_window_ends_never_cut_a_run(wins, expected):
+    # an exact-length anchor (exact_runs) is sound only when no window ends inside a longer run
+    text = "ab 1234567890123 cd 45 6789"
+    runs = digit_runs._runs(text)
+    assert digit_runs.whole_runs(wins, runs) == expected

@@ -35,3 +35,42 @@ from sentinelle.detectors.dates import DateOfBirthDetector
 ])
 def test_nir_year_beside_a_date(text, births):
     assert [text[m.start:m.end] for m in DateOfBirthDetector().find(text)] == births
+
+
+def _nir_year_beside_by_regex(folded, d):
+    """The rule as the regexes alone state it (no pre-check of the character before the
+    date): the reference of the speed path (issue 6)."""
+    from sentinelle.detectors import dates
+
+    yy = d.iso[2:4]
+    b = dates._RUN_BEFORE.search(folded, max(0, d.start - 80), d.start)
+    if b is not None:
+        digits = b.group(1).replace(" ", "")
+        if any(len(digits) >= n and digits[-n] in "12" and digits[1 - n:3 - n] == yy
+               for n in (13, 15)):
+            return True
+    a = dates._RUN_AFTER.match(folded, d.end, d.end + 80)
+    if a is not None:
+        digits = a.group(1).replace(" ", "")
+        return digits[0] in "12" and digits[1:3] == yy
+    return False
+
+
+@pytest.mark.parametrize("gap", [
+    " ", "  ", "\t", "\n", " \n ", "\n\n", " \n \n", "\n \n", "\n\n\n", " \t\n\t ", "",
+    " " * 70, " " * 90, "x", " x ", "\u00a0", "\u2003", "\r\n", "\n\r",
+])
+@pytest.mark.parametrize("nir", ["1 9 7 0 7 7 5 1 1 6 0 0 5", "2850375112034", "١٩٧٠٧٧٥١١٦٠٠٥"])
+def test_pre_check_gives_the_regex_answer(gap, nir):
+    # the character check before the regex search keeps every answer of the regex alone,
+    # blanks, line breaks ("$" also matches before a last line break) and Unicode digits
+    # ("\d" takes them) between the NIR and the date
+    from sentinelle.detectors import dates
+    from sentinelle.detectors.base import fold_keep_length
+
+    for date in ("02/07/97", "19/03/1985"):
+        text = "Patient " + nir + gap + date + " fin"
+        folded = fold_keep_length(text)
+        # (a date glued to the NIR, "2850375112034x02/07/97", may be no date at all)
+        for d in dates.scan_dates(text):
+            assert dates._nir_year_beside(folded, d) == _nir_year_beside_by_regex(folded, d)

@@ -94,3 +94,35 @@ def test_list_checker_passes():
     res = subprocess.run([sys.executable, str(REPO / "scripts" / "update_data" / "health_insurers.py")],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
+
+
+#: insurer names and look-alikes glued in every way (hand-made): generic words in capitals,
+#: accents, a name before and after, possessives, non-breaking spaces, apostrophes, hyphens
+_PIECES = ("Mutuelle des Motards", "Solimut Mutuelle", "Votre Mutuelle", "Groupe Ouest Prévoyance",
+           "PRÉVOYANCE", "MUTUELLE GÉNÉRALE", "Mutualité Française", "MUTUALITÉ", "Harmonie Mutuelle",
+           "CPAM de Paris", "mutuelle", "Prévoyance Santé Plus", "Notre Belle Mutuelle",
+           "Ma Super Prévoyance Santé", "l'Mutuelle", "Jean-Pierre D'Arc Mutuelle",
+           "X\u00a0Mutuelle", "Le Pré Mutuelle", "MutuelleX", "Prevoyance", "ÉMutuelle")
+_GLUE = (" ", "", "\n", ", ", ". ", "-", " de ", " Le ", "\u00a0", "'", " Société ", "’")
+
+
+def test_generic_word_places_give_the_whole_text_matches():
+    # issue 6: "Mutuelle X" and "X Mutuelle" are searched only around the places of the
+    # generic word; the matches must be IDENTICAL to the regexes over the whole text
+    import random
+
+    from sentinelle.detectors import health_insurer as hi
+    from sentinelle.detectors.base import fold_keep_length
+    from sentinelle.detectors.lexicon import finditer_at
+
+    rnd = random.Random(4)
+    texts = ["".join(rnd.choice(_PIECES) + rnd.choice(_GLUE) for _ in range(2000)) for _ in range(3)]
+    found = 0
+    for text in texts:
+        starts = hi._generic_starts(text, fold_keep_length(text))
+        assert [m.span() for m in finditer_at(hi._MUTUELLE, text, starts)] == \
+            [m.span() for m in hi._MUTUELLE.finditer(text)]
+        got = [m.span() + m.span(2) for m in hi._named_before(text, starts)]
+        assert got == [m.span() + m.span(2) for m in hi._NAMED_BEFORE.finditer(text)]
+        found += len(got)
+    assert found > 1000

@@ -158,3 +158,62 @@ def test_stems_not_found(text):
 def test_stem_score():
     (m,) = DET.find("ritozumab")
     assert (m.pattern, m.score) == ("inn_stem", 0.6)
+
+
+#: lab analyses beside drug names and INN words (hand-made): the analyses left out of the
+#: lexicon (``_silent_analyses``) and the ones kept (a drug starts with the same word)
+_ANALYSES_LINE = (
+    "Cholestérol total 5,2 mmol/L ; cholestérol LDL 3,1 ; Hémoglobine glyquée 6,1 % ; TSH 2,1 ; "
+    "Protéine C réactive 12 mg/L ; protéine C 50 UI ; Fer sérique 15 µmol/L ; fer 80 mg ; "
+    "Potassium 4,1 mmol/L ; potassium 600 mg ; Sodium 140 ; vitamine D 30 ng/mL ; "
+    "Gamma GT 40 UI/L ; gamma OH ; Prélèvement vaginal ; examen cytobactériologique des urines ; "
+    "hémoglobine trastuzumab ; cholestérol-rosuvastatine 10 mg ; Doliprane 1000 mg ; IPP 20 mg\n"
+)
+
+
+def _medication_texts() -> list[str]:
+    """The synthetic leak's lab reports (examples/leak/*/comptes_rendus.txt, written by
+    ``sentinelle synth``: an analysis on every line), the EDS-Pseudo notes
+    (../shared/corpus/pii_fr_clinical_eds_pseudo/eds_pseudo_gen_dev.jsonl) and the line above
+    repeated."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("_tests_root_conftest_med",
+                                                  Path(__file__).parents[1] / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    eds = module.shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    notes = [json.loads(raw)["note_text"] for raw in eds.read_text(encoding="utf-8").splitlines()
+             if raw.strip()]
+    repo = Path(__file__).resolve().parents[2]
+    reports = [p.read_text(encoding="utf-8")
+               for p in sorted((repo / "examples" / "leak").glob("*/comptes_rendus.txt"))]
+    return reports + ["\n\n".join(notes), _ANALYSES_LINE * 50, _ANALYSES_LINE.upper() * 5]
+
+
+def test_left_out_analyses_change_no_match(monkeypatch):
+    # issue 6: the analyses that start no drug and hold no INN word are left out of the
+    # lexicon; the matches must be IDENTICAL to the lexicon holding every analysis
+    from sentinelle.detectors import medication as med
+
+    with monkeypatch.context() as patch:
+        patch.setattr(med, "_silent_analyses", lambda terms: [])
+        full = med._prepare()
+    pruned = med._prepare()
+    assert len(pruned._values) < len(full._values)  # some were left out
+    left_out = set(full._values) - set(pruned._values)
+    assert {"cholesterol total", "tsh", "prelevement vaginal"} <= left_out
+    # kept: a drug starts with the same word ("proteine c", "fer", "gamma oh")
+    assert {"proteine c reactive", "fer serique", "gamma gt"}.isdisjoint(left_out)
+    with_all = MedicationDetector()
+    with_all._lexicon = full
+    key = lambda det, t: [(m.start, m.end, m.score, m.pattern, m.normalized)  # noqa: E731
+                          for m in det.find(t)]
+    found = 0
+    for text in _medication_texts():
+        got = key(DET, text)
+        assert got == key(with_all, text)
+        found += len(got)
+    assert found > 100

@@ -42,10 +42,10 @@ _MARGIN = 32
 
 
 def _anchors(runs):
-    """Every :data:`_PATTERN` match holds a run of 9 digits or more, ``2A``/``2B`` and a run of
-    7 or more, or runs of 1, 5 and 1 digits or more separated by one space (issue 6,
-    :mod:`sentinelle.detectors.digit_runs`)."""
-    return digit_runs.concat(digit_runs.long_runs(runs, 9), corsica(runs),
+    """Every :data:`_PATTERN` match holds a run of exactly 9 digits (its lookarounds refuse a
+    digit around the 9), ``2A``/``2B`` and a run of 7 or more, or runs of 1, 5 and 1 digits or
+    more separated by one space (issue 6, :mod:`sentinelle.detectors.digit_runs`)."""
+    return digit_runs.concat(digit_runs.exact_runs(runs, 9), corsica(runs),
                              digit_runs.groups(runs, (1, 5, 1), " "))
 
 

@@ -53,9 +53,10 @@ def corsica(runs):
 
 
 def _anchors(runs):
-    """Every :data:`_PATTERN` match holds a run of 9 digits or more, or ``2A``/``2B`` and a run
-    of 7 or more (issue 6, :mod:`sentinelle.detectors.digit_runs`)."""
-    return digit_runs.concat(digit_runs.long_runs(runs, 9), corsica(runs))
+    """Every :data:`_PATTERN` match holds a run of exactly 9 digits (its lookarounds refuse a
+    digit around the 9), or ``2A``/``2B`` and a run of 7 or more (issue 6,
+    :mod:`sentinelle.detectors.digit_runs`)."""
+    return digit_runs.concat(digit_runs.exact_runs(runs, 9), corsica(runs))
 
 
 #: score of a Luhn-valid FINESS in free text: a cue is needed to report it

@@ -144,6 +144,11 @@ def _fold(text: str) -> str:
     return fold(text)
 
 
+#: :func:`~sentinelle.detectors.base.fold` (the same result), faster on Latin text: for the
+#: detectors that fold short slices of text per candidate (issue 6)
+fold_fast = _fold
+
+
 def load_terms(name: str) -> dict[str, tuple[bool, bool]]:
     """Terms of data file ``name`` (``|``-separated synonyms, ``#`` comments) by folded form:
     ``(upper_only, ambiguous)`` from the ``=`` and ``?`` prefixes. A term listed twice keeps the

@@ -43,6 +43,10 @@ phrase that starts with a drug name (``data/lab_analyses.txt``: "protéine C ré
 not the drug "protéine C"; "fer sérique") is no drug: the longest reading wins, as between
 two drug names (one lab report of the throughput bench gave 874 false "protéine C").
 
+Speed (issue 6): the lab analyses that start no drug name and hold no INN word ("cholestérol
+total", "TSH", "prélèvement vaginal") change no match and are left out of the lexicon
+(:func:`_silent_analyses`): they were most of the words a lab report gave it to look at.
+
 Tables: a header such as ``traitement``, ``medicament``, ``molecule``, ``dci``, ``specialite``,
 ``drug`` (or a column whose values are drug names) is classified; a cell that is one drug (with
 its strength) is one finding, a cell with several goes through the text path.
@@ -58,7 +62,7 @@ from typing import Iterator
 
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
-from sentinelle.detectors.lexicon import (SMALL_COLUMN, WordLexicon, canonical,
+from sentinelle.detectors.lexicon import (_TOKEN, SMALL_COLUMN, WordLexicon, canonical,
                                           column_first_run, latin1_class,
                                           load_terms, match_column_where, run_may_start,
                                           som_database, som_starts, words_back)
@@ -161,7 +165,47 @@ def _prepare() -> WordLexicon:
     # réactive" is CRP, not the drug "protéine C"; "fer sérique" is no iron tablet)
     for key in load_terms("lab_analyses.txt"):
         terms.setdefault(key, "analyte")
+    for key in _silent_analyses(terms):
+        del terms[key]
     return WordLexicon(terms)
+
+
+def _silent_analyses(terms: dict[str, str]) -> list[str]:
+    """The lab analyses of ``terms`` (folded term -> kind, as :func:`_prepare` builds them)
+    that cannot change a reported match, left out of the lexicon (issue 6: "prélèvement",
+    "cholestérol", "hémoglobine", "TSH"... are most of the first words a lab report holds,
+    26,000 places on the throughput bench's 3 MB of reports, for no drug).
+
+    With the tokens of :class:`~sentinelle.detectors.lexicon.WordLexicon` (a token key keeps
+    the kind of its first term), let ``D`` be the largest set of first words such that a term
+    starting with a word of ``D`` is an analysis, holds no :data:`_INN` word and has all its
+    first words in ``D``. Those terms are left out: such a match covers only places of ``D``
+    words, which start no other term, so the left-to-right scan visits and matches the same
+    places for the rest; an analysis is never reported; and no INN word lies inside a left-out
+    match (:meth:`MedicationDetector._stems` drops the INN words a lexicon match covers)."""
+    keys: dict[str, tuple[str, list[str]]] = {}
+    for term, kind in terms.items():
+        tokens = _TOKEN.findall(fold(term))
+        if tokens:
+            keys.setdefault(" ".join(tokens), (kind, tokens))
+    firsts = {tokens[0] for _kind, tokens in keys.values()}
+    silent = set(firsts)
+    for kind, tokens in keys.values():
+        if kind != "analyte" or any(_INN.search(t) for t in tokens):
+            silent.discard(tokens[0])
+    changed = True
+    while changed:
+        changed = False
+        for _kind, tokens in keys.values():
+            if tokens[0] in silent and any(t in firsts and t not in silent for t in tokens):
+                silent.discard(tokens[0])
+                changed = True
+    out = []
+    for term in terms:
+        tokens = _TOKEN.findall(fold(term))
+        if tokens and tokens[0] in silent:
+            out.append(term)
+    return out
 
 
 class MedicationDetector(Detector):
@@ -203,7 +247,7 @@ class MedicationDetector(Detector):
 
     def __init__(self) -> None:
         super().__init__()
-        lexicon = data.cached("medication", _prepare, version="4",
+        lexicon = data.cached("medication", _prepare, version="5",
                               files=("medications.txt", "drug_classes.txt", "lab_analyses.txt"))
         self._lexicon = copy.copy(lexicon)  # its own hyperscan scratch space
         som_database(_INN_STARTS)  # loaded (or compiled) with the detector, not on its first text

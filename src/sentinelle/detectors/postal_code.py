@@ -41,8 +41,9 @@ import re
 from typing import Iterator
 
 from sentinelle import data
-from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
-from sentinelle.detectors.lexicon import som_database, finditer_at, latin1_class, som_starts
+from sentinelle.detectors.base import Detector, Examples, Match, fold_keep_length
+from sentinelle.detectors.lexicon import (finditer_at, fold_fast, latin1_class, som_database,
+                                          som_starts)
 from sentinelle.finding import Validation
 
 #: "75011", and "75 011" (department, space, the rest: a common French way to write it)
@@ -189,9 +190,9 @@ class PostalCodeDetector(Detector):
     @staticmethod
     def _evidence(text: str, start: int, end: int) -> str | None:
         town = _TOWN_AFTER.match(text, end, min(len(text), end + 64))
-        if town is not None and fold(town.group("town")).strip("-'’") not in _NOT_TOWN:
+        if town is not None and fold_fast(town.group("town")).strip("-'’") not in _NOT_TOWN:
             return "code_town"
-        before = fold(text[max(0, start - 24):start])
+        before = fold_fast(text[max(0, start - 24):start])
         if _CUE_BEFORE.search(before):
             return "cue_code"
         lo = max(0, start - 120)  # bounded look-back: linear in the text length

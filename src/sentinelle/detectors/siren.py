@@ -57,9 +57,10 @@ _MARGIN = 32
 
 
 def _anchors(runs):
-    """Every :data:`_PATTERN` match holds a run of 9 digits or more, or three runs of 3 or more
-    separated by one of :data:`_SEPS` (issue 6, :mod:`sentinelle.detectors.digit_runs`)."""
-    return digit_runs.concat(digit_runs.long_runs(runs, 9), digit_runs.groups(runs, (3, 3, 3), _SEPS))
+    """Every :data:`_PATTERN` match holds a run of exactly 9 digits (its lookarounds refuse a
+    digit around the 9), or three runs of 3 or more separated by one of :data:`_SEPS` (issue 6,
+    :mod:`sentinelle.detectors.digit_runs`)."""
+    return digit_runs.concat(digit_runs.exact_runs(runs, 9), digit_runs.groups(runs, (3, 3, 3), _SEPS))
 
 
 #: score of a Luhn-valid SIREN in free text: a cue is needed to report it

@@ -77,9 +77,10 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from sentinelle import data
-from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
+from sentinelle.detectors.base import Detector, Examples, Match, fold_keep_length
 from sentinelle.detectors.email import COLUMN_MIN_VALUES
-from sentinelle.detectors.lexicon import som_database, finditer_at, latin1_class, som_starts
+from sentinelle.detectors.lexicon import (finditer_at, fold_fast, latin1_class, som_database,
+                                          som_starts)
 from sentinelle.finding import Validation
 
 
@@ -266,6 +267,8 @@ _EN_STARTS = tuple(
     for n in range(1, 7) for letter in (b"", b"[A-Za-z]")
     for tail in (rb"[ \xa0]+[A-Z]", rb"-[0-9?]")
     + tuple(rb"[ \xa0]+" + b"[0-9?]" * k + b"[snrt]" for k in (1, 2, 3)))
+#: both sets in one database (:meth:`StreetAddressDetector._find_english` scans once)
+_EN_NUM_STARTS = _EN_STARTS + _NUM_CAP_STARTS
 #: the address cues, unanchored (their end is where a line may start), and literal keys one of
 #: which every cue holds (a text without any is not scanned for cues)
 _ADDRESS_CUE_SCAN = re.compile(_ADDRESS_CUE.pattern[:-1])
@@ -404,7 +407,7 @@ class StreetAddressDetector(Detector):
         #: one pass instead of ``re`` entering a lookbehind at each letter that starts a type)
         self._type_starts = _type_start_patterns(st.alts)
         # the hyperscan databases are loaded with the detector, not on its first text
-        for patterns in (self._type_starts, _NUM_CAP_STARTS, _EN_STARTS, _CUE_STARTS):
+        for patterns in (self._type_starts, _EN_NUM_STARTS, _CUE_STARTS):
             som_database(patterns)
         # a type of way, or the "<number> <Word>" start of an English street line
         # (and the "name number" international order, a military "PSC 1234"/"USS Name")
@@ -482,7 +485,9 @@ class StreetAddressDetector(Detector):
                     found.append(Match(m.start(), m.end(), 0.85, Validation.NONE,
                                        "military_address", self.normalize(m.group(0))))
         long_text = len(text) >= SOM_MIN_CHARS
-        en_starts = som_starts(_EN_STARTS, text) if long_text else None
+        # one hyperscan pass for both kinds of line start (a superset of the starts of each,
+        # checked by each regex: a third faster than two passes, issue 6)
+        en_starts = som_starts(_EN_NUM_STARTS, text) if long_text else None
         for m in (self._en_re.finditer(text) if en_starts is None
                   else finditer_at(self._en_re, text, en_starts)):
             if not free(m.start(), m.end()):
@@ -496,7 +501,7 @@ class StreetAddressDetector(Detector):
                                self.normalize(text[m.start():end])))
         # speed (issue 6): the "name number" line is only tried where it can be kept, right
         # after an address cue or at a building number followed by a capitalised word
-        nums = som_starts(_NUM_CAP_STARTS, text) if long_text else None
+        nums = en_starts
         if nums is None:
             starts = {n.start() for n in _NUM_CAP.finditer(text)}
         else:  # the matches never overlap: finditer's starts are the places where one matches
@@ -678,8 +683,8 @@ class StreetAddressDetector(Detector):
     def normalize(self, value: str) -> str:
         """Folded, punctuation as spaces, types of way and "st" spelt out ("av." -> "avenue")."""
         canon = self._types.canonical
-        # fold(value) is value.lower() for ASCII (no accents to strip): the common case, faster
-        folded = value.lower() if value.isascii() else fold(value)
+        # fold(value), faster on Latin text (lower() alone for ASCII: the common case)
+        folded = fold_fast(value)
         words = _ALNUM_RUNS.findall(folded.replace("’", "'"))
         out = []
         for w in words:
