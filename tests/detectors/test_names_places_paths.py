@@ -6,9 +6,11 @@ PERSON (``PersonDetector._candidates``) classes each distinct token once and run
 name; the reference runs them at every token. LOCATION (``LocationDetector._may_start`` and the
 hyperscan cue positions of ``_cue_positions``) runs its rules only at the capitalised tokens
 that start a listed name or follow a cue shape; the reference runs them at every capitalised
-token (no classes, ``_cue_before`` asked everywhere). Both read the tokens with one
-``re.split`` and a character class listing the text's letters (``location.word_chars``); the
-reference texts include letters outside Latin-1 (more than the 32 the class takes, too).
+token (no classes, ``_cue_before`` asked everywhere). Both read the tokens of a short text with
+one ``re.split`` and a character class listing the text's letters (``location.word_chars``), of
+a long one with NumPy (checked equal to the regex tokens); the reference texts include letters
+outside Latin-1 (more than the 32 the class takes, too). The cheap test of short texts
+(``_may_hold``: table cells on the text path) drops no match.
 
 Texts: EDS-Pseudo notes, one by one and concatenated
 (../shared/corpus/pii_fr_clinical_eds_pseudo/eds_pseudo_gen_dev.jsonl), QUAERO dev texts
@@ -167,3 +169,85 @@ def test_pickled_detector_finds_the_same(make):
     before = list(det.find(text))
     copy = pickle.loads(pickle.dumps(det))
     assert list(copy.find(text)) == before and before
+
+
+def _long_texts() -> list[str]:
+    """Texts of NUMPY_RUNS_CHARS characters or more (the NumPy path), from every corpus."""
+    return [t for name in CORPORA for t in CORPORA[name]() if len(t) >= location.NUMPY_RUNS_CHARS]
+
+
+def test_numpy_runs_equal_the_regex_runs():
+    # LOCATION: the runs of letters and the capitalised ones, by NumPy (long texts) and by
+    # re.split (letter_runs, the short-text path)
+    texts = _long_texts()
+    assert texts and any(not t.isascii() for t in texts)
+    for text in texts:
+        runs, starts = location.letter_runs(text)
+        ends = [s + len(r) for r, s in zip(runs, starts)]
+        ks = [k for k, r in enumerate(runs) if r[0].isupper()]
+        assert location.capitalised_runs(text) == (starts, ends, ks, [runs[k] for k in ks])
+
+
+def test_numpy_tokens_equal_the_regex_tokens():
+    # PERSON: the tokens of _WORD (letters joined by an apostrophe or a hyphen), their offsets
+    # and whether one or two spaces join each to the next one
+    import re
+
+    from sentinelle.detectors import person
+
+    texts = _long_texts() + ["a-b--c d'’e f’g -h i- j  k \u00a0l\u202fm\tn" * 400,
+                             "Jean-Pierre  DUPONT\u00a0\u00a0Marie" * 400]
+    for text in texts:
+        assert len(text) >= location.NUMPY_RUNS_CHARS
+        found = list(re.finditer(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", text))
+        words = [m.group() for m in found]
+        joined = [text[a.end():b.start()] in person._GAP_SEPS for a, b in zip(found, found[1:])]
+        assert person._tokens(text) == (words, [m.start() for m in found], [m.end() for m in found],
+                                        joined + [False] * bool(found))
+
+
+CELLS = [
+    # table cells that go through the text path: identifiers, dates, codes, units, test names
+    # (no name or place), and short values that hold one (names, towns, a postcode, a cue)
+    "IPP 000001", "2019-03-04", "g/dL", "Hémoglobine", "HEMOGLOBINE", "mmol/L", "A", "A.", "B-",
+    "RPPS", "Dr", "M.", "Mme L.", "Dupont", "DUPONT", "Jean", "Jean Dupont", "DUPONT Jean",
+    "BARLET P.", "O. LEBERT", "NOM : MARTIN", "Nom=Durand", "Patient : DUPONT Marie", "Lyon",
+    "PARIS", "75001 Paris", "2A 004 Ajaccio", "né à Remniku", "au Havre", "Saint-Étienne",
+    "Le Havre", "Tel", "L'Haÿ-les-Roses", "my name is Rubija", "je m'appelle Jean", "cœur",
+    "Łódź", "St Anne", "73 UI/L", "12 rue de la Paix", "Hôpital St Anne", "Ωmega",
+]
+
+
+@pytest.mark.parametrize("make", [PersonDetector, LocationDetector], ids=["person", "location"])
+def test_short_text_test_drops_no_match(make, monkeypatch):
+    # _may_hold (the cheap test of short texts, table cells) says "nothing" only where the
+    # full path finds nothing: the cells above and the lines of the EDS notes and of EDGE
+    lines = [line for t in _eds()[:300] + EDGE for line in t.splitlines() if 0 < len(line) < 256]
+    cells = CELLS + lines
+    fast_det, ref_det = make(), make()
+    fast = [list(fast_det.find(c)) for c in cells]
+    monkeypatch.setattr(ref_det, "_may_hold", lambda text: True)
+    ref = [list(ref_det.find(c)) for c in cells]
+    assert sum(map(len, ref)) > 50
+    assert fast == ref
+    skipped = sum(not fast_det._may_hold(c) for c in CELLS)
+    assert skipped >= 8  # ("IPP 000001", "2019-03-04", "g/dL", "Hémoglobine", ...)
+
+
+def test_ascii_code_equals_the_token_code():
+    # PersonDetector._ascii_code (words of ASCII letters) gives the code of _token_code: on the
+    # words of every corpus and of the cells above, titles, roles, towns, places, first names
+    # and stopwords in every case
+    from sentinelle.detectors import person
+
+    words = {w for name in CORPORA for t in CORPORA[name]() for w in person._WORD.findall(t)}
+    words |= {w for c in CELLS for w in person._WORD.findall(c)}
+    for w in ("Dr", "DR", "dr", "M", "MM", "Mme", "madame", "Madame", "Monsieur", "Mgr", "NI",
+              "Ni", "general", "General", "GENERAL", "abbe", "Paris", "PARIS", "Nancy", "Lyon",
+              "Carnot", "Florence", "Marie", "MARIE", "marie", "le", "Le", "LE", "jo", "Jo",
+              "named", "Named", "appelle", "Patient", "DES", "des", "mUI", "McDonald", "UI"):
+        words.add(w)
+    det = person.PersonDetector()
+    checked = [w for w in words if len(w) >= 2 and w.isascii() and w.isalpha()]
+    assert len(checked) > 5000
+    assert [w for w in checked if det._ascii_code(w) != det._token_code(w)] == []

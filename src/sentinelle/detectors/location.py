@@ -77,7 +77,13 @@ runs of letters come from one ``re.split`` (:func:`letter_runs`, with a characte
 the text's letters: :func:`word_chars`) and the first test is made once per distinct run
 (:meth:`LocationDetector._may_start`), so only the candidate tokens are visited, with the same
 matches as at every capitalised token (tests/detectors/test_names_places_paths.py); the
-:class:`Commune` and :class:`Place` of a name are made once (memoised lookups).
+:class:`Commune` and :class:`Place` of a name are made once (memoised lookups). From 8,192
+characters on the runs come from NumPy instead (:func:`capitalised_runs`: a letter mask over
+the code points, a string made only for the runs that start with a capital), and the cue shapes
+are those the three rules for unlisted names need (a postcode, "au"/"du"/"aux"/"des", a
+residence or travel phrase: not any number nor "de"): on 3 MB of lab reports, 7,000 tokens
+after a cue are visited instead of 14,000, and the rules for unlisted names tried there. A text under 256 characters (a table cell on the text path) is first
+tested by :meth:`LocationDetector._may_hold`.
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, but a town
 alone identifies nobody and commune names collide with words and names everywhere: evidence
@@ -86,7 +92,6 @@ first, and a bare name stays below the default threshold.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import operator
@@ -280,35 +285,59 @@ def _cue_before(folded: str, s: int) -> bool:
 _HS_LETTER = rb"[A-Za-z\xaa\xb5\xba\xc0-\xd6\xd8-\xf6\xf8-\xff?]"
 #: a Latin-1 byte that may end a run of letters and apostrophes (``?``: see above)
 _HS_NOT_RUN = rb"[^A-Za-z'\xaa\xb5\xba\xc0-\xd6\xd8-\xf6\xf8-\xff]"
-_HS_SEPS = rb"[ \xa0:,\-]*"
+
+
+#: a postcode shape of _CODE_BEFORE and its separator (``?``: see above; "2A" folded "2a")
+_HS_CODE = (rb"(?:[0-9?]{5}|[0-9?]{2}[ \xa0][0-9?]{3}|2[ab][ \xa0]?[0-9?]{3})"
+            rb"(?:[ \xa0]*[,\-][ \xa0]*|[ \xa0]{1,3})")
+
+
+def _hs_pattern(rx: re.Pattern) -> bytes:
+    """The body of a ``(?<![a-z])(?:...)[...]*$`` cue regex of folded text as a hyperscan
+    pattern over Latin-1 bytes: the lookbehind and the ``$`` dropped (a wider set)."""
+    body = rx.pattern
+    assert body.startswith("(?<![a-z])") and body.endswith("$")
+    return body[len("(?<![a-z])"):-1].replace("\\u00a0", "\\xa0").encode("latin-1")
 
 
 @functools.cache
 def _hs_cues():
-    """``(database, scratch)``: a hyperscan block database of the shapes :func:`_cue_before`
-    accepts, up to the letter after them (:func:`_cue_positions`); None without hyperscan."""
+    """``(database, scratch)``: a hyperscan block database of the cues of the rules for names
+    missing from the lists, up to the letter after them (:func:`_cue_positions`): a postcode
+    shape (:data:`_CODE_BEFORE`, :meth:`LocationDetector._unlisted_after_code`), "au", "du",
+    "aux", "des" (:data:`_CONTRACTED`, :meth:`LocationDetector._contracted`), a residence or
+    travel cue (:data:`_TRAVEL`, :meth:`LocationDetector._unlisted_after_cue`); None without
+    hyperscan."""
     try:
         import hyperscan as hs
     except ImportError:
         return None
-    words = b"|".join(w.encode("ascii") for w in sorted(_CUE_LAST_WORDS))
-    # the digits of str.isdigit in Latin-1 (0-9, superscripts), "?" for the others
-    exprs = [rb"[0-9\xb2\xb3\xb9?]" + _HS_SEPS + _HS_LETTER,
-             _HS_NOT_RUN + b"(?:" + words + b")" + _HS_SEPS + _HS_LETTER]
+    exprs = [_HS_CODE + _HS_LETTER,
+             _HS_NOT_RUN + rb"(?:au|du|aux|des)[ \xa0]+" + _HS_LETTER,
+             _HS_NOT_RUN + _hs_pattern(_TRAVEL) + _HS_LETTER]
     try:
         db = hs.Database(mode=hs.HS_MODE_BLOCK)
-        db.compile(expressions=exprs, ids=[0, 1], flags=[0, 0])
+        db.compile(expressions=exprs, ids=list(range(len(exprs))), flags=[0] * len(exprs))
         return db, hs.Scratch(db)
     except Exception:  # noqa: BLE001 - hyperscan refuses: _cue_before at every token
         return None
 
 
 def _cue_positions(folded: str) -> set[int] | None:
-    """A superset of the positions ``s`` where :func:`_cue_before` is true and a letter
-    follows, from one hyperscan pass over ``folded`` (one byte per character, as Latin-1 with
-    ``?`` for the other characters, which only widens the set); None without hyperscan (then
-    :func:`_cue_before` is asked at every capitalised token). Speed, issue 6: 170,000 calls of
-    :func:`_cue_before` on 3 MB of reports become about 20,000."""
+    """A superset of the positions ``s`` where one of the rules for names missing from the
+    lists may match (:meth:`LocationDetector._contracted`, ``_unlisted_after_code``,
+    ``_unlisted_after_cue``: their cue ends right before ``s``) and a letter follows, from one
+    hyperscan pass over ``folded`` (one byte per character, as Latin-1 with ``?`` for the other
+    characters, which only widens the set); None without hyperscan (then :func:`_cue_before`,
+    a wider test, is asked at every capitalised token). Speed, issue 6: a token after a cue
+    shape is visited even when its first word starts no listed name, and those rules tried
+    there; a cue is only the shape one of them needs (a postcode, not any number: "73 UI/L";
+    "au", "du", not any "de"): 7,000 tokens on 3 MB of reports instead of 14,000.
+
+    Why the matches are those of :func:`_cue_before` at every token: a token that is not
+    cued is visited only when its first word starts a listed name, and then the rules other
+    than those three read the same tokens (the one-word name is looked up alone, a longer one
+    from the same runs)."""
     compiled = _hs_cues()
     if compiled is None:
         return None
@@ -370,6 +399,101 @@ def letter_runs(text: str) -> tuple[list[str], list[int]]:
     return parts[1::2], acc[0:-1:2]
 
 
+#: texts shorter than this (table cells) are tested by :meth:`LocationDetector._may_hold` first
+_SHORT_CHARS = 256
+#: texts of this many characters or more are cut into runs with NumPy (:func:`text_letters`);
+#: below, one ``re.split`` costs less than NumPy's set-up (even at 4,096 characters; NumPy is
+#: twice as fast from 16,384 on)
+NUMPY_RUNS_CHARS = 8192
+
+
+@functools.cache
+def _latin1_luts():
+    r"""``(letter, upper)``: NumPy lookup tables over the 256 Latin-1 code points, ``[^\W\d_]``
+    matches and ``str.isupper``."""
+    import numpy as np
+
+    chars = [chr(c) for c in range(256)]
+    return (np.array([_WORD_CHAR.match(c) is not None for c in chars], dtype=bool),
+            np.array([c.isupper() for c in chars], dtype=bool))
+
+
+@functools.lru_cache(maxsize=1)
+def text_letters(text: str):
+    r"""``(code, letter)`` of ``text``: its code points (NumPy ``uint8`` for an ASCII text,
+    ``uint32`` otherwise, lone surrogates kept) and where ``[^\W\d_]`` matches (NumPy bool:
+    a Latin-1 lookup table, then the few distinct other code points tested one by one), one
+    entry per character. Memoised for the last text (PERSON and LOCATION read the same text in
+    turn; one entry: 5 bytes a character at most). Speed, issue 6: about 20 ms on 3 MB against
+    160 ms for one ``re.split``."""
+    import numpy as np
+
+    letter_lut, _upper = _latin1_luts()
+    if text.isascii():
+        code = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        return code, letter_lut[code]
+    code = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    latin = code < 256
+    letter = letter_lut[np.where(latin, code, 0)]
+    letter &= latin
+    high = np.flatnonzero(~latin)
+    if len(high):
+        values = code[high]
+        extra = [c for c in set(values.tolist()) if _WORD_CHAR.match(chr(c))]
+        if extra:
+            lut = np.zeros(max(extra) + 1, dtype=bool)
+            lut[extra] = True
+            letter[high] = lut[np.minimum(values, len(lut) - 1)] & (values < len(lut))
+    return code, letter
+
+
+def mask_edges(mask):
+    """Start and end offsets (end exclusive; NumPy int64 arrays) of the maximal runs of true
+    values of a NumPy bool array."""
+    import numpy as np
+
+    edges = np.diff(mask.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def mask_runs(mask) -> tuple[list[int], list[int]]:
+    """:func:`mask_edges` as lists of Python ints."""
+    starts, ends = mask_edges(mask)
+    return starts.tolist(), ends.tolist()
+
+
+def upper_at(code, offsets: list[int]) -> list[bool]:
+    """``[chr(code[o]).isupper() for o in offsets]`` (a lookup table for Latin-1)."""
+    import numpy as np
+
+    _letter, upper_lut = _latin1_luts()
+    at = code[np.asarray(offsets, dtype=np.int64)] if offsets else code[:0]
+    if code.dtype == np.uint8:
+        return upper_lut[at].tolist()
+    out = upper_lut[np.minimum(at, 255)] & (at < 256)
+    high = np.flatnonzero(at >= 256)
+    if len(high):
+        values = at[high].tolist()
+        out[high] = [chr(c).isupper() for c in values]
+    return out.tolist()
+
+
+def capitalised_runs(text: str) -> tuple[list[int], list[int], list[int], list[str]]:
+    """``(starts, ends, ks, caps)``: the start and end offsets of the maximal runs of letters of
+    ``text`` (:func:`letter_runs`), the indexes ``ks`` of those whose first letter is upper case
+    (``str.isupper``) and their text ``caps``: only these start a name (speed, issue 6: no
+    string made for the other runs of a long text)."""
+    if len(text) < NUMPY_RUNS_CHARS:
+        runs, starts = letter_runs(text)
+        ends = list(map(operator.add, starts, map(len, runs)))
+        ks = [k for k, r in enumerate(runs) if r[0].isupper()]
+        return starts, ends, ks, [runs[k] for k in ks]
+    code, letter = text_letters(text)
+    starts, ends = mask_runs(letter)
+    ks = list(itertools.compress(range(len(starts)), upper_at(code, starts)))
+    return starts, ends, ks, [text[starts[k]:ends[k]] for k in ks]
+
+
 #: capitalised words that follow those cues without being places
 _NOT_PLACE_WORD = frozenset({
     "the", "a", "an", "my", "our", "his", "her", "their", "this", "that", "paris", "le", "la",
@@ -404,8 +528,12 @@ class Commune:
 
 def _fast_fold(text: str) -> str:
     """:func:`~sentinelle.detectors.base.fold`, with ``str.lower`` for ASCII (the same result:
-    NFKD leaves ASCII as it is; speed, issue 6)."""
-    return text.lower() if text.isascii() else fold(text)
+    NFKD leaves ASCII as it is; speed, issue 6) and memoised for the others (place names)."""
+    return text.lower() if text.isascii() else _fold_memo(text)
+
+
+#: :func:`~sentinelle.detectors.base.fold` of the non-ASCII names and words (they repeat)
+_fold_memo = functools.lru_cache(maxsize=1 << 12)(fold)
 
 
 @functools.lru_cache(maxsize=1 << 15)
@@ -701,6 +829,35 @@ class LocationDetector(Detector):
 
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:
+        if len(text) < _SHORT_CHARS and not self._may_hold(text):
+            return iter(())
+        return self._find(text)
+
+    def _may_hold(self, text: str) -> bool:
+        """False when :meth:`_find` visits no token of the short ``text`` (then it finds
+        nothing): every capitalised token fails the word tests (:meth:`_may_start`) and follows
+        no cue (:func:`_cue_before`). A cheap test for table cells ("IPP 000001", "Hémoglobine")
+        that go through the text path (speed, issue 6)."""
+        classes = self._run_classes
+        folded = None
+        for m in _CAP_WORD.finditer(text):
+            r = m.group()
+            if not r[0].isupper():
+                continue
+            c = classes.get(r)
+            if c is None:
+                if len(classes) > 200_000:
+                    classes.clear()
+                c = classes[r] = self._may_start(r)
+            if c[0]:
+                return True
+            if folded is None:
+                folded = fold_keep_length(text)
+            if _cue_before(folded, m.start()):
+                return True
+        return False
+
+    def _find(self, text: str) -> Iterator[Match]:
         index = self._index
         prefixes = index.prefixes
         folded = fold_keep_length(text)
@@ -722,15 +879,14 @@ class LocationDetector(Detector):
         # the text with one re.split, each distinct run classed once (_may_start: the word
         # tests below without a cue), the runs after a cue added (speed, issue 6); the loop
         # below skips exactly the tokens it skipped when it read every capitalised token
-        runs, run_starts = letter_runs(text)
-        run_ends = list(map(operator.add, run_starts, map(len, runs)))
+        run_starts, run_ends, cap_ks, caps = capitalised_runs(text)
         get_commune, get_place = self._get_commune, self._get_place
         classes = self._run_classes
         if len(classes) > 200_000:
             classes.clear()
         picked: set[str] = set()
         prefix_only: dict[str, str] = {}  # run -> k0, for the runs that only start longer names
-        for r in set(runs):
+        for r in set(caps):
             c = classes.get(r)
             if c is None:
                 c = classes[r] = self._may_start(r)
@@ -738,26 +894,26 @@ class LocationDetector(Detector):
                 picked.add(r)
             elif c[0] == 2:
                 prefix_only[r] = c[1]
-        ks = [k for k, r in enumerate(runs) if r in picked]
+        ks = list(itertools.compress(cap_ks, map(picked.__contains__, caps)))
         if prefix_only:
             # the test of the next word made by the loop below for a token after no cue, made
             # here: the separator of _SEP, then the next run goes on a listed name; a token
             # that fails it is skipped unless a cue ends before it (then cued_starts has it)
-            last = len(runs) - 1
-            for k in [k for k, r in enumerate(runs) if r in prefix_only]:
+            last = len(run_starts) - 1
+            for k, r in itertools.compress(zip(cap_ks, caps), map(prefix_only.__contains__, caps)):
                 g = sep_match(text, run_ends[k])
                 if g is None or k >= last or g.end() != run_starts[k + 1]:
                     continue  # (no run of letters right after the separator)
                 w1 = folded[run_starts[k + 1]:run_ends[k + 1]].replace("œ", "oe").replace("æ", "ae")
-                k1 = f"{prefix_only[runs[k]]} {_ABBREV.get(w1, w1)}"
+                k1 = f"{prefix_only[r]} {_ABBREV.get(w1, w1)}"
                 if k1 in rows or k1 in prefixes or k1 in wrows or k1 in wprefixes:
                     ks.append(k)
         if cues is None:
-            ks.extend(k for k, r in enumerate(runs) if r[0].isupper())
+            ks.extend(cap_ks)
         else:
-            cued_starts = cues.intersection(run_starts)
-            if cued_starts:
-                ks.extend(bisect.bisect_left(run_starts, c) for c in cued_starts)
+            # (the loop below skips a token that does not start with a capital)
+            cap_at = dict(zip(map(run_starts.__getitem__, cap_ks), cap_ks))
+            ks.extend(map(cap_at.__getitem__, cues.intersection(cap_at)))
         for k in sorted(set(ks)):
             s = run_starts[k]
             e = run_ends[k]

@@ -61,14 +61,22 @@ PERSON, a leading title stripped from the span ("Dr Keller" -> "Keller": pb-020)
 
 Speed (issue 6): the name lists and the lower-case start set are kept by
 :func:`sentinelle.data.cached`; in text, capitalised words of no list that are no title, role
-or hyphenated name and follow no form label are skipped before the rules. The tokens are read
-with one ``re.split`` (a character class listing the text's letters, :func:`.location.word_chars`,
-instead of the Unicode letter class), their offsets from a running sum of the part lengths, and kept as three
-lists (no match object nor tuple per token); each distinct token is coded once
-(:meth:`PersonDetector._token_code`: the fast paths below as far as the token decides, and its
-flags as a neighbour), so the rules run only at candidate tokens (:meth:`PersonDetector._candidates`,
-about 55,000 of 270,000 tokens on 3 MB of lab reports) with the same matches as at every token
-(tests/detectors/test_names_places_paths.py).
+or hyphenated name and follow no form label are skipped before the rules. The tokens of a
+short text are read with one ``re.split`` (a character class listing the text's letters,
+:func:`.location.word_chars`, instead of the Unicode letter class), their offsets from a running
+sum of the part lengths; from 8,192 characters on, with NumPy (the letter mask of
+:func:`.location.text_letters`, shared with LOCATION, an apostrophe or hyphen between letters
+glued, the runs of the mask, and whether two spaces at most join each token to the next: about
+130 ms on 3 MB against 270 ms); they are kept as lists (no match object nor tuple per token).
+Each distinct token is coded once (:meth:`PersonDetector._token_code`, a word of ASCII letters
+by :meth:`PersonDetector._ascii_code`: the fast paths below as far as the token decides, and
+its flags as a neighbour), so the rules run only at candidate tokens
+(:meth:`PersonDetector._candidates`, about 50,000 of 270,000 tokens on 3 MB of lab reports) with
+the same matches as at every token (tests/detectors/test_names_places_paths.py); a town or a
+place that is no first name ("Lyon", "Carnot") is a candidate only after a form label or before
+a first name or an initial (the only rules that take it). A text under 256 characters (a table
+cell on the text path: "IPP 000001", "Hémoglobine") is first tested by
+:meth:`PersonDetector._may_hold` (no candidate token: nothing to find).
 
 Columnar fast path (issue 6): :meth:`PersonDetector.match_column` applies the cell rule with
 Polars expressions to cells of Latin-1 letters, spaces and name punctuation; other cells go
@@ -98,7 +106,8 @@ from typing import Iterator
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.detectors.base import fold_keep_length
-from sentinelle.detectors.location import (_DATELINE, char_class, commune_key, communes,
+from sentinelle.detectors.location import (_DATELINE, NUMPY_RUNS_CHARS, char_class,
+                                           commune_key, communes, mask_edges, text_letters,
                                            word_chars, world_places)
 from sentinelle.finding import Validation
 
@@ -285,13 +294,45 @@ def _token_splitter(chars: str | None) -> re.Pattern:
     return re.compile(f"({c}+(?:['’\\-]{c}+)*)")
 
 
-def _tokens(text: str) -> tuple[list[str], list[str], list[int], list[int]]:
-    """The tokens of ``text`` (the matches of :data:`_WORD`), the separators around them
-    (one more than the tokens), their start and end offsets: one ``re.split`` and a running
-    sum of the part lengths, no match object per token (speed, issue 6)."""
-    parts = _token_splitter(word_chars(text)).split(text)
-    acc = list(itertools.accumulate(map(len, parts)))
-    return parts[1::2], parts[0::2], acc[0:-1:2], acc[1::2]
+def _tokens(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
+    """The tokens of ``text`` (the matches of :data:`_WORD`), their start and end offsets and
+    whether each is joined to the next one (one or two spaces between them: :data:`_GAP_SEPS`;
+    false for the last). A short text: one ``re.split`` and a running sum of the part lengths;
+    from :data:`.location.NUMPY_RUNS_CHARS` characters on, NumPy: the letters of
+    :func:`.location.text_letters`, an apostrophe or hyphen between two letters glued to them,
+    the runs of that mask (the same tokens: :data:`_WORD` reads a run of letters and each
+    apostrophe or hyphen followed by letters), a string made per token only (speed, issue 6)."""
+    if len(text) < NUMPY_RUNS_CHARS:
+        parts = _token_splitter(word_chars(text)).split(text)
+        acc = list(itertools.accumulate(map(len, parts)))
+        words = parts[1::2]
+        joined = [sep in _GAP_SEPS for sep in parts[2::2]]
+        if joined:
+            joined[-1] = False
+        return words, acc[0:-1:2], acc[1::2], joined
+    import numpy as np
+
+    code, letter = text_letters(text)
+    glued = letter.copy()
+    if len(code) > 2:
+        join = (code == 39) | (code == 45)  # ' and -
+        if code.dtype != np.uint8:
+            join |= code == 0x2019  # ’
+        glued[1:-1] |= join[1:-1] & letter[:-2] & letter[2:]
+    starts, ends = mask_edges(glued)
+    if len(starts) > 1:
+        e = ends[:-1]
+        gap = starts[1:] - e
+        space = (code == 32) | (code == 0xA0)
+        if code.dtype != np.uint8:
+            space |= code == 0x202F
+        sp0 = space[e]
+        sp1 = space[np.minimum(e + 1, len(code) - 1)]
+        joined = (sp0 & ((gap == 1) | ((gap == 2) & sp1))).tolist() + [False]
+    else:
+        joined = [False] * len(starts)
+    starts, ends = starts.tolist(), ends.tolist()
+    return [text[a:b] for a, b in zip(starts, ends)], starts, ends, joined
 
 
 #: classes of a token for the fast paths of :meth:`PersonDetector._find_lists`
@@ -299,6 +340,10 @@ _SKIP, _GO, _IF_LABEL, _IF_LABEL_OR_FIRST, _IF_LABEL_OR_NEXT, _IF_DOT = range(6)
 _ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 #: flags of a token code (:meth:`PersonDetector._token_code`), above the class
 _FIRST, _CAPITAL, _VERB = 8, 16, 32
+#: texts shorter than this (table cells) are tested by :meth:`PersonDetector._may_hold` first
+_SHORT_CHARS = 256
+#: code -> whether its class is not :data:`_SKIP`
+_CLASS_OF = tuple(bool(c & 7) for c in range(64))
 
 
 def _sentence_word(text: str, s: int, e: int) -> bool:
@@ -438,8 +483,35 @@ class PersonDetector(Detector):
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:
         if self._ner is None:
+            if len(text) < _SHORT_CHARS and not self._may_hold(text):
+                return iter(())
             return self._find_lists(text)
         return self._find_reviewed(text)
+
+    def _may_hold(self, text: str) -> bool:
+        """False when no token of the short ``text`` is a candidate of :meth:`_candidates`
+        (then :meth:`_find_lists` finds nothing): every token of class :data:`_SKIP`, or one
+        token alone whose class needs a form label before it and no colon nor equals sign in
+        the text (no token before it, none after it). A cheap test for table cells ("IPP
+        000001", "Hémoglobine", "g/dL") that go through the text path (speed, issue 6)."""
+        words = _WORD.findall(text)
+        codes_of = self._token_codes
+        if len(codes_of) > 200_000:
+            codes_of.clear()
+        cls = 0
+        for w in words:
+            c = codes_of.get(w)
+            if c is None:
+                self._code_new((w,))
+                c = codes_of[w]
+            if c & 7:
+                if cls or len(words) > 1:
+                    return True
+                cls = c & 7
+        if not cls:
+            return False  # (no token, or every token of class _SKIP)
+        # one token alone: a class that needs a form label wants a colon or an equals sign
+        return cls not in (_IF_LABEL, _IF_LABEL_OR_FIRST, _IF_LABEL_OR_NEXT) or ":" in text or "=" in text
 
     def _find_reviewed(self, text: str) -> Iterator[Match]:
         """The list candidates reviewed by the NER model (:mod:`.person_ner`)."""
@@ -502,6 +574,8 @@ class PersonDetector(Detector):
                 # capitalised word of four letters or more): only rules f, b' ("DUPONT Jean")
                 # and e ("BARLET P.": an initial joined after it)
                 return _IF_LABEL_OR_NEXT
+            if self._only_labelled_or_next(tok):
+                return _IF_LABEL_OR_NEXT
             return _GO
         if not shape and tok.lower() not in _ROLE_FORMS:
             # a word of no shape ("mUI", "dL") starts a rule only when it is one initial with
@@ -523,7 +597,7 @@ class PersonDetector(Detector):
             code |= _VERB  # (a long token is not folded here: it would leave the fold memo)
         return code
 
-    def _candidates(self, text, words, seps, starts, gap_seps) -> list[int]:
+    def _candidates(self, text, words, starts, ends, joined) -> list[int]:
         """Indexes of the tokens where :meth:`_at` runs, in order: the tokens of class
         :data:`_GO` and those of the other classes whose surroundings pass. Each distinct token
         is coded once (:meth:`_token_code`); the loop over the tokens reads one code per token
@@ -531,31 +605,30 @@ class PersonDetector(Detector):
         codes_of = self._token_codes
         if len(codes_of) > 200_000:
             codes_of.clear()
-        for w in set(words).difference(codes_of):
-            codes_of[w] = self._token_code(w)
+        new = set(words).difference(codes_of)
+        if new:
+            self._code_new(new)
         codes = list(map(codes_of.__getitem__, words))
         n = len(words)
         picked: list[int] = []
         add = picked.append
-        for i, c in enumerate(codes):
-            cls = c & 7
-            if not cls:
-                continue
+        for i in itertools.compress(range(n), map(_CLASS_OF.__getitem__, codes)):
+            cls = codes[i] & 7
             if cls == _GO:
                 add(i)
             elif cls == _IF_DOT:
-                if seps[i + 1][:1] in (".", "-"):  # one letter, then a dot or a hyphen
+                if text[ends[i]:ends[i] + 1] in (".", "-"):  # one letter, then a dot or a hyphen
                     add(i)
             else:
                 # a form label may end before token i: a colon or an equals sign then spaces
                 # in its separator (exactly _label_may_end's first test), or a naming verb
                 # right before (_label_may_end decides)
-                sp = seps[i]
+                sp = text[ends[i - 1] if i else 0:starts[i]]
                 if (":" in sp or "=" in sp) and sp.rstrip(" \u00a0")[-1:] in (":", "="):
                     add(i)
                 elif i and codes[i - 1] & _VERB and _label_may_end(text, starts[i]):
                     add(i)
-                elif cls != _IF_LABEL and i + 1 < n and seps[i + 1] in gap_seps:
+                elif cls != _IF_LABEL and joined[i]:
                     # joined to the next token: a first name ("DUPONT Jean", rule b') or,
                     # after a surname, a capital (an initial, "BARLET P.", rule e)
                     nc = codes[i + 1]
@@ -563,27 +636,83 @@ class PersonDetector(Detector):
                         add(i)
         return picked
 
+    def _code_new(self, new) -> None:
+        """:meth:`_token_code` of each token of ``new`` into the memo; a word of two ASCII
+        letters or more (most tokens of French and English text) by :meth:`_ascii_code`, the
+        same code without the general tests (speed, issue 6)."""
+        codes_of = self._token_codes
+        ascii_code, token_code = self._ascii_code, self._token_code
+        for w in new:
+            codes_of[w] = ascii_code(w) if len(w) >= 2 and w.isascii() and w.isalpha() else token_code(w)
+
+    def _ascii_code(self, tok: str) -> int:
+        """:meth:`_token_code` of a word of two ASCII letters or more: its key is ``str.upper``
+        (``fold_keep_length`` is ``str.lower`` on ASCII), its shape ``upper``, ``cap``,
+        ``lower`` or none by ``str.isupper``/``str.islower`` (:func:`_shape` without hyphen nor
+        apostrophe), a first name when its key is listed and no stopword (:meth:`_is_first`
+        without hyphen)."""
+        low = tok.lower()
+        code = _VERB if len(tok) >= 256 or low.endswith(_VERB_ENDS) else 0
+        if tok.islower():
+            # (a lower-case first name of 3+ letters is in the start set; a shorter one is a
+            # first name by its key)
+            if tok not in self._lower_start:
+                if len(tok) == 2 and self._is_first(tok):
+                    code |= _FIRST
+                return code  # _SKIP
+            if self._is_first(tok):
+                code |= _FIRST
+            return code | _GO  # (a title, a role or a first name, shape "lower")
+        key = tok.upper()
+        stop = key in self._stop
+        listed_first = key in self._first
+        if listed_first and not stop:
+            code |= _FIRST
+        if tok[0] in _ASCII_UPPER:
+            code |= _CAPITAL
+        if tok in _TITLE_FORMS:
+            return code | _GO
+        if tok.isupper():
+            cap = False
+        elif tok[0].isupper() and tok[1:].islower():
+            cap = True
+        else:  # no shape ("mUI", "dL", "McDonald")
+            return code | (_GO if low in _ROLE_FORMS else _SKIP)
+        if low in _ROLE_FORMS:
+            return code | _GO
+        if stop:
+            return code  # _SKIP
+        if not listed_first and key not in self._last:
+            return code | (_IF_LABEL if cap or len(tok) < 3 else _IF_LABEL_OR_FIRST)
+        if not listed_first and not (cap and len(tok) >= 4):
+            return code | _IF_LABEL_OR_NEXT
+        return code | (_IF_LABEL_OR_NEXT if self._only_labelled_or_next(tok) else _GO)
+
+    def _only_labelled_or_next(self, tok: str) -> bool:
+        """A capitalised or upper-case token (no title, role nor hyphen, no stopword) that
+        starts a name only after a form label (rule f) or before a first name or an initial
+        (rules b', e): a town of 10,000 inhabitants or more that is no usual first name
+        ("Lyon", "NANTES": rules b and g refuse it, :meth:`_is_town`) or a place that is no
+        first name ("Carnot": rules b and g want a first name); rule h refuses both (a
+        place). :data:`_IF_LABEL_OR_NEXT` then, not :data:`_GO` (speed, issue 6)."""
+        return self._is_town(tok) or (not self._is_first(tok) and self._is_place(tok))
+
     def _find_lists(self, text: str) -> Iterator[Match]:
         """Candidates from the name lists and titles (rules a-g of the module docstring)."""
-        words, seps, starts, ends = _tokens(text)
+        words, starts, ends, joined = _tokens(text)
         if not words:
             return
         n = len(words)
         toks = (starts, ends, words)  # (three lists: no tuple per token; speed, issue 6)
-        # the separators that join two tokens of one name (text[ends[i]:starts[i + 1]] is
-        # seps[i + 1]): one or two spaces
-        gap_seps = _GAP_SEPS
-
-        def joined(i: int) -> bool:
-            """Token i and i+1 are separated by spaces only (no punctuation, no line break)."""
-            return i + 1 < n and seps[i + 1] in gap_seps
+        # joined[i]: token i and i+1 are separated by one or two spaces only (no punctuation,
+        # no line break; a list, not a function: speed, issue 6)
 
         # the tokens the fast paths skip are never visited (the loop below ran over every
         # token and skipped them one by one): the candidates in order, from where the last
         # name ended
         i = 0
         folded = None
-        for k in self._candidates(text, words, seps, starts, gap_seps):
+        for k in self._candidates(text, words, starts, ends, joined):
             if k < i:
                 continue
             i = k
@@ -624,7 +753,7 @@ class PersonDetector(Detector):
             k = bisect.bisect_left(starts, c.end())
             if k >= n or starts[k] != c.end():
                 return
-            if words[k].lower() in _PARTICLES and joined(k):
+            if words[k].lower() in _PARTICLES and joined[k]:
                 k2 = k + 1  # "et de Coisrouvray"
             else:
                 k2 = k
@@ -684,19 +813,23 @@ class PersonDetector(Detector):
         n = len(words)
         last = None
         count = 0
+        shapes = self._name_shapes  # (the memo of _name_token, read first: speed, issue 6)
         while j < n and count < limit:
             t = words[j]
-            if self._name_token(t):
-                if count and self._dateline_place(text, toks, j):
+            shape = shapes.get(t)
+            if shape is None:
+                shape = self._name_token(t)
+            if shape:
+                if count and "," in text[ends[j]:ends[j] + 3] and self._dateline_place(text, toks, j):
                     break  # "M. POINCARÉ Paris , 22 avril": the dateline of the next article
                 last = j
                 count += 1
-            elif not (t.lower() in _PARTICLES and joined(j) and (
+            elif not (t.lower() in _PARTICLES and joined[j] and (
                     self._name_token(words[j + 1])
-                    or (words[j + 1].lower() in _PARTICLES and joined(j + 1)
+                    or (words[j + 1].lower() in _PARTICLES and joined[j + 1]
                         and self._name_token(words[j + 2])))):
                 break  # one or two particles between names: "de La Fontaine", "van der Berg"
-            if not joined(j):
+            if not joined[j]:
                 break
             j += 1
         return last
@@ -707,38 +840,40 @@ class PersonDetector(Detector):
         s, e, tok = starts[i], ends[i], words[i]
         n = len(words)
         # (a) title [initials] + 1-3 name tokens: "Dr Olivier Caradec", "Dr A. DELCOURT"
-        ttl = _OCR_TITLES.get(tok, tok)  # "NI . Limon": "M." read by the OCR
-        spaced = ttl in _DOT_REQUIRED and text[e:e + 2] in (" .", " :") and (ttl == "MM" or text[e:e + 2] == " .")
-        if spaced:
-            e += 1  # "M . Viollette", "MM : Azard": the dot or colon set apart (OCR, old print)
-        ocr_dot = ttl == "M" and text[e:e + 1] in _OCR_DOTS and text[e + 1:e + 2] == " "
-        if (ttl in _TITLES or ttl in _ROLE_TITLES) and (ttl not in _DOT_REQUIRED or ocr_dot or text[e:e + 1] in (".", ":") and (spaced or text[e] == ".")):
-            dot = ocr_dot or text[e:e + 1] in (".", ":")
-            g = _GAP0.match(text, e + 1 if dot else e)
-            pos = g.end()
-            if pos == (e + 1 if dot else e) and not dot:
-                return None  # "Dr" glued to the next word without a dot
-            span_start = pos
-            im = _INITIALS.match(text, pos)
-            if im:
-                g2 = _GAP0.match(text, im.end())
-                if g2.end() > im.end() or im.group(0).endswith("."):
-                    pos = g2.end()
-            k = bisect.bisect_left(starts, pos)
-            if k < n and starts[k] == pos:
-                last = self._names_from(text, toks, k, joined)
-                if last is not None:
-                    end = ends[last]
-                    if _shape(words[last]) == "upper":
-                        ti = _TRAILING_INITIALS.match(text, end)
-                        if ti:
-                            end = ti.end()
-                    plural = ttl in _PLURAL_TITLES
-                    return last, span_start, end, 0.85, "title_plural" if plural else "title", s
-            if im and _INITIAL_ALONE.fullmatch(im.group(0)) and (k >= n or starts[k] != pos or not self._name_token(words[k])):
-                # "Mme L.", "M. V." (the press names a person by an initial): the initial alone
-                return k - 1, span_start, im.end(), 0.7, "title_initial", s
-            return None
+        if tok in _TITLE_FORMS:  # (every title, its OCR readings, the role titles)
+            ttl = _OCR_TITLES.get(tok, tok)  # "NI . Limon": "M." read by the OCR
+            spaced = ttl in _DOT_REQUIRED and text[e:e + 2] in (" .", " :") and (ttl == "MM" or text[e:e + 2] == " .")
+            if spaced:
+                e += 1  # "M . Viollette", "MM : Azard": the dot or colon set apart (OCR, old print)
+            ocr_dot = ttl == "M" and text[e:e + 1] in _OCR_DOTS and text[e + 1:e + 2] == " "
+            if (ttl in _TITLES or ttl in _ROLE_TITLES) and (ttl not in _DOT_REQUIRED or ocr_dot or text[e:e + 1] in (".", ":") and (spaced or text[e] == ".")):
+                dot = ocr_dot or text[e:e + 1] in (".", ":")
+                g = _GAP0.match(text, e + 1 if dot else e)
+                pos = g.end()
+                if pos == (e + 1 if dot else e) and not dot:
+                    return None  # "Dr" glued to the next word without a dot
+                span_start = pos
+                im = _INITIALS.match(text, pos)
+                if im:
+                    g2 = _GAP0.match(text, im.end())
+                    if g2.end() > im.end() or im.group(0).endswith("."):
+                        pos = g2.end()
+                # (bisect_left(starts, pos): pos is past token i, mostly the next token's start)
+                k = i + 1 if i + 1 >= n or starts[i + 1] >= pos else bisect.bisect_left(starts, pos, i + 2)
+                if k < n and starts[k] == pos:
+                    last = self._names_from(text, toks, k, joined)
+                    if last is not None:
+                        end = ends[last]
+                        if _shape(words[last]) == "upper":
+                            ti = _TRAILING_INITIALS.match(text, end)
+                            if ti:
+                                end = ti.end()
+                        plural = ttl in _PLURAL_TITLES
+                        return last, span_start, end, 0.85, "title_plural" if plural else "title", s
+                if im and _INITIAL_ALONE.fullmatch(im.group(0)) and (k >= n or starts[k] != pos or not self._name_token(words[k])):
+                    # "Mme L.", "M. V." (the press names a person by an initial): the initial alone
+                    return k - 1, span_start, im.end(), 0.7, "title_initial", s
+                return None
         low = tok.lower()
         if low in _ROLE_FORMS and (i == 0 or words[i - 1].lower() not in ("de", "du", "des", "d")):
             # a role noun + a name: "le général Chomer", "l'abbé Urseau", "la veuve Buin"
@@ -774,14 +909,14 @@ class PersonDetector(Detector):
                         and not (im.group(0) == "M." and _TITLE_NEXT.match(text, im.end())):
                     # ("Mauroy M. de Mauroy": "M." opens the next name)
                     return i, s, im.end(), 0.6, "surname_initials", s
-        if not joined(i):
+        if not joined[i]:
             return self._first_name_alone(text, toks, i, shape, key)
         t2 = words[i + 1]  # (joined: token i + 1 exists)
         shape2 = _shape(t2)
         if shape in ("cap", "upper") and not self._is_first(tok) \
                 and (key in self._last or (shape == "upper" and len(tok) >= 3)) \
                 and shape2 in ("cap", "upper") and self._is_first(t2) \
-                and not (joined(i + 1) and self._name_token(words[i + 2])):
+                and not (joined[i + 1] and self._name_token(words[i + 2])):
             # (b') NOM Prénom / Nom Prénom / NOM PRENOM: "DUPONT Jean", "Dupont Jeanne"; an
             # upper-case surname outside the INSEE list still counts, lower
             score = (0.75 if shape == "upper" else 0.65) if key in self._last else 0.6
@@ -791,10 +926,10 @@ class PersonDetector(Detector):
         if shape in ("cap", "upper"):
             # (b) Prénom [Prénom2] [particles] NOM
             j = i + 1
-            if (self._name_token(words[j]) and self._is_first(words[j]) and joined(j)
+            if (self._name_token(words[j]) and self._is_first(words[j]) and joined[j]
                     and self._name_token(words[j + 1])):
                 j += 1  # second first name: "Marie Claire Dupont"
-            while words[j].lower() in _PARTICLES and joined(j):
+            while words[j].lower() in _PARTICLES and joined[j]:
                 j += 1
             t2 = words[j]
             if len(t2) == 1 and t2.isupper() and j + 1 < n \
@@ -809,7 +944,7 @@ class PersonDetector(Detector):
             if shape == "upper" and shape2 == "upper" and not known:
                 return None  # upper-case text: only known surnames
             last = j
-            if joined(j) and _shape(words[j + 1]) == "upper" and shape2 == "upper" \
+            if joined[j] and _shape(words[j + 1]) == "upper" and shape2 == "upper" \
                     and _key(words[j + 1]) in self._last and _key(words[j + 1]) not in self._stop:
                 last = j + 1  # compound surname "Marie DUPONT MARTIN"
             return last, s, ends[last], 0.75 if known else 0.65, "first_last", s
