@@ -53,9 +53,10 @@ def _leak(tmp_path: Path) -> Path:
 # -- 3. outputs checked before the assessment ------------------------------------------------
 
 @pytest.mark.parametrize("option, target, message", [
-    # the folder of the file does not exist (used to be found after the whole assessment)
-    ("--html", "nodir/r.html", "cannot write nodir/r.html: no such folder nodir"),
-    ("--json", "nodir/r.json", "cannot write nodir/r.json: no such folder nodir"),
+    # a missing folder is created (session 7) unless it cannot be: found before the assessment
+    ("--html", "/sys/nodir/r.html", "cannot write /sys/nodir/r.html: Permission denied"),
+    ("--json", "leak/a.csv/deeper/r.json",
+     "cannot write leak/a.csv/deeper/r.json: leak/a.csv is not a folder"),
     # a folder where a file is expected
     ("--html", "leak", "cannot write leak: it is a folder"),
     # a file where a folder is expected
@@ -230,4 +231,5 @@ def test_default_key_file_is_still_created(tmp_path: Path):
 @pytest.mark.parametrize("command", ["scan", "assess", "redact"])
 def test_key_file_help_names_key_new(tmp_path: Path, command: str):
     text = " ".join(run(command, "--help", cwd=tmp_path).stdout.decode().split())
-    assert "It must exist (create one with `sentinelle key new PATH`)" in text
+    assert ("It must exist, and so must a $SENTINELLE_KEY_FILE (create one with "
+            "`sentinelle key new PATH`)") in text

@@ -1,7 +1,7 @@
 """Error paths and output forms of the command line found by the session-4 reviewers, each run
 as a user would (a real subprocess, real files, a real DuckDB store): ``--version``, key
-precedence, a ``--db`` that is not a store, a report into a missing folder, file names that are
-not UTF-8, tables on a pipe, and Rich markup in names and reasons.
+precedence, a ``--db`` that is not a store, reports into missing folders (created, mode 0700,
+since session 7), file names that are not UTF-8, tables on a pipe, and Rich markup in names and reasons.
 
 Test data is synthetic: the NIR 285072A00412338 has a valid key (../shared/cases pb-016).
 """
@@ -113,14 +113,29 @@ def test_db_that_is_a_store_is_reused(tmp_path: Path):
     assert con.execute("SELECT count(*) FROM scans").fetchone()[0] == 2
 
 
-def test_assess_html_into_missing_folder_names_the_path(tmp_path: Path):
+def test_assess_outputs_into_missing_folders_create_them(tmp_path: Path):
+    # team rule (session 7): every output option creates its missing folders, mode 0700
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
-    r = run("assess", "a.csv", "--no-db", "--html", "nodir/report.html", "-q", "-j", "1",
+    r = run("assess", "a.csv", "--no-db", "--html", "nodir/report.html", "--json",
+            "new/deeper/a.json", "-q", "-j", "1", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == b""
+    assert (tmp_path / "nodir" / "report.html").read_bytes().startswith(b"<!DOCTYPE html>")
+    assert json.loads((tmp_path / "new" / "deeper" / "a.json").read_text("utf-8"))["schema"] \
+        == "sentinelle-assessment/1"
+    assert [oct(os.stat(tmp_path / p).st_mode & 0o777) for p in ("nodir", "new", "new/deeper")] \
+        == ["0o700"] * 3
+
+
+def test_assess_html_where_no_folder_can_be_made_names_the_path(tmp_path: Path):
+    (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
+    # sysfs refuses new folders and files, also to root
+    r = run("assess", "a.csv", "--no-db", "--html", "/sys/nodir/report.html", "-q", "-j", "1",
             cwd=tmp_path)
     assert r.returncode == 2
     line = _one_line_error(r.stderr)
-    assert line == "sentinelle: cannot write nodir/report.html: no such folder nodir"
-    assert ".part" not in line and not (tmp_path / "nodir").exists()
+    assert line == "sentinelle: cannot write /sys/nodir/report.html: Permission denied"
+    assert ".part" not in line and not Path("/sys/nodir").exists()
 
 
 def test_non_utf8_file_name_keeps_its_findings(tmp_path: Path):

@@ -11,8 +11,12 @@ Messages go to stderr, one line each, prefixed ``sentinelle:``; they never conta
 
 Built on Click: Typer (before) built a pydantic adapter per option at each run, about 0.3 CPU s
 of every start-up (issue 6).
-Output files (``--findings``, ``--output``) are written to a temporary file beside the target and
-renamed when complete, so an interrupted run never leaves a half-written file.
+Output files (``--findings``, ``--output``, ``--json``, ``--html``, ``--report``, ...) are written
+to a temporary file beside the target and renamed when complete, so an interrupted run never
+leaves a half-written file; never over an input file. Every output option creates the missing
+folders of its path, each with mode 0700 (:mod:`sentinelle.outputs`; team rule of session 7);
+a path that cannot be written (under a file, in a folder where nothing can be created) is
+refused before the run.
 """
 
 from __future__ import annotations
@@ -124,9 +128,22 @@ def _check_store_path(db: Path) -> None:
                     "(give an existing store or a new path)")
 
 
+def _store_folder(db: Path) -> None:
+    """Create the missing folders of the ``--db`` store, mode 0700 like every output's
+    (``.sentinelle/`` by default). Raises :class:`~sentinelle.errors.StoreError`."""
+    from sentinelle.errors import StoreError
+    from sentinelle.outputs import make_folders
+
+    try:
+        make_folders(db.parent if str(db.parent) else Path("."))
+    except OSError as exc:
+        raise StoreError(f"{db}: cannot create its folder ({exc.strerror or exc})") from None
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path, mode: str = "w") -> Iterator:
-    """Open a temporary file beside ``path``; rename it to ``path`` only on success.
+    """Open a temporary file beside ``path``; rename it to ``path`` only on success. The missing
+    folders of ``path`` are created, mode 0700 (:func:`sentinelle.outputs.make_folders`).
 
     A path that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe)
     is written to directly: renaming over it would replace a device with a file.
@@ -135,6 +152,7 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator:
     reason) when ``path`` is a folder or cannot be created, written or renamed into place.
     """
     from sentinelle.errors import OutputError
+    from sentinelle.outputs import make_folders, nearest_existing
 
     path = Path(path)
     if path.is_dir():
@@ -149,8 +167,11 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator:
             yield fh
         return
     folder = path.parent if str(path.parent) else Path(".")
+    probe = nearest_existing(folder)
+    if not probe.is_dir():
+        raise OutputError(f"cannot write {path}: {probe} is not a folder")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folders(folder)  # the missing folders, mode 0700 (team rule, session 7)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -200,7 +221,7 @@ def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
 @click.option("--entities", "-e", default=None, help="Comma-separated entity labels to report (default: all).")
 @click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help="Drop findings scored below this (default 0.5).")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file.")
-@click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist (create one with `sentinelle key new PATH`); only the default key file is created when missing.")
+@click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist, and so must a $SENTINELLE_KEY_FILE (create one with `sentinelle key new PATH`); only ~/.config/sentinelle/key is created when missing.")
 @click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (loops are detected).")
 @click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
@@ -268,6 +289,7 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
         from sentinelle.store import Store
         _check_store_path(db)
         try:
+            _store_folder(db)
             store = Store(db)
             store.begin_scan(roots, __version__)
         except SentinelleError as exc:
@@ -401,12 +423,12 @@ def _print_table(reports, out_fh) -> None:
 @click.option("--no-db", is_flag=True, help="Do not use the store (no --scan-id, --register, known-leak check).")
 @click.option("--register", default=None, help="Register this leak's subject fingerprints under NAME in the store, so later assessments report how many of their persons it holds. A NAME already registered is refused (nothing scanned) unless --replace is given.")
 @click.option("--replace", is_flag=True, help="With --register: replace the leak already registered under NAME.")
-@click.option("--exposure", default="published", help="ENISA loss of confidentiality: published (the default: the data was found online, CB +0.5), limited or none.")
+@click.option("--exposure", default=None, help="ENISA loss of confidentiality: published (the data was found online, CB +0.5), limited or none. Not given: published is assumed (the worst case) and shown as an assumption to confirm in the report and the drafts.")
 @click.option("--malicious", is_flag=True, help="ENISA: the breach is due to malicious intent (+0.5).")
 @click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=0.95, help="Match probability linking two records (Splink).")
 @click.option("--lang", default=None, help="Language of the HTML report (fr, the default, or en) and of the notification drafts (both when not given).")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file.")
-@click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist (create one with `sentinelle key new PATH`); only the default key file is created when missing.")
+@click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist, and so must a $SENTINELLE_KEY_FILE (create one with `sentinelle key new PATH`); only ~/.config/sentinelle/key is created when missing.")
 @click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
 @click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary table; only errors.")
@@ -428,7 +450,7 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
 
     if lang is not None and lang not in ("fr", "en"):
         raise _fail(f"unknown --lang {lang!r} (fr or en)")
-    if exposure not in EXPOSURE:
+    if exposure is not None and exposure not in EXPOSURE:
         raise _fail(f"unknown --exposure {exposure!r} (published, limited or none)")
     if not paths and scan_id is None:
         raise _fail("give PATHs to scan or --scan-id N")
@@ -464,6 +486,7 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
         from sentinelle.store import Store
         _check_store_path(db)
         try:
+            _store_folder(db)
             store = Store(db)
         except SentinelleError as exc:
             raise _fail(str(exc))
@@ -521,8 +544,10 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
         with atomic_output(html) as fh:
             fh.write(html_text(doc, lang or "fr"))
     elif html:
+        from sentinelle.outputs import make_folders
         from sentinelle.report.assessment import render_html
         try:
+            make_folders(html.parent if str(html.parent) else Path("."))  # mode 0700
             render_html(doc, html, lang=lang or "fr")
         except OSError as exc:
             raise _fail(f"cannot write {html}: {_os_reason(exc, html)}")
@@ -565,30 +590,27 @@ def _refuse_input_overwrite(paths, outputs) -> None:
 
 def _check_output(path: Path, folder: bool = False) -> str | None:
     """Why ``path`` cannot be written, checked before a long run (None: it can). For a file
-    (``folder=False``): not a folder, its folder exists, and a file can be created there; a
-    device or pipe that exists (``/dev/stdout``) is written directly, so it must be writable.
-    For a folder (``--notification``): not a file, and a file can be created in it or, when
-    it does not exist yet (it is created), in its nearest existing parent. The probe is a
-    private temporary file, removed at once; the path itself is not touched."""
+    (``folder=False``): not a folder; a device or pipe that exists (``/dev/stdout``) is written
+    directly, so it must be writable. For a folder (``--notification``): not a file. Missing
+    folders are created when the output is written (mode 0700, team rule of session 7), so the
+    probe is made in the nearest existing folder of the path: it must be a folder where a file
+    can be created. The probe is a private temporary file, removed at once; the path itself is
+    not touched and no folder is created here."""
+    from sentinelle.outputs import nearest_existing
+
     path = Path(path)
     if folder:
         if path.exists() and not path.is_dir():
             return "it is not a folder"
-        probe = path
-        while not probe.exists() and probe != probe.parent:
-            probe = probe.parent
-        if not probe.is_dir():
-            return f"{probe} is not a folder"
+        probe = nearest_existing(path)
     else:
         if path.is_dir():
             return "it is a folder"
         if path.exists() and not path.is_file():
             return None if os.access(path, os.W_OK) else "permission denied"
-        probe = path.parent if str(path.parent) else Path(".")
-        if not probe.exists():
-            return f"no such folder {probe}"
-        if not probe.is_dir():
-            return f"{probe} is not a folder"
+        probe = nearest_existing(path.parent if str(path.parent) else Path("."))
+    if not probe.is_dir():
+        return f"{probe} is not a folder"
     try:
         fd, tmp = tempfile.mkstemp(prefix=".sentinelle-check-", dir=probe)
     except OSError as exc:
@@ -634,7 +656,10 @@ def _os_reason(exc: OSError, path: Path) -> str:
 def _print_assessment(doc: dict) -> None:
     from rich.table import Table
 
-    from sentinelle.report.assessment import category_name
+    from sentinelle.report.assessment import category_name, plural
+
+    def n_(n: int, word: str) -> str:  # "1 person", "2 persons" (CLDR en)
+        return plural(f"{n:,}", "en", word, word + "s")
 
     s = doc["subjects"]
     roles = s["by_role"]
@@ -642,12 +667,12 @@ def _print_assessment(doc: dict) -> None:
     table.add_column("what", style="bold")
     table.add_column("value", overflow="fold")
     lo, hi = s["interval"]
-    table.add_row("persons", f"{s['unique']:,} (interval {lo:,}-{hi:,}) from {s['records']:,} records")
+    table.add_row("persons", f"{s['unique']:,} (interval {lo:,}-{hi:,}) from {n_(s['records'], 'record')}")
     table.add_row("  patients", f"{roles['patient']['unique']:,}")
     table.add_row("  health professionals", f"{roles['health_professional']['unique']:,}")
     table.add_row("  other persons", f"{roles['other']['unique']:,}")
     for c in doc["combinations"][:3]:
-        table.add_row("  " + c["label"], f"{c['subjects']:,} persons")
+        table.add_row("  " + c["label"], n_(c["subjects"], "person"))
     # named as in the HTML report; organisations are not persons (they are listed as sources)
     cats = ", ".join(f"{category_name(c['category'], 'en')}{' (art. 9)' if c['special_category'] else ''} "
                      f"{c['subjects']:,}" for c in doc["categories"]
@@ -657,13 +682,15 @@ def _print_assessment(doc: dict) -> None:
     table.add_row("period", f"{p['start']} to {p['end']}" if p["start"] else
                   "unknown: a stored scan keeps no dates (assess the files themselves)"
                   if p.get("dated_records", 0) is None else "no dated record")
-    table.add_row("sources", f"{len(doc['sources']):,} folders, {doc['files']['scanned']:,} files")
+    table.add_row("sources", f"{n_(len(doc['sources']), 'folder')}, {n_(doc['files']['scanned'], 'file')}")
     groups = doc["copies"]["groups"]
-    table.add_row("copies", f"{len(groups):,} groups of copies ({sum(len(g['members']) for g in groups):,} files)")
+    table.add_row("copies", f"{n_(len(groups), 'group')} of copies ({n_(sum(len(g['members']) for g in groups), 'file')})")
     for k in doc["copies"]["known_leaks"]:
         table.add_row("  known leak " + k["name"], f"{k['share_of_this']:.0%} of these persons ({k['overlap_subjects']:,})")
     sev = doc["severity"]
-    table.add_row("severity (ENISA)", f"{sev['level']}: SE = {sev['dpc']['score']} x {sev['ei']['score']} + {sev['cb']['score']} = {sev['se']}")
+    table.add_row("severity (ENISA)", f"{sev['level']}: SE = {sev['dpc']['score']} x {sev['ei']['score']} + {sev['cb']['score']} = {sev['se']}"
+                  + ("; CB assumes the data published: confirm with --exposure"
+                     if sev["cb"].get("assumed") else ""))
     _console().print(table)
 
 
@@ -750,8 +777,8 @@ def entities_cmd(fmt: str) -> None:
 @click.argument("paths", nargs=-1, required=True, type=PATH)
 @click.option("--out", type=PATH, required=True, help="Folder to write the redacted files into (same relative paths).")
 @click.option("--policy", required=True, help="Policy file (TOML/YAML) or preset: share, research, test-data.")
-@click.option("--key-file", type=PATH, default=None, help="Key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist (create one with `sentinelle key new PATH`); only the default key file is created when missing.")
-@click.option("--k", "k", type=click.IntRange(min=2), default=None, help="Generalise quasi-identifiers until k-anonymity >= K.")
+@click.option("--key-file", type=PATH, default=None, help="Key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist, and so must a $SENTINELLE_KEY_FILE (create one with `sentinelle key new PATH`); only ~/.config/sentinelle/key is created when missing.")
+@click.option("--k", "k", type=click.IntRange(min=2), default=None, help="Generalise quasi-identifiers until k-anonymity >= K. Counted on the records of tables only (CSV, JSON records, XLSX, Parquet, SQL dumps, HL7 v2): text files are redacted by the policy but not counted, and --k is refused (nothing written) when no input is a table.")
 @click.option("--suppress", is_flag=True, help="With --k: blank the quasi-identifiers of records still in smaller classes.")
 @click.option("--report", type=PATH, default=None, help="Write the residual-risk report (JSON) to this file.")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file (scan settings).")
@@ -787,14 +814,17 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
         pol = load_policy(policy)
         key = load_key(_existing_key(key_file))
         _refuse_input_overwrite(paths, (("--report", report),))
+        why = _check_output(report) if report is not None else None
+        if why is not None:  # before the (long) redaction, not after it
+            raise _fail(f"cannot write {report}: {why}")
         result = run_redact(paths, out, pol, key, config=config, k=k, suppress=suppress)
     except SentinelleError as exc:
         raise _fail(str(exc))
     except KeyboardInterrupt:
         raise _fail("interrupted; files not yet renamed into place were not written", 130)
-    for f in result.files:
+    for f in result.files:  # as `scan` says it: path:position: reason
         if f.status != "written":
-            _err(f"{f.status}: {f.path}: {f.reason}")
+            _err(f"{f.status}: {f.path}{':' + f.position if f.position else ''}: {f.reason}")
     if report:
         with atomic_output(report) as fh:
             fh.write(json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n")
@@ -856,13 +886,20 @@ def key() -> None:
 @click.argument("path", type=PATH, required=False)
 def key_new(path: Optional[Path]) -> None:
     """Create a new random key file at PATH (default: $SENTINELLE_KEY_FILE or
-    ~/.config/sentinelle/key): 32 random bytes, hex, mode 0600 (folder 0700). An existing file
-    is never replaced. Hashes made with one key match nothing made with another: keep it.
+    ~/.config/sentinelle/key): 32 random bytes, hex, mode 0600 (missing folders 0700). An
+    existing file is never replaced. Hashes made with one key match nothing made with another:
+    keep it. Without PATH while $SENTINELLE_KEY is set, nothing is created: the scans would
+    keep using $SENTINELLE_KEY and ignore the new file (give PATH and use --key-file PATH).
 
-    Exit code 0: created; 2: PATH exists or cannot be created.
+    Exit code 0: created; 2: PATH exists or cannot be created, or no PATH while
+    $SENTINELLE_KEY is set.
     """
-    from sentinelle.privacy import default_key_file, load_key
+    from sentinelle.privacy import KEY_ENV, default_key_file, load_key
 
+    if path is None and os.environ.get(KEY_ENV):
+        raise _fail(f"${KEY_ENV} is set, so scans use it and would ignore a new default key "
+                    f"file {default_key_file()}; nothing created (unset ${KEY_ENV}, or give a "
+                    "PATH and pass --key-file PATH)")
     target = path or default_key_file()
     if target.exists() or target.is_symlink():
         raise _fail(f"{target}: exists; a key file is never replaced (choose another path)")

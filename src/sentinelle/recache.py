@@ -142,9 +142,11 @@ def _save() -> None:
     path = _state["path"]
     if not _state["new"] or path is None:
         return
-    used = _state["used"]
-    store = {k: v for k, v in _state["store"].items() if k in used}
-    for k, v in _state["store"].items():
+    # copies made in one C call each: another thread may still compile (and record) meanwhile
+    used = set(_state["used"])
+    recorded = dict(_state["store"])
+    store = {k: v for k, v in recorded.items() if k in used}
+    for k, v in recorded.items():
         if len(store) >= MAX_ENTRIES:
             break
         store.setdefault(k, v)
@@ -217,7 +219,8 @@ def install() -> bool:
                 if pattern is not None:
                     used.add(key)
                     return pattern
-            del store[key]
+            # pop, not del: two threads meeting one damaged entry both drop it
+            store.pop(key, None)
         parsed = _parser.parse(p, flags)
         code = code_of(parsed, flags)
         groupindex = dict(parsed.state.groupdict)

@@ -20,10 +20,14 @@ builds records from the stored findings (hashes only: see :mod:`.records`).
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
+import signal
 import tempfile
+import threading
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -86,9 +90,13 @@ class _Work:
         import duckdb
 
         self.dir = tempfile.mkdtemp(prefix="sentinelle-assess-")
-        self.con = duckdb.connect(str(Path(self.dir) / "work.duckdb"))
-        self.con.execute(f"SET temp_directory = '{self.dir}'")
-        self.con.execute(f"SET memory_limit = '{WORK_MEMORY_LIMIT}'")
+        try:  # interrupted here (Ctrl-C, SIGTERM): the folder goes too
+            self.con = duckdb.connect(str(Path(self.dir) / "work.duckdb"))
+            self.con.execute(f"SET temp_directory = '{self.dir}'")
+            self.con.execute(f"SET memory_limit = '{WORK_MEMORY_LIMIT}'")
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
         self._created = False
 
     def add_batch(self, batch) -> None:
@@ -144,6 +152,59 @@ class _Work:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
+#: signals that stop an assessment as SIGINT (Ctrl-C) does: ``kill``'s default and a closed
+#: terminal or SSH session
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised in the main thread when a :data:`STOP_SIGNALS` signal arrives during an
+    assessment; ``signum`` is the signal's number. A :class:`KeyboardInterrupt`, so callers
+    (the CLI) handle it as a Ctrl-C."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+@contextmanager
+def stop_signals_interrupt():
+    """While the block runs, SIGTERM and SIGHUP raise :class:`Interrupted` in the main thread,
+    as SIGINT raises KeyboardInterrupt: the ``finally`` blocks run, so the working database's
+    temporary folder (``sentinelle-assess-*``), the scanner's spools and its worker processes
+    are removed (POSIX's default action for both signals ends the process at once and leaves
+    them behind). Only a signal whose handler is the default (``SIG_DFL``) is taken over, and
+    only in the main thread (where Python runs signal handlers); the handlers are restored at
+    the end. Source: Python ``signal`` module documentation (handlers run in the main thread,
+    between bytecodes), signal(7) (default actions)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        raise Interrupted(signum)
+
+    previous = {}
+    try:
+        for sig in STOP_SIGNALS:
+            if signal.getsignal(sig) is signal.SIG_DFL:  # keep an application's own handler
+                previous[sig] = signal.signal(sig, stop)
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _interruptible(fn):
+    """Run ``fn`` under :func:`stop_signals_interrupt`."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with stop_signals_interrupt():
+            return fn(*args, **kwargs)
+    return run
+
+
+@_interruptible
 def assess_paths(paths: Sequence[str | Path], *, key: bytes, config: Config | None = None,
                  store=None, options: Options | None = None, tool_version: str = "",
                  on_file: Callable[[object], None] | None = None, jobs: int = 1) -> dict:
@@ -207,6 +268,7 @@ def assess_paths(paths: Sequence[str | Path], *, key: bytes, config: Config | No
         work.close()
 
 
+@_interruptible
 def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = None,
                   tool_version: str = "") -> dict:
     """Assess scan ``scan_id`` of ``store`` (made by ``sentinelle scan`` or by ``assess``)."""
@@ -345,7 +407,10 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
         "roots": roots,
         "scan_id": scan_id,
         "files": {"scanned": len(scanned),
-                  "with_findings": sum(1 for f in files if sum(f.counts.values())),
+                  # a file that could not be read to its end is counted under "errors" only
+                  # (its findings before the error still go to the records)
+                  "with_findings": sum(1 for f in files
+                                       if f.issue is None and sum(f.counts.values())),
                   "errors": sum(1 for f in files if f.issue == "error"),
                   "skipped": sum(1 for f in files if f.issue == "skipped"),
                   "bytes": sum(f.size for f in files)},

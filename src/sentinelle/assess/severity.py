@@ -33,8 +33,12 @@ the methodology of the Greek and German data protection authorities).
 
 * **CB**, circumstances of the breach (section 3.3), added: loss of confidentiality 0 (none),
   +0.25 (data exposed to a known number of recipients), +0.5 (to an unknown number: data found
-  published, which is how a leak reaches this tool); loss of integrity and of availability
-  +0.25/+0.5 when stated; malicious intent +0.5.
+  published, which is how a leak usually reaches this tool); loss of integrity and of
+  availability +0.25/+0.5 when stated; malicious intent +0.5. The findings cannot tell whether
+  the data was published: when nobody stated it (``Circumstances.exposure`` None), publication
+  is *assumed* (+0.5, the worst case, so the severity is never understated) and the document
+  says so (``cb.assumed`` lists the factors taken without a statement; the basis and the
+  rationale read "assumed ..., to be confirmed"), for the DPO to confirm or correct.
 
 * **Level** (section 4): SE < 2 low; 2 <= SE < 3 medium; 3 <= SE < 4 high; SE >= 4 very high.
 """
@@ -46,6 +50,8 @@ from dataclasses import dataclass
 METHOD = ("ENISA 2013, Recommendations for a methodology of the assessment of severity of "
           "personal data breaches: SE = DPC x EI + CB")
 EXPOSURE = {"none": 0.0, "limited": 0.25, "published": 0.5}
+#: the exposure scored when none was stated (the worst case), shown as an assumption
+ASSUMED_EXPOSURE = "published"
 LOSS = {"none": 0.0, "partial": 0.25, "full": 0.5}
 
 _SIMPLE = frozenset({"PERSON", "DATE_OF_BIRTH", "FR_NIR", "FR_CNI", "FR_PASSPORT", "PHONE_NUMBER",
@@ -62,10 +68,11 @@ EI_LEVELS = ((1.0, "maximum"), (0.75, "significant"), (0.5, "limited"), (0.25, "
 
 @dataclass(frozen=True, slots=True)
 class Circumstances:
-    """What is known of the breach: ``exposure`` (none | limited | published), ``integrity`` and
-    ``availability`` losses (none | partial | full), ``malicious`` intent."""
+    """What is known of the breach: ``exposure`` (none | limited | published; None: not stated,
+    :data:`ASSUMED_EXPOSURE` is assumed and flagged), ``integrity`` and ``availability`` losses
+    (none | partial | full), ``malicious`` intent."""
 
-    exposure: str = "published"
+    exposure: str | None = None
     integrity: str = "none"
     availability: str = "none"
     malicious: bool = False
@@ -145,15 +152,23 @@ def ei(combos: dict[frozenset, int], share: float = 0.01) -> dict:
 
 
 def cb(c: Circumstances) -> dict:
-    factors = {"loss_of_confidentiality": EXPOSURE[c.exposure],
+    """Circumstances of the breach: ``{"score", "factors", "basis", "assumed"}``; ``assumed``
+    names the factors scored without a statement (``["loss_of_confidentiality"]`` when
+    ``c.exposure`` is None), empty when everything was stated."""
+    assumed = [] if c.exposure is not None else ["loss_of_confidentiality"]
+    exposure = c.exposure if c.exposure is not None else ASSUMED_EXPOSURE
+    factors = {"loss_of_confidentiality": EXPOSURE[exposure],
                "loss_of_integrity": LOSS[c.integrity],
                "loss_of_availability": LOSS[c.availability],
                "malicious_intent": 0.5 if c.malicious else 0.0}
-    return {"score": sum(factors.values()), "factors": factors,
-            "basis": {"none": "no loss of confidentiality stated",
-                      "limited": "data disclosed to a known number of recipients",
-                      "published": "data found published: unknown number of recipients"}
-            [c.exposure]}
+    basis = {"none": "no loss of confidentiality stated",
+             "limited": "data disclosed to a known number of recipients",
+             "published": "data found published: unknown number of recipients"}[exposure]
+    if assumed:
+        basis = ("assumed: data published, unknown number of recipients (not stated; "
+                 "to be confirmed)")
+    return {"score": sum(factors.values()), "factors": factors, "basis": basis,
+            "assumed": assumed}
 
 
 def level(se: float) -> str:

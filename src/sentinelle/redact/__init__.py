@@ -60,6 +60,36 @@ def _build_run(config: Config, policy: Policy, key: bytes, levels=None, suppress
     return run
 
 
+#: readers whose files are records (rows with columns): the only ones k-anonymity is counted on
+TABLE_READERS = frozenset({"csv", "json", "fhir", "spreadsheet", "parquet", "sql", "hl7v2"})
+
+
+def _check_k_applies(planned, config: Config, k: int) -> None:
+    """Raise :class:`RedactError` (before anything is written) when no input file is a table:
+    k-anonymity counts records that share their quasi-identifiers, and a free text has no
+    records; its birth dates and postcodes are generalised by the policy, never counted."""
+    from sentinelle.readers import pick_reader
+    from sentinelle.readers.encoding import read_head
+    from sentinelle.redact.engine import HEAD_BYTES
+
+    texts = 0
+    for item in planned:
+        try:
+            with open(item.src, "rb") as fh:
+                head = read_head(fh, HEAD_BYTES)
+        except OSError:
+            continue  # reported as an error of its own by the run
+        reader = pick_reader(head, item.display, config) if head else None
+        if reader is not None and reader.name in TABLE_READERS:
+            return
+        texts += reader is not None
+    if texts:
+        raise RedactError(f"--k {k}: k-anonymity is counted on tables (CSV, JSON records, XLSX, "
+                          f"Parquet, SQL dumps, HL7 v2) and none of the inputs is one ({texts} "
+                          "text file(s)); nothing written (drop --k: the policy still "
+                          "generalises their dates and postcodes)")
+
+
 def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, key: bytes, *,
            config: Config | None = None, k: int | None = None, suppress: bool = False,
            check: bool = True,
@@ -69,8 +99,11 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
     ``policy``: a :class:`Policy` or a preset name / policy file; ``key``: the user's key
     (:func:`sentinelle.privacy.load_key`). ``k``: generalise quasi-identifiers until
     k-anonymity >= k (``suppress``: then blank the quasi-identifiers of the records still in
-    smaller classes). ``check``: re-scan the output and compute the risk report.
-    Raises :class:`RedactError` (unsafe output folder) and
+    smaller classes); k-anonymity is counted on the records of tables only (:data:`TABLE_READERS`):
+    text files are redacted by the policy but not counted, and a ``k`` with no table among the
+    inputs is refused before anything is written. ``check``: re-scan the output and compute the
+    risk report.
+    Raises :class:`RedactError` (unsafe output folder, ``k`` with no table) and
     :class:`~sentinelle.errors.ConfigError`; a file that cannot be redacted is an error result.
     """
     from sentinelle.redact import risk as _risk
@@ -81,7 +114,14 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
     paths = [Path(p) for p in paths]
     out = Path(out)
     planned, refused = plan(paths, out, config)
-    out.mkdir(parents=True, exist_ok=True)
+    if k:
+        _check_k_applies(planned, config, k)
+    from sentinelle.outputs import make_folders
+
+    try:
+        make_folders(out)  # mode 0700, its missing parents too
+    except OSError as exc:
+        raise RedactError(f"cannot write {out}: {exc.strerror or type(exc).__name__}") from None
     work = Path(tempfile.mkdtemp(prefix="sentinelle-redact-"))
     try:
         result = RedactResult(policy=policy)

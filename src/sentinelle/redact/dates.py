@@ -137,7 +137,10 @@ def parse(text: str) -> WrittenDate | None:
 def shift(text: str, days: int) -> str | None:
     """``text`` moved by ``days`` days in the same form; None when it is not a date.
 
-    A month-and-year or a year alone moves by whole months / years (its day is unknown)."""
+    A month-and-year or a year alone (its day unknown, taken as the 15th / 1 July) moves by
+    at least one month / year in the direction of ``days``, so it never comes back unchanged.
+    The ``shift`` operator only passes negative ``days``
+    (:meth:`sentinelle.redact.operators.Operators.shift_days`)."""
     w = parse(text)
     if w is None:
         return None
@@ -147,6 +150,10 @@ def shift(text: str, days: int) -> str | None:
         return None
     if w.kind == "year" and moved.year == w.date.year:
         moved = moved.replace(year=moved.year + (1 if days > 0 else -1))
+    if w.kind == "month_year" and (moved.year, moved.month) == (w.date.year, w.date.month):
+        step = 1 if days > 0 else -1
+        month = w.date.month - 1 + step  # 0-based, may leave the year
+        moved = _dt.date(w.date.year + month // 12, month % 12 + 1, 15)
     if moved == w.date:
         moved = w.date + _dt.timedelta(days=1 if days >= 0 else -1)
     return w.write(moved)

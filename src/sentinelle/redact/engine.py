@@ -77,6 +77,8 @@ class FileResult:
     #: the output path relative to the output folder, as written (``path`` is its printable
     #: form: a name that is not UTF-8 shows its bytes as ``\xNN``)
     rel: str = ""
+    #: where in the input the error lies (``line 2 column 1``), as the reader says it
+    position: str | None = None
 
 
 class QiSink:
@@ -372,8 +374,11 @@ def output_path(out: Path, rel: str) -> Path:
 
 @contextlib.contextmanager
 def atomic_file(target: Path) -> Iterator:
-    """A private temporary binary file beside ``target``, renamed to it on success."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """A private temporary binary file beside ``target``, renamed to it on success; missing
+    folders are created with mode 0700 (:func:`sentinelle.outputs.make_folders`)."""
+    from sentinelle.outputs import make_folders
+
+    make_folders(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -429,8 +434,7 @@ def redact_file(item: Planned, out: Path, run: Run) -> FileResult:
         result.status = "error"
         result.reason = "a finding could not be placed back in the output: file not written"
     except ReadError as exc:
-        result.status = "error"
-        result.reason = exc.reason + (f" ({exc.position})" if exc.position else "")
+        _read_error(result, exc)
     except RedactError as exc:
         from sentinelle.redact.writers import NotWritable
 
@@ -447,6 +451,38 @@ def redact_file(item: Planned, out: Path, run: Run) -> FileResult:
     except RecursionError:
         result.status, result.reason = "error", "structure nested too deeply"
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop the run
-        result.status, result.reason = "error", f"internal error in writer ({type(exc).__name__})"
+        # a writer that parses the file itself (JSON, Parquet) may meet a fault before the
+        # reader does: the reader's own error names the file and the position
+        error = _reader_error(reader, source)
+        if error is not None:
+            _read_error(result, error)
+        else:
+            result.status = "error"
+            result.reason = f"internal error in writer ({type(exc).__name__})"
+    if result.status != "written":
+        result.replaced = 0  # nothing of this file was written
     return result
+
+
+def _read_error(result: FileResult, exc: ReadError) -> None:
+    result.status = "error"
+    result.reason = f"{exc.reason.rstrip('. ')}; file not written"
+    result.position = exc.position
+
+
+def _reader_error(reader, source: Source) -> ReadError | None:
+    """The :class:`ReadError` ``reader`` raises on ``source`` when read to the end, else None
+    (the file reads well: the fault was the writer's). Only called when a writer failed."""
+    from sentinelle.readers.base import TableUnit
+
+    try:
+        for unit in reader.read(source, {}):
+            if isinstance(unit, TableUnit):
+                for _ in unit.batches:
+                    pass
+    except ReadError as exc:
+        return exc
+    except Exception:  # noqa: BLE001 - the reader fails otherwise: the writer's error stands
+        return None
+    return None
 

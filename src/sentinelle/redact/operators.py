@@ -13,9 +13,14 @@ the user's key:
   ``PSN:`` token of the value as written (:mod:`sentinelle.redact.crypto`);
 * ``fake``: a format-preserving surrogate (:mod:`sentinelle.redact.fakes`), seeded by HMAC of
   the normalised value; dates get the ``shift`` instead; an entity without a fake gets its label;
-* ``shift``: a date moved by a number of days keyed on the record's person (HMAC of the person
-  key: same person, same shift, in every file), within the policy's range, never 0; the form of
-  the date is kept (:mod:`sentinelle.redact.dates`);
+* ``shift``: a date moved *back* by a number of days keyed on the record's person (HMAC of the
+  person key: same person, same shift, in every file), never 0: the absolute value of a keyed
+  draw within the policy's range ``days = [min, max]`` (:meth:`Operators.shift_days`). A
+  shifted date is therefore never later than the original: a date of the past stays in the
+  past (never after the day of the run) and no date moves after the latest date of the input
+  (an export's or a leak's last day, which would show that it was moved), while the intervals
+  between one person's dates are kept. The form of the date is kept
+  (:mod:`sentinelle.redact.dates`);
 * ``generalise``: birth dates and dates to the year (level 2: decade), postcodes to the
   department ``75***`` (level 2: the region's name), an age to a 5-year band ``35-39``
   (level 2: 10 years); other entities get their label.
@@ -121,14 +126,21 @@ class Operators:
         return random.Random(int.from_bytes(self._mac(self._fake_key, *parts), "big"))
 
     def shift_days(self, person: str, days: tuple[int, int]) -> int:
-        """The keyed offset of ``person`` within ``days`` (inclusive), never 0."""
+        """The keyed offset of ``person``, in days, always negative: minus the absolute value
+        of a keyed draw within ``days`` (inclusive, 0 excluded). With ``[-365, 365]`` the
+        offset is -1 to -365 days, each equally likely.
+
+        Rule (session 7 fault list): dates only move back, so a shifted date is never after
+        the original one, hence never in the future nor after the input's latest date; the
+        price is that the true date is known to lie *after* the shown one (within the
+        range's width), not on either side of it."""
         lo, hi = days
         count = hi - lo + 1 - (1 if lo <= 0 <= hi else 0)
         n = int.from_bytes(self._mac(self._shift_key, person), "big") % max(count, 1)
         offset = lo + n
         if lo <= 0 <= hi and offset >= 0:
             offset += 1
-        return offset
+        return -abs(offset)
 
     # -- the operators -----------------------------------------------------------------------
     def apply(self, t: Target) -> str:

@@ -13,7 +13,8 @@ A policy file::
     PHONE_NUMBER = "fake"
 
     [shift]
-    days = [-365, 365]            # default range of the per-person date shift, in days
+    days = [-365, 365]            # range of the per-person date shift, in days (dates move
+                                  # back by the absolute value: 1 to 365 days earlier)
 
     [quasi_identifiers]           # for the k-anonymity / l-diversity report
     sex = ["sexe", "sex"]         # header words of the sex column
@@ -24,8 +25,10 @@ Operators (:mod:`sentinelle.redact.operators`): ``keep``, ``mask`` (options ``ch
 ``keep_last``), ``drop`` (empty the value), ``redact`` (a label such as ``<EMAIL_ADDRESS>``),
 ``pseudonym`` (keyed HMAC token; ``reversible = true`` makes it deterministic AES-SIV encryption
 that ``sentinelle reidentify`` can reverse; option ``length``), ``fake`` (format-preserving,
-valid-looking, deterministic under the key), ``shift`` (dates moved by a keyed per-person number
-of days; option ``days``), ``generalise`` (``level`` 1: birth date -> year, postcode ->
+valid-looking, deterministic under the key), ``shift`` (dates moved back by a keyed per-person
+number of days, the absolute value of a draw in ``days``: a shifted date is never later than
+the original, so never in the future nor after the input's latest date; option ``days``),
+``generalise`` (``level`` 1: birth date -> year, postcode ->
 department ``75***``, age -> 5-year band; ``level`` 2: date -> decade, postcode -> region).
 
 Presets ``share``, ``research`` and ``test-data`` are TOML files shipped in

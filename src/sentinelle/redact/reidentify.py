@@ -113,13 +113,18 @@ def reidentify(paths: Sequence[str | Path], out: str | Path, key: bytes, *,
     files written (a file that fails counts none) and of tokens that did not decrypt. A token
     that does not decrypt with this key fails its file (nothing written for it)."""
     from sentinelle.privacy import KeyedHasher
-    from sentinelle.redact.engine import Run, plan, redact_file
+    from sentinelle.redact.engine import RedactError, Run, plan, redact_file
 
     config = config or Config()
     paths = [Path(p) for p in paths]
     out = Path(out)
     planned, refused = plan(paths, out, config)
-    out.mkdir(parents=True, exist_ok=True)
+    from sentinelle.outputs import make_folders
+
+    try:
+        make_folders(out)  # mode 0700, its missing parents too
+    except OSError as exc:
+        raise RedactError(f"cannot write {out}: {exc.strerror or type(exc).__name__}") from None
     decryptor = Decryptor(key)
     run = Run(config, TokenPipeline(config), decryptor, KeyedHasher(key), {})
     files = list(refused)
@@ -135,7 +140,9 @@ def reidentify(paths: Sequence[str | Path], out: str | Path, key: bytes, *,
 
 
 def _log(path: Path, paths, out: Path, files, tokens: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from sentinelle.outputs import make_folders
+
+    make_folders(path.parent)
     try:
         user = getpass.getuser()
     except (KeyError, OSError):

@@ -94,6 +94,10 @@ class Risk:
     validated_left: list[Leak] = field(default_factory=list)
     validated_count: int = 0
     kept: dict[str, int] = field(default_factory=dict)
+    #: output findings whose entity the policy shifts (dates: new values by design)
+    shifted: dict[str, int] = field(default_factory=dict)
+    #: output findings whose entity the policy fakes (format-preserving surrogates)
+    faked: dict[str, int] = field(default_factory=dict)
     by_entity: dict[str, int] = field(default_factory=dict)
     makes_fakes: bool = False
     anonymity: Anonymity | None = None
@@ -120,6 +124,8 @@ class Risk:
                 "findings": self.output_findings,
                 "by_entity": dict(sorted(self.by_entity.items())),
                 "kept_by_policy": dict(sorted(self.kept.items())),
+                "shifted_by_policy": dict(sorted(self.shifted.items())),
+                "faked_by_policy": dict(sorted(self.faked.items())),
                 "original_values_left": self.leak_count,
                 "leaks": [vars(l) for l in self.leaks[:100]],
                 "fake_collisions": self.fake_collisions,
@@ -147,6 +153,7 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
            k: int | None) -> Risk:
     """Re-scan the written files under ``out`` and compare with the input findings of ``run``."""
     from sentinelle.pipeline import Pipeline
+    from sentinelle.redact.operators import DATE_ENTITIES
     from sentinelle.scanner import iter_file
 
     policy = run.operators.policy
@@ -165,6 +172,10 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
             if op == "keep":
                 risk.kept[f.entity_type] = risk.kept.get(f.entity_type, 0) + 1
                 continue
+            if op in ("fake", "shift"):  # a faked date is shifted (operators.Operators.apply)
+                made = risk.shifted if op == "shift" or f.entity_type in DATE_ENTITIES \
+                    else risk.faked
+                made[f.entity_type] = made.get(f.entity_type, 0) + 1
             h = hasher.hash(f.entity_type, f.normalized or f.value)
             where = Leak(f.location.path, f.entity_type, f.location.row,
                          _column(f.location.column), f.masked)

@@ -42,6 +42,24 @@ def verdict(risk) -> str:
     return f"OK: {clean}; k-anonymity {k} (no --k target given)"
 
 
+def rescan_line(risk, written: int) -> str:
+    """The re-scan line: the output's findings, then every one of them by entity, grouped by
+    what the policy does to that entity: shifted (dates moved per person), faked, kept, and
+    ``other`` (an entity the policy replaces: an original value left or a match on a
+    replacement; the lines below tell which). The groups add up to the total."""
+    other = dict(risk.by_entity)
+    for group in (risk.shifted, risk.faked, risk.kept):
+        for e, n in group.items():
+            other[e] = other.get(e, 0) - n
+    parts = [f"{', '.join(f'{e} {n:,}' for e, n in sorted(group.items()) if n)} {label}"
+             for group, label in ((risk.shifted, "shifted by policy"),
+                                  (risk.faked, "faked by policy"),
+                                  (risk.kept, "kept by policy"), (other, "other"))
+             if any(group.values())]
+    return (f"re-scan of {written} written files: {risk.output_findings:,} findings"
+            + (": " + "; ".join(parts) if parts else ""))
+
+
 def report_dict(result) -> dict:
     """The ``--report`` JSON document (schema ``sentinelle-redact-report/1``)."""
     doc = result.risk.to_dict() if result.risk is not None else {
@@ -53,7 +71,8 @@ def report_dict(result) -> dict:
     doc["exit_code"] = exit_code(result)
     doc["verdict"] = verdict(result.risk)
     doc["outputs"] = [{"path": f.path, "reader": f.reader, "status": f.status,
-                       "reason": f.reason or None, "findings_replaced": f.replaced,
+                       "reason": f.reason or None, "position": f.position,
+                       "findings_replaced": f.replaced,
                        "rows": f.rows, "columns": f.columns, "encoding": f.encoding}
                       for f in result.files]
     return doc
@@ -64,23 +83,24 @@ def print_summary(result, console=None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from sentinelle.redact import TABLE_READERS
+
     console = console or Console()
     table = Table(title=f"sentinelle redact (policy {result.policy.name})")
     for col, just in (("file", "left"), ("reader", "left"), ("status", "left"),
                       ("replaced", "right"), ("rows", "right")):
         table.add_column(col, justify=just, overflow="fold")
     for f in result.files[:500]:  # escaped: "[1]" in a name is not Rich markup
+        where = f"{f.position}: " if f.position else ""
         table.add_row(escape(f.path), f.reader or "-", f.status if f.status == "written"
-                      else escape(f"{f.status}: {f.reason}"), f"{f.replaced:,}",
+                      else escape(f"{f.status}: {where}{f.reason}"), f"{f.replaced:,}",
                       f"{f.rows:,}" if f.rows else "")
     console.print(table)
     risk = result.risk
     if risk is None:
         return
     written = sum(1 for f in result.files if f.status == "written")
-    console.print(f"re-scan of {written} written files: {risk.output_findings:,} findings"
-                  + (f" ({', '.join(f'{e} {n}' for e, n in sorted(risk.kept.items()))} kept by policy)"
-                     if risk.kept else ""))
+    console.print(rescan_line(risk, written))
     console.print(f"original values left: {risk.leak_count}"
                   + "".join(f"\n  {l.path} row {l.row} {l.column or ''} {l.entity} {l.masked}"
                             for l in risk.leaks[:10]))
@@ -103,6 +123,11 @@ def print_summary(result, console=None) -> None:
             for c in t.smallest:
                 values = ", ".join(f"{k}={v}" for k, v in c.items() if k != "records")
                 console.print(f"  {c['records']} x {values}")
+        texts = sum(1 for f in result.files if f.status == "written" and f.reader is not None
+                    and f.reader not in TABLE_READERS)
+        if a.k_target and texts:
+            console.print(f"k-anonymity counted on tables only: {texts} text file(s) redacted by "
+                          "the policy, not counted")
         if a.levels:
             console.print("generalised for --k: " + ", ".join(f"{e} level {n}" for e, n in a.levels.items()))
         if a.k_target and a.k_min is not None and a.k_min < a.k_target:

@@ -66,6 +66,26 @@ _NNBSP = "\u202f"  # CLDR fr grouping separator and the space before % in French
 
 # --------------------------------------------------------------------------- words and numbers
 
+@jinja2.pass_context
+def _pl_filter(ctx, n: Any, one: str, other: str) -> str:
+    """Jinja filter ``{{ n|pl("personne", "personnes") }}`` (:func:`plural`, in the language of
+    the template's view ``v``)."""
+    return plural(n, ctx["v"]["lang"], one, other)
+
+
+@jinja2.pass_context
+def _one_test(ctx, n: Any) -> bool:
+    """Jinja test ``{% if n is one %}`` (:func:`plural_one`, in the language of ``v``)."""
+    return plural_one(n, ctx["v"]["lang"])
+
+
+def add_plurals(env: jinja2.Environment) -> jinja2.Environment:
+    """Give ``env`` the ``pl`` filter and the ``one`` test (agreement of words with counts)."""
+    env.filters["pl"] = _pl_filter
+    env.tests["one"] = _one_test
+    return env
+
+
 @lru_cache(maxsize=None)
 def strings(lang: str) -> dict[str, str]:
     """The words of ``lang`` (``templates/strings.json``); :class:`ValueError` if unsupported."""
@@ -129,6 +149,28 @@ def fmt_int(n: Any, lang: str) -> str:
         return "—"
     s = f"{int(n):,}"
     return s.replace(",", _NNBSP) if lang == "fr" else s
+
+
+def plural_one(n: Any, lang: str) -> bool:
+    """Whether the count ``n`` takes the singular in ``lang``: CLDR plural rules (Unicode CLDR
+    ``plurals.xml``, cardinal category *one*): French ``i = 0,1`` (« 0 personne »,
+    « 1 personne », « 2 personnes »); English ``i = 1 and v = 0`` (« 0 persons », « 1 person »).
+    ``n``: an integer, or a count formatted by :func:`fmt_int` (``19 874``, ``19,874``); None
+    and ``—`` (unknown) take the plural."""
+    if isinstance(n, bool):
+        n = int(n)
+    if not isinstance(n, int):
+        digits = re.sub(r"\D", "", str(n)) if n is not None else ""
+        if not digits:
+            return False
+        n = int(digits)
+    return n in (0, 1) if lang == "fr" else n == 1
+
+
+def plural(n: Any, lang: str, one: str, other: str) -> str:
+    """``n`` (as given: an int or a formatted count) and the word that agrees with it:
+    ``plural(1, "fr", "personne", "personnes")`` -> ``1 personne`` (:func:`plural_one`)."""
+    return f"{n} {one if plural_one(n, lang) else other}"
 
 
 def fmt_num(x: Any, lang: str, digits: int = 2) -> str:
@@ -265,9 +307,12 @@ def nice_ticks(vmax: float, count: int = 4) -> list[float]:
     return [i * step for i in range(n + 1)]
 
 
-def hbar_chart(items: list[tuple[str, int, bool]], lang: str, unit: str) -> dict:
+def hbar_chart(items: list[tuple[str, int, bool]], lang: str, unit: str,
+               unit_one: str | None = None) -> dict:
     """Horizontal bar chart geometry from ``(label, value, highlighted)``; items with value 0 are
-    left out. Returns ``{"width", "height", "bars": [...]}`` in SVG user units."""
+    left out; ``unit`` (``unit_one`` for a count in the singular, :func:`plural_one`) follows
+    the values in the bars' titles. Returns ``{"width", "height", "bars": [...]}`` in SVG user
+    units."""
     items = [it for it in items if it[1] and it[1] > 0]
     width, label_w, value_w, row_h, bar_h, pad = 1000, 300, 110, 32, 20, 8
     area = width - label_w - value_w - 12
@@ -278,7 +323,7 @@ def hbar_chart(items: list[tuple[str, int, bool]], lang: str, unit: str) -> dict
         y = pad + i * row_h
         short = label if len(label) <= 40 else label[:38] + "…"
         bars.append({"label": short, "full": label, "value": value,
-                     "text": fmt_int(value, lang), "title": f"{label}: {fmt_int(value, lang)} {unit}",
+                     "text": fmt_int(value, lang), "title": f"{label}: {plural(fmt_int(value, lang), lang, unit_one or unit, unit)}",
                      "x": label_w, "y": y, "w": round(w, 2), "h": bar_h, "hl": hl,
                      "lx": label_w - 8, "ty": y + bar_h / 2, "tx": round(label_w + w + 6, 2)})
     return {"width": width, "height": pad * 2 + max(1, len(items)) * row_h, "bars": bars}
@@ -316,7 +361,7 @@ def month_chart(by_month: list[dict], lang: str) -> dict:
     ticks = nice_ticks(max(counts.values()))
     ymax = ticks[-1]
     bars, years = [], []
-    unit = strings(lang)["records_unit"]
+    unit, unit_one = strings(lang)["records_unit"], strings(lang)["records_unit_one"]
     every = max(1, math.ceil(len(months) / 12 / 14))  # at most ~14 year labels
     for i, month in enumerate(months):
         x = left + i * slot
@@ -325,7 +370,8 @@ def month_chart(by_month: list[dict], lang: str) -> dict:
             h = max(1.0, n / ymax * plot_h)
             bars.append({"x": round(x + slot * 0.1, 2), "w": round(max(slot * 0.8, 0.8), 2),
                          "y": round(top + plot_h - h, 2), "h": round(h, 2), "value": n,
-                         "title": f"{fmt_month(month, lang)}: {fmt_int(n, lang)} {unit}"})
+                         "title": f"{fmt_month(month, lang)}: "
+                                  f"{plural(fmt_int(n, lang), lang, unit_one, unit)}"})
         if (month.endswith("-01") or i == 0) and int(month[:4]) % every == 0:
             years.append({"x": round(x, 2), "text": month[:4]})
     ytick = [{"y": round(top + plot_h - t / ymax * plot_h, 2), "text": fmt_int(t, lang)}
@@ -411,13 +457,19 @@ def view(doc: dict, lang: str = "fr") -> dict:
                                                       name=known[0].get("name", ""))
                       if known and known[0].get("share_of_this") else None)
     n_groups = len(groups)
-    headline_copies = (t["copies_headline"].format(groups=n_groups, exact=exact, near=n_groups - exact)
-                       if n_groups else t["no_copies"])
+    def counted(n: int, key: str) -> str:  # "1 groupe de copies", "2 exactes"
+        return t[f"{key}_one" if plural_one(n, lang) else key].format(n=fmt_int(n, lang))
+
+    headline_copies = (t["copies_headline"].format(
+        groups=counted(n_groups, "copies_groups"), exact=counted(exact, "copies_exact"),
+        near=counted(n_groups - exact, "copies_near")) if n_groups else t["no_copies"])
 
     sev = doc.get("severity") or {}
     level = sev.get("level") or ""
     dpc, ei, cb = sev.get("dpc") or {}, sev.get("ei") or {}, sev.get("cb") or {}
-    factors = [(t[k], fmt_num(v, lang)) for k, v in (cb.get("factors") or {}).items() if k in t]
+    assumed = set(cb.get("assumed") or [])  # factors scored without a statement: flagged
+    factors = [(t[k], fmt_num(v, lang) + (f" ({t['assumed_mark']})" if k in assumed else ""))
+               for k, v in (cb.get("factors") or {}).items() if k in t]
     se_formula = (f"SE = DPC × EI + CB = {fmt_num(dpc.get('score'), lang)} × "
                   f"{fmt_num(ei.get('score'), lang)} + {fmt_num(cb.get('score'), lang)} = "
                   f"{fmt_num(sev.get('se'), lang)}") if sev else ""
@@ -428,10 +480,11 @@ def view(doc: dict, lang: str = "fr") -> dict:
                    for r in ([exact] if isinstance(exact, dict) else exact)]
     cat_chart = hbar_chart([(category_name(c.get("category", ""), lang), int(c.get("subjects") or 0),
                              bool(c.get("special_category"))) for c in categories],
-                           lang, t["persons"])
+                           lang, t["persons"], t["persons_one"])
     top_sources = 15
     src_chart = hbar_chart([(t["top_folder"] if s.get("path") == "." else s.get("path", ""), int(s.get("subjects") or 0), False)
-                            for s in sources_all[:top_sources]], lang, t["persons"])
+                            for s in sources_all[:top_sources]], lang, t["persons"],
+                           t["persons_one"])
     return {
         "t": t, "lang": lang,
         "generated": fmt_datetime(doc.get("generated_at"), lang),
@@ -462,7 +515,8 @@ def view(doc: dict, lang: str = "fr") -> dict:
                      "minors": (fmt_int(sev["minors"], lang)
                                 if isinstance(sev.get("minors"), int) else None),
                      "cb": {"score": fmt_num(cb.get("score"), lang),
-                            "basis": phrase(cb.get("basis", ""), lang), "factors": factors},
+                            "basis": phrase(cb.get("basis", ""), lang), "factors": factors,
+                            "assumed": bool(assumed)},
                      "rationale": _rationale(sev, t, lang)},
         "headline_known": headline_known, "headline_copies": headline_copies,
         "method": {"exact": exact_rules, "prob": method.get("probabilistic"),
@@ -486,10 +540,10 @@ def view(doc: dict, lang: str = "fr") -> dict:
 
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(
+    return add_plurals(jinja2.Environment(
         loader=jinja2.PackageLoader("sentinelle.report", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True))
 
 
 def html(doc: dict, lang: str = "fr") -> str:

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import jinja2
 
-from sentinelle.report.assessment import (check_schema, fmt_date, fmt_int, fmt_month, view,
-                                          write_atomic)
+from sentinelle.report.assessment import (add_plurals, check_schema, fmt_date, fmt_int,
+                                          fmt_month, view, write_atomic)
 
 #: draft -> (template, language), in the order :func:`write_drafts` returns them
 DRAFTS = {
@@ -90,7 +90,7 @@ def _env() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["md"] = md
     env.filters["code"] = code
-    return env
+    return add_plurals(env)
 
 
 def draft_view(doc: dict, lang: str) -> dict:
@@ -149,6 +149,9 @@ def draft_view(doc: dict, lang: str) -> dict:
                           fmt_month(str(period.get("end"))[:7], lang))
         if period.get("start") and period.get("end") else None,
         "exposure": cb.get("loss_of_confidentiality"),
+        # publication assumed, not stated (severity.cb): the drafts ask, never assert it
+        "exposure_assumed": "loss_of_confidentiality" in ((sev.get("cb") or {}).get("assumed")
+                                                          or ()),
         "integrity": cb.get("loss_of_integrity"), "availability": cb.get("loss_of_availability"),
         "malicious": cb.get("malicious_intent"),
         "n_professionals": int(((doc.get("subjects") or {}).get("by_role") or {})
@@ -171,7 +174,8 @@ def render(doc: dict, name: str) -> str:
 
 
 def write_drafts(doc: dict, directory: Path, langs=None) -> list[Path]:
-    """Write the drafts of :data:`DRAFTS` into ``directory`` (created if needed) and return
+    """Write the drafts of :data:`DRAFTS` into ``directory`` (created if needed, with its missing
+    parents, mode 0700) and return
     their paths in that order; ``langs`` (e.g. ``("en",)``) keeps the drafts in those languages
     only, None writes all four. Raises :class:`ValueError` for another schema or an unsupported
     language, :class:`OSError` when the folder cannot be created or written."""
@@ -180,8 +184,10 @@ def write_drafts(doc: dict, directory: Path, langs=None) -> list[Path]:
         bad = [x for x in langs if x not in {lg for _t, lg in DRAFTS.values()}]
         if bad or not langs:
             raise ValueError(f"unsupported language {bad[0] if bad else ''!r} (expected fr or en)")
+    from sentinelle.outputs import make_folders
+
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    make_folders(directory)  # mode 0700, its missing parents too
     texts = {name: render(doc, name) for name, (_t, lg) in DRAFTS.items()
              if langs is None or lg in langs}  # render all before writing any
     out = []

@@ -11,6 +11,13 @@ Schema (``sentinelle-scan-summary/1``)::
      "issues": [{"path", "kind", "reason", "position", "reader"}],
      "exit_code": 0 | 1 | 2}
 
+``size`` is the file's size in bytes; ``rows`` and ``columns`` those of its tables;
+``chars`` the characters of text read from it: the decoded text of text, delimited, JSON, SQL,
+HL7 v2 and HPRIM files (equal to ``size`` for a single-byte encoding such as cp1252, fewer than
+``size`` for UTF-8 with accents), the text extracted from PDF, Word/ODT, RTF, HTML and mail;
+0 for formats read as typed cells (XLSX, Parquet, SQLite) and for an archive itself (its
+members have their own entries); ``encoding`` the text encoding used (None for binary formats).
+
 No value found in the data appears in it: counts and paths only.
 """
 
