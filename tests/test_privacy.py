@@ -48,6 +48,12 @@ MASK_MANY_ROWS = [
     ("-- / --", "", "-- / --"),                                    # no alphanumeric
     ("0612345678", "PHONE_NUMBER", "0*******78"),                  # exactly 10 alphanumerics
     ("061234567", "PHONE_NUMBER", "0********"),                    # 9: first only
+    ("@example.org", "EMAIL_ADDRESS", "@*******.org"),             # empty local part
+    ("a@b@c.fr", "EMAIL_ADDRESS", "a**@*.fr"),                     # the last "@" splits
+    ("jean.dupont@localhost", "EMAIL_ADDRESS", "j**********@*********"),  # no "." after "@"
+    ("no-at-sign.fr", "EMAIL_ADDRESS", "n*-**-****.fr"),           # no "@": general rule
+    ("x.y@dom.", "EMAIL_ADDRESS", "x**@***."),                     # empty top-level domain
+    ("c@d", "EMAIL_ADDRESS", "c@*"),                               # "." of the row before
 ]
 
 
@@ -63,6 +69,29 @@ def test_mask_many_rows():
     assert mask_many(values.slice(3, 5), entities.slice(3, 5)).to_pylist() == [
         r[2] for r in MASK_MANY_ROWS[3:8]]
     assert mask_many(pa.array([], pa.string()), pa.array([], pa.string())).to_pylist() == []
+
+
+@pytest.mark.parametrize("cuts", [
+    (0, 4, 12, len(MASK_MANY_ROWS)),        # a table's column in chunks, rows in order
+    (0, len(MASK_MANY_ROWS)),               # one chunk
+    (0, 0, 5, 5, len(MASK_MANY_ROWS)),      # empty chunks among them
+])
+def test_mask_many_chunked(cuts):
+    # a pyarrow Table's column is a ChunkedArray (pa.concat_tables, a store read)
+    import pyarrow as pa
+
+    from sentinelle.privacy import mask_many
+
+    rows = MASK_MANY_ROWS
+    values = pa.chunked_array([pa.array([r[0] for r in rows[a:b]], pa.string())
+                               for a, b in zip(cuts, cuts[1:])], pa.string())
+    entities = pa.chunked_array([pa.array([r[1] for r in rows[a:b]], pa.string())
+                                 for a, b in zip(cuts, cuts[1:])], pa.string())
+    assert mask_many(values, entities).to_pylist() == [r[2] for r in rows]
+    # one side chunked, the other a plain array
+    assert mask_many(values, pa.array([r[1] for r in rows])).to_pylist() == [r[2] for r in rows]
+    assert mask_many(pa.chunked_array([], pa.string()),
+                     pa.chunked_array([], pa.string())).to_pylist() == []
 
 
 def test_mask_many_agrees_with_mask():
@@ -81,6 +110,24 @@ def test_mask_many_agrees_with_mask():
     entities = [rnd.choice(labels) for _ in values]
     got = mask_many(pa.array(values), pa.array(entities)).to_pylist()
     assert got == [mask(v, e) for v, e in zip(values, entities)]
+
+def test_mask_many_ascii_agrees_with_mask():
+    # ASCII only (the vectorised path), dense in "@" and ".", most rows e-mail addresses
+    import random
+
+    import pyarrow as pa
+
+    from sentinelle.privacy import mask_many
+
+    rnd = random.Random(11)
+    alphabet = "ab09@@..-_*+ "
+    labels = ["EMAIL_ADDRESS"] * 4 + ["PERSON", "BLOOD_GROUP", ""]
+    values = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16)))
+              for _ in range(5000)]
+    entities = [rnd.choice(labels) for _ in values]
+    got = mask_many(pa.array(values), pa.array(entities)).to_pylist()
+    assert got == [mask(v, e) for v, e in zip(values, entities)]
+
 
 def test_mask_pattern_is_isalnum():
     # mask stars what privacy._ALNUM matches: it must be str.isalnum on every code point
@@ -114,6 +161,28 @@ def test_precomputed_states_match_hmac_new(key, entity, value):
     h = KeyedHasher(key)
     assert h.hash(entity, value) == expected
     assert h.hash_many([entity, entity], [value, value]) == [expected, expected]
+
+
+@pytest.mark.parametrize("memo", [
+    1,      # smaller than one call: nothing kept, every value hashed
+    3,      # full after the first call: forgotten, then filled again
+    100,    # everything kept: the second call hashes nothing
+])
+def test_hash_many_memo_gives_hmac(memo):
+    # batch after batch with repeats (the scanner's RecordEncoder): the same fingerprints as
+    # hmac.new, whatever the memo holds
+    def ref(e, v):
+        return hmac.new(b"k", f"{e}\x1f{v}".encode("utf-8"), hashlib.sha256).hexdigest()
+
+    h = KeyedHasher(b"k", memo=memo)
+    calls = [
+        (["FR_NIR", "PERSON", "FR_NIR"], ["285072A00412338", "élodie", "285072A00412338"]),
+        (["PERSON", "PHONE_NUMBER", "FR_NIR"], ["élodie", "285072A00412338", "1"]),
+        (["PERSON"], ["élodie"]),
+    ]
+    for ents, vals in calls:
+        assert h.hash_many(ents, vals) == [ref(e, v) for e, v in zip(ents, vals)]
+    assert len(h._memo) <= memo
 
 
 def test_key_file_created_0600(monkeypatch, tmp_path):

@@ -148,8 +148,8 @@ def test_a_copy_with_reports_dropped_reuses_the_groups_it_kept():
     p = _pipeline()
     p.analyze_text(text, Location("a.txt"))
     calls = []
-    real = p._text_hits
-    p._text_hits = lambda s: calls.append(len(s)) or real(s)
+    real = p._texts_hits  # the groups not in the memo, analysed a batch at a time
+    p._texts_hits = lambda ts, fs: calls.extend(len(t) for t in ts) or real(ts, fs)
     copied = p.analyze_text(copy, Location("b.txt"))
     seen = {copy[a:b] for a, b in groups(copy)} & {text[a:b] for a, b in groups(text)}
     assert seen and len(calls) == len(groups(copy)) - len(seen)
@@ -237,3 +237,44 @@ def test_jobs_give_byte_identical_findings_on_report_copies(tmp_path):
         assert r.returncode == 1, r.stderr
         out[jobs] = f.read_bytes()
     assert out[1] == out[2] and out[1].count(b"\n") > 1000
+
+
+# -- groups analysed a batch at a time (session 7) -------------------------------------------
+@pytest.mark.parametrize("batch_chars", [
+    1,         # one group per batch: as the groups were analysed one after the other
+    20_000,    # a few groups per batch, the last batch shorter
+    1 << 30,   # every group of the text in one batch
+])
+def test_batched_groups_give_the_findings_of_each_group_alone(monkeypatch, batch_chars):
+    # each detector runs on every group of a batch in turn: the same find calls, so the
+    # findings are those of each group analysed alone (concatenated, shifted)
+    monkeypatch.setattr(pipeline_module, "BATCH_CHARS", batch_chars)
+    text = REPORTS["labo_biomed_lyon"]
+    p = _pipeline()
+    expected = []
+    for a, b in groups(text):
+        expected += [(h[0], h[1] + a, h[2] + a, *h[3:]) for h in _pipeline()._text_hits(text[a:b])]
+    assert _fields(p.analyze_text(text, Location("a.txt"))) == expected
+
+
+def test_texts_hits_equals_text_hits_one_by_one():
+    # the batch method on texts of every kind: blank, short (no windows), long (windows)
+    texts = ["", "   \n", "Patient : Jean Martin, né le 03/04/1961, tél. 06 12 34 56 78.",
+             *_reports_of(REPORTS["labo_biomed_lyon"])[:6], REPORTS["labo_biomed_lyon"][:9000]]
+    p = _pipeline()
+    folds = [pipeline_module.fold_keep_length(t) for t in texts]
+    assert p._texts_hits(texts, folds) == [_pipeline()._text_hits(t) for t in texts]
+
+
+def test_a_group_repeated_in_a_text_is_analysed_once():
+    reports = _reports_of(REPORTS["labo_biomed_lyon"])
+    text = ("\n" + SEP + "\n\n").join(reports + reports)  # the same reports twice, same order
+    p = _pipeline()
+    calls = []
+    real = p._texts_hits
+    p._texts_hits = lambda ts, fs: calls.extend(ts) or real(ts, fs)
+    got = p.analyze_text(text, Location("twice.txt"))
+    spans = [text[a:b] for a, b in groups(text)]
+    assert len(set(spans)) < len(spans)  # some groups come twice
+    assert len(calls) == len(set(calls)) == len(set(spans))  # each analysed once
+    assert _fields(got) == _fields(_pipeline().analyze_text(text, Location("twice.txt")))

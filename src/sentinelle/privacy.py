@@ -42,14 +42,21 @@ def load_key(key_file: Path | None = None) -> bytes:
 
     Order: ``key_file`` when given (``--key-file``), else ``$SENTINELLE_KEY`` (its UTF-8 bytes),
     else :func:`default_key_file`.
-    A missing key file is created with 32 random bytes, hex-encoded, mode 0600, its folder 0700.
-    Raises :class:`KeyFileError` when the file is group/world readable, empty or cannot be
-    created.
+    A missing key file is created with 32 random bytes, hex-encoded, mode 0600, its missing
+    folders 0700 (:func:`sentinelle.outputs.make_folders`), except a ``$SENTINELLE_KEY_FILE``
+    that does not exist: a mistyped path must not get a fresh key whose hashes match nothing
+    (create it with ``sentinelle key new PATH``).
+    Raises :class:`KeyFileError` when the file is group/world readable, empty, cannot be
+    created, or is a missing ``$SENTINELLE_KEY_FILE``.
     """
     env = os.environ.get(KEY_ENV)
     if env and key_file is None:  # an explicit key file wins over the environment
         return env.encode("utf-8")
     path = key_file or default_key_file()
+    if key_file is None and os.environ.get(KEY_FILE_ENV) and not os.path.lexists(path):
+        raise KeyFileError(f"${KEY_FILE_ENV} {path}: no such key file (create one with "
+                           f"`sentinelle key new {path}`, or unset ${KEY_FILE_ENV} for the "
+                           "default key)")
     try:
         if path.exists():
             mode = stat.S_IMODE(path.stat().st_mode)
@@ -60,7 +67,9 @@ def load_key(key_file: Path | None = None) -> bytes:
             if not data:
                 raise KeyFileError(f"{path}: key file is empty")
             return data
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from sentinelle.outputs import make_folders
+
+        make_folders(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             key = secrets.token_hex(32).encode("ascii")
@@ -82,14 +91,21 @@ class KeyedHasher:
     copies them (``hashlib`` object ``copy``), about 3 times faster than ``hmac.new`` per short
     message. The values are those of ``hmac.new(key, msg, hashlib.sha256).hexdigest()``
     (checked in tests/test_privacy.py).
+
+    ``memo``: remember up to that many fingerprints made by :meth:`hash_many` (by entity
+    label and value; all forgotten when full), for a caller that hashes batch after batch
+    of the same values (the scanner's findings: the same patients in several exports; raw
+    values in memory only). 0: none.
     """
 
-    __slots__ = ("_key", "_inner", "_outer")
+    __slots__ = ("_key", "_inner", "_outer", "_memo", "_memo_limit")
 
-    def __init__(self, key: bytes):
+    def __init__(self, key: bytes, memo: int = 0):
         if not key:
             raise KeyFileError("empty HMAC key")
         self._key = key
+        self._memo: dict[tuple[str, str], str] | None = {} if memo > 0 else None
+        self._memo_limit = memo
         block = hashlib.sha256().block_size  # 64
         k = hashlib.sha256(key).digest() if len(key) > block else key
         k = k.ljust(block, b"\0")
@@ -110,7 +126,25 @@ class KeyedHasher:
         """:meth:`hash` of each pair ``(entity_types[i], normalized[i])``, in order.
 
         The inner state after ``entity_type + "\\x1f"`` is made once per entity label and
-        copied per value (SHA-256 is a stream: the same digest as hashing the whole message)."""
+        copied per value (SHA-256 is a stream: the same digest as hashing the whole message).
+        With a memo (``memo`` of the constructor), only the pairs not remembered are hashed."""
+        memo = self._memo
+        if memo is not None:
+            keys = list(zip(entity_types, normalized))
+            out = list(map(memo.get, keys))
+            todo = [k for k, h in zip(keys, out) if h is None]
+            if not todo:
+                return out
+            fresh = dict(zip(todo, self._hash_many(*zip(*todo))))
+            if len(memo) + len(fresh) > self._memo_limit:
+                memo.clear()
+            if len(fresh) <= self._memo_limit:
+                memo.update(fresh)
+            return [fresh[k] if h is None else h for k, h in zip(keys, out)]
+        return self._hash_many(entity_types, normalized)
+
+    def _hash_many(self, entity_types, normalized) -> list[str]:
+        """:meth:`hash_many` without the memo."""
         ocopy = self._outer.copy
         prefixed: dict[str, object] = {}
         out = []
@@ -185,47 +219,56 @@ def mask(value: str, entity_type: str = "") -> str:
 
 
 def mask_many(values, entity_types):
-    """:func:`mask` of each ``values[i]`` under ``entity_types[i]``: Arrow string arrays of
-    equal length (no nulls) in, a ``large_string`` array out, equal to
-    ``[mask(v, e) for v, e in zip(values, entity_types)]``.
+    """:func:`mask` of each ``values[i]`` under ``entity_types[i]``: Arrow string arrays or
+    chunked arrays (a table's column) of equal length (no nulls) in, a ``large_string`` array
+    out, equal to ``[mask(v, e) for v, e in zip(values, entity_types)]``. Raises
+    ``ValueError`` for a null value or label.
 
-    Vectorised (issue 6) for the common case, a value of ASCII characters only under a label
-    other than ``EMAIL_ADDRESS``: one NumPy pass over the UTF-8 bytes of all values (an ASCII
-    value has one byte per character), the same rule as :func:`mask` (every alphanumeric byte
-    becomes ``*`` but the first alphanumeric of its value and, in a value of 10 or more, the
-    last two; every byte of a :data:`_MASK_ALL` value). The other values (non-ASCII, e-mail
-    addresses) go through :func:`mask` one by one. ``tests/test_privacy.py`` checks both agree."""
+    Vectorised (issue 6) for every value of ASCII characters only: one NumPy pass over the
+    UTF-8 bytes of all values (an ASCII value has one byte per character), the same rules as
+    :func:`mask`: every alphanumeric byte becomes ``*`` but the first alphanumeric of its
+    value and, in a value of 10 or more, the last two (found from the sorted positions of the
+    alphanumeric bytes, one ``searchsorted`` per value); every byte of a :data:`_MASK_ALL`
+    value; an ``EMAIL_ADDRESS`` holding ``@`` keeps its first character, its last ``@`` and,
+    when the domain after it holds a ``.``, its last ``.`` and what follows (session 7: the
+    e-mail addresses were the bulk of the values masked one by one). Non-ASCII values go
+    through :func:`mask` one by one. ``tests/test_privacy.py`` checks both agree."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     s = pa.large_string()
-    values = values.cast(s)
+    values, entity_types = _one_chunk(values, s), _one_chunk(entity_types, s)
     n = len(values)
     if n == 0:
         return pa.array([], s)
     if values.null_count or entity_types.null_count:
         raise ValueError("mask_many: null value or entity label")
-    ents = entity_types.cast(s)
-    slow = pc.or_(pc.invert(pc.string_is_ascii(values)), pc.equal(ents, "EMAIL_ADDRESS"))
+    ents = entity_types
+    slow = pc.invert(pc.string_is_ascii(values))
     _validity, offsets, data = values.buffers()
     off = np.frombuffer(offsets, dtype=np.int64)[values.offset:values.offset + n + 1]
     base = int(off[0])
     raw = (np.frombuffer(data, dtype=np.uint8)[base:int(off[-1])] if data is not None
            else np.zeros(0, np.uint8))
-    lengths = np.diff(off)
-    row = np.repeat(np.arange(n), lengths)  # the value of each byte
+    starts, ends = off[:-1] - base, off[1:] - base
     alnum = _ASCII_ALNUM[raw]
-    # rank of each alphanumeric in its value (1 = first), and each value's count
-    seen = np.cumsum(alnum, dtype=np.int64)
-    before = np.concatenate(([0], seen))[off[:-1] - base]  # alphanumerics before each value
-    rank = seen - before[row]
-    count = np.concatenate(([0], seen))[off[1:] - base] - before
-    keep = alnum & ((rank == 1) | ((count[row] >= 10) & (rank >= count[row] - 1)))
-    hide_all = pc.is_in(ents, value_set=pa.array(sorted(_MASK_ALL), s)).to_numpy(
-        zero_copy_only=False)
-    star = (alnum & ~keep) | hide_all[row]
-    out = np.where(star, np.uint8(ord("*")), raw)
+    out = np.where(alnum, np.uint8(ord("*")), raw)
+    # the alphanumerics kept: the first of each value, the last two of a value of 10 or more
+    pos = np.flatnonzero(alnum)
+    lo, hi = np.searchsorted(pos, starts), np.searchsorted(pos, ends)
+    count = hi - lo
+    for keep in (pos[lo[count > 0]], pos[hi[count >= 10] - 1], pos[hi[count >= 10] - 2]):
+        out[keep] = raw[keep]
+    labels = ents.unique().to_pylist()
+    hidden = [e for e in labels if e in _MASK_ALL]
+    if hidden:  # every byte of these values
+        rows = pc.is_in(ents, value_set=pa.array(hidden, s)).to_numpy(zero_copy_only=False)
+        out[np.repeat(rows, ends - starts)] = ord("*")
+    if "EMAIL_ADDRESS" in labels:
+        _mask_emails(raw, out, starts, ends,
+                     pc.and_(pc.equal(ents, "EMAIL_ADDRESS"), pc.invert(slow))
+                     .to_numpy(zero_copy_only=False))
     masked = pa.Array.from_buffers(
         s, n, [None, pa.py_buffer((off - base).astype(np.int64).tobytes()),
                pa.py_buffer(out.tobytes())])
@@ -239,6 +282,52 @@ def mask_many(values, entity_types):
         idx = pa.array(spot, mask=spot < 0)
         masked = pc.coalesce(fixed.take(idx), masked)
     return masked
+
+
+def _mask_emails(raw, out, starts, ends, email) -> None:
+    """The e-mail rule of :func:`mask` on the bytes ``out`` (masked by the general rule) of
+    the ASCII values ``raw[starts[i]:ends[i]]`` where ``email[i]`` and the value holds
+    ``@``: every byte ``*`` but the first (when the ``@`` is not it), the last ``@``, and,
+    when the domain holds a ``.``, its last ``.`` and the bytes after it."""
+    import numpy as np
+
+    ats = np.flatnonzero(raw == ord("@"))
+    k = np.searchsorted(ats, ends) - 1  # the last "@" before each value's end
+    at = ats[np.maximum(k, 0)] if len(ats) else np.zeros(len(ends), np.int64)
+    rows = email & (k >= 0) & (at >= starts)
+    if not rows.any():
+        return
+    starts, ends, at = starts[rows], ends[rows], at[rows]
+    span = np.zeros(len(raw) + 1, np.int8)  # +1 at each such value's start, -1 at its end
+    span[starts] += 1
+    span[ends] -= 1
+    out[np.cumsum(span[:-1], dtype=np.int8) > 0] = ord("*")
+    local = starts[at > starts]
+    out[local] = raw[local]
+    out[at] = ord("@")
+    dots = np.flatnonzero(raw == ord("."))
+    if not len(dots):
+        return
+    d = np.searchsorted(dots, ends) - 1  # the last "." before each value's end
+    dot = dots[np.maximum(d, 0)]
+    has = (d >= 0) & (dot > at)
+    if has.any():
+        tail = np.zeros(len(raw) + 1, np.int8)  # the last "." and what follows
+        tail[dot[has]] += 1
+        tail[ends[has]] -= 1
+        keep = np.cumsum(tail[:-1], dtype=np.int8) > 0
+        out[keep] = raw[keep]
+
+
+def _one_chunk(column, typ):
+    """``column`` (an Arrow array or chunked array) as one contiguous array of ``typ``: the
+    byte pass of :func:`mask_many` reads a single data buffer."""
+    import pyarrow as pa
+
+    column = column.cast(typ)  # before joining: large offsets hold any total length
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks else pa.array([], typ)
+    return column
 
 #: one alphanumeric character: ``re``'s Unicode ``\w`` is ``str.isalnum()`` or ``_`` (CPython
 #: ``_PyUnicode_IsAlpha``/``IsDecimalDigit``/``IsDigit``/``IsNumeric``), so this is exactly
