@@ -24,13 +24,74 @@ from sentinelle.privacy import KeyedHasher, load_key, mask
     ("٣٤٥٦٧٨٩٠١٢", "", "٣*******١٢"),               # 10 Arabic-Indic digits: last two kept
     ("a_b x²", "", "a_* **"),                       # "_" is no letter; "²" is a digit
     ("-- / --", "", "-- / --"),                     # no alphanumeric: nothing hidden
-    # new-user test of session 5: "A+" kept its first letter and its sign, i.e. all of it
-    ("A+", "BLOOD_GROUP", "**"),                    # special category data: nothing kept
-    ("groupe O Rh négatif", "BLOOD_GROUP", "*******************"),
+    ("Li", "PERSON", "**"),                         # 1-3 characters: nothing kept
+    ("+33", "", "***"),                             # short: separators starred too
+    ("Dupo", "PERSON", "D***"),                     # 4 characters: general rule
+    ("pass:word", "CREDENTIAL", "*********"),       # every character, length kept
 ])
 def test_mask(value, entity, expected):
     assert mask(value, entity) == expected
     assert len(mask(value, entity)) == len(value)
+
+
+#: new-user fault report (session 8): an HIV status column's masks were ``P******``,
+#: ``N******``, ``+``, ``-``, ``o**``, ``n**``, ``1``. Data concerning health (GDPR art. 9;
+#: the ``health`` category of entities.py) is masked by the fixed "*****": no character, no
+#: length. (value, entity) rows, each masked to "*****".
+HEALTH_ROWS = [
+    ("POSITIF", "HEALTH_CONDITION"),           # first letter told positive from negative
+    ("Négatif", "HEALTH_CONDITION"),           # non-ASCII: mask() in mask_many too
+    ("pos", "HEALTH_CONDITION"),
+    ("+", "HEALTH_CONDITION"),                 # a separator was kept: the whole value
+    ("-", "HEALTH_CONDITION"),
+    ("oui", "HEALTH_CONDITION"),
+    ("no", "HEALTH_CONDITION"),                # "yes"/"no": lengths differ
+    ("1", "HEALTH_CONDITION"),
+    ("non détecté", "HEALTH_CONDITION"),       # vs "détecté": lengths differ
+    ("A+", "BLOOD_GROUP"),                     # session 5: "A+" vs "AB+" lengths differ
+    ("groupe O Rh négatif", "BLOOD_GROUP"),
+    ("enceinte de 12 SA", "PREGNANCY"),
+    ("HbA1c 7,2 %", "LAB_RESULT"),             # the digits of a result are health data
+    ("Truvada 200 mg", "MEDICATION"),          # an HIV drug names the condition
+    ("MSA", "HEALTH_INSURER"),                 # category health (entities.py), not art. 9 flag
+    ("diabète de type 2", "HEALTH_CONDITION"),
+]
+
+
+@pytest.mark.parametrize("value,entity", HEALTH_ROWS)
+def test_mask_health_is_fixed(value, entity):
+    assert mask(value, entity) == "*****"
+
+
+def test_mask_health_labels_are_the_health_category():
+    # every label of category health in entities.py, and only those, get the fixed mask
+    from sentinelle.entities import ENTITIES, Category
+
+    fixed = {label for label in ENTITIES if mask("positif", label) == "*****"}
+    assert fixed == {"HEALTH_CONDITION", "PREGNANCY", "LAB_RESULT", "MEDICATION",
+                     "BLOOD_GROUP", "HEALTH_INSURER"}
+    assert fixed == {e.label for e in ENTITIES.values() if e.category is Category.HEALTH}
+    assert mask("", "HEALTH_CONDITION") == ""  # nothing to hide
+
+
+@pytest.mark.parametrize("value", ["a", "1", "+", "ab", "A-1", "oui", "é", "éé", "a@b"])
+@pytest.mark.parametrize("entity", ["PERSON", "EMAIL_ADDRESS", "FR_NIR", ""])
+def test_mask_short_values_show_nothing(value, entity):
+    # any value of 1-3 characters: every character starred, separators included
+    assert mask(value, entity) == "*" * len(value)
+
+
+def test_mask_many_health_and_short():
+    import pyarrow as pa
+
+    from sentinelle.privacy import mask_many
+
+    values = [v for v, _ in HEALTH_ROWS] + ["a", "+", "é-1", "a@b", "Dupo"]
+    entities = [e for _, e in HEALTH_ROWS] + ["PERSON", "", "PERSON", "EMAIL_ADDRESS", "PERSON"]
+    got = mask_many(pa.array(values), pa.array(entities)).to_pylist()
+    assert got == ["*****"] * len(HEALTH_ROWS) + ["*", "*", "***", "***", "D***"]
+    # an empty health value stays empty
+    assert mask_many(pa.array([""]), pa.array(["LAB_RESULT"])).to_pylist() == [""]
 
 
 
@@ -40,7 +101,7 @@ MASK_MANY_ROWS = [
     ("Dupont", "PERSON", "D*****"),                                # ASCII, < 10: first only
     ("", "PERSON", ""),                                            # empty value
     ("AB*CD*EF*GH*IJ", "", "A***********IJ"),                      # "*" is a separator
-    ("A+", "BLOOD_GROUP", "**"),                                   # _MASK_ALL, ASCII
+    ("A+", "BLOOD_GROUP", "*****"),                                # health: fixed mask
     ("pass:word", "CREDENTIAL", "*********"),                      # _MASK_ALL: every character
     ("marc.petit@example.org", "EMAIL_ADDRESS", "m*********@*******.org"),  # e-mail: mask()
     ("Élodie Ŀ", "PERSON", "É***** *"),                            # non-ASCII: mask()
@@ -53,7 +114,9 @@ MASK_MANY_ROWS = [
     ("jean.dupont@localhost", "EMAIL_ADDRESS", "j**********@*********"),  # no "." after "@"
     ("no-at-sign.fr", "EMAIL_ADDRESS", "n*-**-****.fr"),           # no "@": general rule
     ("x.y@dom.", "EMAIL_ADDRESS", "x**@***."),                     # empty top-level domain
-    ("c@d", "EMAIL_ADDRESS", "c@*"),                               # "." of the row before
+    ("c@d", "EMAIL_ADDRESS", "***"),                               # 3 characters: all
+    ("ab@c", "EMAIL_ADDRESS", "a*@*"),                             # "." of a row before
+    ("oui", "HEALTH_CONDITION", "*****"),                          # health: fixed mask
 ]
 
 
@@ -104,7 +167,8 @@ def test_mask_many_agrees_with_mask():
 
     rnd = random.Random(7)
     alphabet = "abXY09 -./_*@\"\\\té²"
-    labels = ["PERSON", "EMAIL_ADDRESS", "CREDENTIAL", "BLOOD_GROUP", "FR_NIR", ""]
+    labels = ["PERSON", "EMAIL_ADDRESS", "CREDENTIAL", "BLOOD_GROUP", "FR_NIR", "",
+              "HEALTH_CONDITION", "LAB_RESULT"]
     values = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 24)))
               for _ in range(3000)]
     entities = [rnd.choice(labels) for _ in values]
@@ -121,7 +185,7 @@ def test_mask_many_ascii_agrees_with_mask():
 
     rnd = random.Random(11)
     alphabet = "ab09@@..-_*+ "
-    labels = ["EMAIL_ADDRESS"] * 4 + ["PERSON", "BLOOD_GROUP", ""]
+    labels = ["EMAIL_ADDRESS"] * 4 + ["PERSON", "BLOOD_GROUP", "", "HEALTH_CONDITION"]
     values = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16)))
               for _ in range(5000)]
     entities = [rnd.choice(labels) for _ in values]

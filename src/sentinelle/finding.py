@@ -117,10 +117,30 @@ class Finding:
             "start": self.start,
             "end": self.end,
             "masked": self.masked,
-            "value_hash": hasher.hash(self.entity_type, self.normalized or self.value),
+            "value_hash": hasher.hash(self.entity_type, hashed_value(
+                self.evidence.pattern, self.value, self.normalized)),
             "validation": self.validation.value,
             "detector": self.evidence.detector,
         }
+
+
+#: evidence patterns of findings whose value is a status, not something that tells people
+#: apart: a cell of a column named for a condition ("statut_vih", "hepatite_c") holding
+#: "positif", "négatif", "oui", "non", "+", "-", "1", "0" (detector ``health_condition``,
+#: pattern ``status_cell``). A keyed hash of such a value is the same on every row with that
+#: status, so one row whose status is known (or just "most rows are negative") gives away the
+#: status of every row with its hash; and it links nobody across files. Their ``value_hash``
+#: is the hash of the empty value: the same for every status cell of a label, positive or
+#: negative (new-user fault report, session 8).
+VALUELESS_PATTERNS = frozenset({"status_cell"})
+
+
+def hashed_value(pattern: str | None, value: str, normalized: str) -> str:
+    """The text whose keyed hash is a finding's ``value_hash``: the normalised value, else
+    the raw value, else ""; "" for a finding of a :data:`VALUELESS_PATTERNS` pattern."""
+    if pattern in VALUELESS_PATTERNS:
+        return ""
+    return normalized or value or ""
 
 
 #: the public findings-file fields (DESIGN.md "Findings file"), in the order of
@@ -226,20 +246,28 @@ class FindingBatch:
         """The public findings-file records of the batch, as a ``pyarrow.Table`` whose columns
         are :data:`RECORD_FIELDS` in order, one row per finding: the same values as
         :meth:`Finding.to_record` (``score`` rounded to 3 places, ``masked``, ``value_hash`` =
-        keyed HMAC-SHA256 of ``entity_type`` and the normalised value, or of the raw value when
-        none). No raw value in it. ``masked`` and ``value_hash`` are computed once per distinct
-        (entity, value, normalized) triple (:func:`_distinct_rows`: Arrow dictionary codes),
-        then taken back to the rows; ``score`` is rounded once per distinct score."""
+        keyed HMAC-SHA256 of ``entity_type`` and :func:`hashed_value`: the normalised value,
+        or the raw value when none, or "" for a status cell). No raw value in it. ``masked``
+        and ``value_hash`` are computed once per distinct (entity, value, hashed text) triple
+        (:func:`_distinct_rows`: Arrow dictionary codes), then taken back to the rows;
+        ``score`` is rounded once per distinct score."""
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         t = self.table
         s = pa.large_string()
-        (ents, vals, norms), back = _distinct_rows(
-            [t.column(c).fill_null("") for c in ("entity_type", "value", "normalized")])
+        # the text hashed (hashed_value), one column: the normalised value, else the value,
+        # else ""; "" on the rows of a valueless pattern
+        value = t.column("value").fill_null("")
+        norm = t.column("normalized").fill_null("")
+        key = pc.if_else(pc.equal(norm, ""), value, norm)
+        valueless = pc.is_in(t.column("pattern"),
+                             value_set=pa.array(sorted(VALUELESS_PATTERNS), s))
+        key = pc.if_else(valueless.fill_null(False), pa.scalar("", s), key.cast(s))
+        (ents, vals, keys), back = _distinct_rows(
+            [t.column("entity_type").fill_null(""), value, key])
         masked = mask_many(vals, ents).take(back)
-        ents, vals, norms = ents.to_pylist(), vals.to_pylist(), norms.to_pylist()
-        hashes = pa.array(hasher.hash_many(ents, [n or v or "" for v, n in zip(vals, norms)]),
-                          s).take(back)
+        hashes = pa.array(hasher.hash_many(ents.to_pylist(), keys.to_pylist()), s).take(back)
         scores, codes = _dictionary(t.column("score"))
         score = pa.array([None if x is None else round(x, 3) for x in scores.to_pylist()],
                          pa.float64()).take(codes)

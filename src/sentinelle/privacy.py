@@ -1,7 +1,8 @@
 """Masking and keyed fingerprints: how raw values are kept from ever leaving the process.
 
 * :func:`mask` hides most characters of a value, keeping separators and a few characters so a
-  person can recognise a value they already hold (``2 ** ** ** *** *** 38``, ``m***@e******.org``).
+  person can recognise a value they already hold (``2 ** ** ** *** *** 38``, ``m***@e******.org``);
+  data concerning health (GDPR art. 9) and values of 1-3 characters keep none.
 * :class:`KeyedHasher` computes HMAC-SHA256 (RFC 2104, FIPS 198-1) of the *normalised* value under
   a key the user holds, so equal values in two files give equal fingerprints while a dictionary
   attack on the fingerprints needs the key. The entity label is part of the MAC input so that the
@@ -23,6 +24,7 @@ import secrets
 import stat
 from pathlib import Path
 
+from sentinelle.entities import ENTITIES, Category
 from sentinelle.errors import KeyFileError
 
 KEY_ENV = "SENTINELLE_KEY"
@@ -162,24 +164,50 @@ class KeyedHasher:
         return out
 
 
-#: labels whose masked value shows no character of the value (:func:`mask`)
-_MASK_ALL = frozenset({"CREDENTIAL", "BLOOD_GROUP"})
+#: labels whose masked value shows no character of the value but keeps its length
+#: (:func:`mask`): a password or its hash (its length is no secret worth a special rule)
+_MASK_ALL = frozenset({"CREDENTIAL"})
+#: labels of data concerning health (GDPR art. 9(1) and 4(15)): category ``health`` of
+#: :data:`sentinelle.entities.ENTITIES` (HEALTH_CONDITION, PREGNANCY, LAB_RESULT, MEDICATION,
+#: BLOOD_GROUP, HEALTH_INSURER); their masked value is :data:`HEALTH_MASK`
+_MASK_HEALTH = frozenset(e.label for e in ENTITIES.values() if e.category is Category.HEALTH)
+#: the masked value of every non-empty value of a :data:`_MASK_HEALTH` label: a fixed text,
+#: so that neither a character nor the length of the value is shown ("positif"/"négatif" have
+#: equal lengths, but "oui"/"non" vs "yes"/"no", "A+"/"AB+", "détecté"/"non détecté" do not)
+HEALTH_MASK = "*****"
+#: a value of at most this many characters is starred whole, whatever its label: one kept
+#: character of a 1-3 character value is most of it ("+", "1", "oui" -> "o**")
+SHORT_VALUE = 3
 
 
 def mask(value: str, entity_type: str = "") -> str:
     """Hide most characters of ``value``.
 
-    Rules: separators (anything not alphanumeric) are kept; e-mail addresses keep the first
-    character of the local part and the top-level domain; other values keep their first
-    alphanumeric character and, when they have 10 or more, their last two; everything else
-    becomes ``*``. A CREDENTIAL (a password or its hash) keeps nothing: every character is
-    ``*``. A BLOOD_GROUP keeps nothing either: its first letter and its Rh sign are the
-    whole value ("A+"), and it is special category data (GDPR art. 9). The output has the
-    length of the input.
+    Rules, in order:
+
+    * "" stays "".
+    * Data concerning health (GDPR art. 9(1): the ``health`` category of
+      :data:`sentinelle.entities.ENTITIES`, see :data:`_MASK_HEALTH`) becomes the fixed
+      :data:`HEALTH_MASK` ``*****``, whatever the value: no character and no length. A kept
+      first letter tells "positif" from "négatif" (``P******``/``N******``), "oui" from "non",
+      and a sign or a 1/0 flag *is* the status; a kept length tells "yes" from "no", "A+"
+      from "AB+", "détecté" from "non détecté". A fixed text rather than the value's length
+      because no length-keeping mask hides the second kind (new-user fault report, session 8:
+      an HIV status column).
+    * A CREDENTIAL (a password or its hash) keeps nothing: every character is ``*``.
+    * A value of :data:`SHORT_VALUE` (3) characters or fewer, any label, keeps nothing:
+      every character, separators included, is ``*`` ("+" -> "*", "A-1" -> "***").
+    * E-mail addresses keep the first character of the local part and the top-level domain.
+    * Other values keep separators (anything not alphanumeric), their first alphanumeric
+      character and, when they have 10 or more, their last two; everything else becomes ``*``.
+
+    The output has the length of the input, except for health data.
     """
     if not value:
         return ""
-    if entity_type in _MASK_ALL:
+    if entity_type in _MASK_HEALTH:
+        return HEALTH_MASK
+    if entity_type in _MASK_ALL or len(value) <= SHORT_VALUE:
         return "*" * len(value)
     if entity_type == "EMAIL_ADDRESS" and "@" in value:
         local, _, domain = value.rpartition("@")
@@ -229,10 +257,11 @@ def mask_many(values, entity_types):
     :func:`mask`: every alphanumeric byte becomes ``*`` but the first alphanumeric of its
     value and, in a value of 10 or more, the last two (found from the sorted positions of the
     alphanumeric bytes, one ``searchsorted`` per value); every byte of a :data:`_MASK_ALL`
-    value; an ``EMAIL_ADDRESS`` holding ``@`` keeps its first character, its last ``@`` and,
+    value and of a value of at most :data:`SHORT_VALUE` bytes; an ``EMAIL_ADDRESS`` holding ``@`` keeps its first character, its last ``@`` and,
     when the domain after it holds a ``.``, its last ``.`` and what follows (session 7: the
     e-mail addresses were the bulk of the values masked one by one). Non-ASCII values go
-    through :func:`mask` one by one. ``tests/test_privacy.py`` checks both agree."""
+    through :func:`mask` one by one. Last, every non-empty value of a health label
+    (:data:`_MASK_HEALTH`) is replaced by :data:`HEALTH_MASK` (``if_else``). ``tests/test_privacy.py`` checks both agree."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -262,13 +291,17 @@ def mask_many(values, entity_types):
         out[keep] = raw[keep]
     labels = ents.unique().to_pylist()
     hidden = [e for e in labels if e in _MASK_ALL]
-    if hidden:  # every byte of these values
-        rows = pc.is_in(ents, value_set=pa.array(hidden, s)).to_numpy(zero_copy_only=False)
-        out[np.repeat(rows, ends - starts)] = ord("*")
+    # every byte of the short values (an ASCII value: one byte per character; the others
+    # are masked again by mask() below) and of the _MASK_ALL ones
+    short = (ends - starts) <= SHORT_VALUE
+    rows = short.copy()
+    if hidden:
+        rows |= pc.is_in(ents, value_set=pa.array(hidden, s)).to_numpy(zero_copy_only=False)
+    out[np.repeat(rows, ends - starts)] = ord("*")
     if "EMAIL_ADDRESS" in labels:
         _mask_emails(raw, out, starts, ends,
                      pc.and_(pc.equal(ents, "EMAIL_ADDRESS"), pc.invert(slow))
-                     .to_numpy(zero_copy_only=False))
+                     .to_numpy(zero_copy_only=False) & ~short)
     masked = pa.Array.from_buffers(
         s, n, [None, pa.py_buffer((off - base).astype(np.int64).tobytes()),
                pa.py_buffer(out.tobytes())])
@@ -281,6 +314,11 @@ def mask_many(values, entity_types):
         spot[where] = np.arange(len(where))
         idx = pa.array(spot, mask=spot < 0)
         masked = pc.coalesce(fixed.take(idx), masked)
+    health = [e for e in labels if e in _MASK_HEALTH]
+    if health:  # the fixed mask, for every non-empty value
+        rows = pc.and_(pc.is_in(ents, value_set=pa.array(health, s)),
+                       pc.greater(pc.binary_length(values), 0))
+        masked = pc.if_else(rows, pa.scalar(HEALTH_MASK, s), masked)
     return masked
 
 

@@ -5,7 +5,8 @@ One rule per entity type (``ruleId`` = the label), one result per finding, strea
 written as they come so a large scan does not hold them in memory. Text findings get a region
 with ``charOffset``/``charLength``; table findings carry ``row``/``column``/``sheet`` in the
 result's ``properties`` (a cell has no line/column in SARIF's sense). Messages carry the masked
-value and keyed hash only.
+value and keyed hash only (:func:`sentinelle.privacy.mask`: ``*****`` for data concerning
+health, whatever the value, so ``HEALTH_CONDITION found: *****`` tells no status).
 """
 
 from __future__ import annotations
