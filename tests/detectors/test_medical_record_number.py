@@ -56,6 +56,12 @@ def _found(text: str) -> list[tuple[str, float]]:
     ("MRN: 00456789", "00456789"),
     ("Patient ID: 42BG98765", "42BG98765"),
     ("IPP : 123 456 789", "123 456 789"),                       # digit groups of 3
+    ("IPP 000001 (1995-2004)", "000001"),                      # a year range later on the line
+    ("N° dossier 2024-00123 du 12/2024", "2024-00123"),         # a year then 5 digits: not a year
+    ("dossier : 75015 MOREAU Jean", "75015"),                   # a listed postcode, no commune after
+    ("dossier : 12345 Paris", "12345"),                         # a commune, but 12345 is no postcode
+    ("NIP : 8000123456", "8000123456"),                         # AP-HP's 10-digit NIP
+    ("NDA 2345678901 du séjour en cardiologie", "2345678901"),   # NDA with a hospital stay
 ])
 def test_found_in_text(text, value):
     # TEXT_SCORE 0.6 + the cue's context boost 0.3
@@ -79,6 +85,25 @@ def test_found_in_text(text, value):
     "IPP : 12,5",                               # a decimal
     "Philippe 123456",                          # "ippe" inside a name
     "patient n° 3",                             # fewer than 4 digits
+    # reviewer's false positives (session after MEDICAL_RECORD_NUMBER was added)
+    "Approved under NDA 021436",                # FDA new drug application
+    "FDA approval (NDA 021436) in 2003",
+    "Organisme de formation, NDA : 11755512375",  # training body's déclaration d'activité
+    "Déclaration d'activité enregistrée, NDA 11755512375",
+    "NDA 11755512375 auprès du préfet de région Île-de-France",
+    "Votre NIP : 4821",                         # a PIN (Canadian French)
+    "PIN/NIP 1234",
+    "NIP/PIN 482193",                           # a 6-digit PIN, named so
+    "votre NIP : 482193",                       # "votre NIP": a PIN, whatever its length
+    "NIP : 48219",                              # 5 digits: fewer than a hospital NIP has
+    "Dossier : 2024",                           # a year after the label
+    "N° dossier : 12/2024",                     # a month and year
+    "le dossier 2019-2020 de la HAS",           # a year range after the weak cue
+    "Patient 2023-2024 : bilan",
+    "Numéro de patient : 01/2024",
+    "MRN 2019 cohort",                          # a year after the English acronym
+    "dossier : 75015 Paris",                    # a postcode and its town
+    "dossier : 75679 PARIS CEDEX 14",
 ])
 def test_not_found_in_text(text):
     assert _found(text) == []
@@ -93,6 +118,12 @@ def test_not_found_in_text(text):
     # not a patient number
     ("nom_patient", False), ("dossier_diagnostic", False), ("date_sejour", False),
     ("id", False), ("patient", False), ("num_facture", False), ("ippe", False),
+    # "N° patient" folds to n_patient (kept), but "n" glued to the word is a count
+    ("npatient", False), ("nsejour", False), ("n_dossier", True),
+    ("code_sejour", False),                    # a stay's type ("HC", "HDJ"), not its number
+    ("code_admission", False), ("code_patient", True),
+    ("ipp_dose", False),                       # the drug class (inhibiteur de la pompe à protons)
+    ("ipp_posologie", False), ("ipp_patient", True), ("nda_sejour", True),
 ])
 def test_header_pattern(header, hit):
     assert DET.header_matches(fold_header(header)) is hit
@@ -108,6 +139,14 @@ def test_header_pattern(header, hit):
     ("inconnu", False, None),            # no digit
     ("123", False, None),                # fewer than 4 digits
     ("12,5", False, None),               # a decimal
+    ("HC2024", False, None),             # letters glued to a year (a stay type and year)
+    ("2024", False, None),               # a year
+    ("2019-2020", False, None),          # a year range
+    ("12/2024", False, None),            # a month and year
+    ("esoméprazole 40mg 2x/j 2024", False, None),  # a run of words: a prescription
+    ("IPP 2024-00123", True, "202400123"),  # a prefix word, then a number with a year in it
+    ("P 0000001", True, "p0000001"),     # one word first, then the number
+    ("123 456 789", True, "123456789"),  # digit groups
 ])
 def test_cell_under_a_header(value, hit, normalized):
     m = DET.match_cell(value, True)
@@ -132,6 +171,14 @@ def test_lab_export_columns_are_claimed():
     assert ("ipp", "P0000001", 0.9, "ipp") in got
     assert ("NUM_DOSSIER", "IPP 000020", 0.9, "NUM_DOSSIER") in got
     assert len(got) == 40
+
+
+def test_stats_table_counts_are_not_claimed():
+    # reviewer's table: counts glued to "n", a drug and dose under ipp_dose, a stay code
+    header = ["service", "npatient", "ipp_dose", "code_sejour", "duree_moyenne"]
+    rows = [["Cardiologie", "1234", "esoméprazole 40mg 2x/j 2024", "HC2024", "5,2"],
+            ["Pneumologie", "2345", "oméprazole 20mg 1x/j 2023", "HDJ2023", "3,1"]]
+    assert [f for f in _scan_table(header, rows) if f.entity_type == "MEDICAL_RECORD_NUMBER"] == []
 
 
 def test_a_column_of_numbers_without_its_header_is_not_claimed():

@@ -24,19 +24,35 @@ Text: an ID-like token (digits, or letters and digits: ``000001``, ``P0000001``,
 **cue** (the token follows the cue with nothing between them but punctuation such as
 ``:``, ``(IPP) :``, ``n°``, ``#``, ``|`` or the words "est" / "étant le": "IPP : 8012939402",
 "N° dossier 2024-00123", "l'IPP étant le 3456721983"). The acronyms count only in capitals (in
-lower case "ipp" is mostly the drug class, inhibiteur de la pompe à protons), NIP not after
-"code" (a PIN); "dossier" alone counts only as a label before ``:`` or ``#``. A token that is a
-date (``12/03/2024``, ``2024-03-12``) or a time, a decimal, or a number followed by a unit
-("IPP 40 mg", "n° patient 1200 mg/j"), is not a patient number. Score ``TEXT_SCORE`` (0.6),
+lower case "ipp" is mostly the drug class, inhibiteur de la pompe à protons); "dossier" alone
+counts only as a label before ``:`` or ``#``. A token that is a date (``12/03/2024``,
+``2024-03-12``) or a time, a year, a year range or a month and year (``2024``, ``2019-2020``,
+``12/2024``: "Dossier : 2024", "MRN 2019 cohort"), a decimal, a number followed by a unit
+("IPP 40 mg", "n° patient 1200 mg/j"), or a listed postcode followed by a commune's name
+("dossier : 75015 Paris"; lists of the FR_POSTAL_CODE and LOCATION detectors), is not a
+patient number. The acronyms' other meanings (reviewer's false positives): **NDA** is also the
+FDA's "new drug application" ("Approved under NDA 021436") and the "numéro de déclaration
+d'activité" of a French training body (Code du travail art. L6351-1, printed on its documents:
+"Organisme de formation, NDA : 11755512375"), so NDA does not count after "under", "FDA",
+"approved", "organisme de formation" or "déclaration d'activité", nor before "préfet"; **NIP**
+is also the French (Canadian) word for a PIN ("Votre NIP : 4821", "PIN/NIP 1234"), so NIP does
+not count after "code", "PIN", "votre"/"ton"/"mon"/"your" nor before "/PIN", and needs
+:data:`NIP_DIGITS` digits (a hospital's NIP has 6 to 10, AP-HP's 10; a PIN 4 to 6). Score ``TEXT_SCORE`` (0.6),
 lifted by the cue (context boost) to 0.9. Grouped digits are read as one number when each
 group after the first has 3 digits ("IPP : 123 456 789").
 
 Tables: a column whose header names the number (``ipp``, ``nip``, ``nda``, ``id_patient``,
 ``num_patient``, ``numero_dossier``, ``no_dossier``, ``patient_id``, ``mrn``, ``num_sejour``...;
 :attr:`header_pattern`) and whose cells are ID-like (:func:`_cell_ok`: 1 to 40 characters of
-letters, digits and ``-/_.:# `` with at least :data:`MIN_DIGITS` digits, not a date, a prefix
-such as "IPP 000001" allowed); ``header_required``: a column of numbers alone is never taken
-for patient numbers. Cell score ``CELL_SCORE`` (0.7; 0.9 with the header boost).
+letters, digits and ``-/_.:# `` with at least :data:`MIN_DIGITS` digits, not a date, a year or a
+month and year, not letters glued to a year (``HC2024``), no run of spaced words: one word may
+come first, as in "IPP 000001", then the number and its digit groups; "esoméprazole 40mg 2x/j
+2024" is not one); ``header_required``: a column of numbers alone is never taken for patient
+numbers. Headers that do not name the number are left out: a count glued to "n"
+(``npatient``: "nombre de patients"), a code of a stay's type (``code_sejour``,
+``code_admission``: "HC", "HDJ"), the drug class with a dose word (``ipp_dose``,
+``ipp_posologie``). ``n_patient`` and ``n_sejour`` are still taken: :func:`fold_header` writes
+the usual French header "N° patient" so, and a count named so cannot be told from it. Cell score ``CELL_SCORE`` (0.7; 0.9 with the header boost).
 
 Error preference: without a checksum, the cue or the header is the whole evidence; a number
 next to one is reported (a leak scanner prefers a false positive to a miss), a number without
@@ -63,6 +79,9 @@ TEXT_SCORE = 0.6
 CELL_SCORE = 0.7
 #: digits a patient number holds at least ("Son IPP est 8392"); fewer is a count or a dose
 MIN_DIGITS = 4
+#: digits a number after "NIP" holds at least: a hospital's NIP has 6 to 10 (AP-HP: 10), a bank
+#: card's or an online account's PIN ("Votre NIP : 4821", Canadian French) 4, at most 6
+NIP_DIGITS = 6
 #: characters a token may have at most (letters, digits, separators and digit groups)
 MAX_TOKEN = 40
 
@@ -109,6 +128,29 @@ MAX_GAP = 24
 #: count has fewer: "le dossier 2023")
 WEAK_DIGITS = 6
 _DATE = re.compile(r"\d{1,2}[-/]\d{1,2}[-/]\d{2,4}|\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}h\d{2}")
+#: a year, a year range or a year and month (``2024``, ``2019-2020``, ``2023-24``, ``2024-12``),
+#: a month and year (``12/2024``, ``1-2024``): a date, not a number (no lookaround: Polars runs
+#: it too, on the fast path of :meth:`MedicalRecordNumberDetector.match_column`)
+_YEARISH = (r"(?:(?:19|20)[0-9]{2}(?:[-/](?:(?:19|20)?[0-9]{2}))?"
+            r"|(?:0?[1-9]|1[0-2])[-/.](?:19|20)[0-9]{2})")
+_YEAR = re.compile(_YEARISH)
+#: a cell that is a year, maybe after a few letters glued or spaced ("HC2024", "S 2023")
+_YEAR_CELL = rf"^(?:[a-z]{{1,6}}[ \-_.]?)?{_YEARISH}$"
+#: a cell's shape: one word first at most ("ipp 000001"), then one token and its digit groups
+_CELL_WORDS = re.compile(r"(?:[a-z]+[.:#\-]* +)?[^ ]+(?: +[0-9]+)*")
+#: a capitalised word after a five-digit token, maybe the town of a postcode ("75015 Paris")
+_TOWN_AFTER = re.compile(r"[ \u00a0]{1,3}(?:-[ \u00a0]*)?(?P<town>[A-ZÀ-ÖØ-Þ][\w'’\-]*)")
+#: NDA as the FDA's new drug application or a training body's declaration number: the words
+#: before it (same sentence) and after it (same line)
+_NDA_OTHER_BEFORE = re.compile(
+    r"(?:(?<![0-9a-z])(?:under|fda|approved|approval|application)(?![0-9a-z])[^.;\n]{0,40}"
+    r"|(?<![0-9a-z])(?:organismes? de formation|declaration d'activite|formation professionnelle"
+    r"|prestataire de formation)(?![0-9a-z])[^\n]{0,60})$")
+_NDA_OTHER_AFTER = re.compile(r"[^\n]{0,80}?(?<![0-9a-z])(?:prefet|prefecture|fda"
+                              r"|ne vaut pas agrement)(?![0-9a-z])")
+#: NIP as a PIN: "code NIP", "PIN/NIP", "votre NIP" before; "NIP/PIN", "NIP (PIN)" after
+_NIP_PIN_BEFORE = re.compile(r"(?<![0-9a-z])(?:code|pin|votre|ton|mon|your|secret)[ \t/:\-]*$")
+_NIP_PIN_AFTER = re.compile(r"[ \t/(]*pin(?![0-9a-z])")
 #: a unit after the number: a dose, a duration, a measure, not a patient number
 _UNIT = re.compile(r" ?(?:mg|g|µg|mcg|ml|l|ui|%|mmol|µmol|umol|cp|gel|gtt|fois|x|/j|/jour|j|jours|"
                    r"h|min|ans?|mois|semaines?|sa|kg|cm|mm|euros?|€)(?![0-9a-z])")
@@ -120,11 +162,31 @@ _PREFIX = re.compile(r"^(?:ipp|nip|nda|mrn|iep|dossier|patient)(?:[ .:#\-\u00a0]
 _CELL = re.compile(r"[0-9a-z](?:[0-9a-z .:#/_\-]{0,38}[0-9a-z])?")
 
 
+def _postcode_town(text: str, value: str, end: int) -> bool:
+    """True when ``value`` (ending at ``end`` in ``text``) is a listed postcode followed by a
+    commune's name or CEDEX ("dossier : 75015 Paris")."""
+    if len(value) != 5 or not value.isdigit():
+        return False
+    town = _TOWN_AFTER.match(text, end, min(len(text), end + 64))
+    if town is None:
+        return False
+    from sentinelle.detectors.location import commune_key, communes
+    from sentinelle.detectors.postal_code import postal_codes
+
+    if value not in postal_codes():
+        return False
+    key, index = commune_key(town.group("town")), communes()
+    return key == "cedex" or key in index.rows or key in index.prefixes
+
+
 def _cell_ok(folded: str) -> bool:
     """True when the stripped, folded cell is ID-like (see the module docstring)."""
     if len(folded) > MAX_TOKEN or not _CELL.fullmatch(folded):
         return False
     if len(_DIGITS.findall(folded)) < MIN_DIGITS or _DATE.fullmatch(folded):
+        return False
+    # one word first at most, then the number; not a year, maybe after letters ("HC2024")
+    if not _CELL_WORDS.fullmatch(folded) or re.match(_YEAR_CELL, folded):
         return False
     # a decimal ("12.5", "3,4") or a measure is not a number of a patient
     return not re.fullmatch(r"\d+[.,]\d+", folded)
@@ -149,10 +211,15 @@ class MedicalRecordNumberDetector(Detector):
         "identification permanente", "medical record", "hospital number", "record number",
         "chart number",
     )
+    #: "n" only before "_" (:func:`fold_header` writes "N° patient" ``n_patient``; ``npatient`` is
+    #: a count); "code" with the patient or the file only (``code_sejour``: the stay's type); the
+    #: acronyms not before a dose word (``ipp_dose``: the drug class)
     header_pattern = (
-        r"(^|_)(ipp|nip|nda|mrn|iep"
-        r"|(id|ident|identifiant|num|numero|no|n|nr|code|ref)_?(du_|de_|d_)?"
+        r"(^|_)((ipp|nip|nda|mrn|iep)(?!_(dose|doses|posologie|poso|mg|molecule|medicament"
+        r"|traitement|ttt|prise|voie|frequence|duree|debut|fin|arret|prescription|indication))"
+        r"|((id|ident|identifiant|num|numero|no|nr|ref)_?|n_)(du_|de_|d_)?"
         r"(patient|dossier|sejour|venue|hospitalisation|admission|episode)"
+        r"|code_?(du_|de_|d_)?(patient|dossier)"
         r"|(patient|dossier|sejour)_?(id|num|numero|no|nr|number)"
         r"|patientid|patientnumber|dossierid|medical_?record_?(number|num|no|id)?"
         r"|hospital_?(number|no)|record_?number|chart_?number)(\d*)(_|$)"
@@ -196,7 +263,7 @@ class MedicalRecordNumberDetector(Detector):
                 # in capitals only ("sous ipp": the drug class), NIP not after "code" (a PIN)
                 if not text[cue.start():cue.end()].isupper():
                     continue
-                if cue.group("acronym") == "nip" and folded[max(0, cue.start() - 5):cue.start()] == "code ":
+                if not self._acronym_ok(cue.group("acronym"), folded, cue.start(), cue.end()):
                     continue
             weak = cue.group("weak") is not None
             gap = (_SPACES if weak else _GAP).match(folded, cue.end())
@@ -208,10 +275,24 @@ class MedicalRecordNumberDetector(Detector):
             start, end = tok.start(), tok.end()
             value = folded[start:end]
             digits = len(_DIGITS.findall(value))
-            if (end - start > MAX_TOKEN or digits < (WEAK_DIGITS if weak else MIN_DIGITS)
-                    or _DATE.fullmatch(value) or _UNIT.match(folded, end)):
+            least = (WEAK_DIGITS if weak else NIP_DIGITS if cue.group("acronym") == "nip"
+                     else MIN_DIGITS)
+            if (end - start > MAX_TOKEN or digits < least or _DATE.fullmatch(value)
+                    or _YEAR.fullmatch(value) or _UNIT.match(folded, end)
+                    or _postcode_town(text, value, end)):
                 continue
             yield Match(start, end, TEXT_SCORE, Validation.NONE, "mrn_cue", self.normalize(text[start:end]))
+
+    @staticmethod
+    def _acronym_ok(acronym: str, folded: str, start: int, end: int) -> bool:
+        """False for NDA and NIP in their other meanings (module docstring)."""
+        if acronym == "nda":
+            return not (_NDA_OTHER_BEFORE.search(folded, max(0, start - 100), start)
+                        or _NDA_OTHER_AFTER.match(folded, end))
+        if acronym == "nip":
+            return not (_NIP_PIN_BEFORE.search(folded, max(0, start - 12), start)
+                        or _NIP_PIN_AFTER.match(folded, end))
+        return True
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
         if not header_hit:
@@ -246,7 +327,8 @@ class MedicalRecordNumberDetector(Detector):
             norm = (body.str.to_lowercase()
                     .str.replace(r"^(?:ipp|nip|nda|mrn|iep)[ .:#\-]*([0-9])", "${1}")
                     .str.replace_all(r"[ .\-:#/_]+", ""))
-            frame = frame.with_columns(norm=norm, hit=pl.lit(True))
+            # a year, maybe after letters ("2024", "HC2024", "IPP 2019-2020"): as _cell_ok
+            frame = frame.with_columns(norm=norm, hit=~body.str.to_lowercase().str.contains(_YEAR_CELL))
             return result(frame, pl.lit(CELL_SCORE), pl.lit(Validation.NONE.value),
                           pl.lit("mrn_header"), "norm", "hit")
 
