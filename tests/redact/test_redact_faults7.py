@@ -108,7 +108,7 @@ def test_shifted_dates_are_counted_in_the_summary_and_report(do_redact):
     assert result.risk.shifted == {"DATE_TIME": 2}
     buf = io.StringIO()
     print_summary(result, Console(file=buf, width=10_000))
-    assert "re-scan of 1 written files: 2 findings: DATE_TIME 2 shifted by policy" \
+    assert "re-scan of 1 written file: 2 findings: DATE_TIME 2 shifted by policy" \
         in buf.getvalue().splitlines()
     rescan = report_dict(result)["rescan"]
     assert rescan["shifted_by_policy"] == {"DATE_TIME": 2} and rescan["faked_by_policy"] == {}

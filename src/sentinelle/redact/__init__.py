@@ -46,13 +46,14 @@ class RedactResult:
 def _build_run(config: Config, policy: Policy, key: bytes, levels=None, suppress=frozenset(),
                qi_folder: Path | None = None) -> Run:
     from sentinelle.detectors import build
-    from sentinelle.pipeline import Pipeline
     from sentinelle.privacy import KeyedHasher
     from sentinelle.redact.operators import Operators
+    from sentinelle.redact.scope import ScopedPipeline
 
     detectors = build(config.entities, config)
     normalizers = {d.name: d.normalize for d in detectors}
-    run = Run(config, Pipeline(detectors, config),
+    # findings of the scan, and identifiers whose checksum failed (redact.scope)
+    run = Run(config, ScopedPipeline(detectors, config),
               Operators(policy, key, levels=levels, suppress=suppress), KeyedHasher(key),
               normalizers)
     if qi_folder is not None:

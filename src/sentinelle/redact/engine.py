@@ -19,8 +19,11 @@ Safety rules (each enforced here, for every writer):
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,7 +31,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from sentinelle.config import Config
 from sentinelle.errors import ReadError, SentinelleError
-from sentinelle.finding import Finding
+from sentinelle.finding import Finding, Validation
 from sentinelle.pipeline import Pipeline
 from sentinelle.privacy import KeyedHasher
 from sentinelle.readers import pick_reader
@@ -125,7 +128,7 @@ class Run:
     """Everything shared by the files of one redaction run."""
 
     config: Config
-    pipeline: Pipeline
+    pipeline: Pipeline  # a redact.scope.ScopedPipeline: the scan's findings and invalid identifiers
     operators: Operators
     hasher: KeyedHasher
     normalizers: dict[str, Callable[[str], str]]
@@ -268,19 +271,88 @@ def person_key(found: Iterable[Finding]) -> str:
     return ""
 
 
-def text_persons(found: Sequence[Finding]) -> list[str]:
-    """Per finding of a free text, the person it belongs to: the nearest identity finding
-    before it (NIR or name), else the first one after it, else nobody."""
-    ids = [(f.start, f.entity_type + "\x1f" + (f.normalized or f.value))
-           for f in found if f.entity_type in ("FR_NIR", "PERSON")]
-    out = []
-    for f in found:
-        before = [k for s, k in ids if s <= f.start]
-        if before:
-            out.append(before[-1])
-        else:
-            out.append(ids[0][1] if ids else "")
+#: words before a name, on its line and after any other finding there, that make it a health
+#: professional's name (prescriber, biologist, signatory) rather than the name of the person the
+#: report is about; folded to lower case, accents optional
+_PRO_CUE = re.compile(
+    r"\b(?:dr|docteur|pr|prof|professeur|m[eé]decins?|prescri(?:pteur|ptrice|t)|"
+    r"biologistes?|praticien(?:ne)?|pharmacien(?:ne)?|interne|infirmi[eè]re?|sage-femme|"
+    r"valid[eé]e?|sign[eé]e?|adress[eé]e?)\b", re.I)
+
+
+def report_sections(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` stretches of ``text`` between its cut lines, in order: the reports
+    of a file of reports, each the unit that describes one person.
+
+    Rule: the cut lines of :func:`sentinelle.pipeline.sections` (a separator character repeated
+    5 times or more, alone on its line and set apart by blank lines, or a form feed: the hard
+    document boundaries a lab system's batch export or a printed page puts between reports),
+    without its size floor (that floor is about analysis cost; a short report is still one
+    report). The cut lines themselves belong to no stretch. ``[(0, len(text))]`` when there is
+    no cut."""
+    from sentinelle.pipeline import _CUT, _set_apart
+
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for cut in _CUT.finditer(text):
+        if cut.group() == "\f" or _set_apart(text, *cut.span()):
+            out.append((pos, cut.start()))
+            pos = cut.end()
+    out.append((pos, len(text)))
     return out
+
+
+def section_persons(text: str, found: Sequence[Finding], carry: str = "") -> tuple[list[str], str]:
+    """Per finding of ``text`` (offsets in ``text``), the person key its dates are shifted by,
+    and the key to carry into the next chunk of the same file.
+
+    Every finding of one :func:`report_sections` stretch gets the stretch's key, so all the
+    dates of a report move by the same number of days (intervals and order kept). The key is
+    the stretch's person, as for a table row (:func:`person_key`), so the same person gets the
+    same shift in every file: its first NIR (a checksum-valid one first), else the first name
+    that is not a health professional's (no :data:`_PRO_CUE` word before it on its line: "Dr",
+    "Prescripteur :", "biologiste"...), else, when it names nobody, a digest of the stretch's
+    own text (a copy of the report elsewhere gets the same shift). ``carry`` is the key of the
+    last stretch of the previous chunk (a report cut by the reader's chunking): the first
+    stretch, which continues it, takes it. The returned carry is the key of the last stretch
+    when no cut line ends the text, else ""."""
+    secs = report_sections(text)
+    starts = [a for a, _ in secs]
+    members: list[list[int]] = [[] for _ in secs]
+    for i, f in enumerate(found):
+        members[max(bisect.bisect_right(starts, f.start) - 1, 0)].append(i)
+    keys: list[str] = []
+    for s, ((a, b), idx) in enumerate(zip(secs, members)):
+        if s == 0 and carry:
+            keys.append(carry)
+            continue
+        keys.append(_section_identity(text, [found[i] for i in idx], a)
+                    or "SECTION\x1f" + hashlib.blake2b(
+                        text[a:b].strip().encode("utf-8", "surrogatepass"),
+                        digest_size=16).hexdigest())
+    persons = [""] * len(found)
+    for key, idx in zip(keys, members):
+        for i in idx:
+            persons[i] = key
+    a, b = secs[-1]
+    out_carry = keys[-1] if text[a:b].strip() else ""
+    return persons, out_carry
+
+
+def _section_identity(text: str, found: Sequence[Finding], start: int) -> str:
+    """The person key of one report (see :func:`section_persons`); "" when it names nobody."""
+    nirs = [f for f in found if f.entity_type == "FR_NIR"]
+    if nirs:
+        best = next((f for f in nirs if f.validation is Validation.VALID), nirs[0])
+        return "FR_NIR\x1f" + (best.normalized or best.value)
+    prev_end = start
+    for f in found:
+        if f.entity_type == "PERSON":
+            line = text.rfind("\n", 0, f.start) + 1
+            if not _PRO_CUE.search(text, max(line, prev_end), f.start):
+                return "PERSON\x1f" + (f.normalized or f.value)
+        prev_end = max(prev_end, f.end)
+    return ""
 
 
 # -- paths -------------------------------------------------------------------------------------

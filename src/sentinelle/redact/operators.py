@@ -14,7 +14,10 @@ the user's key:
 * ``fake``: a format-preserving surrogate (:mod:`sentinelle.redact.fakes`), seeded by HMAC of
   the normalised value; dates get the ``shift`` instead; an entity without a fake gets its label;
 * ``shift``: a date moved *back* by a number of days keyed on the record's person (HMAC of the
-  person key: same person, same shift, in every file), never 0: the absolute value of a keyed
+  person key: same person, same shift, in every file; a table row's key is
+  :func:`~sentinelle.redact.engine.person_key`, a text report's
+  :func:`~sentinelle.redact.engine.section_persons`, the same for every date of the report),
+  never 0: the absolute value of a keyed
   draw within the policy's range ``days = [min, max]`` (:meth:`Operators.shift_days`). A
   shifted date is therefore never later than the original: a date of the past stays in the
   past (never after the day of the run) and no date moves after the latest date of the input

@@ -16,6 +16,10 @@ Each output finding's keyed hash (HMAC-SHA256 of its normalised value, the findi
   operator is "valid" only in the sense that it is a real place) are not identifiers and are
   not counted.
 
+The re-scan reports what redaction replaces (:mod:`sentinelle.redact.scope`): the scan's
+findings and identifiers whose checksum failed (a typo'd RPPS still in the output is an original
+value left).
+
 Anonymity (:func:`anonymity`): per output table, the equivalence classes of the
 quasi-identifiers of each record (birth date or year, postcode or department, sex, age, as
 written in the output) are counted with DuckDB: k-anonymity is the size of the smallest class
@@ -154,6 +158,7 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
     """Re-scan the written files under ``out`` and compare with the input findings of ``run``."""
     from sentinelle.pipeline import Pipeline
     from sentinelle.redact.operators import DATE_ENTITIES
+    from sentinelle.redact.scope import in_scope, redact_config
     from sentinelle.scanner import iter_file
 
     policy = run.operators.policy
@@ -162,10 +167,14 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
         anonymity.k_target = k
     hasher = run.hasher
     inputs = run.input_hashes
-    pipeline = Pipeline(run.pipeline.detectors, run.config)
+    # the scope of the redaction (redact.scope): an invalid identifier left is a value left
+    pipeline = Pipeline(run.pipeline.detectors, redact_config(run.config))
+    min_score = run.config.min_score
 
     def sink(batch) -> None:
         for f in batch:
+            if not in_scope(f, min_score):
+                continue
             risk.output_findings += 1
             risk.by_entity[f.entity_type] = risk.by_entity.get(f.entity_type, 0) + 1
             op = run.operators.spec(f.entity_type).operator

@@ -56,8 +56,15 @@ def rescan_line(risk, written: int) -> str:
                                   (risk.faked, "faked by policy"),
                                   (risk.kept, "kept by policy"), (other, "other"))
              if any(group.values())]
-    return (f"re-scan of {written} written files: {risk.output_findings:,} findings"
+    return (f"re-scan of {_count(written, 'written file')}: "
+            f"{_count(risk.output_findings, 'finding')}"
             + (": " + "; ".join(parts) if parts else ""))
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 written file``, ``0 findings``, ``1,234 findings``: English number agreement (the
+    singular for exactly one)."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def report_dict(result) -> dict:

@@ -2,14 +2,17 @@
 back, line ends untouched), each finding's span replaced, encoded in the input's encoding with
 its byte-order mark.
 
-Dates are shifted per person: the person of a finding is the nearest name or NIR before it in
-its chunk (:func:`sentinelle.redact.engine.text_persons`).
+Dates are shifted per report: every date of one report (the stretch between two cut lines, as
+the scan's sections cut a file of reports) moves by the same keyed number of days, keyed by the
+report's person (its NIR, else the patient's name) so the same person gets the same shift in
+every file (:func:`sentinelle.redact.engine.section_persons`). A report cut in two by the
+reader's chunking keeps the key of its first part.
 """
 
 from __future__ import annotations
 
 from sentinelle.readers.base import TextUnit
-from sentinelle.redact.engine import text_persons
+from sentinelle.redact.engine import section_persons
 from sentinelle.redact.writers.encoding import output_encoding
 
 
@@ -18,17 +21,18 @@ class TextWriter:
         enc = output_encoding(source.fs_path)
         out.write(enc.bom)
         units = reader.read(source, stats)
+        carry = ""  # the person key of the report the previous chunk ended in
         try:
             for unit in units:
                 if not isinstance(unit, TextUnit):
                     continue
                 found = run.pipeline.analyze_text(unit.text, unit.location, unit.offset)
                 text = unit.text
+                local = [_local(f, unit.offset) for f in found]
+                persons, carry = section_persons(text, local, carry)
                 if found:
                     run.note(found)
                     result.findings += len(found)
-                    local = [_local(f, unit.offset) for f in found]
-                    persons = text_persons(local)
                     text = _redact(text, local, persons, run, source.display)
                     result.replaced += len(found)
                 out.write(enc.encode(text))
