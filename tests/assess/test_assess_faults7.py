@@ -29,9 +29,9 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-# -- (a) a file with a read error is not a file "with findings" -----------------------------
+# -- (a) a file with a read error after some records is "partly read" (session 8) -----------
 
-def test_file_with_read_error_is_not_counted_with_findings(tmp_path):
+def test_file_with_read_error_counts_as_partly_read(tmp_path):
     # an NDJSON export cut in its last line: the first line is read (findings), then the
     # reader raises a ReadError for the bad line (readers/jsondoc.py, _ndjson)
     _write(tmp_path / "cut.ndjson",
@@ -40,11 +40,16 @@ def test_file_with_read_error_is_not_counted_with_findings(tmp_path):
     _write(tmp_path / "ok.csv", f"nom;prenom;nir\nMARTIN;Léa;{NIR_B}\n")
     doc = assess_paths([tmp_path], key=KEY)
     files = doc["files"]
-    assert files["errors"] == 1          # cut.ndjson
-    assert files["scanned"] == 1         # ok.csv
-    assert files["with_findings"] == 1   # ok.csv only, not the file that failed
+    # session 8: a file cut short that gave records counts as read ("partly read"), so that
+    # the counts agree with its records, bytes and sources row; errors = files of which nothing
+    # was read
+    assert files["errors"] == 0
+    assert files["partly_read"] == 1     # cut.ndjson
+    assert files["scanned"] == 2         # ok.csv and cut.ndjson
+    assert files["with_findings"] == 2
     by_path = {f["path"]: f for s in doc["sources"] for f in s["file_list"]}
     assert by_path["cut.ndjson"]["issue"] == "error"
+    assert by_path["cut.ndjson"]["partly_read"] is True
     assert by_path["cut.ndjson"]["findings"] > 0  # its findings before the error are kept
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from sentinelle.assess import assess_paths
 from sentinelle.assess.severity import Circumstances, severity
 from sentinelle.cli import app
-from sentinelle.report.assessment import html, phrase, view
+from sentinelle.report.assessment import _note, html, phrase, strings, view
 from sentinelle.report.notification import write_drafts
 
 KEY = b"test-key-not-secret"
@@ -72,7 +72,9 @@ def test_french_report_has_no_english_phrase(real_doc):
     page = html(real_doc, "fr")
     for p in _document_phrases(real_doc):
         assert p not in page
-        assert phrase(p, "fr") in page or phrase(p, "fr").replace("'", "&#39;") in page
+        # linkage notes go through _note (the EM fallback worded for a DPO, session 8)
+        shown = _note(p, strings("fr"), "fr")
+        assert shown in page or shown.replace("'", "&#39;") in page
     english = html(real_doc, "en")
     assert real_doc["severity"]["dpc"]["basis"] in english
 
@@ -92,7 +94,8 @@ def test_french_rationale_rebuilt_from_the_parts(leak_doc):
 
 @pytest.mark.parametrize("text, expected", [
     ("EM skipped for one blocking rule (KeyError)",           # detail in parentheses kept
-     "estimation EM omise pour une règle de blocage (KeyError)"),
+     "paramètres du modèle probabiliste pris par défaut pour l'une de ses règles de "
+     "regroupement (KeyError)"),
     ("something new", "something new"),                       # unknown: left as it is
     (None, None),
 ])

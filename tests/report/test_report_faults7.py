@@ -82,9 +82,10 @@ def test_report_agrees_with_one(one_person, lang, expected):
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("notification-cnil.fr.md", ["(1 fichier analysé)", "Un ensemble de 1 fichier",
+    ("notification-cnil.fr.md", ["(1 fichier analysé)", "Un fichier (",  # not « Un ensemble de 1 »
                                  "1 contient des données personnelles",
-                                 "environ **1 personne**", "(1 enregistrement)", "1 source ;",
+                                 "environ **1 personne**", "(1 enregistrement)",
+                                 "proviennent d'une source ;",  # not « de 1 source » (session 8)
                                  "oui, 1 mineur d'après sa date de naissance"]),
     ("notification-cnil.en.md", ["(1 file scanned)", "A set of 1 file", "1 holds personal data",
                                  "about **1 person**", "(1 record)", "found in 1 source;",
@@ -181,3 +182,31 @@ def test_report_shows_the_exposure_as_an_assumption(leak_doc, lang, note, factor
     assert basis in text
     stated = html(_with_circumstances(leak_doc, Circumstances(exposure="published")), lang)
     assert note not in stated and 'id="cb-assumed"' not in stated
+
+
+# Session 7 review: the "loss of control" consequence said "diffusées sans limite de durée ni de
+# destinataires" whatever --exposure said (none, limited) and when publication was only assumed.
+@pytest.mark.parametrize("exposure, fr, en", [
+    (None, "étendue de la diffusion : [À COMPLÉTER]", "extent of the disclosure: [TO BE COMPLETED]"),
+    ("published", "diffusées sans limite de durée ni de destinataires",
+     "spread with no limit in time or recipients"),
+    ("limited", "communiquées à un nombre connu de destinataires",
+     "disclosed to a known number of recipients"),
+    ("none", "étendue de la diffusion : [À COMPLÉTER].", "extent of the disclosure: [TO BE COMPLETED]."),
+])
+def test_loss_of_control_follows_exposure(tmp_path, exposure, fr, en):
+    from sentinelle.assess.severity import Circumstances
+    (tmp_path / "patients.csv").write_text(
+        "nom;prenom;date_naissance;nir;date_prelevement\n"
+        f"MARTIN;Léa;03/09/2015;{NIR_CHILD};12/03/2020\n", encoding="utf-8")
+    doc = assess_paths([tmp_path], key=KEY,
+                       options=Options(circumstances=Circumstances(exposure=exposure)))
+    text_fr = render(doc, "notification-cnil.fr.md")
+    text_en = render(doc, "notification-cnil.en.md")
+    line_fr = next(line for line in text_fr.splitlines() if "Perte de maîtrise" in line)
+    line_en = next(line for line in text_en.splitlines() if "Loss of control" in line)
+    assert fr in line_fr
+    assert en in line_en
+    if exposure != "published":
+        assert "sans limite" not in line_fr.split("(si elles")[0]
+        assert "no limit" not in line_en.split("(if they")[0]

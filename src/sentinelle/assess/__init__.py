@@ -399,21 +399,24 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
         if options.register:
             _copies.register(store.con, con, options.register, scan_id, patients, tool_version)
             copies["registered_as"] = options.register
-    scanned = [f for f in files if f.issue is None]
+    # a file cut short (truncated JSON, damaged archive member...) whose records before the
+    # error were read counts as read ("partly read"), not as unreadable: its records are in
+    # the persons, its bytes in the total and its row in the sources, so every count agrees
+    partly = [f for f in files if _partly_read(f)]
+    scanned = [f for f in files if f.issue is None] + partly
     doc = {
         "schema": SCHEMA,
         "tool_version": tool_version,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "roots": roots,
         "scan_id": scan_id,
-        "files": {"scanned": len(scanned),
-                  # a file that could not be read to its end is counted under "errors" only
-                  # (its findings before the error still go to the records)
-                  "with_findings": sum(1 for f in files
-                                       if f.issue is None and sum(f.counts.values())),
-                  "errors": sum(1 for f in files if f.issue == "error"),
+        "files": {"scanned": len(scanned),  # read whole or partly (partly_read of them)
+                  "partly_read": len(partly),
+                  "with_findings": sum(1 for f in scanned if sum(f.counts.values())),
+                  # files of which nothing was read; skipped files are not counted as scanned
+                  "errors": sum(1 for f in files if f.issue == "error" and not _partly_read(f)),
                   "skipped": sum(1 for f in files if f.issue == "skipped"),
-                  "bytes": sum(f.size for f in files)},
+                  "bytes": sum(f.size for f in scanned)},
         "subjects": subjects,
         "categories": cats["categories"],
         "combinations": cats["combinations"],
@@ -428,6 +431,11 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
         "severity": sev,
     }
     return doc
+
+
+def _partly_read(f: _File) -> bool:
+    """A file with a read error that still gave findings before it (records were read)."""
+    return f.issue == "error" and sum(f.counts.values()) > 0
 
 
 def _categories(con, entity_counts: Counter) -> dict:
@@ -456,12 +464,14 @@ def _sources(con, files: list[_File], builder: RecordBuilder) -> list[dict]:
                                         "subjects": per_folder_subjects.get(folder, 0),
                                         "findings": 0, "organisations": [], "file_list": []})
         records, subjects = per_file.get(f.path, (0, 0))
-        d["files"] += 1
+        # counted as in files.scanned (read whole or partly); every file stays in file_list
+        d["files"] += f.issue is None or _partly_read(f)
         d["records"] += records
         d["findings"] += sum(f.counts.values())
         d["file_list"].append({"path": f.path, "reader": f.reader, "bytes": f.size,
                                "records": records, "subjects": subjects,
-                               "findings": sum(f.counts.values()), "issue": f.issue})
+                               "findings": sum(f.counts.values()), "issue": f.issue,
+                               "partly_read": _partly_read(f)})
     for (folder, entity, vhash), (masked, n, *clear) in sorted(builder.organisations.items()):
         if folder in folders:  # masked only: no identifier in clear in the document (issue 5)
             folders[folder]["organisations"].append(

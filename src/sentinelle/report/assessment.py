@@ -119,6 +119,51 @@ def phrase(text: Any, lang: str) -> Any:
     return text
 
 
+def _note(text: Any, t: dict, lang: str) -> Any:
+    """A linkage note of the document in ``lang``, worded for a DPO: the fallback of the
+    probabilistic model (``EM skipped for one blocking rule (EMTrainingException)`` in the
+    document, which keeps the exception's name) says what it means, without the jargon."""
+    if isinstance(text, str) and text.startswith("EM skipped for one blocking rule"):
+        return t["note_em_default"]
+    return phrase(text, lang)
+
+
+def _reconcile(subjects: dict, t: dict, lang: str) -> list[str]:
+    """How the records became persons, in numbers that add up: patient records, minus the exact
+    duplicates grouped without a link (profiles), minus one per link (a link joins two groups)
+    = patients; then the health professionals and other persons, counted apart. A line whose
+    numbers do not add up (an older document) is left out rather than shown wrong."""
+    method = subjects.get("method") or {}
+    roles = subjects.get("by_role") or {}
+    pat = roles.get("patient") or {}
+    records, persons = pat.get("records"), pat.get("unique")
+    profiles = method.get("profiles")
+    exact = method.get("exact_key") or []
+    exact = [exact] if isinstance(exact, dict) else exact
+    links = (sum(int(r.get("links") or 0) for r in exact)
+             + int((method.get("probabilistic") or {}).get("links") or 0))
+
+    def w(n: int, key: str) -> str:
+        one, other = t[key]
+        return plural(fmt_int(n, lang), lang, one, other)
+
+    out = []
+    if (isinstance(records, int) and isinstance(persons, int) and isinstance(profiles, int)
+            and records and profiles - links == persons and records >= profiles):
+        out.append(t["reconcile_patients"].format(
+            records=w(records, "w_patient_records"), same=w(records - profiles, "w_identical"),
+            profiles=w(profiles, "w_profiles"), profiles_n=fmt_int(profiles, lang),
+            links=w(links, "w_links"), persons=w(persons, "w_patients")))
+    o_rec = sum(int((roles.get(r) or {}).get("records") or 0)
+                for r in ("health_professional", "other"))
+    o_uni = sum(int((roles.get(r) or {}).get("unique") or 0)
+                for r in ("health_professional", "other"))
+    if o_rec:
+        out.append(t["reconcile_others"].format(records=w(o_rec, "w_records"),
+                                                persons=w(o_uni, "w_persons")))
+    return out
+
+
 def _rationale(sev: dict, t: dict, lang: str) -> list[str]:
     """The severity rationale in ``lang``: the document's own lines in English, rebuilt from its
     structured parts (scores, bases, adjustments) otherwise."""
@@ -452,6 +497,8 @@ def view(doc: dict, lang: str = "fr") -> dict:
     known_rows = [{"name": k.get("name", ""), "registered": fmt_date(k.get("registered_at"), lang),
                    "subjects": fmt_int(k.get("subjects"), lang),
                    "overlap": fmt_int(k.get("overlap_subjects"), lang),
+                   # raw count: no "already circulated" conclusion when nobody is in common
+                   "overlap_n": int(k.get("overlap_subjects") or 0),
                    "share": fmt_pct(k.get("share_of_this"), lang)} for k in known]
     headline_known = (t["known_leak_headline"].format(share=fmt_pct(known[0].get("share_of_this"), lang),
                                                       name=known[0].get("name", ""))
@@ -494,6 +541,10 @@ def view(doc: dict, lang: str = "fr") -> dict:
                   "with_findings": fmt_int(files.get("with_findings"), lang),
                   "errors": files.get("errors") or 0, "errors_text": fmt_int(files.get("errors"), lang),
                   "unreadable": list(files.get("unreadable") or []),  # {path, reason, position}
+                  # read up to an error (truncated JSON...): counted in "scanned", named apart
+                  "partly_read": files.get("partly_read") or 0,
+                  "partly_read_text": fmt_int(files.get("partly_read"), lang),
+                  "partly_read_files": list(files.get("partly_read_files") or []),
                   "bytes": fmt_bytes(files.get("bytes"), lang) if files.get("bytes") else None},
         "unique": fmt_int(unique, lang), "interval": interval_text,
         "records": fmt_int(subjects.get("records"), lang), "roles": roles,
@@ -514,13 +565,18 @@ def view(doc: dict, lang: str = "fr") -> dict:
                             "level": t.get(f"ei_{ei.get('level')}", "") if ei.get("level") else ""},
                      "minors": (fmt_int(sev["minors"], lang)
                                 if isinstance(sev.get("minors"), int) else None),
+                     # raw count for the drafts' "yes, N minors" / "no minor found" choice
+                     "minors_n": (sev["minors"] if isinstance(sev.get("minors"), int) else None),
                      "cb": {"score": fmt_num(cb.get("score"), lang),
                             "basis": phrase(cb.get("basis", ""), lang), "factors": factors,
                             "assumed": bool(assumed)},
                      "rationale": _rationale(sev, t, lang)},
         "headline_known": headline_known, "headline_copies": headline_copies,
         "method": {"exact": exact_rules, "prob": method.get("probabilistic"),
-                   "notes": [phrase(n, lang) for n in method.get("notes") or []],
+                   "compared": [t["field_names"].get(c, c) for c in
+                                (method.get("probabilistic") or {}).get("comparisons") or []],
+                   "reconcile": _reconcile(subjects, t, lang),
+                   "notes": [_note(n, t, lang) for n in method.get("notes") or []],
                    "prob_links": fmt_int((method.get("probabilistic") or {}).get("links"), lang),
                    "threshold": fmt_num((method.get("probabilistic") or {}).get("match_threshold"),
                                         lang, 3)},
