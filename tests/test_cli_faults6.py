@@ -95,13 +95,15 @@ def test_unreadable_files_named_in_json_and_html(tmp_path: Path):
             cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     files = json.loads((tmp_path / "r.json").read_text("utf-8"))["files"]
-    # the path as `scan` shows it (relative to the scanned folder), reason and position
-    assert files["unreadable"] == [{"path": "bad.json", "reason": CUT_REASON,
-                                    "position": "line 2 column 1"}]
+    # the path as `scan` shows it (relative to the scanned folder), reason and position; its
+    # records before the cut were read: "partly read", not unreadable (session 8)
+    assert files["unreadable"] == []
+    assert files["partly_read_files"] == [{"path": "bad.json", "reason": CUT_REASON,
+                                           "position": "line 2 column 1"}]
     # French puts a narrow no-break space before the colon
     page = (tmp_path / "r.html").read_text("utf-8").replace("\u202f", " ").replace("\xa0", " ")
-    assert ('Fichiers illisibles : <span class="mono">bad.json</span> '
-            f"({CUT_REASON})") in page
+    assert ("Fichiers lus en partie seulement (seuls les enregistrements précédant l&#39;erreur "
+            f'sont comptés) : <span class="mono">bad.json</span> ({CUT_REASON})') in page
 
 
 def test_scan_id_names_unreadable_files_and_an_unknown_period(tmp_path: Path):
@@ -111,8 +113,9 @@ def test_scan_id_names_unreadable_files_and_an_unknown_period(tmp_path: Path):
     r = run("assess", "--scan-id", "1", "--db", "s.duckdb", "--json", "r.json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     doc = json.loads((tmp_path / "r.json").read_text("utf-8"))
-    assert doc["files"]["unreadable"] == [{"path": "bad.json", "reason": CUT_REASON,
-                                           "position": None}]  # the store keeps no position
+    assert doc["files"]["unreadable"] == []  # bad.json gave records: partly read (session 8)
+    assert doc["files"]["partly_read_files"] == [{"path": "bad.json", "reason": CUT_REASON,
+                                                  "position": None}]  # the store keeps none
     # stored findings hold no dates: the period is unknown, not "no dated record"
     assert doc["period"]["dated_records"] is None
     out = " ".join(r.stdout.decode().split())

@@ -77,7 +77,7 @@ def test_redact_rescan_line_counts_shifted_dates(tmp_path: Path):
         f"MARTIN;{NIR};12/03/2021;12/03/1985;Lyon\n", encoding="utf-8")
     r = run("redact", "a.csv", "--out", "out", "--policy", "share", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "re-scan of 1 written files: 1 findings: DATE_TIME 1 shifted by policy" \
+    assert "re-scan of 1 written file: 1 finding: DATE_TIME 1 shifted by policy" \
         in _lines(r.stdout)
 
 

@@ -16,7 +16,10 @@ to a temporary file beside the target and renamed when complete, so an interrupt
 leaves a half-written file; never over an input file. Every output option creates the missing
 folders of its path, each with mode 0700 (:mod:`sentinelle.outputs`; team rule of session 7);
 a path that cannot be written (under a file, in a folder where nothing can be created) is
-refused before the run.
+refused before the run, before any folder or store is created; ``missing/..`` in an output path
+is undone first (no empty ``stray/`` left by ``stray/../f.jsonl``), and the ``--out`` folders a
+``redact`` run made are removed again when it wrote no file. ``scan --findings -`` writes the
+JSONL to stdout (the table then goes to stderr); ``./-`` is a file named ``-``.
 """
 
 from __future__ import annotations
@@ -49,6 +52,30 @@ def app() -> None:
 
 #: an existing or new path, given to the command as a pathlib.Path
 PATH = click.Path(path_type=Path)
+
+
+class _OutPath(click.Path):
+    """An output path: ``missing/..`` pairs removed (:func:`sentinelle.outputs.normal_path`),
+    so no folder the system would not reach is created. Exactly ``-`` gives the string ``"-"``
+    (stdout where the option says so), distinct from ``./-``, a file named ``-``."""
+
+    def __init__(self, *args, dash: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dash = dash
+
+    def convert(self, value, param, ctx):
+        from sentinelle.outputs import normal_path
+
+        if value == "-" and self.dash:
+            return "-"
+        path = normal_path(super().convert(value, param, ctx))
+        return Path.cwd() / path if str(path) == "-" else path
+
+
+#: an output file or folder (``--findings``, ``--output``, ``--db``, ``redact --out``, ...)
+OUT_PATH = _OutPath(path_type=Path)
+#: an output path where ``-`` is a file named ``-`` (assess, reidentify, key new)
+OUT_FILE = _OutPath(path_type=Path, dash=False)
 
 
 def _err(msg: str) -> None:
@@ -152,9 +179,9 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator:
     reason) when ``path`` is a folder or cannot be created, written or renamed into place.
     """
     from sentinelle.errors import OutputError
-    from sentinelle.outputs import make_folders, nearest_existing
+    from sentinelle.outputs import make_folders, nearest_existing, normal_path
 
-    path = Path(path)
+    path = normal_path(path)  # out/stray/../f.jsonl: no empty stray/ left behind
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder")
     if path.exists() and not path.is_file():
@@ -214,9 +241,9 @@ def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
 @app.command()
 @click.argument("paths", nargs=-1, required=True, type=PATH)
 @click.option("--format", "-f", "format", default="table", help="Output on stdout: table, json or sarif.")
-@click.option("--output", "-o", type=PATH, default=None, help="Write the --format output to this file instead of stdout.")
-@click.option("--findings", type=PATH, default=None, help="Write every finding to this JSONL file (masked values and keyed hashes only).")
-@click.option("--db", type=PATH, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store for findings.")
+@click.option("--output", "-o", type=OUT_PATH, default=None, help="Write the --format output to this file instead of stdout (-: stdout).")
+@click.option("--findings", type=OUT_PATH, default=None, help="Write every finding to this JSONL file (masked values and keyed hashes only). -: JSONL on stdout (as rg --json), the table then goes to stderr; --format json or sarif then needs --output FILE.")
+@click.option("--db", type=OUT_PATH, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store for findings.")
 @click.option("--no-db", is_flag=True, help="Do not write to the store.")
 @click.option("--entities", "-e", default=None, help="Comma-separated entity labels to report (default: all).")
 @click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help="Drop findings scored below this (default 0.5).")
@@ -283,11 +310,36 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
         raise _fail(str(exc))
 
     roots = [str(p) for p in paths]
+    if output == "-":
+        output = None  # stdout, the default
+    findings_stdout = findings == "-"
+    if findings_stdout:  # JSONL on stdout, as `rg --json`; a file named - is ./-
+        findings = None
+        if output is None and format != "table":
+            raise _fail(f"--findings - and --format {format} would both write to stdout; "
+                        f"give --output FILE for the {format} output")
     _refuse_input_overwrite(paths, (("--findings", findings), ("--output", output)))
+    # every output is checked before anything is created (no store, no folder): a refused
+    # scan leaves nothing behind
+    outs = [("--findings", findings), ("--output", output)]
+    if not no_db:
+        _check_store_path(db)
+        outs.append(("--db", db))
+    seen: dict = {}
+    for option, out in outs:
+        if out is None:
+            continue
+        # an existing store is DuckDB's to open (it says why it cannot)
+        why = None if option == "--db" and out.exists() else _check_output(out)
+        if why is not None:
+            raise _fail(f"cannot write {out}: {why}")
+        real = os.path.realpath(out)
+        if real in seen:
+            raise _fail(f"cannot write {out}: given to both {seen[real]} and {option}")
+        seen[real] = option
     store = None
     if not no_db:
         from sentinelle.store import Store
-        _check_store_path(db)
         try:
             _store_folder(db)
             store = Store(db)
@@ -311,7 +363,8 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
     show_progress = (not quiet and not no_progress and sys.stderr.isatty() and total_bytes > 8 << 20)
 
     with contextlib.ExitStack() as stack:
-        fjson = stack.enter_context(atomic_output(findings, "wb")) if findings else None
+        fjson = (sys.stdout.buffer if findings_stdout else
+                 stack.enter_context(atomic_output(findings, "wb")) if findings else None)
         out_fh = stack.enter_context(atomic_output(output)) if output else None
         sarif = None
         if format == "sarif":
@@ -377,7 +430,9 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
             text = json.dumps(summary(reports, roots, __version__), ensure_ascii=False, indent=2)
             (out_fh or sys.stdout).write(text + "\n")
         elif format == "table" and not quiet:
-            _print_table(reports, out_fh)
+            _print_table(reports, out_fh or (sys.stderr if findings_stdout else None))
+        if findings_stdout:
+            sys.stdout.flush()
     raise Exit(code)
 
 
@@ -415,11 +470,11 @@ def _print_table(reports, out_fh) -> None:
 
 @app.command()
 @click.argument("paths", nargs=-1, type=PATH)
-@click.option("--json", "json_out", type=PATH, default=None, help="Write the assessment document (docs/assess-schema.md) to this file.")
-@click.option("--html", type=PATH, default=None, help="Write the HTML report to this file.")
-@click.option("--notification", type=PATH, default=None, help="Write the CNIL notification and art. 34 letter drafts into this folder.")
+@click.option("--json", "json_out", type=OUT_FILE, default=None, help="Write the assessment document (docs/assess-schema.md) to this file.")
+@click.option("--html", type=OUT_FILE, default=None, help="Write the HTML report to this file.")
+@click.option("--notification", type=OUT_FILE, default=None, help="Write the CNIL notification and art. 34 letter drafts into this folder.")
 @click.option("--scan-id", type=int, default=None, help="Assess a previous scan from the store instead of scanning PATHs.")
-@click.option("--db", type=PATH, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store.")
+@click.option("--db", type=OUT_FILE, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store.")
 @click.option("--no-db", is_flag=True, help="Do not use the store (no --scan-id, --register, known-leak check).")
 @click.option("--register", default=None, help="Register this leak's subject fingerprints under NAME in the store, so later assessments report how many of their persons it holds. A NAME already registered is refused (nothing scanned) unless --replace is given.")
 @click.option("--replace", is_flag=True, help="With --register: replace the leak already registered under NAME.")
@@ -522,8 +577,12 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
                                tool_version=__version__, on_file=on_file,
                                jobs=jobs or default_jobs())
             unreadable = _unreadable(failed)
-        # named in the JSON document and the HTML report, not only counted
-        doc["files"]["unreadable"] = unreadable
+        # named in the JSON document and the HTML report, not only counted; a file cut short
+        # whose records before the error were read is listed as partly read, not unreadable
+        partly = {fl["path"] for src in doc["sources"] for fl in src["file_list"]
+                  if fl.get("partly_read")}
+        doc["files"]["unreadable"] = [u for u in unreadable if u["path"] not in partly]
+        doc["files"]["partly_read_files"] = [u for u in unreadable if u["path"] in partly]
     except SentinelleError as exc:
         raise _fail(str(exc))
     except KeyboardInterrupt:
@@ -531,7 +590,7 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
     finally:
         if store is not None:
             store.close()
-    if scan_id is None and read["error"] and not read["ok"]:
+    if scan_id is None and read["error"] and not read["ok"] and not doc["files"]["partly_read"]:
         # a mistyped path or a folder of unreadable files: no "0 persons, low severity"
         # report or notification draft that a DPO could forward
         raise _fail(f"nothing could be read ({read['error']} error(s) above); no report written")
@@ -596,9 +655,9 @@ def _check_output(path: Path, folder: bool = False) -> str | None:
     probe is made in the nearest existing folder of the path: it must be a folder where a file
     can be created. The probe is a private temporary file, removed at once; the path itself is
     not touched and no folder is created here."""
-    from sentinelle.outputs import nearest_existing
+    from sentinelle.outputs import nearest_existing, normal_path
 
-    path = Path(path)
+    path = normal_path(path)
     if folder:
         if path.exists() and not path.is_dir():
             return "it is not a folder"
@@ -619,6 +678,56 @@ def _check_output(path: Path, folder: bool = False) -> str | None:
     with contextlib.suppress(OSError):
         os.unlink(tmp)
     return None
+
+
+def _report_over_output(paths, out: Path, report: Path, config) -> str | None:
+    """Why ``redact --report`` cannot be written (None: it can): it is the path of one of the
+    redacted files in ``out``, or a folder one must be written into, or lies under one (the
+    report would replace a redacted file, or the redaction would fail). Only computed when
+    ``report`` lies inside ``out``; :class:`~sentinelle.errors.SentinelleError` as
+    :func:`sentinelle.redact.engine.plan` raises it (an unsafe output folder)."""
+    from sentinelle.redact.engine import plan
+
+    try:
+        rel = Path(os.path.realpath(report)).relative_to(os.path.realpath(out)).as_posix()
+    except ValueError:
+        return None
+    if rel == ".":
+        return "it is the --out folder"
+    for item in plan([Path(p) for p in paths], Path(out), config)[0]:
+        if item.rel == rel or item.rel.startswith(rel + "/") or rel.startswith(item.rel + "/"):
+            return (f"the redacted {item.display} is written there (--out {out}); give a "
+                    "--report path outside the redacted files")
+    return None
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders of ``folder`` (itself included) that do not exist yet, outermost first."""
+    from sentinelle.outputs import normal_path
+
+    missing: list[Path] = []
+    probe = normal_path(folder)
+    while not os.path.lexists(probe) and probe != probe.parent and str(probe) != ".":
+        missing.append(probe)
+        probe = probe.parent
+    return missing[::-1]
+
+
+def _remove_folders(made: Optional[list[Path]]) -> None:
+    """Remove the folders in ``made`` (outermost first, as :func:`_missing_folders` gives them)
+    and the folders inside the last one, when empty: a file written meanwhile keeps them all
+    (``os.rmdir`` removes only an empty folder; a symbolic link is never followed)."""
+    if not made:
+        return
+    inner = made[-1]
+    if inner.is_dir() and not inner.is_symlink():
+        for root, dirs, _files in os.walk(inner, topdown=False):
+            for name in dirs:
+                with contextlib.suppress(OSError):
+                    os.rmdir(os.path.join(root, name))
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
 
 
 def _registered(store, name: str) -> str | None:
@@ -682,7 +791,10 @@ def _print_assessment(doc: dict) -> None:
     table.add_row("period", f"{p['start']} to {p['end']}" if p["start"] else
                   "unknown: a stored scan keeps no dates (assess the files themselves)"
                   if p.get("dated_records", 0) is None else "no dated record")
-    table.add_row("sources", f"{n_(len(doc['sources']), 'folder')}, {n_(doc['files']['scanned'], 'file')}")
+    fl = doc["files"]
+    table.add_row("sources", f"{n_(len(doc['sources']), 'folder')}, {n_(fl['scanned'], 'file')}"
+                  + (f" ({fl['partly_read']:,} partly read)" if fl.get("partly_read") else "")
+                  + (f", {fl['errors']:,} unreadable" if fl.get("errors") else ""))
     groups = doc["copies"]["groups"]
     table.add_row("copies", f"{n_(len(groups), 'group')} of copies ({n_(sum(len(g['members']) for g in groups), 'file')})")
     for k in doc["copies"]["known_leaks"]:
@@ -775,12 +887,12 @@ def entities_cmd(fmt: str) -> None:
 
 @app.command()
 @click.argument("paths", nargs=-1, required=True, type=PATH)
-@click.option("--out", type=PATH, required=True, help="Folder to write the redacted files into (same relative paths).")
+@click.option("--out", type=OUT_PATH, required=True, help="Folder to write the redacted files into (same relative paths); its missing folders are removed again when no file was written.")
 @click.option("--policy", required=True, help="Policy file (TOML/YAML) or preset: share, research, test-data.")
 @click.option("--key-file", type=PATH, default=None, help="Key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist, and so must a $SENTINELLE_KEY_FILE (create one with `sentinelle key new PATH`); only ~/.config/sentinelle/key is created when missing.")
 @click.option("--k", "k", type=click.IntRange(min=2), default=None, help="Generalise quasi-identifiers until k-anonymity >= K. Counted on the records of tables only (CSV, JSON records, XLSX, Parquet, SQL dumps, HL7 v2): text files are redacted by the policy but not counted, and --k is refused (nothing written) when no input is a table.")
 @click.option("--suppress", is_flag=True, help="With --k: blank the quasi-identifiers of records still in smaller classes.")
-@click.option("--report", type=PATH, default=None, help="Write the residual-risk report (JSON) to this file.")
+@click.option("--report", type=OUT_PATH, default=None, help="Write the residual-risk report (JSON) to this file; not an input, nor one of the redacted files in --out.")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file (scan settings).")
 @click.option("--hidden", is_flag=True, help="Also redact hidden files and folders.")
 @click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
@@ -815,13 +927,20 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
         key = load_key(_existing_key(key_file))
         _refuse_input_overwrite(paths, (("--report", report),))
         why = _check_output(report) if report is not None else None
+        if why is None and report is not None:
+            why = _report_over_output(paths, out, report, config)
         if why is not None:  # before the (long) redaction, not after it
             raise _fail(f"cannot write {report}: {why}")
+        made = _missing_folders(out)  # removed again when no file is written
         result = run_redact(paths, out, pol, key, config=config, k=k, suppress=suppress)
     except SentinelleError as exc:
+        _remove_folders(locals().get("made"))
         raise _fail(str(exc))
     except KeyboardInterrupt:
+        _remove_folders(locals().get("made"))
         raise _fail("interrupted; files not yet renamed into place were not written", 130)
+    if not any(f.status == "written" for f in result.files):
+        _remove_folders(made)  # a refused run leaves no empty --out tree behind
     for f in result.files:  # as `scan` says it: path:position: reason
         if f.status != "written":
             _err(f"{f.status}: {f.path}{':' + f.position if f.position else ''}: {f.reason}")
@@ -835,9 +954,9 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
 
 @app.command()
 @click.argument("paths", nargs=-1, required=True, type=PATH)
-@click.option("--out", type=PATH, required=True, help="Folder to write the re-identified files into.")
+@click.option("--out", type=OUT_FILE, required=True, help="Folder to write the re-identified files into.")
 @click.option("--key-file", type=PATH, default=None, help="Key file used by redact; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key).")
-@click.option("--log", type=PATH, default=None, help="Append the audit line here (default ~/.local/state/sentinelle/reidentify.log).")
+@click.option("--log", type=OUT_FILE, default=None, help="Append the audit line here (default ~/.local/state/sentinelle/reidentify.log).")
 def reidentify(paths: tuple[Path, ...], out: Path, key_file: Optional[Path],
                log: Optional[Path]) -> None:
     """Reverse the reversible pseudonyms (PSN: tokens) of redacted files; the run is logged.
@@ -883,7 +1002,7 @@ def key() -> None:
 
 
 @key.command("new")
-@click.argument("path", type=PATH, required=False)
+@click.argument("path", type=OUT_FILE, required=False)
 def key_new(path: Optional[Path]) -> None:
     """Create a new random key file at PATH (default: $SENTINELLE_KEY_FILE or
     ~/.config/sentinelle/key): 32 random bytes, hex, mode 0600 (missing folders 0700). An

@@ -6,6 +6,9 @@ mode 0700 (owner only: what is written there describes personal data, or is a ke
 that already exist are left as they are. ``Path.mkdir(parents=True, mode=...)`` is not enough:
 it gives ``mode`` to the last folder only, the parents get the default 0777 minus the umask
 (0755 with the usual umask; Python documentation of ``pathlib.Path.mkdir``).
+
+Folders are made only for the path the system would reach: ``out/stray/../f.jsonl`` is
+``out/f.jsonl`` (:func:`normal_path`), no empty ``stray/`` is left behind (session 7 review).
 """
 
 from __future__ import annotations
@@ -17,13 +20,40 @@ from pathlib import Path
 FOLDER_MODE = 0o700
 
 
+def normal_path(path: str | os.PathLike) -> Path:
+    """``path`` with ``.`` parts dropped and each ``missing/..`` pair removed, where ``missing``
+    does not exist (so it is no symbolic link and the lexical ``..`` is the system's ``..``);
+    a ``..`` after an existing part is kept, the system resolves it (POSIX.1-2017, 4.13
+    Pathname Resolution: ``..`` is taken from the folder actually reached, which a lexical
+    :func:`os.path.normpath` gets wrong after a symbolic link). Nothing is created.
+
+    ``Path("out/stray/../f.jsonl")`` -> ``Path("out/f.jsonl")`` when ``out/stray`` is missing."""
+    path = Path(path)
+    anchor = path.anchor
+    parts: list[str] = []
+    missing = 0  # how many of the last parts do not exist
+    for part in path.parts[1:] if anchor else path.parts:
+        if part == ".":
+            continue
+        if part == ".." and missing:
+            parts.pop()
+            missing -= 1
+            continue
+        parts.append(part)
+        if missing or not os.path.lexists(os.path.join(anchor, *parts)):
+            missing += 1
+    return Path(anchor, *parts) if (anchor or parts) else Path(".")
+
+
 def make_folders(folder: str | os.PathLike) -> list[Path]:
-    """Create ``folder`` and its missing parents, each with mode :data:`FOLDER_MODE`; return the
-    folders created, outermost first (an existing folder: ``[]``).
+    """Create ``folder`` (taken as :func:`normal_path` gives it) and its missing parents, each
+    with mode :data:`FOLDER_MODE`; return the folders created, outermost first (an existing
+    folder: ``[]``). A caller then writes to the :func:`normal_path` of its path: the system
+    cannot reach ``missing/..`` (``missing`` is not created).
 
     Raises :class:`OSError` as :func:`os.mkdir` does: ``NotADirectoryError`` when a part of the
     path is a file, ``PermissionError`` when a parent may not be written."""
-    folder = Path(folder)
+    folder = normal_path(folder)
     missing: list[Path] = []
     probe = folder
     while not os.path.lexists(probe):
@@ -46,12 +76,12 @@ def make_folders(folder: str | os.PathLike) -> list[Path]:
 
 
 def nearest_existing(path: str | os.PathLike) -> Path:
-    """``path`` itself when it exists, else its nearest existing parent (``.`` for a relative
-    path whose first part is missing)."""
-    probe = Path(path)
+    """``path`` (as :func:`normal_path` gives it) when it exists, else its nearest existing
+    parent (``.`` for a relative path whose first part is missing)."""
+    probe = normal_path(path)
     while not os.path.lexists(probe) and probe != probe.parent:
         probe = probe.parent
     return probe if str(probe) else Path(".")
 
 
-__all__ = ["FOLDER_MODE", "make_folders", "nearest_existing"]
+__all__ = ["FOLDER_MODE", "make_folders", "nearest_existing", "normal_path"]
