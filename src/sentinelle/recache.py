@@ -14,8 +14,11 @@ as :mod:`re` does and its code is recorded, and the cache file is rewritten at e
 run recorded new patterns. Only the command line installs it (:func:`sentinelle.cli.main`):
 importing :mod:`sentinelle` leaves :mod:`re` untouched.
 
-The file (``regex-<python>-<sre magic>.marshal`` in
-:func:`sentinelle.detectors.prefilter.cache_dir`; ``SENTINELLE_CACHE_DIR=off`` disables it) holds
+The file (``regex-<python>-<sre magic>-<install>.marshal`` in
+:func:`sentinelle.detectors.prefilter.cache_dir`; ``SENTINELLE_CACHE_DIR=off`` disables it;
+``<install>``: :func:`sentinelle.data.install_id`, so two installs on one machine with different
+patterns do not rewrite one file in turn; the ``KEEP_FILES`` most recently used such files are
+kept, the older ones removed when a file is written) holds
 the magic ``SNTLRE02``, the SHA-256 of the payload and the payload, a :mod:`marshal` dump of
 ``{(pattern, flags): marshal.dumps((flags, code, groups, groupindex, indexgroup))}`` (an
 entry is unmarshalled when its pattern is compiled, so loading the file costs little whatever
@@ -40,6 +43,9 @@ import sys
 _MAGIC = b"SNTLRE02"
 #: patterns kept in the cache file
 MAX_ENTRIES = 2048
+#: ``regex-*.marshal`` files kept in the cache folder (the most recently used: one per install
+#: and Python; a file read is touched)
+KEEP_FILES = 4
 
 _state: dict = {"installed": False, "store": {}, "used": set(), "new": 0, "path": None}
 
@@ -63,8 +69,11 @@ def _file():
     folder = cache_dir()
     if folder is None:
         return None
+    from sentinelle.data import install_id
+
     ver = "".join(str(v) for v in sys.version_info[:2])
-    return folder / f"regex-py{ver}-{sys.implementation.name}-{_sre.MAGIC}.marshal"
+    impl = sys.implementation.name
+    return folder / f"regex-py{ver}-{impl}-{_sre.MAGIC}-{install_id()}.marshal"
 
 
 #: functions whose compilations are the detectors' own patterns: module code and set-up
@@ -112,6 +121,7 @@ def _valid(key, value) -> bool:
 def _load(path) -> dict:
     import hashlib
     import marshal
+    import os
 
     if path is None or not (_private(path.parent) and _private(path)):
         return {}
@@ -129,7 +139,34 @@ def _load(path) -> dict:
         return {}
     if not isinstance(store, dict):
         return {}
+    try:
+        os.utime(path)  # used: the last to be removed (KEEP_FILES)
+    except OSError:
+        pass
     return {k: v for k, v in store.items() if isinstance(v, bytes)}
+
+
+def _prune(folder, keep: str) -> None:
+    """Remove the ``regex-*.marshal`` files beyond the :data:`KEEP_FILES` most recently used
+    (``keep``, the file just written, stays), and the file of versions before the install was
+    part of the name (``regex-<python>-<sre magic>.marshal``, never read since)."""
+    import _sre
+
+    ver = "".join(str(v) for v in sys.version_info[:2])
+    legacy = f"regex-py{ver}-{sys.implementation.name}-{_sre.MAGIC}.marshal"
+    dated = []
+    for p in folder.glob("regex-*.marshal"):
+        try:
+            dated.append((p.stat().st_mtime, p.name == keep, p))
+        except OSError:
+            continue
+    dated.sort(reverse=True)
+    for rank, (_, _, p) in enumerate(dated):
+        if p.name != keep and (rank >= KEEP_FILES or p.name == legacy):
+            try:
+                p.unlink()
+            except OSError:
+                pass
 
 
 def _save() -> None:
@@ -162,6 +199,7 @@ def _save() -> None:
             fh.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
         os.replace(tmp, path)
         tmp = None
+        _prune(folder, path.name)
     except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
         pass
     finally:
@@ -258,4 +296,4 @@ def uninstall() -> None:
     _state.update(installed=False, store={}, used=set(), new=0, path=None)
 
 
-__all__ = ["MAX_ENTRIES", "install", "uninstall"]
+__all__ = ["KEEP_FILES", "MAX_ENTRIES", "install", "uninstall"]

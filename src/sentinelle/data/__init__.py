@@ -82,8 +82,26 @@ def _package_digest() -> bytes:
     return h.digest()
 
 
-#: ``data-*.pickle`` entries kept in the cache folder (the most recently written)
-CACHED_KEEP = 32
+@functools.cache
+def install_id() -> str:
+    """12 hex digits naming this install of sentinelle: a SHA-256 of the resolved folder of the
+    ``sentinelle`` package and its version. Two installs on one machine (a clone in /tmp, the
+    main tree, a wheel in a venv) get different names for their cache files, so they do not
+    overwrite each other's entries (each would find the other's stale and rebuild it on every
+    run); the same install edited in place keeps its name (its entries are replaced)."""
+    import hashlib
+    from pathlib import Path
+
+    from sentinelle import __version__
+
+    root = Path(__file__).resolve().parent.parent
+    return hashlib.sha256(f"{root}\0{__version__}".encode()).hexdigest()[:12]
+
+
+#: ``data-*.pickle`` entries kept in the cache folder (the most recently used: an entry read is
+#: touched). One install of this version uses about 20 (6 data sets, the Hyperscan databases of
+#: the lexicons); 64 leave room for three installs used in turn.
+CACHED_KEEP = 64
 
 
 def _private(path) -> bool:
@@ -113,8 +131,12 @@ def cached(name: str, build, *, files=(), version: str = ""):
     file, then rename) in a folder made with mode 0700; a pickle is code to whoever can write
     it, so the cache is used only when the folder and the file belong to the user and nobody
     else may write them (otherwise the data is built, not read nor stored). The
-    ``CACHED_KEEP`` most recently written entries are kept, and older builds of ``name``. Compiled regexes gain nothing (``re.Pattern`` pickles as its source and
-    recompiles): cache pattern sources and the data behind them.
+    ``CACHED_KEEP`` most recently used entries are kept (an entry read is touched), and of the
+    builds of ``name`` only the newest of each install: the file is
+    ``data-<name>-<install>-<key>.pickle`` (:func:`install_id`), so two installs on one machine
+    keep one entry each instead of replacing each other's on every run. Compiled regexes gain
+    nothing (``re.Pattern`` pickles as its source and recompiles): cache pattern sources and
+    the data behind them.
 
     Why our own: ``functools.cache`` lives one process, ``joblib.Memory`` would be a dependency
     for thirty lines, and the key must cover the packaged data files and the build code.
@@ -131,7 +153,8 @@ def cached(name: str, build, *, files=(), version: str = ""):
     from sentinelle.detectors.prefilter import cache_dir
 
     folder = cache_dir()
-    target = folder / f"data-{name}-{key}.pickle" if folder else None
+    own = f"data-{name}-{install_id()}-"  # this install's builds of ``name``
+    target = folder / f"{own}{key}.pickle" if folder else None
     if target is not None and folder.exists() and not _private(folder):
         target = None  # a folder others may write: neither trusted nor fed
     if target is not None and target.exists() and _private(target):
@@ -155,6 +178,10 @@ def cached(name: str, build, *, files=(), version: str = ""):
                     gc.enable()
             if value is not _MISSING:
                 _MEMO[key] = value
+                try:
+                    os.utime(target)  # used: the last to be evicted (CACHED_KEEP)
+                except OSError:
+                    pass
                 return value
     value = build()
     _MEMO[key] = value
@@ -169,7 +196,7 @@ def cached(name: str, build, *, files=(), version: str = ""):
             fh.write(_CACHED_MAGIC + hashlib.sha256(payload).digest() + payload)
         os.replace(tmp, target)
         tmp = None
-        for stale in folder.glob(f"data-{name}-*.pickle"):  # older builds of the same data
+        for stale in folder.glob(f"{own}*.pickle"):  # this install's older builds of the data
             if stale != target:
                 stale.unlink(missing_ok=True)
         entries = sorted(folder.glob("data-*.pickle"), key=lambda p: p.stat().st_mtime,

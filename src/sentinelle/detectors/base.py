@@ -198,7 +198,7 @@ def compile_context(words: tuple[str, ...]) -> re.Pattern[str] | None:
     for w in words:
         if not w or not w.strip():
             raise ValueError("empty context word: an empty alternative matches everywhere")
-    alts = "|".join(re.escape(fold(w)) for w in sorted(set(words), key=len, reverse=True))
+    alts = "|".join(re.escape(fold(w)) for w in sorted(set(words), key=lambda w: (-len(w), w)))
     return re.compile(rf"(?<![0-9a-z])(?:{alts})(?![0-9a-z])")
 
 

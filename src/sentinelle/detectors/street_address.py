@@ -719,7 +719,7 @@ def _column_rules() -> tuple[str, str, dict[str, str]]:
     full = sorted({w for w in st.canonical.values()
                    if w.isascii() and w.isalpha()
                    and not any(b != w and b.startswith(w) and not b[len(w)].isalpha() for b in bases)},
-                  key=len, reverse=True)
+                  key=lambda w: (-len(w), w))  # ties by name: the same regex source every run
     types = "|".join("".join(f"[{c}{c.upper()}]" for c in w) for w in full)
     sure = (rf"^ *(?:[0-9]{{1,4}} (?:{types}) (?:(?:{_COLUMN_LINKS}) ){{0,3}}"
             r"(?P<word>[A-Z][A-Za-z]+)(?:[ ,0-9.'’\-][\p{L}\p{N} '’.,\-]*[\p{L}\p{N}.])?) *$")

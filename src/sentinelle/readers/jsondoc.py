@@ -112,8 +112,24 @@ def flatten(value: Any, brackets: bool = False) -> dict[str, str | None]:
     return out
 
 
+#: the end of a decoder message that points at the position ``json`` appends after it
+#: (``"Unterminated string starting at"``, ``"Invalid control character at"``; the pure-Python
+#: scanner also names the character: ``"Invalid control character '\\n' at"``)
+_DANGLING = re.compile(r"(?:\s+'[^']*'|\s+\"[^\"]*\")?(?:\s+starting)?\s+at$")
+
+
+def _problem(msg: str) -> str:
+    """The decoder's message without its position words: ``json.JSONDecodeError`` builds
+    ``str(exc)`` as ``msg + ": line L column C (char N)"``, so some of its ``msg`` end with
+    ``at`` (CPython ``Modules/_json.c``, ``Lib/json/decoder.py``); the position is given once,
+    by :func:`_invalid`. ``"Unterminated string starting at"`` -> ``"Unterminated string"``."""
+    return _DANGLING.sub("", msg.strip()) or "invalid"
+
+
 def _invalid(path: str, exc: json.JSONDecodeError, line: int | None = None) -> ReadError:
-    return ReadError(path, f"invalid JSON: {exc.msg}",
+    """``<path>:line L column C: invalid JSON: <problem>`` (``line``: the NDJSON line number,
+    the column being on that line)."""
+    return ReadError(path, f"invalid JSON: {_problem(exc.msg)}",
                      f"line {line if line is not None else exc.lineno} column {exc.colno}")
 
 
