@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,47 @@ def _private_cache(tmp_path_factory):
 def _test_key(monkeypatch, tmp_path):
     monkeypatch.setenv("SENTINELLE_KEY", "test-key-not-secret")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+#: the ``sentinelle`` command of this virtual environment (the console script beside python)
+SENTINELLE = Path(sys.executable).with_name("sentinelle")
+
+
+def _cli_env(env_extra: dict | None, drop_env: tuple[str, ...]) -> dict:
+    env = {**os.environ, "SENTINELLE_KEY": "test-key", **(env_extra or {})}
+    for name in drop_env:
+        env.pop(name, None)
+    return env
+
+
+def run_cli(*args, cwd: Path, env_extra: dict | None = None, drop_env: tuple[str, ...] = (),
+            stdin=None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``sentinelle ARGS`` as a user would: a real subprocess in ``cwd``, the key
+    ``SENTINELLE_KEY=test-key`` (tests compute expected hashes with it), ``env_extra`` added
+    and ``drop_env`` removed from the environment; stdout and stderr captured as bytes."""
+    return subprocess.run([str(SENTINELLE), *map(str, args)], cwd=cwd,
+                          env=_cli_env(env_extra, drop_env), capture_output=True, stdin=stdin,
+                          timeout=timeout)
+
+
+class Cli:
+    """The ``cli`` fixture: ``cli("scan", "a.csv", "--no-db", cwd=tmp_path)`` is
+    :func:`run_cli`; ``cli.popen(...)`` starts it with stdout and stderr on pipes (to read a
+    line and close the pipe, as ``| head -1`` does)."""
+
+    bin = SENTINELLE
+
+    def __call__(self, *args, **kwargs) -> subprocess.CompletedProcess:
+        return run_cli(*args, **kwargs)
+
+    def popen(self, *args, cwd: Path, env_extra: dict | None = None,
+              drop_env: tuple[str, ...] = ()) -> subprocess.Popen:
+        return subprocess.Popen([str(SENTINELLE), *map(str, args)], cwd=cwd,
+                                env=_cli_env(env_extra, drop_env), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    """:class:`Cli` (:func:`run_cli` and ``popen``)."""
+    return Cli()

@@ -12,27 +12,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-BIN = Path(sys.executable).with_name("sentinelle")
 NIR = "285072A00412338"
 CSV = f"nom;nir\nMARTIN;{NIR}\n"
 #: a JSON export cut after its first record: a value is expected at line 2 column 1 (RFC 8259)
 CUT_JSON = '[{"nom": "MARTIN"},\n'
 
-
-def run(*args, cwd: Path, env_extra: dict | None = None, drop_env: tuple[str, ...] = ()):
-    env = {**os.environ, "SENTINELLE_KEY": "test-key", **(env_extra or {})}
-    for name in drop_env:
-        env.pop(name, None)
-    return subprocess.run([str(BIN), *map(str, args)], cwd=cwd, env=env, capture_output=True,
-                          timeout=300)
 
 
 def _lines(data: bytes) -> list[str]:
@@ -45,12 +34,12 @@ def _mode(path: Path) -> int:
 
 # -- 1. a cut JSON export given to redact -------------------------------------------------------
 
-def test_redact_cut_json_says_where_and_goes_on(tmp_path: Path):
+def test_redact_cut_json_says_where_and_goes_on(cli, tmp_path: Path):
     leak = tmp_path / "leak"
     leak.mkdir()
     (leak / "a.csv").write_text(CSV, encoding="utf-8")
     (leak / "bad.json").write_text(CUT_JSON, encoding="utf-8")
-    r = run("redact", "leak", "--out", "out", "--policy", "share", "--report", "r.json", "-q",
+    r = cli("redact", "leak", "--out", "out", "--policy", "share", "--report", "r.json", "-q",
             cwd=tmp_path)
     assert r.returncode == 2  # a file could not be redacted
     # the line `scan` gives for the same file, path:position: reason, then what redact did
@@ -69,13 +58,13 @@ def test_redact_cut_json_says_where_and_goes_on(tmp_path: Path):
 
 # -- 3. the re-scan line counts the shifted dates ----------------------------------------------
 
-def test_redact_rescan_line_counts_shifted_dates(tmp_path: Path):
+def test_redact_rescan_line_counts_shifted_dates(cli, tmp_path: Path):
     # share shifts the collection dates (found again: they are still dates), makes the birth
     # dates years and the towns labels (not found again)
     (tmp_path / "a.csv").write_text(
         "nom;nir;date_prelevement;date_naissance;ville\n"
         f"MARTIN;{NIR};12/03/2021;12/03/1985;Lyon\n", encoding="utf-8")
-    r = run("redact", "a.csv", "--out", "out", "--policy", "share", cwd=tmp_path)
+    r = cli("redact", "a.csv", "--out", "out", "--policy", "share", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "re-scan of 1 written file: 1 finding: DATE_TIME 1 shifted by policy" \
         in _lines(r.stdout)
@@ -88,9 +77,9 @@ def test_redact_rescan_line_counts_shifted_dates(tmp_path: Path):
     ("assess", "a.csv", "--no-db", "-q", "-j", "1"),
     ("redact", "a.csv", "--out", "out", "--policy", "share", "-q"),
 ])
-def test_mistyped_key_file_variable_is_an_error(tmp_path: Path, command):
+def test_mistyped_key_file_variable_is_an_error(cli, tmp_path: Path, command):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
-    r = run(*command, cwd=tmp_path, env_extra={"SENTINELLE_KEY_FILE": "typo/key"},
+    r = cli(*command, cwd=tmp_path, env_extra={"SENTINELLE_KEY_FILE": "typo/key"},
             drop_env=("SENTINELLE_KEY",))
     assert r.returncode == 2
     assert _lines(r.stderr) == [
@@ -99,12 +88,12 @@ def test_mistyped_key_file_variable_is_an_error(tmp_path: Path, command):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]  # no new key, no output
 
 
-def test_key_file_variable_naming_a_key_is_used(tmp_path: Path):
+def test_key_file_variable_naming_a_key_is_used(cli, tmp_path: Path):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
     env = {"SENTINELLE_KEY_FILE": "keys/k"}
-    made = run("key", "new", cwd=tmp_path, env_extra=env, drop_env=("SENTINELLE_KEY",))
+    made = cli("key", "new", cwd=tmp_path, env_extra=env, drop_env=("SENTINELLE_KEY",))
     assert made.returncode == 0 and made.stdout.decode() == "new key written to keys/k\n"
-    r = run("scan", "a.csv", "--no-db", "-q", "--findings", "f.jsonl", cwd=tmp_path,
+    r = cli("scan", "a.csv", "--no-db", "-q", "--findings", "f.jsonl", cwd=tmp_path,
             env_extra=env, drop_env=("SENTINELLE_KEY",))
     assert r.returncode == 1, r.stderr
     key = (tmp_path / "keys" / "k").read_bytes().strip()
@@ -115,9 +104,9 @@ def test_key_file_variable_naming_a_key_is_used(tmp_path: Path):
     assert hashes == {hmac.new(key, f"FR_NIR\x1f{NIR}".encode(), hashlib.sha256).hexdigest()}
 
 
-def test_key_new_without_path_refused_while_key_variable_is_set(tmp_path: Path):
+def test_key_new_without_path_refused_while_key_variable_is_set(cli, tmp_path: Path):
     config = tmp_path / "config"
-    r = run("key", "new", cwd=tmp_path, env_extra={"XDG_CONFIG_HOME": str(config)},
+    r = cli("key", "new", cwd=tmp_path, env_extra={"XDG_CONFIG_HOME": str(config)},
             drop_env=("SENTINELLE_KEY_FILE",))
     assert r.returncode == 2
     (line,) = _lines(r.stderr)
@@ -126,21 +115,21 @@ def test_key_new_without_path_refused_while_key_variable_is_set(tmp_path: Path):
                            "nothing created")
     assert not config.exists()
     # with a PATH it is made (used through --key-file PATH, which wins over the variable)
-    assert run("key", "new", "k", cwd=tmp_path).returncode == 0
+    assert cli("key", "new", "k", cwd=tmp_path).returncode == 0
     assert _mode(tmp_path / "k") == 0o600
 
 
-def test_key_new_makes_private_folders(tmp_path: Path):
-    r = run("key", "new", "a/b/c", cwd=tmp_path, drop_env=("SENTINELLE_KEY",))
+def test_key_new_makes_private_folders(cli, tmp_path: Path):
+    r = cli("key", "new", "a/b/c", cwd=tmp_path, drop_env=("SENTINELLE_KEY",))
     assert r.returncode == 0, r.stderr
     modes = [_mode(tmp_path / p) for p in ("a", "a/b", "a/b/c")]
     assert modes == [0o700, 0o700, 0o600]
 
 
-def test_default_key_still_created_on_first_use(tmp_path: Path):
+def test_default_key_still_created_on_first_use(cli, tmp_path: Path):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
     config = tmp_path / "config"
-    r = run("scan", "a.csv", "--no-db", "-q", cwd=tmp_path,
+    r = cli("scan", "a.csv", "--no-db", "-q", cwd=tmp_path,
             env_extra={"XDG_CONFIG_HOME": str(config)},
             drop_env=("SENTINELLE_KEY", "SENTINELLE_KEY_FILE"))
     assert r.returncode == 1, r.stderr
@@ -166,9 +155,9 @@ def test_default_key_still_created_on_first_use(tmp_path: Path):
     (("redact", "a.csv", "--out", "o", "--policy", "share", "-q", "--report", "n/m/r.json"),
      "n/m/r.json", "json"),
 ])
-def test_outputs_create_missing_folders(tmp_path: Path, args, made, check):
+def test_outputs_create_missing_folders(cli, tmp_path: Path, args, made, check):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
-    r = run(*args, cwd=tmp_path)
+    r = cli(*args, cwd=tmp_path)
     assert r.returncode in (0, 1), r.stderr  # 1: scan found personal data
     target = tmp_path / made
     assert _mode(tmp_path / "n") == 0o700 and _mode(tmp_path / "n" / "m") == 0o700
@@ -197,9 +186,9 @@ def test_outputs_create_missing_folders(tmp_path: Path, args, made, check):
     (("redact", "a.csv", "--out", "/sys/sentinelle-r7", "--policy", "share"),
      "cannot write /sys/sentinelle-r7: Operation not permitted"),
 ])
-def test_outputs_that_cannot_be_made_are_refused_in_one_line(tmp_path: Path, args, message):
+def test_outputs_that_cannot_be_made_are_refused_in_one_line(cli, tmp_path: Path, args, message):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
-    r = run(*args, cwd=tmp_path)
+    r = cli(*args, cwd=tmp_path)
     assert r.returncode == 2
     assert _lines(r.stderr) == [f"sentinelle: {message}"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
@@ -208,40 +197,40 @@ def test_outputs_that_cannot_be_made_are_refused_in_one_line(tmp_path: Path, arg
 
 # -- 8. redact --k on text only ----------------------------------------------------------------
 
-def test_k_on_text_only_refused_in_one_line(tmp_path: Path):
+def test_k_on_text_only_refused_in_one_line(cli, tmp_path: Path):
     (tmp_path / "cr.txt").write_text(f"M. Jean MARTIN, né le 12/03/1985, 69003 Lyon. NIR {NIR}.\n",
                                      encoding="utf-8")
-    r = run("redact", "cr.txt", "--out", "out", "--policy", "share", "--k", "5", cwd=tmp_path)
+    r = cli("redact", "cr.txt", "--out", "out", "--policy", "share", "--k", "5", cwd=tmp_path)
     assert r.returncode == 2
     assert _lines(r.stderr) == [
         "sentinelle: --k 5: k-anonymity is counted on tables (CSV, JSON records, XLSX, Parquet, "
-        "SQL dumps, HL7 v2) and none of the inputs is one (1 text file(s)); nothing written "
-        "(drop --k: the policy still generalises their dates and postcodes)"]
+        "SQL dumps, HL7 v2) and none of the inputs is one (1 text file); nothing written "
+        "(drop --k: the policy still generalises the dates and postcodes of the text file)"]
     assert not (tmp_path / "out").exists()
-    help_text = " ".join(run("redact", "--help", cwd=tmp_path).stdout.decode().split())
+    help_text = " ".join(cli("redact", "--help", cwd=tmp_path).stdout.decode().split())
     assert "text files are redacted by the policy but not counted" in help_text
 
 
-def test_k_with_a_table_and_a_text_says_what_is_counted(tmp_path: Path):
+def test_k_with_a_table_and_a_text_says_what_is_counted(cli, tmp_path: Path):
     leak = tmp_path / "leak"
     leak.mkdir()
     (leak / "cr.txt").write_text(f"M. Jean MARTIN, NIR {NIR}.\n", encoding="utf-8")
     (leak / "a.csv").write_text("nom;date_naissance\nMARTIN;12/03/1985\nDURAND;01/01/1985\n",
                                 encoding="utf-8")
-    r = run("redact", "leak", "--out", "out", "--policy", "share", "--k", "2", cwd=tmp_path)
+    r = cli("redact", "leak", "--out", "out", "--policy", "share", "--k", "2", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     lines = _lines(r.stdout)
-    assert ("k-anonymity counted on tables only: 1 text file(s) redacted by the policy, "
+    assert ("k-anonymity counted on tables only: 1 text file redacted by the policy, "
             "not counted") in lines
 
 
 # -- 7. chars of a delimited file --------------------------------------------------------------
 
-def test_json_summary_chars_of_a_csv(tmp_path: Path):
+def test_json_summary_chars_of_a_csv(cli, tmp_path: Path):
     # "É" is 2 bytes in UTF-8: 22 characters, 23 bytes
     (tmp_path / "a.csv").write_text("nom;ville\nDURAND;Évry\n", encoding="utf-8")
     (tmp_path / "b.csv").write_text("nom;ville\nDURAND;Évry\n", encoding="cp1252")
-    r = run("scan", "a.csv", "b.csv", "--no-db", "--format", "json", "-j", "1", cwd=tmp_path)
+    r = cli("scan", "a.csv", "b.csv", "--no-db", "--format", "json", "-j", "1", cwd=tmp_path)
     files = {f["path"]: f for f in json.loads(r.stdout)["files"]}
     assert [(files[n]["size"], files[n]["chars"], files[n]["encoding"]) for n in ("a.csv", "b.csv")] \
         == [(23, 22, "utf-8"), (22, 22, "cp1252")]

@@ -11,24 +11,15 @@ Test data is synthetic: the NIR 285072A00412338 has a valid key (../shared/cases
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-BIN = Path(sys.executable).with_name("sentinelle")
 NIR = "285072A00412338"
 CSV = f"nom;nir\nMARTIN;{NIR}\n"
 TEXT = "Patient: Jean Dupont, tel 06 12 34 56 78\n"
 
-
-def run(*args, cwd: Path):
-    env = {**os.environ, "SENTINELLE_KEY": "test-key"}
-    return subprocess.run([str(BIN), *map(str, args)], cwd=cwd, env=env, capture_output=True,
-                          timeout=300)
 
 
 def _lines(data: bytes) -> list[str]:
@@ -59,19 +50,19 @@ def _tree(root: Path) -> set[str]:
      "sentinelle: --findings - and --format json would both write to stdout; give --output "
      "FILE for the json output"),
 ])
-def test_refused_scan_creates_nothing(tmp_path: Path, args, message):
+def test_refused_scan_creates_nothing(cli, tmp_path: Path, args, message):
     (tmp_path / "m.txt").write_text(TEXT, encoding="utf-8")
-    r = run("scan", "m.txt", *args, cwd=tmp_path)
+    r = cli("scan", "m.txt", *args, cwd=tmp_path)
     assert r.returncode == 2
     assert _lines(r.stderr) == [message]
     assert r.stdout == b""
     assert _tree(tmp_path) == {"m.txt"}  # no store, no folder, no file named -
 
 
-def test_refused_scan_adds_no_scan_row_to_an_existing_store(tmp_path: Path):
+def test_refused_scan_adds_no_scan_row_to_an_existing_store(cli, tmp_path: Path):
     (tmp_path / "m.txt").write_text(TEXT, encoding="utf-8")
-    assert run("scan", "m.txt", "-q", "--db", "s.duckdb", cwd=tmp_path).returncode == 1
-    r = run("scan", "m.txt", "--findings", "m.txt/f.jsonl", "--db", "s.duckdb", cwd=tmp_path)
+    assert cli("scan", "m.txt", "-q", "--db", "s.duckdb", cwd=tmp_path).returncode == 1
+    r = cli("scan", "m.txt", "--findings", "m.txt/f.jsonl", "--db", "s.duckdb", cwd=tmp_path)
     assert r.returncode == 2
     con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
     try:  # only the first scan, finished
@@ -82,17 +73,17 @@ def test_refused_scan_adds_no_scan_row_to_an_existing_store(tmp_path: Path):
 
 # -- 2. no folder left behind ------------------------------------------------------------------
 
-def test_redact_of_nothing_leaves_no_out_tree(tmp_path: Path):
-    r = run("redact", tmp_path / "nothere", "--out", tmp_path / "r2/a/out", "--policy", "share",
+def test_redact_of_nothing_leaves_no_out_tree(cli, tmp_path: Path):
+    r = cli("redact", tmp_path / "nothere", "--out", tmp_path / "r2/a/out", "--policy", "share",
             "-q", cwd=tmp_path)
     assert r.returncode == 2
     assert _lines(r.stderr) == [f"sentinelle: error: {tmp_path}/nothere: no such file or folder"]
     assert _tree(tmp_path) == set()
 
 
-def test_redact_of_nothing_keeps_an_existing_out(tmp_path: Path):
+def test_redact_of_nothing_keeps_an_existing_out(cli, tmp_path: Path):
     (tmp_path / "out").mkdir()
-    r = run("redact", "nothere", "--out", "out/a/b", "--policy", "share", "-q", cwd=tmp_path)
+    r = cli("redact", "nothere", "--out", "out/a/b", "--policy", "share", "-q", cwd=tmp_path)
     assert r.returncode == 2
     assert _tree(tmp_path) == {"out"}  # out/a/b made by the run are gone, out was there
 
@@ -102,9 +93,9 @@ def test_redact_of_nothing_keeps_an_existing_out(tmp_path: Path):
     ("a/b/../../c/f.jsonl", "c/f.jsonl"),   # two missing levels undone, c/ is needed
     ("./d/./f.jsonl", "d/f.jsonl"),         # . parts
 ])
-def test_findings_path_with_dotdot_makes_no_stray_folder(tmp_path: Path, findings, written):
+def test_findings_path_with_dotdot_makes_no_stray_folder(cli, tmp_path: Path, findings, written):
     (tmp_path / "m.txt").write_text(TEXT, encoding="utf-8")
-    r = run("scan", "m.txt", "--findings", findings, "--no-db", "-q", cwd=tmp_path)
+    r = cli("scan", "m.txt", "--findings", findings, "--no-db", "-q", cwd=tmp_path)
     assert r.returncode == 1
     folders = {str(Path(written).parent)} - {"."}
     assert _tree(tmp_path) == {"m.txt", written} | folders
@@ -112,18 +103,18 @@ def test_findings_path_with_dotdot_makes_no_stray_folder(tmp_path: Path, finding
     assert "PHONE_NUMBER" in types
 
 
-def test_dotdot_after_an_existing_folder_is_the_system_s(tmp_path: Path):
+def test_dotdot_after_an_existing_folder_is_the_system_s(cli, tmp_path: Path):
     # real/.. is resolved by the system (real exists): nothing to undo, f.jsonl beside m.txt
     (tmp_path / "m.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "real").mkdir()
-    r = run("scan", "m.txt", "--findings", "real/../f.jsonl", "--no-db", "-q", cwd=tmp_path)
+    r = cli("scan", "m.txt", "--findings", "real/../f.jsonl", "--no-db", "-q", cwd=tmp_path)
     assert r.returncode == 1
     assert _tree(tmp_path) == {"m.txt", "real", "f.jsonl"}
 
 
-def test_redact_out_with_dotdot_makes_no_stray_folder(tmp_path: Path):
+def test_redact_out_with_dotdot_makes_no_stray_folder(cli, tmp_path: Path):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
-    r = run("redact", "a.csv", "--out", "o/stray/../out", "--policy", "share", "-q",
+    r = cli("redact", "a.csv", "--out", "o/stray/../out", "--policy", "share", "-q",
             cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert _tree(tmp_path) == {"a.csv", "o", "o/out", "o/out/a.csv"}
@@ -145,9 +136,9 @@ def test_redact_out_with_dotdot_makes_no_stray_folder(tmp_path: Path):
     # the output folder itself
     ("rr", "it is the --out folder"),
 ])
-def test_report_over_a_redacted_file_is_refused(tmp_path: Path, report, why):
+def test_report_over_a_redacted_file_is_refused(cli, tmp_path: Path, report, why):
     (tmp_path / "n.txt").write_text(TEXT, encoding="utf-8")
-    r = run("redact", "n.txt", "--out", "rr", "--policy", "share", "--report", report, "-q",
+    r = cli("redact", "n.txt", "--out", "rr", "--policy", "share", "--report", report, "-q",
             cwd=tmp_path)
     assert r.returncode == 2
     shown = str(Path(report)) if ".." not in report else "rr/n.txt"
@@ -155,9 +146,9 @@ def test_report_over_a_redacted_file_is_refused(tmp_path: Path, report, why):
     assert _tree(tmp_path) == {"n.txt"}  # nothing written, no rr/
 
 
-def test_report_beside_the_redacted_files_is_written(tmp_path: Path):
+def test_report_beside_the_redacted_files_is_written(cli, tmp_path: Path):
     (tmp_path / "n.txt").write_text(TEXT, encoding="utf-8")
-    r = run("redact", "n.txt", "--out", "rr", "--policy", "share", "--report", "rr/risk.json",
+    r = cli("redact", "n.txt", "--out", "rr", "--policy", "share", "--report", "rr/risk.json",
             "-q", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert _tree(tmp_path) == {"n.txt", "rr", "rr/n.txt", "rr/risk.json"}
@@ -167,9 +158,9 @@ def test_report_beside_the_redacted_files_is_written(tmp_path: Path):
 
 # -- 4. --findings - is stdout -----------------------------------------------------------------
 
-def test_findings_dash_is_jsonl_on_stdout_and_table_on_stderr(tmp_path: Path):
+def test_findings_dash_is_jsonl_on_stdout_and_table_on_stderr(cli, tmp_path: Path):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
-    r = run("scan", "a.csv", "--findings", "-", "--no-db", cwd=tmp_path)
+    r = cli("scan", "a.csv", "--findings", "-", "--no-db", cwd=tmp_path)
     assert r.returncode == 1
     records = [json.loads(l) for l in _lines(r.stdout)]  # every stdout line is a JSON finding
     # row: the 0-based data row (Finding docstring)
@@ -180,9 +171,9 @@ def test_findings_dash_is_jsonl_on_stdout_and_table_on_stderr(tmp_path: Path):
     assert _tree(tmp_path) == {"a.csv"}  # no file named -
 
 
-def test_findings_dash_with_json_output_file(tmp_path: Path):
+def test_findings_dash_with_json_output_file(cli, tmp_path: Path):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
-    r = run("scan", "a.csv", "--findings", "-", "-f", "json", "-o", "s.json", "--no-db",
+    r = cli("scan", "a.csv", "--findings", "-", "-f", "json", "-o", "s.json", "--no-db",
             cwd=tmp_path)
     assert r.returncode == 1
     assert any(json.loads(l)["entity_type"] == "FR_NIR" for l in _lines(r.stdout))
@@ -190,9 +181,9 @@ def test_findings_dash_with_json_output_file(tmp_path: Path):
     assert _tree(tmp_path) == {"a.csv", "s.json"}
 
 
-def test_a_file_named_dash_is_dot_slash_dash(tmp_path: Path):
+def test_a_file_named_dash_is_dot_slash_dash(cli, tmp_path: Path):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
-    r = run("scan", "a.csv", "--findings", "./-", "--no-db", "-q", cwd=tmp_path)
+    r = cli("scan", "a.csv", "--findings", "./-", "--no-db", "-q", cwd=tmp_path)
     assert r.returncode == 1
     assert r.stdout == b""
     assert any(json.loads(l)["entity_type"] == "FR_NIR"

@@ -12,8 +12,6 @@ import hashlib
 import hmac
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -21,17 +19,9 @@ import pytest
 
 from sentinelle import __version__
 
-BIN = Path(sys.executable).with_name("sentinelle")
 NIR = "285072A00412338"
 CSV = f"nom;nir\nMARTIN;{NIR}\n"
 
-
-def run(*args, cwd: Path, env_extra: dict | None = None, drop_env: tuple[str, ...] = ()):
-    env = {**os.environ, "SENTINELLE_KEY": "test-key", **(env_extra or {})}
-    for name in drop_env:
-        env.pop(name, None)
-    return subprocess.run([str(BIN), *map(str, args)], cwd=cwd, env=env, capture_output=True,
-                          timeout=300)
 
 
 def _lines(data: bytes) -> list[str]:
@@ -45,8 +35,8 @@ def _one_line_error(stderr: bytes) -> str:
 
 
 @pytest.mark.parametrize("flag", ["--version", "-V"])  # both spellings, as most CLIs
-def test_version_flag(tmp_path: Path, flag: str):
-    r = run(flag, cwd=tmp_path)
+def test_version_flag(cli, tmp_path: Path, flag: str):
+    r = cli(flag, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout.decode() == f"sentinelle {__version__}\n"
 
@@ -55,17 +45,17 @@ def _hashes(findings: Path) -> list[str]:
     return [json.loads(l)["value_hash"] for l in findings.read_text("utf-8").splitlines()]
 
 
-def test_key_file_wins_over_environment(tmp_path: Path):
+def test_key_file_wins_over_environment(cli, tmp_path: Path):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
     key = tmp_path / "k"
     key.write_bytes(b"file-key\n")
     key.chmod(0o600)
     common = ("scan", "a.csv", "--no-db", "-q")
-    r1 = run(*common, "--key-file", key, "--findings", "f1.jsonl", cwd=tmp_path,
+    r1 = cli(*common, "--key-file", key, "--findings", "f1.jsonl", cwd=tmp_path,
              env_extra={"SENTINELLE_KEY": "env-key"})
-    r2 = run(*common, "--key-file", key, "--findings", "f2.jsonl", cwd=tmp_path,
+    r2 = cli(*common, "--key-file", key, "--findings", "f2.jsonl", cwd=tmp_path,
              drop_env=("SENTINELLE_KEY",))
-    r3 = run(*common, "--findings", "f3.jsonl", cwd=tmp_path,
+    r3 = cli(*common, "--findings", "f3.jsonl", cwd=tmp_path,
              env_extra={"SENTINELLE_KEY": "env-key"})
     assert (r1.returncode, r2.returncode, r3.returncode) == (1, 1, 1), r1.stderr
     with_flag, flag_only, env_only = (_hashes(tmp_path / f"f{i}.jsonl") for i in (1, 2, 3))
@@ -79,8 +69,8 @@ def test_key_file_wins_over_environment(tmp_path: Path):
 
 
 @pytest.mark.parametrize("command", ["scan", "redact", "reidentify", "assess"])
-def test_key_precedence_in_help(tmp_path: Path, command: str):
-    r = run(command, "--help", cwd=tmp_path)
+def test_key_precedence_in_help(cli, tmp_path: Path, command: str):
+    r = cli(command, "--help", cwd=tmp_path)
     text = " ".join(r.stdout.decode().split())
     assert "wins over $SENTINELLE_KEY" in text
 
@@ -90,13 +80,13 @@ def test_key_precedence_in_help(tmp_path: Path, command: str):
     ("assess", CSV.encode()),               # assess opens the store too
     ("scan", b"SQLite format 3\x00" + bytes(84)),   # another database's file
 ])
-def test_db_that_is_not_a_store_is_refused_untouched(tmp_path: Path, command: str,
+def test_db_that_is_not_a_store_is_refused_untouched(cli, tmp_path: Path, command: str,
                                                      content: bytes):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
     db = tmp_path / "existing.csv"
     db.write_bytes(content)
     before = db.stat()
-    r = run(command, "a.csv", "--db", db, cwd=tmp_path)
+    r = cli(command, "a.csv", "--db", db, cwd=tmp_path)
     assert r.returncode == 2
     line = _one_line_error(r.stderr)
     assert "not a DuckDB store" in line and "existing.csv" in line
@@ -104,19 +94,19 @@ def test_db_that_is_not_a_store_is_refused_untouched(tmp_path: Path, command: st
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "existing.csv"]  # no .wal
 
 
-def test_db_that_is_a_store_is_reused(tmp_path: Path):
+def test_db_that_is_a_store_is_reused(cli, tmp_path: Path):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
     for _ in range(2):
-        r = run("scan", "a.csv", "--db", "s.duckdb", "-q", cwd=tmp_path)
+        r = cli("scan", "a.csv", "--db", "s.duckdb", "-q", cwd=tmp_path)
         assert r.returncode == 1, r.stderr
     con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM scans").fetchone()[0] == 2
 
 
-def test_assess_outputs_into_missing_folders_create_them(tmp_path: Path):
+def test_assess_outputs_into_missing_folders_create_them(cli, tmp_path: Path):
     # team rule (session 7): every output option creates its missing folders, mode 0700
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
-    r = run("assess", "a.csv", "--no-db", "--html", "nodir/report.html", "--json",
+    r = cli("assess", "a.csv", "--no-db", "--html", "nodir/report.html", "--json",
             "new/deeper/a.json", "-q", "-j", "1", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stderr == b""
@@ -127,10 +117,10 @@ def test_assess_outputs_into_missing_folders_create_them(tmp_path: Path):
         == ["0o700"] * 3
 
 
-def test_assess_html_where_no_folder_can_be_made_names_the_path(tmp_path: Path):
+def test_assess_html_where_no_folder_can_be_made_names_the_path(cli, tmp_path: Path):
     (tmp_path / "a.csv").write_text(CSV, encoding="utf-8")
     # sysfs refuses new folders and files, also to root
-    r = run("assess", "a.csv", "--no-db", "--html", "/sys/nodir/report.html", "-q", "-j", "1",
+    r = cli("assess", "a.csv", "--no-db", "--html", "/sys/nodir/report.html", "-q", "-j", "1",
             cwd=tmp_path)
     assert r.returncode == 2
     line = _one_line_error(r.stderr)
@@ -138,7 +128,7 @@ def test_assess_html_where_no_folder_can_be_made_names_the_path(tmp_path: Path):
     assert ".part" not in line and not Path("/sys/nodir").exists()
 
 
-def test_non_utf8_file_name_keeps_its_findings(tmp_path: Path):
+def test_non_utf8_file_name_keeps_its_findings(cli, tmp_path: Path):
     leak = tmp_path / "leak"
     leak.mkdir()
     # b"caf\xe9.csv": Latin-1 bytes, not UTF-8 (os.fsencode/fsdecode use surrogateescape)
@@ -146,7 +136,7 @@ def test_non_utf8_file_name_keeps_its_findings(tmp_path: Path):
         fh.write(CSV.encode())
     with open(os.fsencode(leak) + b"/a\\b\xff.txt", "wb") as fh:   # a backslash too
         fh.write(f"NIR {NIR}\n".encode())
-    r = run("scan", "leak", "--db", "s.duckdb", "--findings", "f.jsonl", "--format", "json",
+    r = cli("scan", "leak", "--db", "s.duckdb", "--findings", "f.jsonl", "--format", "json",
             cwd=tmp_path)
     assert r.returncode == 1, r.stderr
     assert b"Traceback" not in r.stderr
@@ -161,7 +151,7 @@ def test_non_utf8_file_name_keeps_its_findings(tmp_path: Path):
     assert sorted(f["path"] for f in summary["files"]) == ["a\\\\b\\xff.txt", "caf\\xe9.csv"]
 
 
-def test_a_valid_name_that_looks_escaped_stays_apart(tmp_path: Path):
+def test_a_valid_name_that_looks_escaped_stays_apart(cli, tmp_path: Path):
     # review of session 5: the UTF-8 name "caf\xe9.csv" (a backslash, an x, e9) and the
     # Latin-1 bytes b"caf\xe9.csv" showed the same path; now the valid one doubles its
     # backslash, so every displayed name maps back to one file
@@ -170,27 +160,27 @@ def test_a_valid_name_that_looks_escaped_stays_apart(tmp_path: Path):
     with open(os.fsencode(leak) + b"/caf\xe9.csv", "wb") as fh:
         fh.write(CSV.encode())
     (leak / "caf\\xe9.csv").write_text(CSV, encoding="utf-8")
-    r = run("scan", "leak", "--no-db", "--findings", "f.jsonl", cwd=tmp_path)
+    r = cli("scan", "leak", "--no-db", "--findings", "f.jsonl", cwd=tmp_path)
     assert r.returncode == 1, r.stderr
     rows = [json.loads(l) for l in (tmp_path / "f.jsonl").read_text("utf-8").splitlines()]
     assert sorted({f["path"] for f in rows}) == ["caf\\\\xe9.csv", "caf\\xe9.csv"]
 
 
-def test_table_on_a_pipe_is_not_wrapped(tmp_path: Path):
+def test_table_on_a_pipe_is_not_wrapped(cli, tmp_path: Path):
     name = "un_nom_de_fichier_tres_long_pour_depasser_quatre_vingts_colonnes_" + "x" * 40
     (tmp_path / f"{name}.csv").write_text(CSV, encoding="utf-8")
-    r = run("scan", f"{name}.csv", "--no-db", cwd=tmp_path, env_extra={"COLUMNS": "80"})
+    r = cli("scan", f"{name}.csv", "--no-db", cwd=tmp_path, env_extra={"COLUMNS": "80"})
     assert r.returncode == 1, r.stderr
     rows = [l for l in _lines(r.stdout) if name in l]
     assert len(rows) == 1 and "FR_NIR 1" in rows[0]     # one line: grep sees the whole row
     assert max(map(len, _lines(r.stdout))) > 80
 
 
-def test_issue_kind_and_bracketed_names_are_printed(tmp_path: Path):
+def test_issue_kind_and_bracketed_names_are_printed(cli, tmp_path: Path):
     # "[error]" and "[1]" are Rich markup tags: they must be printed, not swallowed
     (tmp_path / "rapport[1].csv").write_text(CSV, encoding="utf-8")
     (tmp_path / "bad.json").write_text('{"nom": ', encoding="utf-8")
-    r = run("scan", ".", "--no-db", cwd=tmp_path)
+    r = cli("scan", ".", "--no-db", cwd=tmp_path)
     out = r.stdout.decode()
     assert "rapport[1].csv" in out
     assert "[error]" in out

@@ -33,9 +33,13 @@ def test_context_regex_sources_do_not_depend_on_hash_seed():
 
 
 def test_equal_length_words_sorted_by_name():
-    # "cpam" and "msa1" have the same length: the source orders them by name
+    # "cpam" and "msa1" have the same length: the source orders them by name (grouped by
+    # first character since session 8: "m" first for "mutuelle", the longest)
     pat = compile_context(("msa1", "cpam", "mutuelle"))
-    assert pat.pattern == r"(?<![0-9a-z])(?:mutuelle|cpam|msa1)(?![0-9a-z])"
+    assert pat.pattern == (r"(?:m(?<![0-9a-z]m)(?:utuelle|sa1)|c(?<![0-9a-z]c)(?:pam))"
+                           r"(?![0-9a-z])")
+    pat = compile_context(("mgen", "msa1", "mutuelle"))
+    assert pat.pattern == r"(?:m(?<![0-9a-z]m)(?:utuelle|gen|sa1))(?![0-9a-z])"
 
 
 from sentinelle.detectors.base import compile_context  # noqa: E402

@@ -148,8 +148,8 @@ def test_a_copy_with_reports_dropped_reuses_the_groups_it_kept():
     p = _pipeline()
     p.analyze_text(text, Location("a.txt"))
     calls = []
-    real = p._texts_hits  # the groups not in the memo, analysed a batch at a time
-    p._texts_hits = lambda ts, fs: calls.extend(len(t) for t in ts) or real(ts, fs)
+    real = p._groups_hits  # the groups not in the memo, analysed a batch at a time
+    p._groups_hits = lambda ts, fs: calls.extend(len(t) for t in ts) or real(ts, fs)
     copied = p.analyze_text(copy, Location("b.txt"))
     seen = {copy[a:b] for a, b in groups(copy)} & {text[a:b] for a, b in groups(text)}
     assert seen and len(calls) == len(groups(copy)) - len(seen)
@@ -271,8 +271,8 @@ def test_a_group_repeated_in_a_text_is_analysed_once():
     text = ("\n" + SEP + "\n\n").join(reports + reports)  # the same reports twice, same order
     p = _pipeline()
     calls = []
-    real = p._texts_hits
-    p._texts_hits = lambda ts, fs: calls.extend(ts) or real(ts, fs)
+    real = p._groups_hits
+    p._groups_hits = lambda ts, fs: calls.extend(ts) or real(ts, fs)
     got = p.analyze_text(text, Location("twice.txt"))
     spans = [text[a:b] for a, b in groups(text)]
     assert len(set(spans)) < len(spans)  # some groups come twice

@@ -25,6 +25,7 @@ JSONL to stdout (the table then goes to stderr); ``./-`` is a file named ``-``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import json
 import os
@@ -43,7 +44,71 @@ from sentinelle.entities import ENTITIES
 from sentinelle.errors import SentinelleError
 
 
-@click.group(no_args_is_help=True)
+class OutputBroken(BaseException):
+    """An output stream failed mid-way: a closed pipe (``sentinelle scan ... | head -1``), a full
+    disk. ``exc``: the system's error; ``where``: the output as the user named it
+    (``"stdout"``, ``f.jsonl``).
+
+    A ``BaseException`` (as ``KeyboardInterrupt``) so the scanner's per-file ``except
+    Exception`` ("a bad file must never stop the scan") does not report a failed *write* as a
+    read error of the file being scanned. :func:`main` turns it into a quiet exit for a closed
+    pipe (as ``rg``: no message, no traceback, the command's exit code so far,
+    :data:`_epipe_code`) or into one line naming the output (exit 2); every temporary
+    ``.part`` file is removed on the way out (:func:`atomic_output`)."""
+
+    def __init__(self, exc: OSError, where: str):
+        super().__init__(exc, where)
+        self.exc = exc
+        self.where = where
+
+    @property
+    def closed_pipe(self) -> bool:
+        return self.exc.errno == errno.EPIPE
+
+
+class _Guarded:
+    """A stream (text or bytes) whose failed writes raise :class:`OutputBroken`."""
+
+    def __init__(self, stream, where: str):
+        self._stream = stream
+        self.where = where
+
+    def write(self, data):
+        try:
+            return self._stream.write(data)
+        except OSError as exc:
+            raise OutputBroken(exc, self.where) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise OutputBroken(exc, self.where) from None
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+#: the exit code of a command whose stdout was closed by its reader (``| head``): 0, or what
+#: the command has established when it starts writing (``scan``: 1 once it writes a finding)
+_epipe_code = [0]
+
+
+class _App(click.Group):
+    """The command group: a closed stdout (``EPIPE``) in any command becomes
+    :class:`OutputBroken` (Click would print nothing but exit 1, an error code for every
+    command but ``scan``)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise OutputBroken(exc, "stdout") from None
+            raise
+
+
+@click.group(cls=_App, no_args_is_help=True)
 @click.version_option(__version__, "--version", "-V", prog_name="sentinelle",
                       message="%(prog)s %(version)s", help="Print the version and exit.")
 def app() -> None:
@@ -56,26 +121,41 @@ PATH = click.Path(path_type=Path)
 
 class _OutPath(click.Path):
     """An output path: ``missing/..`` pairs removed (:func:`sentinelle.outputs.normal_path`),
-    so no folder the system would not reach is created. Exactly ``-`` gives the string ``"-"``
-    (stdout where the option says so), distinct from ``./-``, a file named ``-``."""
+    so no folder the system would not reach is created. ``./-`` is a file named ``-``.
 
-    def __init__(self, *args, dash: bool = True, **kwargs):
+    Exactly ``-`` means stdout, as for ``rg``, ``curl -o -`` or ``tar -f -``: the string ``"-"``
+    for a document written in one piece (``stdout``: ``scan --findings``, ``--output``,
+    ``redact --report``, ``assess --json``, ``--html``); for an output that cannot be a stream
+    (a folder, a store, a key file, an appended log: ``what`` names it) it is refused in one
+    line, exit 2, before anything runs (it used to be a folder or file named ``-``, or a
+    traceback for ``scan --db -``)."""
+
+    def __init__(self, *args, what: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.dash = dash
+        self.what = what
 
     def convert(self, value, param, ctx):
         from sentinelle.outputs import normal_path
 
-        if value == "-" and self.dash:
-            return "-"
+        if value == "-":
+            if self.what is None:
+                return "-"
+            name = (param.opts[0] if isinstance(param, click.Option) and param.opts
+                    else param.human_readable_name if param is not None else "PATH")
+            raise _fail(f"{name} -: {self.what} cannot be stdout; give a path (./- for one "
+                        "named -)")
         path = normal_path(super().convert(value, param, ctx))
         return Path.cwd() / path if str(path) == "-" else path
 
 
-#: an output file or folder (``--findings``, ``--output``, ``--db``, ``redact --out``, ...)
+#: an output file where ``-`` is stdout (``scan --findings``/``--output``, ``redact --report``,
+#: ``assess --json``/``--html``)
 OUT_PATH = _OutPath(path_type=Path)
-#: an output path where ``-`` is a file named ``-`` (assess, reidentify, key new)
-OUT_FILE = _OutPath(path_type=Path, dash=False)
+#: outputs where ``-`` is refused: folders, stores, key files, logs
+OUT_FOLDER = _OutPath(path_type=Path, what="a folder")
+OUT_STORE = _OutPath(path_type=Path, what="the DuckDB store")
+OUT_KEY = _OutPath(path_type=Path, what="a key file")
+OUT_LOG = _OutPath(path_type=Path, what="the audit log (appended to)")
 
 
 def _err(msg: str) -> None:
@@ -102,9 +182,13 @@ def _console(file=None, stderr: bool = False):
         tty = stream.isatty()
     except (AttributeError, ValueError):
         tty = False
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # Rich's own exits 1: an error code for most commands
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
     if tty:
-        return Console(file=file, stderr=stderr)
-    return Console(file=_RstripLines(stream), width=PIPE_WIDTH, soft_wrap=False)
+        return _Console(file=file, stderr=stderr)
+    return _Console(file=_RstripLines(stream), width=PIPE_WIDTH, soft_wrap=False)
 
 
 class _RstripLines:
@@ -190,8 +274,7 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator:
                       newline=None if "b" in mode else "\n")
         except OSError as exc:
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-        with fh:
-            yield fh
+        yield from _written(fh, path)
         return
     folder = path.parent if str(path.parent) else Path(".")
     probe = nearest_existing(folder)
@@ -203,8 +286,8 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "\n") as fh:
-            yield fh
+        yield from _written(os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8",
+                                      newline=None if "b" in mode else "\n"), path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -214,6 +297,27 @@ def atomic_output(path: Path, mode: str = "w") -> Iterator:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _written(fh, path: Path) -> Iterator:
+    """Yield ``fh`` (the open file of ``path``), then flush and close it: a write that fails
+    there (what was still buffered, on a full disk) raises :class:`OutputError` naming
+    ``path``, not a bare ``OSError`` from ``close``; on an error in the caller the file is
+    closed and the error kept."""
+    from sentinelle.errors import OutputError
+
+    try:
+        yield fh
+    except BaseException:
+        with contextlib.suppress(OSError):
+            fh.close()  # its buffer may fail again: the caller's error is the one to tell
+        raise
+    try:
+        fh.close()
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            fh.close()
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
@@ -243,7 +347,7 @@ def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
 @click.option("--format", "-f", "format", default="table", help="Output on stdout: table, json or sarif.")
 @click.option("--output", "-o", type=OUT_PATH, default=None, help="Write the --format output to this file instead of stdout (-: stdout).")
 @click.option("--findings", type=OUT_PATH, default=None, help="Write every finding to this JSONL file (masked values and keyed hashes only). -: JSONL on stdout (as rg --json), the table then goes to stderr; --format json or sarif then needs --output FILE.")
-@click.option("--db", type=OUT_PATH, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store for findings.")
+@click.option("--db", type=OUT_STORE, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store for findings.")
 @click.option("--no-db", is_flag=True, help="Do not write to the store.")
 @click.option("--entities", "-e", default=None, help="Comma-separated entity labels to report (default: all).")
 @click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help="Drop findings scored below this (default 0.5).")
@@ -362,77 +466,94 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
     reports: list[FileReport] = []
     show_progress = (not quiet and not no_progress and sys.stderr.isatty() and total_bytes > 8 << 20)
 
-    with contextlib.ExitStack() as stack:
-        fjson = (sys.stdout.buffer if findings_stdout else
-                 stack.enter_context(atomic_output(findings, "wb")) if findings else None)
-        out_fh = stack.enter_context(atomic_output(output)) if output else None
-        sarif = None
-        if format == "sarif":
-            from sentinelle.report.sarif import SarifWriter
-            sarif = SarifWriter(out_fh or sys.stdout, __version__)
+    code = None
+    try:
+        with contextlib.ExitStack() as stack:
+            fjson = (_Guarded(sys.stdout.buffer, "stdout") if findings_stdout else
+                     _Guarded(stack.enter_context(atomic_output(findings, "wb")), str(findings))
+                     if findings else None)
+            out_fh = (_Guarded(stack.enter_context(atomic_output(output)), str(output)) if output
+                      else _Guarded(sys.stdout, "stdout"))
+            sarif = None
+            if format == "sarif":
+                from sentinelle.report.sarif import SarifWriter
+                sarif = SarifWriter(out_fh, __version__)
 
-        # one batch at a time, column-wise, in the process that made it (a worker with
-        # --jobs > 1): masks and keyed hashes once per distinct value, JSONL bytes equal to
-        # json.dumps(Finding.to_record(...), ensure_ascii=False); the sink only writes
-        encoder = RecordEncoder(key, jsonl=fjson is not None,
-                                records=store is not None or sarif is not None)
+            # one batch at a time, column-wise, in the process that made it (a worker with
+            # --jobs > 1): masks and keyed hashes once per distinct value, JSONL bytes equal to
+            # json.dumps(Finding.to_record(...), ensure_ascii=False); the sink only writes
+            encoder = RecordEncoder(key, jsonl=fjson is not None,
+                                    records=store is not None or sarif is not None)
 
-        def sink(enc) -> None:
-            if not enc:
-                return
-            records = enc.records
-            if fjson is not None:
-                fjson.write(enc.jsonl)
-            if store is not None:
-                store.add_findings(records)
+            def sink(enc) -> None:
+                if not enc:
+                    return
+                records = enc.records
+                if fjson is not None:
+                    fjson.write(enc.jsonl)
+                if store is not None:
+                    store.add_findings(records)
+                if sarif is not None:
+                    sarif.add(records.to_pylist())
+
+            progress = None
+            task = None
+            on_bytes = None
+            if show_progress:
+                from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
+                                           TimeRemainingColumn, TransferSpeedColumn)
+                from rich.console import Console
+                progress = Progress(TextColumn("scanning"), BarColumn(), DownloadColumn(),
+                                    TransferSpeedColumn(), TimeRemainingColumn(),
+                                    console=Console(stderr=True), transient=True)
+                stack.enter_context(progress)
+                task = progress.add_task("scan", total=total_bytes)
+                on_bytes = lambda n: progress.advance(task, n)  # noqa: E731
+
+            try:
+                # each file, then each member of an archive; in order whatever --jobs
+                n_jobs = useful_jobs(items, config, jobs or default_jobs())
+                with contextlib.closing(iter_items(items, pipeline, config, sink, on_bytes,
+                                                   jobs=n_jobs, prepare=encoder)) as reps:
+                    for rep in reps:
+                        reports.append(rep)
+                        if store is not None:
+                            store.add_source(rep)
+                        if rep.issue is not None and rep.issue.kind == "error":
+                            _err(f"error: {rep.issue}")
+                        elif rep.issue is not None and not quiet:
+                            _err(f"skipped: {rep.issue}")
+            except KeyboardInterrupt:
+                if store is not None:
+                    store.close()
+                raise _fail("interrupted; no output file was written", 130)
+            code = exit_code(reports)
+            _epipe_code[0] = code
             if sarif is not None:
-                sarif.add(records.to_pylist())
-
-        progress = None
-        task = None
-        on_bytes = None
-        if show_progress:
-            from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
-                                       TimeRemainingColumn, TransferSpeedColumn)
-            from rich.console import Console
-            progress = Progress(TextColumn("scanning"), BarColumn(), DownloadColumn(),
-                                TransferSpeedColumn(), TimeRemainingColumn(),
-                                console=Console(stderr=True), transient=True)
-            stack.enter_context(progress)
-            task = progress.add_task("scan", total=total_bytes)
-            on_bytes = lambda n: progress.advance(task, n)  # noqa: E731
-
-        try:
-            # each file, then each member of an archive; in order whatever --jobs
-            n_jobs = useful_jobs(items, config, jobs or default_jobs())
-            with contextlib.closing(iter_items(items, pipeline, config, sink, on_bytes,
-                                               jobs=n_jobs, prepare=encoder)) as reps:
-                for rep in reps:
-                    reports.append(rep)
-                    if store is not None:
-                        store.add_source(rep)
-                    if rep.issue is not None and rep.issue.kind == "error":
-                        _err(f"error: {rep.issue}")
-                    elif rep.issue is not None and not quiet:
-                        _err(f"skipped: {rep.issue}")
-        except KeyboardInterrupt:
+                sarif.close([r.issue for r in reports if r.issue is not None])
             if store is not None:
+                store.end_scan(sum(r.findings for r in reports), len(reports),
+                               sum(1 for r in reports if r.issue and r.issue.kind == "error"))
                 store.close()
-            raise _fail("interrupted; no output file was written", 130)
-        code = exit_code(reports)
-        if sarif is not None:
-            sarif.close([r.issue for r in reports if r.issue is not None])
+            if format == "json":
+                text = json.dumps(summary(reports, roots, __version__), ensure_ascii=False, indent=2)
+                out_fh.write(text + "\n")
+            elif format == "table" and not quiet:
+                _print_table(reports, out_fh if output else
+                             _Guarded(sys.stderr, "stderr") if findings_stdout else out_fh)
+            if output is None:
+                out_fh.flush()
+            if findings_stdout:
+                fjson.flush()
+    except OutputBroken:
+        # a closed pipe (`--findings - | head -1`) or a full disk: the scan stops there and
+        # its temporary files are removed (atomic_output); the store is closed as on Ctrl-C
         if store is not None:
-            store.end_scan(sum(r.findings for r in reports), len(reports),
-                           sum(1 for r in reports if r.issue and r.issue.kind == "error"))
-            store.close()
-        if format == "json":
-            text = json.dumps(summary(reports, roots, __version__), ensure_ascii=False, indent=2)
-            (out_fh or sys.stdout).write(text + "\n")
-        elif format == "table" and not quiet:
-            _print_table(reports, out_fh or (sys.stderr if findings_stdout else None))
-        if findings_stdout:
-            sys.stdout.flush()
+            with contextlib.suppress(Exception):  # already closed when the table failed
+                store.close()
+        # a finding was being written when the pipe closed: personal data found (exit 1)
+        _epipe_code[0] = 1 if code is None else code
+        raise
     raise Exit(code)
 
 
@@ -470,11 +591,11 @@ def _print_table(reports, out_fh) -> None:
 
 @app.command()
 @click.argument("paths", nargs=-1, type=PATH)
-@click.option("--json", "json_out", type=OUT_FILE, default=None, help="Write the assessment document (docs/assess-schema.md) to this file.")
-@click.option("--html", type=OUT_FILE, default=None, help="Write the HTML report to this file.")
-@click.option("--notification", type=OUT_FILE, default=None, help="Write the CNIL notification and art. 34 letter drafts into this folder.")
+@click.option("--json", "json_out", type=OUT_PATH, default=None, help="Write the assessment document (docs/assess-schema.md) to this file (-: stdout; the summary table then goes to stderr).")
+@click.option("--html", type=OUT_PATH, default=None, help="Write the HTML report to this file (-: stdout; the summary table then goes to stderr).")
+@click.option("--notification", type=OUT_FOLDER, default=None, help="Write the CNIL notification and art. 34 letter drafts into this folder.")
 @click.option("--scan-id", type=int, default=None, help="Assess a previous scan from the store instead of scanning PATHs.")
-@click.option("--db", type=OUT_FILE, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store.")
+@click.option("--db", type=OUT_STORE, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store.")
 @click.option("--no-db", is_flag=True, help="Do not use the store (no --scan-id, --register, known-leak check).")
 @click.option("--register", default=None, help="Register this leak's subject fingerprints under NAME in the store, so later assessments report how many of their persons it holds. A NAME already registered is refused (nothing scanned) unless --replace is given.")
 @click.option("--replace", is_flag=True, help="With --register: replace the leak already registered under NAME.")
@@ -529,14 +650,23 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
     except SentinelleError as exc:
         raise _fail(str(exc))
     # the outputs are checked before the (long) assessment, not after it
-    _refuse_input_overwrite(paths, (("--json", json_out), ("--html", html)))
+    if json_out == "-" and html == "-":
+        raise _fail("--json - and --html - would both write to stdout; give a file for one")
+    files = [(o, f) for o, f in (("--json", json_out), ("--html", html)) if f not in (None, "-")]
+    _refuse_input_overwrite(paths, files)
+    if len(files) == 2 and os.path.realpath(json_out) == os.path.realpath(html):
+        raise _fail(f"cannot write {html}: given to both --json and --html")
     for out, is_folder in ((json_out, False), (html, False), (notification, True)):
-        why = _check_output(out, is_folder) if out is not None else None
+        why = _check_output(out, is_folder) if out not in (None, "-") else None
         if why is not None:
             raise _fail(f"cannot write {'the drafts into ' if is_folder else ''}{out}: {why}")
     options = Options(circumstances=Circumstances(exposure=exposure, malicious=malicious),
                       threshold=threshold, register=register)
     store = None
+    if scan_id is not None and not db.exists():
+        # nothing to read there: no empty store left behind by a mistyped --db
+        raise _fail(f"--db {db}: no such store (give the store the scan {scan_id} was "
+                    "written to)")
     if not no_db:
         from sentinelle.store import Store
         _check_store_path(db)
@@ -594,11 +724,21 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
         # a mistyped path or a folder of unreadable files: no "0 persons, low severity"
         # report or notification draft that a DPO could forward
         raise _fail(f"nothing could be read ({read['error']} error(s) above); no report written")
-    if json_out:
+    if scan_id is None and not read["ok"] and not read["error"] and not doc["files"]["partly_read"]:
+        # an empty folder (or only hidden, excluded or unsupported files): the same, no
+        # "0 persons, low severity" report of data that was never looked at
+        raise _fail(f"nothing to assess: no file was read under {', '.join(map(str, paths))} "
+                    "(empty, or only hidden, excluded or unsupported files); no report written")
+    if json_out == "-":  # the summary table then goes to stderr
+        _Guarded(sys.stdout, "stdout").write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    elif json_out:
         with atomic_output(json_out) as fh:
             fh.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     # an OSError names the path the user gave, never the temporary ``.part`` file beside it
-    if html and html.exists() and not html.is_file():  # /dev/stdout: written, never replaced
+    if html == "-":
+        from sentinelle.report.assessment import html as html_text
+        _Guarded(sys.stdout, "stdout").write(html_text(doc, lang or "fr"))
+    elif html and html.exists() and not html.is_file():  # /dev/stdout: written, never replaced
         from sentinelle.report.assessment import html as html_text
         with atomic_output(html) as fh:
             fh.write(html_text(doc, lang or "fr"))
@@ -621,7 +761,7 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
         except ValueError as exc:
             raise _fail(f"cannot write the drafts: {exc}")
     if not quiet:
-        _print_assessment(doc)
+        _print_assessment(doc, stderr="-" in (json_out, html))
 
 
 def _refuse_input_overwrite(paths, outputs) -> None:
@@ -762,7 +902,7 @@ def _os_reason(exc: OSError, path: Path) -> str:
     return exc.strerror or type(exc).__name__
 
 
-def _print_assessment(doc: dict) -> None:
+def _print_assessment(doc: dict, stderr: bool = False) -> None:
     from rich.table import Table
 
     from sentinelle.report.assessment import category_name, plural
@@ -803,11 +943,11 @@ def _print_assessment(doc: dict) -> None:
     table.add_row("severity (ENISA)", f"{sev['level']}: SE = {sev['dpc']['score']} x {sev['ei']['score']} + {sev['cb']['score']} = {sev['se']}"
                   + ("; CB assumes the data published: confirm with --exposure"
                      if sev["cb"].get("assumed") else ""))
-    _console().print(table)
+    _console(stderr=stderr).print(table)
 
 
 @app.command()
-@click.argument("out", type=PATH)
+@click.argument("out", type=OUT_FOLDER)
 @click.option("--patients", type=click.IntRange(min=1), default=2000, help="Number of synthetic patients.")
 @click.option("--labs", type=click.IntRange(min=1), default=4, help="Number of laboratories exporting data.")
 @click.option("--copies", type=click.IntRange(min=0), default=1, help="Re-released copies of the leak, with perturbations.")
@@ -887,12 +1027,12 @@ def entities_cmd(fmt: str) -> None:
 
 @app.command()
 @click.argument("paths", nargs=-1, required=True, type=PATH)
-@click.option("--out", type=OUT_PATH, required=True, help="Folder to write the redacted files into (same relative paths); its missing folders are removed again when no file was written.")
+@click.option("--out", type=OUT_FOLDER, required=True, help="Folder to write the redacted files into (same relative paths); its missing folders are removed again when no file was written.")
 @click.option("--policy", required=True, help="Policy file (TOML/YAML) or preset: share, research, test-data.")
 @click.option("--key-file", type=PATH, default=None, help="Key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist, and so must a $SENTINELLE_KEY_FILE (create one with `sentinelle key new PATH`); only ~/.config/sentinelle/key is created when missing.")
 @click.option("--k", "k", type=click.IntRange(min=2), default=None, help="Generalise quasi-identifiers until k-anonymity >= K. Counted on the records of tables only (CSV, JSON records, XLSX, Parquet, SQL dumps, HL7 v2): text files are redacted by the policy but not counted, and --k is refused (nothing written) when no input is a table.")
 @click.option("--suppress", is_flag=True, help="With --k: blank the quasi-identifiers of records still in smaller classes.")
-@click.option("--report", type=OUT_PATH, default=None, help="Write the residual-risk report (JSON) to this file; not an input, nor one of the redacted files in --out.")
+@click.option("--report", type=OUT_PATH, default=None, help="Write the residual-risk report (JSON) to this file (-: stdout; the summary then goes to stderr); not an input, nor one of the redacted files in --out.")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file (scan settings).")
 @click.option("--hidden", is_flag=True, help="Also redact hidden files and folders.")
 @click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
@@ -925,6 +1065,9 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
         config = config.with_(**changes)
         pol = load_policy(policy)
         key = load_key(_existing_key(key_file))
+        to_stdout = report == "-"  # the summary then goes to stderr
+        if to_stdout:
+            report = None
         _refuse_input_overwrite(paths, (("--report", report),))
         why = _check_output(report) if report is not None else None
         if why is None and report is not None:
@@ -944,19 +1087,24 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
     for f in result.files:  # as `scan` says it: path:position: reason
         if f.status != "written":
             _err(f"{f.status}: {f.path}{':' + f.position if f.position else ''}: {f.reason}")
-    if report:
+    code = exit_code(result)
+    _epipe_code[0] = code
+    if to_stdout:
+        _Guarded(sys.stdout, "stdout").write(
+            json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n")
+    elif report:
         with atomic_output(report) as fh:
             fh.write(json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n")
     if not quiet:
-        print_summary(result, _console())
-    raise Exit(exit_code(result))
+        print_summary(result, _console(stderr=to_stdout))
+    raise Exit(code)
 
 
 @app.command()
 @click.argument("paths", nargs=-1, required=True, type=PATH)
-@click.option("--out", type=OUT_FILE, required=True, help="Folder to write the re-identified files into.")
+@click.option("--out", type=OUT_FOLDER, required=True, help="Folder to write the re-identified files into.")
 @click.option("--key-file", type=PATH, default=None, help="Key file used by redact; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key).")
-@click.option("--log", type=OUT_FILE, default=None, help="Append the audit line here (default ~/.local/state/sentinelle/reidentify.log).")
+@click.option("--log", type=OUT_LOG, default=None, help="Append the audit line here (default ~/.local/state/sentinelle/reidentify.log).")
 def reidentify(paths: tuple[Path, ...], out: Path, key_file: Optional[Path],
                log: Optional[Path]) -> None:
     """Reverse the reversible pseudonyms (PSN: tokens) of redacted files; the run is logged.
@@ -1002,7 +1150,7 @@ def key() -> None:
 
 
 @key.command("new")
-@click.argument("path", type=OUT_FILE, required=False)
+@click.argument("path", type=OUT_KEY, required=False)
 def key_new(path: Optional[Path]) -> None:
     """Create a new random key file at PATH (default: $SENTINELLE_KEY_FILE or
     ~/.config/sentinelle/key): 32 random bytes, hex, mode 0600 (missing folders 0700). An
@@ -1035,14 +1183,45 @@ def version() -> None:
     click.echo(f"sentinelle {__version__}")
 
 
+def _quiet_exit(code: int) -> None:
+    """Exit with ``code`` and no message: stdout and stderr are pointed at ``/dev/null`` first,
+    so the interpreter's last flush of a closed pipe writes nowhere and says nothing (Python
+    documentation, "Note on SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(devnull, fd)
+    sys.exit(code)
+
+
 def main() -> None:
     from sentinelle import recache
     recache.install()  # compiled regexes from the per-user cache (issue 6, start-up)
     try:
-        app()
+        code = app.main(standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:  # `sentinelle`, `sentinelle key`: help
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        # one line (house rule), not Click's three ("Usage: ...", "Try ...", "Error: ...")
+        where = exc.ctx.command_path if exc.ctx is not None else "sentinelle"
+        _err(f"{exc.format_message().rstrip('.')} (see `{where} --help`)")
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        _err(exc.format_message())
+        sys.exit(exc.exit_code)
+    except click.Abort:  # Ctrl-C outside the commands' own handling
+        _err("interrupted")
+        sys.exit(130)
+    except OutputBroken as exc:
+        if exc.closed_pipe:  # `| head -1`: the reader has what it wanted, as rg
+            _quiet_exit(_epipe_code[0])
+        _err(f"cannot write {exc.where}: {exc.exc.strerror or type(exc.exc).__name__}")
+        sys.exit(2)
     except SentinelleError as exc:  # last resort: one line, no traceback
         _err(str(exc))
         sys.exit(2)
     except OSError as exc:  # an output that failed mid-way (a full disk): one line, exit 2
         _err(f"{exc.strerror or type(exc).__name__}: {exc.filename or 'output'}")
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

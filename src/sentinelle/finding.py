@@ -106,6 +106,7 @@ class Finding:
     def to_record(self, hasher: "KeyedHasher") -> dict[str, object]:
         """The public findings-file record (README "Findings contract"): no raw value in it."""
         loc = self.location
+        valueless = self.evidence.pattern in VALUELESS_PATTERNS
         return {
             "path": loc.path,
             "entity_type": self.entity_type,
@@ -114,8 +115,8 @@ class Finding:
             "column": loc.column,
             "sheet": loc.sheet,
             "page": loc.page,
-            "start": self.start,
-            "end": self.end,
+            "start": 0 if valueless else self.start,  # no span: its length is the value's
+            "end": None if valueless else self.end,
             "masked": self.masked,
             "value_hash": hasher.hash(self.entity_type, hashed_value(
                 self.evidence.pattern, self.value, self.normalized)),
@@ -131,7 +132,10 @@ class Finding:
 #: status, so one row whose status is known (or just "most rows are negative") gives away the
 #: status of every row with its hash; and it links nobody across files. Their ``value_hash``
 #: is the hash of the empty value: the same for every status cell of a label, positive or
-#: negative (new-user fault report, session 8).
+#: negative (new-user fault report, session 8). Their public record (:meth:`Finding.to_record`,
+#: :meth:`FindingBatch.records`) gives no span either: ``start`` 0 and ``end`` null (the
+#: cell), since a span's length tells the value ("yes" 3, "no" 2; "+"/"-" 1 but "positif" 7):
+#: session 8 fault list. The in-memory ``Finding`` keeps its span, which redaction replaces.
 VALUELESS_PATTERNS = frozenset({"status_cell"})
 
 
@@ -272,6 +276,11 @@ class FindingBatch:
         score = pa.array([None if x is None else round(x, 3) for x in scores.to_pylist()],
                          pa.float64()).take(codes)
         cols = {"score": score, "masked": masked, "value_hash": hashes}
+        valueless = valueless.fill_null(False)
+        if pc.any(valueless).as_py():  # a status cell: start 0, end null (no length)
+            i = pa.int64()
+            cols["start"] = pc.if_else(valueless, pa.scalar(0, i), t.column("start").cast(i))
+            cols["end"] = pc.if_else(valueless, pa.scalar(None, i), t.column("end").cast(i))
         return pa.table([cols[name] if name in cols else t.column(name)
                          for name in RECORD_FIELDS], names=list(RECORD_FIELDS))
 

@@ -18,6 +18,11 @@ depend on what was scanned before (``tests/test_text_sections.py``). The groups 
 memo are analysed a batch at a time (:meth:`Pipeline._texts_hits`): each detector runs over
 every group of the batch before the next detector starts (the same ``find`` calls, so the
 same hits; its data stays in the processor's caches: about 12% less CPU on 3 MB of reports).
+Session 8 (:meth:`Pipeline._groups_hits`): the span-local detectors (all but date_of_birth and
+the windowed ones, :data:`SPAN_LOCAL`) run once per span of about 32 KB of groups joined
+:data:`SPAN_GAP_LINES` blank lines apart, a promise each of them keeps
+(``tests/test_span_groups.py``), and each hit goes back to its group: the hits of every group
+are still those of the group alone.
 
 Table path (:meth:`Pipeline.analyze_table`): each column is classified once from its header and a
 sample of values (:meth:`Pipeline.classify`):
@@ -248,8 +253,8 @@ class Pipeline:
                 if size < BATCH_CHARS and key is not last:
                     continue
                 places = [todo[k] for k in batch]
-                found = self._texts_hits([text[a:b] for a, b in places],
-                                         [folded[a:b] for a, b in places])
+                found = self._groups_hits([text[a:b] for a, b in places],
+                                          [folded[a:b] for a, b in places])
                 for k, hits in zip(batch, found):
                     memo.put(k, hits)
                     known[k] = hits
@@ -286,6 +291,22 @@ class Pipeline:
         of :func:`_windows` around the matches of its prefilter (offsets shifted back); the
         others run on the whole text. Context words are looked up in the whole folded text
         and the hits are concatenated in detector order, as without windows: same findings."""
+        plans, per = self._texts_found(texts, folds)
+        out: list[list[_Hit]] = []
+        for plan, got in zip(plans, per):
+            if plan is None:
+                out.append([])
+            elif len(got) < 2:
+                out.append(_resolve_hits(next(iter(got.values()))) if got else [])
+            else:  # concatenated in detector order (``plan`` keeps the fired order)
+                out.append(_resolve_hits([h for k in plan for h in got[k]]))
+        return out
+
+    def _texts_found(self, texts: list[str], folds: list[str], only=None):
+        """``(plans, per)`` of :meth:`_texts_hits`, before overlaps are resolved: ``plans[i]``
+        is None for a blank text, else ``{detector index: spans}`` in ascending index order;
+        ``per[i]`` is ``{detector index: hits}`` (unresolved, in ``find`` order). ``only``: a
+        set of detector indices, the others are not run."""
         dets = self.detectors
         prefilters = self.prefilters
         windowed = self._windowed
@@ -301,6 +322,10 @@ class Pipeline:
                 fired, lines = prefilters.hit_ends(folded)
             else:
                 fired, lines = prefilters.fired(folded), None
+            if only is not None:
+                fired = [k for k in fired if k in only]
+                if lines:
+                    lines = {k: e for k, e in lines.items() if k in only}
             plan: dict[int, object] = dict.fromkeys(fired, _WHOLE)
             if lines:
                 line_ends = _line_ends(text)
@@ -341,15 +366,107 @@ class Pipeline:
                     spans = plan.get(k)
                     if spans is not None:
                         per[i][k] = self._detector_hits(dets[k], text, folded, spans)
-        out: list[list[_Hit]] = []
-        for plan, got in zip(plans, per):
-            if plan is None:
-                out.append([])
-            elif len(got) < 2:
-                out.append(_resolve_hits(next(iter(got.values()))) if got else [])
-            else:  # concatenated in detector order (``plan`` keeps the fired order)
-                out.append(_resolve_hits([h for k in plan for h in got[k]]))
+        return plans, per
+
+    def _groups_hits(self, texts: list[str], folds: list[str]) -> list[list[_Hit]]:
+        """:meth:`_texts_hits` of the groups of sections ``texts`` (same hits), with the
+        span-local detectors (:func:`_span_local`) run once per *span* of groups rather than
+        once per group (session 8, speed: each ``find`` call has a fixed cost, and the
+        detectors' fast paths pay on long texts).
+
+        A span is up to :data:`SPAN_CHARS` characters of consecutive groups joined by
+        :data:`SPAN_GAP` (``SPAN_GAP_LINES`` blank lines). A span-local detector promises that
+        its matches, their scores and context words on such a join are those of each group
+        alone, shifted (its reach in characters and lines is below the gap, and blank lines
+        are an edge to it; ``tests/test_span_groups.py`` checks it detector by detector);
+        context words are read at most 48 characters before a match and 16 after. The
+        prefilter pass runs once per span: a detector that fired in the span but not in a
+        group finds nothing in that group (the prefilter contract). Each hit goes back to the
+        group holding it; the other detectors (date_of_birth: the latest date of *its* text)
+        run per group as before; each group's hits are concatenated in detector order and
+        resolved alone, as :meth:`_texts_hits` does. A hit that would lie in a gap or cross a
+        group's end (a broken promise) makes the span's groups run the old way."""
+        setup = self._span_setup()
+        if setup is None or len(texts) < 2:
+            return self._texts_hits(texts, folds)
+        local, whole = setup
+        out: list[list[_Hit] | None] = [None] * len(texts)
+        per: list[dict[int, list[_Hit]]] = [{} for _ in texts]
+        live = [i for i, t in enumerate(texts) if t and not t.isspace()]
+        for i, t in enumerate(texts):
+            if not t or t.isspace():
+                out[i] = []
+        # spans of consecutive groups
+        spans: list[list[int]] = []
+        size = 0
+        for i in live:
+            if spans and size + len(texts[i]) <= SPAN_CHARS:
+                spans[-1].append(i)
+                size += len(texts[i]) + len(SPAN_GAP)
+            else:
+                spans.append([i])
+                size = len(texts[i]) + len(SPAN_GAP)
+        gap = SPAN_GAP
+        for members in spans:
+            if len(members) == 1:
+                i = members[0]
+                plans, got = self._texts_found([texts[i]], [folds[i]], local)
+                per[i].update(got[0])
+                continue
+            starts: list[int] = []
+            pos = 0
+            for i in members:
+                starts.append(pos)
+                pos += len(texts[i]) + len(gap)
+            span_text = gap.join(texts[i] for i in members)
+            span_fold = gap.join(folds[i] for i in members)
+            _plans, got = self._texts_found([span_text], [span_fold], local)
+            split: list[dict[int, list[_Hit]]] = [{} for _ in members]
+            broken = False
+            for k, hits in got[0].items():
+                for d in split:
+                    d[k] = []
+                for h in hits:
+                    j = bisect.bisect_right(starts, h[1]) - 1
+                    a = starts[j]
+                    if h[2] > a + len(texts[members[j]]):
+                        broken = True
+                        break
+                    split[j][k].append((h[0], h[1] - a, h[2] - a) + h[3:])
+                if broken:
+                    break
+            if broken:
+                for i in members:
+                    _plans, got1 = self._texts_found([texts[i]], [folds[i]], local)
+                    per[i].update(got1[0])
+            else:
+                for i, d in zip(members, split):
+                    per[i].update(d)
+        if whole:
+            sub = [texts[i] for i in live]
+            _plans, got = self._texts_found(sub, [folds[i] for i in live], whole)
+            for i, d in zip(live, got):
+                per[i].update(d)
+        for i in live:
+            got = per[i]
+            if len(got) < 2:
+                out[i] = _resolve_hits(next(iter(got.values()))) if got else []
+            else:  # concatenated in detector order, as :meth:`_texts_hits`
+                out[i] = _resolve_hits([h for k in sorted(got) for h in got[k]])
         return out
+
+    def _span_setup(self):
+        """``(local, whole)``: the indices of the detectors run on spans (span-local,
+        :func:`_span_local`, and without candidate windows: a group shorter than
+        :attr:`window_min_chars` runs a windowed detector on its whole text, a span on
+        windows, and the two differ in rare cases, see :data:`SPAN_LOCAL`) and those of the
+        others; None when none runs on spans or :data:`SPAN_CHARS` is 0."""
+        if "_span" not in self.__dict__:
+            local = frozenset(k for k, d in enumerate(self.detectors)
+                              if _span_local(d) and self.windows[k] is None)
+            whole = frozenset(range(len(self.detectors))) - local
+            self._span = (local, whole) if local and SPAN_CHARS > 0 else None
+        return self._span
 
     def _run_order(self) -> list[tuple[int, ...]]:
         """The detectors' indices in the order :meth:`_texts_hits` runs them: registry order,
@@ -387,6 +504,14 @@ class Pipeline:
                 continue
             if wanted is not None:
                 got = [m for m in got if (m.entity or det_entity) in wanted]
+            # (session 8, speed) a hit whose best score, with a context word, stays below
+            # min_score is dropped before the context lookup: same findings (the context of
+            # one span does not depend on the others, see Detector.context_hits_many)
+            got = [m for m in got if m.score >= min_score or (
+                m.validation is not _INVALID
+                and round(min(1.0, m.score + CONTEXT_BOOST), 4) >= min_score)]
+            if not got:
+                continue
             if a:
                 ctxs = det.context_hits_many(folded, [(m.start + a, m.end + a) for m in got])
             else:
@@ -638,6 +763,33 @@ class Pipeline:
             distinct = dict.fromkeys(column)
             new = [v for v in distinct if v and v not in cache and not v.isspace()]
             local = self._distinct_hits(plan, new) if new else {}
+            # (value, (hits, via text path)) of the batch's values: the new ones, then those
+            # the cache knows, read *before* the cache is updated (an update may empty it)
+            if cache and len(new) < len(distinct):
+                lget, cget = local.get, cache.get
+                pairs = [(v, lget(v) or cget(v)) for v in distinct if v]
+            else:
+                pairs = local.items()
+            # value -> hit id (one hit) or tuple of hit ids (several), for values with hits
+            where: dict[str, int | tuple[int, ...]] = {}
+            multi = False
+            k = len(hits)
+            append = hits.append
+            for v, got in pairs:
+                if not got:
+                    continue
+                found = got[0]
+                if not found:
+                    continue
+                if len(found) == 1:
+                    where[v] = k
+                    append(found[0])
+                    k += 1
+                else:
+                    where[v] = tuple(range(k, k + len(found)))
+                    hits.extend(found)
+                    k += len(found)
+                    multi = True
             if local:
                 if len(cache) + len(local) > VALUE_CACHE:
                     cache.clear()
@@ -646,27 +798,6 @@ class Pipeline:
                     cache.update(local)
                 else:
                     cache.update(dict(zip(list(local)[:room], list(local.values())[:room])))
-            # value -> hit id (one hit) or tuple of hit ids (several), for values with hits
-            where: dict[str, int | tuple[int, ...]] = {}
-            multi = False
-            lget, cget = local.get, cache.get
-            for v in distinct:
-                if not v:
-                    continue
-                got = lget(v) or cget(v)
-                if not got:
-                    continue
-                found = got[0]
-                if not found:
-                    continue
-                k = len(hits)
-                if len(found) == 1:
-                    where[v] = k
-                    hits.append(found[0])
-                else:
-                    where[v] = tuple(range(k, k + len(found)))
-                    hits.extend(found)
-                    multi = True
             if not where:
                 continue
             parts.append((len(names), list(map(where.get, column)), multi))
@@ -863,6 +994,42 @@ SHARED_WORK: tuple[tuple[str, ...], ...] = (
     ("date_of_birth", "date_time"),
     ("fr.commune", "person"),
 )
+
+#: characters of groups of sections joined into one span for the span-local detectors
+#: (:meth:`Pipeline._groups_hits`); 0 turns spans off
+SPAN_CHARS = 32768
+#: blank lines between two groups of a span: more than any span-local detector reads around a
+#: match (credential, the farthest: 420 characters after a label, see prefilter.WINDOWS)
+SPAN_GAP_LINES = 1024
+SPAN_GAP = "\n" * SPAN_GAP_LINES
+
+#: the built-in detectors that keep their promise on spans (:meth:`Pipeline._groups_hits`):
+#: every one but date_of_birth, whose rule reads the latest full date of its whole text.
+#: PERSON reviewed by a NER model is not span-local either (the model reads its sentences'
+#: neighbours). A detector class may declare :attr:`Detector.span_local` itself, which wins.
+#: The detectors with candidate windows (``prefilter.WINDOWS``, ``Detector.window``) stay per
+#: group: on a group under ``WINDOW_MIN_CHARS`` they run on its whole text, on a span on
+#: windows, and windows and whole text differ in rare cases (session 8: fr.nir found one more
+#: spaced 15-digit run on windows in 3 MB of lab reports).
+SPAN_LOCAL = frozenset((
+    "fr.nir", "fr.rpps", "iban", "fr.siret", "fr.siren", "fr.finess", "fr.adeli",
+    "credit_card", "bic", "fr.cni", "fr.passport", "medical_record_number", "email",
+    "credential", "url", "ip_address", "phone", "blood_group", "fr.postal_code",
+    "street_address", "fr.commune", "date_time", "person", "health_condition", "medication",
+    "pregnancy", "lab_result", "health_insurer",
+))
+
+
+def _span_local(det: Detector) -> bool:
+    """Whether ``det`` may run on spans of groups (:data:`SPAN_LOCAL`, or the class's own
+    :attr:`Detector.span_local`)."""
+    flag = getattr(type(det), "span_local", None)
+    if flag is not None:
+        return bool(flag)
+    if det.name not in SPAN_LOCAL:
+        return False
+    return not (det.name == "person" and getattr(det, "_ner", None) is not None)
+
 
 #: from this many hits :func:`_resolve_hits` resolves cluster by cluster
 _MARK_MIN_HITS = 64

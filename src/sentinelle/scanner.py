@@ -34,6 +34,7 @@ import fnmatch
 import gc
 import io
 import os
+import re
 import shutil
 import signal
 import stat
@@ -707,7 +708,7 @@ class _Slot:
     result came back) or events ready at once; ``final`` builds a split file's report when
     consumed."""
 
-    __slots__ = ("task", "events", "size", "display", "group", "final")
+    __slots__ = ("task", "events", "size", "display", "group", "final", "bin")
 
     def __init__(self, task=None, events=None, size: int = 0, display: str = "",
                  group: _Group | None = None, final=None) -> None:
@@ -717,6 +718,7 @@ class _Slot:
         self.display = display
         self.group = group
         self.final = final
+        self.bin = 0  # the worker (index) it goes to: _Bins
 
 
 def _run_task(task, pipeline: Pipeline, config: Config, prepare: Callable | None = None) -> list:
@@ -813,11 +815,55 @@ def _preload() -> None:
 
 
 class _Worker:
-    __slots__ = ("process", "conn")
+    __slots__ = ("process", "conn", "index")
 
-    def __init__(self, process, conn) -> None:
+    def __init__(self, process, conn, index: int = 0) -> None:
         self.process = process
         self.conn = conn
+        self.index = index  # its bin (see _Bins); a replacement takes the dead one's
+
+
+#: file-name marks of a copy, stripped to find the original's name: ``old_``/``copy_`` before,
+#: ``_copy``, ``_bak``, ``_v2``, `` (1)``, `` - Copie`` after (what people and tools add)
+_COPY_MARKS = re.compile(
+    r"^(?:(?:old|copy|copie|bak|backup|save|sauvegarde|ancien)[_\- ])+"
+    r"|(?:[_\- ]+(?:old|copy|copie|bak|backup|save|orig|v\d+|\d{1,3})|\s*\(\d+\)"
+    r"|\s+-\s+cop(?:y|ie)(?:\s*\(\d+\))?)+$", re.IGNORECASE)
+
+
+def copy_key(display: str) -> str:
+    """What the copies of one file likely share: its folder's name and its name without the
+    extension (a copy may be re-delimited: ``.csv`` -> ``.tsv``) and without copy marks
+    (:data:`_COPY_MARKS`). ``archive_2022/lab_a/old_patients.csv`` and
+    ``dump/lab_a/patients_copy (1).tsv`` give ``lab_a/patients``."""
+    parts = display.replace("\\", "/").rsplit("/", 2)
+    name = parts[-1].split("!")[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
+    stem = _COPY_MARKS.sub("", stem.lower()) or stem.lower()
+    folder = parts[-2].lower() if len(parts) > 1 else ""
+    return f"{folder}/{stem}"
+
+
+class _Bins:
+    """Which worker scans each file or piece (``--jobs`` > 1): the likely copies of a file
+    (same :func:`copy_key`) go to the same worker, so its text-section and cell-value memos
+    (``pipeline._SectionMemo``, ``_ValueMemo``: per process) serve the copy; the n-th piece
+    of a split file goes to the n-th worker after its key's (pieces of copies keep their
+    order). A key seen first goes to the worker with the fewest bytes so far (sizes in walk
+    order: the same bins every run, whatever the timing). The findings and their order do not
+    depend on it (results are consumed in walk order; the memos only save work)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.load = [0] * jobs
+        self.base: dict[str, int] = {}
+
+    def assign(self, slot: _Slot, key: str, piece: int = 0) -> None:
+        base = self.base.get(key)
+        if base is None:
+            base = self.base[key] = min(range(self.jobs), key=self.load.__getitem__)
+        slot.bin = (base + piece) % self.jobs
+        self.load[slot.bin] += max(1, slot.size)
 
 
 class _Parallel:
@@ -842,7 +888,28 @@ class _Parallel:
         set_up(getattr(pipeline, "detectors", ()))
 
     # -- workers ---------------------------------------------------------------------------
-    def _start(self) -> _Worker:
+    def _pick(self, unsent: deque, idle: list) -> tuple[_Slot, _Worker] | None:
+        """The next task and its worker: the first waiting task whose bin's worker is idle (or
+        not started yet); else, so that no worker waits while tasks wait, the first task for
+        any idle worker (its memos miss, the findings are the same); None when every worker
+        is busy."""
+        free = {w.index: w for w in idle}
+        started = {w.index for w in self.workers}
+        for i, slot in enumerate(unsent):
+            b = slot.bin % self.jobs
+            if b in free or b not in started:
+                del unsent[i]
+                if b in free:
+                    idle.remove(free[b])
+                    return slot, free[b]
+                return slot, self._start(b)
+        if idle:
+            return unsent.popleft(), idle.pop()
+        if len(self.workers) < self.jobs:
+            return unsent.popleft(), self._start(min(set(range(self.jobs)) - started))
+        return None
+
+    def _start(self, index: int = 0) -> _Worker:
         method = _start_method()  # per worker: a replacement may start after Polars was used
         if method == "fork" and not self.workers:
             _preload()
@@ -863,7 +930,7 @@ class _Parallel:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
             theirs.close()
-        worker = _Worker(process, mine)
+        worker = _Worker(process, mine, index)
         self.workers.append(worker)
         return worker
 
@@ -887,6 +954,7 @@ class _Parallel:
     # -- plan ------------------------------------------------------------------------------
     def _plan(self, items: Iterable[tuple[str, Path] | Issue], on_bytes) -> Iterator[_Slot]:
         config = self.config
+        bins = _Bins(self.jobs)
         for item in items:
             if isinstance(item, Issue):
                 yield _Slot(events=[("r", FileReport(item.path, None, 0, issue=item))])
@@ -903,10 +971,18 @@ class _Parallel:
                     readers = SPLIT_READERS
                 elif size > SPLIT_TEXT_BYTES:
                     readers = ("text",)
+            key = copy_key(display)
             if readers:
-                yield from self._split(display, path, size, on_bytes, readers)
+                piece = 0
+                for slot in self._split(display, path, size, on_bytes, readers):
+                    if slot.task is not None:
+                        bins.assign(slot, key, piece)
+                        piece += 1
+                    yield slot
             else:
-                yield _Slot(task=("file", display, str(path)), size=size or 0, display=display)
+                slot = _Slot(task=("file", display, str(path)), size=size or 0, display=display)
+                bins.assign(slot, key)
+                yield slot
 
     def _split(self, display: str, path: Path, size: int, on_bytes,
                readers: Sequence[str] = SPLIT_READERS) -> Iterator[_Slot]:
@@ -945,7 +1021,7 @@ class _Parallel:
         def piece() -> _Slot:
             nonlocal works, filled
             close_table()
-            slot = _Slot(task=("piece", works), display=display, group=group)
+            slot = _Slot(task=("piece", works), size=filled, display=display, group=group)
             works, filled = [], 0
             return slot
 
@@ -1011,9 +1087,11 @@ class _Parallel:
                     if slot.task is not None:
                         in_flight += 1
                         unsent.append(slot)
-                while unsent and (idle or len(self.workers) < self.jobs):
-                    worker = idle.pop() if idle else self._start()
-                    slot = unsent.popleft()
+                while unsent:
+                    pick = self._pick(unsent, idle)
+                    if pick is None:
+                        break
+                    slot, worker = pick
                     worker.conn.send(slot.task)
                     busy[worker.conn] = (slot, worker)
                 while order and (order[0].events is not None or order[0].final is not None):

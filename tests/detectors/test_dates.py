@@ -225,3 +225,51 @@ def test_match_column_edges(cls, header_hit, order):
         have = None if row["start"] is None else (row["start"], row["end"], row["score"],
                                                   row["pattern"], row["normalized"], row["entity"])
         assert have == want, value
+
+
+# month and year written with digits (session 8, issue 3: "en 03/2024" was not found); spans
+# and ISO forms hand-checked: the date is the month and the year, the word of time stays out
+@pytest.mark.parametrize("text, span, iso", [
+    ("hospitalisée en 03/2024, revue", "03/2024", "2024-03"),     # the fault: after "en"
+    ("suivi depuis 11/2019.", "11/2019", "2019-11"),              # after "depuis", sentence end
+    ("Vaccin fait 06/2021 au centre", "06/2021", "2021-06"),      # mm/yyyy needs no word of time
+    ("de 01/1999 à 12/2001", "01/1999", "1999-01"),               # first of two (second below)
+    ("en 3/2024", "3/2024", "2024-03"),                           # one-digit month after "en"
+    ("depuis 11.2019", "11.2019", "2019-11"),                     # dot, after "depuis"
+    ("since 3-2024", "3-2024", "2024-03"),                        # dash, after "since"
+    ("en mars 2024", "mars 2024", "2024-03"),                     # month name and year (as before)
+    ("depuis septembre 2019", "septembre 2019", "2019-09"),
+])
+def test_month_year_forms(text, span, iso):
+    assert [(text[m.start:m.end], m.normalized) for m in DT.find(text)][:1] == [(span, iso)]
+
+
+def test_month_year_range():
+    text = "de 01/1999 à 12/2001"  # both ends of a range of months
+    assert [(text[m.start:m.end], m.normalized) for m in DT.find(text)] == [
+        ("01/1999", "1999-01"), ("12/2001", "2001-12")]
+
+
+@pytest.mark.parametrize("text", [
+    "score de Glasgow 3/10",           # a score: no four-digit year
+    "EVA 7/10 ce matin",
+    "dilution au 1/2000",              # a dilution: one-digit month without a word of time
+    "titre 1/1024",                    # a titre: not a year of the 1900s or 2000s
+    "Janumet 50/1000 mg",              # a fixed-dose combination (50 is no month)
+    "1/2 cp matin et soir",            # a dosage
+    "ratio 1-2000 à 5-1999",           # ratios and ranges with a dash, no word of time
+    "en 13/2019",                      # month 13
+    "en 00/2019",                      # month 0
+    "12/2019/3",                       # a longer fraction or code
+    "années 2003/2004",                # a school year: two years
+    "le 31/02/2024",                   # 31 February: not a month/year either
+])
+def test_month_year_negatives(text):
+    assert [text[m.start:m.end] for m in DT.find(text)] == []
+
+
+def test_month_year_birth():
+    # a birth month and year after "née en" is a DATE_OF_BIRTH (as "née en mars 1960" is);
+    # the year alone stays unreported (pb-017)
+    text = "Patiente née en 03/1960, suivie"
+    assert [(text[m.start:m.end], m.normalized) for m in DOB.find(text)] == [("03/1960", "1960-03")]

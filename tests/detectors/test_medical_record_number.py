@@ -118,8 +118,15 @@ def test_not_found_in_text(text):
     # not a patient number
     ("nom_patient", False), ("dossier_diagnostic", False), ("date_sejour", False),
     ("id", False), ("patient", False), ("num_facture", False), ("ippe", False),
-    # "N° patient" folds to n_patient (kept), but "n" glued to the word is a count
-    ("npatient", False), ("nsejour", False), ("n_dossier", True),
+    # "n" glued to the word is a count
+    ("npatient", False), ("nsejour", False),
+    # session 8, issue 3 fault 1: fold_header writes "N°" "no" ("N° patient" -> no_patient), so
+    # "n_" + word is the R / pandas name of a count ("n_patient": number of patients)
+    ("n_patient", False), ("n_sejour", False), ("n_dossier", False),
+    ("Nb patients", False), ("nombre de séjours", False), ("nb_sejours", False),
+    ("N° séjour", True), ("n° de séjour", True), ("N°patient", True), ("N ° patient", True),
+    ("Nº patient", True),                      # U+00BA ordinal indicator, folds to "o" (NFKD)
+    ("Dossier n°", True), ("Patient N°", True),  # the number after the word
     ("code_sejour", False),                    # a stay's type ("HC", "HDJ"), not its number
     ("code_admission", False), ("code_patient", True),
     ("ipp_dose", False),                       # the drug class (inhibiteur de la pompe à protons)

@@ -116,6 +116,7 @@ CORPORA = {"eds": _eds, "quaero": _quaero, "europeana": _europeana, "presidio_en
 def _person_reference(det: PersonDetector, monkeypatch) -> None:
     """Run the rules at every token: no class, no skip."""
     monkeypatch.setattr(det, "_candidates", lambda text, words, *_a: range(len(words)))
+    monkeypatch.setattr(det, "_candidates_numpy", lambda text, words, *_a: range(len(words)))
 
 
 def _location_reference(det: LocationDetector, monkeypatch) -> None:

@@ -192,6 +192,14 @@ def test_ins_column():
     ("matricule 1 5 0 3 2 0 2 4 1 0 3 0 4 5 8 9 0 6 3 5 8", []),
     # a date of birth is not a NIR
     ("assuré né le 12/03/1985 à Paris", []),
+    # session 8 (issue 3 fault 5, kind of an EDS-Pseudo dev miss, synthetic digits): a form's
+    # box fields side by side, a 7-box code, the NIR body (sex 2, year 85, month 03, department
+    # 75, commune 112, order 345), the date of birth 12/03/1985 in boxes with its birth year:
+    # the box field before does not hide it
+    ("Durand Paule 4 1 2 5 3 6 0 2 8 5 0 3 7 5 1 1 2 3 4 5 1 2 0 3 1 9 8 5 ADALIMUMAB",
+     [("2 8 5 0 3 7 5 1 1 2 3 4 5", 0.55, Validation.NONE)]),
+    # ... the boxed date after it of another year (1986): no evidence, the run is not cut
+    ("Durand Paule 4 1 2 5 3 6 0 2 8 5 0 3 7 5 1 1 2 3 4 5 1 2 0 3 1 9 8 6 ADALIMUMAB", []),
 ])
 def test_wrong_or_missing_key_needs_cue_and_shape(text, found, pipeline):
     got = [(text[f.start:f.end], f.score, f.validation)
@@ -253,6 +261,17 @@ def test_date_years(piece, years):
     ("Commande 2 0419 33062 184", []),
     # boxes glued to other boxes that are no date: not a field of their own (nir.py, glued runs)
     ("Dupont Jean 1 7 2 0 3 6 9 4 0 3 5 4 2 0 4 1 3 1 9 7 2", []),
+    # session 8, issue 3 fault 6: questionnaire answers in boxes take 2 or 3 values
+    # (BOXES_MIN_DISTINCT): not a form's NIR field. 1011001011010 has the NIR shape (sex 1,
+    # year 01, month 10, department 01, commune 011, order 010): a keyless body, 0.35, below the
+    # default --min-score
+    ("Questionnaire Q1-Q13 (oui = 1, non = 0) : 1 0 1 1 0 0 1 0 1 1 0 1 0", []),
+    ("Items 1 à 13 : 2 1 2 3 1 1 2 3 2 1 1 2 3", []),          # a 1-3 scale, month 31 fictitious
+    ("Réponses : 1 1 1 1 1 1 1 1 1 1 1 1 1", []),               # month 11, dept 11...: one value
+    ("Score 1 2 2 1 2 2 1 2 2 1 2 2 1 2 2 fin", []),             # 15 boxes of two values, wrong key
+    # four distinct digits (0, 1, 3, 9), month 19 (no NIR shape): still a field
+    ("Martin Luc\n1 0 1 1 9 0 3 0 9 1 3 0 1\n",
+     [("1 0 1 1 9 0 3 0 9 1 3 0 1", 0.55, Validation.NONE, "nir_boxes")]),
 ])
 def test_form_boxes(text, found, pipeline):
     got = [(text[f.start:f.end], f.score, f.validation, f.evidence.pattern)

@@ -217,7 +217,11 @@ def test_bundle_entry_without_resource(tmp_path):
      "nir"),                                                   # INS-NIR
     ("identifier[0].value", {"identifier[0].system": "urn:oid:1.2.250.1.71.4.2.1"},
      "Practitioner", "rpps"),                                  # idNatPs
-    ("identifier[0].value", {}, "Patient", "identifiant"),
+    ("identifier[0].value", {}, "Patient", "ipp"),            # the patient's number (session 8)
+    ("identifier[1].value", {"identifier[1].system": "http://hopital.example/ipp"}, "Patient",
+     "ipp"),
+    ("identifier[0].value", {}, "Organization", "identifiant"),  # not a patient's number
+    ("generalPractitioner[0].identifier.value", {}, "Patient", "identifiant"),
     ("code.coding[0].display", {}, "Condition", "diagnostic"),
     ("code.coding[0].display", {}, "Observation", NO_MEANING),  # a test name, not a diagnosis
     ("destination[0].name", {}, "MessageHeader", NO_MEANING),

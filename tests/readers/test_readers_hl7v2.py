@@ -350,6 +350,7 @@ HINT_DETECTOR = {
     "adresse": "street_address", "diagnostic": "health_condition",
     "pathologie": "health_condition", "resultat": "lab_result",
     "identifiant": None,  # identifiers of any kind: classified from their values
+    "ipp": "medical_record_number", "nda": "medical_record_number",  # the patient's numbers
 }
 
 

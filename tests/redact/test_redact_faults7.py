@@ -164,6 +164,6 @@ def test_cut_parquet_gets_the_readers_error(do_redact):
 def test_k_with_text_only_is_refused_before_writing(do_redact, tmp_path):
     text = f"Patient : M. Jean MARTIN, né le 12/03/1985, 69003 Lyon. NIR {nir(5)}.\n"
     with pytest.raises(RedactError, match=r"^--k 5: k-anonymity is counted on tables .* "
-                                          r"\(1 text file\(s\)\); nothing written"):
+                                          r"\(1 text file\); nothing written"):
         do_redact({"cr.txt": text}, "share", k=5)
     assert not (tmp_path / "out").exists()

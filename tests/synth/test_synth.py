@@ -159,6 +159,9 @@ def test_every_label_slices_a_value_of_its_shape(leak, lists):
             assert BLOOD_RE.fullmatch(value), value
         elif kind == "HEALTH_CONDITION":
             assert value in forms, value
+        elif kind == "MEDICAL_RECORD_NUMBER":
+            # the lab's patient number (IPP 000123, P0000123, D-000123) or a report's file number
+            assert re.fullmatch(r"IPP \d{6}|P\d{7}|D-\d{6}|A\d{6}", value), value
         elif kind == "PERSON":
             assert not value.startswith(TITLES) and not any(ch.isdigit() for ch in value), value
     assert set(seen) == set(ENTITY_TYPES)

@@ -14,6 +14,14 @@ the methodology of the Greek and German data protection authorities).
 
   - simple data: +1 when minors are among the data subjects ("certain characteristics of the
     individuals, e.g. vulnerable groups, minors");
+  - simple data: +1 when at least 1 % of the data subjects have a NIR with their name ("the
+    volume of simple data ... such that certain profiling of the individual can be enabled"):
+    the NIR spells out sex, birth year and month and place of birth (department and commune,
+    or the country for a person born abroad: INSEE, décret n° 82-103), and it is the key of the
+    person's health insurance records, a number whose use French law restricts (loi n° 78-17
+    art. 30, décret n° 2019-341). So a published list of names with NIRs is never scored
+    "low" (1 + 1 = 2, times EI 1: SE >= 2), whatever else the file holds or how much of it
+    was read (session 8: a truncated file with NIR + name + birth date came out "low");
   - financial data: -1 for bank account numbers alone (IBAN, BIC: "some financial information
     but no significant insight into the financial status"), +1 for payment card numbers ("full
     financial information that could enable fraud");
@@ -78,11 +86,20 @@ class Circumstances:
     malicious: bool = False
 
 
-def dpc(entities: set[str], minors: bool) -> dict:
-    """Data processing context: ``{"score", "basis", "adjustments", "per_type"}``."""
+#: the simple-data adjustment for names with NIRs (see the module docstring)
+NIR_ADJUSTMENT = ("+1: NIRs with names: the number gives sex, birth month and place of birth "
+                  "and keys health insurance records")
+
+
+def dpc(entities: set[str], minors: bool, named_nir: bool = False) -> dict:
+    """Data processing context: ``{"score", "basis", "adjustments", "per_type"}``.
+    ``named_nir``: at least 1 % of the data subjects have a NIR with their name (+1 to simple
+    data)."""
     per_type = []
     if entities & _SIMPLE:
         adj = ["+1: minors among the data subjects"] if minors else []
+        if named_nir:
+            adj.append(NIR_ADJUSTMENT)
         per_type.append(("simple data", 1, adj))
     if entities & _BEHAVIOURAL:
         per_type.append(("behavioural data (online identifiers)", 2, []))
@@ -182,10 +199,14 @@ def level(se: float) -> str:
 
 
 def severity(entities: set[str], combos: dict[frozenset, int], minors: bool,
-             circumstances: Circumstances) -> dict:
-    """The ``severity`` section of the assessment document."""
-    d = dpc(entities, minors)
-    e = ei(combos)
+             circumstances: Circumstances, share: float = 0.01) -> dict:
+    """The ``severity`` section of the assessment document; ``combos``: data subjects per
+    combination of entity types; ``share``: the part of the subjects a level or an adjustment
+    needs (see :func:`ei`)."""
+    total = sum(combos.values())
+    named = sum(n for ents, n in combos.items() if "PERSON" in ents and "FR_NIR" in ents)
+    d = dpc(entities, minors, named_nir=bool(total) and named / total >= share)
+    e = ei(combos, share)
     c = cb(circumstances)
     se = round(d["score"] * e["score"] + c["score"], 4)
     return {

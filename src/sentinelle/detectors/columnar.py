@@ -61,13 +61,23 @@ def digit_sum(number: str, max_len: int) -> pl.Expr:
     return total
 
 
+def collect(frame: pl.LazyFrame) -> pl.DataFrame:
+    """``frame.collect()`` for the small queries of the columnar path: the in-memory engine,
+    common sub-expressions computed once, no other optimisation (speed, issue 6: on a few
+    thousand values the optimiser's passes and the streaming engine cost more than they
+    save; measured with bench/detectors.py)."""
+    flags = pl.QueryOptFlags.none()
+    flags.comm_subexpr_elim = True
+    return frame.collect(engine="in-memory", optimizations=flags)
+
+
 def fast_or_fallback(det: Detector, values: pl.Series, header_hit: bool, fast_re: str,
-                     compute: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
+                     compute: Callable[[pl.LazyFrame], pl.LazyFrame]) -> pl.DataFrame:
     """``match_column`` from a vectorised rule for the rows matching ``fast_re`` and
     ``match_cell`` for the rest.
 
     ``fast_re`` (anchored, with groups ``lead`` and ``body``) selects the rows the rule decides;
-    ``compute(frame)`` gets a frame with columns ``lead`` (the number of padding spaces before
+    ``compute(frame)`` gets a LazyFrame (no eager step in it: one query) with columns ``lead`` (the number of padding spaces before
     the body) and ``body`` (the cell without its padding) and returns the result columns
     (``start`` null for no match) for the same rows, in order. Rows without any ASCII digit are
     a no-match (every identifier here has ASCII digits) unless ``fast_re`` selects them.
@@ -75,31 +85,32 @@ def fast_or_fallback(det: Detector, values: pl.Series, header_hit: bool, fast_re
     schema = column_schema()
     if values.len() == 0:
         return pl.DataFrame(schema=schema)
-    frame = pl.DataFrame({"v": values.cast(pl.Utf8)}).with_row_index("_i")
-    # a regex match test is several times faster than extracting its groups: the body of a
-    # matching cell is the cell without its padding spaces
-    frame = frame.with_columns(_fast=pl.col("v").str.contains(fast_re))
-    fast = frame.filter(pl.col("_fast"))
-    rest = frame.filter(~pl.col("_fast"))
-    if fast.height:
-        v = pl.col("v")
-        fast = fast.with_columns(
-            v.str.strip_chars(" ").alias(BODY),
-            (v.str.len_chars() - v.str.strip_chars_start(" ").str.len_chars()).alias(LEAD))
-    parts = []
-    if fast.height:
-        got = compute(fast.select(LEAD, BODY))
-        parts.append(pl.concat([fast.select("_i"), got.select(list(schema)).cast(schema)],
-                               how="horizontal"))
-    if rest.height:
-        has_digit = rest.filter(pl.col("v").str.contains("[0-9]"))
-        if has_digit.height < rest.height:
-            empty = rest.filter(~pl.col("v").str.contains("[0-9]")).select("_i")
-            parts.append(empty.with_columns(
-                [pl.lit(None, dtype).alias(name) for name, dtype in schema.items()]))
-        if has_digit.height:
-            slow = Detector.match_column(det, has_digit["v"], header_hit)
-            parts.append(pl.concat([has_digit.select("_i"), slow], how="horizontal"))
+    # speed (issue 6): Polars costs about a millisecond per query on a few thousand values, so
+    # the rows' kinds come from one query, ``compute`` runs lazily (one query) on the fast rows
+    # and the others are put back in place with one more
+    v = pl.col("v")
+    frame = pl.DataFrame({"v": values.cast(pl.Utf8)}).with_columns(
+        _fast=v.str.contains(fast_re), _digit=v.str.contains("[0-9]"))
+    fast = frame.filter(pl.col("_fast")).lazy().select(
+        (v.str.len_chars() - v.str.strip_chars_start(" ").str.len_chars()).alias(LEAD),
+        v.str.strip_chars(" ").alias(BODY))
+    got = compute(fast)
+    got = got.select(list(schema)).cast(schema)
+    if isinstance(got, pl.LazyFrame):
+        got = collect(got)
+    if got.height == frame.height:
+        return got
+    kind = frame["_fast"]
+    parts = [got.with_columns(_i=kind.arg_true())]
+    slow = (~kind & frame["_digit"]).arg_true()
+    if slow.len():
+        parts.append(Detector.match_column(det, values.gather(slow), header_hit)
+                     .with_columns(_i=slow))
+    if got.height + slow.len() < frame.height:
+        # rows without any ASCII digit: no match
+        empty = (~kind & ~frame["_digit"]).arg_true()
+        parts.append(pl.DataFrame({name: pl.Series(name, [None] * empty.len(), dtype=dtype)
+                                   for name, dtype in schema.items()}).with_columns(_i=empty))
     return pl.concat(parts, how="vertical").sort("_i").drop("_i")
 
 
@@ -139,3 +150,45 @@ def card_network_ok(number: str) -> pl.Expr:
     for _name, lo, hi, lengths in RANGES:
         ok = ok | (n.is_in(list(lengths)) & prefix[len(str(lo))].is_between(lo, hi))
     return ok
+
+
+def decide(det: Detector, values: pl.Series, header_hit: bool, columns: dict[str, pl.Expr],
+           decided: pl.Expr, hit: pl.Expr, enough: pl.Expr | None = None,
+           min_rows: int = 0, cse: bool = True) -> pl.DataFrame:
+    """``match_column`` from expressions over the column ``v`` (the cells).
+
+    ``columns`` gives an expression per result column (``column_schema``; kept where ``hit``
+    holds, null elsewhere), ``decided`` the rows the expressions decide; the other rows go
+    through ``match_cell`` (the base loop). With ``enough``: when fewer than ``min_rows`` rows
+    hold it, the whole column goes through ``match_cell`` (nothing for the expressions to
+    decide).
+
+    Speed (issue 6): on a few thousand values Polars' cost is per expression node (some tens
+    of microseconds each), not per value. With ``cse`` the query runs lazily with common
+    sub-expression elimination (a rule whose parts recur across the columns: each is computed
+    once); without, eagerly (a rule whose parts do not recur: the elimination's own analysis
+    costs more than it saves). Measured per detector with bench/detectors.py."""
+    schema = column_schema()
+    first = [hit.alias("_hit"), decided.alias("_decided")]
+    first += [columns[c].alias("_" + c) for c in schema]
+    if enough is not None:
+        first.append(enough.sum().alias("_enough"))
+    second = [pl.when(pl.col("_hit")).then(pl.col("_" + c)).otherwise(None).cast(t).alias(c)
+              for c, t in schema.items()]
+    second += ["_decided"] + (["_enough"] if enough is not None else [])
+    frame = pl.DataFrame({"v": values})
+    if cse:
+        res = collect(frame.lazy().select(first).select(second))
+    else:
+        res = frame.select(first).select(second)
+    if enough is not None and res["_enough"][0] < min_rows:
+        return Detector.match_column(det, values, header_hit)
+    dec = res["_decided"]
+    out = res.select(list(schema))
+    undecided = (~dec).arg_true()
+    if undecided.len() == 0:
+        return out
+    fb = Detector.match_column(det, values.gather(undecided), header_hit)
+    keep = out.with_columns(_i=pl.int_range(pl.len(), dtype=pl.UInt32)).filter(dec)
+    return (pl.concat([keep, fb.with_columns(_i=undecided.cast(pl.UInt32))])
+            .sort("_i").drop("_i"))

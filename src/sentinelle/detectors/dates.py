@@ -6,7 +6,9 @@ day/month/year of the Imprimerie nationale "Lexique des règles typographiques" 
 14 February; ``dd/mm/yy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``, ``22|8|1923``, spaced ``20 12 2003``,
 one digit per form box ``1 2 0 5 1 9 5 0``, ``ddmmyyyy`` right after "le"/"du"/"au") and French
 month names with the ordinal ``1er`` (``1er mars 1987``, ``janvier 2024``, ``15 août``, glued
-``28nov``, ``dec1993``); English month names too (``March 1, 1987``, ``1 March 1987``,
+``28nov``, ``dec1993``), month and year ``03/2024`` (two-digit month and a slash; any
+separator and a one-digit month after a word of time: ``en 3/2024``, ``depuis 11.2019``);
+English month names too (``March 1, 1987``, ``1 March 1987``,
 ``Sept 01,2026``) and the US order month/day/year (``3/29/1982``) when the French reading is no
 calendar date (a column can be switched to month first as a whole: :meth:`_DateColumns.for_column`).
 Every candidate is checked as a real calendar date with :mod:`datetime` (month 13 and 31/02 are
@@ -126,6 +128,9 @@ _PATTERN = re.compile(
     # time); US order 3/29/1982 when the French reading is not a date (see _accept)
     r"|(?P<nd>\d\d?)(?P<sep>[/.\-|])(?P<nm>\d\d?)(?P=sep)(?P<ny>\d{4}|\d\d)"
     r"(?:(?P<nt_sep>[ ,]+(?:a\s+)?)(?P<nt>" + _TIME + r"))?"
+    # month and year: 03/2024, "en 3/2024", "depuis 11.2019" (a time word needed but for
+    # mm/yyyy, see _accept)
+    r"|(?P<mym>\d\d?)(?P<mysep>[/.\-])(?P<myy>(?:19|20)\d\d)"
     # spaced digits: 20 12 2003 (two, two, four digits; isolated, see _accept)
     r"|(?<!\d[ .\-])(?P<pd>\d\d) (?P<pm>\d\d) (?P<py>(?:19|20)\d\d)(?![ .\-]\d)"
     # one digit per form box: 2 9 0 2 1 9 9 5 (ddmmyyyy, isolated, see _accept)
@@ -332,6 +337,20 @@ def _accept(m: re.Match[str], order: str = "dmy") -> _Date | None:
         if t and not _valid_time(t):
             end, t = m.start("nt_sep"), None
         return _Date(m.start(), end, _iso(y, mo, d, t), pattern)
+    if g["mym"]:
+        # month/year (issue 3, "en 03/2024"): a date when written mm/yyyy (two-digit month,
+        # slash: the way forms and letters write a month, no fraction or dilution is written
+        # so), or in any of the three separators and a one-digit month right after a word of
+        # time ("en 3/2024", "depuis 11.2019", "since 3-2024"); never on its own otherwise:
+        # "1/2000" is a dilution, "5-1999" a range
+        mo, y = int(g["mym"]), int(g["myy"])
+        if not 1 <= mo <= 12:
+            return None
+        text, start = m.string, m.start()
+        if not (len(g["mym"]) == 2 and g["mysep"] == "/") \
+                and not _YEAR_CUE_BEFORE.search(text, max(0, start - 16), start):
+            return None
+        return _Date(start, m.end(), _iso(y, mo, None), "month_year")
     if g["cd"]:
         text, start = m.string, m.start()
         if not _DAY_CUE_BEFORE.search(text, max(0, start - 12), start):
@@ -781,7 +800,7 @@ def _match_column(det, values, header_hit: bool, score: float, entity: str | Non
     digit: such cells go through ``match_cell`` too)."""
     import polars as pl
 
-    from sentinelle.detectors.email import merge_column
+    from sentinelle.detectors.columnar import decide
 
     v = pl.col("v")
     iso = v.str.contains(r"^(?:1[89]|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$")
@@ -816,13 +835,13 @@ def _match_column(det, values, header_hit: bool, score: float, entity: str | Non
                 & (v.str.slice(17, 2).cast(pl.Int32, strict=False) < 60))
     # an ISO time that is no time of day makes the cell no date (match_cell): left to it
     iso_time_ok = iso_time & day.is_not_null() & clock_ok
-    res = pl.DataFrame({"v": values}).select(
-        decided=iso | num | short | compact | iso_time_ok,
-        hit=pl.when(iso).then(day.is_not_null()).when(num).then(num_date.is_not_null())
-        .when(short).then(short_date.is_not_null())
-        # a compact yyyymmdd is a date only under a header (DateTimeDetector.match_cell)
-        .when(compact).then(compact_date.is_not_null() & pl.lit(header_hit))
-        .when(iso_time_ok).then(True).otherwise(False),
+    decided = iso | num | short | compact | iso_time_ok
+    hit = (pl.when(iso).then(day.is_not_null()).when(num).then(num_date.is_not_null())
+           .when(short).then(short_date.is_not_null())
+           # a compact yyyymmdd is a date only under a header (DateTimeDetector.match_cell)
+           .when(compact).then(compact_date.is_not_null() & pl.lit(header_hit))
+           .when(iso_time_ok).then(True).otherwise(False))
+    columns = dict(
         start=pl.lit(0, pl.Int32),
         end=v.str.len_chars().cast(pl.Int32),
         score=pl.lit(score, pl.Float64),
@@ -836,4 +855,4 @@ def _match_column(det, values, header_hit: bool, score: float, entity: str | Non
         .otherwise(compact_date.dt.to_string("%Y-%m-%d")),
         entity=pl.lit(entity, pl.Utf8),
     )
-    return merge_column(det, values, res, res["decided"], res["hit"], header_hit)
+    return decide(det, values, header_hit, columns, decided, hit, cse=False)

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -118,9 +119,15 @@ def groups(runs: DigitRuns, mins: tuple[int, ...], seps: str = ""):
         ok &= (length[j:j + n] >= mins[j]) & (s[j:j + n] == e[j - 1:j - 1 + n] + 1)
     first = ok.nonzero()[0]
     if seps and len(first):
-        allowed = np.array([ord(c) for c in seps], dtype=np.uint32)
+        codes = [ord(c) for c in seps]
         for j in range(k - 1):
-            first = first[np.isin(runs.code[e[first + j]], allowed)]
+            # ``np.isin`` against a few code points, as comparisons (isin costs about 0.1 ms
+            # a call whatever the size: most of this function on a 5 KB group of sections)
+            sep = runs.code[e[first + j]]
+            keep = sep == codes[0]
+            for c in codes[1:]:
+                keep |= sep == c
+            first = first[keep]
     return s[first], e[first + (k - 1)]
 
 
@@ -165,10 +172,12 @@ def whole_runs(wins: list[tuple[int, int]], runs: DigitRuns) -> list[tuple[int, 
     lookahead seeing the end of the window): with whole runs, a match the end bound creates
     is made of the text's own runs, so it holds an anchor (:func:`exact_runs` included) and
     the module docstring's reasoning holds. Moving an end farther keeps it."""
-    import numpy as np
-
     if not wins:
         return wins
+    if len(wins) <= _FEW_WINDOWS:
+        return _whole_runs_few(wins, runs)
+    import numpy as np
+
     b = np.fromiter((w[1] for w in wins), dtype=np.int64, count=len(wins))
     k = np.maximum(np.searchsorted(runs.start, b, side="right") - 1, 0)
     cut = (runs.start[k] < b) & (runs.end[k] > b) if len(runs.start) else np.zeros(len(b), bool)
@@ -185,10 +194,12 @@ def whole_runs(wins: list[tuple[int, int]], runs: DigitRuns) -> list[tuple[int, 
 def windows(starts, ends, margin: int, size: int) -> list[tuple[int, int]]:
     """Merged ``[start - margin, end + margin)`` windows (clipped to ``[0, size)``) of the
     anchor spans (NumPy arrays, any order)."""
-    import numpy as np
-
     if len(starts) == 0:
         return []
+    if len(starts) <= _FEW:
+        return _windows_few(starts.tolist(), ends.tolist(), margin, size)
+    import numpy as np
+
     order = np.argsort(starts, kind="stable")
     a = np.maximum(starts[order] - margin, 0)
     b = np.minimum(ends[order] + margin, size)
@@ -198,6 +209,47 @@ def windows(starts, ends, margin: int, size: int) -> list[tuple[int, int]]:
     heads = np.flatnonzero(new)
     tails = np.append(heads[1:], len(a)) - 1
     return list(zip(a[heads].tolist(), reach[tails].tolist()))
+
+
+#: up to this many anchors (:func:`windows`) or windows (:func:`whole_runs`) the two loop in
+#: Python: on a group of sections (``pipeline.groups``) a detector has a few anchors, and the
+#: ten NumPy calls of the vector path cost more than the loop (same windows; the loop of
+#: :func:`whole_runs` bisects a NumPy array, slower per step, hence its lower bound)
+_FEW = 24
+_FEW_WINDOWS = 8
+
+
+def _windows_few(starts: list[int], ends: list[int], margin: int,
+                 size: int) -> list[tuple[int, int]]:
+    """:func:`windows` of a few anchors (Python lists), by a loop."""
+    out: list[list[int]] = []
+    for s, e in sorted(zip(starts, ends), key=lambda p: p[0]):
+        a = s - margin if s > margin else 0
+        b = e + margin if e + margin < size else size
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1][1] = b
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _whole_runs_few(wins: list[tuple[int, int]], runs: DigitRuns) -> list[tuple[int, int]]:
+    """:func:`whole_runs` of a few windows, by a loop (``bisect`` over the runs' starts)."""
+    starts, ends = runs.start, runs.end
+    n = len(starts)
+    out: list[tuple[int, int]] = []
+    for a, b in wins:
+        e = b
+        if n:
+            k = bisect_right(starts, b) - 1
+            if k >= 0 and starts[k] < b < ends[k]:
+                e = int(ends[k])
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((a, e))
+    return out
 
 
 def search_windows(regex: re.Pattern[str], text: str, wins: list[tuple[int, int]],

@@ -149,17 +149,14 @@ def _match_column(det: EmailDetector, values, header_hit: bool):
     dots) goes through :meth:`EmailDetector.match_cell`."""
     import polars as pl
 
-    from sentinelle.detectors.base import column_schema
+    from sentinelle.detectors.columnar import decide
 
-    df = pl.DataFrame({"v": values})
     tld = pl.col("v").str.extract(_COLUMN_EMAIL, 1).str.to_lowercase()
     local = pl.col("v").str.extract(r"^([^@]*)@", 1)
     plain = (pl.col("v").str.contains(_COLUMN_EMAIL) & ~tld.is_in(sorted(_FILE_TLDS))
              & local.str.contains(r"[A-Za-z0-9]") & ~local.str.contains(r"\.\.")
              & ~local.str.ends_with("."))
-    res = df.select(
-        no_at=~pl.col("v").str.contains("@", literal=True),
-        plain=plain,
+    columns = dict(
         start=pl.lit(0, pl.Int32),
         end=pl.col("v").str.len_chars().cast(pl.Int32),
         score=pl.lit(0.9, pl.Float64),
@@ -168,7 +165,8 @@ def _match_column(det: EmailDetector, values, header_hit: bool):
         normalized=pl.col("v").str.to_lowercase(),
         entity=pl.lit(None, pl.Utf8),
     )
-    return merge_column(det, values, res, res["no_at"] | res["plain"], res["plain"], header_hit)
+    no_at = ~pl.col("v").str.contains("@", literal=True)
+    return decide(det, values, header_hit, columns, no_at | plain, plain, cse=False)
 
 
 def merge_column(det: Detector, values, res, decided, hit, header_hit: bool):

@@ -48,7 +48,9 @@ def corsica(runs):
     idx = ((e - s >= 7) & (s >= 2)).nonzero()[0]
     before = runs.code[np.maximum(s[idx] - 1, 0)]
     two = runs.code[np.maximum(s[idx] - 2, 0)]
-    idx = idx[np.isin(before, np.array([65, 66, 97, 98], dtype=np.uint32)) & (two == 50)]
+    # "A", "B", "a" or "b" (``| 32`` lower-cases exactly those four to 97-98; the unsigned
+    # difference wraps below 97)
+    idx = idx[((before | 32) - 97 < 2) & (two == 50)]
     return s[idx] - 2, e[idx]
 
 

@@ -97,8 +97,19 @@ def _score(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> float:
 class IpAddressDetector(Detector):
     validation_rule = "IPv4/IPv6 text forms parsed by Python's ipaddress; special ranges low"
     rule_source = "RFC 791, RFC 4291, RFC 5952, RFC 6890"
-    #: IPv4 dotted quad, or two colons around hex digits (IPv6)
-    prefilter = r"\d\.\d{1,3}\.\d|:[0-9a-f]*:"
+    #: (issue 6) an IPv4 dotted quad that is not part of a longer dotted number, or the "::"
+    #: or six "h:" groups every valid IPv6 text form holds (RFC 4291 2.2: eight groups, or six
+    #: and an IPv4 tail, or "::"). The quad's runs of digits are whole (not after or before a
+    #: digit or a dot, but a dot followed by a non-digit): times ("08:51:35") and dotted phone
+    #: numbers ("06.75.38.62.52", five groups), which fired the former ``\d\.\d{1,3}\.\d|
+    #: :[0-9a-f]*:`` on every lab report, do not. The first and last groups take any number of
+    #: digits: "¹²³¼½¾" fold to digits, so a footnote mark glued to an address ("10.0.0.1²")
+    #: still fires (the one case left out, a mark between a dot and the address, ".²10.0.0.1",
+    #: is not text anyone writes). The characters read around the quad may be a line end: the
+    #: window of its line (see ``prefilter.WINDOWS``) then starts right after the address,
+    #: which lies within the window's reach (an address is 15 characters at most).
+    prefilter = (r"(?:^|[^.0-9])\d+\.\d{1,3}\.\d{1,3}\.\d+(?:[^.0-9]|\.[^0-9]|\.?$)"
+                 r"|::|(?:[0-9a-f]{1,4}:){6}")
     name = "ip_address"
     entity = "IP_ADDRESS"
     context_words = (

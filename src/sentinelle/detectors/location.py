@@ -83,7 +83,13 @@ the code points, a string made only for the runs that start with a capital), and
 are those the three rules for unlisted names need (a postcode, "au"/"du"/"aux"/"des", a
 residence or travel phrase: not any number nor "de"): on 3 MB of lab reports, 7,000 tokens
 after a cue are visited instead of 14,000, and the rules for unlisted names tried there. A text under 256 characters (a table cell on the text path) is first
-tested by :meth:`LocationDetector._may_hold`.
+tested by :meth:`LocationDetector._may_hold`. Session 8: the text of the capitalised runs comes
+from one ``str.split`` (:func:`mask_strings`), the runs at a cue position by bisection; a name
+that no cue, postcode or size can make a match is dropped before the street, title and
+institution tests (:meth:`LocationDetector._commune_may_score`, ``_world_may_score``: "Marie",
+"David", "Cher" in French reports); the way-name regex is tried only at the letter runs that
+start a type of way and remembered per window (:meth:`LocationDetector._in_street_at_run`).
+The same matches (tests/detectors/test_names_places_speed.py).
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, but a town
 alone identifies nobody and commune names collide with words and names everywhere: evidence
@@ -92,6 +98,7 @@ first, and a bare name stays below the default threshold.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import operator
@@ -107,6 +114,8 @@ from sentinelle.finding import Validation
 _WORD = re.compile(r"[^\W\d_]+")
 _LETTER_RUN = re.compile(r"[a-z]+")
 _SEP = re.compile(r"[ \u00a0]{0,2}[\-'’][ \u00a0]{0,2}|[ \u00a0]{1,2}")
+#: the characters a match of _SEP may start with
+_SEP_FIRST = " \u00a0-'’"
 _KEY_SPLIT = re.compile(r"[\s\-'’]+")
 _ABBREV = {"st": "saint", "ste": "sainte"}
 #: postcode shapes before a town: 75011, "92 100", "2A 069", "2B784", then ", " or " - "
@@ -456,6 +465,24 @@ def mask_edges(mask):
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
+def mask_strings(code, mask, count: int) -> list[str]:
+    """The text of each maximal run of true values of the NumPy bool array ``mask`` over the
+    code points ``code`` (:func:`text_letters`), in order (``count``: the number of runs):
+    ``[text[a:b] for a, b in zip(*mask_edges(mask))]``, made by one ``str.split`` of the
+    characters under the mask with a NUL after each run (a run never holds a NUL: the masks
+    are letters). Speed, issue 6: about 30% less than one slice per run on 3 MB."""
+    import numpy as np
+
+    if not count:
+        return []
+    after = np.zeros(len(mask), dtype=bool)  # the first character after each run
+    after[1:] = mask[:-1] & ~mask[1:]
+    kept = np.where(mask, code, 0)[mask | after]
+    chars = kept.tobytes().decode("latin-1" if kept.dtype == np.uint8 else "utf-32-le",
+                                  "surrogatepass")
+    return chars.split("\x00", count)[:count]
+
+
 def mask_runs(mask) -> tuple[list[int], list[int]]:
     """:func:`mask_edges` as lists of Python ints."""
     starts, ends = mask_edges(mask)
@@ -488,10 +515,27 @@ def capitalised_runs(text: str) -> tuple[list[int], list[int], list[int], list[s
         ends = list(map(operator.add, starts, map(len, runs)))
         ks = [k for k, r in enumerate(runs) if r[0].isupper()]
         return starts, ends, ks, [runs[k] for k in ks]
+    import numpy as np
+
     code, letter = text_letters(text)
-    starts, ends = mask_runs(letter)
-    ks = list(itertools.compress(range(len(starts)), upper_at(code, starts)))
-    return starts, ends, ks, [text[starts[k]:ends[k]] for k in ks]
+    starts_a, ends_a = mask_edges(letter)
+    _letter, upper_lut = _latin1_luts()
+    at = code[starts_a]
+    if code.dtype == np.uint8:
+        upper = upper_lut[at]
+    else:  # (as upper_at: a lookup table for Latin-1, str.isupper for the others)
+        upper = upper_lut[np.minimum(at, 255)] & (at < 256)
+        high = np.flatnonzero(at >= 256)
+        if len(high):
+            upper[high] = [chr(c).isupper() for c in at[high].tolist()]
+    ks_a = np.flatnonzero(upper)
+    # the text of the capitalised runs: their characters marked (+1 at a start, -1 at an
+    # end: runs never overlap), then one split (mask_strings)
+    edge = np.zeros(len(code) + 1, dtype=np.int8)
+    edge[starts_a[ks_a]] = 1
+    edge[ends_a[ks_a]] -= 1
+    caps = mask_strings(code, np.cumsum(edge[:-1], dtype=np.int8).view(bool), len(ks_a))
+    return starts_a.tolist(), ends_a.tolist(), ks_a.tolist(), caps
 
 
 #: capitalised words that follow those cues without being places
@@ -756,6 +800,8 @@ class LocationDetector(Detector):
         # (frozen: shared safely; speed, issue 6)
         self._commune_memo: dict[str, Commune | None] = {}
         self._place_memo: dict[str, Place | None] = {}
+        #: folded window -> :meth:`_after_street` of it (a pure function of the window)
+        self._street_memo: dict[str, bool] = {}
         from sentinelle.detectors.street_address import street_types  # one list of types of way
         # a name inside a way name ("42 rue de Belleville", "17 AVENUE GABRIEL PERI"): up to
         # five words after a type of way on the same line, no comma or digit in between
@@ -770,7 +816,7 @@ class LocationDetector(Detector):
     def __getstate__(self) -> dict:
         """Pickled (``--jobs`` workers started clean) without the memos of the text path."""
         state = self.__dict__.copy()
-        for name in ("_run_classes", "_commune_memo", "_place_memo"):
+        for name in ("_run_classes", "_commune_memo", "_place_memo", "_street_memo"):
             state[name] = {}
         return state
 
@@ -822,10 +868,26 @@ class LocationDetector(Detector):
 
     def _after_street(self, before: str) -> bool:
         """``before`` (folded) ends inside a way name: :attr:`_in_street` after a cheap test."""
-        if before[-1:] not in (" ", "\u00a0") or before == "" \
-                or self._street_runs.isdisjoint(_LETTER_RUN.findall(before)):
+        if before[-1:] not in (" ", "\u00a0") or before == "":
             return False
-        return self._in_street.search(before) is not None
+        memo = self._street_memo  # (the windows repeat: headers, addresses; speed, issue 6)
+        got = memo.get(before)
+        if got is None:
+            if len(memo) > 50_000:
+                memo.clear()
+            got = memo[before] = self._in_street_at_run(before)
+        return got
+
+    def _in_street_at_run(self, before: str) -> bool:
+        """``self._in_street.search(before) is not None``, the regex tried only where a type
+        of way may start (speed, issue 6): a match starts a letter run (its lookbehind) that
+        is the first run of a type of way (:attr:`_street_runs`), so trying those starts
+        alone gives the answer of ``search`` without its 40 start positions."""
+        runs, match = self._street_runs, self._in_street.match
+        for m in _LETTER_RUN.finditer(before):
+            if m.group() in runs and match(before, m.start()) is not None:
+                return True
+        return False
 
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:
@@ -901,6 +963,9 @@ class LocationDetector(Detector):
             # that fails it is skipped unless a cue ends before it (then cued_starts has it)
             last = len(run_starts) - 1
             for k, r in itertools.compress(zip(cap_ks, caps), map(prefix_only.__contains__, caps)):
+                if k >= last or run_starts[k + 1] - run_ends[k] > 5 \
+                        or text[run_ends[k]] not in _SEP_FIRST:
+                    continue  # (_SEP matches 5 characters at most, from one of _SEP_FIRST)
                 g = sep_match(text, run_ends[k])
                 if g is None or k >= last or g.end() != run_starts[k + 1]:
                     continue  # (no run of letters right after the separator)
@@ -911,9 +976,14 @@ class LocationDetector(Detector):
         if cues is None:
             ks.extend(cap_ks)
         else:
-            # (the loop below skips a token that does not start with a capital)
-            cap_at = dict(zip(map(run_starts.__getitem__, cap_ks), cap_ks))
-            ks.extend(map(cap_at.__getitem__, cues.intersection(cap_at)))
+            # the runs that start at a cue position (the loop below skips a token that does
+            # not start with a capital); a bisection per cue, not a dict of every capitalised
+            # run (speed, issue 6)
+            nruns = len(run_starts)
+            for c in cues:
+                k = bisect.bisect_left(run_starts, c)
+                if k < nruns and run_starts[k] == c:
+                    ks.append(k)
         for k in sorted(set(ks)):
             s = run_starts[k]
             e = run_ends[k]
@@ -1114,6 +1184,8 @@ class LocationDetector(Detector):
         if surface.isupper() and len(surface) <= 3:
             return None  # "USA" is in the list as a word; "ALG", "UK" alone are too short to tell
         before = folded[max(0, start - 40):start]
+        if not self._world_may_score(folded, before, end, key, p):
+            return None  # (the tests below cannot give a match: cheap ones first)
         if self._after_street(before) or _title_before(text, start):
             return None
         if "w" in p.flags or key in _WORD_AREAS:
@@ -1147,6 +1219,40 @@ class LocationDetector(Detector):
             return Match(start, end, 0.4, Validation.VALID, "city", _fast_fold(p.name))
         return None
 
+    @staticmethod
+    def _world_may_score(folded: str, before: str, end: int, key: str, p: Place) -> bool:
+        """False when :meth:`_score_world` returns None whatever the street, title and
+        institution tests say: no cue that one of its matches needs ends before the place
+        (and it is no city large enough to stand alone). Pure tests, asked before the costlier
+        ones (speed, issue 6: most places of the world list in French reports are first names
+        or words, "David", "Alice", "Cher")."""
+        if "w" in p.flags or key in _WORD_AREAS:
+            return (p.area and _AREA_PREP.search(before) is not None) or _strong(before)
+        if _strong(before) or _DATELINE.match(folded, end):
+            return True
+        if p.area:
+            return "f" not in p.flags or _prep(before) or _de(before) \
+                or _AREA_PREP.search(before) is not None
+        if "f" in p.flags:
+            return p.population >= 100_000 and _prep(before)
+        return p.population >= min(BARE_CITY_POPULATION, 100_000) or _prep(before)
+
+    @staticmethod
+    def _commune_may_score(text: str, folded: str, before: str, end2: int, key: str,
+                           c: Commune) -> bool:
+        """False when :meth:`_score` returns None whatever the title, street and institution
+        tests say: a commune too small or too ambiguous to stand alone, after no postcode
+        and no cue (speed, issue 6: "Marie", "Francois" in French reports)."""
+        if not c.flagged and (c.population >= BARE_CITY_POPULATION
+                              or (c.population >= 20_000 and len(key) >= 3)):
+            return True
+        if _code_before(before) or _CODE_AFTER.match(text, end2) or _strong(before) \
+                or (len(key) >= 3 and _DATELINE.match(folded, end2)):
+            return True
+        if _prep(before):
+            return not c.flagged or c.population >= 10_000
+        return not c.flagged and c.population >= 2_000 and _de(before)
+
     def _suffix_end(self, text: str, end: int, key: str) -> int:
         m = _CEDEX.match(text, end)
         if m:
@@ -1162,9 +1268,11 @@ class LocationDetector(Detector):
         if len(key) < 2:
             return None  # "Y": a letter, even after "né à" (an anonymised "né à X")
         end2 = self._suffix_end(text, end, key)
+        before = folded[max(0, start - 40):start]
+        if not self._commune_may_score(text, folded, before, end2, key, c):
+            return None  # (the tests below cannot give a match: cheap ones first)
         if _title_before(text, start):
             return None  # "M. Paris", "Mme Nancy": a person
-        before = folded[max(0, start - 40):start]
         if self._after_street(before) and not self._town_ends_street(text, folded, start, end2, c):
             return None
         if _code_before(before) or _CODE_AFTER.match(text, end2):
@@ -1301,16 +1409,19 @@ class LocationDetector(Detector):
             return super().match_column(values, header_hit)
         import polars as pl
 
+        from sentinelle.detectors.columnar import collect
+
         table = _commune_frame()
         v = pl.col("v")
         body = v.str.strip_chars(" ")
         lead = v.str.len_chars() - v.str.strip_chars_start(" ").str.len_chars()
         cedex = body.str.replace(r" +(?:cedex|CEDEX|Cedex)(?: +[0-9]{1,3})?$", "")
-        df = pl.DataFrame({"v": values}).with_row_index("i").with_columns(
+        # one lazy query (issue 6: Polars' cost is per query and per node on a few thousand cells)
+        df = pl.DataFrame({"v": values}).lazy().with_row_index("i").with_columns(
             body=body, start=lead.cast(pl.Int32),
             cell=body.str.contains(rf"^[{LATIN1_LETTERS}][{LATIN1_LETTERS}0-9_'’.\- ]*$"),
             key=_key_expr(cedex), fbody=fold_expr(body))
-        df = df.join(table, on="key", how="left").sort("i")
+        df = df.join(table.lazy(), on="key", how="left").sort("i")
         hit = pl.col("cell") & (pl.col("key").str.len_chars() > 0) & ~pl.col("fbody").is_in(list(_NOT_TOWN))
         listed = pl.col("name_fold").is_not_null()
         vec = df.select(
@@ -1322,9 +1433,10 @@ class LocationDetector(Detector):
             pattern=pl.when(hit).then(pl.when(listed).then(pl.lit("town_cell")).otherwise(pl.lit("name_cell"))),
             normalized=pl.when(hit).then(pl.when(listed).then(pl.col("name_fold"))
                                          .otherwise(_key_expr(pl.col("body")))),
-            entity=pl.lit(None, dtype=pl.Utf8))
-        simple = values.str.contains(SIMPLE_CELL).fill_null(False)
-        return column_with_fallback(self, values, header_hit, simple, vec)
+            entity=pl.lit(None, dtype=pl.Utf8),
+            _simple=pl.col("v").str.contains(SIMPLE_CELL).fill_null(False))
+        vec = collect(vec)
+        return column_with_fallback(self, values, header_hit, vec["_simple"], vec.drop("_simple"))
 
     def normalize(self, value: str) -> str:
         """The commune key ("ST-DENIS" and "Saint Denis" hash alike)."""
@@ -1383,8 +1495,8 @@ def column_with_fallback(det: Detector, values, header_hit: bool, simple, vec):
         cols["normalized"][i], cols["entity"][i] = m.normalized, m.entity
     slow = pl.DataFrame(cols, schema=schema)
     mask = pl.Series("simple", simple_list, dtype=pl.Boolean)
-    return pl.DataFrame({k: pl.select(pl.when(mask).then(vec[k].cast(t)).otherwise(slow[k])).to_series()
-                         for k, t in schema.items()}, schema=schema)
+    return vec.lazy().select([pl.when(mask).then(pl.col(k).cast(t)).otherwise(pl.lit(slow[k])).alias(k)
+                              for k, t in schema.items()]).collect()
 
 
 def _key_expr(expr):

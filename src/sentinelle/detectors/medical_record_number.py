@@ -49,10 +49,14 @@ month and year, not letters glued to a year (``HC2024``), no run of spaced words
 come first, as in "IPP 000001", then the number and its digit groups; "esoméprazole 40mg 2x/j
 2024" is not one); ``header_required``: a column of numbers alone is never taken for patient
 numbers. Headers that do not name the number are left out: a count glued to "n"
-(``npatient``: "nombre de patients"), a code of a stay's type (``code_sejour``,
+(``npatient``: "nombre de patients") or to "n" (``n_patient``, ``n_sejour``: the R / pandas
+way of naming a count; :func:`~sentinelle.detectors.base.fold_header` writes the usual French
+header "N° patient" ``no_patient``, session 8), a code of a stay's type (``code_sejour``,
 ``code_admission``: "HC", "HDJ"), the drug class with a dose word (``ipp_dose``,
-``ipp_posologie``). ``n_patient`` and ``n_sejour`` are still taken: :func:`fold_header` writes
-the usual French header "N° patient" so, and a count named so cannot be told from it. Cell score ``CELL_SCORE`` (0.7; 0.9 with the header boost).
+``ipp_posologie``). A cell that is a NIR with its right key (:func:`_nir_keyed`) is the
+patient's INS, whose matricule is the NIR (ANS "Référentiel INS"): FR_NIR's, not taken here
+(HPRIM ``P-3``..``P-5`` and HL7 ``PID-3`` without an INS authority are hinted ``ipp``). Cell
+score ``CELL_SCORE`` (0.7; 0.9 with the header boost).
 
 Error preference: without a checksum, the cue or the header is the whole evidence; a number
 next to one is reported (a leak scanner prefers a false positive to a miss), a number without
@@ -179,6 +183,22 @@ def _postcode_town(text: str, value: str, end: int) -> bool:
     return key == "cedex" or key in index.rows or key in index.prefixes
 
 
+#: a NIR with its key once separators and a cue word are removed (:meth:`normalize`): sex digit
+#: 1-4, 7, 8, 13 characters (2A/2B for Corsica) and key = 97 - (body mod 97), 2A as 19, 2B as 18
+#: (identifiers/nir.py; INSEE, décret n° 82-103)
+_NIR_KEYED = re.compile(r"[123478][0-9]{4}(?:[0-9]{2}|2a|2b)[0-9]{8}")
+
+
+def _nir_keyed(norm: str) -> bool:
+    """True when ``norm`` (:meth:`MedicalRecordNumberDetector.normalize` of a cell) is a NIR
+    with a right key: the INS of the patient (its matricule is the NIR, ANS "Référentiel INS"),
+    which FR_NIR claims, under an IPP header (HPRIM ``P-3``, a CSV's ``ipp``) or not."""
+    if not _NIR_KEYED.fullmatch(norm):
+        return False
+    body = norm[:5] + {"2a": "19", "2b": "18"}.get(norm[5:7], norm[5:7]) + norm[7:13]
+    return int(norm[13:]) == 97 - int(body) % 97
+
+
 def _cell_ok(folded: str) -> bool:
     """True when the stripped, folded cell is ID-like (see the module docstring)."""
     if len(folded) > MAX_TOKEN or not _CELL.fullmatch(folded):
@@ -211,13 +231,13 @@ class MedicalRecordNumberDetector(Detector):
         "identification permanente", "medical record", "hospital number", "record number",
         "chart number",
     )
-    #: "n" only before "_" (:func:`fold_header` writes "N° patient" ``n_patient``; ``npatient`` is
-    #: a count); "code" with the patient or the file only (``code_sejour``: the stay's type); the
+    #: not "n" (``n_patient``, ``npatient``: a count; :func:`fold_header` writes "N° patient"
+    #: ``no_patient``); "code" with the patient or the file only (``code_sejour``: the stay's type); the
     #: acronyms not before a dose word (``ipp_dose``: the drug class)
     header_pattern = (
         r"(^|_)((ipp|nip|nda|mrn|iep)(?!_(dose|doses|posologie|poso|mg|molecule|medicament"
         r"|traitement|ttt|prise|voie|frequence|duree|debut|fin|arret|prescription|indication))"
-        r"|((id|ident|identifiant|num|numero|no|nr|ref)_?|n_)(du_|de_|d_)?"
+        r"|(id|ident|identifiant|num|numero|no|nr|ref)_?(du_|de_|d_)?"
         r"(patient|dossier|sejour|venue|hospitalisation|admission|episode)"
         r"|code_?(du_|de_|d_)?(patient|dossier)"
         r"|(patient|dossier|sejour)_?(id|num|numero|no|nr|number)"
@@ -298,7 +318,7 @@ class MedicalRecordNumberDetector(Detector):
         if not header_hit:
             return None
         stripped = value.strip()
-        if not stripped or not _cell_ok(fold(stripped)):
+        if not stripped or not _cell_ok(fold(stripped)) or _nir_keyed(self.normalize(stripped)):
             return None
         lead = len(value) - len(value.lstrip())
         return Match(lead, lead + len(stripped), CELL_SCORE, Validation.NONE, "mrn_header",
@@ -312,14 +332,14 @@ class MedicalRecordNumberDetector(Detector):
         import polars as pl
 
         from sentinelle.detectors.base import column_schema
-        from sentinelle.detectors.columnar import BODY, fast_or_fallback, result
+        from sentinelle.detectors.columnar import BODY, collect, fast_or_fallback, result
 
         if not header_hit:
             schema = column_schema()
             return pl.DataFrame({k: pl.Series(k, [None] * values.len(), dtype=t)
                                  for k, t in schema.items()})
 
-        def compute(frame: pl.DataFrame) -> pl.DataFrame:
+        def compute(frame: pl.LazyFrame) -> pl.DataFrame:
             # the fast regex admits only bodies _cell_ok accepts (ASCII letters and digits, at
             # least 4 digits, at most 40 characters, not a date: no "/" and at most 2 "-")
             body = pl.col(BODY)
@@ -328,7 +348,15 @@ class MedicalRecordNumberDetector(Detector):
                     .str.replace(r"^(?:ipp|nip|nda|mrn|iep)[ .:#\-]*([0-9])", "${1}")
                     .str.replace_all(r"[ .\-:#/_]+", ""))
             # a year, maybe after letters ("2024", "HC2024", "IPP 2019-2020"): as _cell_ok
-            frame = frame.with_columns(norm=norm, hit=~body.str.to_lowercase().str.contains(_YEAR_CELL))
+            frame = collect(frame.with_columns(
+                norm=norm, hit=~body.str.to_lowercase().str.contains(_YEAR_CELL)))
+            # a NIR with its right key is the patient's INS, not a local number (_nir_keyed):
+            # the few normalised values of 15 characters are checked one by one
+            few = frame.with_row_index("_k").filter(pl.col("norm").str.len_bytes() == 15)
+            keyed = [k for k, v in zip(few["_k"], few["norm"]) if _nir_keyed(v)]
+            if keyed:
+                frame = frame.with_row_index("_k").with_columns(
+                    hit=pl.col("hit") & ~pl.col("_k").is_in(keyed)).drop("_k")
             return result(frame, pl.lit(CELL_SCORE), pl.lit(Validation.NONE.value),
                           pl.lit("mrn_header"), "norm", "hit")
 

@@ -79,8 +79,11 @@ _UNIT = (r"(?:mg|g|µg|μg|ug|mcg|microgrammes?|milligrammes?|grammes?|ml|UI|U|M
          r"meq|mEq|ui)(?:\s*/\s*(?:\d+(?:[.,]\d+)?\s*)?(?:ml|mL|g|dose|24\s?h|kg|m2|m²|"
          r"actionnement|pulv\w*))?")
 #: a strength right after the name (original text): "1000 mg", "2,5 mg/ml", "100 µg", "20 UI"
-#: a number right after an abbreviation: the abbreviation labels an identifier
-_ID_AFTER = re.compile(r"[ \u00a0]*(?:[:#°=-]|n[°o]\.?)?[ \u00a0]*\d")
+#: a number right after an abbreviation: the abbreviation labels an identifier; the number may
+#: start with a few letters ("IPP : P0004512", "IPP A-004512") or be a redaction label left in
+#: its place ("IPP : <MEDICAL_RECORD_NUMBER>", redact's label operator; session 8, issue 3)
+_ID_AFTER = re.compile(r"[ \u00a0]*(?:[:#°=-]|n[°o]\.?)?[ \u00a0]*"
+                       r"(?:\d|[A-Za-z]{1,3}[-_]?\d{3}|<[A-Z][A-Z_]*>)")
 _DOSE = re.compile(
     rf"[ \u00a0]*,?[ \u00a0]*\d+(?:[.,]\d+)?(?:[ \u00a0]*/[ \u00a0]*\d+(?:[.,]\d+)?)?[ \u00a0]*{_UNIT}"
     r"(?!\w)", re.IGNORECASE)

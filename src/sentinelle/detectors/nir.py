@@ -15,7 +15,9 @@ Written forms: any grouping of the 13 or 15 characters with at most one separato
 hyphen, no-break space) between two of them, Corsica 2A/2B in the department position only;
 EDS-Pseudo (corpus/pii_fr_clinical_eds_pseudo) writes ``2 9106 52714 303``, ``1 900456604411``.
 A run of one-digit boxes continuing a box run before it (two dates in boxes) is not cut, except
-at boxed dates (below); the year of a date right before ("21/07/29 1 9 0 0 ...") does not start
+at boxed dates (below) or before a boxed date of birth with the candidate's birth year (then the
+run before may be any box field: "9 0 3 2 0 1 5 1 7 7 0 9 4 2 6 7 9 4 9 0 0 7 0 5 1 9 7 7", a
+form's code, NIR and date of birth side by side; session 8, from an EDS-Pseudo dev miss); the year of a date right before ("21/07/29 1 9 0 0 ...") does not start
 a NIR.
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, but a
@@ -61,7 +63,7 @@ them apart too):
 
 A **form's NIR field** is evidence by itself: 13 or 15 digits written one per box
 (``2 0 4 1 9 3 3 0 6 2 1 8 4``), standing alone (no box glued before or after it), first digit a
-sex digit, score ``FORM_BOXES_SCORE`` (0.55; ``nir_boxes``; ``Validation.NONE`` for 13,
+sex digit, at least ``BOXES_MIN_DISTINCT`` (4) distinct digits, score ``FORM_BOXES_SCORE`` (0.55; ``nir_boxes``; ``Validation.NONE`` for 13,
 ``INVALID`` for 15 with a wrong key) whatever its key or month say. Source: the CERFA forms of
 the Assurance Maladie (feuille de soins, arrêt de travail, déclaration de médecin traitant)
 print the "N° d'immatriculation" as a field of 13 boxes and 2 key boxes; no other number of a
@@ -69,7 +71,11 @@ person on a French form has 13 or 15 boxes (dates 8, phones 10, RPPS 11, ADELI/F
 SIRET 14). A reader takes the field for the NIR even when the digits written in it are wrong
 (EDS-Pseudo: 19 of the 32 SECU values missed before this rule were such fields, made-up digits
 with no valid key, month or birth year). A cue adds the context boost to a 13-box field (0.85),
-never to a wrong key; every weaker form stays below 0.9.
+never to a wrong key; every weaker form stays below 0.9. A row of questionnaire answers
+written in boxes (``1 0 1 1 0 0 1 0 1 1 0 1 0``: yes/no items; a 1-3 scale) is not such a field:
+it takes 2 or 3 values, while the 13 characters of a NIR (sex, year, month, department, commune,
+order) take 3 or fewer about once in 50,000 random bodies (C(10,3) 3^13 / 10^13), and a made-up
+field's digits as often; such a row is judged like any number (a keyless body: 0.35).
 
 Forms' text layers write one digit per box (``2 9 1 4 8 2 3 9 8 4 2 9 6 5 4``): read too. A
 run of boxes that continues into another run is cut only at **boxed dates** (8, 16... boxes
@@ -115,6 +121,9 @@ KEYLESS_CUE_SCORE = 0.55
 #: a form's NIR field: 13 or 15 digits one per box, standing alone (no other box glued to it),
 #: whatever the key or the month says
 FORM_BOXES_SCORE = 0.55
+#: distinct characters a form's NIR field holds at least: a row of questionnaire answers in boxes
+#: (yes/no ``1 0 1 1 0 0 1 0 1 1 0 1 0``, a 1-3 scale) takes 2 or 3 values (session 8, issue 3)
+BOXES_MIN_DISTINCT = 4
 #: characters before and after a candidate searched for a date with its birth year (EDS-Pseudo:
 #: the date of birth is within 200 characters of the SECU value in 229 of the 238 notes that
 #: have both with the same year)
@@ -199,6 +208,12 @@ def _box_run_before(text: str, start: int) -> str:
         digits.append(text[i - 2])
         i -= 2
     return "".join(reversed(digits))
+
+
+def _born_in(compacted: str, years: list[str] | None) -> bool:
+    """True when the candidate has a sex digit 1 or 2 and ``years`` (of a boxed date) hold its
+    birth year (characters 2-3)."""
+    return bool(years) and compacted[0] in "12" and any(y[-2:] == compacted[1:3] for y in years)
 
 
 def _date_years(piece: str) -> Iterator[str]:
@@ -304,11 +319,16 @@ class NirDetector(Detector):
             after = _box_run_after(text, end)
             if len(after) >= 8:  # the pattern let boxes follow (fewer: a date "1 84 ... 1/03")
                 glued.append(after)
+                if _born_in(compacted, _run_years(after)):
+                    # the boxed date of birth right after it, with its birth year: the NIR and
+                    # date of birth fields of a form, whatever box field comes before
+                    glued = [after]
             if glued and (any(_run_years(g) is None for g in glued)
                           or not self._birth_year(compacted, text, start, end)):
                 return None
             res = self._judge(compacted, raw == compacted, text, start, end)
-            if not glued and (res is None or res.score < FORM_BOXES_SCORE) and _boxed(raw):
+            if (not glued and (res is None or res.score < FORM_BOXES_SCORE) and _boxed(raw)
+                    and len(set(compacted)) >= BOXES_MIN_DISTINCT):
                 # a form's NIR field, one digit per box, alone: the field is the evidence
                 validation = Validation.NONE if len(compacted) == 13 else Validation.INVALID
                 return Match(start, end, FORM_BOXES_SCORE, validation, "nir_boxes", compacted)
@@ -356,14 +376,13 @@ class NirDetector(Detector):
     def match_column(self, values: "pl.Series", header_hit: bool) -> "pl.DataFrame":
         """:meth:`match_cell` over a column (issue 6): cells that are one NIR-shaped candidate
         padded with spaces are decided with Polars expressions (the mod-97 key in Int64 over the
-        13-digit body, 2A->19, 2B->18; the INSEE shape; the Amex ambiguity with a vectorised
-        Luhn); other cells (tabs, text around the number) go through :meth:`match_cell`."""
+        13-digit body, 2A->19, 2B->18; the INSEE shape; the Amex ambiguity of the few candidates
+        with :func:`credit_card.is_valid`); other cells (tabs, text around the number) go through :meth:`match_cell`."""
         import polars as pl
 
-        from sentinelle.detectors.columnar import (BODY, card_network_ok, fast_or_fallback, luhn_ok,
-                                                   remove, result)
+        from sentinelle.detectors.columnar import BODY, collect, fast_or_fallback, remove, result
 
-        def compute(frame: pl.DataFrame) -> pl.DataFrame:
+        def compute(frame: pl.LazyFrame) -> pl.DataFrame:
             body = pl.col(BODY)
             # the fast regex lets letters through only as the department (2A/2B, 2a/2b)
             c = remove(body, " .-\u00a0").str.replace_all("a", "A", literal=True)
@@ -396,11 +415,18 @@ class NirDetector(Detector):
                      & c.str.slice(0, 2).is_in(["18", "21", "30", "34", "36", "37", "38", "39"]))
             # a form's NIR field: 13 or 15 characters one per box (``find``: the cell is the field)
             boxed = body.str.contains(r"^[0-9A-Za-z](?: [0-9A-Za-z]){12}(?:(?: [0-9A-Za-z]){2})?$")
-            frame = frame.with_row_index("_r").with_columns(
-                maybe=maybe, boxed=boxed, hit=(n == 15) | pl.col("keyless") | boxed)
-            cards = frame.filter(pl.col("maybe"))
-            cards = cards.filter(luhn_ok("c", 15) & card_network_ok("c"))["_r"]
-            frame = frame.with_columns(amex=pl.col("_r").is_in(cards.implode()))
+            # ... holding BOXES_MIN_DISTINCT characters or more (not questionnaire answers;
+            # counted on the boxed cells only: Polars' cost is per row there)
+            few = pl.when(boxed).then(c).otherwise(pl.lit("")).str.split("").list.n_unique()
+            frame = frame.with_columns(maybe=maybe, boxed=boxed & (few >= BOXES_MIN_DISTINCT))
+            frame = collect(frame.with_columns(hit=(n == 15) | pl.col("keyless") | pl.col("boxed")))
+            # the few maybe-cards checked one by one as match_cell does (speed: a vectorised Luhn
+            # and IIN table cost more in Polars expressions than in Python on a few values)
+            flags = [False] * frame.height
+            rows = frame["maybe"].arg_true()
+            for r, v in zip(rows.to_list(), frame["c"].gather(rows).to_list()):
+                flags[r] = credit_card.is_valid(v)
+            frame = frame.with_columns(amex=pl.Series("amex", flags, dtype=pl.Boolean))
             valid, keyless, boxed = pl.col("valid"), pl.col("keyless"), pl.col("boxed")
             score = (pl.when(pl.col("amex")).then(AMBIGUOUS_SCORE).when(valid).then(1.0)
                      .when(boxed).then(FORM_BOXES_SCORE)

@@ -78,6 +78,12 @@ a first name or an initial (the only rules that take it). A text under 256 chara
 cell on the text path: "IPP 000001", "Hémoglobine") is first tested by
 :meth:`PersonDetector._may_hold` (no candidate token: nothing to find).
 
+Session 8: in a long text the candidates are picked with NumPy over the token arrays
+(:meth:`PersonDetector._candidates_numpy`: the form-label, initial and next-token tests of the
+conditional classes for all tokens at once), the token strings come from one ``str.split``
+(:func:`.location.mask_strings`) and :meth:`PersonDetector._blocked` is remembered per window
+(the same matches: tests/detectors/test_names_places_speed.py).
+
 Columnar fast path (issue 6): :meth:`PersonDetector.match_column` applies the cell rule with
 Polars expressions to cells of Latin-1 letters, spaces and name punctuation; other cells go
 through ``match_cell``. In text, lower-case tokens that start no name (not a title, a role or a
@@ -107,7 +113,8 @@ from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.detectors.base import fold_keep_length
 from sentinelle.detectors.location import (_DATELINE, NUMPY_RUNS_CHARS, char_class,
-                                           commune_key, communes, mask_edges, text_letters,
+                                           commune_key, communes, mask_edges, mask_strings,
+                                           text_letters,
                                            word_chars, world_places)
 from sentinelle.finding import Validation
 
@@ -310,6 +317,13 @@ def _tokens(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
         if joined:
             joined[-1] = False
         return words, acc[0:-1:2], acc[1::2], joined
+    return _token_arrays(text)[:4]
+
+
+def _token_arrays(text: str):
+    """:func:`_tokens` of a text of :data:`.location.NUMPY_RUNS_CHARS` characters or more
+    (NumPy), followed by the same offsets and joins as NumPy arrays (``starts``, ``ends``:
+    int64, ``joined``: bool) for :meth:`PersonDetector._candidates_numpy`."""
     import numpy as np
 
     code, letter = text_letters(text)
@@ -323,16 +337,18 @@ def _tokens(text: str) -> tuple[list[str], list[int], list[int], list[bool]]:
     if len(starts) > 1:
         e = ends[:-1]
         gap = starts[1:] - e
-        space = (code == 32) | (code == 0xA0)
+        # (the characters right after each token only, not a space mask of the whole text)
+        c0, c1 = code[e], code[np.minimum(e + 1, len(code) - 1)]
+        sp0 = (c0 == 32) | (c0 == 0xA0)
+        sp1 = (c1 == 32) | (c1 == 0xA0)
         if code.dtype != np.uint8:
-            space |= code == 0x202F
-        sp0 = space[e]
-        sp1 = space[np.minimum(e + 1, len(code) - 1)]
-        joined = (sp0 & ((gap == 1) | ((gap == 2) & sp1))).tolist() + [False]
+            sp0 |= c0 == 0x202F
+            sp1 |= c1 == 0x202F
+        joined_a = np.append(sp0 & ((gap == 1) | ((gap == 2) & sp1)), False)
     else:
-        joined = [False] * len(starts)
-    starts, ends = starts.tolist(), ends.tolist()
-    return [text[a:b] for a, b in zip(starts, ends)], starts, ends, joined
+        joined_a = np.zeros(len(starts), dtype=bool)
+    words = mask_strings(code, glued, len(starts))
+    return words, starts.tolist(), ends.tolist(), joined_a.tolist(), starts, ends, joined_a
 
 
 #: classes of a token for the fast paths of :meth:`PersonDetector._find_lists`
@@ -437,6 +453,7 @@ class PersonDetector(Detector):
         #: token -> its code for the fast paths of the text path (:meth:`_token_code`)
         self._token_codes: dict[str, int] = {}
         self._norms: dict[str, str] = {}  # span -> normalize(span) (:meth:`_normalized`)
+        self._blocked_memo: dict[str, bool] = {}  # folded window -> :meth:`_blocked`
         # token -> _name_token(token), _is_first(token): pure functions of a token, asked
         # several times per name (speed, issue 6)
         self._name_shapes: dict[str, str] = {}
@@ -449,7 +466,7 @@ class PersonDetector(Detector):
     def __getstate__(self) -> dict:
         """Pickled (``--jobs`` workers started clean) without the memos of the text path."""
         state = self.__dict__.copy()
-        for name in ("_token_codes", "_norms", "_name_shapes", "_firsts"):
+        for name in ("_token_codes", "_norms", "_name_shapes", "_firsts", "_blocked_memo"):
             state[name] = {}
         return state
 
@@ -474,11 +491,16 @@ class PersonDetector(Detector):
         (``folded``: the fold of ``text``, when the caller has it)."""
         lo = max(0, start - 40)
         window = fold_keep_length(text[lo:start]) if folded is None else folded[lo:start]
-        # a cheap test first (speed, issue 6): a word of _NOT_AFTER is one of the last four
-        # letter runs ("rond-point de la", "centre hospitalier de la")
-        if _NOT_AFTER_RUNS.isdisjoint(_LETTER_RUN.findall(window)[-4:]):
-            return False
-        return bool(_NOT_AFTER.search(window))
+        memo = self._blocked_memo  # (a pure function of the window; windows repeat: "NOM : ")
+        got = memo.get(window)
+        if got is None:
+            if len(memo) > 50_000:
+                memo.clear()
+            # a cheap test first (speed, issue 6): a word of _NOT_AFTER is one of the last
+            # four letter runs ("rond-point de la", "centre hospitalier de la")
+            got = memo[window] = not _NOT_AFTER_RUNS.isdisjoint(_LETTER_RUN.findall(window)[-4:]) \
+                and _NOT_AFTER.search(window) is not None
+        return got
 
     # -- text path -------------------------------------------------------------------------
     def find(self, text: str) -> Iterator[Match]:
@@ -636,6 +658,56 @@ class PersonDetector(Detector):
                         add(i)
         return picked
 
+    def _candidates_numpy(self, text, words, starts, ends, arrays) -> list[int]:
+        """:meth:`_candidates` of a long text with NumPy over the token arrays of
+        :func:`_token_arrays` (``arrays``: starts, ends, joined): the same indexes, the tests of
+        the conditional classes made for all tokens at once (the naming-verb test, rare, one
+        by one). Speed, issue 6: no Python loop over the 100,000 conditional tokens of 3 MB."""
+        import numpy as np
+
+        starts_a, ends_a, joined_a = arrays
+        codes_of = self._token_codes
+        if len(codes_of) > 200_000:
+            codes_of.clear()
+        new = set(words).difference(codes_of)
+        if new:
+            self._code_new(new)
+        n = len(words)
+        codes = np.fromiter(map(codes_of.__getitem__, words), dtype=np.uint8, count=n)
+        code, _letter = text_letters(text)
+        size = len(code)
+        cls = codes & 7
+        pick = cls == _GO
+        # _IF_DOT: one letter, then a dot or a hyphen
+        after = code[np.minimum(ends_a, size - 1)]
+        pick |= (cls == _IF_DOT) & (ends_a < size) & ((after == 46) | (after == 45))
+        idx = np.flatnonzero((cls == _IF_LABEL) | (cls == _IF_LABEL_OR_FIRST) | (cls == _IF_LABEL_OR_NEXT))
+        if len(idx):
+            # a form label: the last character of the separator before the token that is no
+            # space (" ", no-break space) is a colon or an equals sign
+            lo = np.where(idx > 0, ends_a[np.maximum(idx - 1, 0)], 0)
+            p = starts_a[idx] - 1
+            while True:
+                at = code[np.maximum(p, 0)]
+                more = (p >= lo) & ((at == 32) | (at == 0xA0))
+                if not more.any():
+                    break
+                p = p - more
+            label = (p >= lo) & ((at == 58) | (at == 61))
+            # joined to the next token: a first name (rule b') or, after a surname, a capital
+            nxt = codes[np.minimum(idx + 1, n - 1)]
+            c = cls[idx]
+            nextok = joined_a[idx] & (c != _IF_LABEL) & (
+                ((nxt & _FIRST) != 0) | ((c == _IF_LABEL_OR_NEXT) & ((nxt & _CAPITAL) != 0)))
+            ok = label | nextok
+            # a naming verb right before ("my name is X"): _label_may_end decides
+            verb = ~ok & (idx > 0) & ((codes[np.maximum(idx - 1, 0)] & _VERB) != 0)
+            for j in np.flatnonzero(verb).tolist():
+                if _label_may_end(text, starts[idx[j]]):
+                    ok[j] = True
+            pick[idx[ok]] = True
+        return np.flatnonzero(pick).tolist()
+
     def _code_new(self, new) -> None:
         """:meth:`_token_code` of each token of ``new`` into the memo; a word of two ASCII
         letters or more (most tokens of French and English text) by :meth:`_ascii_code`, the
@@ -699,7 +771,11 @@ class PersonDetector(Detector):
 
     def _find_lists(self, text: str) -> Iterator[Match]:
         """Candidates from the name lists and titles (rules a-g of the module docstring)."""
-        words, starts, ends, joined = _tokens(text)
+        if len(text) < NUMPY_RUNS_CHARS:
+            words, starts, ends, joined = _tokens(text)
+            arrays = None
+        else:
+            words, starts, ends, joined, *arrays = _token_arrays(text)
         if not words:
             return
         n = len(words)
@@ -712,7 +788,11 @@ class PersonDetector(Detector):
         # name ended
         i = 0
         folded = None
-        for k in self._candidates(text, words, starts, ends, joined):
+        if arrays is None:
+            candidates = self._candidates(text, words, starts, ends, joined)
+        else:
+            candidates = self._candidates_numpy(text, words, starts, ends, arrays)
+        for k in candidates:
             if k < i:
                 continue
             i = k
@@ -1048,6 +1128,7 @@ class PersonDetector(Detector):
             return super().match_column(values, header_hit)
         import polars as pl
 
+        from sentinelle.detectors.columnar import collect
         from sentinelle.detectors.location import (LATIN1_LETTERS as L, SIMPLE_CELL,
                                                    column_with_fallback, fold_expr)
 
@@ -1058,7 +1139,8 @@ class PersonDetector(Detector):
         body = stripped.str.slice(off)
         lead = v.str.len_chars() - v.str.strip_chars_start(" ").str.len_chars()
         word = rf"[{L}]+(?:['’\-][{L}]+)*"
-        df = pl.DataFrame({"v": values}).with_row_index("i").with_columns(
+        # one lazy query (issue 6: Polars' cost is per query and per node on a few thousand cells)
+        df = pl.DataFrame({"v": values}).lazy().with_row_index("i").with_columns(
             body=body, start=(lead + off).cast(pl.Int32),
             cell=body.str.contains(rf"^[{L}]+(?:[ .'’\-]+[{L}]+)*\.?$"),
             nwords=body.str.count_matches(word))
@@ -1079,9 +1161,10 @@ class PersonDetector(Detector):
             validation=pl.when(hit).then(pl.lit(Validation.NONE.value)),
             pattern=pl.when(hit).then(pl.lit("cell")),
             normalized=pl.when(hit).then(norm.str.strip_chars(" ").str.replace_all(" +", " ")),
-            entity=pl.lit(None, dtype=pl.Utf8))
-        simple = values.str.contains(SIMPLE_CELL).fill_null(False)
-        return column_with_fallback(self, values, header_hit, simple, vec)
+            entity=pl.lit(None, dtype=pl.Utf8),
+            _simple=pl.col("v").str.contains(SIMPLE_CELL).fill_null(False))
+        vec = collect(vec)
+        return column_with_fallback(self, values, header_hit, vec["_simple"], vec.drop("_simple"))
 
     def _normalized(self, value: str) -> str:
         """:meth:`normalize`, memoised (a text names the same people again and again)."""

@@ -283,14 +283,14 @@ def _valid_e164(raw: str) -> str | None:
     return None if num is None else _e164(num)
 
 
-def _accept(m: re.Match[str]) -> Match | None:
+def _accept(m: re.Match[str], memo: list[int] | None = None) -> Match | None:
     raw = m.group(0)
     start = m.start()
     # the named group that closed last is the form: "loose", "intl", "idd", "paren",
     # "national", "zero" (around its "zsep"), "slash" or "boxed"
     kind = m.lastgroup
     if kind == "loose":
-        return _accept_loose(m)
+        return _accept_loose(m, memo)
     if kind == "cued":
         return _accept_cued(m)
     if kind != "intl":
@@ -424,9 +424,34 @@ def _accept_cued(m: re.Match[str]) -> Match | None:
     return Match(m.start(), m.end(), LOOSE_SCORE, Validation.NONE, "cued", "+33" + digits[1:])
 
 
-def _accept_loose(m: re.Match[str]) -> Match | None:
+#: what lies between the starts of two ``loose`` candidates with the same end (digit groups)
+_GROUP_CHARS = frozenset("0123456789 .-()")
+#: the first letters of the words :data:`_STRONG_CUE` matches (lower case)
+_CUE_FIRST = "acdfgjlmopstw"
+
+
+def _no_cue_as_before(text: str, memo: list[int] | None, start: int, end: int) -> bool:
+    """True when the candidate ``start:end`` has no strong cue because the candidate ``memo``
+    (``[start, end]``, one :func:`_strong_cue_before` found none for) has none (session 8,
+    speed: the tails of a spaced NIR, "06 74 012 675 61", "74 012 675 61", "012 675 61", and
+    of a timestamp, "2021-10-10 08", "10-10 08", were each checked). Same end, a later start
+    and only digit groups between the starts: the 14 characters after are the same and the
+    40 before lie inside the earlier candidate's 40 (the digits between hold no cue letter, a
+    paragraph break before cuts both at the same place), except where a word is cut at the
+    left edge of the later window: so not where a letter is followed by the first letter of
+    a cue (the window would start inside a word, "hôtel" read as "tel")."""
+    if not memo or memo[1] != end or not memo[0] < start:
+        return False
+    if start > 40 and text[start - 41].isalpha() and text[start - 40].lower()[:1] in _CUE_FIRST:
+        return False
+    return _GROUP_CHARS.issuperset(text[memo[0]:start])
+
+
+def _accept_loose(m: re.Match[str], memo: list[int] | None = None) -> Match | None:
     """A phone-shaped run of digit groups in a foreign style: a valid US/Canada number
-    (NANP, 10 digits) is reported, anything else only next to a strong phone cue."""
+    (NANP, 10 digits) is reported, anything else only next to a strong phone cue.
+    ``memo``: ``[start, end]`` of the last candidate found without a cue, kept up to date
+    (:func:`_no_cue_as_before`), or None."""
     raw = m.group(0)
     start, end = m.start(), m.end()
     main = _EXTENSION.sub("", raw) if "x" in raw else raw  # "x" or "ext" before an extension
@@ -437,7 +462,11 @@ def _accept_loose(m: re.Match[str]) -> Match | None:
     if num is not None:
         return Match(start, end, 0.6, Validation.VALID, "nanp", _e164(num))
     # the cue is looked for on the candidate's paragraph only
+    if _no_cue_as_before(m.string, memo, start, end):
+        return None
     if not _strong_cue_before(m.string, start, end):
+        if memo is not None:
+            memo[:] = (start, end)
         return None
     return Match(start, end, LOOSE_SCORE, Validation.NONE, "loose", digits)
 
@@ -510,8 +539,13 @@ class PhoneDetector(Detector):
 
     def find(self, text: str) -> Iterator[Match]:
         starts = som_starts(_START_PATTERNS, text) if len(text) >= SOM_MIN_CHARS else None
-        hits = finditer_resuming(_PATTERN, text, _accept) if starts is None \
-            else finditer_resuming_at(_PATTERN, text, starts, _accept)
+        memo: list[int] = []  # the last loose candidate without a cue (_no_cue_as_before)
+
+        def accept(m: re.Match[str]) -> Match | None:
+            return _accept(m, memo)
+
+        hits = finditer_resuming(_PATTERN, text, accept) if starts is None \
+            else finditer_resuming_at(_PATTERN, text, starts, accept)
         found = [res for _m, res in hits]
         if "O" in text:
             typos = list(_o_typos(text))
@@ -594,26 +628,21 @@ def _match_column(det: "PhoneDetector", values, header_hit: bool,
     every other cell goes through :meth:`PhoneDetector.match_cell`."""
     import polars as pl
 
-    from sentinelle.detectors.email import merge_column
+    from sentinelle.detectors.columnar import decide
 
     types_re, general_re = _fr_valid_regex()
     v = pl.col("v")
-    frame = pl.DataFrame({"v": values})
-    if frame.select((v.str.contains(_COLUMN_NATIONAL) | v.str.contains(_COLUMN_INTL_FR)
-                     | ~v.str.contains(r"\d")).sum()).item() < min_decided:
-        # a column of foreign or odd forms (a people table): nothing for Polars to decide
-        return Detector.match_column(det, values, header_hit)
     intl = v.str.contains(_COLUMN_INTL_FR)
+    national_shape = v.str.contains(_COLUMN_NATIONAL)
+    # "\d" as the text pattern's (any decimal digit, ASCII or not)
+    no_digit = ~v.str.contains(r"\d")
     # the national number: after the trunk 0, or after "+33"
-    nn = pl.when(intl).then(v.str.replace_all(r"\D", "").str.slice(2)) \
-        .otherwise(v.str.replace_all(r"\D", "").str.slice(1))
+    digits = v.str.replace_all(r"\D", "")
+    nn = pl.when(intl).then(digits.str.slice(2)).otherwise(digits.str.slice(1))
     valid = nn.str.contains(general_re) & nn.str.contains(types_re)
     grouped = v.str.contains(_COLUMN_GROUPED)
-    res = frame.select(
-        # "\d" as the text pattern's (any decimal digit, ASCII or not)
-        no_digit=~v.str.contains(r"\d"),
-        national=(v.str.contains(_COLUMN_NATIONAL) & ~v.str.contains(r"^\d{6}-\d{4}$"))
-        | (intl & valid),
+    national = (national_shape & ~v.str.contains(r"^\d{6}-\d{4}$")) | (intl & valid)
+    columns = dict(
         start=pl.lit(0, pl.Int32),
         end=v.str.len_chars().cast(pl.Int32),
         score=pl.when(valid).then(0.7).when(grouped).then(UNASSIGNED_GROUPED_SCORE)
@@ -624,5 +653,7 @@ def _match_column(det: "PhoneDetector", values, header_hit: bool,
         normalized=pl.lit("+33") + nn,
         entity=pl.lit(None, pl.Utf8),
     )
-    return merge_column(det, values, res, res["no_digit"] | res["national"], res["national"],
-                        header_hit)
+    # a column of foreign or odd forms (a people table, fewer than ``min_decided`` cells of
+    # the French forms or without digits): nothing for Polars to decide, all through match_cell
+    return decide(det, values, header_hit, columns, no_digit | national, national,
+                  enough=national_shape | intl | no_digit, min_rows=min_decided)

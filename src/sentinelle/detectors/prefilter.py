@@ -43,7 +43,8 @@ It holds patterns only, never scanned data. Set ``SENTINELLE_CACHE_DIR=off`` to 
 Concurrent writers are safe (each writes a private temporary file in the folder, then renames it
 into place atomically); a file that does not start with the magic, whose SHA-256 of the payload
 does not match, or that hyperscan refuses to load (other version, other platform) is ignored and
-rewritten; writing one removes all but the ``CACHE_KEEP`` (8) most recent databases. Only a
+rewritten; writing one removes all but the ``CACHE_KEEP`` (8) most recently used databases
+(a database loaded is touched). Only a
 database that took at least ``CACHE_MIN_SECONDS`` of CPU to compile is stored (not the small
 sets of a few detectors). Any
 failure of the cache (read-only folder, full disk) only costs the compilation.
@@ -168,7 +169,7 @@ def to_hyperscan(pattern: str) -> bytes:
 _CACHE_MAGIC = b"SNTLHS01"
 #: value of ``$SENTINELLE_CACHE_DIR`` that disables the cache
 CACHE_OFF = "off"
-#: databases kept in the cache folder (the most recently written; about 1.2 MB each)
+#: databases kept in the cache folder (the most recently used; about 1.2-2.3 MB each)
 CACHE_KEEP = 8
 #: a database compiled faster than this is not worth a file (small detector subsets)
 CACHE_MIN_SECONDS = 0.25
@@ -205,9 +206,13 @@ def _cache_load(path: Path):
     try:
         db = _hs.loadb(payload, _hs.HS_MODE_BLOCK)
         _hs.Scratch(db)  # fails on a database made for another platform
-        return db
     except Exception:  # hyperscan.error: other version or platform
         return None
+    try:  # used: the last to be removed (CACHE_KEEP counts the most recently *used*, as
+        os.utime(path)  # recache.KEEP_FILES and data.CACHED_KEEP do; session 8 fault list)
+    except OSError:
+        pass
+    return db
 
 
 def _cache_store(path: Path, db) -> None:
@@ -293,7 +298,10 @@ class PrefilterSet:
         self._always = tuple(i for i, p in enumerate(patterns) if p is None)
         self._ids = tuple(i for i, p in enumerate(patterns) if p is not None)
         self._patterns = tuple(patterns[i] for i in self._ids)
-        self._res = tuple(re.compile(p) for p in self._patterns)
+        #: the ``re`` form of the patterns, compiled on first use (:attr:`_res`): with
+        #: hyperscan only a text holding a lone surrogate needs them (compiling them all cost
+        #: about 0.15 CPU s per process)
+        self._res_compiled: tuple[re.Pattern[str], ...] | None = None
         #: per compiled pattern: does it report where it matched
         self._windowed = tuple(bool(windowed[i]) if windowed else False for i in self._ids)
         self._db = self._scratch = None
@@ -311,12 +319,15 @@ class PrefilterSet:
                 self.engine = "hyperscan"
                 if self._strict:
                     self._build()
+        if self.engine == "re":
+            self._res  # compiled now: a bad pattern fails here, as before
 
     def __getstate__(self) -> dict:
         """Pickled with the compiled database serialised (``hyperscan.dumpb``), not compiled
         again by the process that loads it; the scratch space is made anew there."""
-        state = {k: getattr(self, k) for k in ("size", "_always", "_ids", "_patterns", "_res",
+        state = {k: getattr(self, k) for k in ("size", "_always", "_ids", "_patterns",
                                                  "_windowed", "_strict", "engine")}
+        state["_res_compiled"] = None  # compiled again on first use
         state["_hs_bytes"] = _hs.dumpb(self._db) if self._db is not None else None
         state["_hs_ends_bytes"] = _hs.dumpb(self._db_ends) if self._db_ends is not None else None
         return state
@@ -339,6 +350,14 @@ class PrefilterSet:
                 self._scratch = _hs.Scratch(self._db)
             except Exception:  # another platform: compile again on first use
                 self._db = self._scratch = None
+
+    @property
+    def _res(self) -> tuple[re.Pattern[str], ...]:
+        """The patterns compiled by ``re`` (the fallback engine), on first use."""
+        got = self._res_compiled
+        if got is None:
+            got = self._res_compiled = tuple(re.compile(p) for p in self._patterns)
+        return got
 
     def _build(self) -> bool:
         if self._db is None and self.engine == "hyperscan":

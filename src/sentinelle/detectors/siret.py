@@ -37,9 +37,10 @@ _S = r"[ .\u00a0\u202f]"
 # ``re`` skips to that character class at C speed instead of trying every position (2-4x
 # faster on long texts, same matches)
 _PATTERN = re.compile(
-    r"\d(?<![0-9A-Za-z]\d)(?<![0-9][ .,\-\u00a0\u202f]\d)"      # not inside a token or a digit run
+    r"\d(?<![0-9A-Za-z\u00b9\u00b2\u00b3\u00bc-\u00be]\d)"      # not inside a token or a digit run,
+    r"(?<![0-9][ .,\-\u00a0\u202f]\d)"      # nor glued to a superscript digit or a fraction (¹²³¼½¾)
     rf"(?:\d{{13}}|\d{{2}}(?P<s>{_S})\d{{3}}(?P=s)\d{{3}}{_S}\d{{5}}|\d{{8}}{_S}\d{{5}})"
-    r"(?![0-9A-Za-z])(?![ .,/\-\u00a0\u202f]\d)"
+    r"(?![0-9A-Za-z\u00b9\u00b2\u00b3\u00bc-\u00be])(?![ .,/\-\u00a0\u202f]\d)"
 )
 #: any other grouping of the 14 digits ("3 1 0 1 8 8 4 2 0 00 0 8 0", "542 097 324 0006 6":
 #: python-stdnum's test lists): taken only when "SIRET" is written right before it (``_NAMED_BEFORE``)
@@ -62,11 +63,12 @@ _MARGIN = 32
 
 
 def _anchors(runs):
-    """Every :data:`_PATTERN` match holds a run of 14 digits or more, runs of 3, 3, 3 and 5 or
+    """Every :data:`_PATTERN` match holds a run of exactly 14 digits (its lookarounds refuse a
+    digit around the 14: the 15-digit NIRs of a report are no anchor), runs of 3, 3, 3 and 5 or
     9 and 5 digits or more separated by one separator (issue 6,
     :mod:`sentinelle.detectors.digit_runs`)."""
     seps = " .\u00a0\u202f"
-    return digit_runs.concat(digit_runs.long_runs(runs, 14), digit_runs.groups(runs, (3, 3, 3, 5), seps),
+    return digit_runs.concat(digit_runs.exact_runs(runs, 14), digit_runs.groups(runs, (3, 3, 3, 5), seps),
                              digit_runs.groups(runs, (9, 5), seps))
 
 
@@ -101,8 +103,11 @@ def _loose(text: str, spans: list[tuple[int, int]], is_valid, pattern: str) -> I
 class SiretDetector(Detector):
     validation_rule = "Luhn over 14 digits, La Poste exception (python-stdnum), context in text"
     rule_source = "INSEE, répertoire SIRENE"
-    #: the regular forms, or the name that a loosely grouped number needs
-    prefilter = r"\d{3}[ .\u00a0\u202f]?\d{3}[ .\u00a0\u202f]?\d{3}[ .\u00a0\u202f]?\d{5}|siret"
+    #: the regular forms (a whole run of 14 digits: not inside a compact 15-digit NIR, session
+    #: 8, speed; folding turns ¹²³¼½¾ into digits: ``_PATTERN`` refuses a run glued to them),
+    #: or the name that a loosely grouped number needs
+    prefilter = (r"(?:^|[^0-9])\d{14}(?:[^0-9]|$)|\d{3}[ .\u00a0\u202f]\d{3}[ .\u00a0\u202f]\d{3}[ .\u00a0\u202f]\d{5}"
+                 r"|\d{9}[ .\u00a0\u202f]\d{5}|siret")
     name = "fr.siret"
     entity = "FR_SIRET"
     context_words = (

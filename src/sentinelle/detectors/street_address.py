@@ -706,11 +706,12 @@ _COLUMN_LINKS = "|".join("".join(f"[{c}{c.upper()}]" for c in w)
 def _column_rules() -> tuple[str, str, dict[str, str]]:
     """Polars regexes of :func:`_match_column` and the word mapping of ``normalize``.
 
-    * a street line for sure: a number, a type of way written in full (a single word that no
-      other form extends with a space, a dash or an apostrophe: the type found at that place
-      is that word), linking words, a word that starts with two ASCII letters and ends there
-      (not a linking word: checked apart), then any letters, digits and punctuation: the
-      grammar of :meth:`StreetAddressDetector._at` finds a street line in it;
+    * a street line for sure: a number (with its index "bis", "ter", ...), a type of way
+      written in full, any case and accents (a single word that no other form extends with a space, a dash or an
+      apostrophe: the type found at that place is that word), linking words, a word of two
+      letters or more starting with a capital and ending there, maybe after "l'" or "d'" (not
+      a linking word: checked apart), then any letters, digits and punctuation: the grammar of
+      :meth:`StreetAddressDetector._at` finds a street line in it;
     * the type-of-way test of a cell in printable ASCII without digits: any form of
       ``street_types`` between two non-word characters (a superset of ``_type_re``);
     * ``normalize``'s word mapping ("av" -> "avenue", "st" -> "saint")."""
@@ -720,9 +721,17 @@ def _column_rules() -> tuple[str, str, dict[str, str]]:
                    if w.isascii() and w.isalpha()
                    and not any(b != w and b.startswith(w) and not b[len(w)].isalpha() for b in bases)},
                   key=lambda w: (-len(w), w))  # ties by name: the same regex source every run
-    types = "|".join("".join(f"[{c}{c.upper()}]" for c in w) for w in full)
-    sure = (rf"^ *(?:[0-9]{{1,4}} (?:{types}) (?:(?:{_COLUMN_LINKS}) ){{0,3}}"
-            r"(?P<word>[A-Z][A-Za-z]+)(?:[ ,0-9.'’\-][\p{L}\p{N} '’.,\-]*[\p{L}\p{N}.])?) *$")
+    # each letter in any case and Latin-1 accent that folds to it ("allée", "RÉSIDENCE": the
+    # grammar reads the folded cell)
+    letters: dict[str, list[str]] = {}
+    for ch in map(chr, [*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x100)]):
+        f = fold_keep_length(ch)
+        if len(f) == 1 and "a" <= f <= "z":
+            letters.setdefault(f, []).append(ch)
+    types = "|".join("".join(f"[{''.join(sorted(letters[c]))}]" for c in w) for w in full)
+    sure = (rf"^ *(?:[0-9]{{1,4}} (?:(?:bis|ter|quater|quinquies) )?(?:{types}) "
+            rf"(?:(?:{_COLUMN_LINKS}) ){{0,3}}"
+            r"(?:[lLdD]['’])?(?P<word>\p{Lu}\p{L}+)(?:[ ,0-9.'’\-][\p{L}\p{N} '’.,\-]*[\p{L}\p{N}.])?) *$")
     any_type = rf"(?:^|[^A-Za-z0-9_])(?:{st.regex})(?:[^A-Za-z0-9_]|$)"
     mapping = {k: v for k, v in st.canonical.items()
                if v != k and len(k) > 1 and re.fullmatch("[0-9a-z]+", k)}
@@ -739,14 +748,18 @@ def _match_column(det: StreetAddressDetector, values):
     through :meth:`StreetAddressDetector.match_cell`."""
     import polars as pl
 
+    from sentinelle.detectors.columnar import collect
     from sentinelle.detectors.email import merge_column
 
     sure_re, any_type_re, mapping = _column_rules()
     v = pl.col("v")
     body = v.str.strip_chars(" ")
-    frame = pl.DataFrame({"v": values}).with_columns(
+    frame = pl.DataFrame({"v": values}).lazy().with_columns(
         word=v.str.extract(sure_re, 1).str.to_lowercase())
-    sure = pl.col("word").is_not_null() & ~pl.col("word").is_in(sorted(_LINKS))
+    # a word beyond ASCII is a name only from 5 letters (its fold may be a linking word:
+    # "lès"; every linking word has 4 letters or less and folding keeps the length)
+    sure = (pl.col("word").is_not_null() & ~pl.col("word").is_in(sorted(_LINKS))
+            & (pl.col("word").str.contains("^[a-z]+$") | (pl.col("word").str.len_chars() >= 5)))
     plain = (v.str.contains(r"^[ -/:-~]*$") & v.str.contains("[A-Za-z]")
              & (body.str.len_chars() >= 3) & ~v.str.contains("@", literal=True)
              & ~body.str.contains(r"^(?:https?://|www\.)") & ~body.str.contains(r"^<[A-Z][A-Z0-9_]*>$")
@@ -766,6 +779,7 @@ def _match_column(det: StreetAddressDetector, values):
         entity=pl.lit(None, pl.Utf8),
         body=body,
     )
+    res = collect(res)  # one query (issue 6)
     # the normalised value of the decided cells with letters beyond ASCII: in Python
     todo = res["decided"] & ~res["ascii"]
     if todo.any():

@@ -34,7 +34,8 @@ Hints (:attr:`TableUnit.hints`) from FHIR semantics, on the path without indexer
 ``date_deces``, Address ``line`` / ``text`` -> ``adresse``, ``postalCode`` -> ``code_postal``,
 ``city`` -> ``ville``, ContactPoint ``telecom[n].value`` -> ``telephone`` or ``email`` after its
 ``system``, Identifier ``identifier[n].value`` after its ``system`` (INS -> ``nir``, RPPS ->
-``rpps``, US SSN -> ``social_security``), Condition / AllergyIntolerance ``code.text`` and
+``rpps``, US SSN -> ``social_security``; any other system of ``Patient.identifier`` -> ``ipp``:
+MEDICAL_RECORD_NUMBER, the patient's number in a lab or hospital), Condition / AllergyIntolerance ``code.text`` and
 ``code.coding.display`` -> ``diagnostic``. A column's system is read from the first resource of
 the unit that has it. Other columns are classified from their values or read as free text
 (``valueString``, ``note.text``, the XHTML narrative ``text.div``): they are hinted
@@ -113,7 +114,10 @@ def hint_for(path: str, record: dict[str, str | None], rtype: str | None) -> str
             system = (record.get(path[: -len("value")] + "system") or "").strip()
             if suffix == "telecom.value":
                 return TELECOM_HINTS.get(system.lower(), NO_MEANING)
-            return IDENTIFIER_HINTS.get(system, "identifiant")
+            hint = IDENTIFIER_HINTS.get(system)
+            if hint is None:  # the Patient's own identifiers: its numbers in a lab or hospital
+                hint = "ipp" if rtype == "Patient" and generic == suffix else "identifiant"
+            return hint
     if rtype in DIAGNOSIS_TYPES and generic in ("code.text", "code.coding.display"):
         return "diagnostic"
     for suffix, hint in PATH_HINTS:

@@ -59,7 +59,10 @@ detectors can classify:
 * XTN (telecom): the number (component 1, else +country code, area code, local number, extension
   from components 5-8, else the unformatted component 12); the e-mail (component 4) goes to
   ``SEG-n.4``, hinted ``email``.
-* CX (identifier): the ID number (component 1) of each repetition; hinted ``nir`` when one
+* CX (identifier): the ID number (component 1) of each repetition. The patient's identifiers
+  (PID-2, -3, -4, -21 and MRG-1, hinted ``ipp``; PID-18, the account number, which French
+  systems fill with the stay's NDA, IHE PAM national extension France, ``nda``) are
+  MEDICAL_RECORD_NUMBER; they are hinted ``nir`` instead when one
   repetition is a French INS (assigning authority OID 1.2.250.1.213.1.4.8 INS-NIR, .9 INS-NIA,
   .10 / .11 their test ranges: ANS "Référentiel INS") or has identifier type ``INS``, ``SS`` or
   ``NNFRA`` (HL7 table 0203).
@@ -275,9 +278,9 @@ RENDERERS: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]] = {
 #: detectors' ``header_pattern`` recognise (see tests/readers/test_readers_hl7v2.py).
 FIELDS: dict[str, tuple[str | None, str | None]] = {
     "EVN-5": ("XCN", "redacteur"),             # operator ID
-    "PID-2": ("CX", "identifiant"),            # patient ID (v2.3)
-    "PID-3": ("CX", "identifiant"),            # patient identifier list (INS in France)
-    "PID-4": ("CX", "identifiant"),            # alternate patient ID
+    "PID-2": ("CX", "ipp"),                    # patient ID (v2.3)
+    "PID-3": ("CX", "ipp"),                    # patient identifier list (IPP; INS: "nir")
+    "PID-4": ("CX", "ipp"),                    # alternate patient ID
     "PID-5": ("XPN", "nom_patient"),           # patient name
     "PID-6": ("XPN", "nom_jeune_fille"),       # mother's maiden name
     "PID-7": (None, "date_de_naissance"),      # date/time of birth
@@ -285,12 +288,12 @@ FIELDS: dict[str, tuple[str | None, str | None]] = {
     "PID-11": ("XAD", "adresse"),              # patient address
     "PID-13": ("XTN", "telephone"),            # phone number - home
     "PID-14": ("XTN", "telephone"),            # phone number - business
-    "PID-18": ("CX", "identifiant"),           # patient account number
+    "PID-18": ("CX", "nda"),                   # patient account number (France: the NDA)
     "PID-19": (None, "social_security"),       # SSN number - patient
-    "PID-21": ("CX", "identifiant"),           # mother's identifier
+    "PID-21": ("CX", "ipp"),                   # mother's identifier (her patient number)
     "PID-29": (None, "date_deces"),            # patient death date and time
     "PD1-4": ("XCN", "medecin_traitant"),      # patient primary care provider
-    "MRG-1": ("CX", "identifiant"),            # prior patient identifier list
+    "MRG-1": ("CX", "ipp"),                    # prior patient identifier list
     "MRG-7": ("XPN", "nom_patient"),           # prior patient name
     "NK1-2": ("XPN", "nom_contact"),           # name
     "NK1-4": ("XAD", "adresse"),               # address

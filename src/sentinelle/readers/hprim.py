@@ -17,7 +17,7 @@ previous record (HPRIM Santé cuts records at 220 characters). One one-row :clas
 record: ``row`` = 0-based message index, ``sheet`` = record type and its 1-based occurrence in
 the message (``OBX[2]``), ``column`` = ``P-6``, fields numbered as in ASTM E1394 (field 1 is the
 record type, so ``P-6`` is the patient name, ``P-8`` the birth date). Hinted: ``P-3``/``P-4``/
-``P-5`` identifiers, ``P-6`` patient name, ``P-7`` birth name, ``P-8`` birth date, ``P-11``
+``P-5`` the patient's identifiers (``ipp``: MEDICAL_RECORD_NUMBER), ``P-6`` patient name, ``P-7`` birth name, ``P-8`` birth date, ``P-11``
 address (postcode, component 4, in ``P-11.4``), ``P-13`` phone, ``P-14`` attending physician.
 
 **HPRIM Net reports** (anything else): a file holds one or more reports, each ending at
@@ -33,7 +33,7 @@ address (postcode, component 4, in ``P-11.4``), ``P-13`` phone, ``P-14`` attendi
    ``-ADRESSE2``, ``-CP_VILLE``, ``-DDN``, ``-NIR``, ``-DEMANDE``, ``-DATE``, ``-EMETTEUR``,
    ``-DESTINATAIRE`` (the code before a run of 2+ spaces of lines 11-12 goes to
    ``-EMETTEUR-CODE`` / ``-DESTINATAIRE-CODE``), ``-DOSSIER``; hints make PERSON, DATE_OF_BIRTH,
-   FR_NIR and FR_POSTAL_CODE classify;
+   FR_NIR, FR_POSTAL_CODE and MEDICAL_RECORD_NUMBER (``-DOSSIER``) classify;
 2. the free-text report: :class:`TextUnit`\\ s, offsets in the decoded file;
 3. after ``****LAB****``, ``RES|`` lines (label, code, type, value, unit, low, high, flag,
    status...) and ``TEX|`` comment lines. They are read as text too, like the report: the
@@ -72,7 +72,7 @@ _RECORD_ID = re.compile(r"[A-Z][A-Z0-9]{0,3}")
 
 #: the 12 header slots: (column suffix, hint)
 HEADER_SLOTS: tuple[tuple[str, str | None], ...] = (
-    ("DOSSIER", None),
+    ("DOSSIER", "no_dossier"),  # the patient's file number: MEDICAL_RECORD_NUMBER
     ("NOM", "nom"),
     ("PRENOM", "prenom"),
     ("ADRESSE1", "adresse"),
@@ -88,9 +88,9 @@ HEADER_SLOTS: tuple[tuple[str, str | None], ...] = (
 
 #: HPRIM Santé 2.x / ASTM E1394 patient record fields: ``P-n`` -> (data type, hint)
 RECORD_FIELDS: dict[str, tuple[str | None, str | None]] = {
-    "P-3": (None, "identifiant"),              # practice-assigned patient ID
-    "P-4": (None, "identifiant"),              # laboratory-assigned patient ID
-    "P-5": (None, "identifiant"),              # patient ID no. 3
+    "P-3": (None, "ipp"),                      # practice-assigned patient ID
+    "P-4": (None, "ipp"),                      # laboratory-assigned patient ID
+    "P-5": (None, "ipp"),                      # patient ID no. 3
     "P-6": ("XPN", "nom_patient"),             # patient name (last^first^middle...)
     "P-7": ("XPN", "nom_jeune_fille"),         # mother's maiden / birth name
     "P-8": (None, "date_de_naissance"),        # birthdate

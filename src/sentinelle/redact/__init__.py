@@ -65,6 +65,29 @@ def _build_run(config: Config, policy: Policy, key: bytes, levels=None, suppress
 TABLE_READERS = frozenset({"csv", "json", "fhir", "spreadsheet", "parquet", "sql", "hl7v2"})
 
 
+#: how messages name the files of a reader that is not a table (singular, plural), so a PDF is
+#: not counted as a "text file" (session 8 fault list)
+KIND_NAMES = {
+    "text": ("text file", "text files"), "pdf": ("PDF", "PDFs"),
+    "docx": ("Word document", "Word documents"), "odt": ("OpenDocument text", "OpenDocument texts"),
+    "rtf": ("RTF document", "RTF documents"), "html": ("HTML page", "HTML pages"),
+    "archive": ("archive", "archives"), "mail": ("mail file", "mail files"),
+    "hprim": ("HPRIM Santé file", "HPRIM Santé files"), "arrow": ("Arrow file", "Arrow files"),
+    "sqlite": ("SQLite database", "SQLite databases"),
+}
+
+
+def kinds_phrase(counts: dict[str, int]) -> str:
+    """``{"text": 2, "pdf": 1}`` -> ``"2 text files, 1 PDF"`` (reader names of
+    :data:`KIND_NAMES`, in that order; another name as ``"N <name> file(s)"``)."""
+    order = {name: i for i, name in enumerate(KIND_NAMES)}
+    parts = []
+    for name, n in sorted(counts.items(), key=lambda t: (order.get(t[0], len(order)), t[0])):
+        one, many = KIND_NAMES.get(name, (f"{name} file", f"{name} files"))
+        parts.append(f"{n:,} {one if n == 1 else many}")
+    return ", ".join(parts)
+
+
 def _check_k_applies(planned, config: Config, k: int) -> None:
     """Raise :class:`RedactError` (before anything is written) when no input file is a table:
     k-anonymity counts records that share their quasi-identifiers, and a free text has no
@@ -73,7 +96,7 @@ def _check_k_applies(planned, config: Config, k: int) -> None:
     from sentinelle.readers.encoding import read_head
     from sentinelle.redact.engine import HEAD_BYTES
 
-    texts = 0
+    kinds: dict[str, int] = {}
     for item in planned:
         try:
             with open(item.src, "rb") as fh:
@@ -83,12 +106,19 @@ def _check_k_applies(planned, config: Config, k: int) -> None:
         reader = pick_reader(head, item.display, config) if head else None
         if reader is not None and reader.name in TABLE_READERS:
             return
-        texts += reader is not None
-    if texts:
+        if reader is not None:
+            kinds[reader.name] = kinds.get(reader.name, 0) + 1
+    if kinds:
+        texts = kinds.get("text", 0)
+        why = ("drop --k: the policy still generalises the dates and postcodes of the text "
+               f"file{'' if texts == 1 else 's'}" if texts else "")
+        others = [KIND_NAMES.get(n, (n, f"{n} files"))[1] for n in KIND_NAMES if n in kinds
+                  and n != "text"] + sorted(f"{n} files" for n in kinds if n not in KIND_NAMES)
+        if others:  # PDF, Office, HTML, archives, mail: not written back (redact/engine.py)
+            why += ("; " if why else "") + "redact does not write back " + ", ".join(others)
         raise RedactError(f"--k {k}: k-anonymity is counted on tables (CSV, JSON records, XLSX, "
-                          f"Parquet, SQL dumps, HL7 v2) and none of the inputs is one ({texts} "
-                          "text file(s)); nothing written (drop --k: the policy still "
-                          "generalises their dates and postcodes)")
+                          f"Parquet, SQL dumps, HL7 v2) and none of the inputs is one "
+                          f"({kinds_phrase(kinds)}); nothing written ({why})")
 
 
 def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, key: bytes, *,

@@ -40,6 +40,8 @@ Rules and their sources:
   validator (``sentinelle.identifiers``) accepts it.
 * ``IP_ADDRESS``: documentation ranges, RFC 5737 (192.0.2.0/24, 198.51.100.0/24,
   203.0.113.0/24) and RFC 3849 (2001:db8::/32). ``URL``: ``https://www.example.org/...``.
+* ``MEDICAL_RECORD_NUMBER``: same letters and separators, every digit redrawn, never the
+  original and never a keyed NIR (``sentinelle.synth.patient_numbers``).
 * ``LOCATION``: a commune name (INSEE COG, ``data/synth/communes.csv``); ``STREET_ADDRESS``: a
   number and a street name from ``data/synth/rues.txt``.
 """
@@ -67,6 +69,7 @@ from sentinelle.identifiers import passport as _passport
 from sentinelle.identifiers import rpps as _rpps
 from sentinelle.identifiers import siren as _siren
 from sentinelle.identifiers import siret as _siret
+from sentinelle.synth.patient_numbers import fake as _patient_number
 
 #: first five digits of the national significant number of the ARCEP fiction blocks, by the
 #: first digit of the original's national number
@@ -394,6 +397,7 @@ _IDENTIFIERS: dict[str, Callable[[str, random.Random], str | None]] = {
     "FR_CNI": lambda v, r: _keyed_digits(v, r, 0, _cni.is_valid),
     "IP_ADDRESS": ip_address,
     "URL": url,
+    "MEDICAL_RECORD_NUMBER": _patient_number,
 }
 
 

@@ -156,9 +156,8 @@ class Risk:
 def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
            k: int | None) -> Risk:
     """Re-scan the written files under ``out`` and compare with the input findings of ``run``."""
-    from sentinelle.pipeline import Pipeline
     from sentinelle.redact.operators import DATE_ENTITIES
-    from sentinelle.redact.scope import in_scope, redact_config
+    from sentinelle.redact.scope import ScopedPipeline, in_scope
     from sentinelle.scanner import iter_file
 
     policy = run.operators.policy
@@ -167,8 +166,9 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
         anonymity.k_target = k
     hasher = run.hasher
     inputs = run.input_hashes
-    # the scope of the redaction (redact.scope): an invalid identifier left is a value left
-    pipeline = Pipeline(run.pipeline.detectors, redact_config(run.config))
+    # the scope of the redaction (redact.scope): an invalid identifier (or a keyless NIR by a
+    # cue) left is a value left
+    pipeline = ScopedPipeline(run.pipeline.detectors, run.config)
     min_score = run.config.min_score
 
     def sink(batch) -> None:

@@ -15,14 +15,29 @@ def exit_code(result) -> int:
     return 0
 
 
-def verdict(risk) -> str:
+def verdict(risk, failed: int = 0, written: int | None = None) -> str:
     """The last line of the summary, in agreement with every figure above it.
+
+    ``failed``: files that could not be redacted (status ``error``, exit code 2); ``written``:
+    files written (None: not counted). Files that failed come first: "FAILED: no file written"
+    when none was written, else "INCOMPLETE: N files not redacted" followed by the verdict of
+    the files written; "NOTHING WRITTEN" when no file was written and none failed (every
+    input skipped). Session 8 fault: every file failed (exit 2) and the last line said "OK".
 
     "OK" only when no original value and no validated identifier is left and the records are
     not unique on their quasi-identifiers: without ``--k`` a k-anonymity of 1 is reported (it
     does not change the exit code, as documented) but never called "no residual risk"; a
     k-anonymity of 1 means some record is alone in its class, re-identifiable by linkage
     with any source holding the same birth date, postcode and sex (Sweeney 2002)."""
+    if failed:
+        n = _count(failed, "file")
+        if not written:
+            return f"FAILED: no file written; {n} could not be redacted (see the errors above)"
+        return (f"INCOMPLETE: {n} could not be redacted and {'was' if failed == 1 else 'were'} "
+                f"not written (see the errors above); the {_count(written, 'written file')}: "
+                + verdict(risk))
+    if written == 0:
+        return "NOTHING WRITTEN: no input file could be redacted (see above)"
     if risk is None:
         return "not checked"
     if not risk.ok:
@@ -61,6 +76,12 @@ def rescan_line(risk, written: int) -> str:
             + (": " + "; ".join(parts) if parts else ""))
 
 
+def _tally(result) -> tuple[int, int]:
+    """(files that could not be redacted, files written) of a redaction result."""
+    return (sum(1 for f in result.files if f.status == "error"),
+            sum(1 for f in result.files if f.status == "written"))
+
+
 def _count(n: int, noun: str) -> str:
     """``1 written file``, ``0 findings``, ``1,234 findings``: English number agreement (the
     singular for exactly one)."""
@@ -76,7 +97,11 @@ def report_dict(result) -> dict:
     doc["generalised_for_k"] = result.levels
     doc["passes"] = result.passes
     doc["exit_code"] = exit_code(result)
-    doc["verdict"] = verdict(result.risk)
+    failed, written = _tally(result)
+    doc["files_failed"], doc["files_written"] = failed, written
+    if failed or not written:  # "ok" never stands beside a file that was not redacted
+        doc["ok"] = False
+    doc["verdict"] = verdict(result.risk, *_tally(result))
     doc["outputs"] = [{"path": f.path, "reader": f.reader, "status": f.status,
                        "reason": f.reason or None, "position": f.position,
                        "findings_replaced": f.replaced,
@@ -90,7 +115,7 @@ def print_summary(result, console=None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from sentinelle.redact import TABLE_READERS
+    from sentinelle.redact import TABLE_READERS, kinds_phrase
 
     console = console or Console()
     table = Table(title=f"sentinelle redact (policy {result.policy.name})")
@@ -130,13 +155,15 @@ def print_summary(result, console=None) -> None:
             for c in t.smallest:
                 values = ", ".join(f"{k}={v}" for k, v in c.items() if k != "records")
                 console.print(f"  {c['records']} x {values}")
-        texts = sum(1 for f in result.files if f.status == "written" and f.reader is not None
-                    and f.reader not in TABLE_READERS)
-        if a.k_target and texts:
-            console.print(f"k-anonymity counted on tables only: {texts} text file(s) redacted by "
+        kinds: dict[str, int] = {}
+        for f in result.files:
+            if f.status == "written" and f.reader is not None and f.reader not in TABLE_READERS:
+                kinds[f.reader] = kinds.get(f.reader, 0) + 1
+        if a.k_target and kinds:
+            console.print(f"k-anonymity counted on tables only: {kinds_phrase(kinds)} redacted by "
                           "the policy, not counted")
         if a.levels:
             console.print("generalised for --k: " + ", ".join(f"{e} level {n}" for e, n in a.levels.items()))
         if a.k_target and a.k_min is not None and a.k_min < a.k_target:
             console.print(f"k={a.k_min} < {a.k_target}: {a.note or 'not reached'}")
-    console.print(verdict(risk))
+    console.print(verdict(risk, *_tally(result)))

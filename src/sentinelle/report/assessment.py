@@ -119,6 +119,14 @@ def phrase(text: Any, lang: str) -> Any:
     return text
 
 
+def _reasons_in(files: Any, lang: str) -> list[dict]:
+    """The files of the document's ``files.unreadable`` / ``partly_read_files`` with their
+    reason in ``lang`` (:func:`sentinelle.report.reasons.reason_text`)."""
+    from sentinelle.report.reasons import reason_text
+
+    return [dict(f, reason=reason_text(f.get("reason"), lang)) for f in files or []]
+
+
 def _note(text: Any, t: dict, lang: str) -> Any:
     """A linkage note of the document in ``lang``, worded for a DPO: the fallback of the
     probabilistic model (``EM skipped for one blocking rule (EMTrainingException)`` in the
@@ -540,11 +548,13 @@ def view(doc: dict, lang: str = "fr") -> dict:
         "files": {"scanned": fmt_int(files.get("scanned"), lang),
                   "with_findings": fmt_int(files.get("with_findings"), lang),
                   "errors": files.get("errors") or 0, "errors_text": fmt_int(files.get("errors"), lang),
-                  "unreadable": list(files.get("unreadable") or []),  # {path, reason, position}
+                  # {path, reason, position}; the reason in the report's language (the JSON
+                  # document keeps the English one): report/reasons.py
+                  "unreadable": _reasons_in(files.get("unreadable"), lang),
                   # read up to an error (truncated JSON...): counted in "scanned", named apart
                   "partly_read": files.get("partly_read") or 0,
                   "partly_read_text": fmt_int(files.get("partly_read"), lang),
-                  "partly_read_files": list(files.get("partly_read_files") or []),
+                  "partly_read_files": _reasons_in(files.get("partly_read_files"), lang),
                   "bytes": fmt_bytes(files.get("bytes"), lang) if files.get("bytes") else None},
         "unique": fmt_int(unique, lang), "interval": interval_text,
         "records": fmt_int(subjects.get("records"), lang), "roles": roles,

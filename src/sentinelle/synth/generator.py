@@ -29,7 +29,7 @@ from .sinks import BUFFER, EMPTY, Cell, Doc, LabelWriter, TableSink, TextSink, l
 SCHEMA = "sentinelle-synth-truth/1"
 PARTS = ".synth-parts"  # per-lab label files while workers run, merged into labels.jsonl
 ENTITY_TYPES = ("PERSON", "DATE_OF_BIRTH", "DATE_TIME", "FR_NIR", "FR_RPPS", "PHONE_NUMBER", "EMAIL_ADDRESS",
-                "FR_POSTAL_CODE", "IBAN_CODE", "BLOOD_GROUP", "HEALTH_CONDITION")
+                "FR_POSTAL_CODE", "IBAN_CODE", "BLOOD_GROUP", "HEALTH_CONDITION", "MEDICAL_RECORD_NUMBER")
 ORDER = ("ipp", "nom", "prenom", "nom_prenom", "sexe", "ddn", "nir", "adresse", "cp", "ville", "tel", "email",
          "groupe", "medecin", "rpps", "mutuelle", "date_prel", "analyse", "resultat", "unite", "diagnostic",
          "commentaire", "finess")
@@ -291,7 +291,7 @@ def _identity(L: LabStyle, p: P.Person, v: Variant, gp: P.Doctor, ipp: int, list
         c["nom_prenom"] = label_cell(name, "PERSON", pid)
     c["ddn"] = label_cell(fmt_date(p.birth, L.date_fmt), "DATE_OF_BIRTH", pid)
     if "ipp" in f:
-        c["ipp"] = (L.ipp_style.format(ipp), ())
+        c["ipp"] = label_cell(L.ipp_style.format(ipp), "MEDICAL_RECORD_NUMBER", pid)
     if "sexe" in f:
         c["sexe"] = ({"MF": "MF", "HF": "HF", "12": "12", "mot": ("Homme", "Femme")}[L.sex_style][p.sex == "F"], ())
     if "nir" in f:
@@ -361,7 +361,8 @@ def _report(rng: random.Random, lists: SynthLists, L: LabStyle, p: P.Person, v: 
     if layout == 0:
         T(doc, f"{L.lab.name} - Laboratoire de biologie médicale - FINESS {L.finess}\n{L.lab.city}, le ")
         doc.s(fmt_date(rdate, "dmy"), "DATE_TIME", pid)
-        T(doc, f"\nDossier n° A{rng.randrange(10**6):06d}\n\nPatient : {civ} ").s(f"{first} {last}", "PERSON", pid)
+        T(doc, "\nDossier n° ").s(f"A{rng.randrange(10**6):06d}", "MEDICAL_RECORD_NUMBER", pid)
+        T(doc, f"\n\nPatient : {civ} ").s(f"{first} {last}", "PERSON", pid)
         T(doc, f"\n{ne} le ").s(dob, "DATE_OF_BIRTH", pid)
         T(doc, "\nN° SS : ").s(nir, "FR_NIR", pid, p.nir_holder)
         if p.insured:
