@@ -85,6 +85,22 @@ def test_groups_hits_equal_texts_hits():
     assert sum(map(len, got)) > 1000
 
 
+@pytest.mark.parametrize("line", [
+    # review of session 8: a one-line group of a bare place name scored 0.4 alone (location's
+    # whole-text rule: one short line without lower-case words) and 0.55-0.65 inside a span
+    "Portugal", "Brest", "BREST", "Upper Austria",
+    # a one-line group that is not a place name, and one with a place inside a sentence
+    "Dossier X18", "Patiente adressée par le centre de Brest pour bilan",
+])
+def test_one_line_groups_score_as_alone(line):
+    texts = _groups_of_reports()[:6]
+    texts[2:2] = [line]
+    texts.append(line)
+    folds = [fold_keep_length(t) for t in texts]
+    got = Pipeline(DETECTORS, Config())._groups_hits(texts, folds)
+    assert got == Pipeline(DETECTORS, Config())._texts_hits(texts, folds)
+
+
 def test_long_texts_findings_unchanged_by_spans(monkeypatch):
     # a whole report file (analyze_text: groups, batches, spans) against the same with spans off
     text = "\n".join(REPORTS.values())

@@ -375,7 +375,7 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
     from sentinelle.privacy import load_key
     from sentinelle.report.scan_summary import exit_code, summary
     from sentinelle.scanner import (FileReport, Issue, RecordEncoder, default_jobs, iter_items,
-                                    useful_jobs, walk)
+                                    skipping, useful_jobs, walk)
 
     if format not in ("table", "json", "sarif"):
         raise _fail(f"unknown --format {format!r} (table, json or sarif)")
@@ -451,7 +451,9 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
         except SentinelleError as exc:
             raise _fail(str(exc))
 
-    items = list(walk(paths, config))
+    own = [findings, output] + ([] if no_db else [db, f"{db}.wal"])
+    with skipping(_own_outputs(paths, own)):
+        items = list(walk(paths, config))
     total_bytes = 0
     for it in items:
         if not isinstance(it, Issue):
@@ -703,9 +705,15 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
                               "SELECT path, issue_reason FROM sources WHERE scan_id = ? AND "
                               "issue_kind = 'error' ORDER BY path", [scan_id]).fetchall()]
         else:
-            doc = assess_paths(paths, key=key, config=config, store=store, options=options,
-                               tool_version=__version__, on_file=on_file,
-                               jobs=jobs or default_jobs())
+            from sentinelle.report.notification import DRAFTS
+            from sentinelle.scanner import skipping
+            own = [json_out, html] + ([] if no_db else [db, f"{db}.wal"])
+            if notification:
+                own += [Path(notification) / name for name in DRAFTS]
+            with skipping(_own_outputs(paths, own)):
+                doc = assess_paths(paths, key=key, config=config, store=store,
+                                   options=options, tool_version=__version__, on_file=on_file,
+                                   jobs=jobs or default_jobs())
             unreadable = _unreadable(failed)
         # named in the JSON document and the HTML report, not only counted; a file cut short
         # whose records before the error were read is listed as partly read, not unreadable
@@ -785,6 +793,32 @@ def _refuse_input_overwrite(paths, outputs) -> None:
         if regular and any(target == r or r in target.parents for r in roots):
             raise _fail(f"cannot write {out}: it is one of the files to read ({option}); "
                         f"the input is never modified")
+
+
+def _own_outputs(paths, outputs) -> list[str]:
+    """The output files of this run (``outputs``: paths, existing or not) that lie inside an
+    input folder: the walk leaves them out (:func:`sentinelle.scanner.skipping`), as ripgrep
+    and gitleaks never read their own output, and stderr says so once. Findings files of
+    *earlier* runs at other paths are scanned as any file."""
+    roots = []
+    for p in paths:
+        with contextlib.suppress(OSError, RuntimeError):
+            roots.append(Path(p).resolve())
+    inside = []
+    for out in outputs:
+        if out is None or out == "-":
+            continue
+        try:
+            target = Path(out).resolve()
+        except (OSError, RuntimeError):
+            continue
+        if any(r in target.parents for r in roots):
+            inside.append(str(out))
+    there = [p for p in inside if os.path.exists(p)]  # the ones the walk would meet now
+    if there:
+        _err(f"not reading this run's own output{'s' if len(there) > 1 else ''} inside the "
+             f"scanned folder: {', '.join(there)}")
+    return inside
 
 
 def _check_output(path: Path, folder: bool = False) -> str | None:
@@ -1084,6 +1118,9 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
         raise _fail("interrupted; files not yet renamed into place were not written", 130)
     if not any(f.status == "written" for f in result.files):
         _remove_folders(made)  # a refused run leaves no empty --out tree behind
+    if not result.files:  # as `assess`: an empty folder is an error, not "nothing written"
+        raise _fail(f"nothing to redact: no file found under {', '.join(map(str, paths))} "
+                    "(empty, or only hidden or excluded files); nothing written")
     for f in result.files:  # as `scan` says it: path:position: reason
         if f.status != "written":
             _err(f"{f.status}: {f.path}{':' + f.position if f.position else ''}: {f.reason}")

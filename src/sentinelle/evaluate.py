@@ -5,15 +5,21 @@ Inputs:
 * ``truth``: a ``truth.json`` written by ``sentinelle synth`` (schema in docs/truth-schema.md;
   its ``labels`` member names the labels file, relative to it, and ``entity_types`` the labels
   that are annotated exhaustively), or a labels JSONL file directly (then the entity types are
-  those present in it). Label records: ``path, row, column, start, end, entity_type``.
+  those present in it). Label records: ``path, row, column, sheet, start, end, entity_type``
+  (``sheet`` may be missing: null).
 * ``findings``: a findings JSONL file (README, "Findings contract").
 
-Matching (per entity type, within the same path, row and column):
+Matching (per entity type, within the same path, row and column, and the same sheet when both
+name one):
 
 * ``exact``: same ``start`` and ``end``;
 * ``overlap``: the spans share at least one character (each truth label and each finding counts
   at most once: a truth label is found when some finding overlaps it, a finding is correct when
-  it overlaps some label).
+  it overlaps some label);
+* in both modes, a table finding with a null ``end`` covers its whole cell and matches any label
+  of its type in that cell: a status cell (``statut_vih`` = ``positif``) is written with
+  ``start`` 0 and ``end`` null so that no span length reveals the status (README, "Findings
+  contract"; ``finding.VALUELESS_PATTERNS``).
 
 Findings whose entity type is not annotated in the truth are ignored (they are neither right nor
 wrong). Precision = TP / (TP + FP), recall = TP / (TP + FN), F1 = 2PR / (P + R); micro figures
@@ -107,14 +113,16 @@ def evaluate(truth: Path, findings: Path, *, match: str = "exact",
     if not findings.exists():
         raise TruthError(f"{findings}: no such file")
     con = duckdb.connect()
-    cols = "{'path': 'VARCHAR', 'row': 'BIGINT', 'column': 'VARCHAR', 'start': 'BIGINT', 'end': 'BIGINT', 'entity_type': 'VARCHAR'}"
+    cols = ("{'path': 'VARCHAR', 'row': 'BIGINT', 'column': 'VARCHAR', 'sheet': 'VARCHAR', "
+            "'start': 'BIGINT', 'end': 'BIGINT', 'entity_type': 'VARCHAR'}")
+    fields = 'path, "row", "column", sheet, start, "end", entity_type'
     try:
-        con.execute(f"CREATE TABLE t AS SELECT path, \"row\", \"column\", start, \"end\", entity_type "
+        con.execute(f"CREATE TABLE t AS SELECT {fields} "
                     f"FROM read_json(?, format='newline_delimited', columns={cols})", [str(labels)])
         if findings.stat().st_size == 0:
             con.execute("CREATE TABLE f AS SELECT * FROM t WHERE false")
         else:
-            con.execute(f"CREATE TABLE f AS SELECT path, \"row\", \"column\", start, \"end\", entity_type "
+            con.execute(f"CREATE TABLE f AS SELECT {fields} "
                         f"FROM read_json(?, format='newline_delimited', columns={cols})", [str(findings)])
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0]
@@ -132,9 +140,12 @@ def evaluate(truth: Path, findings: Path, *, match: str = "exact",
     con.execute("ALTER TABLE t ADD COLUMN tid BIGINT; UPDATE t SET tid = rowid")
     con.execute("ALTER TABLE f ADD COLUMN fid BIGINT; UPDATE f SET fid = rowid")
     same = ("t.path = f.path AND t.entity_type = f.entity_type "
-            "AND t.\"row\" IS NOT DISTINCT FROM f.\"row\" AND t.\"column\" IS NOT DISTINCT FROM f.\"column\"")
+            "AND t.\"row\" IS NOT DISTINCT FROM f.\"row\" AND t.\"column\" IS NOT DISTINCT FROM f.\"column\" "
+            "AND (t.sheet IS NULL OR f.sheet IS NULL OR t.sheet = f.sheet)")
     span = ("t.start = f.start AND t.\"end\" = f.\"end\"" if match == "exact"
             else "t.start < f.\"end\" AND f.start < t.\"end\"")
+    # a status cell's finding (end null, start 0) covers the whole cell: any label in it
+    span = f"(({span}) OR (f.\"end\" IS NULL AND f.\"column\" IS NOT NULL))"
     con.execute(f"CREATE TABLE m AS SELECT t.tid, f.fid, t.entity_type FROM t JOIN f ON {same} AND {span}")
     rows = con.execute("""
         SELECT ty.entity_type,

@@ -30,6 +30,8 @@ member cut short (truncated archive) is scanned as far as it goes and carries th
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import fnmatch
 import gc
 import io
@@ -198,9 +200,27 @@ def _display(root: Path, path: Path, multi: bool, root_arg: str) -> str:
     return root_arg if multi else printable_path(path.name)
 
 
+#: real paths of this run's own output files (``--findings``, ``--db``...): never read back by
+#: :func:`walk` (set by the CLI with :func:`skipping`), as ripgrep/gitleaks skip their outputs
+_SKIP: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("skip", default=frozenset())
+
+
+@contextlib.contextmanager
+def skipping(paths: Iterable[str | Path]) -> Iterator[None]:
+    """Within the block, :func:`walk` yields none of ``paths`` (compared by real path)."""
+    token = _SKIP.set(_SKIP.get() | {os.path.realpath(p) for p in paths})
+    try:
+        yield
+    finally:
+        _SKIP.reset(token)
+
+
 def walk(paths: Sequence[str | Path], config: Config) -> Iterator[tuple[str, Path] | Issue]:
     """Yield ``(display_path, fs_path)`` for each regular file under ``paths``, or an
-    :class:`Issue` for a path that cannot be walked (missing, unreadable folder, loop)."""
+    :class:`Issue` for a path that cannot be walked (missing, unreadable folder, loop). The
+    output files of the run (:func:`skipping`) are left out."""
+    skip = _SKIP.get()
+    skip_names = {os.path.basename(p) for p in skip}
     multi = len(paths) > 1
     for arg in paths:
         root = Path(arg)
@@ -253,6 +273,8 @@ def walk(paths: Sequence[str | Path], config: Config) -> Iterator[tuple[str, Pat
                     if e.is_dir(follow_symlinks=config.follow_symlinks):
                         subdirs.append(p)
                     elif e.is_file(follow_symlinks=config.follow_symlinks):
+                        if e.name in skip_names and os.path.realpath(p) in skip:
+                            continue  # an output of this run
                         yield _display(root, p, multi, arg_s), p
                 except OSError as exc:
                     yield Issue(_display(root, p, multi, arg_s), "error", f"cannot access ({exc.strerror})")

@@ -232,7 +232,7 @@ def test_match_column_edges(cls, header_hit, order):
 @pytest.mark.parametrize("text, span, iso", [
     ("hospitalisée en 03/2024, revue", "03/2024", "2024-03"),     # the fault: after "en"
     ("suivi depuis 11/2019.", "11/2019", "2019-11"),              # after "depuis", sentence end
-    ("Vaccin fait 06/2021 au centre", "06/2021", "2021-06"),      # mm/yyyy needs no word of time
+    ("Vaccin fait 06/2021 au centre", "06/2021", "2021-06"),      # a dated act before it (vaccin)
     ("de 01/1999 à 12/2001", "01/1999", "1999-01"),               # first of two (second below)
     ("en 3/2024", "3/2024", "2024-03"),                           # one-digit month after "en"
     ("depuis 11.2019", "11.2019", "2019-11"),                     # dot, after "depuis"
@@ -273,3 +273,90 @@ def test_month_year_birth():
     # the year alone stays unreported (pb-017)
     text = "Patiente née en 03/1960, suivie"
     assert [(text[m.start:m.end], m.normalized) for m in DOB.find(text)] == [("03/1960", "1960-03")]
+
+
+# month/year and reference numbers (session 8 review: "Arrêté n° 12/2019" was a date at 0.9).
+# Scores hand-derived from the rule: 0.6 in a context of dates, MONTH_YEAR_BARE_SCORE 0.15
+# elsewhere; spans are the month and the year only
+@pytest.mark.parametrize("text, spans, score", [
+    ("hospitalisée en 03/2024, revue", ["03/2024"], 0.6),      # word of time right before
+    ("suivi depuis 11/2019.", ["11/2019"], 0.6),               # word of time right before
+    ("Date de prélèvement : 03/2024", ["03/2024"], 0.6),       # dated act earlier on the line
+    ("Vaccin fait 06/2021 au centre", ["06/2021"], 0.6),       # dated act: vaccin
+    ("du 12/2019 au 03/2020", ["12/2019", "03/2020"], 0.6),    # "du" / "au" right before
+    ("de 01/1999 à 12/2001", ["01/1999", "12/2001"], 0.6),     # a range: "de" alone is no cue
+    ("03/2020 - 06/2020", ["03/2020", "06/2020"], 0.6),        # a range with a dash
+    ("Code 12/2019", ["12/2019"], 0.15),                       # no context: a candidate only
+    ("le patient a 12/2019", ["12/2019"], 0.15),               # "le" is no cue for a month
+    ("Date :\nCode 12/2019", ["12/2019"], 0.15),               # a cue on the line above
+    ("Date : 05/11/2024, code 12/2019", ["05/11/2024", "12/2019"], None),  # a digit between
+])
+def test_month_year_scores(text, spans, score):
+    found = [(text[m.start:m.end], m.score) for m in DT.find(text)]
+    if score is None:  # the full date keeps 0.6, the month/year after its digits is bare
+        assert found == [("05/11/2024", 0.6), ("12/2019", 0.15)]
+    else:
+        assert found == [(s, score) for s in spans]
+
+
+@pytest.mark.parametrize("text", [
+    "Arrêté n° 12/2019",            # the review's examples: a decree number
+    "Titre 10/2048",                # a title number (or a titre: 2048 is no year anyway)
+    "Page 11/2012",                 # page 11 of 2012
+    "réf. 03/2021",                 # a reference
+    "dossier 05/2020",              # a file number
+    "version 02/2020",              # a version
+    "lot 04/2023",                  # a batch number
+    "N°12/2019",                    # "n°" glued to the number
+    "Nº 12/2019",                   # the ordinal sign, folded to "no"
+    "Réf : 03/2021",                # a colon after the word
+    "Dossier n° : 05/2020",         # the word, "n°" and a colon
+    "p. 11/2012",                   # page abbreviated
+    "Décret n° 03/2021",
+    "Loi 12/2019",
+    "depuis la version 02/2020",    # a word of time further back does not make it a month
+    "réf. 3/2021",                  # one-digit month: no word of time either
+])
+def test_month_year_reference_numbers(text):
+    for det in (DT, DOB):
+        assert [text[m.start:m.end] for m in det.find(text)] == [], det.name
+
+
+@pytest.mark.parametrize("text, entity, spans", [
+    ("en 03/2024", "DATE_TIME", ["03/2024"]),                   # 0.6
+    ("depuis 11/2019", "DATE_TIME", ["11/2019"]),               # 0.6 + context "depuis"
+    ("Patiente née en 03/1960, suivie", "DATE_OF_BIRTH", ["03/1960"]),  # birth cue "née en"
+    ("Patiente née en 03/1960, suivie", "DATE_TIME", []),       # overlap keeps DATE_OF_BIRTH
+    ("date de prélèvement : 03/2024", "DATE_TIME", ["03/2024"]),
+    ("Code 12/2019", "DATE_TIME", []),                          # 0.15 < 0.5
+    ("le patient a 12/2019", "DATE_TIME", []),                  # 0.15 + 0.3 ("le") < 0.5
+    ("Arrêté n° 12/2019", "DATE_TIME", []),
+    ("Page 11/2012 du rapport", "DATE_TIME", []),               # "du" after: still a page
+    ("Décret n° 03/2021 du 3 mars 2021", "DATE_TIME", ["3 mars 2021"]),  # the date only
+])
+def test_month_year_default_min_score(text, entity, spans, analyze):
+    # the pipeline fixture runs with Config() (default min_score 0.5, config.py)
+    assert [t for _s, _e, t in analyze(text, entity)] == spans
+
+
+@pytest.mark.parametrize("text, score", [
+    ("Code 12/2019", 0.15),             # MONTH_YEAR_BARE_SCORE, no context word
+    ("le patient a 12/2019", 0.45),     # + the pipeline's context boost 0.3 ("le")
+    ("en 03/2024", 0.6),                # a word of time ("en" is no context word of DATE_TIME)
+    ("depuis 11/2019", 0.9),            # 0.6 + 0.3 ("depuis" is one)
+])
+def test_month_year_reported_scores(text, score):
+    from sentinelle import scan_text
+
+    found = scan_text(text, min_score=0.0)
+    assert [(f.entity_type, text[f.start:f.end], f.score) for f in found] == [
+        ("DATE_TIME", text[-7:], score)]
+
+
+@pytest.mark.parametrize("header_hit, want", [
+    (True, (0, 7, 0.6, "month_year", "2019-12")),   # under a date header: a month
+    (False, None),                                  # alone in a cell: a reference as well
+])
+def test_month_year_cell(header_hit, want):
+    m = DT.match_cell("12/2019", header_hit)
+    assert (None if m is None else (m.start, m.end, m.score, m.pattern, m.normalized)) == want

@@ -253,6 +253,12 @@ _EDGE_CELLS = [
     "Aix-en-Provence", "NOYAL-CHÂTILLON-SUR-SEICHE", "x@y.fr", "www.example.org", "ab",
     "12 bd Voltaire", "Lieu-dit Les Granges", "3911 Fourth Avenue Suite 697",
     "<STREET_ADDRESS>", " <STREET_ADDRESS> ", "<rue>",  # placeholders; a lower-case tag is text
+    # session 8 (sure rule widened): accented types and names, the index, "l'" / "d'"
+    "13 allée des Tilleuls", "27 RÉSIDENCE LES PINS", "3 rue des Prés", "7 rue des Écoles",
+    "120 bis rue Jules Ferry", "4 TER rue Carnot", "5 quinquies rue Carnot", "2 b rue Carnot",
+    "104 place de l'Église", "9 rue d'Alsace", "9 rue D’Alsace", "9 rue L'",
+    "12 rue Lès", "12 rue Sûr", "12 rue Là-Haut", "12 rue Dès", "12 rue Éé", "12 rue Éloi",
+    "12 allée Émile Zola", "12 allee Émile Zola", "12 alléé Zola", "12 rue Ǆa",
 ] + [f"{n} avenue Victor Hugo" for n in range(1, 60)]
 
 

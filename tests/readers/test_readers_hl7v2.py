@@ -100,7 +100,9 @@ def test_corpus_oru_people_located(entity, row, sheet, column, value):
 def test_corpus_adt_cells_and_hints():
     units = units_of(ADT)
     pid = unit_at(units, 0, "PID[1]")
-    assert pid["PID-3"] == "PATID1234\n123456789"   # CX: ID of each repetition
+    # CX identifier list: one column per repetition (PATID1234 type MR, 123456789 type SS)
+    assert (pid["PID-3[1]"], pid["PID-3[2]"]) == ("PATID1234", "123456789")
+    assert "PID-3" not in pid
     assert pid["PID-5"] == "DOGCOW CLARUS M"         # suffix III and type code left out
     assert pid["PID-7"] == "19610615173619"
     assert pid["PID-11"] == "2222 HOME STREET, GREENSBORO, NC"
@@ -111,7 +113,8 @@ def test_corpus_adt_cells_and_hints():
     assert (hints["PID-5"], hints["PID-7"], hints["PID-11"], hints["PID-11.5"], hints["PID-13"],
             hints["PID-19"]) == ("nom_patient", "date_de_naissance", "adresse", "code_postal",
                                  "telephone", "social_security")
-    assert hints["PID-3"] == "nir"                   # a repetition has identifier type SS
+    # each repetition after its own identifier type: MR the hospital's number, SS a NIR
+    assert (hints["PID-3[1]"], hints["PID-3[2]"]) == ("ipp", "nir")
     nk1 = unit_at(units, 0, "NK1[1]")
     assert nk1["NK1-2"] == "NUCLEAR NELDA W"
     assert nk1["NK1-5"] == "+1 555 8675309"          # XTN built from components 5-7

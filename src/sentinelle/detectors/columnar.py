@@ -12,7 +12,15 @@ The shape of an override (:func:`fast_or_fallback`): a detector gives an anchore
 ``regex`` syntax, ASCII classes only) for the cells its vectorised rule decides; those rows are
 computed with expressions, cells without any ASCII digit are a no-match at once, and every other
 row (tabs, odd Unicode, junk) goes through ``match_cell`` one by one, so the result is always
-the one ``match_cell`` gives.
+the one ``match_cell`` gives. :func:`decide` is the same for rules over the whole cell (phone,
+dates, e-mail) and :func:`collect` runs their queries.
+
+Speed (issue 6, measured session 8 on the throughput bench's tables, a few thousand distinct
+values per call): Polars' cost there is per expression node (some tens of microseconds each,
+about the same on 10 values as on 3,000), not per value; so a rule is one query, run by the
+in-memory engine with common sub-expressions computed once, and a check that only a few rows
+need (the NIR's Amex ambiguity) is done in Python on those rows rather than as tens of
+expression nodes over the whole column.
 """
 
 from __future__ import annotations
@@ -66,6 +74,8 @@ def collect(frame: pl.LazyFrame) -> pl.DataFrame:
     common sub-expressions computed once, no other optimisation (speed, issue 6: on a few
     thousand values the optimiser's passes and the streaming engine cost more than they
     save; measured with bench/detectors.py)."""
+    if not hasattr(pl, "QueryOptFlags"):  # Polars before 1.30: the default collect
+        return frame.collect()
     flags = pl.QueryOptFlags.none()
     flags.comm_subexpr_elim = True
     return frame.collect(engine="in-memory", optimizations=flags)
@@ -77,17 +87,17 @@ def fast_or_fallback(det: Detector, values: pl.Series, header_hit: bool, fast_re
     ``match_cell`` for the rest.
 
     ``fast_re`` (anchored, with groups ``lead`` and ``body``) selects the rows the rule decides;
-    ``compute(frame)`` gets a LazyFrame (no eager step in it: one query) with columns ``lead`` (the number of padding spaces before
-    the body) and ``body`` (the cell without its padding) and returns the result columns
-    (``start`` null for no match) for the same rows, in order. Rows without any ASCII digit are
-    a no-match (every identifier here has ASCII digits) unless ``fast_re`` selects them.
+    ``compute(frame)`` gets a LazyFrame with columns ``lead`` (the number of padding spaces
+    before the body) and ``body`` (the cell without its padding) and returns the result columns
+    (``start`` null for no match) for the same rows, in order: a LazyFrame (best: one query,
+    run by :func:`collect`) or a DataFrame. Rows without any ASCII digit are a no-match (every
+    identifier here has ASCII digits) unless ``fast_re`` selects them.
     """
     schema = column_schema()
     if values.len() == 0:
         return pl.DataFrame(schema=schema)
-    # speed (issue 6): Polars costs about a millisecond per query on a few thousand values, so
-    # the rows' kinds come from one query, ``compute`` runs lazily (one query) on the fast rows
-    # and the others are put back in place with one more
+    # speed (issue 6): the rows' kinds come from one query, ``compute`` runs as one query on
+    # the fast rows and the others are put back in place only when there are any
     v = pl.col("v")
     frame = pl.DataFrame({"v": values.cast(pl.Utf8)}).with_columns(
         _fast=v.str.contains(fast_re), _digit=v.str.contains("[0-9]"))

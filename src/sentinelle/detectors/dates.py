@@ -6,11 +6,10 @@ day/month/year of the Imprimerie nationale "Lexique des règles typographiques" 
 14 February; ``dd/mm/yy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``, ``22|8|1923``, spaced ``20 12 2003``,
 one digit per form box ``1 2 0 5 1 9 5 0``, ``ddmmyyyy`` right after "le"/"du"/"au") and French
 month names with the ordinal ``1er`` (``1er mars 1987``, ``janvier 2024``, ``15 août``, glued
-``28nov``, ``dec1993``), month and year ``03/2024`` (two-digit month and a slash; any
-separator and a one-digit month after a word of time: ``en 3/2024``, ``depuis 11.2019``);
-English month names too (``March 1, 1987``, ``1 March 1987``,
-``Sept 01,2026``) and the US order month/day/year (``3/29/1982``) when the French reading is no
-calendar date (a column can be switched to month first as a whole: :meth:`_DateColumns.for_column`).
+``28nov``, ``dec1993``), month and year ``03/2024`` (see below); English month names too
+(``March 1, 1987``, ``1 March 1987``, ``Sept 01,2026``) and the US order month/day/year
+(``3/29/1982``) when the French reading is no calendar date (a column can be switched to month
+first as a whole: :meth:`_DateColumns.for_column`).
 Every candidate is checked as a real calendar date with :mod:`datetime` (month 13 and 31/02 are
 not dates: ../shared/cases pb-023). A year alone is a date only after a word of time ("en 2003",
 "in 1977", "depuis 2010", "since", "during", "until") or heading a history list item
@@ -20,10 +19,26 @@ HL7 delimiters (``|``, ``^``), after "le"/"du"/"au" (``ddmmyyyy``) or in a table
 header names a date. A run of 16 or more boxed digits (two form fields written one after the
 other) gives the dates that open or close it.
 
+Month and year in digits (``mm/yyyy``, normalised to ISO 8601:2004 §4.1.2.3 a), reduced
+accuracy "a specific month" ``YYYY-MM``): the French numeric order above with the day left out.
+No file of ../shared/corpus writes a month so (searched in session 8: no form number or corpus
+file can be cited for it); the rule comes from the session 7 review ("en 03/2024" was not
+found) and is tested on synthetic sentences. Because the same shape numbers documents
+("Arrêté n° 12/2019", "réf. 03/2021", "Page 11/2012"), a month/year is never read right after a
+word that numbers (:data:`_NUMBER_CUE_BEFORE`: n°, no, réf, page, p., titre, lot, version,
+dossier, arrêté, décret, loi, ...); a one-digit month or a ``.``/``-`` separator only right
+after a word of time (``en 3/2024``, ``depuis 11.2019``, the year-alone rule's words); and
+``mm/yyyy`` is reported at 0.6 only in a context of dates (:func:`_month_year_cued`: a word of
+time or "du"/"au"/"entre" right before it, a word of a dated act earlier on its line, "date de
+prélèvement : 03/2024", or a range of two month/years), else at
+:data:`MONTH_YEAR_BARE_SCORE`, below the default ``--min-score`` (a table cell ``12/2019`` is a
+date only under a date header).
+
 Two labels, two detectors sharing one scanner: :class:`DateTimeDetector` yields every date at
-0.6; :class:`DateOfBirthDetector` yields at 0.9, so overlap resolution in the pipeline keeps
-DATE_OF_BIRTH, the full dates that are birth dates by their surroundings: a birth cue before them
-on the same line (within 30 characters, no digit in between: "né le", "date de naissance",
+0.6 (a month/year out of a context of dates at :data:`MONTH_YEAR_BARE_SCORE`);
+:class:`DateOfBirthDetector` yields at 0.9, so overlap resolution in the pipeline keeps
+DATE_OF_BIRTH, the full dates that are birth dates by their surroundings: a birth cue before
+them on the same line (within 30 characters, no digit in between: "né le", "date de naissance",
 "DDN", "DOB", "born", "mise au monde", the sex column ``| F |`` of a patient line), an age just
 after them ("30-12-1974 (27 ans)"), or a date at least :data:`BIRTH_GAP_YEARS` years before the
 latest full date of the same text and not preceded by a word of an event ("prélevé le", "du",
@@ -37,7 +52,8 @@ DATE_TIME. ``match_column`` decides whole ISO and ``d/m/yyyy`` cells with Polars
 (``str.to_date`` checks the calendar); the rest go through ``match_cell``.
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so any valid
-date is reported as DATE_TIME (0.6, above the default ``--min-score``); a birth date without cue
+date is reported as DATE_TIME (0.6, above the default ``--min-score``; a month/year out of a
+context of dates below it, see above); a birth date without cue
 is reported as DATE_TIME rather than missed. The reverse error (an address number or a lot code
 read as a date) is avoided by the calendar check and by never reading bare numbers as dates.
 The relative-year rule can take an old event date of a text spanning 16 years or more for a birth
@@ -103,6 +119,35 @@ _MONTH_ALT = _trie(list(_MONTHS))
 _BORN_BEFORE = re.compile(r"(?<![a-z])nee?s?\s*(?:\(e\)\s*)?$")
 _YEAR_CUE = r"en|in|depuis|since|during|annee|year|until|jusqu'en|courant|fin|debut"
 _YEAR_CUE_BEFORE = re.compile(r"(?<![a-z'])(?:" + _YEAR_CUE + r")\s+$")
+#: words that number a document or a part of one, right before a month/year (an optional
+#: "n°" / "numéro" and ":" between): "Arrêté n° 12/2019", "réf. 03/2021", "Page 11/2012",
+#: "Titre 10/2048", "dossier 05/2020", "version 02/2020", "lot 04/2023" are references,
+#: never reported as dates (session 8 review)
+_NUMBER_CUE_BEFORE = re.compile(
+    r"(?<![a-z])(?:n[°o]s?|num(?:ero)?s?|ref(?:erence)?s?|pages?|pp?\.|titres?|lots?|versions?"
+    r"|dossiers?|arretes?|decrets?|lois?|articles?|art\.|circulaires?|factures?)"
+    r"\.?\s*(?:(?:n[°o]|num(?:ero)?)\.?\s*)?:?\s*$"
+)
+#: a month/year written mm/yyyy is reported at 0.6 only in a context of dates: right after a
+#: word of time (_YEAR_CUE_BEFORE) or one of these words, ...
+_MONTH_YEAR_WORD_BEFORE = re.compile(
+    r"(?<![a-z'])(?:du|au|jusqu'au|jusqu'a|entre|avant|apres|vers|from|before|after)\s*:?\s*$")
+#: ... or after one of these words of a dated act earlier on the same line (within 40
+#: characters, no digit between: "date de prélèvement : 03/2024", "Vaccin fait 06/2021"),
+#: or as an end of a range of two month/years (_MONTH_YEAR_RANGE); elsewhere it scores
+#: MONTH_YEAR_BARE_SCORE
+_MONTH_YEAR_CUE = re.compile(
+    r"(?<![a-z])(?:dates?|dated|mois|months?|periode|period|prelev\w*|vaccin\w*|rappel"
+    r"|regles|ddr|expir\w*|peremption|validite|valable|consult\w*|hospitalis\w*|admis\w*"
+    r"|sortie|entree|opere\w*|operation|intervention|diagnosti\w*|naissance)(?![a-z])"
+    r"[^0-9\n]{0,40}\Z")
+#: what joins the two ends of a range of months ("de 01/1999 à 12/2001", "03/2020 - 06/2020")
+_MONTH_YEAR_RANGE = re.compile(r"\s*(?:a|au|-|–|—|et|to|jusqu'a|jusqu'au)\s*")
+#: score of a month/year mm/yyyy without any of these contexts: a candidate (a leak scanner
+#: prefers a low score to a miss) that stays below the default ``--min-score`` 0.5 even with
+#: the pipeline's context boost (+0.3 for any context word within 48 characters: "le",
+#: "du", "au" are in most French sentences), so "Code 12/2019" is not reported by default
+MONTH_YEAR_BARE_SCORE = 0.15
 #: a year as the head of a list item of a history ("Chirurgies : - 1954 Appendicectomie")
 _LIST_DASH_BEFORE = re.compile(r"(?:^|\s)-\s+$")
 _WORD_AFTER = re.compile(r"\s+[a-z]")
@@ -338,15 +383,18 @@ def _accept(m: re.Match[str], order: str = "dmy") -> _Date | None:
             end, t = m.start("nt_sep"), None
         return _Date(m.start(), end, _iso(y, mo, d, t), pattern)
     if g["mym"]:
-        # month/year (issue 3, "en 03/2024"): a date when written mm/yyyy (two-digit month,
-        # slash: the way forms and letters write a month, no fraction or dilution is written
-        # so), or in any of the three separators and a one-digit month right after a word of
-        # time ("en 3/2024", "depuis 11.2019", "since 3-2024"); never on its own otherwise:
-        # "1/2000" is a dilution, "5-1999" a range
+        # month/year (issue 3, "en 03/2024"): never after a word that numbers a document
+        # ("Arrêté n° 12/2019", "réf. 03/2021", "Page 11/2012": a reference, not a month);
+        # written mm/yyyy (two-digit month, slash) it is a candidate, scored by its context in
+        # DateTimeDetector.find (_month_year_cued); any of the three separators and a
+        # one-digit month only right after a word of time ("en 3/2024", "depuis 11.2019",
+        # "since 3-2024"): "1/2000" is a dilution, "5-1999" a range
         mo, y = int(g["mym"]), int(g["myy"])
         if not 1 <= mo <= 12:
             return None
         text, start = m.string, m.start()
+        if _NUMBER_CUE_BEFORE.search(text, max(0, start - 24), start):
+            return None
         if not (len(g["mym"]) == 2 and g["mysep"] == "/") \
                 and not _YEAR_CUE_BEFORE.search(text, max(0, start - 16), start):
             return None
@@ -562,6 +610,30 @@ def _all_dates_memo(text: str) -> tuple[_Date, ...]:
     return tuple(scan_dates(text))
 
 
+def _month_year_cued(text: str, d: _Date, month_years: list[_Date]) -> bool:
+    """True when the month/year ``d`` (in ``text``; ``month_years``: every month/year of the
+    text, in order) stands in a context of dates: right after a word of time
+    (:data:`_YEAR_CUE_BEFORE`: "en 03/2024", "depuis 11/2019") or
+    :data:`_MONTH_YEAR_WORD_BEFORE` ("du 12/2019"), a word of a dated act earlier on its line
+    (:data:`_MONTH_YEAR_CUE`: "date de prélèvement : 03/2024"), or as an end of a range of
+    two month/years ("de 01/1999 à 12/2001"). Only the 64 characters before it are folded."""
+    lo = max(0, d.start - 64)
+    before = fold_keep_length(text[lo:d.start])
+    if (_YEAR_CUE_BEFORE.search(before) or _MONTH_YEAR_WORD_BEFORE.search(before)
+            or _MONTH_YEAR_CUE.search(before)):
+        return True
+    for o in month_years:
+        if o.end <= d.start and d.start - o.end <= 12:
+            gap = text[o.end:d.start]
+        elif o.start >= d.end and o.start - d.end <= 12:
+            gap = text[d.end:o.start]
+        else:
+            continue
+        if _MONTH_YEAR_RANGE.fullmatch(fold_keep_length(gap)):
+            return True
+    return False
+
+
 #: a run of 16 to 31 digits written one per box: two fields or more written one after the other
 #: ("1 4 0 5 1 9 8 0 1 3 0 5 2 0 2 2": two dates; "2 8 4 0 1 2 6 2 2 3 3 4 6 2 9 1 1 1 9 8 4": a
 #: NIR then a date). A shorter run is one field (a boxed NIR holds 13 or 15): never cut.
@@ -696,12 +768,20 @@ class DateTimeDetector(_DateColumns, Detector):
     )
 
     def find(self, text: str) -> Iterator[Match]:
-        for d in _all_dates(text):
-            yield Match(d.start, d.end, 0.6, Validation.VALID, d.pattern, d.iso)
+        dates = _all_dates(text)
+        month_years = [d for d in dates if d.pattern == "month_year"]
+        for d in dates:
+            score = 0.6
+            if month_years and d.pattern == "month_year" \
+                    and not _month_year_cued(text, d, month_years):
+                score = MONTH_YEAR_BARE_SCORE  # "Code 12/2019": below the default --min-score
+            yield Match(d.start, d.end, score, Validation.VALID, d.pattern, d.iso)
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
         d = parse_date(value, self.order)
-        if d is None or (d.pattern == "compact" and not header_hit):
+        if d is None or (d.pattern in ("compact", "month_year") and not header_hit):
+            # a cell "12/2019" is a month only under a date header (else the text path scores
+            # it: MONTH_YEAR_BARE_SCORE); a column of them without one claims nothing
             return None
         return Match(d.start, d.end, 0.6, Validation.VALID, d.pattern, d.iso)
 

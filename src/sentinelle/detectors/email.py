@@ -19,7 +19,8 @@ value is reported (score 0.9, 1.0 with a cue such as "courriel"); only image nam
 Tables: :meth:`EmailDetector.match_column` decides with Polars the cells without an "@" and the
 cells that are one plain ASCII address (the common case in a mail column, about 4 times faster
 than the ``match_cell`` loop: bench/phone_dates_speed.py); the other cells go through
-``match_cell``. :func:`merge_column` (shared with the phone and date detectors) joins both.
+``match_cell``. :func:`sentinelle.detectors.columnar.decide` (shared with the phone and date
+detectors) joins both.
 """
 
 from __future__ import annotations
@@ -166,14 +167,15 @@ def _match_column(det: EmailDetector, values, header_hit: bool):
         entity=pl.lit(None, pl.Utf8),
     )
     no_at = ~pl.col("v").str.contains("@", literal=True)
-    return decide(det, values, header_hit, columns, no_at | plain, plain, cse=False)
+    return decide(det, values, header_hit, columns, no_at | plain, plain)
 
 
 def merge_column(det: Detector, values, res, decided, hit, header_hit: bool):
     """The :meth:`Detector.match_column` frame from a vectorised result ``res`` (the schema
     columns, one row per value), the rows it ``decided`` and, among them, the ``hit`` rows:
     undecided rows are computed by :meth:`Detector.match_cell` (the base default loop), decided
-    non-hit rows are null. Shared by the phone, date and e-mail detectors."""
+    non-hit rows are null. Used by the street address detector (the others use
+    :func:`sentinelle.detectors.columnar.decide`)."""
     import polars as pl
 
     from sentinelle.detectors.base import column_schema

@@ -139,27 +139,15 @@ def _trim_place(text: str, start: int, end: int) -> int:
     return len(text[:cut].rstrip(" \u00a0-"))
 
 
-def _gates(terms) -> dict[str, re.Pattern[str]]:
-    """For a two-letter first word ``w`` ("la") such that every folded term that can match a
-    text starting with ``w`` is ``w + " " + rest``: ``w`` -> a regex that every match of such a
-    term starting at a position matches there (``w``, the ``[\\s\\u00a0]+`` that
-    :func:`~sentinelle.detectors.lexicon.term_regex` reads for a space, then the first letter
-    of one of the rests). Session 8, speed: the article "la" was a candidate start of the
-    prefix tree on every line of a report; a candidate failing the gate cannot match."""
-    out: dict[str, re.Pattern[str]] = {}
-    for w in {k.split(" ", 1)[0] for k in terms if len(k.split(" ", 1)[0]) == 2 and " " in k}:
-        if not w.isalnum():
-            continue
-        rests = set()
-        for k in terms:
-            if k.startswith(w + " "):
-                rests.add(k[3:4])
-            elif k[:1] == w[0] and not (k[:2].isalnum() and k[:2] != w):
-                break  # a term that may match "w..." otherwise: no gate
-        else:
-            if all(c.isalnum() for c in rests):
-                out[w] = re.compile(re.escape(w) + r"[\s\u00a0]+[" + "".join(sorted(rests)) + "]")
-    return out
+def _prefilter_terms(terms):
+    """The terms as the prefilter reads them: a name whose first word has two letters or fewer
+    by the rest of it ("la mondiale" by "mondiale"). Every match of a term holds each of its
+    words as written (:func:`~sentinelle.detectors.lexicon.term_regex`), so the prefilter still
+    fires wherever a name can match (session 8, speed: the article "la" fired on every line of
+    a report)."""
+    for k in terms:
+        first, _, rest = k.partition(" ")
+        yield rest if rest and len(first) <= 2 else k
 
 
 class HealthInsurerDetector(Detector):
@@ -200,10 +188,8 @@ class HealthInsurerDetector(Detector):
         self._trie = TermTrie(sorted(load_terms("health_insurers.txt")))
         # a listed insurer, or an unlisted "Mutuelle X"; a name after an article ("La Mondiale")
         # by the start of its next word: "la" alone fired on every line (session 8, speed)
-        self._gates = _gates(self._terms)
-        self.prefilter = (prefix_prefilter(
-            k[len(r) + 1:] if (r := k.split(" ", 1)[0]) in self._gates else k
-            for k in load_terms("health_insurers.txt")) + "|mutuelle|mutualite|prevoyance")
+        self.prefilter = (prefix_prefilter(_prefilter_terms(load_terms("health_insurers.txt")))
+                          + "|mutuelle|mutualite|prevoyance")
         # the literal start of every name (its first word, 5 characters at most), and of an
         # unlisted "Mutuelle X"
         self._heads = frozenset(

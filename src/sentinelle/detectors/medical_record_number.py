@@ -55,7 +55,8 @@ header "N° patient" ``no_patient``, session 8), a code of a stay's type (``code
 ``code_admission``: "HC", "HDJ"), the drug class with a dose word (``ipp_dose``,
 ``ipp_posologie``). A cell that is a NIR with its right key (:func:`_nir_keyed`) is the
 patient's INS, whose matricule is the NIR (ANS "Référentiel INS"): FR_NIR's, not taken here
-(HPRIM ``P-3``..``P-5`` and HL7 ``PID-3`` without an INS authority are hinted ``ipp``). Cell
+(HPRIM ``P-3``..``P-5`` and each repetition of HL7 ``PID-3`` without an INS authority or a NIR
+type code are hinted ``ipp``; a list ``IPP~INS`` gives one column per repetition). Cell
 score ``CELL_SCORE`` (0.7; 0.9 with the header boost).
 
 Error preference: without a checksum, the cue or the header is the whole evidence; a number

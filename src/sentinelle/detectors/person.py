@@ -1144,13 +1144,14 @@ class PersonDetector(Detector):
             body=body, start=(lead + off).cast(pl.Int32),
             cell=body.str.contains(rf"^[{L}]+(?:[ .'’\-]+[{L}]+)*\.?$"),
             nwords=body.str.count_matches(word))
-        # every word a stopword: the folded upper-case key of each word against the list
+        # every word a stopword: the folded upper-case key of each word against the list (the
+        # body folded at once: on a simple cell folding maps each letter to letters and keeps
+        # the words apart, so its words are the words' keys)
         src, dst = _latin1_upper_fold()
-        keys = (df.select("i", w=pl.col("body").str.extract_all(word)).explode("w")
-                .with_columns(k=pl.col("w").str.replace_all("’", "'").str.replace_many(src, dst)
-                              .str.to_uppercase())
-                .group_by("i").agg(all_stop=pl.col("k").is_in(list(self._stop)).all()))
-        df = df.join(keys, on="i", how="left").sort("i")
+        keys = (pl.col("body").str.replace_all("’", "'").str.replace_many(src, dst)
+                .str.to_uppercase().str.extract_all(word))
+        df = df.with_columns(
+            all_stop=keys.list.eval(pl.element().is_in(list(self._stop))).list.all())
         norm = fold_expr(pl.col("body").str.replace_all(" +", " ").str.replace(f"^{title}", ""))
         hit = (pl.col("body").str.len_chars() > 0) & pl.col("cell") & pl.col("nwords").is_between(1, 5) \
             & ~pl.col("all_stop").fill_null(False)

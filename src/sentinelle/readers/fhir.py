@@ -34,10 +34,14 @@ Hints (:attr:`TableUnit.hints`) from FHIR semantics, on the path without indexer
 ``date_deces``, Address ``line`` / ``text`` -> ``adresse``, ``postalCode`` -> ``code_postal``,
 ``city`` -> ``ville``, ContactPoint ``telecom[n].value`` -> ``telephone`` or ``email`` after its
 ``system``, Identifier ``identifier[n].value`` after its ``system`` (INS -> ``nir``, RPPS ->
-``rpps``, US SSN -> ``social_security``; any other system of ``Patient.identifier`` -> ``ipp``:
+``rpps``, US SSN -> ``social_security``; an unknown system with a NIR type code in
+``type.coding`` -- ``NH``, ``SS``, ``NNFRA``, ``INS-NIR``... as in HL7 v2 CX-5,
+:data:`~sentinelle.readers.hl7v2.NIR_TYPES` -> ``nir``; any other system of
+``Patient.identifier`` -> ``ipp``:
 MEDICAL_RECORD_NUMBER, the patient's number in a lab or hospital), Condition / AllergyIntolerance ``code.text`` and
 ``code.coding.display`` -> ``diagnostic``. A column's system is read from the first resource of
-the unit that has it. Other columns are classified from their values or read as free text
+the unit that has it; a run of resources is cut into several units where their systems give one
+column different hints (``identifier[0]`` an INS in one Patient, an IPP in the next). Other columns are classified from their values or read as free text
 (``valueString``, ``note.text``, the XHTML narrative ``text.div``): they are hinted
 :data:`NO_MEANING` (``-``, a header naming nothing) because FHIR element names are not column
 headers chosen by a person (``MessageHeader.destination[0].name`` is an application name,
@@ -55,6 +59,7 @@ from sentinelle.errors import ReadError
 from sentinelle.finding import Location
 from sentinelle.readers.base import TableBatch, TableUnit
 from sentinelle.readers.encoding import DecodedStream, head_text
+from sentinelle.readers.hl7v2 import NIR_TYPES
 from sentinelle.readers.jsondoc import JsonReader, _suffix, flatten
 
 _RESOURCE_TYPE = re.compile(r'"resourceType"\s*:\s*"[A-Z][A-Za-z]*"')
@@ -115,6 +120,11 @@ def hint_for(path: str, record: dict[str, str | None], rtype: str | None) -> str
             if suffix == "telecom.value":
                 return TELECOM_HINTS.get(system.lower(), NO_MEANING)
             hint = IDENTIFIER_HINTS.get(system)
+            if hint is None:  # no known system: a NIR by its type (HL7 table 0203, ANS INS)
+                base = path[: -len("value")] + "type.coding"
+                if any((record.get(f"{base}[{i}].code") or "").strip().upper() in NIR_TYPES
+                       for i in range(3)):
+                    hint = "nir"
             if hint is None:  # the Patient's own identifiers: its numbers in a lab or hospital
                 hint = "ipp" if rtype == "Patient" and generic == suffix else "identifiant"
             return hint
@@ -145,13 +155,19 @@ class FhirReader(JsonReader):
                stream: DecodedStream) -> Iterator[TableUnit]:
         run: list[tuple[int, dict[str, str | None]]] = []
         run_type: str | None = None
+        run_hints: dict[str, str] = {}  # hints read from a system, the run's own
         for row, rtype, flat in self._resources(records, path):
+            hints = _system_hints(flat, rtype)
             if run and (rtype != run_type or len(run) >= self.batch_rows
-                        or row != run[-1][0] + 1):
+                        or row != run[-1][0] + 1
+                        or any(run_hints.get(k, h) != h for k, h in hints.items())):
                 yield self._unit(run, run_type, path, stats, stream)
                 run = []
+                run_hints = {}
             run_type = rtype
             run.append((row, flat))
+            for k, h in hints.items():
+                run_hints.setdefault(k, h)
         if run:
             yield self._unit(run, run_type, path, stats, stream)
         stats["chars"] = stream.chars
@@ -206,6 +222,17 @@ class FhirReader(JsonReader):
                 yield i, _type_of(record), flatten(record, brackets=True)
         except RecursionError:
             raise ReadError(path, "JSON nested too deeply") from None
+
+
+def _system_hints(flat: dict[str, str | None], rtype: str | None) -> dict[str, str]:
+    """The hints of the ``identifier[n].value`` columns of one resource, which its own
+    ``system`` decides: a unit holds resources that agree on them, so that
+    ``identifier[0].value`` is an INS in one unit and a hospital's number in the next (one
+    patient lists its INS first, the next its IPP) and each is claimed by its own detector (an
+    IPP under a ``nir`` hint is found by nothing: no checksum, no cue). Telecom columns are
+    not cut on: an e-mail under a ``telephone`` hint is still found from its value."""
+    return {k: hint_for(k, flat, rtype) for k in flat
+            if k.endswith(".value") and "identifier[" in k}
 
 
 def _is_bundle(value: Any) -> bool:

@@ -38,7 +38,8 @@ One :class:`TableUnit` per segment occurrence, holding one row:
   OBX (``PID[1]`` for the patient segment), so message + segment + field open the place again;
 * ``column`` = the field, ``PID-5``, numbered as in the standard (MSH-1 is the field separator,
   so ``MSH-7`` is the message date); empty fields give no column. Some fields of a composite
-  type get a companion column for one component, ``SEG-n.c`` (below).
+  type get a companion column for one component, ``SEG-n.c`` (below); the repetitions of a
+  patient's identifier list get one column each, ``SEG-n[r]`` (below, CX).
 * ``start``/``end`` are offsets in the cell text, which is the *decoded* field: sub-components
   and components joined with a space (empty ones dropped), repetitions with a line break.
 
@@ -62,10 +63,16 @@ detectors can classify:
 * CX (identifier): the ID number (component 1) of each repetition. The patient's identifiers
   (PID-2, -3, -4, -21 and MRG-1, hinted ``ipp``; PID-18, the account number, which French
   systems fill with the stay's NDA, IHE PAM national extension France, ``nda``) are
-  MEDICAL_RECORD_NUMBER; they are hinted ``nir`` instead when one
-  repetition is a French INS (assigning authority OID 1.2.250.1.213.1.4.8 INS-NIR, .9 INS-NIA,
-  .10 / .11 their test ranges: ANS "Référentiel INS") or has identifier type ``INS``, ``SS`` or
-  ``NNFRA`` (HL7 table 0203).
+  MEDICAL_RECORD_NUMBER; a repetition is hinted ``nir`` instead when it is a French INS
+  (assigning authority CX-4 with OID 1.2.250.1.213.1.4.8 INS-NIR, .9 INS-NIA, .10 / .11 their
+  test ranges: ANS "Référentiel INS") or has an identifier type CX-5 of a NIR (:data:`NIR_TYPES`:
+  ``NH``, ``SS``, ``NNFRA``, HL7 table 0203; ``INS``, ``INS-NIR``, ``INS-NIA``, ``INS-C``).
+  Such an identifier list with several repetitions (the French ``IPP~INS``) gives **one column
+  per repetition**, ``PID-3[1]``, ``PID-3[2]`` (1-based, as written, empty ones skipped), each
+  hinted after its own type: one cell, one identifier, one detector (a table column has one
+  detector; an IPP in a cell hinted ``nir`` has no checksum nor cue and would be found by
+  nothing). A list with one repetition stays ``PID-3``. The other repeated fields keep their
+  repetitions in one cell.
 * OBX-5 takes the data type named in OBX-2 (XPN, XCN, XAD, XTN, CX; TN as XTN). For the other
   value types (NM, SN, ST, TX, FT, CE, CWE...) OBX-3, OBX-5 and OBX-6 are one column
   ``OBX-3/5/6``: observation name (OBX-3 text, else its code), value and unit (OBX-6 identifier)
@@ -104,6 +111,7 @@ HEADER_SEGMENTS = frozenset({"MSH", "FHS", "BHS"})
 _HEAD = re.compile(r"\A[\s\ufeff]*(?:MSH|FHS|BHS)[^\w\s]")
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{2}")
 _HEX = re.compile(r"(?:[0-9A-Fa-f]{2})+")
+_FIELD_NUMBER = re.compile(r"\d+")
 
 
 def _suffix(path: str) -> str:
@@ -363,17 +371,28 @@ OBX_VALUE_TYPES: dict[str, tuple[str, str | None]] = {
 INS_OIDS = ("1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10",
             "1.2.250.1.213.1.4.11")
 _NOT_OID = re.compile(r"[^0-9.]+")
-_NIR_TYPES = frozenset({"INS", "INS-NIR", "INS-C", "SS", "NNFRA"})
+#: CX-5 identifier type codes of a NIR (HL7 table 0203: ``NH`` national health plan number,
+#: ``SS`` social security number, ``NNFRA`` national person identifier of France; IHE PAM
+#: France / ANS "Référentiel INS": ``INS``, ``INS-NIR``, ``INS-NIA``, ``INS-C``)
+NIR_TYPES = frozenset({"NH", "SS", "NNFRA", "INS", "INS-NIR", "INS-NIA", "INS-C"})
+#: hints of the fields that list the patient's own numbers (one identifier per repetition)
+ID_HINTS = frozenset({"ipp", "nda"})
 
 
-def _is_ins(reps: list[Rep]) -> bool:
-    for rep in reps:
-        authority = " ".join(rep[3]) if len(rep) >= 4 else ""
-        if any(oid in INS_OIDS for oid in _NOT_OID.split(authority)):
-            return True
-        if component(rep, 5).upper() in _NIR_TYPES:
-            return True
-    return False
+def is_ins(rep: Rep) -> bool:
+    """True when one CX repetition is a NIR by its assigning authority (CX-4, an INS OID) or its
+    identifier type code (CX-5, :data:`NIR_TYPES`)."""
+    authority = " ".join(rep[3]) if len(rep) >= 4 else ""
+    if any(oid in INS_OIDS for oid in _NOT_OID.split(authority)):
+        return True
+    return component(rep, 5).upper() in NIR_TYPES
+
+
+def id_hint(rep: Rep, hint: str | None) -> str | None:
+    """The hint of one repetition of an identifier field hinted ``hint``: ``nir`` when it is a
+    NIR (:func:`is_ins`), else the field's own hint (a patient or stay number: types PI, PT,
+    MR, PN, AN, VN...)."""
+    return "nir" if is_ins(rep) else hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,13 +425,21 @@ def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
             dtype, hint = OBX_VALUE_TYPES[value_type]
         reps = split_field(raw, d)
         render, companion_hints = renderers.get(dtype or "", (_generic, {}))
+        if len(reps) > 1 and (hint in ID_HINTS or (dtype == "CX" and hint)):
+            # an identifier list (PID-3: IPP~INS): one column per repetition, each hinted
+            # after its own identifier type, so that each is claimed by its own detector
+            for r, rep in enumerate(reps, 1):
+                text = render(rep).get("", "")
+                if text and not text.isspace():
+                    cells.append(Cell(f"{name}[{r}]", text, id_hint(rep, hint)))
+            continue
         parts: dict[str, list[str]] = {}
         for rep in reps:
             for suffix, text in render(rep).items():
                 if text and not text.isspace():
                     parts.setdefault(suffix, []).append(text)
-        if dtype == "CX" and hint and _is_ins(reps):
-            hint = "nir"
+        if dtype == "CX" and hint and reps:
+            hint = id_hint(reps[0], hint)
         for suffix in sorted(parts, key=lambda s: (s != "", s)):
             h = hint if suffix == "" else companion_hints.get(suffix)
             cells.append(Cell(name + suffix, "\n".join(parts[suffix]), h))
@@ -503,7 +530,8 @@ class Hl7v2Reader(Reader):
             if value_type.upper() not in OBX_VALUE_TYPES:
                 keep = [c for c in cells if c.column.split(".")[0] not in _OBX_RESULT_FIELDS]
                 at = next((i for i, c in enumerate(keep)
-                           if int(c.column.split("-")[1].split(".")[0]) > 3), len(keep))
+                           if int(_FIELD_NUMBER.match(c.column.split("-")[1]).group()) > 3),
+                          len(keep))
                 keep.insert(at, _obx_result(parts, d))
                 cells = keep
         return cells

@@ -17,7 +17,9 @@ previous record (HPRIM Santé cuts records at 220 characters). One one-row :clas
 record: ``row`` = 0-based message index, ``sheet`` = record type and its 1-based occurrence in
 the message (``OBX[2]``), ``column`` = ``P-6``, fields numbered as in ASTM E1394 (field 1 is the
 record type, so ``P-6`` is the patient name, ``P-8`` the birth date). Hinted: ``P-3``/``P-4``/
-``P-5`` the patient's identifiers (``ipp``: MEDICAL_RECORD_NUMBER), ``P-6`` patient name, ``P-7`` birth name, ``P-8`` birth date, ``P-11``
+``P-5`` the patient's identifiers (``ipp``: MEDICAL_RECORD_NUMBER; several repetitions give one
+column each, ``P-3[1]``, ``P-3[2]``, as HL7's PID-3, so that an IPP next to a NIR is claimed by
+its own detector), ``P-6`` patient name, ``P-7`` birth name, ``P-8`` birth date, ``P-11``
 address (postcode, component 4, in ``P-11.4``), ``P-13`` phone, ``P-14`` attending physician.
 
 **HPRIM Net reports** (anything else): a file holds one or more reports, each ending at

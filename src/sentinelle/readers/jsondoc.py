@@ -14,7 +14,9 @@
   (``contacts.0.tel``). Values are text as written: numbers keep their JSON spelling (``1.50``),
   booleans are ``"true"``/``"false"``, null is ``None``; empty objects and lists give no column.
   Records of a repeated shape are flattened by a function compiled for that shape (``_shape``:
-  the same output as ``flatten``; lab exports are read with 1.2-1.5 times less CPU).
+  the same output as ``flatten``; lab exports are read with 1.2-1.5 times less CPU); a shape
+  is compiled once a second record shows it, never for a one-record document nor for a record
+  of more than 512 leaves and containers.
 * Header: the keys of the first batch in order of first appearance. A later batch bringing new
   keys starts a new :class:`TableUnit` (same location) whose header is the keys of that batch;
   ``TableBatch.first_row`` stays the global 0-based record index.
@@ -239,6 +241,10 @@ def _until_error(records: Iterable[Any], failed: list[ReadError]) -> Iterator[An
 MAX_SHAPES = 32
 #: containers deeper than this are not compiled into a shape (:func:`flatten` takes them)
 SHAPE_MAX_DEPTH = 16
+#: records with more nodes (leaves and containers) than this are not compiled: the compiled
+#: source holds one expression per leaf, so a one-object document of 500,000 leaves would
+#: take 15 s and 2.5 GB to compile (session 8 review) for a single call
+SHAPE_MAX_NODES = 512
 
 
 def _shape(record: Any) -> Any:
@@ -247,7 +253,9 @@ def _shape(record: Any) -> Any:
     same keys in the same order and the same list lengths, holding no dict or list where
     ``record`` holds a leaf), else None (the caller uses :func:`flatten`). None when
     ``record`` is not a non-empty dict, holds an empty dict or list (it makes no column:
-    :func:`flatten` keeps that rule) or nests deeper than :data:`SHAPE_MAX_DEPTH`.
+    :func:`flatten` keeps that rule), nests deeper than :data:`SHAPE_MAX_DEPTH` or holds more
+    than :data:`SHAPE_MAX_NODES` leaves and containers (the walk stops there: the cost of a
+    refused shape is bounded, whatever the record's size).
 
     Why (issue 6): lab exports repeat one record shape on every line; :func:`flatten` walks
     each record recursively (a call, a key join and a type test per node), the compiled
@@ -261,8 +269,11 @@ def _shape(record: Any) -> Any:
     consts: dict[str, Any] = {}
     leaves: list[tuple[str, str]] = []  # (flattened name, expression reading the leaf)
 
+    nodes = [0]  # leaves and containers walked so far
+
     def walk(prefix: str, node: Any, var: str, depth: int) -> bool:
-        if depth > SHAPE_MAX_DEPTH or not node:
+        nodes[0] += 1
+        if depth > SHAPE_MAX_DEPTH or not node or nodes[0] > SHAPE_MAX_NODES:
             return False
         if node.__class__ is dict:
             k = f"k{len(consts)}"
@@ -291,6 +302,9 @@ def _shape(record: Any) -> Any:
             elif isinstance(child, (dict, list)):
                 return False  # a subclass: not from the decoder, flatten decides
             else:
+                nodes[0] += 1
+                if nodes[0] > SHAPE_MAX_NODES:
+                    return False
                 leaves.append((name, access))
         return True
 
@@ -319,10 +333,13 @@ def _leaf(value: Any) -> Any:
 
 def _flattened(records: Iterable[Any], path: str) -> Iterator[dict[str, str | None]]:
     """``flatten(record)`` of each record; records of the last compiled shape go through
-    its compiled flattener (:func:`_shape`), the others through :func:`flatten`, after which
-    a shape is compiled from them (at most :data:`MAX_SHAPES` per file)."""
+    its compiled flattener (:func:`_shape`), the others through :func:`flatten`. A shape is
+    compiled only when a record flattened by :func:`flatten` has the same top-level keys, in
+    the same order, as the one before it (so a one-record document, such as a ``.json`` file
+    holding one big object, is never compiled), at most :data:`MAX_SHAPES` times per file."""
     shaped = None
     made = 0
+    last_keys: tuple | None = None  # top-level keys of the last record flatten() took
     for record in records:
         if shaped is not None:
             out = shaped(record)
@@ -333,9 +350,14 @@ def _flattened(records: Iterable[Any], path: str) -> Iterator[dict[str, str | No
             out = flatten(record)
         except RecursionError:
             raise ReadError(path, "JSON nested too deeply") from None
-        if made < MAX_SHAPES:
-            made += 1
-            shaped = _shape(record)
+        if made < MAX_SHAPES and record.__class__ is dict:
+            keys = tuple(record)
+            if keys == last_keys:  # a second record of these keys: worth compiling
+                made += 1
+                shaped = _shape(record)
+                last_keys = None
+            else:
+                last_keys = keys
         yield out
 
 

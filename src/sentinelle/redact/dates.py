@@ -5,7 +5,7 @@ Forms (the same grammar the DATE detectors accept; French day-first order, ISO 8
 ``TS``): ``12/03/1985``, ``12-03-1985``, ``12.03.1985``, ``12/03/85``, ``1985-03-12``,
 ``19850312`` (HL7 v2.5.1 2A.79 DTM), each optionally followed by a time, which is kept as is;
 ``12 mars 1985`` / ``1er mars 1985`` (month names in full or abbreviated, case kept), and
-``mars 1985`` (month and year only). Two-digit years are read as 19xx when above the current
+``mars 1985`` and ``03/1985`` / ``1985-03`` (month and year only). Two-digit years are read as 19xx when above the current
 two-digit year, else 20xx, and written back with two digits.
 
 We write this ourselves: moving a date *in place* while keeping its exact spelling (separators,
@@ -36,6 +36,8 @@ _COMPACT = re.compile(r"(\s*)(\d{4})(\d{2})(\d{2})((?:\d{2}){0,3}(?:\.\d{1,4})?(
 _WORDS = re.compile(rf"(\s*)(\d{{1,2}})(er)?(\s+)({_MONTH_RE})(\.?)(\s+)(\d{{4}})(?!\d)(.*)",
                     re.S | re.I)
 _MONTH_YEAR = re.compile(rf"(\s*)({_MONTH_RE})(\.?)(\s+)(\d{{4}})(?!\d)(.*)", re.S | re.I)
+_MY_NUM = re.compile(r"(\s*)(\d{1,2})([/.\-])(\d{4})(?!\d)(\s*)")  # 03/1985: month/year
+_YM_NUM = re.compile(r"(\s*)(\d{4})-(\d{2})(?!\d)(\s*)")  # 1985-03: ISO 8601 year-month
 _YEAR = re.compile(r"(\s*)(\d{4})(\s*)")
 
 
@@ -44,7 +46,7 @@ class WrittenDate:
     """A parsed date and how to write another date the same way."""
 
     date: _dt.date
-    kind: str  # dmy, ymd, compact, words, month_year, year
+    kind: str  # dmy, ymd, compact, words, month_year, my_num, ym_num, year
     parts: tuple  # pieces of the original spelling needed to write it back
 
     def write(self, d: _dt.date) -> str:
@@ -68,6 +70,12 @@ class WrittenDate:
         if self.kind == "month_year":
             lead, mw, dot, sp, rest = p
             return f"{lead}{_month_word(d.month, mw, dot)}{sp}{d.year}{rest}"
+        if self.kind == "my_num":
+            lead, mw, sep, trail = p
+            return f"{lead}{_pad(d.month, mw)}{sep}{d.year:04d}{trail}"
+        if self.kind == "ym_num":
+            lead, trail = p
+            return f"{lead}{d.year:04d}-{d.month:02d}{trail}"
         lead, trail = p
         return f"{lead}{d.year}{trail}"
 
@@ -126,12 +134,23 @@ def parse(text: str) -> WrittenDate | None:
             lead, mw, dot, sp, yw, rest = m.groups()
             return WrittenDate(_dt.date(int(yw), _MONTH_KEYS[mw.lower()], 15), "month_year",
                                (lead, mw, dot, sp, rest))
+        m = _MY_NUM.fullmatch(text)
+        if m and 1800 <= int(m.group(4)) <= 2200:
+            lead, mw, sep, yw, trail = m.groups()
+            return WrittenDate(_dt.date(int(yw), int(mw), 15), "my_num", (lead, mw, sep, trail))
+        m = _YM_NUM.fullmatch(text)
+        if m and 1800 <= int(m.group(2)) <= 2200:
+            lead, yw, mw, trail = m.groups()
+            return WrittenDate(_dt.date(int(yw), int(mw), 15), "ym_num", (lead, trail))
         m = _YEAR.fullmatch(text)
         if m and 1800 <= int(m.group(2)) <= 2200:
             return WrittenDate(_dt.date(int(m.group(2)), 7, 1), "year", (m.group(1), m.group(3)))
     except ValueError:  # not a calendar date (31/02)
         return None
     return None
+
+
+_MONTH_KINDS = frozenset({"month_year", "my_num", "ym_num"})  # the day is unknown
 
 
 def shift(text: str, days: int) -> str | None:
@@ -150,7 +169,7 @@ def shift(text: str, days: int) -> str | None:
         return None
     if w.kind == "year" and moved.year == w.date.year:
         moved = moved.replace(year=moved.year + (1 if days > 0 else -1))
-    if w.kind == "month_year" and (moved.year, moved.month) == (w.date.year, w.date.month):
+    if w.kind in _MONTH_KINDS and (moved.year, moved.month) == (w.date.year, w.date.month):
         step = 1 if days > 0 else -1
         month = w.date.month - 1 + step  # 0-based, may leave the year
         moved = _dt.date(w.date.year + month // 12, month % 12 + 1, 15)

@@ -51,6 +51,7 @@ from sentinelle.redact.crypto import TokenCipher, subkey
 from sentinelle.redact.policy import AGE, OperatorSpec, Policy
 
 DATE_ENTITIES = frozenset({"DATE_OF_BIRTH", "DATE_TIME"})
+_ISO_PARTIAL = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -206,6 +207,10 @@ class Operators:
         level = spec.level
         if t.entity in DATE_ENTITIES:
             out = dates.generalise(t.text, level)
+            if out is None and _ISO_PARTIAL.fullmatch(t.normalized):
+                # a spelling dates.parse does not know, but the detector normalised it to
+                # ISO 8601 ``yyyy``, ``yyyy-mm`` or ``yyyy-mm-dd``: its year is enough
+                out = dates.year_level(int(t.normalized[:4]), level)
         elif t.entity == "FR_POSTAL_CODE":
             out = self.generalise_postcode(t.text, level)
         elif t.entity == AGE:
