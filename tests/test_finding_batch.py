@@ -112,11 +112,14 @@ def test_store_takes_the_arrow_records(tmp_path):
         store.add_findings([f.to_record(HASHER) for f in FINDINGS[5:]])
         store.end_scan(len(FINDINGS), 1, 0)
     con = duckdb.connect(str(db), read_only=True)
-    cols = ", ".join(f'"{c}"' for c in RECORD_FIELDS)
+    # the store keeps the record fields but the file's schema_version (one per file)
+    fields = [c for c in RECORD_FIELDS if c != "schema_version"]
+    cols = ", ".join(f'"{c}"' for c in fields)
     rows = con.execute(f"SELECT {cols} FROM findings ORDER BY \"row\" NULLS FIRST, \"column\"").fetchall()
     con.close()
-    want = sorted((tuple(f.to_record(HASHER)[c] for c in RECORD_FIELDS) for f in FINDINGS),
-                  key=lambda r: (r[3] is not None, r[3] or 0, r[4] or ""))
+    row, column = fields.index("row"), fields.index("column")
+    want = sorted((tuple(f.to_record(HASHER)[c] for c in fields) for f in FINDINGS),
+                  key=lambda r: (r[row] is not None, r[row] or 0, r[column] or ""))
     assert rows == want
 
 

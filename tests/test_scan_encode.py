@@ -135,7 +135,7 @@ def test_prepare_runs_in_the_workers_same_bytes(tmp_path, monkeypatch):
     assert out[1] == out[2]
     lines = out[1][0].splitlines()
     assert len(lines) == 3 * 4 + 2 * 40  # 3 per TEXT, 2 per table row
-    assert lines[0].startswith('{"path": "note\\"0\\\\é.txt", ')  # RFC 8259 escapes
+    assert lines[0].startswith('{"schema_version": 2, "path": "note\\"0\\\\é.txt", ')  # RFC 8259
 
 
 def test_long_text_is_split_among_workers_same_bytes(tmp_path, monkeypatch):

@@ -12,7 +12,6 @@ hand-written rows.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -24,17 +23,9 @@ from sentinelle.detectors.base import Detector, Match, fold_keep_length
 from sentinelle.finding import Location
 from sentinelle.pipeline import (SPAN_GAP, SPAN_GAP_LINES, SPAN_LOCAL, Pipeline, _WHOLE,
                                  _span_local, groups)
+from tests.conftest import shared_dir
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest_sg",
-                                                  Path(__file__).parent / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
 
 
 DETECTORS = build(config=Config())
@@ -43,13 +34,13 @@ REPORTS = {p.parent.name: p.read_text(encoding="utf-8")
 
 
 def _eds_notes(n: int) -> list[str]:
-    path = _shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    path = shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
     lines = [raw for raw in path.read_text(encoding="utf-8").splitlines() if raw.strip()]
     return [json.loads(raw)["note_text"] for raw in lines[:n]]
 
 
 def _cases() -> list[str]:
-    path = _shared_dir() / "cases" / "cases.jsonl"
+    path = shared_dir() / "cases" / "cases.jsonl"
     out = []
     for raw in path.read_text(encoding="utf-8").splitlines():
         if raw.strip():

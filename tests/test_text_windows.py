@@ -11,7 +11,6 @@ report file), with the hyperscan and the ``re`` prefilter engines.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -21,27 +20,19 @@ from sentinelle.config import Config
 from sentinelle.detectors import build
 from sentinelle.detectors.prefilter import WINDOWS, PrefilterSet, hyperscan_available
 from sentinelle.pipeline import WINDOW_MIN_CHARS, Pipeline, _windows
+from tests.conftest import shared_dir
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest_w",
-                                                  Path(__file__).parent / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
-
-
 def _eds_notes() -> list[str]:
-    path = _shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    path = shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
     return [json.loads(raw)["note_text"] for raw in path.read_text(encoding="utf-8").splitlines()
             if raw.strip()]
 
 
 def _cases() -> list[str]:
-    path = _shared_dir() / "cases" / "cases.jsonl"
+    path = shared_dir() / "cases" / "cases.jsonl"
     out = []
     for raw in path.read_text(encoding="utf-8").splitlines():
         if raw.strip():

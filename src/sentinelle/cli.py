@@ -887,6 +887,21 @@ def _missing_folders(folder: Path) -> list[Path]:
     return missing[::-1]
 
 
+def _empty_folder(folder: Path) -> None:
+    """Remove everything inside ``folder`` (not ``folder`` itself); symbolic links are removed,
+    never followed."""
+    import shutil
+
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for child in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+
+
 def _remove_folders(made: Optional[list[Path]]) -> None:
     """Remove the folders in ``made`` (outermost first, as :func:`_missing_folders` gives them)
     and the folders inside the last one, when empty: a file written meanwhile keeps them all
@@ -992,11 +1007,22 @@ def synth(out: Path, patients: int, labs: int, copies: int, seed: int) -> None:
 
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise _fail(f"{out}: exists and is not an empty folder")
+    made = _missing_folders(out)
     t0 = time.perf_counter()
     try:
         result = generate(out, patients=patients, labs=labs, copies=copies, seed=seed)
-    except SentinelleError as exc:
-        raise _fail(str(exc))
+    except BaseException as exc:
+        # OUT was missing or empty: everything in it is this run's, so a run that fails or is
+        # interrupted leaves no half-written leak without its truth (session 9, Ctrl-C)
+        _empty_folder(out)
+        _remove_folders(made)
+        if isinstance(exc, KeyboardInterrupt):
+            raise _fail("interrupted; nothing written", 130)
+        if isinstance(exc, SentinelleError):
+            raise _fail(str(exc))
+        if isinstance(exc, OSError):
+            raise _fail(f"cannot write {out}: {exc.strerror or type(exc).__name__}")
+        raise
     click.echo(f"wrote {out}/leak ({result.files} files, {result.records:,} records, "
                f"{result.unique_persons:,} unique persons, {result.labels:,} labels) "
                f"and {out}/truth.json in {time.perf_counter() - t0:.1f} s")
@@ -1014,6 +1040,11 @@ def evaluate(truth: Path, findings: Path, match: str, entities: Optional[str],
     """Per-entity precision, recall and F1 of a findings file against a ground truth."""
     from sentinelle.evaluate import evaluate as run
 
+    for name, path in (("TRUTH", truth), ("FINDINGS", findings)):
+        why = _not_a_readable_file(path)
+        if why is not None:  # `evaluate d d` named no file (session 9 fault list)
+            what = "a truth.json or labels JSONL file" if name == "TRUTH" else "a findings JSONL file"
+            raise _fail(f"{path}: {why} ({name} must be {what})")
     try:
         ev = run(truth, findings, match=match, entities=_parse_entities(entities), strip_prefix=strip_prefix)
     except SentinelleError as exc:
@@ -1030,6 +1061,21 @@ def evaluate(truth: Path, findings: Path, match: str, entities: Optional[str],
         table.add_row(e.entity_type, f"{e.tp:,}", f"{e.fp:,}", f"{e.fn:,}",
                       f"{e.precision:.4f}", f"{e.recall:.4f}", f"{e.f1:.4f}")
     _console().print(table)
+
+
+def _not_a_readable_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an input file ("no such file", "is a folder", "cannot
+    read (Permission denied)"), or None when it can."""
+    if not path.exists():
+        return "no such file"
+    if path.is_dir():
+        return "is a folder"
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or type(exc).__name__})"
+    return None
 
 
 @app.command("entities")
@@ -1154,12 +1200,22 @@ def reidentify(paths: tuple[Path, ...], out: Path, key_file: Optional[Path],
     if key_file is not None and not key_file.exists():
         # load_key would create a fresh random key there, which can never reverse a token
         raise _fail(f"--key-file {key_file}: no such key file (give the key used by redact)")
+    made = _missing_folders(out)  # removed again when no file is written, as `redact`
     try:
         key = load_key(key_file)
         rev = run_reidentify(paths, out, key, log=log)
     except SentinelleError as exc:
+        _remove_folders(made)
         raise _fail(str(exc))
+    except KeyboardInterrupt:
+        _remove_folders(made)
+        raise _fail("interrupted; files not yet renamed into place were not written", 130)
     files, tokens = rev.files, rev.tokens
+    if not any(f.status == "written" for f in files):
+        _remove_folders(made)
+    if not files:  # as `redact` (and `assess`): an empty folder is an error, exit 2
+        raise _fail(f"nothing to reidentify: no file found under {', '.join(map(str, paths))} "
+                    "(empty, or only hidden or excluded files); nothing written")
     failed = [f for f in files if f.status == "error"]
     written = sum(1 for f in files if f.status == "written")
     if rev.key_mismatch:
@@ -1234,8 +1290,13 @@ def _quiet_exit(code: int) -> None:
 def main() -> None:
     from sentinelle import recache
     recache.install()  # compiled regexes from the per-user cache (issue 6, start-up)
+    # every write to stdout (Click's echo, Rich's tables) fails as OutputBroken naming
+    # "stdout": `sentinelle entities > /dev/full` said "output" (session 9 fault list)
+    if sys.stdout is not None and not isinstance(sys.stdout, _Guarded):
+        sys.stdout = _Guarded(sys.stdout, "stdout")
     try:
         code = app.main(standalone_mode=False)
+        sys.stdout.flush()  # a full disk is met here, not at the interpreter's exit
     except click.exceptions.NoArgsIsHelpError as exc:  # `sentinelle`, `sentinelle key`: help
         exc.show()
         sys.exit(exc.exit_code)

@@ -7,7 +7,12 @@ Inputs:
   that are annotated exhaustively), or a labels JSONL file directly (then the entity types are
   those present in it). Label records: ``path, row, column, sheet, start, end, entity_type``
   (``sheet`` may be missing: null).
-* ``findings``: a findings JSONL file (README, "Findings contract").
+* ``findings``: a findings JSONL file (README, "Findings contract"; docs/findings-schema.md) of
+  schema version 1 (no ``schema_version`` field) or 2; a line of another version (a file
+  written by a newer release) is refused with one line naming the file and the line. Version 1
+  files are read as they are: their HL7/HPRIM repeated identifier fields are one column
+  (``PID-3``, offsets in the whole field) where a version 2 truth names each repetition
+  (``PID-3[1]``), and their status cells have spans (matched as spans).
 
 Matching (per entity type, within the same path, row and column, and the same sheet when both
 name one):
@@ -37,6 +42,7 @@ from pathlib import Path
 from typing import Sequence
 
 from sentinelle.errors import TruthError
+from sentinelle.finding import READABLE_SCHEMA_VERSIONS, check_schema_version
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +128,17 @@ def evaluate(truth: Path, findings: Path, *, match: str = "exact",
         if findings.stat().st_size == 0:
             con.execute("CREATE TABLE f AS SELECT * FROM t WHERE false")
         else:
-            con.execute(f"CREATE TABLE f AS SELECT {fields} "
-                        f"FROM read_json(?, format='newline_delimited', columns={cols})", [str(findings)])
+            fcols = cols[:-1] + ", 'schema_version': 'JSON'}"
+            con.execute(f"CREATE TABLE f AS SELECT {fields}, schema_version "
+                        f"FROM read_json(?, format='newline_delimited', columns={fcols})",
+                        [str(findings)])
+            unread = con.execute(
+                "SELECT count(*) FROM f WHERE schema_version IS NOT NULL AND "
+                "schema_version::VARCHAR NOT IN (" + ", ".join(
+                    f"'{v}'" for v in READABLE_SCHEMA_VERSIONS) + ")").fetchone()[0]
+            if unread:
+                _refuse_version(findings)
+            con.execute("ALTER TABLE f DROP COLUMN schema_version")
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0]
         raise TruthError(f"cannot read labels or findings ({first})") from None
@@ -162,6 +177,26 @@ def evaluate(truth: Path, findings: Path, *, match: str = "exact",
     micro = _score("micro", sum(r[1] for r in rows), sum(r[2] for r in rows),
                    sum(r[3] for r in rows), sum(r[4] for r in rows))
     return Evaluation(match, tuple(per), micro)
+
+
+def _refuse_version(findings: Path) -> None:
+    """Raise :class:`TruthError` naming the first line of ``findings`` whose
+    ``schema_version`` this release does not read (:func:`~sentinelle.finding.check_schema_version`);
+    only called once DuckDB has counted such lines."""
+    with open(findings, encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            if "schema_version" not in line:
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                try:
+                    check_schema_version(record.get("schema_version"), findings, n)
+                except ValueError as exc:
+                    raise TruthError(str(exc)) from None
+    raise TruthError(f"{findings}: a findings schema_version this sentinelle does not read")
 
 
 def _score(ent: str, tp_t: int, tp_f: int, n_t: int, n_f: int) -> EntityScore:

@@ -104,10 +104,12 @@ class Finding:
     __str__ = __repr__
 
     def to_record(self, hasher: "KeyedHasher") -> dict[str, object]:
-        """The public findings-file record (README "Findings contract"): no raw value in it."""
+        """The public findings-file record (README "Findings contract"; docs/findings-schema.md),
+        first field ``schema_version`` (:data:`SCHEMA_VERSION`): no raw value in it."""
         loc = self.location
         valueless = self.evidence.pattern in VALUELESS_PATTERNS
         return {
+            "schema_version": SCHEMA_VERSION,
             "path": loc.path,
             "entity_type": self.entity_type,
             "score": round(self.score, 3),
@@ -147,9 +149,39 @@ def hashed_value(pattern: str | None, value: str, normalized: str) -> str:
     return normalized or value or ""
 
 
+#: the version of the public findings-file schema (DESIGN.md "Findings file";
+#: docs/findings-schema.md): every record carries it as ``schema_version``. A file whose
+#: records have no ``schema_version`` is version 1. Version 2 (session 9): an HL7/HPRIM
+#: identifier field with several repetitions is reported one column per repetition
+#: (``PID-3[1]``, ``PID-3[2]``; ``P-3[k]`` in HPRIM) and a status cell has ``start`` 0 and
+#: ``end`` null (see :data:`VALUELESS_PATTERNS`).
+SCHEMA_VERSION = 2
+#: the versions a reader of findings files in sentinelle accepts (:func:`check_schema_version`)
+READABLE_SCHEMA_VERSIONS = (1, 2)
+
+
+def check_schema_version(version, path, line: int) -> int:
+    """The schema version of one findings record: ``version`` (its ``schema_version``; None
+    or missing: 1). Raises ``ValueError`` with one line naming ``path`` and ``line`` (1-based)
+    for a version this sentinelle does not read (not in :data:`READABLE_SCHEMA_VERSIONS`: a
+    file written by a newer release, or not a findings file)."""
+    if version is None:
+        return 1
+    if isinstance(version, bool) or not isinstance(version, int) \
+            or version not in READABLE_SCHEMA_VERSIONS:
+        newer = isinstance(version, int) and not isinstance(version, bool) \
+            and version > SCHEMA_VERSION
+        raise ValueError(
+            f"{path}: line {line}: findings schema_version {version!r} is not readable by this "
+            f"sentinelle (it reads versions {READABLE_SCHEMA_VERSIONS[0]} to "
+            f"{READABLE_SCHEMA_VERSIONS[-1]}" + ("; written by a newer release: upgrade "
+                                                 "sentinelle" if newer else "") + ")")
+    return version
+
+
 #: the public findings-file fields (DESIGN.md "Findings file"), in the order of
 #: :meth:`Finding.to_record` and of each JSONL object
-RECORD_FIELDS = ("path", "entity_type", "score", "row", "column", "sheet", "page", "start", "end",
+RECORD_FIELDS = ("schema_version", "path", "entity_type", "score", "row", "column", "sheet", "page", "start", "end",
                  "masked", "value_hash", "validation", "detector")
 
 
@@ -249,11 +281,13 @@ class FindingBatch:
     def records(self, hasher: "KeyedHasher"):
         """The public findings-file records of the batch, as a ``pyarrow.Table`` whose columns
         are :data:`RECORD_FIELDS` in order, one row per finding: the same values as
-        :meth:`Finding.to_record` (``score`` rounded to 3 places, ``masked``, ``value_hash`` =
+        :meth:`Finding.to_record` (``schema_version`` :data:`SCHEMA_VERSION` on every row,
+        ``score`` rounded to 3 places, ``masked``, ``value_hash`` =
         keyed HMAC-SHA256 of ``entity_type`` and :func:`hashed_value`: the normalised value,
         or the raw value when none, or "" for a status cell). No raw value in it. ``masked``
         and ``value_hash`` are computed once per distinct (entity, value, hashed text) triple
-        (:func:`_distinct_rows`: Arrow dictionary codes), then taken back to the rows;
+        (:func:`_distinct_rows`: Arrow dictionary codes; the MAC'd messages joined by Arrow and
+        hashed by :meth:`KeyedHasher.hash_messages`), then taken back to the rows;
         ``score`` is rounded once per distinct score."""
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -271,11 +305,14 @@ class FindingBatch:
         (ents, vals, keys), back = _distinct_rows(
             [t.column("entity_type").fill_null(""), value, key])
         masked = mask_many(vals, ents).take(back)
-        hashes = pa.array(hasher.hash_many(ents.to_pylist(), keys.to_pylist()), s).take(back)
+        # the MAC'd messages (entity + "\x1f" + text) made by Arrow, hashed in one loop
+        messages = pc.binary_join_element_wise(ents.cast(s), keys.cast(s), pa.scalar("\x1f", s))
+        hashes = pa.array(hasher.hash_messages(messages.to_pylist()), s).take(back)
         scores, codes = _dictionary(t.column("score"))
         score = pa.array([None if x is None else round(x, 3) for x in scores.to_pylist()],
                          pa.float64()).take(codes)
-        cols = {"score": score, "masked": masked, "value_hash": hashes}
+        cols = {"score": score, "masked": masked, "value_hash": hashes,
+                "schema_version": pa.repeat(pa.scalar(SCHEMA_VERSION, pa.int64()), t.num_rows)}
         valueless = valueless.fill_null(False)
         if pc.any(valueless).as_py():  # a status cell: start 0, end null (no length)
             i = pa.int64()
@@ -395,6 +432,11 @@ def records_jsonl_bytes(records) -> bytes:
                 continue
             frag = pa.array(texts, s).take(codes)
         elif pa.types.is_integer(typ):
+            if not col.null_count:
+                lo_hi = pc.min_max(col)
+                if lo_hi["min"] == lo_hi["max"]:  # one number on every row (schema_version)
+                    text += str(lo_hi["min"].as_py())
+                    continue
             frag = pc.cast(col, s)
         else:
             col = col.cast(s)
@@ -407,7 +449,8 @@ def records_jsonl_bytes(records) -> bytes:
             else:
                 bare = not col.null_count  # the quotes go with the constant text around
                 frag = col
-                if _may_need_escape(col):
+                # a value_hash is 64 hex digits: never escaped
+                if name != "value_hash" and _may_need_escape(col):
                     odd = pc.match_substring_regex(col, _NEEDS_ESCAPE)
                     weird = pc.unique(col.filter(odd))
                 else:

@@ -94,8 +94,8 @@ class KeyedHasher:
     message. The values are those of ``hmac.new(key, msg, hashlib.sha256).hexdigest()``
     (checked in tests/test_privacy.py).
 
-    ``memo``: remember up to that many fingerprints made by :meth:`hash_many` (by entity
-    label and value; all forgotten when full), for a caller that hashes batch after batch
+    ``memo``: remember up to that many fingerprints made by :meth:`hash_many` (by message:
+    entity label and value; all forgotten when full), for a caller that hashes batch after batch
     of the same values (the scanner's findings: the same patients in several exports; raw
     values in memory only). 0: none.
     """
@@ -106,7 +106,7 @@ class KeyedHasher:
         if not key:
             raise KeyFileError("empty HMAC key")
         self._key = key
-        self._memo: dict[tuple[str, str], str] | None = {} if memo > 0 else None
+        self._memo: dict[str, str] | None = {} if memo > 0 else None
         self._memo_limit = memo
         block = hashlib.sha256().block_size  # 64
         k = hashlib.sha256(key).digest() if len(key) > block else key
@@ -125,42 +125,44 @@ class KeyedHasher:
         return outer.hexdigest()
 
     def hash_many(self, entity_types: list[str], normalized: list[str]) -> list[str]:
-        """:meth:`hash` of each pair ``(entity_types[i], normalized[i])``, in order.
+        """:meth:`hash` of each pair ``(entity_types[i], normalized[i])``, in order: the
+        messages ``entity_type + "\\x1f" + normalized`` through :meth:`hash_messages`."""
+        return self.hash_messages(list(map("{}\x1f{}".format, entity_types, normalized)))
 
-        The inner state after ``entity_type + "\\x1f"`` is made once per entity label and
-        copied per value (SHA-256 is a stream: the same digest as hashing the whole message).
-        With a memo (``memo`` of the constructor), only the pairs not remembered are hashed."""
+    def hash_messages(self, messages: list[str]) -> list[str]:
+        """The fingerprint of each whole message ``entity_type + "\\x1f" + normalized`` (the
+        text :meth:`hash` MACs), in order: the same values as :meth:`hash`.
+
+        With a memo (``memo`` of the constructor), a message remembered is not hashed again;
+        the memo is keyed by the message itself (one string: no tuple per value; session 9,
+        the memo's tuples cost more than the hashes they saved). One loop, the keyed states
+        copied per message (:meth:`hash`)."""
         memo = self._memo
-        if memo is not None:
-            keys = list(zip(entity_types, normalized))
-            out = list(map(memo.get, keys))
-            todo = [k for k, h in zip(keys, out) if h is None]
-            if not todo:
-                return out
-            fresh = dict(zip(todo, self._hash_many(*zip(*todo))))
-            if len(memo) + len(fresh) > self._memo_limit:
-                memo.clear()
-            if len(fresh) <= self._memo_limit:
-                memo.update(fresh)
-            return [fresh[k] if h is None else h for k, h in zip(keys, out)]
-        return self._hash_many(entity_types, normalized)
-
-    def _hash_many(self, entity_types, normalized) -> list[str]:
-        """:meth:`hash_many` without the memo."""
-        ocopy = self._outer.copy
-        prefixed: dict[str, object] = {}
-        out = []
+        icopy, ocopy = self._inner.copy, self._outer.copy
+        out: list[str] = []
         append = out.append
-        for e, n in zip(entity_types, normalized):
-            pre = prefixed.get(e)
-            if pre is None:
-                pre = prefixed[e] = self._inner.copy()
-                pre.update(f"{e}\x1f".encode("utf-8"))
-            inner = pre.copy()
-            inner.update(n.encode("utf-8"))
-            outer = ocopy()
-            outer.update(inner.digest())
-            append(outer.hexdigest())
+        if memo is None:
+            for m in messages:
+                inner = icopy()
+                inner.update(m.encode("utf-8"))
+                outer = ocopy()
+                outer.update(inner.digest())
+                append(outer.hexdigest())
+            return out
+        get = memo.get
+        limit = self._memo_limit
+        for m in messages:
+            h = get(m)
+            if h is None:
+                inner = icopy()
+                inner.update(m.encode("utf-8"))
+                outer = ocopy()
+                outer.update(inner.digest())
+                h = outer.hexdigest()
+                if len(memo) >= limit:  # full: all forgotten
+                    memo.clear()
+                memo[m] = h
+            append(h)
         return out
 
 

@@ -132,6 +132,17 @@ def _count_into(counts: Counter, batch) -> None:
         counts[f.entity_type] += 1
 
 
+def _text_findings(pipeline, text: str, location: Location, offset: int):
+    """The findings of a text unit: :meth:`Pipeline.analyze_text_batch` (a
+    :class:`~sentinelle.finding.FindingBatch`, no :class:`Finding` objects: the encoder and
+    the store read columns) for a :class:`Pipeline` whose ``analyze_text`` is its own, else
+    ``pipeline.analyze_text`` (a wrapper or subclass: assess's ``TappedPipeline``, redact's
+    ``ScopedPipeline``). Same findings, same order."""
+    if isinstance(pipeline, Pipeline) and not pipeline._tapped:
+        return pipeline.analyze_text_batch(text, location, offset)
+    return pipeline.analyze_text(text, location, offset)
+
+
 def _issue_of(exc: Exception, display: str, reader_name: str | None) -> Issue:
     """The one-line issue recorded for a source whose reading raised ``exc`` (no data value)."""
     if isinstance(exc, ReadError):
@@ -388,7 +399,8 @@ class _Tree:
             try:
                 for unit in units:
                     if isinstance(unit, TextUnit):
-                        emit(self.pipeline.analyze_text(unit.text, unit.location, unit.offset))
+                        emit(_text_findings(self.pipeline, unit.text, unit.location,
+                                            unit.offset))
                     elif isinstance(unit, TableUnit):
                         for batch in self.pipeline.analyze_table(unit):
                             emit(batch)
@@ -767,7 +779,7 @@ def _run_task(task, pipeline: Pipeline, config: Config, prepare: Callable | None
 
     for work in task[1]:
         if work[0] == "text":
-            emit(pipeline.analyze_text(work[1], work[2], work[3]))
+            emit(_text_findings(pipeline, work[1], work[2], work[3]))
             continue
         _, location, header, hints, first, batches = work
         feed = batches if first is None else [first, *batches]

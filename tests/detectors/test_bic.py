@@ -6,7 +6,6 @@ BICs are python-stdnum's examples (../shared/corpus/identifiers/python_stdnum_ex
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -17,21 +16,13 @@ from sentinelle.detectors.bic import BicDetector
 from sentinelle.finding import Location, Validation
 from sentinelle.pipeline import Pipeline
 from sentinelle.readers.base import TableBatch, TableUnit
+from tests.conftest import shared_dir
 
 DET = BicDetector()
 
 
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
-
-
 def _stdnum_bic_rows() -> list[tuple[str, bool]]:
-    path = _shared_dir() / "corpus" / "identifiers" / "python_stdnum_examples.csv"
+    path = shared_dir() / "corpus" / "identifiers" / "python_stdnum_examples.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         return [(r["value"], r["expected"] == "valid") for r in csv.DictReader(fh) if r["scheme"] == "bic"]
 
@@ -98,7 +89,7 @@ def _long_texts() -> list[str]:
     capitals), repeated past the threshold."""
     import json
 
-    path = _shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    path = shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
     notes = [json.loads(raw)["note_text"] for raw in path.read_text(encoding="utf-8").splitlines()
              if raw.strip()]
     edge = ("BIC AGRIFRPP882 ; xAGRIFRPP ; 1AGRIFRPP ; ΩAGRIFRPP882 ; éAGRIFRPP ; AGRIFRPP8 ; "

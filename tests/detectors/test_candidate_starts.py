@@ -15,7 +15,6 @@ month glued to "of"; boxed and HL7 digits), each repeated past the length thresh
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -24,26 +23,18 @@ import pytest
 from sentinelle.detectors import (dates, health_condition, lab_result, phone, postal_code,
                                   street_address)
 from sentinelle.detectors.prefilter import hyperscan_available
-
-
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest_cs",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
+from tests.conftest import shared_dir
 
 
 def _eds_documents() -> list[str]:
-    path = _shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    path = shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
     notes = [json.loads(raw)["note_text"] for raw in path.read_text(encoding="utf-8").splitlines()
              if raw.strip()]
     return ["\n\n".join(notes[i:i + 60]) for i in range(0, len(notes), 60)]
 
 
 def _quaero_documents() -> list[str]:
-    root = _shared_dir() / "corpus" / "medical_ner_fr_quaero" / "dev"
+    root = shared_dir() / "corpus" / "medical_ner_fr_quaero" / "dev"
     texts = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.txt"))]
     return ["\n".join(texts[i:i + 80]) for i in range(0, len(texts), 80)]
 

@@ -12,7 +12,6 @@ every registered detector, on its own candidates in real texts: the synthetic le
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -21,17 +20,9 @@ import pytest
 from sentinelle.config import Config
 from sentinelle.detectors import build
 from sentinelle.detectors.base import Detector, fold_keep_length
+from tests.conftest import shared_dir
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest_ctx",
-                                                  REPO / "tests" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
 
 
 class _Cue(Detector):
@@ -96,7 +87,7 @@ def test_no_context_words():
 
 def _texts() -> list[str]:
     reports = sorted((REPO / "examples" / "leak").rglob("comptes_rendus.txt"))
-    eds = _shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    eds = shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
     notes = [json.loads(raw)["note_text"] for raw in eds.read_text(encoding="utf-8").splitlines()
              if raw.strip()]
     return ["\n".join(p.read_text(encoding="utf-8") for p in reports), "\n\n".join(notes[:200])]

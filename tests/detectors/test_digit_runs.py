@@ -100,6 +100,19 @@ def test_non_ascii_digit_takes_the_whole_text_path():
     assert digit_runs.digit_runs("404833048") is None                             # short text
 
 
+def test_other_digit_holds_every_non_ascii_digit():
+    # the [0-9] prefilters (siret, credit_card, ip_address) add OTHER_DIGIT to keep firing
+    # wherever their \d form did: it must take every \d of this Python that is not 0-9
+    import re
+
+    other = re.compile(digit_runs.OTHER_DIGIT)
+    digits = [chr(c) for c in range(0x80, 0x110000) if re.match(r"\d", chr(c))]
+    assert len(digits) > 600  # Unicode 14 has 650 (Nd less the ASCII ten)
+    assert [d for d in digits if not other.match(d)] == []
+    # and stays off the non-digits common in French clinical text
+    assert [c for c in "éèàçœ’“”…€°µ±≥≤→•─\u00a0\u202f" if other.match(c)] == []
+
+
 def test_runs_and_anchors():
     pad = "x" * digit_runs.MIN_CHARS
     # 0         1         2         3

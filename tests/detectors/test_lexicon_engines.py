@@ -7,7 +7,6 @@ same matches with its hyperscan word database as with its ``re`` token path.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import pickle
 import re
@@ -19,15 +18,7 @@ from sentinelle import data
 from sentinelle.detectors import lexicon
 from sentinelle.detectors.base import fold, fold_keep_length
 from sentinelle.detectors.lexicon import TermTrie, WordLexicon, plural_marked, trie_regex
-
-
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
+from tests.conftest import shared_dir
 
 
 def _regex(terms):
@@ -78,7 +69,7 @@ def _health_terms() -> list[str]:
 
 def _corpus_texts() -> list[str]:
     # French clinical snippets (EDS-Pseudo) and MEDLINE/EMEA texts (QUAERO dev)
-    root = _shared_dir() / "corpus"
+    root = shared_dir() / "corpus"
     paths = sorted((root / "medical_ner_fr_quaero" / "dev").rglob("*.txt"))[:300]
     texts = [p.read_text(encoding="utf-8") for p in paths]
     eds = root / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"

@@ -18,7 +18,6 @@ expressions; this test is what keeps the override honest. Values checked:
 from __future__ import annotations
 
 import csv
-import importlib.util
 import random
 from pathlib import Path
 
@@ -27,22 +26,13 @@ import pytest
 
 from sentinelle.detectors import build
 from sentinelle.detectors.base import Detector, column_schema
+from tests.conftest import shared_dir
 
 DETECTORS = build()
 IDS = [d.name for d in DETECTORS]
 
 
-
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
-
-
-PEOPLE_CSV = _shared_dir() / "corpus" / "people_tables" / "FakeNameGenerator.com_3000.csv"
+PEOPLE_CSV = shared_dir() / "corpus" / "people_tables" / "FakeNameGenerator.com_3000.csv"
 
 
 def _junk() -> list[str]:

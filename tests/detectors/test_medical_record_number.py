@@ -62,6 +62,13 @@ def _found(text: str) -> list[tuple[str, float]]:
     ("dossier : 12345 Paris", "12345"),                         # a commune, but 12345 is no postcode
     ("NIP : 8000123456", "8000123456"),                         # AP-HP's 10-digit NIP
     ("NDA 2345678901 du séjour en cardiologie", "2345678901"),   # NDA with a hospital stay
+    # session 9, issue 3, kind "short number after the acronym": IPP / NDA / MRN name the
+    # number, 3 digits are a small lab's patient number
+    ("IPP : 123", "123"),
+    ("NDA 456 (séjour de jour)", "456"),
+    # session 9, issue 3, kind "IP for identifiant patient" (EDS-Pseudo dev writes "IP: <n>")
+    ("Monsieur Paul DURAND, IP: 67475839483, nous a contacté", "67475839483"),
+    ("Mme Claire MOREL ayant comme IP 9849332821.", "9849332821"),
 ])
 def test_found_in_text(text, value):
     # TEXT_SCORE 0.6 + the cue's context boost 0.3
@@ -85,6 +92,14 @@ def test_found_in_text(text, value):
     "IPP : 12,5",                               # a decimal
     "Philippe 123456",                          # "ippe" inside a name
     "patient n° 3",                             # fewer than 4 digits
+    "patient n° 123",                           # 3 digits after a cue that is not an acronym
+    "IPP 20",                                   # 2 digits after the acronym: a dose or a count
+    # session 9 "IP" cue: not an IP address, not a short number, not lower case
+    "adresse IP : 10.0.0.12",
+    "IP 192.168.1.20",
+    "IP : 4521",                                # fewer than 6 digits
+    "ip: 67475839483",                          # lower case: a word, not the label
+    "IP: A67475839",                            # letters: not the patient's number
     # reviewer's false positives (session after MEDICAL_RECORD_NUMBER was added)
     "Approved under NDA 021436",                # FDA new drug application
     "FDA approval (NDA 021436) in 2003",
@@ -106,6 +121,38 @@ def test_found_in_text(text, value):
     "dossier : 75679 PARIS CEDEX 14",
 ])
 def test_not_found_in_text(text):
+    assert _found(text) == []
+
+
+# session 9, issue 3, kind "patient identity banner" (bandeau patient: name | sex | date of birth
+# | IPP | NDA on one line; EDS-Pseudo dev writes 42 of its IPP/NDA values so). Made-up numbers.
+@pytest.mark.parametrize("text, values", [
+    ("Patient : Marie DURAND | F | 10/05/1986 | 9056297478 | 1298947650",
+     ["9056297478", "1298947650"]),
+    ("Récapitulatif chirurgie MARTIN PAUL | H | 30-12-1974 (27 ans) | 9010572683 | 10294875403 ",
+     ["9010572683", "10294875403"]),                                     # no cue word at all
+    ("Patiente : A. LEROY | Femme | 1 0 0 3 1 9 9 8 | 87765390 | Dossier 1267830945.",
+     ["87765390", "1267830945"]),                                       # boxed date; cue after
+    ("Patient 2: Gabriel BLANC | M | 03/06/2005 | 2549384958 | 59884865\n- Avis", ["2549384958",
+                                                                       "59884865"]),
+])
+def test_identity_banner(text, values):
+    assert [v for v, _ in _found(text)] == values
+
+
+@pytest.mark.parametrize("text", [
+    # the fields of a banner that are not a patient number
+    "Patient : Marie DURAND | F | 10/05/1986 | 0612345678",            # a French phone number
+    "Patient : Marie DURAND | F | 10/05/1986 | 75015 | Paris",          # a postcode (5 digits)
+    "Patient : Marie DURAND | F | 10/05/1986 | 285072A00412338",        # a NIR: FR_NIR's
+    "Patient : Marie DURAND | F | 10/05/1986 | 1850575123456",          # 13 digits: a NIR body
+    # a table of results: no sex field, so a count after a date is not a number of a patient
+    "| 12/03/2024 | Plaquettes | 250000 |",
+    "| M | 12/03/2024 |\n| 250000 |",                                   # the next line is apart
+    "| Taille | M | 123456 | 42 € |",                                   # a size and a code: no date
+    "Patient : Marie DURAND | F | 9056297478 | 10/05/1986",              # a number before the date
+])
+def test_identity_banner_other_fields(text):
     assert _found(text) == []
 
 
@@ -144,7 +191,10 @@ def test_header_pattern(header, hit):
     ("2024/00123", True, "202400123"),
     ("12/03/2024", False, None),         # a date
     ("inconnu", False, None),            # no digit
-    ("123", False, None),                # fewer than 4 digits
+    # session 9, issue 3: the header names the number, so a small lab's patient 123 is one
+    ("123", True, "123"),
+    ("IPP 123", True, "123"),            # the cue word in the cell, then 3 digits
+    ("12", False, None),                 # fewer than 3 digits: a count or a code
     ("12,5", False, None),               # a decimal
     ("HC2024", False, None),             # letters glued to a year (a stay type and year)
     ("2024", False, None),               # a year
@@ -237,14 +287,9 @@ def test_redact_removes_the_patient_numbers(preset, tmp_path):
 def _eds_documents() -> list[str]:
     """EDS-Pseudo notes (../shared/corpus/pii_fr_clinical_eds_pseudo, IPP and NDA labelled
     there) concatenated into long documents."""
-    import importlib.util
-    from pathlib import Path
+    from tests.conftest import shared_dir
 
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest_mrn",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    path = module.shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    path = shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
     notes = [json.loads(raw)["note_text"] for raw in path.read_text(encoding="utf-8").splitlines()
              if raw.strip()]
     return ["\n\n".join(notes[i:i + 60]) for i in range(0, len(notes), 60)]

@@ -176,15 +176,12 @@ def _medication_texts() -> list[str]:
     ``sentinelle synth``: an analysis on every line), the EDS-Pseudo notes
     (../shared/corpus/pii_fr_clinical_eds_pseudo/eds_pseudo_gen_dev.jsonl) and the line above
     repeated."""
-    import importlib.util
     import json
     from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest_med",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    eds = module.shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    from tests.conftest import shared_dir
+
+    eds = shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
     notes = [json.loads(raw)["note_text"] for raw in eds.read_text(encoding="utf-8").splitlines()
              if raw.strip()]
     repo = Path(__file__).resolve().parents[2]

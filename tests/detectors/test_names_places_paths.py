@@ -23,7 +23,6 @@ sentences (../shared/corpus/pii_en_presidio_synth/synth_dataset_v2.dev.json), th
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import pickle
 from pathlib import Path
@@ -33,35 +32,27 @@ import pytest
 from sentinelle.detectors import location
 from sentinelle.detectors.location import LocationDetector, word_chars
 from sentinelle.detectors.person import PersonDetector
+from tests.conftest import shared_dir
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest_npp",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
-
-
 def _eds() -> list[str]:
-    path = _shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    path = shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
     notes = [json.loads(raw)["note_text"] for raw in path.read_text(encoding="utf-8").splitlines()
              if raw.strip()]
     return notes + ["\n\n".join(notes[i:i + 60]) for i in range(0, len(notes), 60)]
 
 
 def _quaero() -> list[str]:
-    root = _shared_dir() / "corpus" / "medical_ner_fr_quaero" / "dev"
+    root = shared_dir() / "corpus" / "medical_ner_fr_quaero" / "dev"
     texts = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.txt"))]
     return ["\n".join(texts[i:i + 80]) for i in range(0, len(texts), 80)]
 
 
 def _europeana() -> list[str]:
     """The dev chunks, tokens joined by a space (as bench/accuracy.py reads them)."""
-    path = _shared_dir() / "corpus" / "ner_fr_europeana_bnf" / "enp_FR.bnf.dev.bio"
+    path = shared_dir() / "corpus" / "ner_fr_europeana_bnf" / "enp_FR.bnf.dev.bio"
     docs: list[str] = []
     parts: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -77,14 +68,14 @@ def _europeana() -> list[str]:
 
 
 def _presidio_en() -> list[str]:
-    path = _shared_dir() / "corpus" / "pii_en_presidio_synth" / "synth_dataset_v2.dev.json"
+    path = shared_dir() / "corpus" / "pii_en_presidio_synth" / "synth_dataset_v2.dev.json"
     texts = [r["full_text"] for r in json.loads(path.read_text(encoding="utf-8"))]
     return texts + ["\n".join(texts[i:i + 100]) for i in range(0, len(texts), 100)]
 
 
 def _cases() -> list[str]:
     rows = [json.loads(raw)["input"] for raw in
-            (_shared_dir() / "cases" / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+            (shared_dir() / "cases" / "cases.jsonl").read_text(encoding="utf-8").splitlines()
             if raw.strip()]
     return [r if isinstance(r, str) else str(r.get("content", "")) for r in rows]
 

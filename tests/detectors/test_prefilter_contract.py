@@ -10,7 +10,6 @@ of the generic registry test; plus the syntax rules and the lexicon prefix helpe
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import re
@@ -21,17 +20,9 @@ import pytest
 from sentinelle.detectors import build
 from sentinelle.detectors.base import fold_keep_length
 from sentinelle.detectors.lexicon import prefix_prefilter, term_regex
+from tests.conftest import shared_dir
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
 
 
 def _junk() -> list[tuple[str, str]]:
@@ -77,7 +68,7 @@ def test_prefilter_fires_on_positive_examples(det, text):
 
 def _corpus_lines() -> list[str]:
     lines: list[str] = []
-    eds = _shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    eds = shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
     for raw in eds.read_text(encoding="utf-8").splitlines():
         if raw.strip():
             lines.extend(json.loads(raw)["note_text"].splitlines())

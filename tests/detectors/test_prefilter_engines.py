@@ -8,7 +8,6 @@ reports) and the EDS-Pseudo notes (../shared/corpus/pii_fr_clinical_eds_pseudo).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -23,23 +22,15 @@ from sentinelle.detectors.prefilter import PrefilterSet, hyperscan_available, to
 from sentinelle.finding import Location
 from sentinelle.pipeline import Pipeline
 from sentinelle.scanner import iter_file, walk
+from tests.conftest import shared_dir
 
 REPO = Path(__file__).resolve().parents[2]
 DETECTORS = build()
 PATTERNS = [d.prefilter for d in DETECTORS]
 
 
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
-
-
 def _eds_notes() -> list[str]:
-    path = _shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
+    path = shared_dir() / "corpus" / "pii_fr_clinical_eds_pseudo" / "eds_pseudo_gen_dev.jsonl"
     return [json.loads(ln)["note_text"] for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
 

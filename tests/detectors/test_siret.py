@@ -7,7 +7,6 @@ values from python-stdnum's doctests) or synthetic.
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,13 @@ import sentinelle
 from sentinelle.detectors.base import INVALID_SCORE, fold_header
 from sentinelle.detectors.siret import SiretDetector
 from sentinelle.finding import Location, Validation
+from tests.conftest import shared_dir
 
 DET = SiretDetector()
 
 
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
-
-
 def _stdnum_siret_rows() -> list[tuple[str, bool]]:
-    path = _shared_dir() / "corpus" / "identifiers" / "python_stdnum_examples.csv"
+    path = shared_dir() / "corpus" / "identifiers" / "python_stdnum_examples.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         return [(r["value"], r["expected"] == "valid") for r in csv.DictReader(fh) if r["scheme"] == "siret"]
 

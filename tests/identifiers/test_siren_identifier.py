@@ -7,26 +7,17 @@ python-stdnum's doctests and docstrings, see SOURCE.md there) is classified as u
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 
 import pytest
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 
 from sentinelle.identifiers import siren
-
-
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
+from tests.conftest import shared_dir
 
 
 def _rows(scheme: str) -> list[tuple[str, bool]]:
-    path = _shared_dir() / "corpus" / "identifiers" / "python_stdnum_examples.csv"
+    path = shared_dir() / "corpus" / "identifiers" / "python_stdnum_examples.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         rows = [(r["value"], r["expected"] == "valid") for r in csv.DictReader(fh) if r["scheme"] == scheme]
     assert rows, f"no {scheme} rows in {path}"

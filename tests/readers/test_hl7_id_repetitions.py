@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 import sentinelle
+from tests.conftest import shared_dir
 
 BIN = Path(sys.executable).with_name("sentinelle")
 
@@ -201,21 +202,10 @@ def test_fhir_nir_by_type_code(tmp_path):
                     ("MEDICAL_RECORD_NUMBER", "identifier[1].value", "00045678")}
 
 
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest_idrep",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
-
-
 # ../shared/corpus/hl7v2/cdc_trusted_intermediary/Oracle/005_Oracle_ORM_O01_2_3_non_NBS.hl7
 # (CDC samples, CC0, test patients), by hand:
 #   PID|1|994952^^^ST1B^^HBOC STAR NEW|994952^^^ST1B^MRN^HBOC STAR NEW~2126675^^^CMRN Pool^^...
-ORACLE = (_shared_dir() / "corpus" / "hl7v2" / "cdc_trusted_intermediary" / "Oracle"
+ORACLE = (shared_dir() / "corpus" / "hl7v2" / "cdc_trusted_intermediary" / "Oracle"
           / "005_Oracle_ORM_O01_2_3_non_NBS.hl7")
 
 

@@ -16,24 +16,16 @@ NIRs: 1 85 05 78 006 084, key 97 - (1850578006084 mod 97) = 91; 2 85 07 2A 004 1
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 import sentinelle
+from tests.conftest import shared_dir
 
 
-def _shared_dir() -> Path:
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
-
-
-CORPUS = _shared_dir() / "corpus"
+CORPUS = shared_dir() / "corpus"
 CDC = CORPUS / "hl7v2" / "cdc_trusted_intermediary"
 OCHSNER = CDC / "Ochsner" / "001_Ochsner_OML_O21_0_initial_message.hl7"
 ALABAMA = CDC / "Test" / "Results" / "002_AL_ORU_R01_NBS_Fully_Populated_3_hl7_translation_final.hl7"

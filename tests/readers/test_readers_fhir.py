@@ -7,7 +7,6 @@ patients). Expected values were read by hand in the files (quoted in comments).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -19,15 +18,7 @@ from sentinelle.errors import ReadError
 from sentinelle.readers import pick_reader
 from sentinelle.readers.base import Source, TableUnit
 from sentinelle.readers.fhir import NO_MEANING, FhirReader, hint_for
-
-
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
+from tests.conftest import shared_dir
 
 
 # CA/002_CA_ORU_R01_initial_translation.fhir, by hand: a Bundle whose entries 0-10 are
@@ -35,7 +26,7 @@ def _shared_dir() -> Path:
 # Patient (entry 7: "family": "Smith", "given": ["John"], "birthDate": "2022-02-05"),
 # Organization, Provenance, RelatedPerson (entry 10: "family": "Smith", "given": ["Sarah"],
 # "birthDate": "1991-07-01", "line": ["850 Marina Bay Parkway, APT 125"])
-BUNDLE = (_shared_dir() / "corpus" / "fhir" / "cdc_trusted_intermediary" / "CA"
+BUNDLE = (shared_dir() / "corpus" / "fhir" / "cdc_trusted_intermediary" / "CA"
           / "002_CA_ORU_R01_initial_translation.fhir")
 
 

@@ -7,7 +7,6 @@ CC0; test patients). Expected values were read by hand in the files (quoted in c
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -21,19 +20,10 @@ from sentinelle.readers import pick_reader
 from sentinelle.readers.base import Source, TableUnit
 from sentinelle.readers.hl7v2 import (FIELDS, OBX_VALUE_TYPES, RENDERERS, Delimiters, Hl7v2Reader,
                                       unescape)
+from tests.conftest import shared_dir
 
 
-
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
-
-
-CDC = _shared_dir() / "corpus" / "hl7v2" / "cdc_trusted_intermediary"
+CDC = shared_dir() / "corpus" / "hl7v2" / "cdc_trusted_intermediary"
 # CA/002_CA_ORU_R01.hl7, LF line ends; by hand:
 #   PID|1||^^^NPI^MR||Smith^John^^^^^B||202202050000|||2106-3^White|...
 #   NK1|1|Smith^Sarah|MTH^Mother|850 Marina Bay Parkway, APT 125^^Richmond^CA^94806-4000^USA|

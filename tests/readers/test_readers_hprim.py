@@ -7,7 +7,6 @@ Expected values were read by hand in the files (quoted in comments).
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,10 @@ from sentinelle.errors import ReadError
 from sentinelle.readers import pick_reader
 from sentinelle.readers.base import Source, TableUnit, TextUnit
 from sentinelle.readers.hprim import HprimReader
+from tests.conftest import shared_dir
 
 
-def _shared_dir() -> Path:
-    """tests/conftest.py::shared_dir (loaded by path: pytest runs with --import-mode=importlib)."""
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.shared_dir()
-
-
-FIXTURES = _shared_dir() / "corpus" / "hprim" / "hprimtool"
+FIXTURES = shared_dir() / "corpus" / "hprim" / "hprimtool"
 # header-solabio.hpm, by hand (line 1 is the lab's fixed-width file-number line):
 #   2 DUPONT / 3 JEAN / 4 1 rue de la Test / 5 (empty) / 6 76000 VILLE TEST / 7 01/01/1950 /
 #   8 1500176000000 00 / 9 260624HE0103 / 10 24/06/2026 / 11 SOLABIO    SOLABIO /

@@ -32,26 +32,19 @@ def do_redact(tmp_path: Path):
     return run
 
 
-def _root_conftest():
-    """tests/conftest.py, loaded by path (pytest runs with --import-mode=importlib)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("_tests_root_conftest_redact",
-                                                  Path(__file__).parents[1] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def cases() -> dict:
     """../shared/cases/cases.jsonl by id (tests/conftest.py::load_cases)."""
-    return _root_conftest().load_cases()
+    from tests.conftest import load_cases
+
+    return load_cases()
 
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    return _root_conftest().shared_dir()
+    from tests.conftest import shared_dir
+
+    return shared_dir()
 
 
 @pytest.fixture

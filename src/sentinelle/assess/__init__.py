@@ -8,7 +8,11 @@ Rooms: :mod:`.records` (findings -> person records of keyed hashes), :mod:`.subj
 linkage: exact keys, then Splink), :mod:`.categories` (GDPR categories per person),
 :mod:`.copies` (exact and near-duplicate files, registered leaks), :mod:`.severity` (ENISA 2013).
 
-Working tables live in a private temporary DuckDB file (hashes only), removed at the end. With a
+Working tables live in a private temporary DuckDB file (hashes only), removed at the end (also
+after an error, Ctrl-C, SIGTERM or SIGHUP). Person records are appended to it as they arrive,
+under a small memory limit (:data:`SPILL_MEMORY_LIMIT`), so they are on disk, not in the main
+process's memory, during the scan; linkage, categories, period and copies are queries on it
+(:class:`_Work`). With a
 store, the scan (``scans``, ``sources``) and the assessment's tables are kept:
 ``assess_records`` (one row per person record: keyed hashes and generalisations only, plus its
 ``subject``), ``assess_files`` (path, reader, size, keyed content hash, findings per entity
@@ -79,12 +83,26 @@ class _File:
 #: temporary folder (issue 5 asks for under 4 GB at 500,000 patients; with this limit linkage of
 #: 8.9 million records peaked at 2.4 GB resident, see bench/assess.py --link-copies)
 WORK_MEMORY_LIMIT = "2GB"
+#: DuckDB memory limit of the working database while records are appended (the scan): the
+#: records' blocks beyond it leave memory for the database file in the private folder, so
+#: the main process does not hold the records while the workers need the memory (issue 5:
+#: at 100,000 patients the buffer pool held them all, growing with the leak)
+SPILL_MEMORY_LIMIT = "256MB"
 #: records per Arrow batch streamed from the working database to the store
 _PERSIST_ROWS = 100_000
 
 
 class _Work:
-    """A private temporary DuckDB database holding the records (hashes only)."""
+    """A private temporary DuckDB database holding the records (hashes only).
+
+    Records are appended batch by batch as they arrive (:meth:`add_batch`, :meth:`add_reader`)
+    under :data:`SPILL_MEMORY_LIMIT`: DuckDB writes them to ``work.duckdb`` (checkpoints) and
+    its temporary files, all in the private folder ``dir`` (``sentinelle-assess-*``, mode 0700
+    from :func:`tempfile.mkdtemp`), so resident memory does not grow with the leak.
+    :meth:`linkage` raises the limit to :data:`WORK_MEMORY_LIMIT` for the joins of linkage,
+    categories and copies; :meth:`close` removes the folder (also after an error or Ctrl-C:
+    callers close it in a ``finally``).
+    """
 
     def __init__(self) -> None:
         import duckdb
@@ -93,11 +111,17 @@ class _Work:
         try:  # interrupted here (Ctrl-C, SIGTERM): the folder goes too
             self.con = duckdb.connect(str(Path(self.dir) / "work.duckdb"))
             self.con.execute(f"SET temp_directory = '{self.dir}'")
-            self.con.execute(f"SET memory_limit = '{WORK_MEMORY_LIMIT}'")
+            self.con.execute(f"SET memory_limit = '{SPILL_MEMORY_LIMIT}'")
         except BaseException:
             shutil.rmtree(self.dir, ignore_errors=True)
             raise
         self._created = False
+
+    def linkage(self) -> None:
+        """Records are all in: checkpoint them to the database file and give the joins
+        :data:`WORK_MEMORY_LIMIT`."""
+        self.con.execute("CHECKPOINT")
+        self.con.execute(f"SET memory_limit = '{WORK_MEMORY_LIMIT}'")
 
     def add_batch(self, batch) -> None:
         import pyarrow as pa
@@ -258,6 +282,7 @@ def assess_paths(paths: Sequence[str | Path], *, key: bytes, config: Config | No
         builder.close()
         work.ensure()
         work.set_files(files, builder.files)
+        work.linkage()
         doc = _document(work, files, builder, roots, scan_id, options, store, tool_version)
         if store is not None:
             store.end_scan(sum(sum(f.counts.values()) for f in files), len(files),
@@ -336,6 +361,7 @@ def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = 
         builder.close()
         work.ensure()
         work.set_files(files, builder.files)
+        work.linkage()
         return _document(work, files, builder, roots, scan_id, options, store, tool_version,
                          from_findings=not have)
     finally:
@@ -506,6 +532,50 @@ def _persist(store, work: _Work, files: list[_File], builder: RecordBuilder,
     con = store.con
     con.execute(_STORE_DDL)
     _ensure_records_table(con)
+    with _bounded(work.con), _bounded(con, work.dir):
+        _persist_records(con, work, scan_id)
+    ids = builder.files
+    rows = [(scan_id, ids.get(f.path), f.path, f.reader, f.size, f.content_hash,
+             json.dumps(f.counts, sort_keys=True), f.issue) for f in files]
+    if rows:  # an empty folder: DuckDB's executemany refuses an empty list
+        con.executemany("INSERT INTO assess_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    p = builder.period
+    con.execute("INSERT INTO assess_runs VALUES (?, ?, ?, ?, ?, ?)",
+                [scan_id, datetime.now(timezone.utc), p.first, p.last, p.dated_records,
+                 json.dumps(doc, ensure_ascii=False)])
+
+
+@contextmanager
+def _bounded(con, temp_dir: str | None = None):
+    """While the block runs, DuckDB connection ``con`` works under :data:`SPILL_MEMORY_LIMIT`
+    (its sorts and inserts spill to disk), spilling to ``temp_dir`` when given (the working
+    database's private folder) and the temporary folder is still unused; both settings are
+    restored after. Issue 5: writing 1.8 million records (100,000 patients) to the store held
+    them all in the two databases' memory (the store's default limit is 80% of RAM), the
+    run's peak."""
+    def setting(name):
+        return con.execute(f"SELECT current_setting('{name}')").fetchall()[0][0]
+
+    limit = setting("memory_limit")
+    folder = setting("temp_directory") if temp_dir else None
+    con.execute(f"SET memory_limit = '{SPILL_MEMORY_LIMIT}'")
+    moved = False
+    if temp_dir:
+        try:
+            con.execute("SET temp_directory = ?", [temp_dir])
+            moved = True
+        except Exception:  # noqa: BLE001 - DuckDB refuses once its temporary folder is in use
+            pass
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{limit}'")
+        if moved:
+            con.execute("SET temp_directory = ?", [folder])
+
+
+def _persist_records(con, work: _Work, scan_id: int | None) -> None:
+    """Stream the working database's records with their subject into ``assess_records``."""
     cols = ", ".join(f'r."{f.name}"' for f in RECORD_SCHEMA)
     # streamed from the working database in Arrow batches (not one table of every record:
     # peak memory does not grow with the leak; issue 5)
@@ -519,12 +589,3 @@ def _persist(store, work: _Work, files: list[_File], builder: RecordBuilder,
         con.execute("INSERT INTO assess_records SELECT ?, * FROM _assess_records", [scan_id])
     finally:
         con.unregister("_assess_records")
-    ids = builder.files
-    rows = [(scan_id, ids.get(f.path), f.path, f.reader, f.size, f.content_hash,
-             json.dumps(f.counts, sort_keys=True), f.issue) for f in files]
-    if rows:  # an empty folder: DuckDB's executemany refuses an empty list
-        con.executemany("INSERT INTO assess_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    p = builder.period
-    con.execute("INSERT INTO assess_runs VALUES (?, ?, ?, ?, ?, ?)",
-                [scan_id, datetime.now(timezone.utc), p.first, p.last, p.dated_records,
-                 json.dumps(doc, ensure_ascii=False)])

@@ -102,9 +102,13 @@ class CreditCardDetector(Detector):
     #: the grouped forms' first three groups, or a compact run: 16 digits or more, or a whole
     #: run of 12 to 14, or of 15 in a 15-digit network's range (34/37, 30-39, 50-69, 1800,
     #: 2131; not a compact 15-digit NIR starting with 1 or 2: session 8, speed). Folding turns
-    #: ¹²³¼½¾ into digits: ``_PATTERN`` refuses a run glued to them, so a whole run here is one
-    prefilter = (r"\d{4}[ \-\u00a0\u202f]\d{4}[ \-\u00a0\u202f]\d{4}|\d{4}[ \-\u00a0\u202f]\d{6}[ \-\u00a0\u202f]\d{4}"
-                 r"|\d{16}|(?:^|[^0-9])(?:\d{12,14}|[3-6]\d{14}|1800\d{11}|2131\d{11})(?:[^0-9]|$)")
+    #: ¹²³¼½¾ into digits: ``_PATTERN`` refuses a run glued to them, so a whole run here is one.
+    #: ASCII digits, or any non-ASCII digit (``digit_runs.OTHER_DIGIT``: a hyperscan-friendly
+    #: form, 7 times cheaper, session 9)
+    prefilter = (r"[0-9]{4}[ \-\u00a0\u202f][0-9]{4}[ \-\u00a0\u202f][0-9]{4}"
+                 r"|[0-9]{4}[ \-\u00a0\u202f][0-9]{6}[ \-\u00a0\u202f][0-9]{4}|[0-9]{16}"
+                 r"|(?:^|[^0-9])(?:[0-9]{12,14}|[3-6][0-9]{14}|1800[0-9]{11}|2131[0-9]{11})(?:[^0-9]|$)|"
+                 + digit_runs.OTHER_DIGIT)
     name = "credit_card"
     entity = "CREDIT_CARD"
     context_words = (

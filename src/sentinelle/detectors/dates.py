@@ -345,6 +345,38 @@ def _in_run(text: str, start: int, end: int) -> bool:
             or (len(after) == 2 and after[0] in " .-" and after[1].isdigit()))
 
 
+def _numeric(m: re.Match[str], order: str) -> _Date | None:
+    """:func:`_accept` of a numeric date (the ``nd`` alternative: 14/02/1979, 3/29/1982)."""
+    g = m
+    sep = g["sep"]
+    d, mo = int(g["nd"]), int(g["nm"])
+    y = _year(g["ny"])
+    if len(g["ny"]) == 4 and not 1800 <= y <= 2099:
+        return None
+    if len(g["ny"]) == 2 and sep != "/" and (len(g["nd"]) != 2 or len(g["nm"]) != 2):
+        return None  # "3.4.12" is a version or a section number, not a date
+    pattern = "dmy_numeric"
+    if order == "mdy" or not _valid(y, mo, d):
+        # US order (3/29/1982): read month first in an m/d/y column, or when the French
+        # reading is no calendar date
+        if _valid(y, d, mo):
+            d, mo, pattern = mo, d, "mdy_numeric"
+        elif order == "mdy" or not _valid(y, mo, d):
+            return None
+    end = m.end()
+    t = g["nt"]
+    if t and not _valid_time(t):
+        end, t = m.start("nt_sep"), None
+    return _Date(m.start(), end, _iso(y, mo, d, t), pattern)
+
+
+#: :func:`_accept`'s readings of numeric dates, ``{(matched string, order): (length, iso,
+#: pattern) or None}``; emptied when it reaches ``_NUMERIC_MEMO_SIZE`` entries
+_NUMERIC_MEMO: dict[tuple[str, str], tuple[int, str, str] | None] = {}
+_NUMERIC_MEMO_SIZE = 8192
+_NO_MEMO = object()
+
+
 def _accept(m: re.Match[str], order: str = "dmy") -> _Date | None:
     g = m  # g[name] is m.group(name): no dict of the 28 groups per match (speed, issue 6)
     if g["iy"]:
@@ -359,29 +391,29 @@ def _accept(m: re.Match[str], order: str = "dmy") -> _Date | None:
         y, mo, d = int(g["sy"]), int(g["sm"]), int(g["sd"])
         return _Date(m.start(), m.end(), _iso(y, mo, d), "ymd_slash") if _valid(y, mo, d) else None
     if g["nd"]:
-        text = m.string
         sep = g["sep"]
-        if sep == "|" and (text[m.start() - 1:m.start()] == "|" or text[m.end():m.end() + 1] == "|"):
-            return None  # a run of HL7 / pipe-table fields, not one date
-        d, mo = int(g["nd"]), int(g["nm"])
-        y = _year(g["ny"])
-        if len(g["ny"]) == 4 and not 1800 <= y <= 2099:
+        if sep == "|":
+            text = m.string
+            if text[m.start() - 1:m.start()] == "|" or text[m.end():m.end() + 1] == "|":
+                return None  # a run of HL7 / pipe-table fields, not one date
+            return _numeric(m, order)
+        # the same dates recur in a text (a report's dates, a column's): the reading of a
+        # numeric date depends on its characters and ``order`` only (the groups of this
+        # alternative split a given string one way), so it is kept per string (speed, issue 6)
+        key = (g[0], order)
+        got = _NUMERIC_MEMO.get(key, _NO_MEMO)
+        if got is _NO_MEMO:
+            start = m.start()
+            got = _numeric(m, order)
+            if got is not None:
+                got = (got.end - start, got.iso, got.pattern)
+            if len(_NUMERIC_MEMO) >= _NUMERIC_MEMO_SIZE:
+                _NUMERIC_MEMO.clear()
+            _NUMERIC_MEMO[key] = got
+        if got is None:
             return None
-        if len(g["ny"]) == 2 and sep != "/" and (len(g["nd"]) != 2 or len(g["nm"]) != 2):
-            return None  # "3.4.12" is a version or a section number, not a date
-        pattern = "dmy_numeric"
-        if order == "mdy" or not _valid(y, mo, d):
-            # US order (3/29/1982): read month first in an m/d/y column, or when the French
-            # reading is no calendar date
-            if _valid(y, d, mo):
-                d, mo, pattern = mo, d, "mdy_numeric"
-            elif order == "mdy" or not _valid(y, mo, d):
-                return None
-        end = m.end()
-        t = g["nt"]
-        if t and not _valid_time(t):
-            end, t = m.start("nt_sep"), None
-        return _Date(m.start(), end, _iso(y, mo, d, t), pattern)
+        start = m.start()
+        return _Date(start, start + got[0], got[1], got[2])
     if g["mym"]:
         # month/year (issue 3, "en 03/2024"): never after a word that numbers a document
         # ("Arrêté n° 12/2019", "réf. 03/2021", "Page 11/2012": a reference, not a month);

@@ -41,6 +41,13 @@ the "-aux" plural of "-al" words ("accidents vasculaires cérébraux") and the l
 (sugars, "-ité" nouns, "glycémie"). An abbreviation defined after a few more words of the long
 form counts too ("leucoencéphalopathie multifocale progressive (LEMP)").
 
+Session 9 (issue 3, classes of QUAERO train misses, no term taken from its annotations): the
+head noun of a CIM-10 name of several words is listed alone when a disease suffix makes it a
+disease's name (:data:`_HEAD_SUFFIX`: "tuberculome méningé" -> "tuberculome"); a name listed in
+the plural only is matched in the singular ("blocs auriculoventriculaires"); an "o-" compound is
+matched without its hyphen too ("auriculo-ventriculaire"); "signes", "symptômes" and
+"manifestations" are head nouns of the organ phrases ("signes neurologiques").
+
 ICD-10 / CIM-10 codes ("B20", "C50.9", "C509", "U07.1", "B24+0") are reported only when a cue
 confirms them: a word shortly before ("CIM-10", "ICD-10", "diagnostic", "diag", "DP", "DAS",
 "code"), an accepted code just before (a list: "DAS : E11.9, I10 et Z21"), or in a table a
@@ -120,7 +127,10 @@ _PHRASE_HEAD = (r"(?:troubles?|problemes?|atteintes?|affections?|lesions?|anomal
                 r"|dysfonctions?|maladies?|pertes?|difficultes?|changements?|variations?"
                 r"|modifications?|alterations?|sensations?|secheresses?|raideurs?|faiblesses?"
                 r"|genes?|saignements?|hemorragies?|oedemes?|\u0153demes?|gonflements?|baisses?"
-                r"|diminutions?|augmentations?|insuffisante?s?)")
+                r"|diminutions?|augmentations?|insuffisante?s?"
+                # the signs of a disorder ("signes neurologiques", "manifestations oculaires":
+                # session 9, issue 3)
+                r"|signes?|symptomes?|manifestations?)")
 _PHRASE_ADJ = (r"(?:hepatiques?|renales?|renaux|cardiaques?|musculaires?|cutanee?s?|digesti(?:fs?|ves?)"
                r"|urinaires?|respiratoires?|neurologiques?|psychiatriques?|psychiques?"
                r"|cardio-?vasculaires?|vasculaires?|pulmonaires?|gastro-?intestina(?:ux|les?)"
@@ -134,7 +144,11 @@ _PHRASE_ADJ = (r"(?:hepatiques?|renales?|renaux|cardiaques?|musculaires?|cutanee
                r"|nasa(?:ux|les?)|vasomotrices?|emotionnel(?:s|les?)?|vertigineuses?|paranoiaques?"
                r"|paranoides?|maniaques?|anaphylactiques?|anxieu(?:x|ses?)|depressi(?:fs?|ves?)"
                r"|menstruel(?:s|les?)?|hemorragiques?|infectieu(?:x|ses?)|inflammatoires?"
-               r"|coronarien(?:s|nes?)?)")
+               r"|coronarien(?:s|nes?)?"
+               # the heart's valves and chambers, the vessels ("insuffisance aortique",
+               # "atteinte valvulaire", "insuffisance veineuse"; session 9, issue 3)
+               r"|aortiques?|mitra(?:l|le|les|ux)|tricuspides?|valvulaires?|coronaires?"
+               r"|ventriculaires?|veineu(?:x|ses?)|arteriel(?:s|les?)?)")
 _PHRASE_ORGAN = (r"(?:foie|reins?|coeur|poumons?|peau|muscles?|os|articulations?|yeux|oeil|sang"
                  r"|cerveau|systeme nerveux(?: central| peripherique)?|systeme urinaire"
                  r"|systeme immunitaire|estomac|intestins?|colon|pancreas|thyroide|vessie"
@@ -153,7 +167,8 @@ _PHRASE_KEY = re.compile(r"trouble|probleme|atteinte|affection|lesion|anomalie|i
                          r"|inflammation|infection|toxicite|reaction|douleur|dysfonction|maladie"
                          r"|perte|difficulte|changement|variation|modification|alteration"
                          r"|sensation|secheresse|raideur|faiblesse|gene|saignement|hemorragie"
-                         "|oedeme|\u0153deme|gonflement|baisse|diminution|augmentation|insuffisant")
+                         "|oedeme|\u0153deme|gonflement|baisse|diminution|augmentation|insuffisant"
+                         "|signe|symptome|manifestation")
 PHRASE_SCORE = 0.7
 
 
@@ -395,6 +410,16 @@ def _adjectives(term: str) -> list[str]:
     return []
 
 
+#: a Greek or Latin suffix that makes a word a disease's name by itself (inflammation "-ite", not
+#: the noun ending "-ité"; "-ose", "-ome", "-cèle", "-pathie", "-plasie", "-algie", "-émie"...):
+#: the head nouns of the CIM-10 names that carry one are listed alone (:func:`_prepare`). Rule
+#: source: the medical suffixes of the ICD-10 titles (WHO, ICD-10 Volume 2, naming conventions)
+_HEAD_SUFFIX = re.compile(r"(?:ite|ose|ome|cèle|isme|pathie|plasie|trophie|plégie|algie|ectasie"
+                          r"|dermie|malacie|émie|urie|rragie|rrhée|pnée|phagie|philie)$")
+#: head nouns with such an ending that name no disease (a normal structure or function)
+_HEAD_NOT_DISEASE = frozenset({"chromosome", "péristaltisme", "isomérisme"})
+
+
 def _prepare():
     """The detector's data, built from the data files (kept by :func:`sentinelle.data.cached`):
     ``(terms, squeezed, codes, trie, prefilter, heads)``: score and upper-case flag by
@@ -427,11 +452,30 @@ def _prepare():
     for line in data.lines("health_conditions_cim10.txt"):
         # names from the CIM-10 FR titles; the hand list (with its markers) wins
         raw_terms.setdefault(" ".join(fold(line).split()), (TERM_SCORE, False))
+    for line in data.lines("health_conditions_cim10.txt"):
+        # the head noun of a CIM-10 name of several words, when a disease suffix makes it a
+        # disease name by itself ("tuberculome méningé" -> "tuberculome"; session 9, issue 3)
+        head = line.split(maxsplit=1)[0].lower()
+        if (" " in line.strip() and len(head) >= 6 and _HEAD_SUFFIX.search(head)
+                and head not in _HEAD_NOT_DISEASE):
+            raw_terms.setdefault(fold(head), (TERM_SCORE, False))
     # the plural of "-al" adjectives and nouns is "-aux" ("accidents vasculaires cérébraux"):
     # the trie's plural marks only add "s" or "x"
     for key, value in list(raw_terms.items()):
         if " " in key and re.search(r"[a-z]{3}al\b", key):
             raw_terms.setdefault(re.sub(r"([a-z]{3})al\b", r"\1aux", key), value)
+    # a name listed in the plural only ("blocs auriculoventriculaires", a CIM-10 title) is
+    # written in the singular too (the trie's plural marks only add a letter); and a compound
+    # joined by "o-" is also written without its hyphen ("auriculo-ventriculaire",
+    # "auriculoventriculaire"; session 9, issue 3)
+    for key, value in list(raw_terms.items()):
+        words = key.split(" ")
+        one = " ".join(w[:-1] if w.isalpha() and len(w) > 4 and w[-1] == "s" and w[-2] not in "aiou"
+                       else w for w in words)
+        if len(words) > 1 and one != key:
+            raw_terms.setdefault(one, value)
+        if re.search(r"[a-z]{3}o-[a-z]", key):
+            raw_terms.setdefault(re.sub(r"([a-z]{3}o)-(?=[a-z])", r"\1", key), value)
     # the ligature: the text is folded letter by letter, so "œdème" stays "œdeme" while the
     # lists are folded to "oedeme": every term with "oe" is also listed with "œ"
     for key, value in list(raw_terms.items()):
@@ -500,7 +544,7 @@ class HealthConditionDetector(Detector):
 
     def __init__(self) -> None:
         super().__init__()
-        prepared = data.cached("health_condition", _prepare, version=f"3.{TermTrie.FORMAT}", files=(
+        prepared = data.cached("health_condition", _prepare, version=f"7.{TermTrie.FORMAT}", files=(
             "health_conditions.txt", "health_conditions_cim10.txt", "cim10_codes.txt"))
         self._terms, self._squeezed, self._codes, trie, self.prefilter, self._heads = prepared
         self._trie = copy.copy(trie)  # its own hyperscan scratch space

@@ -89,7 +89,16 @@ that no cue, postcode or size can make a match is dropped before the street, tit
 institution tests (:meth:`LocationDetector._commune_may_score`, ``_world_may_score``: "Marie",
 "David", "Cher" in French reports); the way-name regex is tried only at the letter runs that
 start a type of way and remembered per window (:meth:`LocationDetector._in_street_at_run`).
-The same matches (tests/detectors/test_names_places_speed.py).
+The same matches (tests/detectors/test_names_places_speed.py). Session 9: in a long text the
+capitalised runs where the rules run are picked with NumPy
+(:meth:`LocationDetector._candidates_numpy`: the class of each run read into an array, the
+next-word test of the runs that only start longer names made at once for its length and first
+character), and :meth:`LocationDetector._find`
+keeps a line memo: no rule reads across a line break (except a ``$`` before the break that ends
+a cue window, seen by a token that starts a line: the 40 characters before such a line are part
+of the key), so a line seen before (a report header, a signature, in this text or an earlier
+one) gets its places back without running the rules. The same matches
+(tests/detectors/test_location_line_memo.py).
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, but a town
 alone identifies nobody and commune names collide with words and names everywhere: evidence
@@ -410,6 +419,10 @@ def letter_runs(text: str) -> tuple[list[str], list[int]]:
 
 #: texts shorter than this (table cells) are tested by :meth:`LocationDetector._may_hold` first
 _SHORT_CHARS = 256
+#: lines up to this long go in the line memo of :meth:`LocationDetector._find` (a longer line,
+#: a paragraph, seldom comes back), and this many lines at most (10 MB at worst)
+_LINE_MEMO_CHARS = 500
+_LINE_MEMO_SIZE = 20_000
 #: texts of this many characters or more are cut into runs with NumPy (:func:`text_letters`);
 #: below, one ``re.split`` costs less than NumPy's set-up (even at 4,096 characters; NumPy is
 #: twice as fast from 16,384 on)
@@ -515,6 +528,14 @@ def capitalised_runs(text: str) -> tuple[list[int], list[int], list[int], list[s
         ends = list(map(operator.add, starts, map(len, runs)))
         ks = [k for k, r in enumerate(runs) if r[0].isupper()]
         return starts, ends, ks, [runs[k] for k in ks]
+    _code, starts_a, ends_a, ks_a, caps = capitalised_arrays(text)
+    return starts_a.tolist(), ends_a.tolist(), ks_a.tolist(), caps
+
+
+def capitalised_arrays(text: str):
+    """``(code, starts, ends, ks, caps)``: :func:`capitalised_runs` of a long text as NumPy
+    arrays (``code``: :func:`text_letters`; ``starts``, ``ends``, ``ks``: int64), ``caps`` a
+    list of strings."""
     import numpy as np
 
     code, letter = text_letters(text)
@@ -535,7 +556,7 @@ def capitalised_runs(text: str) -> tuple[list[int], list[int], list[int], list[s
     edge[starts_a[ks_a]] = 1
     edge[ends_a[ks_a]] -= 1
     caps = mask_strings(code, np.cumsum(edge[:-1], dtype=np.int8).view(bool), len(ks_a))
-    return starts_a.tolist(), ends_a.tolist(), ks_a.tolist(), caps
+    return code, starts_a, ends_a, ks_a, caps
 
 
 #: capitalised words that follow those cues without being places
@@ -802,6 +823,9 @@ class LocationDetector(Detector):
         self._place_memo: dict[str, Place | None] = {}
         #: folded window -> :meth:`_after_street` of it (a pure function of the window)
         self._street_memo: dict[str, bool] = {}
+        #: (the 40 characters before the line when a candidate starts it, line) -> its places
+        #: (offsets in the line): the line memo of :meth:`_find`
+        self._line_memo: dict[tuple, tuple] = {}
         from sentinelle.detectors.street_address import street_types  # one list of types of way
         # a name inside a way name ("42 rue de Belleville", "17 AVENUE GABRIEL PERI"): up to
         # five words after a type of way on the same line, no comma or digit in between
@@ -816,7 +840,7 @@ class LocationDetector(Detector):
     def __getstate__(self) -> dict:
         """Pickled (``--jobs`` workers started clean) without the memos of the text path."""
         state = self.__dict__.copy()
-        for name in ("_run_classes", "_commune_memo", "_place_memo", "_street_memo"):
+        for name in ("_run_classes", "_commune_memo", "_place_memo", "_street_memo", "_line_memo"):
             state[name] = {}
         return state
 
@@ -934,58 +958,59 @@ class LocationDetector(Detector):
         rows, wrows, wprefixes = index.rows, self._world.rows, self._world.prefixes
 
         resume = 0
-        prev: Match | None = None  # the last place found, yielded once the next one is known
         cues = _cue_positions(folded)
         # the capitalised tokens (the matches of _CAP_WORD: the runs of letters of _WORD that
-        # start with an upper-case letter) that may start a name, found in bulk: the runs of
-        # the text with one re.split, each distinct run classed once (_may_start: the word
-        # tests below without a cue), the runs after a cue added (speed, issue 6); the loop
-        # below skips exactly the tokens it skipped when it read every capitalised token
-        run_starts, run_ends, cap_ks, caps = capitalised_runs(text)
-        get_commune, get_place = self._get_commune, self._get_place
-        classes = self._run_classes
-        if len(classes) > 200_000:
-            classes.clear()
-        picked: set[str] = set()
-        prefix_only: dict[str, str] = {}  # run -> k0, for the runs that only start longer names
-        for r in set(caps):
-            c = classes.get(r)
-            if c is None:
-                c = classes[r] = self._may_start(r)
-            if c[0] == 1:
-                picked.add(r)
-            elif c[0] == 2:
-                prefix_only[r] = c[1]
-        ks = list(itertools.compress(cap_ks, map(picked.__contains__, caps)))
-        if prefix_only:
-            # the test of the next word made by the loop below for a token after no cue, made
-            # here: the separator of _SEP, then the next run goes on a listed name; a token
-            # that fails it is skipped unless a cue ends before it (then cued_starts has it)
-            last = len(run_starts) - 1
-            for k, r in itertools.compress(zip(cap_ks, caps), map(prefix_only.__contains__, caps)):
-                if k >= last or run_starts[k + 1] - run_ends[k] > 5 \
-                        or text[run_ends[k]] not in _SEP_FIRST:
-                    continue  # (_SEP matches 5 characters at most, from one of _SEP_FIRST)
-                g = sep_match(text, run_ends[k])
-                if g is None or k >= last or g.end() != run_starts[k + 1]:
-                    continue  # (no run of letters right after the separator)
-                w1 = folded[run_starts[k + 1]:run_ends[k + 1]].replace("œ", "oe").replace("æ", "ae")
-                k1 = f"{prefix_only[r]} {_ABBREV.get(w1, w1)}"
-                if k1 in rows or k1 in prefixes or k1 in wrows or k1 in wprefixes:
-                    ks.append(k)
-        if cues is None:
-            ks.extend(cap_ks)
+        # start with an upper-case letter) that may start a name, found in bulk
+        # (:meth:`_candidates`); the loop below skips exactly the tokens it skipped when it
+        # read every capitalised token
+        if len(text) >= NUMPY_RUNS_CHARS:
+            run_starts, run_ends, ks = self._candidates_numpy(text, folded, cues)
         else:
-            # the runs that start at a cue position (the loop below skips a token that does
-            # not start with a capital); a bisection per cue, not a dict of every capitalised
-            # run (speed, issue 6)
-            nruns = len(run_starts)
-            for c in cues:
-                k = bisect.bisect_left(run_starts, c)
-                if k < nruns and run_starts[k] == c:
-                    ks.append(k)
-        for k in sorted(set(ks)):
+            run_starts, run_ends, ks = self._candidates(text, folded, cues)
+        get_commune, get_place = self._get_commune, self._get_place
+        # the line memo (speed, issue 6): no rule reads across a line break (every cue,
+        # separator and suffix regex stays on one line; a match never holds one) but one: a
+        # ``$`` also matches before a line break that ends a cue window, so a token at the very
+        # start of a line sees a cue at the end of the line before ("dans la\nBretagne"). The
+        # places of a line depend on the line alone, and on the 40 characters before it when a
+        # candidate starts the line: a line seen before (a report header, a signature) gets its
+        # places back at once. ``hits``: the places of the current line (the last one may still
+        # be rescored by a coordinated place, rule h), given out when the line ends. (A text of
+        # 40 characters or less may lower a bare place: no memo there.)
+        memo = self._line_memo if len(text) > 40 else None
+        if memo is not None and len(memo) >= _LINE_MEMO_SIZE:
+            memo.clear()
+        line_start = 0
+        line_end = -1  # the end of the current line (its "\n" or the end of the text)
+        line_key: tuple | None = None  # the current line when its places go in the memo
+        replayed = False  # the current line's places came from the memo
+        hits: list[Match] = []
+        for k in ks:
             s = run_starts[k]
+            if s >= line_end:
+                yield from hits
+                if line_key is not None and len(memo) < _LINE_MEMO_SIZE:
+                    memo[line_key] = tuple((m.start - line_start, m.end - line_start, m.score,
+                                            m.validation, m.pattern, m.normalized) for m in hits)
+                hits = []
+                line_start = text.rfind("\n", 0, s) + 1
+                line_end = text.find("\n", s)
+                if line_end < 0:
+                    line_end = len(text)
+                line_key = None
+                replayed = False
+                if memo is not None and line_end - line_start <= _LINE_MEMO_CHARS:
+                    line_key = (folded[max(0, line_start - 40):line_start] if s == line_start
+                                else None, text[line_start:line_end])
+                    got = memo.get(line_key)
+                    if got is not None:
+                        line_key = None
+                        replayed = True
+                        for a, b, score, validation, pattern, normalized in got:
+                            yield Match(a + line_start, b + line_start, score, validation, pattern,
+                                        normalized)
+            if replayed:
+                continue
             e = run_ends[k]
             if s < resume or not text[s].isupper():
                 continue
@@ -1082,6 +1107,7 @@ class LocationDetector(Detector):
             if (found is None or found.score < 0.6) and (best is not None or wbest is not None) \
                     and _heading_before(text, s):
                 found = self._heading(text, s, toks, best, wbest) or found
+            prev = hits[-1] if hits else None  # (a place of an earlier line: no coordination)
             if prev is not None and (found is None or found.score < _COORD_SCORE) \
                     and (best is not None or wbest is not None) \
                     and _COORD_BEFORE.fullmatch(text, prev.end, s):
@@ -1092,8 +1118,8 @@ class LocationDetector(Detector):
                         and self._index.get(commune_key(prev.normalized)) is not None)):
                     found = coord
                     if prev.score < _COORD_SCORE:
-                        prev = Match(prev.start, prev.end, _COORD_SCORE, prev.validation,
-                                     prev.pattern, prev.normalized)
+                        hits[-1] = Match(prev.start, prev.end, _COORD_SCORE, prev.validation,
+                                         prev.pattern, prev.normalized)
             if found is not None:
                 if found.pattern in _BARE_PATTERNS and len(text) <= 40 and "\n" not in text \
                         and not _LOWER_WORD.search(text):
@@ -1103,12 +1129,133 @@ class LocationDetector(Detector):
                     # Denmark"); below the threshold (a town column needs its header)
                     found = Match(found.start, found.end, 0.4, found.validation, found.pattern,
                                   found.normalized)
-                if prev is not None:
-                    yield prev
-                prev = found
+                hits.append(found)
                 resume = found.end
-        if prev is not None:
-            yield prev
+        yield from hits
+        if line_key is not None and len(memo) < _LINE_MEMO_SIZE:
+            memo[line_key] = tuple((m.start - line_start, m.end - line_start, m.score,
+                                    m.validation, m.pattern, m.normalized) for m in hits)
+
+    def _candidates(self, text: str, folded: str, cues: set[int] | None):
+        """``(run_starts, run_ends, ks)``: the runs of letters of ``text`` (offsets) and, sorted,
+        the indexes of the capitalised ones where :meth:`_find` runs its rules: the runs of
+        letters of the text with one re.split, each distinct run classed once
+        (:meth:`_may_start`: the word tests of :meth:`_find` without a cue), the runs that only
+        start longer names kept when the next word goes on one, the runs after a cue added
+        (``cues``: :func:`_cue_positions`; None: every capitalised run). Speed, issue 6."""
+        index = self._index
+        prefixes = index.prefixes
+        rows, wrows, wprefixes = index.rows, self._world.rows, self._world.prefixes
+        sep_match = _SEP.match
+        run_starts, run_ends, cap_ks, caps = capitalised_runs(text)
+        classes = self._run_classes
+        if len(classes) > 200_000:
+            classes.clear()
+        picked: set[str] = set()
+        prefix_only: dict[str, str] = {}  # run -> k0, for the runs that only start longer names
+        for r in set(caps):
+            c = classes.get(r)
+            if c is None:
+                c = classes[r] = self._may_start(r)
+            if c[0] == 1:
+                picked.add(r)
+            elif c[0] == 2:
+                prefix_only[r] = c[1]
+        ks = list(itertools.compress(cap_ks, map(picked.__contains__, caps)))
+        if prefix_only:
+            # the test of the next word made by the loop below for a token after no cue, made
+            # here: the separator of _SEP, then the next run goes on a listed name; a token
+            # that fails it is skipped unless a cue ends before it (then cued_starts has it)
+            last = len(run_starts) - 1
+            for k, r in itertools.compress(zip(cap_ks, caps), map(prefix_only.__contains__, caps)):
+                if k >= last or run_starts[k + 1] - run_ends[k] > 5 \
+                        or text[run_ends[k]] not in _SEP_FIRST:
+                    continue  # (_SEP matches 5 characters at most, from one of _SEP_FIRST)
+                g = sep_match(text, run_ends[k])
+                if g is None or k >= last or g.end() != run_starts[k + 1]:
+                    continue  # (no run of letters right after the separator)
+                w1 = folded[run_starts[k + 1]:run_ends[k + 1]].replace("œ", "oe").replace("æ", "ae")
+                k1 = f"{prefix_only[r]} {_ABBREV.get(w1, w1)}"
+                if k1 in rows or k1 in prefixes or k1 in wrows or k1 in wprefixes:
+                    ks.append(k)
+        if cues is None:
+            ks.extend(cap_ks)
+        else:
+            # the runs that start at a cue position (the loop below skips a token that does
+            # not start with a capital); a bisection per cue, not a dict of every capitalised
+            # run (speed, issue 6)
+            nruns = len(run_starts)
+            for c in cues:
+                k = bisect.bisect_left(run_starts, c)
+                if k < nruns and run_starts[k] == c:
+                    ks.append(k)
+        return run_starts, run_ends, sorted(set(ks))
+
+    def _candidates_numpy(self, text: str, folded: str, cues: set[int] | None):
+        """:meth:`_candidates` of a long text (:data:`NUMPY_RUNS_CHARS` characters or more)
+        with NumPy over the run arrays of :func:`capitalised_arrays`: the class of each
+        capitalised run read from the memo of :meth:`_may_start` into an array, the runs that
+        only start longer names tested for a separator of :data:`_SEP`'s length and first
+        character at once (the regex and the next word asked for the few that pass), the cue
+        positions found by one ``searchsorted``. The same indexes (speed, issue 6: no Python
+        loop over the 170,000 capitalised runs of 3 MB of reports)."""
+        import numpy as np
+
+        index = self._index
+        prefixes = index.prefixes
+        rows, wrows, wprefixes = index.rows, self._world.rows, self._world.prefixes
+        code, starts_a, ends_a, ks_a, caps = capitalised_arrays(text)
+        run_starts, run_ends = starts_a.tolist(), ends_a.tolist()
+        classes = self._run_classes
+        if len(classes) > 200_000:
+            classes.clear()
+        may_start = self._may_start
+        for r in set(caps).difference(classes):
+            classes[r] = may_start(r)
+        kinds = np.fromiter(map(operator.itemgetter(0), map(classes.__getitem__, caps)),
+                            dtype=np.int8, count=len(caps))
+        parts = [ks_a[kinds == 1]]
+        pj = np.flatnonzero(kinds == 2)
+        nruns = len(starts_a)
+        if len(pj) and nruns > 1:
+            # the test of the next word made by :meth:`_find` for a token after no cue: a next
+            # run, at most 5 characters after (_SEP's longest match), after one of _SEP_FIRST
+            kk = ks_a[pj]
+            nxt = np.minimum(kk + 1, nruns - 1)
+            ok = (kk < nruns - 1) & (starts_a[nxt] - ends_a[kk] <= 5)
+            first = code[np.minimum(ends_a[kk], len(code) - 1)]
+            sep = (first == 32) | (first == 0xA0) | (first == 45) | (first == 39)
+            if code.dtype != np.uint8:
+                sep |= first == 0x2019
+            ok &= sep
+            sep_match = _SEP.match
+            kept = []
+            goes_on: dict[tuple[str, str], bool] = {}  # (run, next word) -> a listed name goes on
+            for j, k in zip(pj[ok].tolist(), kk[ok].tolist()):
+                g = sep_match(text, run_ends[k])
+                if g is None or g.end() != run_starts[k + 1]:
+                    continue  # (no run of letters right after the separator)
+                pair = (caps[j], folded[run_starts[k + 1]:run_ends[k + 1]])
+                got = goes_on.get(pair)
+                if got is None:
+                    w1 = pair[1].replace("œ", "oe").replace("æ", "ae")
+                    k1 = f"{classes[pair[0]][1]} {_ABBREV.get(w1, w1)}"
+                    got = goes_on[pair] = k1 in rows or k1 in prefixes or k1 in wrows \
+                        or k1 in wprefixes
+                if got:
+                    kept.append(k)
+            parts.append(np.array(kept, dtype=np.int64))
+        if cues is None:
+            parts.append(ks_a)
+        elif cues:
+            # the runs that start at a cue position (:meth:`_find` skips a token that does not
+            # start with a capital)
+            at = np.fromiter(cues, dtype=np.int64, count=len(cues))
+            pos = np.searchsorted(starts_a, at)
+            inside = pos < nruns
+            pos, at = pos[inside], at[inside]
+            parts.append(pos[starts_a[pos] == at])
+        return run_starts, run_ends, np.unique(np.concatenate(parts)).tolist()
 
     def _heading(self, text, start, toks, best, wbest) -> Match | None:
         """A town as the heading of a local news item, right after a sentence end and before

@@ -20,7 +20,8 @@ patient; a lab's export writes the patient's file as "N° dossier" or "n° patie
 MRN, medical record number, patient ID, hospital number.
 
 Text: an ID-like token (digits, or letters and digits: ``000001``, ``P0000001``,
-``2024-00123``, ``42BG98765``; at least :data:`MIN_DIGITS` digits) only right after such a
+``2024-00123``, ``42BG98765``; at least :data:`MIN_DIGITS` digits, :data:`NAMED_DIGITS` after
+the acronyms IPP, NDA, MRN, which name the number: "IPP : 123") only right after such a
 **cue** (the token follows the cue with nothing between them but punctuation such as
 ``:``, ``(IPP) :``, ``n°``, ``#``, ``|`` or the words "est" / "étant le": "IPP : 8012939402",
 "N° dossier 2024-00123", "l'IPP étant le 3456721983"). The acronyms count only in capitals (in
@@ -39,12 +40,25 @@ is also the French (Canadian) word for a PIN ("Votre NIP : 4821", "PIN/NIP 1234"
 not count after "code", "PIN", "votre"/"ton"/"mon"/"your" nor before "/PIN", and needs
 :data:`NIP_DIGITS` digits (a hospital's NIP has 6 to 10, AP-HP's 10; a PIN 4 to 6). Score ``TEXT_SCORE`` (0.6),
 lifted by the cue (context boost) to 0.9. Grouped digits are read as one number when each
-group after the first has 3 digits ("IPP : 123 456 789").
+group after the first has 3 digits ("IPP : 123 456 789"). "IP" in capitals is a cue too (the
+patient's identifier, EDS-Pseudo "IP: 67475839483") before a number of :data:`IP_DIGITS` digits
+or more and nothing else (an IP address has dots).
+
+A **patient identity banner** (the "bandeau patient" a hospital's information system prints at
+the top of each page: name, sex, date of birth, IPP, NDA, between ``|``) is evidence without a
+cue word: on a line with a field that is a sex alone (``| F |``, ``| M |``, ``| H |``, ``|
+Femme |``) and a later field holding a date (the date of birth), each field after that date
+on that line that is a bare number of 6 to 12 digits (not a NIR: 13
+or 15; not a French phone: 10 from 0; a date is not bare) is reported (``mrn_banner``,
+:data:`BANNER_SCORE`). Source: the identity banner of French hospital documents (HAS,
+"Identitovigilance", the patient's traits and IPP on each page), as EDS-Pseudo writes it
+("Patient : Marie Durand | F | 10/05/1986 | 9056297478 | 1298947650").
 
 Tables: a column whose header names the number (``ipp``, ``nip``, ``nda``, ``id_patient``,
 ``num_patient``, ``numero_dossier``, ``no_dossier``, ``patient_id``, ``mrn``, ``num_sejour``...;
 :attr:`header_pattern`) and whose cells are ID-like (:func:`_cell_ok`: 1 to 40 characters of
-letters, digits and ``-/_.:# `` with at least :data:`MIN_DIGITS` digits, not a date, a year or a
+letters, digits and ``-/_.:# `` with at least :data:`NAMED_DIGITS` digits (the header names the
+number: "123" under ``ipp`` is patient 123), not a date, a year or a
 month and year, not letters glued to a year (``HC2024``), no run of spaced words: one word may
 come first, as in "IPP 000001", then the number and its digit groups; "esoméprazole 40mg 2x/j
 2024" is not one); ``header_required``: a column of numbers alone is never taken for patient
@@ -84,6 +98,20 @@ TEXT_SCORE = 0.6
 CELL_SCORE = 0.7
 #: digits a patient number holds at least ("Son IPP est 8392"); fewer is a count or a dose
 MIN_DIGITS = 4
+#: digits a number holds at least right after the acronyms IPP, NDA, MRN in capitals, and in a
+#: cell under a patient-number header or field (HL7 ``PID-3``, HPRIM ``P-3``): the name says what
+#: the number is, and a small lab numbers its patients from 1 ("IPP : 123"; session 9, issue 3);
+#: fewer is a count or a code ("IPP42")
+NAMED_DIGITS = 3
+#: digits a number holds at least after "IP" in capitals ("IP: 67475839483", "ayant comme IP
+#: 9849332821": IP for identifiant patient, EDS-Pseudo); an IP address has dots, not read
+IP_DIGITS = 6
+#: score of a bare number in a patient identity banner (:data:`_BANNER_SEX`); the context boost
+#: ("patient" near it) makes it 0.9
+BANNER_SCORE = 0.6
+#: digits of a bare number of a banner: a hospital's IPP or NDA has 6 to 12 (AP-HP: 10); a NIR
+#: has 13 or 15 (FR_NIR's), a postcode 5
+BANNER_DIGITS = (6, 12)
 #: digits a number after "NIP" holds at least: a hospital's NIP has 6 to 10 (AP-HP: 10), a bank
 #: card's or an online account's PIN ("Votre NIP : 4821", Canadian French) 4, at most 6
 NIP_DIGITS = 6
@@ -101,6 +129,8 @@ _CUE = re.compile(
     r"(?<![0-9a-z])(?:"
     # the acronyms, as words or glued to the number ("IPPN11232344": exports glue them)
     r"(?P<acronym>ipp|nip|nda|mrn)(?:(?![0-9a-z])|(?=[a-z]?\d))"
+    # "IP" for identifiant patient (EDS-Pseudo: "IP: 67475839483"), as a word only
+    r"|(?P<ip>ip)(?![0-9a-z])"
     rf"|(?:{_NUM} ?{_OF}?{_WHAT}"
     rf"(?: {_OF}?(?:patiente?|medical|administratif|hospitalisation|sejour))?"
     rf"|(?:dossier|patiente?) ?{_NUM}"
@@ -120,7 +150,7 @@ _CUE = re.compile(
 #: "no" is a cue only before a space or a dot); checked against the regex alone in
 #: tests/detectors/test_medical_record_number.py
 _START_PATTERNS = tuple(b"[^0-9a-z]" + escape_latin1(w) for w in (
-    "ipp", "nip", "nda", "mrn", "n°", "no ", "no.", "num", "dossier", "patient", "id", "code",
+    "ip", "nip", "nda", "mrn", "n°", "no ", "no.", "num", "dossier", "patient", "id", "code",
     "ref", "medical", "hospital", "record", "chart"))
 #: between the cue and the token: punctuation and the linking words of a sentence
 _GAP = re.compile(r"(?:[ \t\u00a0:=#()\[\]|\-\u2013]|n°|no\b\.?|(?:est|etant(?: le)?)(?= ))*")
@@ -165,6 +195,18 @@ _SPACES = re.compile(r"[ \u00a0]{1,2}")
 _PREFIX = re.compile(r"^(?:ipp|nip|nda|mrn|iep|dossier|patient)(?:[ .:#\-\u00a0]+|(?=\d))")
 #: an ID-like cell (stripped, folded): a prefix word ("ipp 000001") allowed
 _CELL = re.compile(r"[0-9a-z](?:[0-9a-z .:#/_\-]{0,38}[0-9a-z])?")
+#: a patient identity banner ("bandeau patient", printed at the top of each page of a hospital
+#: document: name | sex | date of birth | IPP | NDA): a field that is a sex alone between two
+#: ``|``; the bare numbers in the fields after it on the same line are the patient's numbers
+#: (EDS-Pseudo, corpus/pii_fr_clinical_eds_pseudo: "Patient : Marie Durand | F | 10/05/1986 |
+#: 9056297478 | 1298947650", 42 of the 58 IPP/NDA values missed before this rule, session 9)
+_BANNER_SEX = re.compile(r"\|[ \t\u00a0]*(?:[MFH]|Homme|Femme|HOMME|FEMME|Masculin|F[ée]minin"
+                         r"|MASCULIN|F[EÉ]MININ)[ \t\u00a0]*(?=\|)")
+#: a banner field that is one bare number (spaces around it)
+_BANNER_FIELD = re.compile(r"[ \t\u00a0]*(?P<num>\d+)[ \t\u00a0.]*")
+#: a date in a banner field (the date of birth: ``10/05/1986``, ``30-12-1974``, ``26/11/85``,
+#: ISO, or 8 digits in boxes ``1 0 0 3 1 9 9 8``)
+_BANNER_DATE = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d(?: \d){7}")
 
 
 def _postcode_town(text: str, value: str, end: int) -> bool:
@@ -204,7 +246,7 @@ def _cell_ok(folded: str) -> bool:
     """True when the stripped, folded cell is ID-like (see the module docstring)."""
     if len(folded) > MAX_TOKEN or not _CELL.fullmatch(folded):
         return False
-    if len(_DIGITS.findall(folded)) < MIN_DIGITS or _DATE.fullmatch(folded):
+    if len(_DIGITS.findall(folded)) < NAMED_DIGITS or _DATE.fullmatch(folded):
         return False
     # one word first at most, then the number; not a year, maybe after letters ("HC2024")
     if not _CELL_WORDS.fullmatch(folded) or re.match(_YEAR_CELL, folded):
@@ -218,7 +260,8 @@ class MedicalRecordNumberDetector(Detector):
     rule_source = "HIPAA 45 CFR 164.514(b)(2)(i)(H); ANS référentiel d'identification des patients"
     #: a word of every cue (folded); "patient" and "dossier" are frequent, the cue regex decides
     prefilter = (r"ipp|nip|nda|mrn|dossier|patient|sejour|venue|visite|hospitalisation|admission|entree"
-                 r"|episode|permanent|medical record|hospital n|record number|chart number")
+                 r"|episode|permanent|medical record|hospital n|record number|chart number"
+                 r"|ip[ \t:]|\|[ \t\u00a0]*(?:[mfh]|homme|femme|masculin|feminin)[ \t\u00a0]*\|")
     name = "medical_record_number"
     entity = "MEDICAL_RECORD_NUMBER"
     #: no candidate windows (``window`` None): "patient" and "dossier" fire on most lines of a
@@ -226,7 +269,8 @@ class MedicalRecordNumberDetector(Detector):
     #: cue regex at those only) costs less than on hundreds of windows (bench/detectors.py on
     #: 3 MB of lab reports: 28 ms against 237 ms)
     context_words = (
-        "ipp", "nip", "nda", "mrn", "dossier", "patient", "patiente", "sejour", "venue", "visite",
+        "ipp", "nip", "nda", "mrn", "ip", "dossier", "patient", "patiente", "sejour", "venue",
+        "visite",
         "hospitalisation",
         "admission", "entree", "episode", "identifiant permanent", "identification permanent",
         "identification permanente", "medical record", "hospital number", "record number",
@@ -271,6 +315,45 @@ class MedicalRecordNumberDetector(Detector):
         som_database(_START_PATTERNS)  # loaded (or compiled) with the detector, not on its first text
 
     def find(self, text: str) -> Iterator[Match]:
+        banner = list(self._banner(text)) if "|" in text else []
+        if not banner:
+            yield from self._cued(text)
+            return
+        seen = {(m.start, m.end) for m in banner}
+        yield from sorted([m for m in self._cued(text) if (m.start, m.end) not in seen] + banner,
+                          key=lambda m: m.start)
+
+    @staticmethod
+    def _banner(text: str) -> Iterator[Match]:
+        """The bare numbers of a patient identity banner (:data:`_BANNER_SEX`): each field after
+        the sex field and a date field (:data:`_BANNER_DATE`), on its line, that is a number of
+        :data:`BANNER_DIGITS` digits, not a French phone number (10 digits from 0)."""
+        pos = 0
+        while True:
+            sex = _BANNER_SEX.search(text, pos)
+            if sex is None:
+                return
+            eol = text.find("\n", sex.end())
+            eol = len(text) if eol < 0 else eol
+            pos = eol
+            at = sex.end()
+            dated = False  # the numbers come after the date of birth
+            while at < eol and text[at] == "|":
+                nxt = text.find("|", at + 1, eol)
+                stop = eol if nxt < 0 else nxt
+                field = _BANNER_FIELD.fullmatch(text, at + 1, stop)
+                if field is None:
+                    dated = dated or _BANNER_DATE.search(text, at + 1, stop) is not None
+                elif dated:
+                    num = field.group("num")
+                    lo, hi = BANNER_DIGITS
+                    if lo <= len(num) <= hi and not (len(num) == 10 and num[0] == "0"):
+                        yield Match(field.start("num"), field.end("num"), BANNER_SCORE,
+                                    Validation.NONE, "mrn_banner", num)
+                at = stop
+
+    def _cued(self, text: str) -> Iterator[Match]:
+        """The ID-like tokens right after a cue (module docstring)."""
         folded = fold_keep_length(text)
         search = search_at(_CUE, folded, som_starts(_START_PATTERNS, folded)
                            if len(folded) >= SOM_MIN_CHARS else None)
@@ -280,6 +363,9 @@ class MedicalRecordNumberDetector(Detector):
             if cue is None:
                 return
             pos = cue.end()  # as finditer: cues never overlap, and are never empty
+            ip = cue.group("ip") is not None
+            if ip and not text[cue.start():cue.end()].isupper():
+                continue
             if cue.group("acronym") is not None:
                 # in capitals only ("sous ipp": the drug class), NIP not after "code" (a PIN)
                 if not text[cue.start():cue.end()].isupper():
@@ -296,8 +382,11 @@ class MedicalRecordNumberDetector(Detector):
             start, end = tok.start(), tok.end()
             value = folded[start:end]
             digits = len(_DIGITS.findall(value))
-            least = (WEAK_DIGITS if weak else NIP_DIGITS if cue.group("acronym") == "nip"
-                     else MIN_DIGITS)
+            acronym = cue.group("acronym")
+            least = (WEAK_DIGITS if weak else IP_DIGITS if ip else NIP_DIGITS if acronym == "nip"
+                     else NAMED_DIGITS if acronym is not None else MIN_DIGITS)
+            if ip and not value.isdigit():
+                continue
             if (end - start > MAX_TOKEN or digits < least or _DATE.fullmatch(value)
                     or _YEAR.fullmatch(value) or _UNIT.match(folded, end)
                     or _postcode_town(text, value, end)):
@@ -342,7 +431,7 @@ class MedicalRecordNumberDetector(Detector):
 
         def compute(frame: pl.LazyFrame) -> pl.DataFrame:
             # the fast regex admits only bodies _cell_ok accepts (ASCII letters and digits, at
-            # least 4 digits, at most 40 characters, not a date: no "/" and at most 2 "-")
+            # least 3 digits, at most 40 characters, not a date: no "/" and at most 2 "-")
             body = pl.col(BODY)
             # normalize(): a leading cue word dropped, then the separators
             norm = (body.str.to_lowercase()
@@ -361,7 +450,7 @@ class MedicalRecordNumberDetector(Detector):
             return result(frame, pl.lit(CELL_SCORE), pl.lit(Validation.NONE.value),
                           pl.lit("mrn_header"), "norm", "hit")
 
-        fast = r"^(?P<lead> *)(?P<body>(?:[A-Za-z]{1,6}[ \-]?)?[0-9]{4,24}(?:-[0-9A-Za-z]{1,8})?) *$"
+        fast = r"^(?P<lead> *)(?P<body>(?:[A-Za-z]{1,6}[ \-]?)?[0-9]{3,24}(?:-[0-9A-Za-z]{1,8})?) *$"
         return fast_or_fallback(self, values, header_hit, fast, compute)
 
     def normalize(self, value: str) -> str:

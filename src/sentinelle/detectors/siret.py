@@ -105,9 +105,11 @@ class SiretDetector(Detector):
     rule_source = "INSEE, répertoire SIRENE"
     #: the regular forms (a whole run of 14 digits: not inside a compact 15-digit NIR, session
     #: 8, speed; folding turns ¹²³¼½¾ into digits: ``_PATTERN`` refuses a run glued to them),
-    #: or the name that a loosely grouped number needs
-    prefilter = (r"(?:^|[^0-9])\d{14}(?:[^0-9]|$)|\d{3}[ .\u00a0\u202f]\d{3}[ .\u00a0\u202f]\d{3}[ .\u00a0\u202f]\d{5}"
-                 r"|\d{9}[ .\u00a0\u202f]\d{5}|siret")
+    #: or the name that a loosely grouped number needs; ASCII digits, or any non-ASCII digit
+    #: (``digit_runs.OTHER_DIGIT``: a hyperscan-friendly form, 4 times cheaper, session 9)
+    prefilter = (r"(?:^|[^0-9])[0-9]{14}(?:[^0-9]|$)"
+                 r"|[0-9]{3}[ .\u00a0\u202f][0-9]{3}[ .\u00a0\u202f][0-9]{3}[ .\u00a0\u202f][0-9]{5}"
+                 r"|[0-9]{9}[ .\u00a0\u202f][0-9]{5}|siret|" + digit_runs.OTHER_DIGIT)
     name = "fr.siret"
     entity = "FR_SIRET"
     context_words = (

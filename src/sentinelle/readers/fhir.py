@@ -37,7 +37,9 @@ Hints (:attr:`TableUnit.hints`) from FHIR semantics, on the path without indexer
 ``rpps``, US SSN -> ``social_security``; an unknown system with a NIR type code in
 ``type.coding`` -- ``NH``, ``SS``, ``NNFRA``, ``INS-NIR``... as in HL7 v2 CX-5,
 :data:`~sentinelle.readers.hl7v2.NIR_TYPES` -> ``nir``; any other system of
-``Patient.identifier`` -> ``ipp``:
+``Patient.identifier`` -> ``ipp``, unless it holds the NIR's 15 characters with the NIR shape,
+whatever the key, and neither its system nor its type names a local number (``nir``: FR_NIR
+reports a wrong key ``Validation.INVALID`` as everywhere else):
 MEDICAL_RECORD_NUMBER, the patient's number in a lab or hospital), Condition / AllergyIntolerance ``code.text`` and
 ``code.coding.display`` -> ``diagnostic``. A column's system is read from the first resource of
 the unit that has it; a run of resources is cut into several units where their systems give one
@@ -105,6 +107,34 @@ IDENTIFIER_HINTS = {
 NO_MEANING = "-"
 
 
+#: an identifier system that names a local number of the patient (a hospital's or a lab's:
+#: "http://chu.example.fr/ipp"), folded
+_LOCAL_SYSTEM = re.compile(r"ipp|nip|nda|mrn|patient|dossier|sejour|venue|visit|encounter|lab")
+#: CX-5 / Identifier.type codes of a local number (HL7 table 0203: patient internal, medical
+#: record, patient external, account, visit numbers)
+_LOCAL_TYPES = frozenset({"PI", "MR", "PT", "PN", "AN", "VN", "PRN"})
+
+
+def _nir_shaped(value: str | None, system: str, record: dict[str, str | None], path: str) -> bool:
+    """True when a Patient identifier of no known system and no local type or system name holds
+    15 characters whose 13-character body has the NIR shape (sex, month, department, commune,
+    order: INSEE), whatever its key: the NIR itself (a right key) or a NIR with a wrong key,
+    which FR_NIR reports ``Validation.INVALID`` as it does in an untyped column (session 9,
+    issue 3: the ``ipp`` hint made it a patient number at 0.9)."""
+    from sentinelle.identifiers import nir
+
+    compacted = re.sub(r"[ .\-\u00a0]", "", (value or "")).upper()
+    if len(compacted) != 15 or not compacted[13:].isdigit():
+        return False
+    if _LOCAL_SYSTEM.search(system.lower()):
+        return False
+    base = path[: -len("value")] + "type.coding"
+    if any((record.get(f"{base}[{i}].code") or "").strip().upper() in _LOCAL_TYPES
+           for i in range(3)):
+        return False
+    return nir.is_valid_without_key(compacted[:13])
+
+
 def hint_for(path: str, record: dict[str, str | None], rtype: str | None) -> str:
     """The hint of column ``path`` of a flattened resource ``record`` of type ``rtype``."""
     generic = _INDEX.sub("", path)
@@ -125,6 +155,9 @@ def hint_for(path: str, record: dict[str, str | None], rtype: str | None) -> str
                 if any((record.get(f"{base}[{i}].code") or "").strip().upper() in NIR_TYPES
                        for i in range(3)):
                     hint = "nir"
+            if (hint is None and rtype == "Patient" and generic == suffix
+                    and _nir_shaped(record.get(path), system, record, path)):
+                hint = "nir"  # an unknown system, the NIR's 15 characters: FR_NIR judges its key
             if hint is None:  # the Patient's own identifiers: its numbers in a lab or hospital
                 hint = "ipp" if rtype == "Patient" and generic == suffix else "identifiant"
             return hint

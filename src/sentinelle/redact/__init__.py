@@ -1,7 +1,7 @@
 """Redaction: pseudonymise and anonymise files, format kept (``sentinelle redact``).
 
 :func:`redact` writes, under an output folder, a redacted copy of every input file whose format
-can be written back (CSV/TSV, JSON/NDJSON, FHIR JSON, text, XLSX, Parquet, SQL dumps, HL7 v2),
+can be written back (CSV/TSV, JSON/NDJSON, FHIR JSON, text, XLSX, Parquet, SQL dumps, HL7 v2, HPRIM Santé),
 then checks the result (:mod:`sentinelle.redact.risk`): a re-scan of the output compared by keyed
 hash with the input's findings, and the k-anonymity / l-diversity of the quasi-identifiers.
 With ``k``, quasi-identifiers are generalised further until every class holds ``k`` records

@@ -18,7 +18,9 @@ Rules and their sources:
   ``01 99 00``, ``02 61 91``, ``03 53 01``, ``04 65 71``, ``05 36 49`` (geographic, same zone as
   the original), ``06 39 98`` (mobile; also for ``07``) and ``09 77 40`` (also for ``08``),
   followed by 4 keyed digits: a fake never rings a real person. The country code and trunk
-  prefix as written (``+33``, ``0033``, ``+33 (0)``) are kept. A non-French number gets no fake.
+  prefix as written (``+33``, ``0033``, ``+33 (0)``) are kept; a number cell of a spreadsheet
+  (``612345678``, ``33612345678``: the trunk ``0`` or the ``+`` lost to the number type) gets
+  9 or 11 digits alike. A non-French number gets no fake.
   Note: libphonenumber 9.0 accepts the geographic and ``09`` blocks as valid numbers but not
   ``06 39 98`` (the scanner still reports it, with a lower score).
 * ``IBAN_CODE``: same country and length; French BBAN with a valid RIB key (97 - (89 x bank +
@@ -214,7 +216,12 @@ def phone(value: str, rng: random.Random) -> str | None:
     text = "".join(digits)
     if n == 10 and text[0] == "0":
         nsn_at = 1
-    elif n == 11 and text.startswith("33") and "+" in value:
+    elif n == 9 and text[0] != "0" and len(value.strip()) == 9:
+        # a spreadsheet number cell: 0612345678 stored as the number 612345678 lost its
+        # trunk 0 (session 9 fault list: it was written as a label)
+        nsn_at = 0
+    elif n == 11 and text.startswith("33") and ("+" in value or len(value.strip()) == 11):
+        # +33 6..., or the same stored as the number 33612345678 (no "+" in a number cell)
         nsn_at = 2
     elif n == 12 and text.startswith("330") and "+" in value:  # +33 (0)4 ...
         nsn_at = 3

@@ -25,6 +25,7 @@ def writer_for(reader: Reader):
     """The writer of ``reader``'s format, or None when it cannot be written back."""
     from sentinelle.redact.writers.delimited import DelimitedWriter
     from sentinelle.redact.writers.hl7v2 import Hl7v2Writer
+    from sentinelle.redact.writers.hprim import HprimWriter
     from sentinelle.redact.writers.jsondoc import FhirWriter, JsonWriter
     from sentinelle.redact.writers.parquet import ParquetWriter
     from sentinelle.redact.writers.spreadsheet import XlsxWriter
@@ -33,6 +34,6 @@ def writer_for(reader: Reader):
 
     writers = {"text": TextWriter, "csv": DelimitedWriter, "json": JsonWriter,
                "fhir": FhirWriter, "spreadsheet": XlsxWriter, "parquet": ParquetWriter,
-               "sql": SqlDumpWriter, "hl7v2": Hl7v2Writer}
+               "sql": SqlDumpWriter, "hl7v2": Hl7v2Writer, "hprim": HprimWriter}
     cls = writers.get(reader.name)
     return cls() if cls is not None else None

@@ -12,6 +12,13 @@ and the markers are located in the result. A finding that spans several sub-comp
 ``MARTIN^CLAIRE`` read as ``MARTIN CLAIRE``) is replaced piece by piece: each sub-component gets
 the operator's result for its own part (``<PERSON>^<PERSON>``; a fake family name and a fake
 given name), so no component is emptied or merged and the field keeps its shape.
+
+The country of an address (XAD component 6, HL7 v2.5.1 2.A.88: an ISO 3166 code from table
+0399, such as ``FRA``) is kept as written: it is a whole country, not a place that narrows
+down a person (HIPAA Safe Harbor keeps geography down to the state), and faking it made a town
+of it (``FRA`` -> ``MOGNEVILLE``, session 9 fault list). A component 6 that is not a 2- or
+3-letter code is replaced like the rest of the address, and so is a country that is all the
+finding holds (an address field ``^^^^^USA``: found alone, it would be an original value left).
 """
 
 from __future__ import annotations
@@ -70,32 +77,62 @@ def escape(text: str, d: Delimiters) -> str:
     return "".join(out)
 
 
-def _pieces(line: str, seg: str, d: Delimiters) -> list[tuple[int, int]]:
-    """Raw ``(start, end)`` of every sub-component of ``line`` that can hold data (not the
-    segment ID, MSH-1/MSH-2, OBX-2)."""
-    out: list[tuple[int, int]] = []
+def _hl7_skip(seg: str, k: int) -> bool:
+    """True for the parts of a segment split on its field separator that hold no data: the
+    segment ID, MSH-1/MSH-2 (the delimiters), OBX-2 (the value type)."""
+    return k == 0 or (seg in HEADER_SEGMENTS and k == 1) or (seg == "OBX" and k == 2)
+
+
+def _hl7_field(seg: str, k: int) -> str:
+    """The field name (``PID-11``) of part ``k`` of a segment split on its field separator
+    (MSH-1 is the separator itself, so part 1 of an MSH is MSH-2)."""
+    return f"{seg}-{k + 1 if seg in HEADER_SEGMENTS else k}"
+
+
+#: an ISO 3166-1 alpha-2 or alpha-3 country code (HL7 table 0399)
+_COUNTRY_CODE = re.compile(r"[A-Za-z]{2,3}")
+
+
+def _hl7_country(field_name: str, component_no: int, text: str) -> bool:
+    """True for the country component of an address field (XAD component 6) holding a
+    country code: kept as written (module docstring)."""
+    from sentinelle.readers.hl7v2 import FIELDS
+
+    return (component_no == 6 and FIELDS.get(field_name, (None,))[0] == "XAD"
+            and _COUNTRY_CODE.fullmatch(text.strip()) is not None)
+
+
+def _pieces(line: str, seg: str, d: Delimiters, skip=_hl7_skip,
+            field_name=_hl7_field) -> list[tuple[int, int, str, int]]:
+    """Raw ``(start, end, field name, component number)`` of every sub-component of ``line``
+    that can hold data (``skip(seg, k)`` false for its field part ``k``)."""
+    out: list[tuple[int, int, str, int]] = []
     pos = 0
     parts = line.split(d.field)
     for k, part in enumerate(parts):
         start = pos
         pos += len(part) + 1
-        if k == 0 or (seg in HEADER_SEGMENTS and k == 1) or (seg == "OBX" and k == 2):
+        if skip(seg, k):
             continue
-        for a, b in _split(part, start, [d.repetition, d.component, d.subcomponent]):
-            out.append((a, b))
+        name = field_name(seg, k)
+        for a, b, comp in _split(part, start, [d.repetition, d.component, d.subcomponent]):
+            out.append((a, b, name, comp))
     return out
 
 
-def _split(text: str, base: int, seps: list[str]) -> list[tuple[int, int]]:
+def _split(text: str, base: int, seps: list[str], level: int = 0,
+           comp: int = 1) -> list[tuple[int, int, int]]:
+    """``(start, end, component number)`` of the sub-components of ``text``; ``level`` 1 is
+    the component level (``seps`` are repetition, component, sub-component)."""
     if not seps:
-        return [(base, base + len(text))]
+        return [(base, base + len(text), comp)]
     sep, rest = seps[0], seps[1:]
     if not sep:
-        return _split(text, base, rest)
+        return _split(text, base, rest, level + 1, comp)
     out = []
     pos = 0
-    for chunk in text.split(sep):
-        out.extend(_split(chunk, base + pos, rest))
+    for n, chunk in enumerate(text.split(sep), 1):
+        out.extend(_split(chunk, base + pos, rest, level + 1, n if level == 1 else comp))
         pos += len(chunk) + 1
     return out
 
@@ -103,17 +140,41 @@ def _split(text: str, base: int, seps: list[str]) -> list[tuple[int, int]]:
 def _redact_segment(line: str, seg: str, d: Delimiters, by_column: dict, person: str,
                     where: tuple, run) -> str:
     """``line`` with the findings of its cells (``column -> findings``) replaced."""
-    pieces = [p for p in _pieces(line, seg, d) if line[p[0]:p[1]].strip()]
+    return apply_edits(line, segment_edits(line, seg, d, by_column, person, where, run))
+
+
+def apply_edits(line: str, edits: list[tuple[int, int, str]]) -> str:
+    """``line`` with each raw ``(start, end, new text)`` edit made (edits in order, apart)."""
+    out = []
+    pos = 0
+    for a, b, new in edits:
+        out.append(line[pos:a])
+        out.append(new)
+        pos = b
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def segment_edits(line: str, seg: str, d: Delimiters, by_column: dict, person: str,
+                  where: tuple, run, cells=None, skip=_hl7_skip, field_name=_hl7_field,
+                  kept=_hl7_country) -> list[tuple[int, int, str]]:
+    """The raw ``(start, end, new text)`` edits of ``line`` (in order) that replace the
+    findings of its cells (``column -> findings``). ``cells(seg, line, d)`` renders the cells
+    as the reader does (default: HL7 v2's); ``skip``/``field_name`` tell the fields apart;
+    ``kept(field, component, text)`` is true for a piece left as written (a country code)."""
+    cells_of = cells or Hl7v2Reader._cells
+    pieces = [p for p in _pieces(line, seg, d, skip, field_name) if line[p[0]:p[1]].strip()]
     marked_parts = []
     pos = 0
-    for i, (a, b) in enumerate(pieces):
+    for i, (a, b, _f, _c) in enumerate(pieces):
         marked_parts.append(line[pos:a])
         marked_parts.append(f"\ue000{i:x}\ue001")
         pos = b
     marked_parts.append(line[pos:])
     marked = "".join(marked_parts)
-    decoded = [unescape(line[a:b], d) for a, b in pieces]
-    cells = {c.column: c.text for c in Hl7v2Reader._cells(seg, marked, d)}
+    decoded = [unescape(line[a:b], d) for a, b, _f, _c in pieces]
+    keep = {i for i, (_a, _b, f, c) in enumerate(pieces) if kept(f, c, decoded[i])}
+    cells = {c.column: c.text for c in cells_of(seg, marked, d)}
     edits: dict[int, list] = {}  # piece -> [(local start, local end, fn)]
     for column, found in by_column.items():
         rendered = cells.get(column)
@@ -141,19 +202,18 @@ def _redact_segment(line: str, seg: str, d: Delimiters, by_column: dict, person:
                 if s < 0:
                     raise Unplaced
                 e = s + len(f.value)
-            covered = False
-            for a, b, i in ranges:
-                lo, hi = max(a, s), min(b, e)
-                if lo < hi:
-                    edits.setdefault(i, []).append((lo - a, hi - a, run.op(f, person, where)))
-                    covered = True
-            if not covered:
+            hit = [(a, b, i, max(a, s), min(b, e)) for a, b, i in ranges if max(a, s) < min(b, e)]
+            if not hit:
                 raise Unplaced
-    if not edits:
-        return line
-    out = []
-    pos = 0
-    for i, (a, b) in enumerate(pieces):
+            # the country is kept beside the rest of an address; a finding that is the
+            # country alone (an address field holding only ^^^^^USA) is replaced
+            alone = all(i in keep for _a, _b, i, _lo, _hi in hit)
+            for a, b, i, lo, hi in hit:
+                if i in keep and not alone:
+                    continue
+                edits.setdefault(i, []).append((lo - a, hi - a, run.op(f, person, where)))
+    out: list[tuple[int, int, str]] = []
+    for i, (a, b, _f, _c) in enumerate(pieces):
         if i not in edits:
             continue
         raw = line[a:b]
@@ -161,11 +221,8 @@ def _redact_segment(line: str, seg: str, d: Delimiters, by_column: dict, person:
             new = escape(replace_spans(decoded[i], edits[i]), d)
         else:
             new = replace_spans(raw, [(s, e, _escaped(fn, d)) for s, e, fn in edits[i]])
-        out.append(line[pos:a])
-        out.append(new)
-        pos = b
-    out.append(line[pos:])
-    return "".join(out)
+        out.append((a, b, new))
+    return out
 
 
 def _escaped(fn, d: Delimiters):
