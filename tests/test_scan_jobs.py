@@ -148,13 +148,24 @@ def test_big_files_are_split_into_pieces(mixed: Path):
     par = _Parallel(Pipeline(build(None, config), config), config, 2)
     slots = list(par._plan(walk([mixed], config), None))
     pieces: dict[str, int] = {}
+    ranges: dict[str, list] = {}
     for s in slots:
         if s.task is not None and s.task[0] == "piece":
             pieces[s.display] = pieces.get(s.display, 0) + 1
-    # 200 KB of text / 3750 characters a piece; CSV and NDJSON pieces by cell characters
-    assert set(pieces) == {"big/report.txt", "big/table.csv", "big/records.ndjson",
-                           "big/records_bad.ndjson"}
+        if s.task is not None and s.task[0] == "range":
+            ranges.setdefault(s.display, []).append(s.task[4:])
+    # 200 KB of text / 3750 characters a piece; NDJSON pieces by cell characters
+    assert set(pieces) == {"big/report.txt", "big/records.ndjson", "big/records_bad.ndjson"}
     assert all(n >= 5 for n in pieces.values()), pieces
+    # the CSV (73 KB) in byte ranges the workers read: at least 15,000 bytes (chunk_bytes / 2)
+    # and whole batches of 100 rows each, end to end
+    table = ranges.pop("big/table.csv")
+    assert not ranges
+    assert len(table) >= 4
+    assert all(r[2] % 100 == 0 for r in table) and table[0][2] == 0
+    assert all(a[1] == b[0] for a, b in zip(table, table[1:]))
+    assert table[-1][1] == (mixed / "big" / "table.csv").stat().st_size
+    assert all(end - start >= 15000 for start, end, _ in table[:-1])
     # the small files and the archive go whole to a worker
     whole = {s.task[1] for s in slots if s.task is not None and s.task[0] == "file"}
     assert {"archive.zip", "lab/patients.csv", "notes/note.txt"} <= whole

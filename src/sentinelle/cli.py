@@ -108,6 +108,39 @@ class _App(click.Group):
             raise
 
 
+class _Command(click.Command):
+    """A command whose usage errors name it: Click raises "Option '--exclude' requires an
+    argument" without a context, so the one line of :func:`main` pointed at the top-level
+    ``sentinelle --help`` (session 10 fault list); the context is attached here."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
+
+
+_App.command_class = _Command
+_App.group_class = type  # `key` is an _App too, its commands _Command
+
+
+def _globs(ctx, param, values):
+    """``--exclude`` values: an empty glob (``--exclude ''``, ``--exclude=``) or another option
+    taken as the glob (``--exclude -q``: Click takes the next word whatever it is) is a usage
+    error naming the option, not a glob that matches nothing."""
+    names = {n for p in ctx.command.params for n in (*p.opts, *p.secondary_opts)}
+    for v in values:
+        if not v.strip():
+            raise click.BadParameter("needs a glob of file or folder names (e.g. '*.bak')",
+                                     ctx=ctx, param=param)
+        if v in names:
+            raise click.BadParameter(f"needs a glob of file or folder names, got the option {v}",
+                                     ctx=ctx, param=param)
+    return values
+
+
 @click.group(cls=_App, no_args_is_help=True)
 @click.version_option(__version__, "--version", "-V", prog_name="sentinelle",
                       message="%(prog)s %(version)s", help="Print the version and exit.")
@@ -355,7 +388,7 @@ def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
 @click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist, and so must a $SENTINELLE_KEY_FILE (create one with `sentinelle key new PATH`); only ~/.config/sentinelle/key is created when missing.")
 @click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (loops are detected).")
-@click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
+@click.option("--exclude", multiple=True, callback=_globs, help="Glob of file or folder names to skip (repeatable).")
 @click.option("--max-depth", type=click.IntRange(min=0), default=None, help="Nested archive levels to open (default 5; 0: do not open archives).")
 @click.option("--quiet", "-q", is_flag=True, help="No table, no progress bar; only the exit code and errors.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
@@ -608,7 +641,7 @@ def _print_table(reports, out_fh) -> None:
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file.")
 @click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist, and so must a $SENTINELLE_KEY_FILE (create one with `sentinelle key new PATH`); only ~/.config/sentinelle/key is created when missing.")
 @click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
-@click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
+@click.option("--exclude", multiple=True, callback=_globs, help="Glob of file or folder names to skip (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary table; only errors.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes scanning files at once (default: all cores); 1: scan in this process. Same assessment whatever N.")
 def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Path],
@@ -1115,7 +1148,7 @@ def entities_cmd(fmt: str) -> None:
 @click.option("--report", type=OUT_PATH, default=None, help="Write the residual-risk report (JSON) to this file (-: stdout; the summary then goes to stderr); not an input, nor one of the redacted files in --out.")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file (scan settings).")
 @click.option("--hidden", is_flag=True, help="Also redact hidden files and folders.")
-@click.option("--exclude", multiple=True, help="Glob of file or folder names to skip (repeatable).")
+@click.option("--exclude", multiple=True, callback=_globs, help="Glob of file or folder names to skip (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary; only errors and the exit code.")
 def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[Path],
            k: Optional[int], suppress: bool, report: Optional[Path], config_file: Optional[Path],
@@ -1126,7 +1159,8 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
     met when one is given (without --k a k-anonymity of 1 is reported, "pseudonymised, not
     anonymous", not a failure); 1: the residual-risk check failed (an original value or a
     validated identifier left, or k not reached); 2: error (bad usage, unsafe output folder,
-    a file that could not be redacted).
+    a file that could not be redacted, or no file written: every input skipped as unsupported
+    or not writable back).
     """
     from sentinelle.privacy import load_key
     from sentinelle.redact import redact as run_redact
@@ -1170,6 +1204,10 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
     for f in result.files:  # as `scan` says it: path:position: reason
         if f.status != "written":
             _err(f"{f.status}: {f.path}{':' + f.position if f.position else ''}: {f.reason}")
+    if result.files and all(f.status == "skipped" for f in result.files):  # exit 2, as errors
+        n = len(result.files)
+        _err(f"nothing written: none of the {n} input file{'' if n == 1 else 's'} could be "
+             "redacted (see above)")
     code = exit_code(result)
     _epipe_code[0] = code
     if to_stdout:

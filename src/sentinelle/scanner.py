@@ -35,6 +35,7 @@ import contextvars
 import fnmatch
 import gc
 import io
+import itertools
 import os
 import re
 import shutil
@@ -635,6 +636,12 @@ SPLIT_READERS = ("text", "csv", "json")
 #: about ``TEXT_PIECE_CHARS`` characters (no table to classify again per piece, unlike a table)
 SPLIT_TEXT_BYTES = 2 << 20
 TEXT_PIECE_CHARS = 1 << 20
+#: with several jobs, a delimited file (CSV, TSV) larger than this (or than ``chunk_bytes`` when
+#: smaller) is cut into byte ranges on record boundaries that the workers read themselves
+#: (issue 6: "large files split into chunks on record boundaries"), each range of about half
+#: that size and a whole number of ``batch_rows`` batches: the main process only finds the
+#: boundaries (no cells, no pickled batches), a worker holds one batch at a time
+RANGE_SPLIT_BYTES = 16 << 20
 #: tasks (files or pieces) sent to the workers and not yet consumed, per worker
 WINDOW_PER_JOB = 2
 
@@ -700,7 +707,11 @@ def iter_items(items: Iterable[tuple[str, Path] | Issue], pipeline: Pipeline, co
     every piece of that table, so its columns are classified from the file's first batch
     (``analyze_table`` is fed the first batch again and its findings for it are dropped: it
     yields one result per batch). Row numbers and text offsets stay those of the file, since
-    the reader made them. A plain-text file over :data:`SPLIT_TEXT_BYTES` is split the same
+    the reader made them. A delimited file (CSV, TSV) over :data:`RANGE_SPLIT_BYTES` (or
+    ``chunk_bytes`` when smaller) is instead cut into byte ranges on record boundaries
+    (:func:`record_ranges`: whole batches, quoted line ends respected) that the workers read
+    themselves, each with the file's header and first batch (read again from the file's start);
+    row numbers are moved to the file's. A plain-text file over :data:`SPLIT_TEXT_BYTES` is split the same
     way, in pieces of about :data:`TEXT_PIECE_CHARS` characters (free text is the slow path:
     one long report would keep one worker busy while the others wait). Results are consumed in
     order: at most ``2 * jobs`` tasks are in flight, so memory holds the findings of that many
@@ -730,11 +741,12 @@ def iter_items(items: Iterable[tuple[str, Path] | Issue], pipeline: Pipeline, co
 class _Group:
     """What the pieces of one split file add up to: counts by entity, a forced issue."""
 
-    __slots__ = ("counts", "issue")
+    __slots__ = ("counts", "issue", "stats")
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.issue: Issue | None = None
+        self.stats: dict = {}
 
 
 class _Slot:
@@ -777,6 +789,13 @@ def _run_task(task, pipeline: Pipeline, config: Config, prepare: Callable | None
             _count_into(counts, batch)
             add(batch)
 
+    if task[0] == "range":
+        try:
+            events.append(("s", _run_range(task, pipeline, config, emit)))
+        except Exception as exc:  # noqa: BLE001 - as in _Tree.scan: the scan goes on
+            events.append(("i", _issue_of(exc, task[1], "csv")))
+        events.append(("c", dict(counts)))
+        return events
     for work in task[1]:
         if work[0] == "text":
             emit(_text_findings(pipeline, work[1], work[2], work[3]))
@@ -1006,6 +1025,16 @@ class _Parallel:
                 elif size > SPLIT_TEXT_BYTES:
                     readers = ("text",)
             key = copy_key(display)
+            if size is not None and config.chunk_bytes \
+                    and size > min(config.chunk_bytes, RANGE_SPLIT_BYTES) \
+                    and not (config.max_file_bytes and size > config.max_file_bytes):
+                ranged = self._ranges(display, path, size)
+                if ranged is not None:
+                    for piece, slot in enumerate(ranged[:-1]):
+                        bins.assign(slot, key, piece)
+                        yield slot
+                    yield ranged[-1]
+                    continue
             if readers:
                 piece = 0
                 for slot in self._split(display, path, size, on_bytes, readers):
@@ -1017,6 +1046,40 @@ class _Parallel:
                 slot = _Slot(task=("file", display, str(path)), size=size or 0, display=display)
                 bins.assign(slot, key)
                 yield slot
+
+    def _ranges(self, display: str, path: Path, size: int) -> list[_Slot] | None:
+        """Slots for a big delimited file cut into byte ranges (:data:`RANGE_SPLIT_BYTES`), then
+        its report; None when the file is not one the ranges read the same as the whole file
+        (see :func:`record_ranges`): it is then planned as before."""
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(HEAD_BYTES)
+            reader = pick_reader(head, display, self.config) if head else None
+        except Exception:  # noqa: BLE001 - the worker will report it, as for any file
+            return None
+        if reader is None or reader.name != "csv":
+            return None
+        batch_rows = getattr(reader, "batch_rows", self.config.batch_rows)
+        target = max(1, min(self.config.chunk_bytes, RANGE_SPLIT_BYTES) // 2)
+        try:
+            found = record_ranges(path, head, display, batch_rows, target)
+        except OSError:
+            return None
+        if found is None or len(found.ranges) < 2:
+            return None
+        group = _Group()
+        slots = [_Slot(task=("range", display, str(path), found.header_end, start, end, row0),
+                       size=end - start, display=display, group=group)
+                 for start, end, row0 in found.ranges]
+
+        def final() -> list:
+            st = group.stats
+            return [("r", FileReport(display, reader.name, size, found.rows,
+                                     int(st.get("columns", 0)), found.chars, st.get("encoding"),
+                                     tuple(sorted(group.counts.items())), group.issue))]
+
+        slots.append(_Slot(final=final, display=display, group=group))
+        return slots
 
     def _split(self, display: str, path: Path, size: int, on_bytes,
                readers: Sequence[str] = SPLIT_READERS) -> Iterator[_Slot]:
@@ -1178,15 +1241,192 @@ class _Parallel:
                 sink(payload)
             elif kind == "r":
                 yield payload
-            elif slot.group is not None:  # "c": a piece's counts
+            elif slot.group is None:
+                continue
+            elif kind == "c":  # a piece's counts
                 slot.group.counts.update(payload)
-        if on_bytes is not None and slot.task is not None and slot.task[0] == "file":
+            elif kind == "s":  # a range's reader stats (columns, encoding)
+                slot.group.stats.update(payload)
+            elif kind == "i":  # a range that could not be read
+                slot.group.issue = slot.group.issue or payload
+        if on_bytes is not None and slot.task is not None and slot.task[0] in ("file", "range"):
             on_bytes(slot.size)
 
 
 def _cells_size(batch: TableBatch) -> int:
     """Characters in the cells of ``batch`` (the measure of a piece of a split table)."""
     return sum(len(v) for col in batch.columns for v in col if v)
+
+
+class Ranges:
+    """Record boundaries of a delimited file (:func:`record_ranges`): ``header_end``, the byte
+    offset where the header record ends; ``ranges``, ``(start, end, first_row)`` byte ranges of
+    whole batches with the 0-based data row of their first record; ``rows`` and ``chars``, the
+    file's data rows and decoded characters (as the reader counts them)."""
+
+    __slots__ = ("header_end", "ranges", "rows", "chars")
+
+    def __init__(self, header_end: int, ranges: list, rows: int, chars: int) -> None:
+        self.header_end, self.ranges, self.rows, self.chars = header_end, ranges, rows, chars
+
+
+def record_ranges(path: Path, head: bytes, display: str, batch_rows: int,
+                  target: int) -> Ranges | None:
+    """Cut the delimited file ``path`` into byte ranges of at least ``target`` bytes, each a
+    whole number of ``batch_rows`` records (so its batches are the whole file's), cutting only
+    between records: the file is parsed here with the :mod:`csv` module and the delimiter the
+    reader (:class:`~sentinelle.readers.delimited.DelimitedReader`) sniffs, so a line end inside
+    a quoted cell is not a boundary.
+
+    None (read the file whole) unless a range reads exactly as that part of the whole file:
+    UTF-8 (a BOM allowed) with no invalid byte (the reader's encoding guess never switches),
+    no parse error, every record as wide as the header (ragged rows widen or cut the reader's
+    header from its first batch), lines ending in ``\n`` (a lone ``\r`` ends a line for the
+    reader, not here)."""
+    import codecs
+    import csv
+
+    from sentinelle.readers.delimited import _SUFFIX_DELIMITER, FIELD_LIMIT, _suffix, \
+        sniff_delimiter
+    from sentinelle.readers.encoding import detect, head_text
+
+    found = detect(head)
+    if found is None or found.encoding != "utf-8" or b"\0" in head:
+        return None
+    text = head_text(head)
+    if text is None:
+        return None
+    delimiter = sniff_delimiter(text, _SUFFIX_DELIMITER.get(_suffix(display), ","))
+    csv.field_size_limit(FIELD_LIMIT)
+    offset = 0
+    chars = 0
+    with open(path, "rb") as fh:
+        def lines() -> Iterator[str]:
+            nonlocal offset, chars
+            first = True
+            for raw in fh:
+                line = raw.decode("utf-8")  # a UnicodeDecodeError: not split
+                if first:
+                    first = False
+                    if raw.startswith(codecs.BOM_UTF8):
+                        line = line[1:]
+                offset += len(raw)
+                chars += len(line)
+                yield line
+
+        rows = 0
+        width = -1
+        header_end = start = row0 = 0
+        ranges = []
+        try:
+            for row in csv.reader(lines(), delimiter=delimiter, quotechar='"', doublequote=True,
+                                  skipinitialspace=False, strict=False):
+                if not row:
+                    continue
+                if width < 0:
+                    width = len(row)
+                    header_end = start = offset
+                    continue
+                if len(row) != width:
+                    return None
+                rows += 1
+                if rows % batch_rows == 0 and offset - start >= target:
+                    ranges.append((start, offset, row0))
+                    start, row0 = offset, rows
+        except (csv.Error, UnicodeDecodeError):
+            return None
+        if "\r" in text.replace("\r\n", ""):
+            return None
+    if rows > row0 or not ranges:
+        ranges.append((start, offset, row0))
+    return Ranges(header_end, ranges, rows, chars)
+
+
+class _RangeRaw(io.RawIOBase):
+    """The bytes ``[0, head_end)`` of a file (its header record) then ``[start, end)``."""
+
+    def __init__(self, path: Path, head_end: int, start: int, end: int) -> None:
+        self._fh = open(path, "rb", buffering=0)
+        self._parts = [(0, head_end), (start, end)]
+        self._pos = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while self._parts:
+            lo, hi = self._parts[0]
+            if self._pos is None:
+                self._fh.seek(lo)
+                self._pos = lo
+            want = min(len(b), hi - self._pos)
+            if want <= 0:
+                self._parts.pop(0)
+                self._pos = None
+                continue
+            n = self._fh.readinto(memoryview(b)[:want]) or 0
+            if not n:
+                self._parts.pop(0)
+                self._pos = None
+                continue
+            self._pos += n
+            return n
+        return 0
+
+    def close(self) -> None:
+        try:
+            self._fh.close()
+        finally:
+            super().close()
+
+
+def _run_range(task, pipeline, config: Config, emit) -> dict:
+    """A worker's range of a delimited file (:func:`record_ranges`): the table's header and
+    first batch read from the file's start (its columns are classified from that batch, as
+    when the file is read whole), then the range's records read as a table of their own (the
+    header record before them) with their row numbers moved to the file's; returns the
+    reader's ``columns`` and ``encoding``."""
+    _, display, fs_path, header_end, start, end, row0 = task
+    path = Path(fs_path)
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    reader = pick_reader(head, display, config)
+    if reader is None:
+        raise ReadError(display, "unsupported format")
+    stats: dict = {}
+    units = reader.read(Source(display, size, _opener(path, None), path), stats)
+    try:
+        unit = next(units, None)
+        if unit is None:
+            return {}
+        header, hints, location = unit.header, unit.hints, unit.location
+        first = next(unit.batches, None) if row0 else None
+    finally:
+        units.close()
+    width = len(header)
+
+    def ranged() -> Iterator[TableBatch]:
+        source = Source(display, size,
+                        lambda: io.BufferedReader(_RangeRaw(path, header_end, start, end)), path)
+        inner = reader.read(source, {})
+        try:
+            for u in inner:
+                for b in u.batches:
+                    n = b.n_rows
+                    cols = b.columns[:width]
+                    cols += [[None] * n for _ in range(width - len(cols))]
+                    yield TableBatch(first_row=b.first_row + row0, columns=cols)
+        finally:
+            inner.close()
+
+    feed = ranged() if first is None else itertools.chain([first], ranged())
+    results = pipeline.analyze_table(TableUnit(location, header, feed, hints))
+    if first is not None:
+        next(results, None)  # the table's first batch, here to classify the columns only
+    for batch in results:
+        emit(batch)
+    return {"columns": stats.get("columns", width), "encoding": stats.get("encoding")}
 
 
 def _wait(conns: list) -> list:

@@ -258,7 +258,8 @@ def test_hearing_aids_is_not_aids(analyze):
     ("caillots sanguins dans les urines", ["caillots sanguins"]),
     # session 9, kind "head noun + a valve, a heart chamber or a vessel" (organ phrase)
     ("des insuffisances aortiques", ["insuffisances aortiques"]),
-    ("atteinte valvulaire rhumatismale", ["atteinte valvulaire"]),
+    # (session 10: "rhumatismale" is now found too, the "-ismal" adjective of "rhumatisme")
+    ("atteinte valvulaire rhumatismale", ["atteinte valvulaire", "rhumatismale"]),
 ])
 def test_classes_of_misses(text, spans, analyze):
     assert [t for _s, _e, t in analyze(text, "HEALTH_CONDITION")] == spans
@@ -319,3 +320,66 @@ def test_phrase_heads_same_on_long_text():
     fast = som_starts(health_condition._PHRASE_SOM, folded)
     slow = [k.start() for k in health_condition._PHRASE_STARTS.finditer(folded)]
     assert fast == slow and len(slow) == 5 * 40
+
+
+# -- session 10 (issue 3): kinds of QUAERO train misses, examples written by hand
+@pytest.mark.parametrize("text, spans", [
+    # "-isme" is read before "-me": traumatisme -> traumatique (was "traumatismatique")
+    ("un pseudo-kyste traumatique", ["kyste", "traumatique"]),
+    ("un sevrage alcoolique", ["sevrage", "alcoolique"]),
+    # relational adjectives of listed one-word conditions (TLFi pairs)
+    ("une dilatation anévrysmale des veines", ["anévrysmale"]),      # anévrysme -> -ysmal
+    ("des aspects anévrismaux", ["anévrismaux"]),                    # -ismal, plural -aux
+    ("une forme kystique", ["kystique"]),                            # kyste -> kystique
+    ("une vascularite nodulaire", ["vascularite", "nodulaire"]),     # nodule -> nodulaire
+    ("un trajet fistuleux", ["fistuleux"]),                          # fistule -> fistuleux
+    ("une masse tumorale", ["tumorale"]),                            # tumeur -> tumoral(e)
+    ("des localisations tumorales et osseuses", ["tumorales"]),
+    ("des syndromes démentiels", ["syndromes", "démentiels"]),       # démence -> démentiel
+    ("des troubles carentiels", ["carentiels"]),                     # carence -> carentiel
+    ("un patient hypothyroïdien", ["hypothyroïdien"]),               # -ie -> -ien
+    ("des gastro-entérites infectieuses", ["gastro-entérites", "infectieuses"]),
+    ("une origine diverticulaire", ["diverticulaire"]),              # CIM-10 "diverticule"
+    # a change of a measure of the body, as leaflets word side effects
+    ("une diminution des plaquettes", ["diminution des plaquettes"]),
+    ("réduction du taux de globules blancs", ["réduction du taux de globules blancs"]),
+    ("un gain de poids", ["gain de poids"]),
+    ("jaunissement de la peau", ["jaunissement de la peau"]),
+    ("augmentation de la taille du foie", ["augmentation de la taille du foie"]),
+    ("une sérologie anti-VIH positive", ["VIH"]),                     # "anti-" + a noun stays
+    # eponymous diseases: a nosology head noun, "de" and a capitalised name (CIM-10 naming)
+    ("Le phénomène de Raynaud .", ["phénomène de Raynaud"]),
+    ("un mal de Pott dorsal", ["mal de Pott"]),
+    ("et phénomène d' Arthus cutané", ["phénomène d' Arthus"]),
+    ("une maladie de von Hippel-Lindau", ["maladie de von Hippel-Lindau"]),
+    ("SYNDROME DE KLINEFELTER", ["SYNDROME DE KLINEFELTER"]),
+    ("maladie de Parkinson, antécédent", ["maladie de Parkinson"]),  # listed: same span
+])
+def test_session10_kinds(text, spans, analyze):
+    assert [t for _s, _e, t in analyze(text, "HEALTH_CONDITION")] == spans
+
+
+@pytest.mark.parametrize("text", [
+    "une réduction de la dose",            # a measure of a drug, not of the body
+    "un gain de temps",
+    "une lenteur administrative",
+    "une prise de sang",                   # a blood draw: "prise" is no head noun
+    # "anti-" + an adjective is a drug class, MEDICATION's (QUAERO train false positives)
+    "des anti-cancéreux injectés",
+    "les antalgiques de niveau II",        # "ant-" + "-algique": not the adjective of "algie"
+    "un traitement anti-arythmique",
+    "l'anatomie pathologique",             # no adjective of the general word "pathologie"
+])
+def test_session10_kinds_negatives(text, analyze):
+    assert analyze(text, "HEALTH_CONDITION") == []
+
+
+def test_adjective_rules_order():
+    from sentinelle.detectors.health_condition import _adjectives
+
+    assert _adjectives("traumatisme") == ["traumatique", "traumatiste", "traumatismal",
+                                          "traumatismale", "traumatismaux"]
+    assert _adjectives("anevrysme") == ["anevrysmal", "anevrysmale", "anevrysmaux"]
+    assert _adjectives("tumeur") == ["tumoral", "tumorale", "tumoraux"]
+    assert _adjectives("infection") == ["infectieux", "infectieuse"]
+    assert _adjectives("demence") == ["dementiel", "dementielle"]

@@ -214,3 +214,28 @@ def test_left_out_analyses_change_no_match(monkeypatch):
         assert got == key(with_all, text)
         found += len(got)
     assert found > 100
+
+
+@pytest.mark.parametrize("text, spans", [
+    # session 10 (issue 3): more ATC group names (data/drug_classes.txt), hand-written examples
+    ("un inhibiteur non nucléosidique de la transcriptase inverse",
+     ["inhibiteur non nucléosidique de la transcriptase inverse"]),                  # J05AG
+    ("deux analogues nucléosidiques", ["analogues nucléosidiques"]),                # J05AF
+    ("un nouveau vaso-dilatateur", ["vaso-dilatateur"]),                            # C04A
+    ("utilisé comme vasoconstricteur", ["vasoconstricteur"]),                       # R01AA
+    ("les stéroïdes anabolisants", ["stéroïdes anabolisants"]),                     # A14A
+    ("des substances antitumorales", ["antitumorales"]),                            # L01, -al forms
+    ("traitements anti-angiogéniques", ["anti-angiogéniques"]),
+])
+def test_session10_classes(text, spans):
+    assert [text[m.start:m.end] for m in DET.find(text)] == spans
+
+
+@pytest.mark.parametrize("text, spans", [
+    # the class wins over a condition word inside it in the whole pipeline (HEALTH_CONDITION
+    # no longer reports "cancéreux" of "anti-cancéreux", nor "antalgiques" as "-algie")
+    ("chimiothérapie ( anti-cancéreux injectés )", ["anti-cancéreux"]),
+    ("Les antalgiques de niveau II", ["antalgiques"]),
+])
+def test_session10_class_over_condition(text, spans, analyze):
+    assert [t for _s, _e, t in analyze(text, "MEDICATION")] == spans

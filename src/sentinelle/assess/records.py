@@ -250,6 +250,8 @@ _LAB_NAME = re.compile(
 _MAX_LAB_NAMES = 1000
 #: distinct values remembered per kind by the column-wise record builder (bounds memory)
 _MEMO_ROWS = 1_000_000
+#: entries of :class:`RecordBuilder`'s cache of keyed hashes (values, name parts, birth dates)
+_CACHE_ENTRIES = 200_000
 #: table findings turned into records at once (bounds the memory held for them)
 _TABLE_CHUNK = 250_000
 
@@ -946,33 +948,34 @@ class RecordBuilder:
         """``df`` with the columns ``out`` (name -> Polars dtype) of ``fn(*key values)``,
         called once per distinct key (a tuple of the ``out`` values, or None for all null);
         a null first key gives nulls, without a call. Results are kept across batches in a
-        table named ``memo`` (raw values: memory only, at most :data:`_MEMO_ROWS` rows, dropped
-        by :meth:`close`), so a value seen before costs a join, not a Python call."""
+        :class:`_Memo` named ``memo`` (raw values: memory only, at most :data:`_MEMO_ROWS`
+        rows, dropped by :meth:`close`), so a value seen before costs a look-up, not a Python
+        call. The look-up costs what the batch's distinct keys cost, whatever the memo's size
+        (issue 5: joining each batch with the whole memo made the records step grow with the
+        square of the leak: 0.3 s per look-up with a memo of a million values)."""
         import polars as pl
 
-        distinct = df.select(keys).unique().drop_nulls(keys[0])
-        known = self._memo.get(memo)
-        new = distinct if known is None else distinct.join(known.select(keys), on=keys,
-                                                           how="anti", nulls_equal=True)
+        distinct = df.select(keys).unique(maintain_order=True).drop_nulls(keys[0])
+        m = self._memo.get(memo)
+        if m is None:
+            m = self._memo[memo] = _Memo()
+        hit, found = m.find(distinct, keys, list(out))
+        new = distinct.filter(~hit) if found is not None else distinct
+        results = [fn(*r) for r in new.iter_rows()]
+        cols = {}
+        for k, (name, dtype) in enumerate(out.items()):
+            values = [None if r is None else r[k] for r in results]
+            if isinstance(dtype, pl.List):  # lists: pyarrow builds them ~4x faster
+                inner = pa.int64() if dtype.inner == pl.Int64 else pa.string()
+                cols[name] = pl.from_arrow(pa.array(values, type=pa.large_list(inner))) \
+                    .alias(name).cast(dtype)
+            else:
+                cols[name] = pl.Series(name, values, dtype=dtype)
+        new = new.with_columns(**cols)
+        lookup = new if found is None else pl.concat([found, new], how="vertical_relaxed")
         if new.height:
-            results = [fn(*r) for r in new.iter_rows()]
-            cols = {}
-            for k, (name, dtype) in enumerate(out.items()):
-                values = [None if r is None else r[k] for r in results]
-                if isinstance(dtype, pl.List):  # lists: pyarrow builds them ~4x faster
-                    inner = pa.int64() if dtype.inner == pl.Int64 else pa.string()
-                    cols[name] = pl.from_arrow(pa.array(values, type=pa.large_list(inner))) \
-                        .alias(name).cast(dtype)
-                else:
-                    cols[name] = pl.Series(name, values, dtype=dtype)
-            new = new.with_columns(**cols)
-            known = new if known is None else pl.concat([known, new])
-        elif known is None:
-            known = new.with_columns(*(pl.lit(None, dtype).alias(name)
-                                       for name, dtype in out.items()))
-        df = df.join(known, on=keys, how="left", maintain_order="left", nulls_equal=True)
-        self._memo[memo] = known if known.height <= _MEMO_ROWS else new
-        return df
+            m.add(new, keys)
+        return df.join(lookup, on=keys, how="left", maintain_order="left", nulls_equal=True)
 
     def _split_parts(self, raw: str, part: str | None, table: bool) -> tuple:
         """(joined first name, joined last name, tokens) of a raw name (:func:`split_name`)."""
@@ -991,11 +994,21 @@ class RecordBuilder:
             self._split_cache[key] = split
         return split
 
+    def _remember(self, key: tuple, value):
+        """Keep ``value`` in the builder's cache of keyed hashes (at most :data:`_CACHE_ENTRIES`:
+        when full it starts again; issue 5: it held one entry per distinct value of the leak,
+        with the deletion hashes of every name part, hundreds of MB per process at 100,000
+        patients)."""
+        if len(self._cache) >= _CACHE_ENTRIES:
+            self._cache.clear()
+        self._cache[key] = value
+        return value
+
     def _nk(self, key: str) -> int:
         kk = ("nk", key)
         nk = self._cache.get(kk)
         if nk is None:
-            nk = self._cache[kk] = self.keyed.h64("assess/nk", key)
+            nk = self._remember(kk, self.keyed.h64("assess/nk", key))
         return nk  # type: ignore[return-value]
 
 
@@ -1042,8 +1055,7 @@ class RecordBuilder:
         key = ("hl7", sheet, column)
         hit = self._cache.get(key)
         if hit is None:
-            hit = bool(_HL7_SHEET.match(sheet) and _HL7_COLUMN.match(column))
-            self._cache[key] = hit
+            hit = self._remember(key, bool(_HL7_SHEET.match(sheet) and _HL7_COLUMN.match(column)))
         return hit  # type: ignore[return-value]
 
     def _org(self, entity: str, loc: Location, norm: str | None, vhash: str | None,
@@ -1187,10 +1199,7 @@ class RecordBuilder:
         key = (entity, norm)
         h = self._cache.get(key)
         if h is None:
-            h = self.keyed.h64(entity, norm)
-            if len(self._cache) > 2_000_000:
-                self._cache.clear()
-            self._cache[key] = h
+            h = self._remember(key, self.keyed.h64(entity, norm))
         return h  # type: ignore[return-value]
 
     def _put(self, slot: _Slot, entity: str, norm: str | None, raw: str | None,
@@ -1318,7 +1327,7 @@ class RecordBuilder:
             hit = (k.h64(f"assess/{label}", s),
                    k.h64(f"assess/{label}_ph", ph) if ph else None,
                    [k.h64(f"assess/{label}_d", v) for v in deletions(s)] if len(s) > 1 else None)
-            self._cache[key] = hit
+            self._remember(key, hit)
         return hit  # type: ignore[return-value]
 
     def _dob(self, s: _Slot) -> tuple:
@@ -1344,7 +1353,7 @@ class RecordBuilder:
                 minor = None
             hit = (k.h64("assess/dob_sw", y + "".join(sorted((m, d)))),
                    [k.h64("assess/dob_d", v) for v in deletions(digits)], minor)
-            self._cache[key] = hit
+            self._remember(key, hit)
         return hit  # type: ignore[return-value]
 
     def _emit(self, acc: _Acc, s: _Slot, role: str, fp: int, months: list[str]) -> None:
@@ -1376,6 +1385,74 @@ class RecordBuilder:
                                            schema=RECORD_SCHEMA)
         rows.clear()
         self._out(batch)
+
+
+class _Memo:
+    """Results of :meth:`RecordBuilder._map` by key (raw values: memory only): a table of the
+    keys and their results (``table``, appended in chunks) and a sorted index of the keys'
+    64-bit row hashes (``hashes``, NumPy) with their rows (``rows``). A look-up is a binary
+    search per distinct key of the batch, checked against the stored keys (a hash collision
+    is a miss: the value is computed again), so it does not grow with the memo. Holds at most
+    :data:`_MEMO_ROWS` rows: beyond, it starts again from the batch's new values."""
+
+    __slots__ = ("table", "hashes", "rows", "_chunks")
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.table = None
+        self.hashes = np.empty(0, dtype=np.uint64)
+        self.rows = np.empty(0, dtype=np.int64)
+        self._chunks = 0
+
+    def find(self, distinct, keys: list[str], outs: list[str]):
+        """(mask of the rows of ``distinct`` found, those rows with their results) or
+        (None, None) when none is known."""
+        import numpy as np
+        import polars as pl
+
+        if self.table is None or not distinct.height or not self.hashes.size:
+            return None, None
+        h = distinct.hash_rows(seed=0).to_numpy()
+        at = np.searchsorted(self.hashes, h)
+        at[at >= self.hashes.size] = 0
+        maybe = self.hashes[at] == h
+        if not maybe.any():
+            return None, None
+        idx = np.where(maybe, self.rows[at], 0)
+        got = self.table[idx]
+        same = pl.Series(maybe)
+        for k in keys:
+            same = same & got[k].eq_missing(distinct[k].cast(got.schema[k]))
+        if not same.any():
+            return None, None
+        found = distinct.filter(same).hstack(got.filter(same).select(outs))
+        return same, found
+
+    def add(self, new, keys: list[str]) -> None:
+        import numpy as np
+        import polars as pl
+
+        table = self.table
+        if table is not None and table.height + new.height > _MEMO_ROWS:
+            self.__init__()
+            table = None
+        base = 0 if table is None else table.height
+        if table is None:
+            self.table = new
+        else:
+            self.table = pl.concat([table, new], how="vertical_relaxed", rechunk=False)
+            self._chunks += 1
+            if self._chunks >= 32:  # a gather walks the chunks: keep them few (amortised)
+                self.table = self.table.rechunk()
+                self._chunks = 0
+        h = new.select(keys).hash_rows(seed=0).to_numpy()
+        order = np.argsort(h, kind="stable")
+        h = h[order]
+        rows = base + order.astype(np.int64)
+        at = np.searchsorted(self.hashes, h)
+        self.hashes = np.insert(self.hashes, at, h)
+        self.rows = np.insert(self.rows, at, rows)
 
 
 class TableRecords:

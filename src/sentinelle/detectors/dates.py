@@ -179,7 +179,9 @@ _PATTERN = re.compile(
     # spaced digits: 20 12 2003 (two, two, four digits; isolated, see _accept)
     r"|(?<!\d[ .\-])(?P<pd>\d\d) (?P<pm>\d\d) (?P<py>(?:19|20)\d\d)(?![ .\-]\d)"
     # one digit per form box: 2 9 0 2 1 9 9 5 (ddmmyyyy, isolated, see _accept)
-    r"|(?<!\d[ .\-])(?P<bx>\d(?: \d){7})(?![ .\-]\d)"
+    # (session 10: a date with separators or a number of several digits one space away is the
+    # line's next field, not one more box: "26/05/12 3 1 0 7 1 9 7 5 2790731814868")
+    r"|(?:(?<!\d[ .\-])|(?<=[/.\-]\d\d )|(?<=[/.\-]\d{4} ))(?P<bx>\d(?: \d){7})(?![.\-]\d| \d(?!\d))"
     # a year after a preposition of time: "en 2003", "in 1977", "depuis 2010", "since 1999"
     # (the word is checked in _accept: a digit-led alternative keeps the scan fast)
     r"|(?P<yy>(?:19|20)\d\d)"
@@ -336,13 +338,27 @@ def _valid_time(t: str) -> bool:
     return h < 24 and mi < 60 and s < 60
 
 
-def _in_run(text: str, start: int, end: int) -> bool:
+def _in_run(text: str, start: int, end: int, boxes: bool = False) -> bool:
     """True when ``text[start:end]`` continues a run of digits: a digit and one space (or "-",
-    ".") just before or just after it (two spaces separate two boxed fields)."""
+    ".") just before or just after it (two spaces separate two boxed fields). A date written
+    with separators one space away ("0 7 1 1 1 9 8 3 18-03-2030", "26/05/12 3 1 0 7 1 9 7 5") is
+    another field of the line, not more digits of the run (session 10, issue 3: EDS-Pseudo
+    identity lines, birth date in boxes beside the visit date). With ``boxes`` (a date written
+    one digit per box) a number of several digits after it is another field too ("0 1 0 5 1 9 7 9
+    2790731814868": a birth date then a NIR)."""
     before = text[max(0, start - 2):start]
     after = text[end:end + 2]
-    return ((len(before) == 2 and before[0].isdigit() and before[1] in " .-")
-            or (len(after) == 2 and after[0] in " .-" and after[1].isdigit()))
+    if boxes and after[:1] == " " and text[end + 2:end + 3].isdigit():
+        after = ""  # " 27...": a number, not one more box
+    return ((len(before) == 2 and before[0].isdigit() and before[1] in " .-"
+             and not (before[1] == " " and _DATE_TOKEN_BEFORE.search(text, max(0, start - 12), start - 1)))
+            or (len(after) == 2 and after[0] in " .-" and after[1].isdigit()
+                and not (after[0] == " " and _DATE_TOKEN_AFTER.match(text, end + 1))))
+
+
+#: a numeric date with separators ending right there / starting right there (``_in_run``)
+_DATE_TOKEN_BEFORE = re.compile(r"(?<![0-9])\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}$")
+_DATE_TOKEN_AFTER = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(?![0-9])")
 
 
 def _numeric(m: re.Match[str], order: str) -> _Date | None:
@@ -450,7 +466,7 @@ def _accept(m: re.Match[str], order: str = "dmy") -> _Date | None:
         return _Date(start, m.end(), g["yy"], "year")
     if g["pd"] or g["bx"]:
         text = m.string
-        if _in_run(text, m.start(), m.end()):
+        if _in_run(text, m.start(), m.end(), bool(g["bx"])):
             return None  # a cut of a longer run of digits (a boxed NIR, a phone number)
         if g["bx"]:
             digits = g["bx"].replace(" ", "")
@@ -670,7 +686,10 @@ def _month_year_cued(text: str, d: _Date, month_years: list[_Date]) -> bool:
 #: ("1 4 0 5 1 9 8 0 1 3 0 5 2 0 2 2": two dates; "2 8 4 0 1 2 6 2 2 3 3 4 6 2 9 1 1 1 9 8 4": a
 #: NIR then a date). A shorter run is one field (a boxed NIR holds 13 or 15): never cut.
 #: (the first digit read before the lookbehinds: the engine skips to the next digit fast)
-_BOXED_RUN = re.compile(r"\d(?<![0-9]\d)(?<![0-9][ .\-]\d)(?: \d){15,30}(?![ .\-]?\d)")
+_BOXED_RUN = re.compile(r"\d(?<![0-9]\d)(?<![0-9][ .\-]\d)(?: \d){15,30}"
+                        # not followed by more digits of the run; a date with separators one
+                        # space away is the line's next field (``_in_run``; session 10)
+                        r"(?![.\-]?\d| \d(?!\d?[/.\-]\d{1,2}[/.\-]\d{2,4}(?![0-9])))")
 
 
 def _boxed_ends(m: re.Match[str]) -> Iterator[_Date]:

@@ -128,6 +128,10 @@ _PHRASE_HEAD = (r"(?:troubles?|problemes?|atteintes?|affections?|lesions?|anomal
                 r"|modifications?|alterations?|sensations?|secheresses?|raideurs?|faiblesses?"
                 r"|genes?|saignements?|hemorragies?|oedemes?|\u0153demes?|gonflements?|baisses?"
                 r"|diminutions?|augmentations?|insuffisante?s?"
+                # a change of a measure of the body, as leaflets word side effects in lay French
+                # ("réduction du taux de plaquettes", "gain de poids", "jaunissement de la peau",
+                # "lenteur des mouvements"; session 10, issue 3)
+                r"|reductions?|elevations?|gains?|jaunissements?|lenteurs?"
                 # the signs of a disorder ("signes neurologiques", "manifestations oculaires":
                 # session 9, issue 3)
                 r"|signes?|symptomes?|manifestations?)")
@@ -156,19 +160,24 @@ _PHRASE_ORGAN = (r"(?:foie|reins?|coeur|poumons?|peau|muscles?|os|articulations?
                  r"|arteres?|veines?|sommeil|comportement|humeur|memoire|vision|audition|langage"
                  r"|equilibre|marche|demarche|conscience|vue|elocution|concentration|absorption"
                  r"|deglutition|coordination|attention|erection|libido|appetit|gout|odorat"
-                 r"|nuque|gorge|bouche|visage|levres?|langue|paupieres?|gencives?|nez)")
+                 r"|nuque|gorge|bouche|visage|levres?|langue|paupieres?|gencives?|nez"
+                 # what a blood count, a scale or a leaflet measures of the body (session 10)
+                 r"|plaquettes(?: sanguines)?|globules (?:rouges|blancs)|poids"
+                 r"|masse (?:grasse|musculaire|osseuse)(?: corporelle)?|urines?|selles|mouvements)")
 _PHRASE_OF = r"(?:du|de la|de l[ \u00a0]?['’]|des|de|d[ \u00a0]?['’])[ \u00a0]*"
 _PHRASE = re.compile(
     rf"(?<![a-z]){_PHRASE_HEAD}(?: (?:graves?|severes?|legers?|legeres?|importante?s?|chroniques?"
     rf"|aigue?s?|aigus))?(?: {_PHRASE_ADJ}(?: (?:ou|et) {_PHRASE_ADJ})?|(?: {_PHRASE_OF}"
-    rf"(?:fonctionnement|systeme|fonction)s?)? {_PHRASE_OF}{_PHRASE_ORGAN})(?![a-z])")
+    rf"(?:fonctionnement|systeme|fonction|taux|nombre|taille|volume)s?)? {_PHRASE_OF}{_PHRASE_ORGAN})"
+    r"(?![a-z])")
 #: a head noun is in the text (cheap test before the grammar)
 _PHRASE_KEY = re.compile(r"trouble|probleme|atteinte|affection|lesion|anomalie|insuffisance"
                          r"|inflammation|infection|toxicite|reaction|douleur|dysfonction|maladie"
                          r"|perte|difficulte|changement|variation|modification|alteration"
                          r"|sensation|secheresse|raideur|faiblesse|gene|saignement|hemorragie"
                          "|oedeme|\u0153deme|gonflement|baisse|diminution|augmentation|insuffisant"
-                         "|signe|symptome|manifestation")
+                         "|signe|symptome|manifestation|reduction|elevation|gain|jaunissement"
+                         "|lenteur")
 PHRASE_SCORE = 0.7
 
 
@@ -218,6 +227,26 @@ def _abbreviates(abbr: str, long_form: str) -> bool:
         pos += 1
     return True
 
+
+#: an eponymous disease (original text): a head noun of French nosology ("maladie", "syndrome",
+#: "phénomène", "mal", "triade", "tétralogie"), "de"/"d'"/"du" and a capitalised proper name,
+#: hyphenated parts and a particle included ("phénomène de Raynaud", "mal de Pott", "maladie de
+#: von Hippel-Lindau", "syndrome d'Ehlers-Danlos"). Rule source: the naming of eponymous
+#: diseases in the CIM-10 FR titles ("Maladie de Hodgkin", "Syndrome de Cushing"); the name is
+#: not listed, so a disease named after anyone is found (session 10, issue 3)
+_EPONYM = re.compile(
+    r"(?<![\w\-])(?:[Mm]aladies?|MALADIES?|[Ss]yndromes?|SYNDROMES?|[Pp]h[ée]nom[èe]nes?|PH[ÉE]NOM[ÈE]NES?"
+    r"|[Mm]al|MAL|[Tt]riade|TRIADE|[Tt][ée]tralogie|T[ÉE]TRALOGIE)[ \u00a0]+"
+    r"(?:(?:de|DE|du|DU)[ \u00a0]+|[dD][ \u00a0]?['’][ \u00a0]?)(?:(?:von|van|de|di|du|le|la)[ \u00a0]+)?"
+    r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ]+(?:[\-\u2010\u2011][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ]+)*(?![\w\-])")
+
+#: the head nouns of :data:`_EPONYM` in folded text (cheap test before the regex)
+_EPONYM_KEYS = ("maladie", "mal d", "mal\u00a0d", "syndrome", "phenomene", "triade", "tetralogie")
+
+#: "anti-" right before a word (folded text): the word ends a drug class ("anti-cancéreux")
+_ANTI_BEFORE = re.compile(r"(?<![a-z])anti[\-\u2010\u2011]$")
+#: a French adjective ending at the end of a match (folded text)
+_ADJECTIVE_END = re.compile(r"(?:iques?|eux|euses?|iens?|iennes?|aux|ales?|aires?|ifs?|ives?)$")
 
 #: "assurance maladie", "caisse d'assurance maladie": the word before "maladie" when it names a fund
 _NOT_A_CONDITION_BEFORE = re.compile(r"assurances?[\s\u00a0\-]+$")
@@ -365,6 +394,11 @@ _OSE_OF_OTIQUE = re.compile(rf"[a-z]*(?:{_alternation(_ANY_SUFFIXES)}|nevrose|ps
                             r"|arthrose|cyanose|ankylose)")
 
 
+#: "ant-" before a vowel is the prefix anti- ("antalgique", "antémétique": a drug class, not the
+#: adjective of "algie"); "anté-" (before) starts no such adjective
+_ANT_VOWEL = re.compile(r"ant[aeo](?!rieur)")
+
+
 @functools.lru_cache(maxsize=8192)
 def _is_disorder_word(word: str) -> bool:
     """True when ``word`` (folded, one word) is named like a disorder (see :data:`_MORPH`), or
@@ -373,7 +407,7 @@ def _is_disorder_word(word: str) -> bool:
     if len(word) < 6:
         return False
     if _MORPH_ADJECTIVE.fullmatch(word) is not None:
-        if word.startswith("anti"):
+        if word.startswith("anti") or _ANT_VOWEL.match(word):
             return False
         for ending, noun_ending in _ADJECTIVE_OF:
             if word.endswith(ending):
@@ -393,19 +427,36 @@ _MORPH_IE = re.compile(rf"[a-z]+(?:{_alternation(_ANY_SUFFIXES)})|(?:hyper|hypo|
 
 #: -- adjectives and person nouns built on a listed one-word condition ("diabète" ->
 #: "diabétique", "cancer" -> "cancéreux", "tuberculose" -> "tuberculeux"): French derivation
-#: suffixes of disease adjectives (folded forms); each rule ``(ending, replacements)``
+#: suffixes of disease adjectives (folded forms); each rule ``(ending, replacements)``, the
+#: first ending that fits wins (so "-isme" and "-ysme" come before "-me": "traumatisme" ->
+#: "traumatique", not "traumatismatique"). Session 10 (issue 3, kinds of QUAERO train misses,
+#: no term taken from its annotations): the relational adjectives of the other Latin and Greek
+#: noun endings of medical French, as the dictionaries pair them (TLFi, Garnier-Delamare):
+#: "-ie" -> "-ien" ("hypothyroïdie" -> "hypothyroïdien"), "-isme"/"-ysme" -> "-ismal"/"-ysmal"
+#: ("anévrisme" -> "anévrismal"), "-yste" -> "-ystique" ("kyste" -> "kystique"), "-ule" ->
+#: "-ulaire"/"-uleux" ("nodule" -> "nodulaire", "fistule" -> "fistuleux"), "-ection" ->
+#: "-ectieux" ("infection" -> "infectieux"), "-ence" -> "-entiel" ("démence" -> "démentiel",
+#: "carence" -> "carentiel"), "-eur" -> "-oral" ("tumeur" -> "tumoral", Latin tumor,
+#: tumoralis), "-yse" -> "-ytique" ("hémolyse" -> "hémolytique"); "-al" adjectives also in
+#: "-aux" (the trie's plural marks only add "s" or "x")
 _ADJECTIVE_RULES = (
-    ("psie", ("ptique",)), ("ie", ("ique",)), ("ose", ("otique", "osique", "eux", "euse")),
+    ("psie", ("ptique",)), ("ie", ("ique", "ien", "ienne")),
+    ("ose", ("otique", "osique", "eux", "euse")),
     ("ome", ("omateux", "omateuse")), ("ite", ("itique",)), ("eme", ("emateux", "emateuse")),
+    ("isme", ("ique", "iste", "ismal", "ismale", "ismaux")),
+    ("ysme", ("ysmal", "ysmale", "ysmaux")),
     ("me", ("matique",)), ("ete", ("etique",)), ("er", ("ereux", "ereuse")),
-    ("es", ("etique",)), ("isme", ("ique", "iste")), ("ase", ("asique",)),
+    ("es", ("etique",)), ("ase", ("asique",)), ("yste", ("ystique",)),
+    ("ule", ("ulaire", "uleux", "uleuse")), ("ection", ("ectieux", "ectieuse")),
+    ("ence", ("entiel", "entielle")), ("eur", ("oral", "orale", "oraux")), ("yse", ("ytique",)),
 )
 
 
 def _adjectives(term: str) -> list[str]:
     """The adjective forms of a one-word condition (folded), by :data:`_ADJECTIVE_RULES`."""
     for ending, forms in _ADJECTIVE_RULES:
-        if term.endswith(ending) and len(term) - len(ending) >= 3:
+        # a stem of 3 letters or more, 1 before an ending of 4 letters or more ("kyste")
+        if term.endswith(ending) and len(term) - len(ending) >= (1 if len(ending) >= 4 else 3):
             return [term[:-len(ending)] + f for f in forms]
     return []
 
@@ -444,7 +495,8 @@ def _prepare():
             raw_terms[key] = (max(score, prev[0]), upper_only and prev[1]) if prev else (score, upper_only)
     # adjectives and person nouns of the hand list's one-word conditions ("diabétique",
     # "cancéreux"), scored as ambiguous (an adjective also qualifies a thing: "réaction
-    # allergique"); those of the CIM-10 names are mostly the morphology's ("-itique")
+    # allergique"); not those of the general words marked "?" ("pathologie": "anatomie
+    # pathologique" is a discipline)
     for key, (_score, upper_only) in list(raw_terms.items()):
         if " " not in key and not upper_only and key.isalpha() and _score == TERM_SCORE:
             for adjective in _adjectives(key):
@@ -452,6 +504,13 @@ def _prepare():
     for line in data.lines("health_conditions_cim10.txt"):
         # names from the CIM-10 FR titles; the hand list (with its markers) wins
         raw_terms.setdefault(" ".join(fold(line).split()), (TERM_SCORE, False))
+    for line in data.lines("health_conditions_cim10.txt"):
+        # the adjectives of the one-word CIM-10 names too ("diverticule" -> "diverticulaire",
+        # "kyste" -> "kystique"; session 10, issue 3), ambiguous as those of the hand list
+        key = fold(line.strip())
+        if key.isalpha():
+            for adjective in _adjectives(key):
+                raw_terms.setdefault(adjective, (AMBIGUOUS_SCORE, False))
     for line in data.lines("health_conditions_cim10.txt"):
         # the head noun of a CIM-10 name of several words, when a disease suffix makes it a
         # disease name by itself ("tuberculome méningé" -> "tuberculome"; session 9, issue 3)
@@ -544,7 +603,7 @@ class HealthConditionDetector(Detector):
 
     def __init__(self) -> None:
         super().__init__()
-        prepared = data.cached("health_condition", _prepare, version=f"7.{TermTrie.FORMAT}", files=(
+        prepared = data.cached("health_condition", _prepare, version=f"8.{TermTrie.FORMAT}", files=(
             "health_conditions.txt", "health_conditions_cim10.txt", "cim10_codes.txt"))
         self._terms, self._squeezed, self._codes, trie, self.prefilter, self._heads = prepared
         self._trie = copy.copy(trie)  # its own hyperscan scratch space
@@ -564,8 +623,16 @@ class HealthConditionDetector(Detector):
                 _PHRASE_KEY.search(folded) is not None else []
         if heads:
             found = self._with_phrases(text, folded, found, heads)
+        found = self._with_eponyms(text, folded, found)
         if found and "(" in text:
             found = self._with_abbreviations(text, found)
+        if found and "anti" in folded:
+            # an adjective after "anti-" ends a drug class ("anti-cancéreux", "anti-arythmiques",
+            # "anti-infectieux": French prefix anti- "against"; MEDICATION's); a noun after it
+            # stays ("sérologie anti-VIH": antibodies against the virus, health data)
+            found = [m for m in found
+                     if not (_ANTI_BEFORE.search(folded, max(0, m.start - 6), m.start)
+                             and _ADJECTIVE_END.search(folded, m.start, m.end))]
         if any(ch.isdigit() for ch in text):
             found.extend(self._find_codes(text, folded))
             found.sort(key=lambda m: m.start)
@@ -637,6 +704,27 @@ class HealthConditionDetector(Detector):
         kept = keep_longest([(m.start, m.end, m.score, str(k)) for k, m in enumerate(found)]
                             + [(m.start, m.end, m.score, f"p{k}") for k, m in enumerate(phrases)])
         return [phrases[int(key[1:])] if key[0] == "p" else found[int(key)]
+                for _s, _e, _score, key in kept]
+
+    def _with_eponyms(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+        """``found`` with the eponymous names of :data:`_EPONYM` ("phénomène de Raynaud", "mal
+        de Pott"); where they overlap a term the longest wins, the term at equal length. The
+        regex is tried only where a head noun stands (``str.find`` of :data:`_EPONYM_KEYS` in
+        the folded text: speed, issue 6)."""
+        eponyms = []
+        for key in _EPONYM_KEYS:
+            i = folded.find(key)
+            while i >= 0:
+                m = _EPONYM.match(text, i)
+                if m is not None:
+                    eponyms.append(Match(m.start(), m.end(), TERM_SCORE, Validation.NONE, "eponym",
+                                         self.normalize(m.group(0))))
+                i = folded.find(key, i + 1)
+        if not eponyms:
+            return found
+        kept = keep_longest([(m.start, m.end, m.score, str(k)) for k, m in enumerate(found)]
+                            + [(m.start, m.end, m.score - 0.01, f"e{k}") for k, m in enumerate(eponyms)])
+        return [eponyms[int(key[1:])] if key[0] == "e" else found[int(key)]
                 for _s, _e, _score, key in kept]
 
     def _with_abbreviations(self, text: str, found: list[Match]) -> list[Match]:

@@ -7,8 +7,12 @@ from sentinelle import __version__
 
 
 def exit_code(result) -> int:
-    """2 when a file could not be redacted, 1 when the residual-risk check failed, else 0."""
+    """2 when a file could not be redacted or when no file was written (every input skipped:
+    unsupported format, a format not written back, too large), 1 when the residual-risk check
+    failed, else 0. Session 10 fault: every input skipped exited 0 ("NOTHING WRITTEN")."""
     if result.errors:
+        return 2
+    if result.files and not any(f.status == "written" for f in result.files):
         return 2
     if result.risk is not None and not result.risk.ok:
         return 1
