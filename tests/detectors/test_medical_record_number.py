@@ -69,6 +69,12 @@ def _found(text: str) -> list[tuple[str, float]]:
     # session 9, issue 3, kind "IP for identifiant patient" (EDS-Pseudo dev writes "IP: <n>")
     ("Monsieur Paul DURAND, IP: 67475839483, nous a contacté", "67475839483"),
     ("Mme Claire MOREL ayant comme IP 9849332821.", "9849332821"),
+    # session 11: "IP" before any gap character (_GAP: "=", "(IP)", "-"), not only " " or ":";
+    # the prefilter was silent on these, so the pipeline never ran the detector on them
+    ("IP=1234567", "1234567"),
+    ("(IP) 1234567", "1234567"),
+    ("IP-1234567", "1234567"),
+    ("Mme Claire MOREL, IP#9849332821, revue ce jour", "9849332821"),
 ])
 def test_found_in_text(text, value):
     # TEXT_SCORE 0.6 + the cue's context boost 0.3
@@ -135,6 +141,14 @@ def test_not_found_in_text(text):
      ["87765390", "1267830945"]),                                       # boxed date; cue after
     ("Patient 2: Gabriel BLANC | M | 03/06/2005 | 2549384958 | 59884865\n- Avis", ["2549384958",
                                                                        "59884865"]),
+    # session 11: the banner as a table row, next to the lab row that is not one
+    ("| Marie DURAND | F | 15/02/1986 | 4500001 |", ["4500001"]),
+    ("Patient : Marie DURAND | F | 10/05/1986 | 9056297478\n"
+     "| Plaquettes | H | 15/02/2024 | 450000 |", ["9056297478"]),
+    ("| K. Martin | F | 15/02/1986 | 4500001 |", ["4500001"]),           # an initial, not "K"
+    # a first sex-like field that is no banner ("M" is a size there), a banner later on the line
+    ("Taille | M | 1,75 m | Patient : Marie DURAND | F | 10/05/1986 | 9056297478",
+     ["9056297478"]),
 ])
 def test_identity_banner(text, values):
     assert [v for v, _ in _found(text)] == values
@@ -151,6 +165,18 @@ def test_identity_banner(text, values):
     "| M | 12/03/2024 |\n| 250000 |",                                   # the next line is apart
     "| Taille | M | 123456 | 42 € |",                                   # a size and a code: no date
     "Patient : Marie DURAND | F | 9056297478 | 10/05/1986",              # a number before the date
+    # session 11: a lab table's row (analysis | flag H "high" | date | result) is no banner:
+    # the field before the flag names an analysis of data/lab_analyses.txt, not a person
+    "| Plaquettes | H | 15/02/2024 | 450000 |",
+    "| Hémoglobine | H | 15/02/2024 | 4500000 |",
+    "| Leucocytes | H | 15/02/2024 | 450000 |",
+    "| Leucocytes totaux | H | 15/02/2024 | 450000 |",                  # the analysis, then a word
+    "| CRP (mg/L) | H | 15/02/2024 | 450000 |",                         # a unit in brackets
+    "| 12 | H | 15/02/2024 | 450000 |",                                 # no letters: no name
+    "| F | 15/02/2024 | 450000 |",                                      # nothing before the sex
+    # the field after the sex is not the date of birth alone: a date inside words
+    "Patient : Marie DURAND | F | prélevé le 15/02/2024 | 450000 |",
+    "Patient : Marie DURAND | F | Paris | 10/05/1986 | 9056297478",     # the date not right after
 ])
 def test_identity_banner_other_fields(text):
     assert _found(text) == []

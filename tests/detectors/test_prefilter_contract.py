@@ -92,6 +92,28 @@ def test_prefilter_fires_wherever_find_matches_in_the_corpus(det):
     assert missed == [], f"{det.name}: find matched where the prefilter was silent: {missed[:3]}"
 
 
+#: texts where a detector's ``find`` matches and its prefilter was once silent (each a finding
+#: lost by the pipeline): ``(detector name, text)``
+MISSED_ONCE = [
+    # session 11: MEDICAL_RECORD_NUMBER's "IP" cue takes any _GAP character after it, its
+    # prefilter had only "ip" before " ", tab or ":"
+    ("medical_record_number", "IP=1234567"),
+    ("medical_record_number", "(IP) 1234567"),
+    ("medical_record_number", "IP-1234567"),
+    ("medical_record_number", "IP#1234567"),
+    ("medical_record_number", "IP\u00a01234567"),
+    ("medical_record_number", "IP\u20131234567"),
+    ("medical_record_number", "[IP]1234567"),
+]
+
+
+@pytest.mark.parametrize("name, text", MISSED_ONCE, ids=[f"{n}-{t!r}" for n, t in MISSED_ONCE])
+def test_prefilter_fires_where_it_once_missed(name, text):
+    det = next(d for d in DETECTORS if d.name == name)
+    assert any(True for _ in det.find(text)), f"{name}: find no longer matches {text!r}"
+    assert _fires(det, text), f"{name}: prefilter silent on {text!r}"
+
+
 @pytest.mark.parametrize("det", DETECTORS, ids=IDS)
 @pytest.mark.parametrize("label, text", JUNK, ids=[j[0] for j in JUNK])
 def test_prefilter_fires_wherever_find_matches_in_junk(det, label, text):

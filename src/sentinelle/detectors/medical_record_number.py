@@ -46,11 +46,13 @@ or more and nothing else (an IP address has dots).
 
 A **patient identity banner** (the "bandeau patient" a hospital's information system prints at
 the top of each page: name, sex, date of birth, IPP, NDA, between ``|``) is evidence without a
-cue word: on a line with a field that is a sex alone (``| F |``, ``| M |``, ``| H |``, ``|
-Femme |``) and a later field holding a date (the date of birth), each field after that date
-on that line that is a bare number of 6 to 12 digits (not a NIR: 13
-or 15; not a French phone: 10 from 0; a date is not bare) is reported (``mrn_banner``,
-:data:`BANNER_SCORE`). Source: the identity banner of French hospital documents (HAS,
+cue word: on a line with a field that may hold a name (two letters in a row; not a lab analysis
+of ``data/lab_analyses.txt``, the LAB_RESULT lexicon: "| Plaquettes | H | 15/02/2024 | 450000
+|" is a lab table's row, H its "high" flag), then a field that is a sex alone (``| F |``, ``|
+M |``, ``| H |``, ``| Femme |``), then a field that is the date of birth alone (maybe with the
+age: "30-12-1974 (27 ans)"; not "prélevé le 15/02/2024"), each later field on that line that
+is a bare number of 6 to 12 digits (not a NIR: 13 or 15; not a French phone: 10 from 0; a
+date is not bare) is reported (``mrn_banner``, :data:`BANNER_SCORE`). Source: the identity banner of French hospital documents (HAS,
 "Identitovigilance", the patient's traits and IPP on each page), as EDS-Pseudo writes it
 ("Patient : Marie Durand | F | 10/05/1986 | 9056297478 | 1298947650").
 
@@ -80,11 +82,13 @@ one never is.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
 from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
-from sentinelle.detectors.lexicon import escape_latin1, search_at, som_database, som_starts
+from sentinelle.detectors.lexicon import (canonical, escape_latin1, load_terms, search_at,
+                                          som_database, som_starts)
 from sentinelle.finding import Validation
 
 #: on a text of this many characters or more :data:`_CUE` is tried only where one hyperscan pass
@@ -207,6 +211,44 @@ _BANNER_FIELD = re.compile(r"[ \t\u00a0]*(?P<num>\d+)[ \t\u00a0.]*")
 #: a date in a banner field (the date of birth: ``10/05/1986``, ``30-12-1974``, ``26/11/85``,
 #: ISO, or 8 digits in boxes ``1 0 0 3 1 9 9 8``)
 _BANNER_DATE = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d(?: \d){7}")
+#: the field right after the sex field of a banner: the date of birth alone, maybe with the age
+#: (EDS-Pseudo: ``30-12-1974 (27 ans)``); a date inside words ("prélevé le 15/02/2024") is not
+#: one
+_BANNER_DOB = re.compile(rf"[ \t\u00a0]*(?:{_BANNER_DATE.pattern})"
+                         r"(?:[ \t\u00a0]*\(\d{1,3}[ \u00a0]?(?:ans?|mois)\))?[ \t\u00a0.]*")
+#: a field before the sex field that may hold a name: two letters in a row at least
+_BANNER_NAMEISH = re.compile(r"[^\W\d_]{2}")
+#: a unit or a note in brackets at the end of a field ("Hémoglobine (g/dL)")
+_TRAILING_BRACKETS = re.compile(r"[ \t\u00a0]*[(\[][^()\[\]|]*[)\]][ \t\u00a0]*$")
+
+
+@functools.lru_cache(maxsize=1)
+def _lab_analyses() -> dict[str, tuple[bool, bool]]:
+    """The analyses of the LAB_RESULT lexicon (``data/lab_analyses.txt``) by canonical form:
+    ``(upper_only, ambiguous)``."""
+    return {canonical(term): flags for term, flags in load_terms("lab_analyses.txt").items()}
+
+
+def _analysis_name(field: str) -> bool:
+    """True when a banner field (the one before the sex field) names a lab analysis, not a
+    person: the field, without a unit in brackets at its end, is an analysis of
+    ``data/lab_analyses.txt`` ("Plaquettes", "Hémoglobine (g/dL)", "CRP"), or starts with one
+    that is not short or ambiguous ("Leucocytes totaux"; "K. Martin" is a name). Abbreviations
+    marked ``=`` count written with a capital only, as in LAB_RESULT."""
+    written = _TRAILING_BRACKETS.sub("", field).strip()
+    words = canonical(written).split()
+    terms = _lab_analyses()
+    for k in range(len(words), 0, -1):
+        flags = terms.get(" ".join(words[:k]))
+        if flags is None:
+            continue
+        upper_only, ambiguous = flags
+        if k < len(words) and (ambiguous or upper_only or len(words[0]) < 5):
+            continue
+        if upper_only and written == written.lower():
+            continue
+        return True
+    return False
 
 
 def _postcode_town(text: str, value: str, end: int) -> bool:
@@ -258,10 +300,12 @@ def _cell_ok(folded: str) -> bool:
 class MedicalRecordNumberDetector(Detector):
     validation_rule = "cue word right before it (IPP, NDA, N° dossier...) or column header"
     rule_source = "HIPAA 45 CFR 164.514(b)(2)(i)(H); ANS référentiel d'identification des patients"
-    #: a word of every cue (folded); "patient" and "dossier" are frequent, the cue regex decides
+    #: a word of every cue (folded); "patient" and "dossier" are frequent, the cue regex decides;
+    #: "IP" before any character that is not a letter or a digit, as :data:`_CUE` takes it before
+    #: :data:`_GAP` ("IP=1234567", "(IP) 1234567", "IP-1234567"; no lookaround: hyperscan)
     prefilter = (r"ipp|nip|nda|mrn|dossier|patient|sejour|venue|visite|hospitalisation|admission|entree"
                  r"|episode|permanent|medical record|hospital n|record number|chart number"
-                 r"|ip[ \t:]|\|[ \t\u00a0]*(?:[mfh]|homme|femme|masculin|feminin)[ \t\u00a0]*\|")
+                 r"|ip[^0-9a-z]|\|[ \t\u00a0]*(?:[mfh]|homme|femme|masculin|feminin)[ \t\u00a0]*\|")
     name = "medical_record_number"
     entity = "MEDICAL_RECORD_NUMBER"
     #: no candidate windows (``window`` None): "patient" and "dossier" fire on most lines of a
@@ -325,26 +369,35 @@ class MedicalRecordNumberDetector(Detector):
 
     @staticmethod
     def _banner(text: str) -> Iterator[Match]:
-        """The bare numbers of a patient identity banner (:data:`_BANNER_SEX`): each field after
-        the sex field and a date field (:data:`_BANNER_DATE`), on its line, that is a number of
-        :data:`BANNER_DIGITS` digits, not a French phone number (10 digits from 0)."""
+        """The bare numbers of a patient identity banner (:data:`_BANNER_SEX`): after a field
+        that may hold a name (two letters in a row, not a lab analysis: :func:`_analysis_name`),
+        the sex field, then a field that is the date of birth alone (:data:`_BANNER_DOB`), each
+        later field on the line that is a number of :data:`BANNER_DIGITS` digits, not a French
+        phone number (10 digits from 0). A lab table's row "| Plaquettes | H | 15/02/2024 |
+        450000 |" (H: above the range) is no banner."""
         pos = 0
         while True:
             sex = _BANNER_SEX.search(text, pos)
             if sex is None:
                 return
+            pos = sex.end()  # not a banner: a later sex field on the line may start one
             eol = text.find("\n", sex.end())
             eol = len(text) if eol < 0 else eol
-            pos = eol
+            bol = max(text.rfind("\n", 0, sex.start()), text.rfind("|", 0, sex.start())) + 1
+            name = text[bol:sex.start()]
+            if _BANNER_NAMEISH.search(name) is None or _analysis_name(name):
+                continue
             at = sex.end()
-            dated = False  # the numbers come after the date of birth
+            nxt = text.find("|", at + 1, eol)
+            stop = eol if nxt < 0 else nxt
+            if _BANNER_DOB.fullmatch(text, at + 1, stop) is None:
+                continue  # the numbers come after the date of birth, right after the sex
+            pos, at = eol, stop
             while at < eol and text[at] == "|":
                 nxt = text.find("|", at + 1, eol)
                 stop = eol if nxt < 0 else nxt
                 field = _BANNER_FIELD.fullmatch(text, at + 1, stop)
-                if field is None:
-                    dated = dated or _BANNER_DATE.search(text, at + 1, stop) is not None
-                elif dated:
+                if field is not None:
                     num = field.group("num")
                     lo, hi = BANNER_DIGITS
                     if lo <= len(num) <= hi and not (len(num) == 10 and num[0] == "0"):

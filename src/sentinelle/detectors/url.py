@@ -8,6 +8,10 @@ whitespace, ``<``, ``>`` or a quote; trailing punctuation of the sentence (``.``
 (``voir https://example.org/page.`` ends before the dot; ``https://fr.wikipedia.org/wiki/A_(B)``
 keeps its parenthesis).
 
+An XML namespace name (``<div xmlns="http://www.w3.org/1999/xhtml">``, ``xmlns:x="..."``; W3C
+Namespaces in XML 1.0, section 3) names a vocabulary, not a resource or a person: not reported
+(a FHIR narrative ``text.div`` must keep it to stay valid XHTML once redacted).
+
 E-mail addresses are not URLs: a ``www.`` right after ``@`` is the domain of an address, and the
 ``mailto:`` scheme is left to the e-mail detector. Bare domain names (``example.org``) are not
 reported: they name organisations far more often than people.
@@ -46,6 +50,8 @@ PLAIN_SCORE = 0.5
 #: a plain site address in a table cell
 PLAIN_CELL_SCORE = 0.25
 _ID_SEGMENT = re.compile(r"/[^/?#]*(?:\d{5}|~)")
+#: the text just before an XML namespace name: ``xmlns="`` or ``xmlns:prefix="``
+_XMLNS = re.compile(r"xmlns(?::[\w.\-]+)?\s*=\s*[\"']\Z", re.IGNORECASE)
 
 
 #: every match of ``_PATTERN`` starts with one of these, in folded text
@@ -132,6 +138,7 @@ class UrlDetector(Detector):
             "le site example.org",                      # bare domain
             "http:// rien",                             # no host
             "version www.2",                            # no host labels
+            '<div xmlns="http://www.w3.org/1999/xhtml">',  # an XML namespace name
         ),
     )
 
@@ -141,6 +148,8 @@ class UrlDetector(Detector):
             scheme = m.group("scheme") is not None
             if not _has_host(raw, scheme):
                 continue
+            if _XMLNS.search(text, max(0, m.start() - 64), m.start()):
+                continue  # an XML namespace name
             end = m.start() + len(raw)
             score = DATA_SCORE if _carries_data(raw, scheme) else PLAIN_SCORE
             yield Match(m.start(), end, score, Validation.NONE, "scheme" if scheme else "www",

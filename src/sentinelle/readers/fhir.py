@@ -50,6 +50,27 @@ headers chosen by a person (``MessageHeader.destination[0].name`` is an applicat
 ``name[0].use`` a code). The extension of a primitive (``_birthDate.extension[0].valueString``)
 takes the hint of the primitive. Reference displays ``subject.display`` / ``patient.display``
 are hinted ``nom_patient``, ``generalPractitioner.display`` ``medecin_traitant``.
+
+Not scanned (:func:`names_a_standard`): the ``uri`` / ``canonical`` elements that name a
+standard, not a person -- a code system, a profile, an extension's definition, a value set, a
+policy. They are left out of the unit's header, so no detector reads them (a URL, a
+"location" or a "name" in ``http://hl7.org/fhir/us/core/StructureDefinition/us-core-race`` is
+none) and ``sentinelle redact`` writes them back byte for byte: ``Extension.url``
+(``extension[n].url``, ``modifierExtension[n].url``, also on a primitive:
+``_system.extension[0].url``), every ``system`` (Coding, Identifier, Quantity, ValueSet
+``compose.include``; ContactPoint.system is a code: ``phone``... ``url``), ``meta.profile``,
+ElementDefinition ``type.profile`` / ``type.targetProfile``, CapabilityStatement
+``supportedProfile``, ``valueSet`` / ``answerValueSet``, ``implicitRules``,
+``instantiatesCanonical`` / ``instantiatesUri``, ``baseDefinition``, the ``url`` of a canonical
+resource (StructureDefinition, ValueSet... at the resource's root or in ``contained``),
+Provenance / AuditEvent ``policy``, Consent ``policy.uri``, MessageHeader ``eventUri``,
+QuestionnaireResponse ``questionnaire`` (datatypes: FHIR R4 4.0.1 resource and datatype
+definitions). The elements of type ``url`` or ``uri`` that may point at a person's data stay
+scanned: ContactPoint ``telecom[n].value`` (``system`` = ``url``), ``Attachment.url``
+(``photo[0].url``, ``content[0].attachment.url``, ``presentedForm[0].url``), ``fullUrl``,
+``entry.request.url`` (a search may hold a name), ``meta.source``, ``Bundle.link.url``,
+extension values (``valueUri``, ``valueUrl``), and the narrative (``text.div``, ``note.text``);
+``Identifier.value`` too (an INS is there).
 """
 
 from __future__ import annotations
@@ -100,6 +121,51 @@ IDENTIFIER_HINTS = {
     "http://rpps.fr": "rpps",
     "http://hl7.org/fhir/sid/us-ssn": "social_security",
 }
+
+
+#: leaf elements of type ``uri`` / ``canonical`` that name a standard wherever they sit (FHIR R4
+#: 4.0.1): Coding / Identifier / Quantity ``system``, ``meta.profile``, ElementDefinition
+#: ``type.profile`` / ``targetProfile``, CapabilityStatement ``supportedProfile``, bindings'
+#: ``valueSet``, Questionnaire ``answerValueSet``, Resource ``implicitRules``, the definitions a
+#: request or event follows (``instantiatesCanonical`` / ``instantiatesUri``),
+#: StructureDefinition ``baseDefinition``
+STANDARD_LEAVES = frozenset({
+    "system", "profile", "targetProfile", "supportedProfile", "valueSet", "answerValueSet",
+    "implicitRules", "instantiatesCanonical", "instantiatesUri", "baseDefinition",
+})
+#: (resource type, path without indexers, suffix after a "." boundary) of the ``uri`` elements
+#: that name a standard in one resource type only
+STANDARD_PATHS: tuple[tuple[str, str], ...] = (
+    ("Provenance", "policy"),
+    ("AuditEvent", "agent.policy"),
+    ("Consent", "policy.uri"),
+    ("MessageHeader", "eventUri"),
+    ("QuestionnaireResponse", "questionnaire"),
+)
+#: the parents of an ``Extension.url``
+_EXTENSIONS = frozenset({"extension", "modifierExtension"})
+#: the parents of a canonical resource's own ``url``: the resource's root, a contained
+#: resource, a resource inside a Bundle read as one resource
+_RESOURCE_ROOTS = frozenset({"", "contained", "resource"})
+
+
+def names_a_standard(path: str, rtype: str | None) -> bool:
+    """True when column ``path`` (FHIRPath with indexers, relative to a resource of type
+    ``rtype``) is a ``uri`` / ``canonical`` element naming a code system, a profile, an
+    extension's definition, a value set or a policy: not scanned (see the module docstring).
+    ``Attachment.url`` (``photo[0].url``), ``entry.request.url``, ``telecom[0].value`` and
+    ``identifier[0].value`` are False."""
+    generic = _INDEX.sub("", path)
+    parent, _, leaf = generic.rpartition(".")
+    if leaf in STANDARD_LEAVES:
+        return True
+    if leaf == "url":
+        up = parent.rpartition(".")[2]
+        return up in _EXTENSIONS or (rtype is not None and up in _RESOURCE_ROOTS)
+    for owner, suffix in STANDARD_PATHS:
+        if rtype == owner and (generic == suffix or generic.endswith("." + suffix)):
+            return True
+    return False
 
 
 #: the hint of a column without a FHIR meaning: a header that names nothing, so that element
@@ -211,14 +277,16 @@ class FhirReader(JsonReader):
         names: dict[str, None] = {}
         for _, rec in run:
             names.update(dict.fromkeys(rec))
-        header = tuple(names)
+        stats["columns"] = max(stats["columns"], len(names))
+        # the elements naming a standard are not columns to scan: nothing reads them, the
+        # redacted copy keeps them as written
+        header = tuple(k for k in names if not names_a_standard(k, rtype))
         hints = []
         for column in header:
             record = next(rec for _, rec in run if column in rec)
             hints.append(hint_for(column, record, rtype))
         columns = [[rec.get(k) for _, rec in run] for k in header]
         stats["rows"] = max(stats["rows"], run[-1][0] + 1)
-        stats["columns"] = max(stats["columns"], len(header))
         stats["chars"] = stream.chars
         stats["encoding"] = stream.encoding
         return TableUnit(Location(path, sheet=rtype), header,

@@ -32,10 +32,12 @@ address (postcode, component 4, in ``P-11.4``), ``P-13`` phone, ``P-14`` attendi
    without a ``|``); a header cut short ends where a line does not fit, the rest is the report
    text. The header is one one-row :class:`TableUnit` (``sheet`` ``HPRIM-header``, ``row`` =
    0-based report index) with columns ``HPRIM-header-NOM``, ``-PRENOM``, ``-ADRESSE1``,
-   ``-ADRESSE2``, ``-CP_VILLE``, ``-DDN``, ``-NIR``, ``-DEMANDE``, ``-DATE``, ``-EMETTEUR``,
-   ``-DESTINATAIRE`` (the code before a run of 2+ spaces of lines 11-12 goes to
-   ``-EMETTEUR-CODE`` / ``-DESTINATAIRE-CODE``), ``-DOSSIER``; hints make PERSON, DATE_OF_BIRTH,
-   FR_NIR, FR_POSTAL_CODE and MEDICAL_RECORD_NUMBER (``-DOSSIER``) classify;
+   ``-ADRESSE2``, ``-CP_VILLE``, ``-VILLE``, ``-DDN``, ``-NIR``, ``-DEMANDE``, ``-DATE``,
+   ``-EMETTEUR``, ``-DESTINATAIRE`` (the code before a run of 2+ spaces of lines 11-12 goes to
+   ``-EMETTEUR-CODE`` / ``-DESTINATAIRE-CODE``; line 6 is cut into its postcode, ``-CP_VILLE``,
+   and its town, ``-VILLE``: :func:`header_line`), ``-DOSSIER``; hints make PERSON,
+   STREET_ADDRESS, LOCATION (``-VILLE``), DATE_OF_BIRTH, FR_NIR, FR_POSTAL_CODE and
+   MEDICAL_RECORD_NUMBER (``-DOSSIER``) classify;
 2. the free-text report: :class:`TextUnit`\\ s, offsets in the decoded file;
 3. after ``****LAB****``, ``RES|`` lines (label, code, type, value, unit, low, high, flag,
    status...) and ``TEX|`` comment lines. They are read as text too, like the report: the
@@ -71,6 +73,11 @@ _DATE = re.compile(r"^\s*(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{8}|\d{6})\s*$")
 _NIR_SHAPE = re.compile(r"^[\dABab ]*$")
 _CODE_NAME = re.compile(r"^\s*(\S+)\s{2,}(\S.*?)\s*$")
 _RECORD_ID = re.compile(r"[A-Z][A-Z0-9]{0,3}")
+#: header line 6: a French postcode (5 digits; Corsica 2A/2B + 3 digits, as some software
+#: writes it) and the town, a run of words with a letter, around it (La Poste, "ligne 6" of an
+#: address, NF Z10-011: postcode, a space, the town in capitals, maybe "CEDEX nn")
+_POSTCODE = re.compile(r"(?<![\w])(?:\d{5}|2[AaBb]\d{3})(?![\w])")
+_TOWN = re.compile(r"[^\W\d_][\w'’.\-]*(?:[ \t]+(?:[^\W\d_][\w'’.\-]*|\d{1,3}(?!\d)))*")
 
 #: the 12 header slots: (column suffix, hint)
 HEADER_SLOTS: tuple[tuple[str, str | None], ...] = (
@@ -273,16 +280,38 @@ def _header(report: list[tuple[int, int, str]]) -> tuple[int, list[Cell]] | None
         value = lines[k]
         if not value.strip():
             continue
-        slot, hint = HEADER_SLOTS[k]
-        column = f"HPRIM-header-{slot}"
-        if slot in ("EMETTEUR", "DESTINATAIRE"):
-            m = _CODE_NAME.match(value)
-            if m:
-                cells.append(Cell(column, m.group(2), hint))
-                cells.append(Cell(column + "-CODE", m.group(1), None))
-                continue
-        cells.append(Cell(column, value, hint))
+        cells.extend(Cell(column, text, hint) for column, _at, text, hint in header_line(k, value))
     return n, cells
+
+
+def header_line(k: int, value: str) -> list[tuple[str, int, str, str | None]]:
+    """The cells of header line ``k`` (0-based) holding ``value`` (line end stripped):
+    ``(column, start of the text in value, text, hint)``. Lines 11-12: the code before a run of
+    2+ spaces apart from the name. Line 6: the postcode (``-CP_VILLE``, hinted ``cp_ville``)
+    apart from the town (``-VILLE``, hinted ``ville``), so that each is claimed by its own
+    detector (a table column has one): ``75012 PARIS``, ``PARIS CEDEX 12``, ``PARIS 75012``;
+    a line without a postcode is the town alone."""
+    slot, hint = HEADER_SLOTS[k]
+    column = f"HPRIM-header-{slot}"
+    if slot in ("EMETTEUR", "DESTINATAIRE"):
+        m = _CODE_NAME.match(value)
+        if m:
+            return [(column, m.start(2), m.group(2), hint),
+                    (column + "-CODE", m.start(1), m.group(1), None)]
+    if slot == "CP_VILLE":
+        out: list[tuple[str, int, str, str | None]] = []
+        m = _POSTCODE.search(value)
+        if m:
+            out.append((column, m.start(), m.group(), hint))
+        # the town after the postcode, else before it
+        for lo, hi in ((m.end(), len(value)), (0, m.start())) if m else ((0, len(value)),):
+            t = _TOWN.search(value, lo, hi)
+            if t:
+                out.append(("HPRIM-header-VILLE", t.start(), t.group(), "ville"))
+                break
+        if out:
+            return sorted(out, key=lambda c: c[1])
+    return [(column, 0, value, hint)]
 
 
 def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, int, str]]:

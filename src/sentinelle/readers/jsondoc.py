@@ -17,6 +17,11 @@
   the same output as ``flatten``; lab exports are read with 1.2-1.5 times less CPU); a shape
   is compiled once a second record shows it, never for a one-record document nor for a record
   of more than 512 leaves and containers.
+* Not scanned: the keys that FHIR gives a ``uri`` naming a standard, not a person
+  (:func:`names_a_standard`: ``extension.0.url``, ``code.coding.0.system``,
+  ``identifier.0.system``, ``meta.profile.0``), for FHIR-shaped JSON that is not read as FHIR
+  (no ``resourceType``); they are left out of the header, and a redacted copy keeps them as
+  written.
 * Header: the keys of the first batch in order of first appearance. A later batch bringing new
   keys starts a new :class:`TableUnit` (same location) whose header is the keys of that batch;
   ``TableBatch.first_row`` stays the global 0-based record index.
@@ -55,6 +60,31 @@ _DECODER = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
 def loads(text: str) -> Any:
     """``json.loads`` keeping numbers as written (strings)."""
     return _DECODER.decode(text)
+
+
+#: parents of a ``system`` key that FHIR types ``uri`` (Coding.system, Identifier.system; meta
+#: ``tag`` and ``security`` are Codings); ``valueCoding``, ``eventCoding``, ``valueIdentifier``
+#: end so too
+_SYSTEM_PARENTS = frozenset({"coding", "identifier", "tag", "security"})
+_EXTENSIONS = frozenset({"extension", "modifierExtension"})
+
+
+def names_a_standard(name: str) -> bool:
+    """True when the flattened key ``name`` (``extension.0.url``) is, in FHIR R4 (4.0.1), a
+    ``uri`` / ``canonical`` naming a standard, not a person: an Extension's ``url``
+    (under ``extension`` / ``modifierExtension``), the ``system`` of a Coding or an Identifier
+    (under ``coding``, ``identifier``, ``tag``, ``security``, ``...Coding``,
+    ``...Identifier``), ``meta.profile``. ``photo.0.url``, ``telecom.0.value``,
+    ``identifier.0.value`` and a ``system`` elsewhere are False."""
+    parts = [p for p in name.split(".") if not p.isdigit()]
+    if len(parts) < 2:
+        return False
+    parent, leaf = parts[-2], parts[-1]
+    if leaf == "url":
+        return parent in _EXTENSIONS
+    if leaf == "system":
+        return parent in _SYSTEM_PARENTS or parent.endswith(("Coding", "Identifier"))
+    return leaf == "profile" and parent == "meta"
 
 
 def _cell(value: Any) -> str | None:
@@ -439,12 +469,14 @@ class JsonReader(Reader):
         pending = next(batches, None)
         while pending:
             # keys in order of first appearance (one C-level pass over the records' keys)
-            names = tuple(dict.fromkeys(itertools.chain.from_iterable(rec for _, rec in pending)))
+            keys = tuple(dict.fromkeys(itertools.chain.from_iterable(rec for _, rec in pending)))
             carry: list[list[tuple[int, dict]]] = []
-            stats["columns"] = max(stats["columns"], len(names))
+            stats["columns"] = max(stats["columns"], len(keys))
+            # the keys naming a standard are not columns to scan (their records stay in the unit)
+            names = tuple(k for k in keys if not names_a_standard(k))
 
             def produce(first: list[tuple[int, dict]], names: tuple[str, ...] = names,
-                        known: frozenset = frozenset(names),
+                        known: frozenset = frozenset(keys),
                         carry: list = carry) -> Iterator[TableBatch]:
                 batch = first
                 while True:

@@ -10,14 +10,17 @@ type, so ``P-6`` is the patient name), replaced text escaped so it never adds a 
 name ``DUPONT^JEAN`` replaced component by component. A record continued on ``A|`` lines (HPRIM
 Santé cuts records at 220 characters) is redacted as the reader joins it, then each edit goes
 back to the physical line it came from (an edit across a cut is written on the first line and
-the rest of the value removed from the next). The country of an address (``P-11`` component 5,
+the rest of the value removed from the next). A value that goes on over plain lines (a ``C``
+comment record written over several lines, no ``A|`` head; the reader joins them with a line
+break) is redacted finding by finding, each replacement on the line its finding lies on, so the
+line count and every line break stay. The country of an address (``P-11`` component 5,
 ASTM E1394 8.1.7: street^city^state^zip^country) is kept when it is a 2- or 3-letter code, as
 HL7's. The patient's identifiers ``P-3``/``P-4``/``P-5``, name, birth name, birth date,
 address, phone and physician are replaced by the policy of their entity.
 
 **HPRIM Net reports** (12-line header, free text, ``RES|``/``TEX|`` lines): each header value
 is replaced where its line holds it (the sender's and recipient's code and name, split by the
-reader at a run of 2+ spaces, each in place); the report text and the ``RES|``/``TEX|`` lines
+reader at a run of 2+ spaces, the postcode and the town of line 6, each in place); the report text and the ``RES|``/``TEX|`` lines
 by offset in the decoded file, as the text writer does. Every date of one report moves by the
 same keyed shift, keyed by the report's header (its NIR, else the patient's name), else by the
 report's own text (:func:`sentinelle.redact.engine.section_persons`). The reader knows a
@@ -32,13 +35,13 @@ import bisect
 import re
 
 from sentinelle.readers.encoding import DecodedStream
-from sentinelle.readers.hl7v2 import Delimiters
-from sentinelle.readers.hprim import (_CODE_NAME, _MARKER, _RECORD_HEAD, _RECORD_ID, RECORD_FIELDS,
-                                      _astm_cells, _header, _numbered)
+from sentinelle.readers.hl7v2 import Delimiters, unescape
+from sentinelle.readers.hprim import (_MARKER, _RECORD_HEAD, _RECORD_ID, RECORD_FIELDS,
+                                      _astm_cells, _header, _numbered, header_line)
 from sentinelle.redact.engine import Unplaced, person_key, section_persons
 from sentinelle.redact.feed import TableFeed
 from sentinelle.redact.writers.encoding import output_encoding
-from sentinelle.redact.writers.hl7v2 import segment_edits
+from sentinelle.redact.writers.hl7v2 import escape, segment_edits
 
 _COUNTRY_CODE = re.compile(r"[A-Za-z]{2,3}")
 
@@ -113,10 +116,14 @@ class _Record:
         self.parts.append((len(self.text), len(self.text) + len(body), at))
         self.text += body
 
+    def crosses(self, a: int, b: int) -> bool:
+        """True when ``text[a:b]`` holds a line break the reader put between two lines."""
+        return any(a <= x < b for x in self.breaks)
+
     def place(self, a: int, b: int, new: str) -> list[tuple[int, int, str]]:
-        """The edit ``text[a:b] -> new`` as edits of the decoded file."""
-        if any(a <= x < b for x in self.breaks):
-            raise Unplaced  # a value across a line break: the line count would change
+        """The edit ``text[a:b] -> new`` as edits of the decoded file: ``new`` on the first
+        physical line the span touches, the rest of the span removed from the next lines
+        (their line breaks and ``A|`` heads kept). ``new`` must hold no line break."""
         starts = [p[0] for p in self.parts]
         i = bisect.bisect_right(starts, a) - 1
         out = []
@@ -174,13 +181,116 @@ def _records(lines: list[str], found: dict, run, display: str):
                 keyed.append((record, rf))
         person = person_key(f for _, rf in keyed for f in rf.all())
         for record, rf in keyed:
+            wrapped = bool(record.breaks)  # a value goes on over plain lines
             for a, b, new in segment_edits(record.text, record.rec, d, rf.by_name(), person,
-                                           (display, record.rec, index), run, cells=_astm_cells,
-                                           skip=_astm_skip, field_name=_astm_field,
-                                           kept=_astm_country):
-                edits.extend(record.place(a, b, new))
+                                           (display, record.rec, index),
+                                           _Marking(run) if wrapped else run,
+                                           cells=_astm_cells, skip=_astm_skip,
+                                           field_name=_astm_field, kept=_astm_country):
+                if not wrapped:
+                    edits.extend(record.place(a, b, new))
+                elif not record.crosses(a, b):
+                    edits.extend(record.place(a, b, _unmarked(new)))
+                else:  # one edit per finding, each placed on the lines it lies on
+                    for lo, hi, sub in _replaced_spans(record.text[a:b], new, d):
+                        edits.extend(record.place(a + lo, a + hi, sub))
             used += sum(len(v) for v in rf.cells.values())
     return edits, used
+
+
+# A comment (C record) or any value may go on over plain lines (no ``A|`` head); the reader
+# joins them with a line break. The HL7 writer's edits rewrite a whole field piece, so a piece
+# over several lines is taken apart again: each replacement is marked as it is made, with the
+# length of the text it replaces, and placed alone, on the line(s) it came from.
+_OPEN, _LEN, _CLOSE = "\ue010", "\ue012", "\ue011"
+_MARKED = re.compile(f"{_OPEN}([0-9a-f]+){_LEN}([^{_CLOSE}]*){_CLOSE}")
+
+
+class _Marking:
+    """``run`` whose replacements come marked: ``OPEN len(original, hex) LEN new CLOSE``."""
+
+    def __init__(self, run):
+        self._run = run
+
+    def op(self, f, person, where):
+        fn = self._run.op(f, person, where)
+        return lambda text: f"{_OPEN}{len(text):x}{_LEN}{fn(text)}{_CLOSE}"
+
+    def __getattr__(self, name):
+        return getattr(self._run, name)
+
+
+def _unmarked(new: str) -> str:
+    return _MARKED.sub(lambda m: m.group(2), new)
+
+
+def _decoded_map(raw: str, d: Delimiters) -> tuple[str, list[tuple[int, int]]]:
+    """``raw`` unescaped, and for each decoded character the ``(start, end)`` in ``raw`` of
+    what it was written as (a whole escape sequence for the characters it gives)."""
+    if not d.escape or d.escape not in raw:
+        return raw, [(i, i + 1) for i in range(len(raw))]
+    out: list[str] = []
+    where: list[tuple[int, int]] = []
+    i = 0
+    while i < len(raw):
+        if raw[i] == d.escape:
+            k = raw.find(d.escape, i + 1)
+            if k > 0:
+                s = unescape(raw[i:k + 1], d)
+                out.append(s)
+                where.extend([(i, k + 1)] * len(s))
+                i = k + 1
+                continue
+        out.append(raw[i])
+        where.append((i, i + 1))
+        i += 1
+    return "".join(out), where
+
+
+def _replaced_spans(raw: str, new: str, d: Delimiters) -> list[tuple[int, int, str]]:
+    """The ``(start, end, new text)`` spans of ``raw`` that the marked rewrite ``new`` of it
+    replaces (the text between the marks is ``raw``'s, unescaped alike). Replacements that
+    follow each other with nothing between (overlapping findings, written as one) are one
+    span, whose end is where the text after them is found again; more than one such place,
+    or none, raises :class:`Unplaced` (never guess)."""
+    old, where = _decoded_map(raw, d)
+    # the marks hold no delimiter and escape() leaves them; unescape the text between them
+    pieces: list[tuple[str, object]] = []  # ("lit", text) | ("rep", [(length, new)])
+    pos = 0
+    for m in _MARKED.finditer(new):
+        if m.start() > pos:
+            pieces.append(("lit", unescape(new[pos:m.start()], d)))
+        rep = (int(m.group(1), 16), escape(unescape(m.group(2), d), d))
+        if pieces and pieces[-1][0] == "rep":
+            pieces[-1][1].append(rep)  # type: ignore[union-attr]
+        else:
+            pieces.append(("rep", [rep]))
+        pos = m.end()
+    if pos < len(new):
+        pieces.append(("lit", unescape(new[pos:], d)))
+    spans: list[tuple[int, int, str]] = []
+    p = 0
+    for k, (kind, value) in enumerate(pieces):
+        if kind == "lit":
+            if old[p:p + len(value)] != value:  # type: ignore[arg-type]
+                raise Unplaced
+            p += len(value)  # type: ignore[arg-type]
+            continue
+        reps = value  # type: ignore[assignment]
+        lengths = [n for n, _ in reps]
+        after = pieces[k + 1][1] if k + 1 < len(pieces) else ""
+        last = k + 1 >= len(pieces) - 1
+        ends = [e for e in range(p + max(lengths), p + sum(lengths) + 1)
+                if (old[e:] == after if last else old[e:e + len(after)] == after)]
+        if len(ends) != 1:
+            raise Unplaced
+        e = ends[0]
+        if e > p:
+            spans.append((where[p][0], where[e - 1][1], "".join(t for _, t in reps)))
+        p = e
+    if p != len(old):
+        raise Unplaced
+    return spans
 
 
 # -- HPRIM Net reports -------------------------------------------------------------------------
@@ -277,21 +387,12 @@ def _shifted(f, offset: int):
 def _header_places(report: list[tuple[int, int, str]], n: int) -> dict[str, tuple[int, str]]:
     """Column of the header -> (offset of its value in the decoded file, value), as
     :func:`sentinelle.readers.hprim._header` cuts the first ``n`` lines."""
-    from sentinelle.readers.hprim import HEADER_SLOTS
-
     places: dict[str, tuple[int, str]] = {}
     for k in range(n):
         _number, offset, line = report[k]
         value = line.rstrip("\r\n")
         if not value.strip():
             continue
-        slot, _hint = HEADER_SLOTS[k]
-        column = f"HPRIM-header-{slot}"
-        if slot in ("EMETTEUR", "DESTINATAIRE"):
-            m = _CODE_NAME.match(value)
-            if m:
-                places[column] = (offset + m.start(2), m.group(2))
-                places[column + "-CODE"] = (offset + m.start(1), m.group(1))
-                continue
-        places[column] = (offset, value)
+        for column, at, text, _hint in header_line(k, value):
+            places[column] = (offset + at, text)
     return places
