@@ -119,10 +119,3 @@ def test_record_patient_ids_are_ipp(tmp_path):
     assert ("MEDICAL_RECORD_NUMBER", 0, "P-4", "NDA7781") in found
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "detectors/medical_record_number.py NAMED_DIGITS = 3: a number of fewer than 3 digits under "
-    "an IPP header or field (HPRIM P-3) is taken for a count or a code (its docstring names "
-    "'IPP42'); the reader hints P-3 'ipp' already. Not this module's rule to change."))
-def test_record_two_digit_ipp(tmp_path):
-    path = _write(tmp_path, "r.hpr", RECORDS.replace("IPP4242", "IPP42"))
-    assert ("MEDICAL_RECORD_NUMBER", 0, "P-3", "IPP42") in _located(path)
