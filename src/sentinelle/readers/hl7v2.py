@@ -57,9 +57,20 @@ detectors can classify:
 * XAD (address): street, other designation, city, state, country, other geographic designation,
   county joined with ", "; the postcode (component 5) goes to ``SEG-n.5``, hinted
   ``code_postal``.
-* XTN (telecom): the number (component 1, else +country code, area code, local number, extension
-  from components 5-8, else the unformatted component 12); the e-mail (component 4) goes to
-  ``SEG-n.4``, hinted ``email``.
+* XTN (telecom, 2.A.89): every number form written is read, hinted ``telephone``: the cell is
+  the first of component 1, +country code, area code, local number and extension (components
+  5-8, ``+33 1 42345678 12``), the unformatted component 12; the others written beside it go to
+  ``SEG-n.5`` (components 5-8) and ``SEG-n.12``; components 10, 11 and 13 on (extension
+  prefix, speed dial code, v2.6+ dates and codes) to ``SEG-n.10``... hinted ``telephone`` too
+  (a number written a component too far is still a number). The e-mail (component 4) goes to
+  ``SEG-n.4``, hinted ``email``; the free text (component 9) to ``SEG-n.9``. A field with several
+  repetitions holding a number gives one column per repetition, ``PID-13[1]``,
+  ``PID-13[2].12`` (a phone column holds one number per cell: ``4235551212`` on a line of its
+  own in a text cell is nothing to the phone detector); e-mails and free text stay one column.
+  A field the table below does not type is an XTN when a repetition carries a
+  telecommunication use code (component 2, HL7 table 0201: ``PRN``, ``WPN``, ``ORN``,
+  ``NET``...) or equipment type (component 3, table 0202: ``PH``, ``CP``, ``FX``, ``BP``,
+  ``Internet``...) and a number or an e-mail (:func:`coded_xtn_fields`; a Z-segment's phone).
 * CX (identifier): the ID number (component 1) of each repetition. The patient's identifiers
   (PID-2, -3, -4, -21 and MRG-1, hinted ``ipp``; PID-18, the account number, which French
   systems fill with the stay's NDA, IHE PAM national extension France, ``nda``) are
@@ -253,21 +264,49 @@ def _xad(rep: Rep) -> dict[str, str]:
             ".5": component(rep, 5)}
 
 
+#: XTN components past the number, e-mail and text ones (2.A.89 and v2.6+ additions)
+_XTN_OTHER = (10, 11, *range(13, 21))
+
+
+def _xtn_local(rep: Rep) -> str:
+    """The number of components 5-8 (country code, area code, local number, extension) of one
+    XTN repetition, ``+33 1 42345678``; the extension is one more digit group (a cell of digit
+    groups is phone-shaped, an ``x12`` after it is not), empty when 5-8 are."""
+    country, area, local, ext = (component(rep, i) for i in (5, 6, 7, 8))
+    if not (area or local or ext):
+        return ""
+    return words([f"+{country.lstrip('+')}" if country else "", area, local, ext])
+
+
 def _xtn(rep: Rep) -> dict[str, str]:
-    number = component(rep, 1)
-    if not number:
-        country, area, local, ext = (component(rep, i) for i in (5, 6, 7, 8))
-        if local:
-            number = words([f"+{country.lstrip('+')}" if country else "", area, local,
-                             f"x{ext}" if ext else ""])
-        else:
-            number = component(rep, 12)
-    return {"": number, ".4": component(rep, 4)}
+    """One XTN repetition (HL7 v2.5.1 2.A.89): the number in the main column (component 1, else
+    components 5-8, else the unformatted component 12); the other number forms written beside it
+    in companion columns ``.5`` (components 5-8) and ``.12``, components 10, 11, 13-20 in
+    ``.10``..., so that every digit of the field is read; the e-mail (component 4) in ``.4``;
+    the free text (component 9) in ``.9``. The use code (2) and equipment type (3) are codes,
+    not data."""
+    forms = [(".1", component(rep, 1)), (".5", _xtn_local(rep)), (".12", component(rep, 12))]
+    present = [(suffix, text) for suffix, text in forms if text and not text.isspace()]
+    out = {"": present[0][1] if present else ""}
+    for suffix, text in present[1:]:
+        out[suffix] = text
+    out[".4"] = component(rep, 4)
+    out[".9"] = component(rep, 9)
+    # components 10, 11, 13-20 (extension prefix, speed dial, v2.6+ dates and codes): a number
+    # written one place too far is still a number (read as a phone, a date in 13 too)
+    for i in _XTN_OTHER:
+        out[f".{i}"] = component(rep, i)
+    return out
 
 
 def _cx(rep: Rep) -> dict[str, str]:
     return {"": component(rep, 1)}
 
+
+#: hints of an XTN's companion columns: the other number forms are phone numbers too
+#: (component 9, free text, has no hint: read as text)
+XTN_HINTS = {".4": "email", ".5": "telephone", ".12": "telephone",
+             **{f".{i}": "telephone" for i in _XTN_OTHER}}
 
 #: data type -> (renderer, hints of its companion columns)
 RENDERERS: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]] = {
@@ -275,8 +314,8 @@ RENDERERS: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]] = {
     "XCN": (_xcn, {".1": "rpps"}),
     "NDL": (_ndl, {".1": "rpps"}),
     "XAD": (_xad, {".5": "code_postal"}),
-    "XTN": (_xtn, {".4": "email"}),
-    "TN": (_xtn, {".4": "email"}),
+    "XTN": (_xtn, XTN_HINTS),
+    "TN": (_xtn, XTN_HINTS),
     "CX": (_cx, {}),
 }
 
@@ -341,15 +380,24 @@ FIELDS: dict[str, tuple[str | None, str | None]] = {
     "DG1-3": (None, "diagnostic"),             # diagnosis code
     "DG1-4": (None, "diagnostic"),             # diagnosis description
     "PRB-3": (None, "pathologie"),             # problem ID
+    "IN1-5": ("XAD", "adresse"),               # insurance company address
+    "IN1-6": ("XPN", "nom_contact"),           # insurance company contact person
+    "IN1-7": ("XTN", "telephone"),             # insurance company phone number
     "IN1-16": ("XPN", "nom_assure"),           # name of insured
     "IN1-18": (None, "date_de_naissance"),     # insured's date of birth
     "IN1-19": ("XAD", "adresse"),              # insured's address
     "GT1-3": ("XPN", "nom"),                   # guarantor name
+    "GT1-4": ("XPN", "nom"),                   # guarantor spouse name
     "GT1-5": ("XAD", "adresse"),               # guarantor address
     "GT1-6": ("XTN", "telephone"),             # guarantor ph num - home
     "GT1-7": ("XTN", "telephone"),             # guarantor ph num - business
     "GT1-8": (None, "date_de_naissance"),      # guarantor date/time of birth
     "GT1-12": (None, "social_security"),       # guarantor SSN
+    "GT1-16": ("XPN", "nom"),                  # guarantor employer name (a person's name)
+    "GT1-17": ("XAD", "adresse"),              # guarantor employer address
+    "GT1-18": ("XTN", "telephone"),            # guarantor employer phone number
+    "GT1-45": ("XPN", "nom_contact"),          # contact person's name
+    "GT1-46": ("XTN", "telephone"),            # contact person's telephone number
     "ROL-4": ("XCN", "nom"),                   # role person
     "PRD-2": ("XPN", "medecin"),               # provider name
     "PRD-3": ("XAD", "adresse"),               # provider address
@@ -366,6 +414,45 @@ OBX_VALUE_TYPES: dict[str, tuple[str, str | None]] = {
     "XAD": ("XAD", "adresse"), "AD": ("XAD", "adresse"),
     "XTN": ("XTN", "telephone"), "TN": ("TN", "telephone"), "CX": ("CX", None),
 }
+
+#: HL7 table 0201, telecommunication use code (XTN-2; v2.5.1, PRS from v2.6)
+XTN_USE_CODES = frozenset({"ASN", "BPN", "EMR", "NET", "ORN", "PRN", "PRS", "VHN", "WPN"})
+#: HL7 table 0202, telecommunication equipment type (XTN-3; v2.5.1, SAT from v2.6)
+XTN_EQUIPMENT_TYPES = frozenset({"BP", "CP", "FX", "INTERNET", "MD", "PH", "SAT", "TDD", "TTY",
+                                 "X.400"})
+_DIGIT = re.compile(r"\d")
+#: fields whose type another rule gives: OBX-5 (OBX-2), OBX-3/5/6 (one result column)
+_NOT_CODED = frozenset({"OBX-3", "OBX-5", "OBX-6"})
+
+
+def is_coded_xtn(reps: Sequence[Rep]) -> bool:
+    """True when a field of no known type is an XTN by its codes: a repetition with a
+    telecommunication use code (component 2, table 0201) or equipment type (component 3, table
+    0202) and a number (a digit in component 1, 5-8 or 12) or an e-mail (component 4)."""
+    for rep in reps:
+        if component(rep, 2).upper() in XTN_USE_CODES \
+                or component(rep, 3).upper() in XTN_EQUIPMENT_TYPES:
+            if "@" in component(rep, 4) or any(
+                    _DIGIT.search(component(rep, i)) for i in (1, 5, 6, 7, 8, 12)):
+                return True
+    return False
+
+
+def coded_xtn_fields(seg: str, fields: Sequence[str], d: Delimiters, first: int = 1,
+                     spec: dict[str, tuple[str | None, str | None]] = FIELDS) -> frozenset[str]:
+    """The names (``IN1-7``) of the fields of one segment that ``spec`` does not type and that
+    are an XTN by their codes (:func:`is_coded_xtn`): read as ``("XTN", "telephone")``."""
+    if not d.component:
+        return frozenset()
+    out = set()
+    for k, raw in enumerate(fields):
+        name = f"{seg}-{k + first}"
+        if not raw or name in spec or name in _NOT_CODED or d.component not in raw:
+            continue
+        if is_coded_xtn(split_field(raw, d)):
+            out.add(name)
+    return frozenset(out)
+
 
 #: INS OIDs (ANS, Référentiel INS): INS-NIR, INS-NIA and their test ranges
 INS_OIDS = ("1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10",
@@ -408,9 +495,10 @@ def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
                   spec: dict[str, tuple[str | None, str | None]] = FIELDS,
                   first: int = 1,
                   renderers: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]]
-                  = RENDERERS) -> list[Cell]:
+                  = RENDERERS, xtn: frozenset[str] = frozenset()) -> list[Cell]:
     """The non-empty columns of one segment whose field number ``first`` is ``fields[0]``:
-    each field rendered by the data type ``spec`` gives it (generic otherwise)."""
+    each field rendered by the data type ``spec`` gives it (generic otherwise); the fields
+    named in ``xtn`` (:func:`coded_xtn_fields`) as XTN phone fields."""
     value_type = ""
     if seg == "OBX" and first == 1 and len(fields) > 1:  # OBX-2 names the type of OBX-5
         value_type = (fields[1].split(d.component)[0] if d.component else fields[1]).strip().upper()
@@ -421,6 +509,8 @@ def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
         n = k + first
         name = f"{seg}-{n}"
         dtype, hint = spec.get(name, (None, None))
+        if name in xtn:
+            dtype, hint = "XTN", "telephone"
         if name == "OBX-5" and value_type in OBX_VALUE_TYPES:
             dtype, hint = OBX_VALUE_TYPES[value_type]
         reps = split_field(raw, d)
@@ -433,6 +523,30 @@ def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
                 if text and not text.isspace():
                     cells.append(Cell(f"{name}[{r}]", text, id_hint(rep, hint)))
             continue
+        if dtype in ("XTN", "TN") and len(reps) > 1:
+            # several numbers: one column per repetition holding one (``PID-13[2]``, its other
+            # forms in ``PID-13[2].12``...), as a phone column holds one number per cell;
+            # e-mails and free text stay one column each (``PID-13.4``)
+            rendered = [render(rep) for rep in reps]
+            # (told by the components written, not by their text: a writer renders the line
+            # with markers in place of the values)
+            numbered = [r for r, x in enumerate(rendered, 1)
+                        if any(t.strip() for sfx, t in x.items() if sfx not in (".4", ".9"))]
+            if len(numbered) > 1:
+                joined: dict[str, list[str]] = {}
+                for r, x in enumerate(rendered, 1):
+                    for suffix, text in x.items():
+                        if not text or text.isspace():
+                            continue
+                        if suffix in (".4", ".9"):
+                            joined.setdefault(suffix, []).append(text)
+                        else:
+                            h = hint if suffix == "" else companion_hints.get(suffix)
+                            cells.append(Cell(f"{name}[{r}]{suffix}", text, h))
+                for suffix in sorted(joined):
+                    cells.append(Cell(name + suffix, "\n".join(joined[suffix]),
+                                      companion_hints.get(suffix)))
+                continue
         parts: dict[str, list[str]] = {}
         for rep in reps:
             for suffix, text in render(rep).items():
@@ -520,11 +634,25 @@ class Hl7v2Reader(Reader):
             stats["encoding"] = stream.encoding
 
     @staticmethod
-    def _cells(seg: str, line: str, d: Delimiters) -> list[Cell]:
+    def coded_xtn(seg: str, line: str, d: Delimiters) -> frozenset[str]:
+        """The fields of one segment line read as XTN by their codes (:func:`coded_xtn_fields`)."""
+        parts = line.split(d.field)
+        if seg in HEADER_SEGMENTS:
+            return coded_xtn_fields(seg, parts[2:], d, 3)
+        return coded_xtn_fields(seg, parts[1:], d)
+
+    @staticmethod
+    def _cells(seg: str, line: str, d: Delimiters,
+               xtn: frozenset[str] | None = None) -> list[Cell]:
+        """The cells of one segment line; ``xtn``: the fields read as XTN by their codes
+        (default: :func:`coded_xtn_fields` of this line; a writer that rendered the line with
+        its values replaced by markers gives those of the original line)."""
         parts = line.split(d.field)
         if seg in HEADER_SEGMENTS:  # field 1 is the separator itself, field 2 the encoding
-            return segment_cells(seg, parts[2:], d, first=3)
-        cells = segment_cells(seg, parts[1:], d, first=1)
+            return segment_cells(seg, parts[2:], d, first=3,
+                                 xtn=coded_xtn_fields(seg, parts[2:], d, 3) if xtn is None else xtn)
+        cells = segment_cells(seg, parts[1:], d, first=1,
+                              xtn=coded_xtn_fields(seg, parts[1:], d) if xtn is None else xtn)
         if seg == "OBX" and len(parts) > 5 and parts[5].strip():
             value_type = (parts[2].split(d.component)[0] if d.component else parts[2]).strip()
             if value_type.upper() not in OBX_VALUE_TYPES:

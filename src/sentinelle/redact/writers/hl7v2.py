@@ -13,6 +13,11 @@ and the markers are located in the result. A finding that spans several sub-comp
 the operator's result for its own part (``<PERSON>^<PERSON>``; a fake family name and a fake
 given name), so no component is emptied or merged and the field keeps its shape.
 
+A value found and replaced in one field is replaced the same way wherever else its message
+writes it verbatim (:func:`replace_echoes`: a date of birth of IN1-18 repeated in an OBX-5
+note, the PID-3 patient number in a comment): a whole token (not inside a longer number or
+word), at least :data:`ECHO_MIN_CHARS` characters, in the data fields only.
+
 The country of an address (XAD component 6, HL7 v2.5.1 2.A.88: an ISO 3166 code from table
 0399, such as ``FRA``) is kept as written: it is a whole country, not a place that narrows
 down a person (HIPAA Safe Harbor keeps geography down to the state), and faking it made a town
@@ -138,9 +143,56 @@ def _split(text: str, base: int, seps: list[str], level: int = 0,
 
 
 def _redact_segment(line: str, seg: str, d: Delimiters, by_column: dict, person: str,
-                    where: tuple, run) -> str:
-    """``line`` with the findings of its cells (``column -> findings``) replaced."""
-    return apply_edits(line, segment_edits(line, seg, d, by_column, person, where, run))
+                    where: tuple, run, replaced: list | None = None) -> str:
+    """``line`` with the findings of its cells (``column -> findings``) replaced; each
+    ``(original, replacement)`` text is appended to ``replaced``."""
+    return apply_edits(line, segment_edits(line, seg, d, by_column, person, where, run,
+                                           replaced=replaced))
+
+
+#: shortest original value replaced again wherever else it stands in its message: shorter ones
+#: (``F``, ``MTH``, ``12``) are codes and counters as often as data
+ECHO_MIN_CHARS = 4
+
+
+def echo_pattern(replaced: list[tuple[str, str]], d: Delimiters):
+    """``(regex, {raw original: raw replacement})`` over the originals of ``replaced`` (decoded
+    ``(original, replacement)`` pairs of one message) of :data:`ECHO_MIN_CHARS` characters or
+    more, written as they stand in a raw line (escaped), each one a whole token: not inside a
+    longer word or number; None when there is none. The longest original is tried first."""
+    table: dict[str, str] = {}
+    for old, new in replaced:
+        if len(old.strip()) < ECHO_MIN_CHARS or old == new:
+            continue
+        table.setdefault(escape(old, d), escape(new, d))
+    if not table:
+        return None
+    alts = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)"), table
+
+
+def replace_echoes(line: str, seg: str, d: Delimiters, replaced: list[tuple[str, str]],
+                   skip=_hl7_skip, compiled=False) -> tuple[str, int]:
+    """``line`` with every other occurrence of a replaced value (:func:`echo_pattern`) in its
+    data fields replaced as the value was, and the number of them: a date of birth found in
+    IN1-18 and written again in an OBX-5 note, a patient number of PID-3 repeated in a comment
+    (session 11 fault list). The segment ID, MSH-1/MSH-2 and OBX-2 are left as written.
+    ``compiled``: ``echo_pattern(replaced, d)`` when already made."""
+    if compiled is False:
+        compiled = echo_pattern(replaced, d)
+    if compiled is None:
+        return line, 0
+    regex, table = compiled
+    parts = line.split(d.field)
+    count = 0
+    for k, part in enumerate(parts):
+        if skip(seg, k):
+            continue
+        new, n = regex.subn(lambda m: table[m.group(0)], part)
+        if n:
+            parts[k] = new
+            count += n
+    return d.field.join(parts), count
 
 
 def apply_edits(line: str, edits: list[tuple[int, int, str]]) -> str:
@@ -157,12 +209,21 @@ def apply_edits(line: str, edits: list[tuple[int, int, str]]) -> str:
 
 def segment_edits(line: str, seg: str, d: Delimiters, by_column: dict, person: str,
                   where: tuple, run, cells=None, skip=_hl7_skip, field_name=_hl7_field,
-                  kept=_hl7_country) -> list[tuple[int, int, str]]:
+                  kept=_hl7_country, replaced: list | None = None) -> list[tuple[int, int, str]]:
     """The raw ``(start, end, new text)`` edits of ``line`` (in order) that replace the
     findings of its cells (``column -> findings``). ``cells(seg, line, d)`` renders the cells
     as the reader does (default: HL7 v2's); ``skip``/``field_name`` tell the fields apart;
-    ``kept(field, component, text)`` is true for a piece left as written (a country code)."""
-    cells_of = cells or Hl7v2Reader._cells
+    ``kept(field, component, text)`` is true for a piece left as written (a country code).
+    ``replaced``: a list each decoded ``(original, replacement)`` text is appended to."""
+    if cells is None:
+        # the fields read as XTN by their codes (IN1-7 ^WPN^PH^...) are told from the line as
+        # written: in the marked line below, the codes are markers too
+        xtn = Hl7v2Reader.coded_xtn(seg, line, d)
+
+        def cells_of(s, text, dd):
+            return Hl7v2Reader._cells(s, text, dd, xtn)
+    else:
+        cells_of = cells
     pieces = [p for p in _pieces(line, seg, d, skip, field_name) if line[p[0]:p[1]].strip()]
     marked_parts = []
     pos = 0
@@ -211,7 +272,10 @@ def segment_edits(line: str, seg: str, d: Delimiters, by_column: dict, person: s
             for a, b, i, lo, hi in hit:
                 if i in keep and not alone:
                     continue
-                edits.setdefault(i, []).append((lo - a, hi - a, run.op(f, person, where)))
+                fn = run.op(f, person, where)
+                if replaced is not None:
+                    fn = _recorded(fn, replaced)
+                edits.setdefault(i, []).append((lo - a, hi - a, fn))
     out: list[tuple[int, int, str]] = []
     for i, (a, b, _f, _c) in enumerate(pieces):
         if i not in edits:
@@ -223,6 +287,14 @@ def segment_edits(line: str, seg: str, d: Delimiters, by_column: dict, person: s
             new = replace_spans(raw, [(s, e, _escaped(fn, d)) for s, e, fn in edits[i]])
         out.append((a, b, new))
     return out
+
+
+def _recorded(fn, replaced: list):
+    def apply(text: str) -> str:
+        new = fn(text)
+        replaced.append((text, new))
+        return new
+    return apply
 
 
 def _escaped(fn, d: Delimiters):
@@ -248,22 +320,40 @@ class Hl7v2Writer:
                 if rf is not None:
                     keyed.append((segment, rf))
             person = person_key(f for _, rf in keyed for f in rf.all())
+            replaced: list[tuple[str, str]] = []
             for segment, rf in keyed:
                 joined = "\n".join(lines[i].text for i in segment.lines)
                 sheet = f"{segment.seg}"
                 new = _redact_segment(joined, segment.seg, segment.d, rf.by_name(), person,
-                                      (source.display, sheet, index), run)
-                texts = new.split("\n")
-                if len(texts) != len(segment.lines):
-                    raise Unplaced
-                for i, text in zip(segment.lines, texts):
-                    lines[i].text = text
+                                      (source.display, sheet, index), run, replaced)
+                _put(lines, segment, new)
                 used += sum(len(v) for v in rf.cells.values())
+            if replaced:  # the same values written elsewhere in the message
+                patterns: dict[Delimiters, object] = {}
+                for segment in message:
+                    if segment.d not in patterns:
+                        patterns[segment.d] = echo_pattern(replaced, segment.d)
+                    if patterns[segment.d] is None:
+                        continue
+                    joined = "\n".join(lines[i].text for i in segment.lines)
+                    new, n = replace_echoes(joined, segment.seg, segment.d, replaced,
+                                            compiled=patterns[segment.d])
+                    if n:
+                        _put(lines, segment, new)
         if found or feed.finish():
             raise Unplaced
         result.findings += used
         result.replaced += used
         out.write(enc.encode("".join(l.lead + l.text + l.eol for l in lines)))
+
+
+def _put(lines: list[_Line], segment: _Segment, new: str) -> None:
+    """Write the segment text ``new`` back on its physical lines."""
+    texts = new.split("\n")
+    if len(texts) != len(segment.lines):
+        raise Unplaced
+    for i, text in zip(segment.lines, texts):
+        lines[i].text = text
 
 
 def _parse(physical, path: str) -> tuple[list[_Line], list[list[_Segment]]]:
