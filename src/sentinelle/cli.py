@@ -40,7 +40,7 @@ from click.exceptions import Exit
 
 from sentinelle import __version__
 from sentinelle.config import Config, load_config
-from sentinelle.entities import ENTITIES
+from sentinelle.entities import parse_labels
 from sentinelle.errors import SentinelleError
 
 
@@ -150,6 +150,22 @@ def app() -> None:
 
 #: an existing or new path, given to the command as a pathlib.Path
 PATH = click.Path(path_type=Path)
+
+
+class _InPath(click.Path):
+    """An input PATH argument (``scan``, ``assess``, ``redact``, ``reidentify``): an empty
+    argument (``sentinelle scan ""``, an unset ``$DIR``) is a usage error naming it, exit 2;
+    ``pathlib.Path("")`` is ``.``, so it used to scan the current folder."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and value == "":
+            self.fail("an empty argument ('') is not a path; give . for the current folder",
+                      param, ctx)
+        return super().convert(value, param, ctx)
+
+
+#: the input PATHs of scan, assess, redact and reidentify (never empty)
+IN_PATH = _InPath(path_type=Path)
 
 
 class _OutPath(click.Path):
@@ -365,18 +381,34 @@ def _existing_key(key_file: Optional[Path]) -> Optional[Path]:
     return key_file
 
 
-def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
-    if not value:
-        return None
-    labels = tuple(v.strip().upper() for v in value.split(",") if v.strip())
-    unknown = [l for l in labels if l not in ENTITIES]
-    if unknown:
-        raise _fail(f"unknown entity type(s): {', '.join(unknown)} (see `sentinelle entities`)")
-    return labels
+def _load_config(config_file: Optional[Path]) -> Config:
+    """The ``--config`` file's settings (defaults without one). Raises
+    :class:`~sentinelle.errors.ConfigError` (one line) for a bad file, and for an unknown label
+    in its ``entities`` (by :func:`sentinelle.entities.parse_labels`, as ``--entities``): it
+    would select no detector and find nothing, silently."""
+    from sentinelle.errors import ConfigError
+
+    config = load_config(config_file) if config_file else Config()
+    if config.entities:
+        try:
+            parse_labels(config.entities)
+        except ValueError as exc:
+            raise ConfigError(f"{config_file}: entities: {exc}") from None
+    return config
+
+
+def _parse_entities(value: Optional[str], option: str = "--entities") -> Optional[tuple[str, ...]]:
+    """The labels of ``--entities`` (None: all), by the API's rule
+    (:func:`sentinelle.entities.parse_labels`); an unknown label is refused in one line naming
+    it and the valid ones (exit 2)."""
+    try:
+        return parse_labels(value)
+    except ValueError as exc:
+        raise _fail(f"{option}: {exc} (see `sentinelle entities`)")
 
 
 @app.command()
-@click.argument("paths", nargs=-1, required=True, type=PATH)
+@click.argument("paths", nargs=-1, required=True, type=IN_PATH)
 @click.option("--format", "-f", "format", default="table", help="Output on stdout: table, json or sarif.")
 @click.option("--output", "-o", type=OUT_PATH, default=None, help="Write the --format output to this file instead of stdout (-: stdout).")
 @click.option("--findings", type=OUT_PATH, default=None, help="Write every finding to this JSONL file (masked values and keyed hashes only). -: JSONL on stdout (as rg --json), the table then goes to stderr; --format json or sarif then needs --output FILE.")
@@ -393,7 +425,7 @@ def _parse_entities(value: Optional[str]) -> Optional[tuple[str, ...]]:
 @click.option("--quiet", "-q", is_flag=True, help="No table, no progress bar; only the exit code and errors.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--ner", default=None, help="spaCy second opinion on PERSON: never, auto or always (needs pip install 'sentinelle[ner]').")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes scanning files at once (default: all cores, at most one per file); 1: scan in this process. Files over chunk_bytes (64 MiB) are split. Same output whatever N.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes scanning files at once (default: all cores, at most one per file unless a file is split); 1: scan in this process. With N > 1 a big file is split among the workers: a CSV/TSV file over 16 MiB into byte ranges cut on record boundaries, a plain-text file over 2 MiB into pieces of about 1 M characters, a JSON file over the config's chunk_bytes (64 MiB) into pieces; a smaller chunk_bytes lowers these thresholds, 0 never splits. Same output whatever N.")
 def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings: Optional[Path],
          db: Path, no_db: bool, entities: Optional[str], min_score: Optional[float],
          config_file: Optional[Path], key_file: Optional[Path], hidden: bool,
@@ -413,7 +445,7 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
     if format not in ("table", "json", "sarif"):
         raise _fail(f"unknown --format {format!r} (table, json or sarif)")
     try:
-        config = load_config(config_file) if config_file else Config()
+        config = _load_config(config_file)
     except SentinelleError as exc:
         raise _fail(str(exc))
     changes: dict = {}
@@ -487,6 +519,9 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
     own = [findings, output] + ([] if no_db else [db, f"{db}.wal"])
     with skipping(_own_outputs(paths, own)):
         items = list(walk(paths, config))
+    if not items and not quiet:  # "0 of 0 files", exit 0, said once (gitleaks: exit 0 too)
+        _err(f"warning: no file to scan under {', '.join(map(str, paths))} "
+             f"({_why_no_file(paths, config)})")
     total_bytes = 0
     for it in items:
         if not isinstance(it, Issue):
@@ -592,6 +627,58 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
     raise Exit(code)
 
 
+def _why_no_file(paths, config) -> str:
+    """Why the walk of ``paths`` (folders, as :func:`sentinelle.scanner.walk` skipped them)
+    met no file: what it left out, counted (hidden entries without ``--hidden``, names matched
+    by ``--exclude`` or the config's ``exclude``, symbolic links without
+    ``--follow-symlinks``), or that the folders hold no file. The skipped entries are not
+    opened; this walk only runs when the scan has nothing to read."""
+    import fnmatch
+
+    hidden = excluded = links = 0
+    stack = [Path(p) for p in paths if Path(p).is_dir()]
+    seen: set = set()
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for e in entries:
+            if not config.include_hidden and e.name.startswith("."):
+                hidden += 1
+            elif any(fnmatch.fnmatch(e.name, pat) for pat in config.exclude):
+                excluded += 1
+            elif e.is_symlink() and not config.follow_symlinks:
+                links += 1
+            else:
+                with contextlib.suppress(OSError):
+                    if e.is_dir(follow_symlinks=config.follow_symlinks):
+                        stack.append(Path(e.path))
+
+    def n_(n: int, one: str, many: str) -> str:
+        return f"{n:,} {one if n == 1 else many}"
+
+    why = []
+    if hidden:
+        why.append(f"{n_(hidden, 'hidden file or folder', 'hidden files or folders')} "
+                   "skipped without --hidden")
+    if excluded:
+        why.append(f"{n_(excluded, 'name', 'names')} excluded by --exclude or the config")
+    if links:
+        why.append(f"{n_(links, 'symbolic link', 'symbolic links')} not followed without "
+                   "--follow-symlinks")
+    if why:
+        return "; ".join(why)
+    roots = sum(1 for p in paths if Path(p).is_dir())
+    return "only empty folders" if len(seen) > roots else "empty folder" if roots == 1 \
+        else "empty folders"
+
+
 def _print_table(reports, out_fh) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -625,7 +712,7 @@ def _print_table(reports, out_fh) -> None:
 
 
 @app.command()
-@click.argument("paths", nargs=-1, type=PATH)
+@click.argument("paths", nargs=-1, type=IN_PATH)
 @click.option("--json", "json_out", type=OUT_PATH, default=None, help="Write the assessment document (docs/assess-schema.md) to this file (-: stdout; the summary table then goes to stderr).")
 @click.option("--html", type=OUT_PATH, default=None, help="Write the HTML report to this file (-: stdout; the summary table then goes to stderr).")
 @click.option("--notification", type=OUT_FOLDER, default=None, help="Write the CNIL notification and art. 34 letter drafts into this folder.")
@@ -674,7 +761,7 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
     if register is not None and not register.strip():
         raise _fail("--register needs a non-empty NAME")
     try:
-        config = load_config(config_file) if config_file else Config()
+        config = _load_config(config_file)
         changes: dict = {}
         if hidden:
             changes["include_hidden"] = True
@@ -1139,7 +1226,7 @@ def entities_cmd(fmt: str) -> None:
 
 
 @app.command()
-@click.argument("paths", nargs=-1, required=True, type=PATH)
+@click.argument("paths", nargs=-1, required=True, type=IN_PATH)
 @click.option("--out", type=OUT_FOLDER, required=True, help="Folder to write the redacted files into (same relative paths); its missing folders are removed again when no file was written.")
 @click.option("--policy", required=True, help="Policy file (TOML/YAML) or preset: share, research, test-data.")
 @click.option("--key-file", type=PATH, default=None, help="Key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist, and so must a $SENTINELLE_KEY_FILE (create one with `sentinelle key new PATH`); only ~/.config/sentinelle/key is created when missing.")
@@ -1170,7 +1257,7 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
     if suppress and not k:
         raise _fail("--suppress needs --k N")
     try:
-        config = load_config(config_file) if config_file else Config()
+        config = _load_config(config_file)
         changes: dict = {}
         if hidden:
             changes["include_hidden"] = True
@@ -1222,7 +1309,7 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
 
 
 @app.command()
-@click.argument("paths", nargs=-1, required=True, type=PATH)
+@click.argument("paths", nargs=-1, required=True, type=IN_PATH)
 @click.option("--out", type=OUT_FOLDER, required=True, help="Folder to write the re-identified files into.")
 @click.option("--key-file", type=PATH, default=None, help="Key file used by redact; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key).")
 @click.option("--log", type=OUT_LOG, default=None, help="Append the audit line here (default ~/.local/state/sentinelle/reidentify.log).")
@@ -1284,7 +1371,8 @@ def key() -> None:
 @click.argument("path", type=OUT_KEY, required=False)
 def key_new(path: Optional[Path]) -> None:
     """Create a new random key file at PATH (default: $SENTINELLE_KEY_FILE or
-    ~/.config/sentinelle/key): 32 random bytes, hex, mode 0600 (missing folders 0700). An
+    ~/.config/sentinelle/key): 32 random bytes written as 64 hex characters and a newline
+    (65 bytes), mode 0600 (missing folders 0700). An
     existing file is never replaced. Hashes made with one key match nothing made with another:
     keep it. Without PATH while $SENTINELLE_KEY is set, nothing is created: the scans would
     keep using $SENTINELLE_KEY and ignore the new file (give PATH and use --key-file PATH).

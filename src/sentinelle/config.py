@@ -77,7 +77,21 @@ class Config:
 
 
 def load_config(path: Path) -> Config:
-    """Read ``path`` (TOML). Raises :class:`ConfigError` listing every invalid key or value."""
+    """The :class:`Config` of the TOML file ``path`` (its ``[scan]`` table, or the top level).
+
+    Keys are the fields of :class:`Config` (``entities``, ``exclude``: lists of strings;
+    ``min_score``: a number in [0, 1]; ``ner``: never, auto or always; ``include_hidden``,
+    ``follow_symlinks``: booleans; the others non-negative integers); missing keys keep their
+    defaults. Raises :class:`ConfigError` (one line, naming ``path``) when the file cannot be
+    read, is not TOML, or lists every unknown key and invalid value. Entity labels are checked
+    by their users (:func:`sentinelle.scan`, the CLI): an unknown one raises there.
+
+    Example::
+
+        >>> # sentinelle.toml: [scan] entities = ["FR_NIR"]  min_score = 0.8
+        >>> sentinelle.load_config(Path("sentinelle.toml")).entities
+        ('FR_NIR',)
+    """
     import tomllib  # here: only a run with a config file pays for it (issue 6, start-up)
 
     try:

@@ -86,3 +86,32 @@ ENTITIES: dict[str, EntityInfo] = {e.label: e for e in _TABLE}
 def info(label: str) -> EntityInfo:
     """Return the :class:`EntityInfo` for ``label``; raises ``KeyError`` for an unknown label."""
     return ENTITIES[label]
+
+
+def parse_labels(value) -> tuple[str, ...] | None:
+    """The entity labels of ``value``, checked against :data:`ENTITIES`: the one rule of the CLI's
+    ``--entities`` and of the API's ``entities=`` (:func:`sentinelle.scan_text`,
+    :func:`sentinelle.scan`).
+
+    ``value``: ``None``; a comma-separated string (``"fr_nir, PERSON"``, as ``--entities``); or
+    an iterable of labels. Each label is stripped and upper-cased; empty ones are dropped; the
+    order is kept. Returns a tuple of labels, or ``None`` (every label) when none is left, as
+    Presidio's ``analyze(entities=None or [])``.
+
+    Raises ``ValueError`` naming the unknown label(s) and listing the valid ones (a mistyped
+    label used to select no detector and return nothing, silently), or for an item that is not
+    a string.
+    """
+    if value is None:
+        return None
+    items = value.split(",") if isinstance(value, str) else list(value)
+    bad = [v for v in items if not isinstance(v, str)]
+    if bad:
+        raise ValueError(f"entity labels must be strings, got {bad[0]!r}; valid labels: "
+                         + ", ".join(ENTITIES))
+    labels = tuple(v.strip().upper() for v in items if v.strip())
+    unknown = [label for label in labels if label not in ENTITIES]
+    if unknown:
+        raise ValueError(f"unknown entity type{'s' if len(unknown) > 1 else ''}: "
+                         f"{', '.join(unknown)}; valid labels: {', '.join(ENTITIES)}")
+    return labels or None

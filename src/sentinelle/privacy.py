@@ -8,7 +8,8 @@
   attack on the fingerprints needs the key. The entity label is part of the MAC input so that the
   same digits as a phone and as an identifier do not collide.
 * :func:`load_key` reads the key from ``SENTINELLE_KEY`` or a key file; a missing key file is
-  created with mode 0600 from 32 random bytes (``secrets.token_bytes``).
+  created with mode 0600 from 32 random bytes (``secrets.token_hex(32)``), written as 64
+  hexadecimal characters and a newline (65 bytes); the key is the file's content, stripped.
 
 We write this ourselves because it is the core of the product's promise (the tool holds the data
 it protects); the primitives come from the standard library (``hmac``, ``hashlib``, ``secrets``).
@@ -44,10 +45,14 @@ def load_key(key_file: Path | None = None) -> bytes:
 
     Order: ``key_file`` when given (``--key-file``), else ``$SENTINELLE_KEY`` (its UTF-8 bytes),
     else :func:`default_key_file`.
-    A missing key file is created with 32 random bytes, hex-encoded, mode 0600, its missing
+    A missing key file is created with 32 random bytes (``secrets.token_hex(32)``) written as
+    64 hexadecimal characters and a newline (65 bytes), mode 0600, its missing
     folders 0700 (:func:`sentinelle.outputs.make_folders`), except a ``$SENTINELLE_KEY_FILE``
     that does not exist: a mistyped path must not get a fresh key whose hashes match nothing
     (create it with ``sentinelle key new PATH``).
+    Returns the key's bytes: the file's content with surrounding white space stripped (the 64
+    ASCII hex characters of a file this function or ``sentinelle key new`` wrote, used as they
+    are, not decoded), or the UTF-8 bytes of ``$SENTINELLE_KEY``.
     Raises :class:`KeyFileError` when the file is group/world readable, empty, cannot be
     created, or is a missing ``$SENTINELLE_KEY_FILE``.
     """

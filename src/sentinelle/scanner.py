@@ -1462,7 +1462,8 @@ def scan(paths: str | Path | Iterable[str | Path], config: Config | None = None,
     the returned :class:`Finding` objects (memory only); write them out with
     :meth:`Finding.to_record`. ``jobs``: worker processes (1 by default: everything in the
     calling process; :func:`default_jobs` for every core); same result whatever ``jobs``
-    (see :func:`iter_items`).
+    (see :func:`iter_items`). Raises ``ValueError`` for an unknown entity label or a
+    ``min_score`` outside [0, 1] (:func:`_override`); see :func:`sentinelle.scan`.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -1480,7 +1481,8 @@ def scan_text(text: str, *, entities: Sequence[str] | None = None,
     entities, score_threshold)``: each has ``entity_type``, ``start``, ``end``, ``score``.
 
     ``language`` is accepted for Presidio compatibility; detectors cover French and English
-    context words together.
+    context words together. Raises ``ValueError`` for an unknown entity label or a
+    ``min_score`` outside [0, 1] (:func:`_override`); see :func:`sentinelle.scan_text`.
     """
     config = _override(config or Config(), entities, min_score)
     pipeline = Pipeline(build(config.entities, config), config)
@@ -1488,9 +1490,21 @@ def scan_text(text: str, *, entities: Sequence[str] | None = None,
 
 
 def _override(config: Config, entities, min_score) -> Config:
+    """``config`` with the API's ``entities`` and ``min_score`` (None: kept). Labels follow the
+    CLI's ``--entities`` rule (:func:`sentinelle.entities.parse_labels`: a comma-separated
+    string or labels, any case; none given: those of ``config``, every label by default).
+    Raises ``ValueError`` for an unknown label (in ``entities`` or ``config.entities``) or a
+    ``min_score`` outside [0, 1]."""
+    from sentinelle.entities import parse_labels
+
     changes = {}
-    if entities is not None:
-        changes["entities"] = tuple(entities)
+    labels = parse_labels(entities)
+    if labels is not None:
+        changes["entities"] = labels
+    elif config.entities:
+        parse_labels(config.entities)  # a label mistyped in a config file selects nothing
+    if min_score is not None and not 0.0 <= float(min_score) <= 1.0:
+        raise ValueError(f"min_score must be between 0 and 1, got {min_score!r}")
     if min_score is not None:
         changes["min_score"] = float(min_score)
     return config.with_(**changes) if changes else config

@@ -532,7 +532,7 @@ def _persist(store, work: _Work, files: list[_File], builder: RecordBuilder,
     con = store.con
     con.execute(_STORE_DDL)
     _ensure_records_table(con)
-    with _bounded(work.con), _bounded(con, work.dir):
+    with _bounded(work.con), _bounded(con), _store_spill(store):
         _persist_records(con, work, scan_id)
     ids = builder.files
     rows = [(scan_id, ids.get(f.path), f.path, f.reader, f.size, f.content_hash,
@@ -546,32 +546,64 @@ def _persist(store, work: _Work, files: list[_File], builder: RecordBuilder,
 
 
 @contextmanager
-def _bounded(con, temp_dir: str | None = None):
-    """While the block runs, DuckDB connection ``con`` works under :data:`SPILL_MEMORY_LIMIT`
-    (its sorts and inserts spill to disk), spilling to ``temp_dir`` when given (the working
-    database's private folder) and the temporary folder is still unused; both settings are
-    restored after. Issue 5: writing 1.8 million records (100,000 patients) to the store held
-    them all in the two databases' memory (the store's default limit is 80% of RAM), the
-    run's peak."""
-    def setting(name):
-        return con.execute(f"SELECT current_setting('{name}')").fetchall()[0][0]
+def _store_spill(store):
+    """While the block runs, the store's DuckDB temporary folder (where its sorts and inserts
+    spill: hashes only) is a private folder (``sentinelle-spill-*``, mode 0700 from
+    :func:`tempfile.mkdtemp`), not DuckDB's default ``<store>.tmp`` beside the store; after
+    the block it is moved back and the folder removed.
 
-    limit = setting("memory_limit")
-    folder = setting("temp_directory") if temp_dir else None
+    DuckDB refuses to move it back once it has been used ("Cannot switch temporary directory
+    after the current one has been used": the reset of session 10 then failed the assessment
+    after a store spill). The folder is then kept as the store's for as long as the store
+    object lives (removed when it is garbage-collected or at exit, :func:`weakref.finalize`;
+    DuckDB removes its own files there when the store is closed), and later blocks on the
+    same store use it as it is. It used to be the working database's folder, removed at the
+    end of the assessment under the live connection: its next spill failed. When the store's
+    temporary folder is already in use, it is kept."""
+    import os
+    import weakref
+
+    if getattr(store, "_sentinelle_spill", None) is not None:  # moved for good earlier
+        yield
+        return
+    con = store.con
+    before = con.execute("SELECT current_setting('temp_directory')").fetchall()[0][0]
+    folder = tempfile.mkdtemp(prefix="sentinelle-spill-")
+    try:
+        con.execute("SET temp_directory = ?", [folder])
+    except Exception:  # noqa: BLE001 - DuckDB refuses once its temporary folder is in use
+        os.rmdir(folder)
+        folder = None
+    try:
+        yield
+    finally:
+        if folder is not None:
+            try:
+                con.execute("SET temp_directory = ?", [before])
+            except Exception:  # noqa: BLE001 - used: DuckDB keeps it, so do we (see above)
+                try:
+                    store._sentinelle_spill = folder
+                    weakref.finalize(store, shutil.rmtree, folder, True)
+                except (AttributeError, TypeError):  # no attributes, no weak reference
+                    import atexit
+                    atexit.register(shutil.rmtree, folder, True)
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _bounded(con):
+    """While the block runs, DuckDB connection ``con`` works under :data:`SPILL_MEMORY_LIMIT`
+    (its sorts and inserts spill to disk: see :func:`_store_spill` for where the store
+    spills); the memory limit is restored after. Issue 5: writing 1.8 million records
+    (100,000 patients) to the store held them all in the two databases' memory (the store's
+    default limit is 80% of RAM), the run's peak."""
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     con.execute(f"SET memory_limit = '{SPILL_MEMORY_LIMIT}'")
-    moved = False
-    if temp_dir:
-        try:
-            con.execute("SET temp_directory = ?", [temp_dir])
-            moved = True
-        except Exception:  # noqa: BLE001 - DuckDB refuses once its temporary folder is in use
-            pass
     try:
         yield
     finally:
         con.execute(f"SET memory_limit = '{limit}'")
-        if moved:
-            con.execute("SET temp_directory = ?", [folder])
 
 
 def _persist_records(con, work: _Work, scan_id: int | None) -> None:
