@@ -200,3 +200,26 @@ def test_records_of_a_table_in_several_chunks():
     assert records.to_pylist() == [f.to_record(HASHER) for f in FINDINGS]
     assert records_jsonl_bytes(records) == _reference_jsonl(FINDINGS).encode("utf-8")
     assert records_jsonl(records.slice(1, 2)) == _reference_jsonl(FINDINGS[1:3])
+
+
+@pytest.mark.parametrize("batch_rows", [7, 1000])
+def test_table_batch_records_per_hit_equal_per_finding(lab_tables, batch_rows):
+    # the table path hands its hits to the batch (masked and hashed once per hit, issue 6);
+    # the records must be those of Finding.to_record, finding by finding, as without them
+    from sentinelle.finding import records_jsonl_bytes
+
+    pipeline = Pipeline(build(), Config())
+    seen = 0
+    for name, rows in lab_tables:
+        for batch in pipeline.analyze_table(_unit(name, rows, batch_rows)):
+            if not batch:
+                continue
+            assert batch._hits is not None   # the per-hit path is the one under test
+            want = [f.to_record(HASHER) for f in batch]
+            records = batch.records(HASHER)
+            assert records.to_pylist() == want, name
+            assert records_jsonl_bytes(records) == "".join(
+                json.dumps(r, ensure_ascii=False) + "\n" for r in want).encode("utf-8")
+            assert FindingBatch(batch.table).records(HASHER).equals(records)
+            seen += len(batch)
+    assert seen > 100

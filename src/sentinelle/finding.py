@@ -212,10 +212,18 @@ class FindingBatch:
     gives the public fields of a whole batch at once.
     """
 
-    __slots__ = ("table",)
+    __slots__ = ("table", "_hits")
 
-    def __init__(self, table):
+    def __init__(self, table, hits=None):
+        """``hits`` (optional, from the table path: :func:`sentinelle.pipeline._gather`):
+        ``(columns, take)``, the findings' distinct hits as a dict of equally long Arrow
+        ``large_string`` arrays ``entity_type``, ``value``, ``normalized`` and ``pattern`` (one
+        row per hit: a distinct value of one column), and ``take``, an int64 array giving each
+        row of ``table`` its hit. Those fields of ``table`` must be ``hit column.take(take)``.
+        :meth:`records` then masks and hashes once per hit instead of finding the distinct
+        values again; ignored once ``table`` is replaced."""
         self.table = table
+        self._hits = None if hits is None else (table, hits[0], hits[1])
 
     schema = staticmethod(_batch_schema)
 
@@ -287,23 +295,37 @@ class FindingBatch:
         or the raw value when none, or "" for a status cell). No raw value in it. ``masked``
         and ``value_hash`` are computed once per distinct (entity, value, hashed text) triple
         (:func:`_distinct_rows`: Arrow dictionary codes; the MAC'd messages joined by Arrow and
-        hashed by :meth:`KeyedHasher.hash_messages`), then taken back to the rows;
+        hashed by :meth:`KeyedHasher.hash_messages`), or once per hit of a batch made with
+        ``hits`` (the table path: its hits are already distinct per column), then taken back
+        to the rows;
         ``score`` is rounded once per distinct score."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
         t = self.table
         s = pa.large_string()
-        # the text hashed (hashed_value), one column: the normalised value, else the value,
-        # else ""; "" on the rows of a valueless pattern
-        value = t.column("value").fill_null("")
-        norm = t.column("normalized").fill_null("")
-        key = pc.if_else(pc.equal(norm, ""), value, norm)
-        valueless = pc.is_in(t.column("pattern"),
-                             value_set=pa.array(sorted(VALUELESS_PATTERNS), s))
-        key = pc.if_else(valueless.fill_null(False), pa.scalar("", s), key.cast(s))
-        (ents, vals, keys), back = _distinct_rows(
-            [t.column("entity_type").fill_null(""), value, key])
+        valueless_set = pa.array(sorted(VALUELESS_PATTERNS), s)
+        valueless = pc.is_in(t.column("pattern"), value_set=valueless_set)
+        hint = getattr(self, "_hits", None)
+        if hint is not None and hint[0] is t:
+            # the table path's distinct hits: masked and hashed once per hit (issue 6: no
+            # dictionary encoding of the rows' values), then taken back to the rows
+            per_hit, back = hint[1], hint[2]
+            vals = per_hit["value"].fill_null("")
+            norm = per_hit["normalized"].fill_null("")
+            key = pc.if_else(pc.equal(norm, ""), vals, norm)
+            odd = pc.is_in(per_hit["pattern"], value_set=valueless_set)
+            ents = per_hit["entity_type"].fill_null("")
+            keys = pc.if_else(odd.fill_null(False), pa.scalar("", s), key.cast(s))
+        else:
+            # the text hashed (hashed_value), one column: the normalised value, else the
+            # value, else ""; "" on the rows of a valueless pattern
+            value = t.column("value").fill_null("")
+            norm = t.column("normalized").fill_null("")
+            key = pc.if_else(pc.equal(norm, ""), value, norm)
+            key = pc.if_else(valueless.fill_null(False), pa.scalar("", s), key.cast(s))
+            (ents, vals, keys), back = _distinct_rows(
+                [t.column("entity_type").fill_null(""), value, key])
         masked = mask_many(vals, ents).take(back)
         # the MAC'd messages (entity + "\x1f" + text) made by Arrow, hashed in one loop
         messages = pc.binary_join_element_wise(ents.cast(s), keys.cast(s), pa.scalar("\x1f", s))

@@ -1483,7 +1483,8 @@ def _gather(parts: list[tuple[int, list, bool]], names: list[str], hits: list[_H
     whether some row has a tuple)``. The findings are listed column by column, rows in order
     (Arrow: the non-null ids and their row indices), then a stable sort on the row gives
     (row, column, offset) order; each field is built once per hit (or column) and taken per
-    finding (Arrow ``take``)."""
+    finding (Arrow ``take``). The batch keeps the hit-level columns and the hit of each
+    finding (``FindingBatch(table, hits)``): its records are masked and hashed per hit."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -1522,23 +1523,30 @@ def _gather(parts: list[tuple[int, list, bool]], names: list[str], hits: list[_H
     # evidence: a few distinct objects per batch, built once each
     uniq = list({id(e): e for e in evs}.values())
     index = {id(e): k for k, e in enumerate(uniq)}
-    ev_take = pa.array(list(map(index.__getitem__, map(id, evs))), i64).take(take)
+    ev_hit = pa.array(list(map(index.__getitem__, map(id, evs))), i64)  # per hit
+    ev_take = ev_hit.take(take)
+    # the hit-level columns, also handed to the batch (FindingBatch.records: masked and
+    # hashed once per hit)
+    hit_cols = {"entity_type": pa.array(ents, s), "value": pa.array(values, s),
+                "normalized": pa.array(norms, s),
+                "pattern": pa.array([e.pattern or "" for e in uniq], s).take(ev_hit)}
     cols = {
         "path": pa.repeat(pa.scalar(loc.path, s), n),
         "row": pc.add(r.take(order), first),
         "column": pa.array(names, s).take(pa.concat_arrays(col_parts).take(order)),
         "sheet": pa.repeat(pa.scalar(loc.sheet, s), n),
         "page": pa.nulls(n, i64),
-        "entity_type": pa.array(ents, s).take(take),
+        "entity_type": hit_cols["entity_type"].take(take),
         "start": pa.array(starts, i64).take(take),
         "end": pa.array(ends, i64).take(take),
         "score": pa.array(scores, pa.float64()).take(take),
         "validation": pa.array(vals, s).take(take),  # a str enum: its value
         "detector": pa.array([e.detector for e in uniq], s).take(ev_take),
-        "pattern": pa.array([e.pattern or "" for e in uniq], s).take(ev_take),
+        "pattern": hit_cols["pattern"].take(take),
         "context": pa.array([list(e.context) for e in uniq], pa.large_list(s)).take(ev_take),
         "header": pa.array([e.header or "" for e in uniq], s).take(ev_take),
-        "value": pa.array(values, s).take(take),
-        "normalized": pa.array(norms, s).take(take),
+        "value": hit_cols["value"].take(take),
+        "normalized": hit_cols["normalized"].take(take),
     }
-    return FindingBatch(pa.table([cols[f.name] for f in schema], schema=schema))
+    return FindingBatch(pa.table([cols[f.name] for f in schema], schema=schema),
+                        (hit_cols, take))
