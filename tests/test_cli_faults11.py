@@ -241,3 +241,21 @@ def test_docstring_examples_hold(tmp_path, monkeypatch):
         ("a.txt", 4, 25, "2 ** ** ** *** *** 93")]
     [f] = sentinelle.scan_text(f"NIR : {NIR}", entities=["FR_NIR"])
     assert (f.entity_type, f.start, f.end, f.score) == ("FR_NIR", 6, 27, 1.0)
+
+
+# -- session 11 (new-user list): an archive's own row is not a file with nothing found ------------
+
+def test_summary_counts_archives_apart(tmp_path):
+    import zipfile
+
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text(f"NIR {NIR}\n", "utf-8")
+    with zipfile.ZipFile(d / "z.zip", "w") as z:
+        z.writestr("b.txt", f"NIR {NIR}\n")
+    r = _run("scan", "in", "--no-db", cwd=tmp_path)
+    assert r.returncode == 1  # found
+    lines = r.stdout.splitlines()
+    # two files read (a.txt, z.zip!b.txt), one NIR each; the archive counted apart
+    assert lines[-1] == "2 findings in 2 of 2 files (and 1 archive opened): FR_NIR 2"
+    assert lines[0] == "sentinelle scan"  # piped: the title on the left, not centred in 400 columns

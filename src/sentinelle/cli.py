@@ -684,7 +684,8 @@ def _print_table(reports, out_fh) -> None:
     from rich.table import Table
 
     console = _console(out_fh)
-    table = Table(title="sentinelle scan", show_lines=False)
+    # the title on the left: piped output is PIPE_WIDTH wide, a centred title drifted far right
+    table = Table(title="sentinelle scan", title_justify="left", show_lines=False)
     for col, just in (("file", "left"), ("reader", "left"), ("rows", "right"),
                       ("cols / chars", "right"), ("findings", "right"), ("entity types", "left")):
         table.add_column(col, justify=just, overflow="fold")
@@ -707,7 +708,12 @@ def _print_table(reports, out_fh) -> None:
     console.print(table)
     total = sum(by_entity.values())
     files_hit = sum(1 for r in reports if r.findings)
-    console.print(f"{total:,} findings in {files_hit:,} of {len(reports):,} files: "
+    # an archive's own row holds no finding (its members have their rows): counted apart, so
+    # "3 of 4 files" does not read as one file with nothing found
+    archives = sum(1 for r in reports if r.reader == "archive" and r.issue is None)
+    n_files = len(reports) - archives
+    also = f" (and {archives:,} archive{'' if archives == 1 else 's'} opened)" if archives else ""
+    console.print(f"{total:,} findings in {files_hit:,} of {n_files:,} files{also}: "
                   + (", ".join(f"{e} {n:,}" for e, n in sorted(by_entity.items(), key=lambda t: -t[1])) or "none"))
 
 
