@@ -101,6 +101,7 @@ def test_no_context_without_cue():
     ("gsm", True), ("fixe", True), ("num_tel", True), ("tel_domicile", True),
     ("contact_tel", True), ("Tél. 2", True), ("telephone_portable", True),
     ("hotel", False), ("telomerase", False), ("nom", False), ("code_postal", False),
+    ("contact", True), ("Contact urgence", True), ("contacter", False),
 ])
 def test_header_pattern(header, hit):
     from sentinelle.detectors.base import fold_header
@@ -334,3 +335,16 @@ def test_eds_miss_kinds(text, span, score, pattern, pipeline):
 ])
 def test_eds_miss_kinds_negatives(text, analyze):
     assert analyze(text, "PHONE_NUMBER") == []
+
+
+def test_contact_column_of_nine_digit_numbers(tmp_path):
+    # session 10 new-user fault: a "contact" column whose numbers lost their leading 0 in a
+    # spreadsheet (612345678 is 06 12 34 56 78) was not found; an e-mail there stays an e-mail
+    from sentinelle.scanner import scan
+
+    p = tmp_path / "patients.csv"
+    p.write_text("nom,contact\nDUPONT,612345678\nMARTIN,145678910\nLEROY,jean.l@free.fr\n",
+                 "utf-8")
+    got = sorted((f.location.row, f.entity_type) for f in scan(p).findings
+                 if f.location.column == "contact")
+    assert got == [(0, "PHONE_NUMBER"), (1, "PHONE_NUMBER"), (2, "EMAIL_ADDRESS")]

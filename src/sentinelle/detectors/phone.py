@@ -495,7 +495,10 @@ class PhoneDetector(Detector):
         "mademoiselle", "mlle",
     )
     header_pattern = (r"(^|_)(tel|tels|telephone|telephones|phone|phones|portable|mobile|gsm|"
-                      r"fixe|fax|cellulaire|cell|numtel|teldom|telport|msisdn)"
+                      r"fixe|fax|cellulaire|cell|numtel|teldom|telport|msisdn|"
+                      # a "contact" column of a patient file holds the number (session 10
+                      # new-user fault: 9-digit numbers, the 0 dropped by a spreadsheet, missed)
+                      r"contact|contacts)"
                       r"(_?(?:number|numbers|num|no|nr))?(\d*)(_|$)")
     value_threshold = 0.6
     header_value_threshold = 0.2
