@@ -15,6 +15,13 @@ Safety rules (each enforced here, for every writer):
 * a finding that the writer cannot place back where the reader saw it fails the file ("N
   findings could not be placed"): a value is never left in clear silently;
 * formats that cannot be written back (PDF, Office documents, archives, mail) are not copied.
+
+Records: :meth:`Run.redact_row` sees a table row whole, so the fakes that must agree with their
+row (:data:`RECORD_FAKES`: a NIR's sex digit and birth year and month) are made last, from what
+the row's other cells show once redacted (:class:`~sentinelle.redact.fakes.Record`; design and
+determinism in :mod:`sentinelle.redact.fakes`, "Coherent records"). Writers that redact value by
+value (text, HL7 v2, HPRIM, JSON/FHIR) pass no record: their fake NIRs keep the original's sex,
+year and month.
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ from sentinelle.readers.archive import printable_path
 from sentinelle.readers.base import Source
 from sentinelle.readers.encoding import read_head
 from sentinelle.finding import Location
+from sentinelle.redact import dates, fakes
+from sentinelle.redact.fakes import Record
 from sentinelle.redact.operators import Operators, Target, replace_spans
 from sentinelle.redact.policy import AGE
 
@@ -54,6 +63,9 @@ WHOLE_CELL = frozenset({"HEALTH_INSURER"})
 WHOLE_CELL_WORDS = 3
 #: entity types that name a person, in the order they are preferred as a record's person key
 PERSON_KEYS = ("FR_NIR", "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE")
+#: entity types whose fake agrees with the rest of its table row (sex, birth year and month):
+#: their cells are redacted after the row's other cells (:meth:`Run.redact_row`)
+RECORD_FAKES = frozenset({"FR_NIR"})
 
 
 class RedactError(SentinelleError):
@@ -151,14 +163,16 @@ class Run:
             return text
 
     # -- replacing ---------------------------------------------------------------------------
-    def target(self, f: Finding, text: str, person: str, where: tuple) -> Target:
+    def target(self, f: Finding, text: str, person: str, where: tuple,
+               record: Record | None = None) -> Target:
         whole = text == f.value
         return Target(f.entity_type, text, f.normalized if whole else self.normalize(f, text),
-                      person, where)
+                      person, where, record)
 
     def redact_value(self, value: str, found: Sequence[Finding], person: str,
-                     where: tuple = ()) -> str:
-        """``value`` with each finding's span replaced (the findings are of this value).
+                     where: tuple = (), record: Record | None = None) -> str:
+        """``value`` with each finding's span replaced (the findings are of this value);
+        ``record``: what the value's record shows once redacted (:class:`fakes.Record`).
 
         A finding whose span does not hold its value is looked for in ``value``; not found:
         :class:`Unplaced`. A :data:`WHOLE_CELL` finding on part of a short value is widened to
@@ -169,7 +183,7 @@ class Run:
             f = found[0]
             if value[f.start:f.end] == f.value and (f.start, f.end) == (0, len(value)):
                 return self.operators.apply(Target(f.entity_type, value, f.normalized, person,
-                                                   where))
+                                                   where, record))
         spans = []
         for f in found:
             s, e = f.start, f.end
@@ -178,7 +192,7 @@ class Run:
                 if at < 0:
                     raise Unplaced
                 s, e = at, at + len(f.value)
-            spans.append((s, e, self.op(f, person, where)))
+            spans.append((s, e, self.op(f, person, where, record)))
         return replace_spans(value, spans)
 
     def _whole_cell(self, value: str, f: Finding) -> list[Finding]:
@@ -211,14 +225,55 @@ class Run:
         found = [f for j in sorted(cells) for f in cells[j]]
         person = person_key(found)
         out: dict[int, str] = {}
-        for j, fs in cells.items():
+        # coherent records: the cells holding a faked NIR go last, and get the sex and birth
+        # year/month the rest of the row shows once redacted (fakes module docstring)
+        later = [j for j, fs in cells.items() if any(f.entity_type in RECORD_FAKES for f in fs)]
+        if later and not any(self.operators.spec(f.entity_type).operator == "fake"
+                             for j in later for f in cells[j]
+                             if f.entity_type in RECORD_FAKES):
+            later = []
+        record: Record | None = None
+        for j in [j for j in cells if j not in later] + later:
+            if later and j == later[0]:
+                record = self._record_facts(header, cells, out, value)
             text = value(j)
             if text is None:
                 raise Unplaced
-            out[j] = self.redact_value(text, fs, person, where)
+            out[j] = self.redact_value(text, cells[j], person, where,
+                                       record if j in later else None)
         if self.qi_sink is not None:
             self._record_qi(table, header, cells, out, value, where)
         return out
+
+    def _record_facts(self, header: Sequence[str], cells: dict[int, list[Finding]],
+                      out: dict[int, str], value: Callable[[int], str | None]) -> Record:
+        """What one row shows once redacted, for the fakes that must agree with it: the year
+        and month of its first birth date (``DATE_OF_BIRTH`` cell, read from the output; a
+        year alone gives no month; a value that is no date, such as a label or a decade, gives
+        neither), and its sex: the first sex/civility column (the policy's ``sex`` words) that
+        names one (:func:`fakes.sex_of`), else a title kept at the head of a name
+        (:func:`fakes.title_sex`)."""
+        year = month = None
+        sex = None
+        for j in sorted(cells):
+            for f in cells[j]:
+                if f.entity_type == "DATE_OF_BIRTH" and year is None and j in out:
+                    written = dates.parse(out[j].strip())
+                    if written is not None:
+                        year = written.date.year
+                        month = None if written.kind == "year" else written.date.month
+        sex_cols = self._qi_columns[tuple(header)][0]
+        for j in sex_cols:
+            sex = fakes.sex_of(out.get(j, value(j)))
+            if sex is not None:
+                break
+        if sex is None:
+            for j in sorted(cells):
+                if j in out and any(f.entity_type == "PERSON" for f in cells[j]):
+                    sex = fakes.title_sex(out[j])
+                    if sex is not None:
+                        break
+        return Record(sex, year, month)
 
     def _age_columns(self, header: Sequence[str]) -> tuple[int, ...]:
         key = tuple(header)
@@ -249,12 +304,13 @@ class Run:
             return  # no quasi-identifier in this row
         self.qi_sink.add(table, where, row)
 
-    def op(self, f: Finding, person: str, where: tuple) -> Callable[[str], str]:
+    def op(self, f: Finding, person: str, where: tuple,
+           record: Record | None = None) -> Callable[[str], str]:
         """The replacement function of ``f``'s span (or a part of it)."""
         ops = self.operators
 
         def apply(text: str) -> str:
-            return ops.apply(self.target(f, text, person, where))
+            return ops.apply(self.target(f, text, person, where, record))
         return apply
 
 

@@ -12,7 +12,38 @@ Rules and their sources:
   departments, Corsica (``2A`` / ``2B``, so Corsican-born persons are not singled out:
   ../shared/cases pb-016), overseas (``97`` + commune ``1xx``..``6xx``) and abroad (``99``); key
   = 97 - (13 digits mod 97) with 2A read as 19 and 2B as 18 (INSEE; python-stdnum
-  ``stdnum.fr.nir``).
+  ``stdnum.fr.nir``). In a record (:class:`Record`), the sex digit and the birth year and month
+  are those the record shows *after* redaction instead (see "Coherent records" below).
+
+Coherent records (test data must pass an application's cross-field checks). A NIR encodes its
+holder's sex (1st digit: 1 man, 2 woman), year and month of birth (digits 2-5) and place of birth
+(digits 6-10) (INSEE NIR structure, décret 82-103; key = 97 - (first 13 digits mod 97)). The
+fakes of one table row are made by independent keyed draws, and a birth date is not faked but
+*shifted* (the ``shift`` operator: every date of a person moves back by the same keyed number of
+days, which keeps the intervals between them), so a NIR faked alone kept the original's year and
+month while the row's birth date moved: the row was inconsistent (and the NIR showed the true
+month of birth). Design, the simplest that keeps every value deterministic:
+
+* the birth date stays as its own operator makes it (shift, generalise, keep...), unchanged;
+* the fake NIR is derived from the record as it is written: the engine
+  (:meth:`sentinelle.redact.engine.Run.redact_row`) redacts the row's other cells first, reads
+  from the output a :class:`Record` (the year and month of the redacted birth date, the sex of
+  the row's sex/civility column or of a title kept in a name: ``Mme``, ``M.``) and passes it
+  to :func:`nir`, which writes the sex digit (1/2; 7/8 for a temporary number) and ``YYMM``
+  from it, then draws the place of birth and order number and computes the key;
+* determinism: the draws (place of birth, order number) are seeded by the NIR alone, and the
+  record's facts are themselves deterministic functions of the row and the key (the birth
+  date's shift is keyed on the row's person, which is its NIR), so the same row gives the same
+  fake NIR in every file and run; the same NIR in a record without a birth date or sex (a text
+  report, a table of visits) keeps the original's sex, year and month, so its fake may differ
+  from the one of its record with a birth date in those five digits and the key only;
+* unlinkability: nothing of the original NIR is kept beyond what the record already shows
+  (its redacted birth date and its sex), so a shifted birth date no longer lets the original
+  month of birth through the NIR;
+* a postcode is the holder's *residence*, not the place of birth the NIR encodes, so it puts no
+  constraint on the fake NIR (validators cannot cross-check them), and the birthplace stays a
+  keyed draw; a birth date that does not parse after redaction (a decade ``1980-1989``, a
+  label) gives no year and month, and the original's are kept.
 * ``PHONE_NUMBER``: numbers from the blocks ARCEP reserves for audiovisual works and fiction
   (ARCEP, plan national de numérotation, "numéros réservés pour les œuvres audiovisuelles"):
   ``01 99 00``, ``02 61 91``, ``03 53 01``, ``04 65 71``, ``05 36 49`` (geographic, same zone as
@@ -182,12 +213,84 @@ def _case_like(word: str, model: str) -> str:
 # -- identifiers ---------------------------------------------------------------------------
 
 
-def nir(value: str, rng: random.Random) -> str | None:
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the record (table row) a value sits in shows once redacted, for the fakes that must
+    agree with it: ``sex`` ``"M"`` / ``"F"`` (None: unknown), ``year`` and ``month`` of birth
+    (None: unknown; a month without a year is not used)."""
+
+    sex: str | None = None
+    year: int | None = None
+    month: int | None = None
+
+
+#: values of a sex or civility column, and titles, that name a sex (folded, lower case, dots
+#: dropped): INSEE codes 1/2, H/M/F, French and English words, French civilities
+_SEX_WORDS = {
+    "M": frozenset({"1", "h", "m", "homme", "masculin", "masc", "male", "man", "mr", "monsieur",
+                    "mister"}),
+    "F": frozenset({"2", "f", "femme", "feminin", "fem", "female", "woman", "mme", "mlle",
+                    "madame", "mademoiselle", "mrs", "ms", "miss"}),
+}
+
+
+#: NIR sex digit -> (man's digit, woman's digit) of its kind
+_SEX_PAIRS = {"1": "12", "2": "12", "3": "34", "4": "34", "7": "78", "8": "78"}
+
+
+def sex_of(text: str | None) -> str | None:
+    """``"M"`` / ``"F"`` for a sex or civility value (``H``, ``Femme``, ``Mme``, ``M.``, ``2``),
+    else None (empty, ``X``, ``I``, anything else)."""
+    if not text:
+        return None
+    word = fold(text).strip().rstrip(".").strip().lower()
+    for sex, words in _SEX_WORDS.items():
+        if word in words:
+            return sex
+    return None
+
+
+def title_sex(name: str | None) -> str | None:
+    """The sex the first word of a name says when it is a title (``Mme DURAND`` -> ``"F"``,
+    ``M. Paul MARTIN`` -> ``"M"``); None otherwise (a first name is not a reliable cue)."""
+    m = _WORD.search(name or "")
+    if m is None or m.start() > 0 and name[:m.start()].strip():
+        return None
+    word = m.group()
+    if fold(word).lower() not in TITLES:
+        return None
+    return sex_of(word)
+
+
+def nir_head(raw: str, record: Record | None) -> str:
+    """The first five digits (sex, year, month) of the fake of the compact NIR ``raw``: the
+    original's, with the sex digit and year/month of ``record`` where it knows them. The sex
+    digit stays of the original's kind: 1/2 (NIR), 3/4 or 7/8 (temporary numbers, NIA), the
+    odd digit for a man, the even one for a woman (INSEE; :mod:`sentinelle.identifiers.nir`)."""
+    head = raw[:5]
+    if record is None:
+        return head
+    sex_digit = head[0]
+    pair = _SEX_PAIRS.get(sex_digit)
+    if record.sex is not None and pair is not None:
+        sex_digit = pair[0] if record.sex == "M" else pair[1]
+    yy, mm = head[1:3], head[3:5]
+    if record.year is not None:
+        yy = f"{record.year % 100:02d}"
+        if record.month is not None and 1 <= record.month <= 12:
+            mm = f"{record.month:02d}"
+    return sex_digit + yy + mm
+
+
+def nir(value: str, rng: random.Random, record: Record | None = None) -> str | None:
     """A NIR with the same sex, birth year and month, another birthplace and order number, and
-    a valid key; ``value``'s layout kept (13 characters when it was written without key)."""
+    a valid key; ``value``'s layout kept (13 characters when it was written without key).
+    With ``record``, the sex digit and year/month are the record's (:func:`nir_head`); the
+    draws do not depend on it."""
     raw = _alnum(value).upper()
     if len(raw) not in (13, 15) or not raw[:5].isdigit():
         return None
+    head = nir_head(raw, record)
     for _ in range(50):
         roll = rng.random()
         if roll < 0.85:
@@ -202,7 +305,7 @@ def nir(value: str, rng: random.Random) -> str | None:
         else:
             dep = "99"
             commune = f"{rng.randint(100, 499):03d}"
-        body = raw[:5] + dep + commune + f"{rng.randint(1, 999):03d}"
+        body = head + dep + commune + f"{rng.randint(1, 999):03d}"
         full = body + _nir.calc_check_digits(body)
         if _nir.is_valid(full) and full[:13] != raw[:13]:
             return fill_layout(value, full if len(raw) == 15 else body)
@@ -409,8 +512,11 @@ _IDENTIFIERS: dict[str, Callable[[str, random.Random], str | None]] = {
 
 
 def make(entity: str, value: str, rng: random.Random, rng_for: Callable[[str], random.Random],
-         lists: FakeLists) -> str | None:
-    """The fake of ``value`` (an ``entity``), or None when this entity has no fake."""
+         lists: FakeLists, record: Record | None = None) -> str | None:
+    """The fake of ``value`` (an ``entity``), or None when this entity has no fake; ``record``:
+    what the value's record shows once redacted (used by ``FR_NIR``)."""
+    if entity == "FR_NIR":
+        return nir(value, rng, record)
     gen = _IDENTIFIERS.get(entity)
     if gen is not None:
         return gen(value, rng)

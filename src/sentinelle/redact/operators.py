@@ -13,6 +13,9 @@ the user's key:
   ``PSN:`` token of the value as written (:mod:`sentinelle.redact.crypto`);
 * ``fake``: a format-preserving surrogate (:mod:`sentinelle.redact.fakes`), seeded by HMAC of
   the normalised value; dates get the ``shift`` instead; an entity without a fake gets its label;
+  a fake NIR takes its sex digit and birth year and month from ``Target.record`` (what its
+  table row shows once redacted: :meth:`sentinelle.redact.engine.Run.redact_row`), so a row's
+  NIR agrees with its shifted birth date and its sex column;
 * ``shift``: a date moved *back* by a number of days keyed on the record's person (HMAC of the
   person key: same person, same shift, in every file; a table row's key is
   :func:`~sentinelle.redact.engine.person_key`, a text report's
@@ -65,6 +68,9 @@ class Target:
     normalized: str = ""
     person: str = ""
     where: tuple = ()  # (path, sheet, row): where the value sits (k-anonymity suppression)
+    #: what the value's record shows once redacted (sex, birth year and month), for the fakes
+    #: that must agree with it (``FR_NIR``: :mod:`sentinelle.redact.fakes`); None: unknown
+    record: "fakes.Record | None" = None
 
 
 def label(entity: str) -> str:
@@ -165,7 +171,8 @@ class Operators:
                 return "*"
             return self._generalise(t, spec)
         key = (t.entity, t.normalized or t.text,
-               t.text if spec.reversible or op == "fake" else "")
+               t.text if spec.reversible or op == "fake" else "",
+               t.record if op == "fake" else None)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
@@ -188,7 +195,8 @@ class Operators:
     def _fake(self, t: Target) -> str:
         norm = t.normalized or t.text
         out = fakes.make(t.entity, t.text, self.rng(t.entity, norm),
-                         lambda word: self.rng(t.entity, "word", word), self.lists())
+                         lambda word: self.rng(t.entity, "word", word), self.lists(),
+                         t.record)
         if out is None:
             self.fallbacks += 1
             return label(t.entity)

@@ -31,6 +31,10 @@ the original, so never in the future nor after the input's latest date; option `
 ``generalise`` (``level`` 1: birth date -> year, postcode ->
 department ``75***``, age -> 5-year band; ``level`` 2: date -> decade, postcode -> region).
 
+``default`` takes an operator name or a table of options, as an entity does. Options given to
+an operator that does not use them are accepted and ignored; ``reversible`` is refused on any
+operator but ``pseudonym``. README, "Policy files", has the same reference with a worked example.
+
 Presets ``share``, ``research`` and ``test-data`` are TOML files shipped in
 ``sentinelle/data/policies/`` (copy one to start a policy of your own). Every problem of a file is
 reported at once in one :class:`~sentinelle.errors.ConfigError`.

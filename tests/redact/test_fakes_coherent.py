@@ -1,0 +1,172 @@
+"""Test-data fakes agree within a record: a fake NIR carries the sex of the row's sex (or civility)
+column and the year and month of the row's redacted birth date, with a valid key.
+
+Rule (INSEE NIR structure, décret 82-103): digit 1 sex (1 man, 2 woman; 3/4, 7/8 temporary
+numbers, odd for a man), digits 2-3 year, 4-5 month of birth, 6-10 place of birth, 11-13 order
+number, key = 97 - (first 13 digits mod 97) with 2A read as 19 and 2B as 18.
+
+Synthetic data: every NIR below is made up, its key worked out by hand with that rule
+(2850375112345 -> 44, 1910169123456 -> 71, 1721133063021 -> 04, 160062A004123 -> 36,
+2010213055010 -> 06).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sentinelle.redact import fakes
+from sentinelle.redact.fakes import Record
+
+BIN = Path(sys.executable).with_name("sentinelle")
+
+ROWS = [
+    # nom, prenom, sexe, date_naissance, nir, code_postal
+    ("MARTIN", "Claire", "F", "12/03/1985", "285037511234544", "75012"),
+    ("DURAND", "Marc", "H", "01/01/1991", "1 91 01 69 123 456 71", "69003"),
+    # the sex column says F, the NIR a man's 1: test data follows the column it shows
+    ("PETIT", "Alice", "F", "30/11/1972", "172113306302104", "33000"),
+    ("ROBERT", "Jean", "M", "15/06/1960", "160062A00412336", "20000"),
+    ("LEFEBVRE", "Anne", "F", "05/02/2001", "201021305501006", "13005"),
+]
+CIVILITY_ROWS = [
+    # civilite, nom, date_naissance, nir
+    ("Mme", "BERNARD", "12/03/1985", "285037511234544"),
+    ("M.", "GARNIER", "01/01/1991", "191016912345671"),
+]
+
+
+def key_ok(nir: str) -> bool:
+    """The INSEE key rule, written out here (not the package's validator)."""
+    compact = nir.replace(" ", "")
+    body = compact[:13].replace("2A", "19").replace("2B", "18")
+    return len(compact) == 15 and body.isdigit() and int(compact[13:]) == 97 - int(body) % 97
+
+
+def sex_digit(sexe: str) -> str:
+    return {"F": "2", "Mme": "2", "H": "1", "M": "1", "M.": "1"}[sexe]
+
+
+def yymm(date_ddmmyyyy: str) -> str:
+    d, m, y = date_ddmmyyyy.split("/")
+    return y[2:] + m
+
+
+# -- unit: the NIR's head from the record ---------------------------------------------------
+
+
+@pytest.mark.parametrize("raw, record, head", [
+    ("285072A00412338", None, "28507"),                          # no record: kept (pb-016)
+    ("285072A00412338", Record("M", 1991, 1), "19101"),           # man born January 1991
+    ("285072A00412338", Record(None, 1984, 11), "28411"),         # sex unknown: kept
+    ("285072A00412338", Record("F", 1984, None), "28407"),        # a year alone: month kept
+    ("785072A00412338", Record("F", 1990, 5), "89005"),           # temporary number: 7 -> 8
+    ("385072A00412338", Record("M", 1990, 5), "39005"),           # 3/4 kind kept
+])
+def test_nir_head_from_record(raw, record, head):
+    assert fakes.nir_head(raw, record) == head
+
+
+def test_nir_with_record_valid_and_same_draws():
+    value = "2 85 03 75 112 345 44"
+    plain = fakes.nir(value, random.Random(7))
+    coherent = fakes.nir(value, random.Random(7), Record("M", 1991, 1))
+    assert coherent.replace(" ", "")[:5] == "19101" and key_ok(coherent)
+    # same layout; birthplace and order number are the same keyed draws with or without record
+    assert [i for i, c in enumerate(coherent) if c == " "] == [i for i, c in enumerate(value)
+                                                               if c == " "]
+    assert coherent.replace(" ", "")[5:13] == plain.replace(" ", "")[5:13]
+
+
+@pytest.mark.parametrize("text, sex", [
+    ("F", "F"), ("H", "M"), ("M", "M"), ("Femme", "F"), ("féminin", "F"), ("Masculin", "M"),
+    ("2", "F"), ("1", "M"), ("Mme", "F"), ("Mlle", "F"), ("M.", "M"), ("Monsieur", "M"),
+    ("X", None), ("", None), (None, None), ("Inconnu", None),
+])
+def test_sex_of(text, sex):
+    assert fakes.sex_of(text) == sex
+
+
+@pytest.mark.parametrize("name, sex", [
+    ("Mme Jeanne DURAND", "F"), ("M. Paul MARTIN", "M"), ("Dr Paul MARTIN", None),
+    ("Paul MARTIN", None), ("MARTIN", None),
+])
+def test_title_sex(name, sex):
+    assert fakes.title_sex(name) == sex
+
+
+# -- the real CLI on a synthetic table -------------------------------------------------------
+
+
+def _csv(header, rows) -> str:
+    return "\n".join(";".join(r) for r in [header, *rows]) + "\n"
+
+
+@pytest.fixture(scope="module")
+def redacted(tmp_path_factory):
+    root = tmp_path_factory.mktemp("coherent")
+    src = root / "in"
+    src.mkdir()
+    (src / "patients.csv").write_text(
+        _csv(("nom", "prenom", "sexe", "date_naissance", "nir", "code_postal"), ROWS), "utf-8")
+    (src / "civilites.csv").write_text(
+        _csv(("civilite", "nom", "date_naissance", "nir"), CIVILITY_ROWS), "utf-8")
+    env = {**os.environ, "SENTINELLE_KEY": "coherent-test-key"}
+    outs = []
+    for name in ("out1", "out2"):
+        proc = subprocess.run([str(BIN), "redact", str(src), "--out", str(root / name),
+                               "--policy", "test-data", "-q"], env=env, capture_output=True,
+                              text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr
+        outs.append(root / name)
+    return outs
+
+
+def _read(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text("utf-8")), delimiter=";"))
+
+
+def test_cli_fake_nir_agrees_with_row(redacted):
+    out = _read(redacted[0] / "patients.csv")
+    assert len(out) == len(ROWS)
+    for row, orig in zip(out, ROWS):
+        nir = row["nir"]
+        assert key_ok(nir), nir
+        compact = nir.replace(" ", "")
+        assert row["sexe"] == orig[2]                       # the sex column is not redacted
+        assert compact[0] == sex_digit(row["sexe"])
+        assert compact[1:5] == yymm(row["date_naissance"])
+        assert row["date_naissance"] != orig[3]             # the birth date was shifted
+    # layout of a spaced NIR kept
+    assert [i for i, c in enumerate(out[1]["nir"]) if c == " "] == [1, 4, 7, 10, 14, 18]
+
+
+def test_cli_civility_gives_the_sex(redacted):
+    out = _read(redacted[0] / "civilites.csv")
+    for row, orig in zip(out, CIVILITY_ROWS):
+        compact = row["nir"].replace(" ", "")
+        assert row["civilite"] == orig[0]
+        assert key_ok(compact) and compact[0] == sex_digit(orig[0])
+        assert compact[1:5] == yymm(row["date_naissance"])
+
+
+def test_cli_no_original_value_left(redacted):
+    text = "".join(p.read_text("utf-8") for p in redacted[0].glob("*.csv"))
+    for nom, prenom, _sexe, dob, nir, cp in ROWS:
+        for value in (nom, prenom, dob, nir, nir.replace(" ", ""), cp):
+            assert value not in text, "an original value is left"
+    for _civ, nom, dob, nir in CIVILITY_ROWS:
+        for value in (nom, dob, nir):
+            assert value not in text, "an original value is left"
+
+
+def test_cli_deterministic(redacted):
+    for name in ("patients.csv", "civilites.csv"):
+        assert (redacted[0] / name).read_bytes() == (redacted[1] / name).read_bytes()
