@@ -101,7 +101,8 @@ def test_no_context_without_cue():
     ("gsm", True), ("fixe", True), ("num_tel", True), ("tel_domicile", True),
     ("contact_tel", True), ("Tél. 2", True), ("telephone_portable", True),
     ("hotel", False), ("telomerase", False), ("nom", False), ("code_postal", False),
-    ("contact", True), ("Contact urgence", True), ("contacter", False),
+    ("contact", True), ("Contact urgence", True), ("contacter", False), ("nom_contact", False),
+    ("contact_email", False),
 ])
 def test_header_pattern(header, hit):
     from sentinelle.detectors.base import fold_header

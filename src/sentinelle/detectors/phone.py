@@ -495,11 +495,12 @@ class PhoneDetector(Detector):
         "mademoiselle", "mlle",
     )
     header_pattern = (r"(^|_)(tel|tels|telephone|telephones|phone|phones|portable|mobile|gsm|"
-                      r"fixe|fax|cellulaire|cell|numtel|teldom|telport|msisdn|"
-                      # a "contact" column of a patient file holds the number (session 10
-                      # new-user fault: 9-digit numbers, the 0 dropped by a spreadsheet, missed)
-                      r"contact|contacts)"
-                      r"(_?(?:number|numbers|num|no|nr))?(\d*)(_|$)")
+                      r"fixe|fax|cellulaire|cell|numtel|teldom|telport|msisdn)"
+                      r"(_?(?:number|numbers|num|no|nr))?(\d*)(_|$)"
+                      # a column named "contact" of a patient file holds the number (session 10
+                      # new-user fault: 9-digit numbers, the 0 dropped by a spreadsheet, missed);
+                      # "nom_contact", "contact_email" name other things
+                      r"|^contacts?(_(?:urgence|patient|famille|proche|principal))?\d*$")
     value_threshold = 0.6
     header_value_threshold = 0.2
     examples = Examples(

@@ -84,6 +84,26 @@ detectors can classify:
   detector; an IPP in a cell hinted ``nir`` has no checksum nor cue and would be found by
   nothing). A list with one repetition stays ``PID-3``. The other repeated fields keep their
   repetitions in one cell.
+* Fields that hold no personal data give no cell, or only their identifier: an HD (2.A.36:
+  MSH-3 to MSH-6, the sending and receiving applications and facilities, organisations and
+  their OIDs) and a code from an HL7 or user table (PID-10 race, table 0005; PID-22 ethnic
+  group, 0189; PID-15 language, PID-16 marital status, PID-17 religion, PID-26 citizenship,
+  PID-28 nationality; NK1-3 relationship, 0063; NK1-7 contact role, 0131) give none; an EI
+  (2.A.24: ORC-2/3/4, OBR-2/3, order numbers) its entity identifier (component 1) without its
+  assigning authority (components 2-4, an HD); an EIP (2.A.26: ORC-8, OBR-29, SPM-2, SPM-3)
+  the placer's and filler's entity identifiers. (Race, ethnic origin and religion are GDPR
+  art. 9 data, but no entity of the registry is about them: read as text they were only ever
+  reported as PERSON.) When MSH-2 declares no component delimiter these fields are read as
+  text, their parts not being told apart.
+* In the fields the table below does not type, some parts are not read (:func:`rep_blanks`,
+  told from the line as written, :class:`Layout`): an HD written as sub-components (CX-4
+  ``ssn&2.16.840.1.113883.4.1&ISO``, the US SSN authority's OID, no NIR) or as three components
+  (EI-2..4) when its universal ID type is one of table 0301 (``ISO`` with an OID, ``DNS``...);
+  a coded value (CWE/CE) whose coding system (component 3, or 6 with an alternate code) is one
+  of table 0396: its codes, coding systems and versions, and, for an administrative table
+  (``HL7nnnn``, ``ISOnnnn``, ``CDCREC``), its texts too (``MTH^Mother^HL70063`` is no name);
+  the texts of a clinical or local code (``LN``, ``SCT``, ``I10``, ``L``, ``99zzz``...) are read:
+  ``Cystic fibrosis newborn screening panel`` may be health data.
 * OBX-5 takes the data type named in OBX-2 (XPN, XCN, XAD, XTN, CX; TN as XTN). For the other
   value types (NM, SN, ST, TX, FT, CE, CWE...) OBX-3, OBX-5 and OBX-6 are one column
   ``OBX-3/5/6``: observation name (OBX-3 text, else its code), value and unit (OBX-6 identifier)
@@ -303,10 +323,31 @@ def _cx(rep: Rep) -> dict[str, str]:
     return {"": component(rep, 1)}
 
 
+def _ei(rep: Rep) -> dict[str, str]:
+    """EI (2.A.24): the entity identifier (component 1); the assigning authority's namespace,
+    universal ID (an OID) and its type (components 2-4, an HD) name an organisation."""
+    return {"": component(rep, 1)}
+
+
+def _eip(rep: Rep) -> dict[str, str]:
+    """EIP (2.A.26): the placer's and the filler's entity identifiers (sub-component 1 of
+    components 1 and 2, each an EI written with sub-components)."""
+    return {"": words([_sub(rep, 1, 1), _sub(rep, 2, 1)])}
+
+
+def _none(rep: Rep) -> dict[str, str]:
+    """A field that holds no personal data to scan: an HD (2.A.36, an application or facility
+    and its OID) or a code from an HL7 / user table (race, relationship...): no cell."""
+    return {"": ""}
+
+
 #: hints of an XTN's companion columns: the other number forms are phone numbers too
 #: (component 9, free text, has no hint: read as text)
 XTN_HINTS = {".4": "email", ".5": "telephone", ".12": "telephone",
              **{f".{i}": "telephone" for i in _XTN_OTHER}}
+
+#: data types whose fields are not read (:func:`_none`) when their components can be told apart
+_UNREAD_TYPES = frozenset({"HD", "CODE"})
 
 #: data type -> (renderer, hints of its companion columns)
 RENDERERS: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]] = {
@@ -317,6 +358,10 @@ RENDERERS: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]] = {
     "XTN": (_xtn, XTN_HINTS),
     "TN": (_xtn, XTN_HINTS),
     "CX": (_cx, {}),
+    "EI": (_ei, {}),
+    "EIP": (_eip, {}),
+    "HD": (_none, {}),
+    "CODE": (_none, {}),
 }
 
 #: Standard meaning of the fields that hold personal data: ``SEG-n`` -> (data type, hint).
@@ -324,6 +369,10 @@ RENDERERS: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]] = {
 #: ROL, PRD, CTD, STF), 4 (ORC, OBR), 7 (OBX, SPM) and 2 (NTE). A hint is a header text the
 #: detectors' ``header_pattern`` recognise (see tests/readers/test_readers_hl7v2.py).
 FIELDS: dict[str, tuple[str | None, str | None]] = {
+    "MSH-3": ("HD", None),                     # sending application (an organisation's)
+    "MSH-4": ("HD", None),                     # sending facility (an organisation)
+    "MSH-5": ("HD", None),                     # receiving application
+    "MSH-6": ("HD", None),                     # receiving facility
     "EVN-5": ("XCN", "redacteur"),             # operator ID
     "PID-2": ("CX", "ipp"),                    # patient ID (v2.3)
     "PID-3": ("CX", "ipp"),                    # patient identifier list (IPP; INS: "nir")
@@ -332,31 +381,44 @@ FIELDS: dict[str, tuple[str | None, str | None]] = {
     "PID-6": ("XPN", "nom_jeune_fille"),       # mother's maiden name
     "PID-7": (None, "date_de_naissance"),      # date/time of birth
     "PID-9": ("XPN", "nom_patient"),           # patient alias
+    "PID-10": ("CODE", None),                  # race (table 0005; CDC race codes CDCREC)
     "PID-11": ("XAD", "adresse"),              # patient address
     "PID-13": ("XTN", "telephone"),            # phone number - home
     "PID-14": ("XTN", "telephone"),            # phone number - business
+    "PID-15": ("CODE", None),                  # primary language (table 0296)
+    "PID-16": ("CODE", None),                  # marital status (table 0002)
+    "PID-17": ("CODE", None),                  # religion (table 0006)
     "PID-18": ("CX", "nda"),                   # patient account number (France: the NDA)
-    "PID-19": (None, "social_security"),       # SSN number - patient
+    "PID-19": ("CX", "social_security"),       # SSN number - patient (ST; senders write a CX)
     "PID-21": ("CX", "ipp"),                   # mother's identifier (her patient number)
+    "PID-22": ("CODE", None),                  # ethnic group (table 0189; CDCREC)
+    "PID-26": ("CODE", None),                  # citizenship (table 0171)
+    "PID-28": ("CODE", None),                  # nationality (table 0212)
     "PID-29": (None, "date_deces"),            # patient death date and time
     "PD1-4": ("XCN", "medecin_traitant"),      # patient primary care provider
     "MRG-1": ("CX", "ipp"),                    # prior patient identifier list
     "MRG-7": ("XPN", "nom_patient"),           # prior patient name
     "NK1-2": ("XPN", "nom_contact"),           # name
+    "NK1-3": ("CODE", None),                   # relationship (table 0063)
     "NK1-4": ("XAD", "adresse"),               # address
     "NK1-5": ("XTN", "telephone"),             # phone number
     "NK1-6": ("XTN", "telephone"),             # business phone number
+    "NK1-7": ("CODE", None),                   # contact role (table 0131)
     "NK1-16": (None, "date_de_naissance"),     # date/time of birth
     "NK1-30": ("XPN", "nom_contact"),          # contact person's name
     "NK1-31": ("XTN", "telephone"),            # contact person's telephone number
     "NK1-32": ("XAD", "adresse"),              # contact person's address
     "NK1-33": ("CX", "identifiant"),           # next of kin/associated party's identifiers
-    "NK1-37": (None, "social_security"),       # contact person social security number
+    "NK1-37": ("CX", "social_security"),       # contact person SSN (ST; senders write a CX)
     "PV1-7": ("XCN", "medecin"),               # attending doctor
     "PV1-8": ("XCN", "medecin"),               # referring doctor
     "PV1-9": ("XCN", "medecin"),               # consulting doctor
     "PV1-17": ("XCN", "medecin"),              # admitting doctor
     "PV1-52": ("XCN", "medecin"),              # other healthcare provider
+    "ORC-2": ("EI", None),                     # placer order number
+    "ORC-3": ("EI", None),                     # filler order number
+    "ORC-4": ("EI", None),                     # placer group number
+    "ORC-8": ("EIP", None),                    # parent order
     "ORC-10": ("XCN", "redacteur"),            # entered by
     "ORC-11": ("XCN", "signataire"),           # verified by
     "ORC-12": ("XCN", "prescripteur"),         # ordering provider
@@ -365,10 +427,13 @@ FIELDS: dict[str, tuple[str | None, str | None]] = {
     "ORC-22": ("XAD", "adresse"),              # ordering facility address
     "ORC-23": ("XTN", "telephone"),            # ordering facility phone number
     "ORC-24": ("XAD", "adresse"),              # ordering provider address
+    "OBR-2": ("EI", None),                     # placer order number
+    "OBR-3": ("EI", None),                     # filler order number
     "OBR-10": ("XCN", "preleveur"),            # collector identifier
     "OBR-16": ("XCN", "prescripteur"),         # ordering provider
     "OBR-17": ("XTN", "telephone"),            # order callback phone number
     "OBR-28": ("XCN", "destinataire"),         # result copies to
+    "OBR-29": ("EIP", None),                   # parent (order numbers)
     "OBR-32": ("NDL", "biologiste"),           # principal result interpreter
     "OBR-33": ("NDL", "biologiste"),           # assistant result interpreter
     "OBR-34": ("NDL", "redacteur"),            # technician
@@ -392,7 +457,7 @@ FIELDS: dict[str, tuple[str | None, str | None]] = {
     "GT1-6": ("XTN", "telephone"),             # guarantor ph num - home
     "GT1-7": ("XTN", "telephone"),             # guarantor ph num - business
     "GT1-8": (None, "date_de_naissance"),      # guarantor date/time of birth
-    "GT1-12": (None, "social_security"),       # guarantor SSN
+    "GT1-12": ("CX", "social_security"),       # guarantor SSN (ST; senders write a CX)
     "GT1-16": ("XPN", "nom"),                  # guarantor employer name (a person's name)
     "GT1-17": ("XAD", "adresse"),              # guarantor employer address
     "GT1-18": ("XTN", "telephone"),            # guarantor employer phone number
@@ -406,6 +471,8 @@ FIELDS: dict[str, tuple[str | None, str | None]] = {
     "CTD-3": ("XAD", "adresse"),               # contact address
     "CTD-5": ("XTN", "telephone"),             # contact communication information
     "STF-3": ("XPN", "nom"),                   # staff name
+    "SPM-2": ("EIP", None),                    # specimen ID
+    "SPM-3": ("EIP", None),                    # specimen parent IDs
 }
 
 #: OBX-2 value type -> (data type used to render OBX-5, hint)
@@ -454,6 +521,121 @@ def coded_xtn_fields(seg: str, fields: Sequence[str], d: Delimiters, first: int 
     return frozenset(out)
 
 
+# -- parts of untyped fields that are not personal data -------------------------------------
+
+#: HL7 table 0301, universal ID type (HD-3, EI-4) of a universal ID that is not a local name
+UNIVERSAL_ID_TYPES = frozenset({"ISO", "DNS", "GUID", "UUID", "URI", "HCD", "HL7", "CLIA",
+                                "CLIP", "X400", "X500"})
+_OID = re.compile(r"[0-2](?:\.\d+)+")
+#: HL7 table 0396 coding systems (CWE-3, CWE-6) of administrative tables: ``HL7nnnn`` (an HL7
+#: table: 0005 race, 0063 relationship, 0131 contact role...), ``ISOnnnn`` (ISO 3166 countries,
+#: ISO 639 languages), ``CDCREC`` (CDC race and ethnicity code set): their texts are the
+#: table's labels, never a person's data
+_ADMIN_SYSTEM = re.compile(r"HL7\d{4}|ISO\d{3,5}(?:[-_]\d)?|CDCREC", re.IGNORECASE)
+#: table 0396 (v2.5.1, with v2.6+ and PHIN additions) coding systems of clinical or local codes:
+#: their text may be health data (kept for the health detectors), their codes are not read
+CLINICAL_SYSTEMS = frozenset({
+    "LN", "LOINC", "SCT", "SNM", "SNM3", "SNT", "SNOMED", "SNOMEDCT", "I9", "I9C", "I9CDX",
+    "I9CP", "I10", "I10C", "I10P", "ICD9CM", "ICD10CM", "ICD10PCS", "CIM10", "CCAM", "CPT4", "C4",
+    "C5", "HCPCS", "HCPT", "CVX", "MVX", "NDC", "RXNORM", "RXN", "ATC", "UCUM", "UMLS", "L",
+    "LOCAL", "LB"})
+_LOCAL_SYSTEM = re.compile(r"99[A-Z0-9]{3}", re.IGNORECASE)
+#: CWE components that hold a code, a coding system or its version (1, 3, 4, 6, 7, 8; v2.7
+#: 10-22: second alternate code and value-set OIDs); 2, 5 and 9 are texts
+_CWE_TEXTS = (2, 5, 9)
+
+
+def _is_hd(universal_id: str, id_type: str) -> bool:
+    """True when ``universal_id`` / ``id_type`` are HD-2 / HD-3 (2.A.36): a type of table 0301
+    and an ID of its form (an ISO OID for ``ISO``)."""
+    t = id_type.strip().upper()
+    u = universal_id.strip()
+    if not u or t not in UNIVERSAL_ID_TYPES:
+        return False
+    return _OID.fullmatch(u) is not None if t == "ISO" else True
+
+
+def _system(text: str) -> str:
+    """``"admin"`` / ``"clinical"`` for a coding system name of table 0396, else ``""``."""
+    t = text.strip()
+    if _ADMIN_SYSTEM.fullmatch(t):
+        return "admin"
+    if t.upper() in CLINICAL_SYSTEMS or _LOCAL_SYSTEM.fullmatch(t):
+        return "clinical"
+    return ""
+
+
+def rep_blanks(rep: Rep) -> set[tuple[int, int]]:
+    """The ``(component, sub-component)`` places (1-based; sub-component 0: the whole component)
+    of one repetition of an untyped field that are not read:
+
+    * an HD (2.A.36: namespace, universal ID, universal ID type), written as the sub-components
+      of one component (CX-4 ``ssn&2.16.840.1.113883.4.1&ISO``) or as three components (EI-2..4,
+      ``^TN.SPHL^2.16.840.1.114222.4.1.175791^ISO``): it names an assigning authority or a
+      facility, an organisation (the OID of the US SSN authority is no NIR);
+    * a coded value (CWE/CE, 2.A.13 / 2.A.8) whose coding system (component 3, or 6 with an
+      alternate code) is a table 0396 name: its codes, coding systems and versions; with an
+      administrative table (``HL7nnnn``, ``ISOnnnn``, ``CDCREC``) its texts too (``MTH^Mother^
+      HL70063``: a relationship, not a name); a clinical or local code keeps its texts (2, 5, 9),
+      which may be health data."""
+    out: set[tuple[int, int]] = set()
+    for c, subs in enumerate(rep, 1):
+        if len(subs) >= 3 and _is_hd(subs[1], subs[2]):
+            out.update((c, j) for j in (1, 2, 3))
+    for c in range(2, len(rep)):  # universal ID in component c, its type in c + 1
+        if _is_hd(component(rep, c), component(rep, c + 1)):
+            out.update((k, 0) for k in (c - 1, c, c + 1))
+    primary, alternate = _system(component(rep, 3)), _system(component(rep, 6))
+    if alternate and not (component(rep, 4) or component(rep, 5)):
+        alternate = ""
+    if primary or alternate:
+        admin = "admin" in (primary, alternate)
+        out.update((k, 0) for k in range(1, len(rep) + 1) if admin or k not in _CWE_TEXTS)
+    return out
+
+
+def blanked_fields(seg: str, fields: Sequence[str], d: Delimiters, first: int = 1,
+                   spec: dict[str, tuple[str | None, str | None]] = FIELDS,
+                   xtn: frozenset[str] = frozenset()
+                   ) -> frozenset[tuple[str, int, int, int]]:
+    """``(field, repetition, component, sub-component)`` places (1-based, sub-component 0: the
+    whole component) of the fields of one segment that ``spec`` does not type (nor ``xtn``,
+    nor OBX-3/5/6) that are not read (:func:`rep_blanks`). Told from the line as written (a
+    writer renders a line whose values are markers)."""
+    if not d.component:
+        return frozenset()
+    out = set()
+    for k, raw in enumerate(fields):
+        name = f"{seg}-{k + first}"
+        if not raw or name in spec or name in xtn or name in _NOT_CODED \
+                or d.component not in raw:
+            continue
+        for r, rep in enumerate(split_field(raw, d), 1):
+            out.update((name, r, c, j) for c, j in rep_blanks(rep))
+    return frozenset(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What a segment line as written tells about its fields, kept when a writer renders the
+    line again with its values replaced by markers: the fields read as XTN by their codes
+    (:func:`coded_xtn_fields`) and the places not read (:func:`blanked_fields`)."""
+
+    xtn: frozenset[str] = frozenset()
+    blanks: frozenset[tuple[str, int, int, int]] = frozenset()
+
+
+def _blank(reps: list[Rep], name: str, blanks: frozenset[tuple[str, int, int, int]]) -> None:
+    for f, r, c, j in blanks:
+        if f != name or r > len(reps) or c > len(reps[r - 1]):
+            continue
+        subs = reps[r - 1][c - 1]
+        if j == 0:
+            reps[r - 1][c - 1] = [""] * len(subs)
+        elif j <= len(subs):
+            subs[j - 1] = ""
+
+
 #: INS OIDs (ANS, Référentiel INS): INS-NIR, INS-NIA and their test ranges
 INS_OIDS = ("1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10",
             "1.2.250.1.213.1.4.11")
@@ -495,10 +677,12 @@ def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
                   spec: dict[str, tuple[str | None, str | None]] = FIELDS,
                   first: int = 1,
                   renderers: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]]
-                  = RENDERERS, xtn: frozenset[str] = frozenset()) -> list[Cell]:
+                  = RENDERERS, xtn: frozenset[str] = frozenset(),
+                  blanks: frozenset[tuple[str, int, int, int]] = frozenset()) -> list[Cell]:
     """The non-empty columns of one segment whose field number ``first`` is ``fields[0]``:
     each field rendered by the data type ``spec`` gives it (generic otherwise); the fields
-    named in ``xtn`` (:func:`coded_xtn_fields`) as XTN phone fields."""
+    named in ``xtn`` (:func:`coded_xtn_fields`) as XTN phone fields; the places in ``blanks``
+    (:func:`blanked_fields`) left out."""
     value_type = ""
     if seg == "OBX" and first == 1 and len(fields) > 1:  # OBX-2 names the type of OBX-5
         value_type = (fields[1].split(d.component)[0] if d.component else fields[1]).strip().upper()
@@ -513,7 +697,11 @@ def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
             dtype, hint = "XTN", "telephone"
         if name == "OBX-5" and value_type in OBX_VALUE_TYPES:
             dtype, hint = OBX_VALUE_TYPES[value_type]
+        if dtype in _UNREAD_TYPES and not d.component:
+            dtype = None  # no component delimiter declared: its parts cannot be told apart
         reps = split_field(raw, d)
+        if blanks:
+            _blank(reps, name, blanks)
         render, companion_hints = renderers.get(dtype or "", (_generic, {}))
         if len(reps) > 1 and (hint in ID_HINTS or (dtype == "CX" and hint)):
             # an identifier list (PID-3: IPP~INS): one column per repetition, each hinted
@@ -642,17 +830,26 @@ class Hl7v2Reader(Reader):
         return coded_xtn_fields(seg, parts[1:], d)
 
     @staticmethod
+    def layout(seg: str, line: str, d: Delimiters) -> Layout:
+        """The :class:`Layout` of one segment line as written."""
+        parts = line.split(d.field)
+        fields, first = (parts[2:], 3) if seg in HEADER_SEGMENTS else (parts[1:], 1)
+        xtn = coded_xtn_fields(seg, fields, d, first)
+        return Layout(xtn, blanked_fields(seg, fields, d, first, xtn=xtn))
+
+    @staticmethod
     def _cells(seg: str, line: str, d: Delimiters,
-               xtn: frozenset[str] | None = None) -> list[Cell]:
-        """The cells of one segment line; ``xtn``: the fields read as XTN by their codes
-        (default: :func:`coded_xtn_fields` of this line; a writer that rendered the line with
-        its values replaced by markers gives those of the original line)."""
+               layout: Layout | None = None) -> list[Cell]:
+        """The cells of one segment line; ``layout``: what the line as written tells (default:
+        :meth:`layout` of this line; a writer that rendered the line with its values replaced
+        by markers gives that of the original line)."""
+        if layout is None:
+            layout = Hl7v2Reader.layout(seg, line, d)
         parts = line.split(d.field)
         if seg in HEADER_SEGMENTS:  # field 1 is the separator itself, field 2 the encoding
-            return segment_cells(seg, parts[2:], d, first=3,
-                                 xtn=coded_xtn_fields(seg, parts[2:], d, 3) if xtn is None else xtn)
-        cells = segment_cells(seg, parts[1:], d, first=1,
-                              xtn=coded_xtn_fields(seg, parts[1:], d) if xtn is None else xtn)
+            return segment_cells(seg, parts[2:], d, first=3, xtn=layout.xtn,
+                                 blanks=layout.blanks)
+        cells = segment_cells(seg, parts[1:], d, first=1, xtn=layout.xtn, blanks=layout.blanks)
         if seg == "OBX" and len(parts) > 5 and parts[5].strip():
             value_type = (parts[2].split(d.component)[0] if d.component else parts[2]).strip()
             if value_type.upper() not in OBX_VALUE_TYPES:

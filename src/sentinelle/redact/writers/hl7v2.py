@@ -216,12 +216,13 @@ def segment_edits(line: str, seg: str, d: Delimiters, by_column: dict, person: s
     ``kept(field, component, text)`` is true for a piece left as written (a country code).
     ``replaced``: a list each decoded ``(original, replacement)`` text is appended to."""
     if cells is None:
-        # the fields read as XTN by their codes (IN1-7 ^WPN^PH^...) are told from the line as
-        # written: in the marked line below, the codes are markers too
-        xtn = Hl7v2Reader.coded_xtn(seg, line, d)
+        # the fields read as XTN by their codes (IN1-7 ^WPN^PH^...) and the parts not read (an
+        # HD's OID, a coded value's codes) are told from the line as written: in the marked
+        # line below, the codes are markers too
+        layout = Hl7v2Reader.layout(seg, line, d)
 
         def cells_of(s, text, dd):
-            return Hl7v2Reader._cells(s, text, dd, xtn)
+            return Hl7v2Reader._cells(s, text, dd, layout)
     else:
         cells_of = cells
     pieces = [p for p in _pieces(line, seg, d, skip, field_name) if line[p[0]:p[1]].strip()]
