@@ -100,7 +100,9 @@ def test_table_codes_and_clinical_codes():
 @pytest.mark.parametrize("field, places", [
     ("MTH^Mother^HL70063", {(1, 0), (2, 0), (3, 0)}),                      # table: all of it
     ("2106-3^White^CDCREC", {(1, 0), (2, 0), (3, 0)}),
-    ("^^^99717-29^Adrenoleukodystrophy panel^L", {(1, 0), (3, 0), (4, 0), (6, 0)}),  # alt code
+    # a local code (table 0396 "L") is read whole: its code and text are the sender's own
+    # (review 11: "BERTHELOT^Augustin^L", a name with a middle initial L, lost its family name)
+    ("^^^99717-29^Adrenoleukodystrophy panel^L", set()),
     ("E11.9^Diabete de type 2^I10", {(1, 0), (3, 0)}),                  # text 2 kept
     ("9^^^ssn&2.16.840.1.113883.4.1&ISO^SS", {(4, 1), (4, 2), (4, 3)}),  # CX-4 as an HD
     ("F456^Roubaix^2.16.840.1.113883.3.997^ISO", {(2, 0), (3, 0), (4, 0)}),  # EI-2..4

@@ -102,8 +102,13 @@ detectors can classify:
   a coded value (CWE/CE) whose coding system (component 3, or 6 with an alternate code) is one
   of table 0396: its codes, coding systems and versions, and, for an administrative table
   (``HL7nnnn``, ``ISOnnnn``, ``CDCREC``), its texts too (``MTH^Mother^HL70063`` is no name);
-  the texts of a clinical or local code (``LN``, ``SCT``, ``I10``, ``L``, ``99zzz``...) are read:
-  ``Cystic fibrosis newborn screening panel`` may be health data.
+  the texts of a clinical code (``LN``, ``SCT``, ``I10``...) are read: ``Cystic fibrosis newborn
+  screening panel`` may be health data; a local code (``L``, ``LB``, ``99zzz``) is read whole,
+  code and text being the sender's own (``L`` is also an XPN's middle initial:
+  ``BERTHELOT^Augustin^L``). An HD's namespace with a digit that is no OID is read
+  (``185017512345609^1.2.250.1.213.1.4.8^ISO``: an INS, not an organisation). A field typed as
+  a code (NK1-3...) with a local-code repetition is read as text, the table codes beside it not
+  (``SPO^Gerard Lemoine^L``: :func:`local_code_fields`).
 * OBX-5 takes the data type named in OBX-2 (XPN, XCN, XAD, XTN, CX; TN as XTN). For the other
   value types (NM, SN, ST, TX, FT, CE, CWE...) OBX-3, OBX-5 and OBX-6 are one column
   ``OBX-3/5/6``: observation name (OBX-3 text, else its code), value and unit (OBX-6 identifier)
@@ -532,13 +537,16 @@ _OID = re.compile(r"[0-2](?:\.\d+)+")
 #: ISO 639 languages), ``CDCREC`` (CDC race and ethnicity code set): their texts are the
 #: table's labels, never a person's data
 _ADMIN_SYSTEM = re.compile(r"HL7\d{4}|ISO\d{3,5}(?:[-_]\d)?|CDCREC", re.IGNORECASE)
-#: table 0396 (v2.5.1, with v2.6+ and PHIN additions) coding systems of clinical or local codes:
-#: their text may be health data (kept for the health detectors), their codes are not read
+#: table 0396 (v2.5.1, with v2.6+ and PHIN additions) coding systems of clinical codes: their
+#: text may be health data (kept for the health detectors), their codes are not read
 CLINICAL_SYSTEMS = frozenset({
     "LN", "LOINC", "SCT", "SNM", "SNM3", "SNT", "SNOMED", "SNOMEDCT", "I9", "I9C", "I9CDX",
     "I9CP", "I10", "I10C", "I10P", "ICD9CM", "ICD10CM", "ICD10PCS", "CIM10", "CCAM", "CPT4", "C4",
-    "C5", "HCPCS", "HCPT", "CVX", "MVX", "NDC", "RXNORM", "RXN", "ATC", "UCUM", "UMLS", "L",
-    "LOCAL", "LB"})
+    "C5", "HCPCS", "HCPT", "CVX", "MVX", "NDC", "RXNORM", "RXN", "ATC", "UCUM", "UMLS"})
+#: table 0396 local coding systems (``L``, ``LB`` local billing, ``99zzz``): a local code's
+#: code and text are the sender's own (a physician's RPPS, a name), and ``L`` is as well the
+#: middle initial of an XPN (``BERTHELOT^Augustin^L``, a Z-segment's name): read whole
+LOCAL_SYSTEMS = frozenset({"L", "LOCAL", "LB"})
 _LOCAL_SYSTEM = re.compile(r"99[A-Z0-9]{3}", re.IGNORECASE)
 #: CWE components that hold a code, a coding system or its version (1, 3, 4, 6, 7, 8; v2.7
 #: 10-22: second alternate code and value-set OIDs); 2, 5 and 9 are texts
@@ -556,13 +564,31 @@ def _is_hd(universal_id: str, id_type: str) -> bool:
 
 
 def _system(text: str) -> str:
-    """``"admin"`` / ``"clinical"`` for a coding system name of table 0396, else ``""``."""
+    """``"admin"`` / ``"clinical"`` / ``"local"`` for a coding system name of table 0396, else
+    ``""``."""
     t = text.strip()
     if _ADMIN_SYSTEM.fullmatch(t):
         return "admin"
-    if t.upper() in CLINICAL_SYSTEMS or _LOCAL_SYSTEM.fullmatch(t):
+    if t.upper() in CLINICAL_SYSTEMS:
         return "clinical"
+    if t.upper() in LOCAL_SYSTEMS or _LOCAL_SYSTEM.fullmatch(t):
+        return "local"
     return ""
+
+
+def _is_local(rep: Rep) -> bool:
+    """True when one repetition is a local code (:data:`LOCAL_SYSTEMS`, component 3, or 6 with
+    an alternate code or text)."""
+    return _system(component(rep, 3)) == "local" or (
+        _system(component(rep, 6)) == "local" and bool(component(rep, 4) or component(rep, 5)))
+
+
+def _namespace_blank(text: str) -> bool:
+    """True when ``text``, in the namespace place of an HD, is not read: a name without a digit
+    or an OID. One with digits may be an identifier written before an authority's OID without
+    the namespace (``185017512345609^1.2.250.1.213.1.4.8^ISO``, an INS): read."""
+    t = text.strip()
+    return _DIGIT.search(t) is None or _OID.fullmatch(t) is not None
 
 
 def rep_blanks(rep: Rep) -> set[tuple[int, int]]:
@@ -572,19 +598,27 @@ def rep_blanks(rep: Rep) -> set[tuple[int, int]]:
     * an HD (2.A.36: namespace, universal ID, universal ID type), written as the sub-components
       of one component (CX-4 ``ssn&2.16.840.1.113883.4.1&ISO``) or as three components (EI-2..4,
       ``^TN.SPHL^2.16.840.1.114222.4.1.175791^ISO``): it names an assigning authority or a
-      facility, an organisation (the OID of the US SSN authority is no NIR);
+      facility, an organisation (the OID of the US SSN authority is no NIR); its namespace only
+      when it holds no digit or is an OID (:func:`_namespace_blank`: a patient number written
+      ``NUMBER^OID^ISO`` is read);
     * a coded value (CWE/CE, 2.A.13 / 2.A.8) whose coding system (component 3, or 6 with an
       alternate code) is a table 0396 name: its codes, coding systems and versions; with an
       administrative table (``HL7nnnn``, ``ISOnnnn``, ``CDCREC``) its texts too (``MTH^Mother^
-      HL70063``: a relationship, not a name); a clinical or local code keeps its texts (2, 5, 9),
-      which may be health data."""
+      HL70063``: a relationship, not a name); a clinical code keeps its texts (2, 5, 9),
+      which may be health data; a local code (:data:`LOCAL_SYSTEMS`) is read whole."""
     out: set[tuple[int, int]] = set()
     for c, subs in enumerate(rep, 1):
         if len(subs) >= 3 and _is_hd(subs[1], subs[2]):
-            out.update((c, j) for j in (1, 2, 3))
+            out.update((c, j) for j in (2, 3))
+            if _namespace_blank(subs[0]):
+                out.add((c, 1))
     for c in range(2, len(rep)):  # universal ID in component c, its type in c + 1
         if _is_hd(component(rep, c), component(rep, c + 1)):
-            out.update((k, 0) for k in (c - 1, c, c + 1))
+            out.update((k, 0) for k in (c, c + 1))
+            if _namespace_blank(component(rep, c - 1)):
+                out.add((c - 1, 0))
+    if _is_local(rep):
+        return out
     primary, alternate = _system(component(rep, 3)), _system(component(rep, 6))
     if alternate and not (component(rep, 4) or component(rep, 5)):
         alternate = ""
@@ -615,14 +649,40 @@ def blanked_fields(seg: str, fields: Sequence[str], d: Delimiters, first: int = 
     return frozenset(out)
 
 
+def local_code_fields(seg: str, fields: Sequence[str], d: Delimiters, first: int = 1,
+                      spec: dict[str, tuple[str | None, str | None]] = FIELDS
+                      ) -> tuple[frozenset[str], frozenset[tuple[str, int, int, int]]]:
+    """The fields of one segment that ``spec`` types ``CODE`` (an HL7 / user table: NK1-3
+    relationship...) with a repetition that is a local code (:func:`_is_local`:
+    ``SPO^Gerard Lemoine^L``, the sender's own words, may name a person): read as text, and
+    the places of their other repetitions (table codes) not read, as :func:`blanked_fields`."""
+    if not d.component:
+        return frozenset(), frozenset()
+    names, blanks = set(), set()
+    for k, raw in enumerate(fields):
+        name = f"{seg}-{k + first}"
+        if not raw or spec.get(name, (None,))[0] != "CODE" or d.component not in raw:
+            continue
+        reps = split_field(raw, d)
+        if not any(_is_local(rep) for rep in reps):
+            continue
+        names.add(name)
+        for r, rep in enumerate(reps, 1):
+            if not _is_local(rep):
+                blanks.update((name, r, c, 0) for c in range(1, len(rep) + 1))
+    return frozenset(names), frozenset(blanks)
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
     """What a segment line as written tells about its fields, kept when a writer renders the
     line again with its values replaced by markers: the fields read as XTN by their codes
-    (:func:`coded_xtn_fields`) and the places not read (:func:`blanked_fields`)."""
+    (:func:`coded_xtn_fields`), the places not read (:func:`blanked_fields`) and the coded
+    fields read as text, holding a local code (:func:`local_code_fields`)."""
 
     xtn: frozenset[str] = frozenset()
     blanks: frozenset[tuple[str, int, int, int]] = frozenset()
+    read: frozenset[str] = frozenset()
 
 
 def _blank(reps: list[Rep], name: str, blanks: frozenset[tuple[str, int, int, int]]) -> None:
@@ -678,11 +738,13 @@ def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
                   first: int = 1,
                   renderers: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]]
                   = RENDERERS, xtn: frozenset[str] = frozenset(),
-                  blanks: frozenset[tuple[str, int, int, int]] = frozenset()) -> list[Cell]:
+                  blanks: frozenset[tuple[str, int, int, int]] = frozenset(),
+                  read: frozenset[str] = frozenset()) -> list[Cell]:
     """The non-empty columns of one segment whose field number ``first`` is ``fields[0]``:
     each field rendered by the data type ``spec`` gives it (generic otherwise); the fields
     named in ``xtn`` (:func:`coded_xtn_fields`) as XTN phone fields; the places in ``blanks``
-    (:func:`blanked_fields`) left out."""
+    (:func:`blanked_fields`) left out; the fields named in ``read`` (:func:`local_code_fields`)
+    read as text."""
     value_type = ""
     if seg == "OBX" and first == 1 and len(fields) > 1:  # OBX-2 names the type of OBX-5
         value_type = (fields[1].split(d.component)[0] if d.component else fields[1]).strip().upper()
@@ -695,6 +757,8 @@ def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
         dtype, hint = spec.get(name, (None, None))
         if name in xtn:
             dtype, hint = "XTN", "telephone"
+        if name in read:
+            dtype, hint = None, None
         if name == "OBX-5" and value_type in OBX_VALUE_TYPES:
             dtype, hint = OBX_VALUE_TYPES[value_type]
         if dtype in _UNREAD_TYPES and not d.component:
@@ -835,7 +899,8 @@ class Hl7v2Reader(Reader):
         parts = line.split(d.field)
         fields, first = (parts[2:], 3) if seg in HEADER_SEGMENTS else (parts[1:], 1)
         xtn = coded_xtn_fields(seg, fields, d, first)
-        return Layout(xtn, blanked_fields(seg, fields, d, first, xtn=xtn))
+        read, code_blanks = local_code_fields(seg, fields, d, first)
+        return Layout(xtn, blanked_fields(seg, fields, d, first, xtn=xtn) | code_blanks, read)
 
     @staticmethod
     def _cells(seg: str, line: str, d: Delimiters,
@@ -848,8 +913,9 @@ class Hl7v2Reader(Reader):
         parts = line.split(d.field)
         if seg in HEADER_SEGMENTS:  # field 1 is the separator itself, field 2 the encoding
             return segment_cells(seg, parts[2:], d, first=3, xtn=layout.xtn,
-                                 blanks=layout.blanks)
-        cells = segment_cells(seg, parts[1:], d, first=1, xtn=layout.xtn, blanks=layout.blanks)
+                                 blanks=layout.blanks, read=layout.read)
+        cells = segment_cells(seg, parts[1:], d, first=1, xtn=layout.xtn, blanks=layout.blanks,
+                              read=layout.read)
         if seg == "OBX" and len(parts) > 5 and parts[5].strip():
             value_type = (parts[2].split(d.component)[0] if d.component else parts[2]).strip()
             if value_type.upper() not in OBX_VALUE_TYPES:

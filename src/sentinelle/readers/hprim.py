@@ -13,7 +13,10 @@ Two flavours, told apart by the first non-blank line:
 (:mod:`sentinelle.readers.hl7v2`: same splitting, escapes and units). ``H-2`` gives the
 repetition, component, escape and sub-component characters in that order (ASTM E1394 7.1.2:
 ``H|~^\\&|``). A message runs from ``H`` to the next ``H``; a line starting ``A|`` continues the
-previous record (HPRIM Santé cuts records at 220 characters). One one-row :class:`TableUnit` per
+previous record (HPRIM Santé cuts records at 220 characters); a plain line that starts no record
+(a comment written over several lines) goes on with the previous record's last value, joined by
+:data:`WRAP_JOINER`, a space: a name or a phone number cut by the wrap is read whole
+(``Dr Octave`` / ``BRANDOLINI``, ``06 12 34`` / ``56 78``). One one-row :class:`TableUnit` per
 record: ``row`` = 0-based message index, ``sheet`` = record type and its 1-based occurrence in
 the message (``OBX[2]``), ``column`` = ``P-6``, fields numbered as in ASTM E1394 (field 1 is the
 record type, so ``P-6`` is the patient name, ``P-8`` the birth date). Hinted: ``P-3``/``P-4``/
@@ -73,6 +76,10 @@ _DATE = re.compile(r"^\s*(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{8}|\d{6})\s*$")
 _NIR_SHAPE = re.compile(r"^[\dABab ]*$")
 _CODE_NAME = re.compile(r"^\s*(\S+)\s{2,}(\S.*?)\s*$")
 _RECORD_ID = re.compile(r"[A-Z][A-Z0-9]{0,3}")
+#: what joins a plain line that goes on with a record (a wrapped comment) to the record: a space,
+#: as the wrap stands for one (a line break in the cell cut the name or number it fell in two
+#: for the detectors, and the part after it was left in clear: review 11)
+WRAP_JOINER = " "
 #: header line 6: a French postcode (5 digits; Corsica 2A/2B + 3 digits, as some software
 #: writes it) and the town, a run of words with a letter, around it (La Poste, "ligne 6" of an
 #: address, NF Z10-011: postcode, a space, the town in capitals, maybe "CEDEX nn")
@@ -213,7 +220,7 @@ class HprimReader(Reader):
                 message.append((rec, body))
             elif message:  # a line break inside a value
                 r, prev = message[-1]
-                message[-1] = (r, prev + "\n" + body)
+                message[-1] = (r, prev + WRAP_JOINER + body)
         yield from flush()
 
     # -- HPRIM Net -----------------------------------------------------------------------

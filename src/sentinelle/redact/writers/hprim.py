@@ -11,9 +11,10 @@ name ``DUPONT^JEAN`` replaced component by component. A record continued on ``A|
 Santé cuts records at 220 characters) is redacted as the reader joins it, then each edit goes
 back to the physical line it came from (an edit across a cut is written on the first line and
 the rest of the value removed from the next). A value that goes on over plain lines (a ``C``
-comment record written over several lines, no ``A|`` head; the reader joins them with a line
-break) is redacted finding by finding, each replacement on the line its finding lies on, so the
-line count and every line break stay. The country of an address (``P-11`` component 5,
+comment record written over several lines, no ``A|`` head; the reader joins them with a space,
+:data:`~sentinelle.readers.hprim.WRAP_JOINER`) is redacted finding by finding, each replacement
+on the line its finding lies on (one across the wrap: on its first line, the rest of it removed
+from the next), so the line count and every line break stay. The country of an address (``P-11`` component 5,
 ASTM E1394 8.1.7: street^city^state^zip^country) is kept when it is a 2- or 3-letter code, as
 HL7's. The patient's identifiers ``P-3``/``P-4``/``P-5``, name, birth name, birth date,
 address, phone and physician are replaced by the policy of their entity.
@@ -37,7 +38,8 @@ import re
 from sentinelle.readers.encoding import DecodedStream
 from sentinelle.readers.hl7v2 import Delimiters, unescape
 from sentinelle.readers.hprim import (_MARKER, _RECORD_HEAD, _RECORD_ID, RECORD_FIELDS,
-                                      _astm_cells, _header, _numbered, header_line)
+                                      WRAP_JOINER, _astm_cells, _header, _numbered,
+                                      header_line)
 from sentinelle.redact.engine import Unplaced, person_key, section_persons
 from sentinelle.redact.feed import TableFeed
 from sentinelle.redact.writers.encoding import output_encoding
@@ -168,7 +170,7 @@ def _records(lines: list[str], found: dict, run, display: str):
         elif _RECORD_ID.fullmatch(rec):
             message.append(_Record(rec, body, at))
         elif message:
-            message[-1].extend("\n", body, at)
+            message[-1].extend(WRAP_JOINER, body, at)
     edits: list[tuple[int, int, str]] = []
     used = 0
     for index, (message, d) in enumerate(zip(messages, delims)):
@@ -199,7 +201,7 @@ def _records(lines: list[str], found: dict, run, display: str):
 
 
 # A comment (C record) or any value may go on over plain lines (no ``A|`` head); the reader
-# joins them with a line break. The HL7 writer's edits rewrite a whole field piece, so a piece
+# joins them with WRAP_JOINER. The HL7 writer's edits rewrite a whole field piece, so a piece
 # over several lines is taken apart again: each replacement is marked as it is made, with the
 # length of the text it replaces, and placed alone, on the line(s) it came from.
 _OPEN, _LEN, _CLOSE = "\ue010", "\ue012", "\ue011"
