@@ -143,6 +143,11 @@ def test_not_found_in_text(text):
                                                                        "59884865"]),
     # session 11: the banner as a table row, next to the lab row that is not one
     ("| Marie DURAND | F | 15/02/1986 | 4500001 |", ["4500001"]),
+    # session 11 review: the date of birth with its label is still the field after the sex
+    ("DURAND Marie | Femme | née le 10/05/1986 | 905629747 | 129894765",
+     ["905629747", "129894765"]),
+    ("DURAND Marie | F | DDN : 10/05/1986 | 905629747 |", ["905629747"]),
+    ("DURAND Paul | M | Né(e) le 10/05/1986 | 905629747 |", ["905629747"]),
     ("Patient : Marie DURAND | F | 10/05/1986 | 9056297478\n"
      "| Plaquettes | H | 15/02/2024 | 450000 |", ["9056297478"]),
     ("| K. Martin | F | 15/02/1986 | 4500001 |", ["4500001"]),           # an initial, not "K"

@@ -214,7 +214,12 @@ _BANNER_DATE = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}|
 #: the field right after the sex field of a banner: the date of birth alone, maybe with the age
 #: (EDS-Pseudo: ``30-12-1974 (27 ans)``); a date inside words ("prélevé le 15/02/2024") is not
 #: one
-_BANNER_DOB = re.compile(rf"[ \t\u00a0]*(?:{_BANNER_DATE.pattern})"
+_BANNER_DOB = re.compile(rf"[ \t\u00a0]*"
+                         # a birth label before it ("née le 10/05/1986", "DDN : ...", "né(e) le");
+                         # "prélevé le" is not one (session 11 review)
+                         r"(?i:(?:n[ée]e?(?:\(e\))?[ \t\u00a0]+le|ddn|date[ \t\u00a0]+de[ \t\u00a0]+"
+                         r"naissance|dob)[ \t\u00a0]*:?[ \t\u00a0]*)?"
+                         rf"(?:{_BANNER_DATE.pattern})"
                          r"(?:[ \t\u00a0]*\(\d{1,3}[ \u00a0]?(?:ans?|mois)\))?[ \t\u00a0.]*")
 #: a field before the sex field that may hold a name: two letters in a row at least
 _BANNER_NAMEISH = re.compile(r"[^\W\d_]{2}")
