@@ -262,9 +262,11 @@ def title_sex(name: str | None) -> str | None:
     return sex_of(word)
 
 
-def nir_head(raw: str, record: Record | None) -> str:
+def nir_head(raw: str, record: Record | None, month: int | None = None) -> str:
     """The first five digits (sex, year, month) of the fake of the compact NIR ``raw``: the
-    original's, with the sex digit and year/month of ``record`` where it knows them. The sex
+    original's, with the sex digit and year/month of ``record`` where it knows them; a record
+    that knows the year only (a birth date generalised to its year) gets the drawn ``month``
+    (1-12), not the original's, which the policy removed (session 11 review). The sex
     digit stays of the original's kind: 1/2 (NIR), 3/4 or 7/8 (temporary numbers, NIA), the
     odd digit for a man, the even one for a woman (INSEE; :mod:`sentinelle.identifiers.nir`)."""
     head = raw[:5]
@@ -279,6 +281,8 @@ def nir_head(raw: str, record: Record | None) -> str:
         yy = f"{record.year % 100:02d}"
         if record.month is not None and 1 <= record.month <= 12:
             mm = f"{record.month:02d}"
+        elif month is not None:
+            mm = f"{month:02d}"
     return sex_digit + yy + mm
 
 
@@ -290,7 +294,8 @@ def nir(value: str, rng: random.Random, record: Record | None = None) -> str | N
     raw = _alnum(value).upper()
     if len(raw) not in (13, 15) or not raw[:5].isdigit():
         return None
-    head = nir_head(raw, record)
+    month = rng.randint(1, 12)  # drawn always: the draws below do not depend on ``record``
+    head = nir_head(raw, record, month)
     for _ in range(50):
         roll = rng.random()
         if roll < 0.85:
