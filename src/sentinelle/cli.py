@@ -385,15 +385,18 @@ def _load_config(config_file: Optional[Path]) -> Config:
     """The ``--config`` file's settings (defaults without one). Raises
     :class:`~sentinelle.errors.ConfigError` (one line) for a bad file, and for an unknown label
     in its ``entities`` (by :func:`sentinelle.entities.parse_labels`, as ``--entities``): it
-    would select no detector and find nothing, silently."""
+    would select no detector and find nothing, silently; its labels are normalised by that
+    rule too (``fr_nir`` is ``FR_NIR``)."""
     from sentinelle.errors import ConfigError
 
     config = load_config(config_file) if config_file else Config()
     if config.entities:
         try:
-            parse_labels(config.entities)
+            labels = parse_labels(config.entities)
         except ValueError as exc:
             raise ConfigError(f"{config_file}: entities: {exc}") from None
+        if labels != config.entities:  # "fr_nir" as --entities takes it: FR_NIR
+            config = config.with_(entities=labels)
     return config
 
 

@@ -1067,10 +1067,15 @@ class _Parallel:
             return None
         if found is None or len(found.ranges) < 2:
             return None
+        size = found.stamp[0]  # the size of the file the ranges were cut from
         group = _Group()
-        slots = [_Slot(task=("range", display, str(path), found.header_end, start, end, row0),
-                       size=end - start, display=display, group=group)
-                 for start, end, row0 in found.ranges]
+        # sizes add up to the file's (the progress bar's total): the header and blank lines
+        # before the first range count with it, bytes after the last record with the last
+        cuts = [0] + [start for start, _, _ in found.ranges[1:]] + [size]
+        slots = [_Slot(task=("range", display, str(path), found.header_end, start, end, row0,
+                             found.stamp),
+                       size=max(0, cuts[i + 1] - cuts[i]), display=display, group=group)
+                 for i, (start, end, row0) in enumerate(found.ranges)]
 
         def final() -> list:
             st = group.stats
@@ -1262,12 +1267,15 @@ class Ranges:
     """Record boundaries of a delimited file (:func:`record_ranges`): ``header_end``, the byte
     offset where the header record ends; ``ranges``, ``(start, end, first_row)`` byte ranges of
     whole batches with the 0-based data row of their first record; ``rows`` and ``chars``, the
-    file's data rows and decoded characters (as the reader counts them)."""
+    file's data rows and decoded characters (as the reader counts them); ``stamp``, the file's
+    (size, modification time in ns) when it was parsed."""
 
-    __slots__ = ("header_end", "ranges", "rows", "chars")
+    __slots__ = ("header_end", "ranges", "rows", "chars", "stamp")
 
-    def __init__(self, header_end: int, ranges: list, rows: int, chars: int) -> None:
+    def __init__(self, header_end: int, ranges: list, rows: int, chars: int,
+                 stamp: tuple[int, int] = (0, 0)) -> None:
         self.header_end, self.ranges, self.rows, self.chars = header_end, ranges, rows, chars
+        self.stamp = stamp
 
 
 def record_ranges(path: Path, head: bytes, display: str, batch_rows: int,
@@ -1282,12 +1290,18 @@ def record_ranges(path: Path, head: bytes, display: str, batch_rows: int,
     UTF-8 (a BOM allowed) with no invalid byte (the reader's encoding guess never switches),
     no parse error, every record as wide as the header (ragged rows widen or cut the reader's
     header from its first batch), lines ending in ``\n`` (a lone ``\r`` ends a line for the
-    reader, not here)."""
+    reader, not here), and the head a range's reader sees (the header record, then the range's
+    first bytes: 64 KiB) detected as the same UTF-8 and sniffed to the same delimiter as the
+    file's head (a range re-sniffs it: ``,`` for the file but ``|`` for rows like
+    ``1,x|"a"|y`` would put its cells in other columns); nor when the file's size or
+    modification time changed while it was parsed (``stamp``: both, checked by
+    :func:`_run_range` again)."""
     import codecs
     import csv
 
     from sentinelle.readers.delimited import _SUFFIX_DELIMITER, FIELD_LIMIT, _suffix, \
         sniff_delimiter
+    from sentinelle.readers.encoding import HEAD_BYTES as READ_HEAD
     from sentinelle.readers.encoding import detect, head_text
 
     found = detect(head)
@@ -1301,6 +1315,8 @@ def record_ranges(path: Path, head: bytes, display: str, batch_rows: int,
     offset = 0
     chars = 0
     with open(path, "rb") as fh:
+        stamp = _stamp(os.fstat(fh.fileno()))
+
         def lines() -> Iterator[str]:
             nonlocal offset, chars
             first = True
@@ -1337,9 +1353,29 @@ def record_ranges(path: Path, head: bytes, display: str, batch_rows: int,
             return None
         if "\r" in text.replace("\r\n", ""):
             return None
-    if rows > row0 or not ranges:
-        ranges.append((start, offset, row0))
-    return Ranges(header_end, ranges, rows, chars)
+        if rows > row0 or not ranges:
+            ranges.append((start, offset, row0))
+        # each range is read as the header record then its bytes: that head must decode and
+        # sniff as the file's does (see _run_range, DelimitedReader.read)
+        fh.seek(0)
+        top = fh.read(min(header_end, READ_HEAD))
+        for lo, hi, _ in ranges:
+            fh.seek(lo)
+            part = top + fh.read(min(hi - lo, READ_HEAD - len(top)))
+            seen = detect(part)
+            if seen is None or seen.encoding != found.encoding or seen.bom != found.bom:
+                return None
+            if sniff_delimiter(head_text(part) or "",
+                               _SUFFIX_DELIMITER.get(_suffix(display), ",")) != delimiter:
+                return None
+        if _stamp(os.fstat(fh.fileno())) != stamp:
+            return None  # written to while parsed
+    return Ranges(header_end, ranges, rows, chars, stamp)
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int]:
+    """(size, modification time in ns) of a file: what tells that it changed."""
+    return st.st_size, st.st_mtime_ns
 
 
 class _RangeRaw(io.RawIOBase):
@@ -1385,10 +1421,19 @@ def _run_range(task, pipeline, config: Config, emit) -> dict:
     first batch read from the file's start (its columns are classified from that batch, as
     when the file is read whole), then the range's records read as a table of their own (the
     header record before them) with their row numbers moved to the file's; returns the
-    reader's ``columns`` and ``encoding``."""
-    _, display, fs_path, header_end, start, end, row0 = task
+    reader's ``columns`` and ``encoding``. Raises :class:`ReadError` when the file's size or
+    modification time is no longer those it had when it was cut (its ranges would start inside
+    records: rows and columns out of place), checked before and after the range is read."""
+    _, display, fs_path, header_end, start, end, row0, stamp = task
     path = Path(fs_path)
-    size = path.stat().st_size
+
+    def unchanged() -> int:
+        st = path.stat()
+        if _stamp(st) != stamp:
+            raise ReadError(display, "changed while it was scanned: scan it again")
+        return st.st_size
+
+    size = unchanged()
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
     reader = pick_reader(head, display, config)
@@ -1426,6 +1471,7 @@ def _run_range(task, pipeline, config: Config, emit) -> dict:
         next(results, None)  # the table's first batch, here to classify the columns only
     for batch in results:
         emit(batch)
+    unchanged()
     return {"columns": stats.get("columns", width), "encoding": stats.get("encoding")}
 
 
@@ -1502,7 +1548,11 @@ def _override(config: Config, entities, min_score) -> Config:
     if labels is not None:
         changes["entities"] = labels
     elif config.entities:
-        parse_labels(config.entities)  # a label mistyped in a config file selects nothing
+        # checked (a label mistyped in a config file selects nothing) and normalised as
+        # entities= is ("fr_nir" selected nothing: the detectors know "FR_NIR")
+        normal = parse_labels(config.entities)
+        if normal != config.entities:
+            changes["entities"] = normal
     if min_score is not None and not 0.0 <= float(min_score) <= 1.0:
         raise ValueError(f"min_score must be between 0 and 1, got {min_score!r}")
     if min_score is not None:
