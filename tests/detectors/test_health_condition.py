@@ -383,3 +383,75 @@ def test_adjective_rules_order():
     assert _adjectives("tumeur") == ["tumoral", "tumorale", "tumoraux"]
     assert _adjectives("infection") == ["infectieux", "infectieuse"]
     assert _adjectives("demence") == ["dementiel", "dementielle"]
+
+
+@pytest.mark.parametrize("text, spans", [
+    # session 11 (issue 3): kinds of QUAERO train misses, hand-written examples
+    # "-dose" names a disease when it is not "surdose" (the word "dose" is too short anyway)
+    ("une hydatidose hépatique", ["hydatidose"]),
+    ("une amyloïdose rénale", ["amyloïdose"]),
+    # "-urie" after a head of the CIM-10 FR urine findings (R30-R39, R80-R82, E70-E72)
+    ("une albuminurie modérée", ["albuminurie"]),
+    ("acidurie méthylmalonique", ["acidurie"]),
+    # "-sion" -> "-sif"/"-sive"; "-ose" -> "-osant(e)" (TLFi derivations of listed terms)
+    ("une patiente hypertensive", ["hypertensive"]),
+    ("une crise convulsive", ["crise convulsive"]),                     # listed: same span
+    ("une pancréatite nécrosante", ["pancréatite", "nécrosante"]),
+    # CIM-10 FR F41 / R45: "anxiété" written alone; not the generic heads (see below)
+    ("anxiété, confusion et faiblesse", ["anxiété"]),
+    ("des signes et des séquelles", []),
+    # an abnormal finding: a noun and "anormal" (score 0.45: reported with a health context
+    # word, "diagnostic" here)
+    ("diagnostic : un électrocardiogramme anormal", ["électrocardiogramme anormal"]),
+    ("diagnostic : des rêves anormaux", ["rêves anormaux"]),
+    ("diagnostic : des urines anormalement foncées", ["urines anormalement foncées"]),
+    # what a person finds hard to do
+    ("des difficultés à se concentrer", ["difficultés à se concentrer"]),
+    ("une difficulté pour marcher", ["difficulté pour marcher"]),
+])
+def test_session11_kinds(text, spans, analyze):
+    assert [t for _s, _e, t in analyze(text, "HEALTH_CONDITION")] == spans
+
+
+@pytest.mark.parametrize("text", [
+    "Compte rendu signé par le Dr Martin",  # "signé" folds like the noun "signe"
+    "documents signés le 3 mars",
+    "la calciurie des 24 heures",           # "-urie" of a lab measure, not of a finding
+    "une pénurie de personnel",
+    "une surdose",                          # poisonings are left out of the derivations
+    "le résultat reste anormal",            # "anormal" after a verb
+    "des difficultés à obtenir un rendez-vous",  # not a function of the body
+    "une confusion entre deux flacons",     # a mix-up
+    "le signe vital",
+])
+def test_session11_kinds_negatives(text, analyze):
+    assert analyze(text, "HEALTH_CONDITION") == []
+
+
+def test_session11_adjective_rules():
+    from sentinelle.detectors.health_condition import _adjectives
+
+    assert _adjectives("hypertension") == ["hypertensif", "hypertensive"]
+    assert _adjectives("necrose")[-2:] == ["necrosant", "necrosante"]
+
+
+@pytest.mark.parametrize("text", [
+    # session 11 review: generic heads and "X anormal" outside a health context are not
+    # reported at the default --min-score (0.5)
+    "Rupture de stock prévue en mars.",
+    "Il a signé le contrat, signe de confiance.",
+    "Un bruit anormal dans le moteur.",
+])
+def test_generic_words_outside_health_context(text):
+    import sentinelle
+
+    assert [f.entity_type for f in sentinelle.scan_text(text)] == []
+
+
+def test_abnormal_finding_with_health_context():
+    import sentinelle
+
+    text = "Patient de 45 ans, diagnostic : rêves anormaux sous traitement."
+    got = [text[f.start:f.end] for f in sentinelle.scan_text(text)
+           if f.entity_type == "HEALTH_CONDITION"]
+    assert "rêves anormaux" in got

@@ -239,3 +239,24 @@ def test_session10_classes(text, spans):
 ])
 def test_session10_class_over_condition(text, spans, analyze):
     assert [t for _s, _e, t in analyze(text, "MEDICATION")] == spans
+
+
+@pytest.mark.parametrize("text, spans", [
+    # session 11 (issue 3), hand-written examples: the WHO INN stem "-irudin" after one letter
+    ("sous hirudine recombinante", ["hirudine"]),
+    ("la bivalirudine", ["bivalirudine"]),
+    # the French "-mère" of the polymers' English "-mer" INN in the list ("GLATIRAMER")
+    ("acétate de glatiramère 20 mg", ["glatiramère 20 mg"]),
+    # ATC group V names and the radionuclides of V09/V10 (data/drug_classes.txt)
+    ("après injection de gadolinium", ["gadolinium"]),
+    ("les produits de contraste iodés", ["produits de contraste iodés"]),
+    ("un traitement par iode 131", ["iode 131"]),
+])
+def test_session11_kinds(text, spans, analyze):
+    assert [t for _s, _e, t in analyze(text, "MEDICATION")] == spans
+
+
+def test_galenic_form_is_context(analyze):
+    # "EMLA" is a short ambiguous name (0.35): a galenic form before it is context
+    assert [t for _s, _e, t in analyze("appliquer la crème EMLA", "MEDICATION")] == ["EMLA"]
+    assert analyze("EMLA", "MEDICATION") == []

@@ -48,6 +48,16 @@ the plural only is matched in the singular ("blocs auriculoventriculaires"); an 
 matched without its hyphen too ("auriculo-ventriculaire"); "signes", "symptômes" and
 "manifestations" are head nouns of the organ phrases ("signes neurologiques").
 
+Session 11 (issue 3, same method): "-urie" after the heads of the CIM-10 FR urine findings
+("albuminurie", "acidurie"; not the lab measures "calciurie"), "-dose" diseases ("hydatidose",
+"amyloïdose"; only "surdose" is left out), the adjectives "-sion" -> "-sif"/"-sive"
+("hypertensive") and "-ose" -> "-osant(e)" ("nécrosante"), an abnormal finding ("rêves
+anormaux", "urines anormalement foncées", :data:`_ABNORMAL`, 0.45: reported only with a
+health context word nearby, "un bruit anormal dans le moteur" is not), what a person finds
+hard to do ("difficultés à se concentrer"), and "anxiété". The generic chapter XVIII heads
+written alone ("confusion", "faiblesse", "signes", "séquelles", "rupture") are not listed:
+"rupture de stock", "signe de confiance" were reported (session 11 review).
+
 ICD-10 / CIM-10 codes ("B20", "C50.9", "C509", "U07.1", "B24+0") are reported only when a cue
 confirms them: a word shortly before ("CIM-10", "ICD-10", "diagnostic", "diag", "DP", "DAS",
 "code"), an accepted code just before (a list: "DAS : E11.9, I10 et Z21"), or in a table a
@@ -165,10 +175,16 @@ _PHRASE_ORGAN = (r"(?:foie|reins?|coeur|poumons?|peau|muscles?|os|articulations?
                  r"|plaquettes(?: sanguines)?|globules (?:rouges|blancs)|poids"
                  r"|masse (?:grasse|musculaire|osseuse)(?: corporelle)?|urines?|selles|mouvements)")
 _PHRASE_OF = r"(?:du|de la|de l[ \u00a0]?['’]|des|de|d[ \u00a0]?['’])[ \u00a0]*"
+#: what a person finds hard to do, as leaflets list it ("difficultés à respirer", "difficulté
+#: pour marcher", "difficultés à se concentrer"): the body's functions of :data:`_PHRASE_ORGAN`
+#: as verbs (session 11, issue 3)
+_PHRASE_VERB = (r"(?:respirer|avaler|deglutir|uriner|marcher|dormir|endormir|penser|parler"
+                r"|articuler|voir|entendre|concentrer|souvenir|rappeler|bouger|mouvoir|lever"
+                r"|mastiquer|macher|lire|ecrire|exprimer|comprendre|raisonner|tenir debout)")
 _PHRASE = re.compile(
-    rf"(?<![a-z]){_PHRASE_HEAD}(?: (?:graves?|severes?|legers?|legeres?|importante?s?|chroniques?"
+    rf"(?<![a-z])(?:difficultes? (?:a|pour) (?:se |s['’] ?)?{_PHRASE_VERB}|{_PHRASE_HEAD}(?: (?:graves?|severes?|legers?|legeres?|importante?s?|chroniques?"
     rf"|aigue?s?|aigus))?(?: {_PHRASE_ADJ}(?: (?:ou|et) {_PHRASE_ADJ})?|(?: {_PHRASE_OF}"
-    rf"(?:fonctionnement|systeme|fonction|taux|nombre|taille|volume)s?)? {_PHRASE_OF}{_PHRASE_ORGAN})"
+    rf"(?:fonctionnement|systeme|fonction|taux|nombre|taille|volume)s?)? {_PHRASE_OF}{_PHRASE_ORGAN}))"
     r"(?![a-z])")
 #: a head noun is in the text (cheap test before the grammar)
 _PHRASE_KEY = re.compile(r"trouble|probleme|atteinte|affection|lesion|anomalie|insuffisance"
@@ -243,6 +259,20 @@ _EPONYM = re.compile(
 #: the head nouns of :data:`_EPONYM` in folded text (cheap test before the regex)
 _EPONYM_KEYS = ("maladie", "mal d", "mal\u00a0d", "syndrome", "phenomene", "triade", "tetralogie")
 
+#: an abnormal finding (folded text): a noun, then "anormal(e)(s)" or "anormalement" and an
+#: adjective ("électrocardiogramme anormal", "rêves anormaux", "urines anormalement foncées",
+#: "développement anormal"): what an examination or a patient observes as wrong is a sign
+#: (CIM-10 FR chapitre XVIII, "résultats anormaux" R70-R94; session 11, issue 3). Not after a
+#: verb or a function word ("reste anormal", "très anormale")
+_ABNORMAL = re.compile(r"(?<![a-z])([a-z]{4,}) anorma(?:l|le|ux|les|lement [a-z]{4,})(?![a-z])")
+_ABNORMAL_NOT_BEFORE = frozenset((
+    "tres", "plus", "moins", "aussi", "sont", "etait", "etaient", "reste", "restent", "semble",
+    "semblent", "parait", "devient", "deviennent", "etre", "avoir", "comme", "mais", "tout",
+    "toute", "tous", "toutes", "cette", "cela", "ceci", "rien", "jamais", "toujours", "peut",
+    "pourrait", "serait", "juge", "jugee", "considere", "consideree", "normal", "normale", "ou")
+)
+ABNORMAL_SCORE = 0.45
+
 #: "anti-" right before a word (folded text): the word ends a drug class ("anti-cancéreux")
 _ANTI_BEFORE = re.compile(r"(?<![a-z])anti[\-\u2010\u2011]$")
 #: a French adjective ending at the end of a match (folded text)
@@ -250,6 +280,18 @@ _ADJECTIVE_END = re.compile(r"(?:iques?|eux|euses?|iens?|iennes?|aux|ales?|aires
 
 #: "assurance maladie", "caisse d'assurance maladie": the word before "maladie" when it names a fund
 _NOT_A_CONDITION_BEFORE = re.compile(r"assurances?[\s\u00a0\-]+$")
+#: listed nouns that fold like a past participle (original text "signé", "signés": a signed
+#: report, not a sign): the word is the noun only without the acute accent on its last "e"
+_NOT_PARTICIPLE = re.compile(r"(?i:signe)s?")
+_PARTICIPLE_END = re.compile(r"[éÉ]e?s?$")
+#: general words listed alone that name no disorder in these contexts (folded text): a mix-up
+#: ("pour éviter toute confusion", "confusion entre deux produits") and the vital signs
+#: ("les signes vitaux sont stables"); session 11, issue 3
+_NOT_A_SIGN = {
+    "confusion": (re.compile(r"(?<![a-z])(?:toute|eviter|par|sans|aucune|possible)[ \u00a0]+$"),
+                  re.compile(r"^[ \u00a0]+(?:entre|avec|possible)(?![a-z])")),
+    "signe": (None, re.compile(r"^s?[ \u00a0]+vita(?:l|ux)(?![a-z])")),
+}
 
 #: ICD-10 code as written: letter, two digits, optional dot and 1-2 more characters, optional
 #: ATIH "+d" suffix ("C50.9", "C509", "B24+0", "U07.1"); original text, case-sensitive. The
@@ -330,6 +372,14 @@ _OME_ROOTS = (
 #: hyper-/hypo-/dys- before it ("hypercalcémie"), name a disorder
 _EMIE_HEADS = ("an leuc leuk septic bacteri fung vir ur parasit tox sider isch thalass "
                "drepanocyt globulin paraprotein").split()
+#: "-urie" (a substance in the urine) is also a lab measure ("calciurie", "natriurie",
+#: "créatininurie"): only these heads, or hyper-/hypo-/dys- before it ("hypercalciurie"), name
+#: a disorder: the urine findings of CIM-10 FR R30-R39 and R80-R82 ("protéinurie",
+#: "albuminurie", "hématurie", "glycosurie", "anurie", "oligurie", "polyurie", "pyurie") and
+#: the inborn "-acidurie" of E70-E72 ("acidurie méthylmalonique"; session 11, issue 3)
+_URIE_HEADS = ("protein albumin hemat hemoglobin myoglobin glycos ceton aceton bacteri leucocyt "
+               "py chyl an olig poly nyct pollaki strang lithi oxal cystin acid porphyrin "
+               "alcapton").split()
 #: suffixes that name a disorder after any stem of 2 letters or more
 _ANY_SUFFIXES = ("pathie algie penie plegie paresie rragie rrhagie rrhee megalie plasie trophie "
                  "ectasie malacie lithiase iase spasme sclerose stenose necrose fibrose thrombose "
@@ -343,7 +393,7 @@ def _alternation(words) -> str:
 #: a candidate word (folded text): a disease suffix, or hyper-/hypo-/dys- before a word
 _MORPH = re.compile(
     r"(?<![0-9a-z])(?:[a-z]+(?:ites?|omes?|emies?|oses?|iques?|omateu(?:x|ses?)|(?:"
-    + _alternation(_ANY_SUFFIXES + ["hemie"]) + r")s?)|(?:hyper|hypo|dys)[a-z]+)(?![0-9a-z])")
+    + _alternation(_ANY_SUFFIXES + ["hemie", "urie"]) + r")s?)|(?:hyper|hypo|dys)[a-z]+)(?![0-9a-z])")
 #: hyperscan patterns, each a literal ending a word, that fire in every word
 #: :func:`_is_disorder_word` accepts (an "-ite" after a listed root, not every "-ité" noun);
 #: :func:`~sentinelle.detectors.lexicon.words_back` reads each word back from there (speed,
@@ -353,7 +403,8 @@ _MORPH_STARTS = tuple(
     [suffix.encode() + plural + _NW
      for suffix in ["ose", "omateuse", "emique", "itique", "otique", "colite", "otite",
                     *(r + "ite" for r in _ITE_ROOTS), *(r + "ome" for r in _OME_ROOTS),
-                    *(h + "emie" for h in _EMIE_HEADS), *_ANY_SUFFIXES,
+                    *(h + "emie" for h in _EMIE_HEADS), *(h + "urie" for h in _URIE_HEADS),
+                    *_ANY_SUFFIXES,
                     *(x[:-2] + "ique" for x in _ANY_SUFFIXES if x.endswith("ie"))]
      for plural in (b"", b"s")]
     + [b"omateux" + _NW] + [_NW + prefix for prefix in (b"hyper", b"hypo", b"dys")])
@@ -362,6 +413,7 @@ _MORPH_DISORDER = re.compile(
     rf"[a-z]*(?:{_alternation(_ITE_ROOTS)})ites?|(?:entero|recto|sigmoido|pan)?colites?|otites?"
     rf"|[a-z]*(?:{_alternation(_OME_ROOTS)})omes?"
     rf"|(?:hyper|hypo|dys)[a-z]+emies?|[a-z]*(?:{_alternation(_EMIE_HEADS)})emies?"
+    rf"|[a-z]*(?:{_alternation(_URIE_HEADS)})uries?"
     rf"|[a-z]+(?:{_alternation(s for s in _ANY_SUFFIXES if s != 'iase')})s?|[a-z]{{3,}}iases?"
     rf"|[a-z]{{4,}}oses?"
     rf"|(?:hyper|hypo|dys)[a-z]{{3,}}(?:ies?|ees?|ismes?|ations?|(?:iv|il|ax)ites?)")
@@ -370,7 +422,7 @@ _MORPH_NOT = re.compile(
     r"[a-z]*(?:pose|close|ulose|ctose|trose|ucose|ltose|nnose|ntose|xose|ibose|halose|arose|mitose"
     r"|meiose|biose|cenose|osmose|apotheose|metamorphose|grandiose|virtuose|diagnose|hypnose"
     r"|emphyteose|metempsycose|jambose|primerose|pluviose|ventose|nivose|orthose|adipose|plose"
-    r"|morose|albumose|anthracnose|gommose|gelose|viscose|nitrose|hematose|narcose|anastomose|dose"
+    r"|morose|albumose|anthracnose|gommose|gelose|viscose|nitrose|hematose|narcose|anastomose|surdose"
     r"|nymphose|phagocytose|pinocytose|endocytose|exocytose)s?"
     r"|(?:nostalgie|sympathie|antipathie|empathie|telepathie|homeopathie|osteopathie"
     r"|naturopathie|allopathie|hypocrisie|hypotheque|hyperrealisme|hyperdulie|hypertelie"
@@ -438,10 +490,13 @@ _MORPH_IE = re.compile(rf"[a-z]+(?:{_alternation(_ANY_SUFFIXES)})|(?:hyper|hypo|
 #: "-ectieux" ("infection" -> "infectieux"), "-ence" -> "-entiel" ("démence" -> "démentiel",
 #: "carence" -> "carentiel"), "-eur" -> "-oral" ("tumeur" -> "tumoral", Latin tumor,
 #: tumoralis), "-yse" -> "-ytique" ("hémolyse" -> "hémolytique"); "-al" adjectives also in
-#: "-aux" (the trie's plural marks only add "s" or "x")
+#: "-aux" (the trie's plural marks only add "s" or "x"). Session 11 (issue 3): "-sion" ->
+#: "-sif"/"-sive" ("hypertension" -> "hypertensif", "convulsion" -> "convulsive"), and the
+#: present participles of the "-ose" lesions ("nécrose" -> "nécrosante", "fibrose" ->
+#: "fibrosant", "sclérose" -> "sclérosante"; TLFi)
 _ADJECTIVE_RULES = (
     ("psie", ("ptique",)), ("ie", ("ique", "ien", "ienne")),
-    ("ose", ("otique", "osique", "eux", "euse")),
+    ("ose", ("otique", "osique", "eux", "euse", "osant", "osante")),
     ("ome", ("omateux", "omateuse")), ("ite", ("itique",)), ("eme", ("emateux", "emateuse")),
     ("isme", ("ique", "iste", "ismal", "ismale", "ismaux")),
     ("ysme", ("ysmal", "ysmale", "ysmaux")),
@@ -449,6 +504,7 @@ _ADJECTIVE_RULES = (
     ("es", ("etique",)), ("ase", ("asique",)), ("yste", ("ystique",)),
     ("ule", ("ulaire", "uleux", "uleuse")), ("ection", ("ectieux", "ectieuse")),
     ("ence", ("entiel", "entielle")), ("eur", ("oral", "orale", "oraux")), ("yse", ("ytique",)),
+    ("sion", ("sif", "sive")),
 )
 
 
@@ -552,7 +608,7 @@ def _prepare():
     trie = TermTrie(plural_marked(k) for k in raw_terms)
     # a listed term, or the start of an ICD-10 code
     prefilter = (prefix_prefilter(raw_terms) + r"|[a-z]\d\d|" + _PHRASE_KEY.pattern
-                 + r"|ite|ome|emie|ose|ique|omateu|hyper|hypo|dys|"
+                 + r"|ite|ome|emie|urie|ose|ique|omateu|hyper|hypo|dys|anorma|"
                  + _alternation(_ANY_SUFFIXES + ["hemie"]))
     # the literal start of every term: its first word, 5 characters at most, cut before
     # its first character that is not an ASCII letter or digit ("h. pylori" -> "h")
@@ -603,7 +659,7 @@ class HealthConditionDetector(Detector):
 
     def __init__(self) -> None:
         super().__init__()
-        prepared = data.cached("health_condition", _prepare, version=f"8.{TermTrie.FORMAT}", files=(
+        prepared = data.cached("health_condition", _prepare, version=f"9.{TermTrie.FORMAT}", files=(
             "health_conditions.txt", "health_conditions_cim10.txt", "cim10_codes.txt"))
         self._terms, self._squeezed, self._codes, trie, self.prefilter, self._heads = prepared
         self._trie = copy.copy(trie)  # its own hyperscan scratch space
@@ -624,6 +680,8 @@ class HealthConditionDetector(Detector):
         if heads:
             found = self._with_phrases(text, folded, found, heads)
         found = self._with_eponyms(text, folded, found)
+        if "anorma" in folded:
+            found = self._with_abnormal(text, folded, found)
         if found and "(" in text:
             found = self._with_abbreviations(text, found)
         if found and "anti" in folded:
@@ -652,14 +710,28 @@ class HealthConditionDetector(Detector):
                                  or self._squeezed.get(_squeeze(matched), (TERM_SCORE, False)))
             if (upper_only and not text[start:end].rstrip("sx").isupper()) or (
                     matched.startswith("maladie")
-                    and _NOT_A_CONDITION_BEFORE.search(folded, max(0, start - 16), start)):
-                # "vih" in lower case: not the abbreviation; "assurance maladie": an insurer.
-                # A shorter term may still start here.
+                    and _NOT_A_CONDITION_BEFORE.search(folded, max(0, start - 16), start)) or (
+                    _NOT_PARTICIPLE.fullmatch(matched)
+                    and _PARTICIPLE_END.search(text, start, end)) or (
+                    self._not_a_sign(folded, start, end)):
+                # "vih" in lower case: not the abbreviation; "assurance maladie": an insurer;
+                # "signé": a participle. A shorter term may still start here.
                 pos = start + 1
                 continue
             yield Match(start, end, score, Validation.NONE, "lexicon",
                         self.normalize(text[start:end]))
             pos = end
+
+    @staticmethod
+    def _not_a_sign(folded: str, start: int, end: int) -> bool:
+        """True when the general word ``folded[start:end]`` stands in a context of
+        :data:`_NOT_A_SIGN` ("éviter toute confusion", "signes vitaux")."""
+        rule = _NOT_A_SIGN.get(folded[start:end].rstrip("s"))
+        if rule is None:
+            return False
+        before, after = rule
+        return bool((before is not None and before.search(folded, max(0, start - 12), start))
+                    or (after is not None and after.match(folded[end:end + 12])))
 
     def _with_morphology(self, text: str, folded: str, found: list[Match]) -> list[Match]:
         """``found`` with the words named like a disorder (:func:`_is_disorder_word`) that no
@@ -725,6 +797,19 @@ class HealthConditionDetector(Detector):
         kept = keep_longest([(m.start, m.end, m.score, str(k)) for k, m in enumerate(found)]
                             + [(m.start, m.end, m.score - 0.01, f"e{k}") for k, m in enumerate(eponyms)])
         return [eponyms[int(key[1:])] if key[0] == "e" else found[int(key)]
+                for _s, _e, _score, key in kept]
+
+    def _with_abnormal(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+        """``found`` with the abnormal findings of :data:`_ABNORMAL` ("rêves anormaux"); where
+        they overlap a term or a phrase the longest wins, the other at equal length."""
+        extra = [Match(m.start(), m.end(), ABNORMAL_SCORE, Validation.NONE, "abnormal_finding",
+                       self.normalize(text[m.start():m.end()]))
+                 for m in _ABNORMAL.finditer(folded) if m.group(1) not in _ABNORMAL_NOT_BEFORE]
+        if not extra:
+            return found
+        kept = keep_longest([(m.start, m.end, m.score, str(k)) for k, m in enumerate(found)]
+                            + [(m.start, m.end, m.score - 0.01, f"a{k}") for k, m in enumerate(extra)])
+        return [extra[int(key[1:])] if key[0] == "a" else found[int(key)]
                 for _s, _e, _score, key in kept]
 
     def _with_abbreviations(self, text: str, found: list[Match]) -> list[Match]:

@@ -35,6 +35,13 @@ of INN stems ("-mab", "-navir", "-pril", "-olol", "-statine", "-cilline", "-flox
 such as "Erythromicine", an English spelling). Class adjectives are found in every gender and
 number and with "anti-" hyphenated ("anticoagulante", "anti-cancéreux").
 
+Session 11 (issue 3, kinds of QUAERO train misses, no name taken from its annotations): the
+stem "-irudine" after a single letter ("hirudine"); the French "-mère" of the polymers listed
+with their English "-mer" INN ("glatiramère"); the ATC group V names in data/drug_classes.txt
+(contrast agents and "gadolinium", allergen extracts, antidotes, radiopharmaceuticals and the
+radionuclides of V09/V10 with their mass number: "iode 131", "technétium 99m"); and the galenic
+forms "crème", "pommade", "suppositoire", "patch" as context words ("crème EMLA").
+
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so the
 whole public list is used, ambiguous names included (scored low). Generic words ("médicament",
 "comprimé") are not products and are not reported; English INN spellings are only found where
@@ -129,10 +136,15 @@ _INN_STEMS = (
     "limus platine platin rubicine rubicin taxel trexate dronate thiazide semide methasone "
     "solone sonide tropium barbital fibrate pamil azosine teplase mustine tecan fungine bactam "
     "penem oxicam codone orphine fentanil afil zepine lidocaine bupivacaine ropivacaine "
-    "mepivacaine procaine").split()
+    "mepivacaine procaine irudine irudin").split()
+#: stems long and rare enough to name a substance after a single letter: "-irudine", the
+#: hirudin derivatives (WHO stem "-irudin": "hirudine", "lépirudine", "bivalirudine";
+#: session 11, issue 3)
+_INN_SHORT_ROOT = ("irudine", "irudin")
 _INN_ALT = "|".join(sorted(set(_INN_STEMS), key=lambda w: (-len(w), w)))
 #: a word ending with a stem, 3 letters or more before it ("captopril", not "april")
-_INN = re.compile(rf"(?<![0-9a-z])[a-z]{{3,}}(?:{_INN_ALT})(?![0-9a-z])")
+_INN = re.compile(rf"(?<![0-9a-z])(?:[a-z]{{3,}}(?:{_INN_ALT})|[a-z]{{1,2}}"
+                  rf"(?:{'|'.join(_INN_SHORT_ROOT)}))(?![0-9a-z])")
 #: words of that shape that name no substance
 _INN_NOT = frozenset(("concept", "concepts", "percept", "precept", "intercept", "interception"))
 #: hyperscan patterns: each stem at the end of a word (fixed length: the starts reported are
@@ -157,6 +169,12 @@ def _prepare() -> WordLexicon:
         if key.strip():
             kind = "ambiguous" if ambiguous else "drug"
             terms[key] = "drug" if terms.get(key) == "drug" else kind
+    for key, kind in list(terms.items()):
+        # the polymers' INN end in "-mer" in English and in "-mère" in French ("glatiramer",
+        # "acétate de glatiramère", "patiromère": the French INN lists of the WHO); the
+        # drug list holds many names in their English spelling (session 11, issue 3)
+        if kind == "drug" and re.search(r"[a-z]{4}mer$", key):
+            terms.setdefault(key + "e", kind)
     for key, (upper_only, _ambiguous) in load_terms("drug_classes.txt").items():
         terms.setdefault(key, "class_upper" if upper_only else "class")
         if not upper_only:
@@ -224,6 +242,9 @@ class MedicationDetector(Detector):
         "sachets", "ampoule", "injection", "sirop", "collyre", "medicament", "medicaments",
         "matin et soir", "par jour", "/j", "fois par jour", "sous traitement", "instauration",
         "treatment", "dose", "tablet", "tablets", "prescribed", "medication", "drug",
+        # galenic forms of the EDQM standard terms a name is written with ("crème EMLA",
+        # "pommade", "suppositoire"; session 11, issue 3)
+        "creme", "pommade", "suppositoire", "suppositoires", "patch",
     )
     header_pattern = (r"medic|medoc|traitement|molecule|specialite|prescri|"
                       r"(^|_)(dci|drug|drugs|ttt|treatment|atc|produit_sante)(_|$)")
@@ -250,7 +271,7 @@ class MedicationDetector(Detector):
 
     def __init__(self) -> None:
         super().__init__()
-        lexicon = data.cached("medication", _prepare, version="5",
+        lexicon = data.cached("medication", _prepare, version="6",
                               files=("medications.txt", "drug_classes.txt", "lab_analyses.txt"))
         self._lexicon = copy.copy(lexicon)  # its own hyperscan scratch space
         som_database(_INN_STARTS)  # loaded (or compiled) with the detector, not on its first text
