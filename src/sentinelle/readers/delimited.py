@@ -12,6 +12,24 @@ later rows are dropped and counted in ``stats["ragged_rows"]``.
 
 A ``.txt``, ``.dat`` or extension-less file is a table when its first lines are consistently
 delimited with at least 3 columns under a header-like first row.
+
+Bad input (README, "Formats"; the project rule: one line naming the file and position, nothing
+lost):
+
+* an unbalanced quote (``"GARNIER;Paul;...`` never closed) makes :mod:`csv` swallow the
+  following lines into one cell. A record is taken as swallowing rows (:func:`swallowed_field`)
+  when one of its cells holds line breaks and the lines inside it look like rows: at least half
+  of them hold as many delimiters as a row of the table (header width - 1, at least 1), and
+  there is one such line when the cell runs to the end of the file (it ends with the file's
+  last line end), two otherwise (three in a table of one or two columns). That record is read
+  again without quote handling, one row per line (:func:`recovered_rows`; the opening quote
+  is dropped, as quotes are), so its rows are scanned like the others; after the last batch a
+  :class:`ReadError` names the line where the quote opened. The redact writer refuses such a
+  file (same check) rather than copy the swallowed rows;
+* a source cut in the middle of a character at its end (a truncated UTF-8 export): the rows
+  before the cut are read (the cut one as far as it goes), then the "truncated ... sequence at
+  end of file" :class:`ReadError` gives the byte position of the cut
+  (:class:`~sentinelle.readers.encoding.DecodedStream` with ``cut_end=True``).
 """
 
 from __future__ import annotations
@@ -100,6 +118,50 @@ def looks_delimited(text: str) -> bool:
                for h in header)
 
 
+def swallowed_field(row: list[str], width: int | None, delimiter: str) -> int | None:
+    """Index of the cell of ``row`` (a record of several lines) that swallowed the following
+    rows after an unclosed quote, or None; ``width``: the header's field count (None for the
+    header itself). Rule in the module docstring."""
+    need = max((width or 2) - 1, 1)
+    for j, cell in enumerate(row):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        inner = [line for line in cell.splitlines()[1:] if line.strip()]
+        rowlike = sum(line.count(delimiter) >= need for line in inner)
+        if not rowlike or 2 * rowlike < len(inner):
+            continue
+        to_end = j == len(row) - 1 and cell.endswith(("\n", "\r"))
+        if rowlike >= (1 if to_end else 2 if need > 1 else 3):
+            return j
+    return None
+
+
+def recovered_rows(row: list[str], j: int, delimiter: str) -> list[list[str]]:
+    """The rows of a record whose cell ``j`` swallowed the following lines, read without quote
+    handling: one row per non-blank line (the opening quote stays dropped, as a quote is)."""
+    lines = row[j].splitlines() or [""]
+    out: list[list[str]] = []
+    current = row[:j] + lines[0].split(delimiter)
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        out.append(current)
+        current = line.split(delimiter)
+    out.append(current + row[j + 1:])
+    return out
+
+
+def unbalanced_quote(path: str, row: list[str], j: int, before: int, after: int,
+                     reread: bool) -> ReadError:
+    """The one-line error of the cell ``j`` of ``row``, a record read from the lines
+    ``before + 1`` to ``after`` (the csv reader's ``line_num`` around it), whose unbalanced
+    quote swallowed the following rows; the position is the line where the quote opened."""
+    line = before + 1 + sum(c.count("\n") + c.count("\r") - c.count("\r\n") for c in row[:j])
+    what = f"unbalanced quote: the cell opened here runs over {after - line + 1} lines"
+    return ReadError(path, what + (" (read again without quotes)" if reread else ""),
+                     f"line {line}")
+
+
 class DelimitedReader(Reader):
     """CSV / TSV / PSV reader yielding one :class:`TableUnit` per file."""
 
@@ -126,7 +188,7 @@ class DelimitedReader(Reader):
         stats.setdefault("columns", 0)
         stats.setdefault("chars", 0)
         with source.open() as raw:
-            stream = DecodedStream(raw, path)
+            stream = DecodedStream(raw, path, cut_end=True)
             stats["encoding"] = stream.encoding
             text = stream.preview()
             delimiter = sniff_delimiter(text, _SUFFIX_DELIMITER.get(_suffix(path), ","))
@@ -134,8 +196,13 @@ class DelimitedReader(Reader):
             reader = csv.reader(stream.lines(), delimiter=delimiter, quotechar='"',
                                 doublequote=True, skipinitialspace=False, strict=False)
 
+            row_width: int | None = None  # the header's field count, once read
+            faults: list[ReadError] = []  # the first unbalanced quote met
+
             def rows() -> Iterator[list[str]]:
+                nonlocal row_width
                 while True:
+                    before = reader.line_num
                     try:
                         row = next(reader)
                     except StopIteration:
@@ -149,12 +216,32 @@ class DelimitedReader(Reader):
                     finally:
                         stats["chars"] = stream.chars
                         stats["encoding"] = stream.encoding
-                    if row:  # blank lines are not rows
-                        yield row
+                    if not row:  # blank lines are not rows
+                        continue
+                    if reader.line_num - before > 1:  # a record of several lines
+                        j = swallowed_field(row, row_width, delimiter)
+                        if j is not None:
+                            if not faults:
+                                faults.append(unbalanced_quote(path, row, j, before,
+                                                               reader.line_num, True))
+                            recovered = recovered_rows(row, j, delimiter)
+                            if row_width is None:
+                                row_width = len(recovered[0])
+                            yield from recovered
+                            continue
+                    if row_width is None:
+                        row_width = len(row)
+                    yield row
+
+            def fault() -> ReadError | None:
+                return faults[0] if faults else stream.cut_error()
 
             data = rows()
             first = next(data, None)
             if first is None:
+                error = fault()
+                if error is not None:
+                    raise error
                 return
             header = [h.strip() or f"column_{i + 1}" for i, h in enumerate(first)]
             first_batch = list(itertools.islice(data, self.batch_rows))
@@ -180,5 +267,9 @@ class DelimitedReader(Reader):
                     yield TableBatch(first_row=start, columns=columns)
                     start += len(batch)
                     batch = list(itertools.islice(data, self.batch_rows))
+                # the rows were all read: now the fault met on the way, if any
+                error = fault()
+                if error is not None:
+                    raise error
 
             yield TableUnit(Location(path), tuple(header), batches())

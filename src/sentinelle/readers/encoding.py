@@ -18,9 +18,17 @@ normalised (no newline translation); only a leading BOM is dropped, so offsets i
 text after the BOM exactly. Invalid bytes raise :class:`ReadError` with their byte position.
 One tolerance: a UTF-8 guess made on a pure-ASCII head switches to cp1252 when the first non-ASCII
 byte found later is not UTF-8 (everything decoded so far was ASCII, identical in both), because
-a French export that is ASCII for 64 KiB and cp1252 afterwards is common. And cp1252 is streamed
-as the WHATWG Encoding Standard's windows-1252, which decodes every byte (the five bytes Python's
-codec leaves undefined become the C1 control of the same value).
+a French export that is ASCII for 64 KiB and cp1252 afterwards is common; by the same rule a
+whole file (shorter than the head) that is ASCII but for an incomplete UTF-8 sequence at its very
+end is single-byte text (``Vitr\xe9`` with no line end is cp1252 ``Vitré``), not cut UTF-8. And
+cp1252 is streamed as the WHATWG Encoding Standard's windows-1252, which decodes every byte (the
+five bytes Python's codec leaves undefined become the C1 control of the same value).
+
+A source cut in the middle of a character (a truncated UTF-8 export) raises "truncated ...
+sequence at end of file" with the byte position of the cut sequence; a reader that keeps what
+was read before the cut opens the stream with ``cut_end=True``: the stream then ends normally
+before the cut bytes and ``cut_at`` holds their position, for the reader to raise
+:meth:`DecodedStream.cut_error` once the text before it has been used.
 """
 
 from __future__ import annotations
@@ -162,6 +170,16 @@ def detect(head: bytes) -> Detection | None:
     return found
 
 
+def _ascii_then_cut(data: bytes) -> bool:
+    """``data`` is ASCII but for an incomplete UTF-8 sequence ending it (b"Vitr\xe9")."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # the incremental decode allows the tail: the only fault is the sequence it starts
+        return data[:exc.start].isascii() and _decodes(data, "utf-8") is not None
+    return False
+
+
 def head_text(head: bytes) -> str | None:
     """The decoded head without BOM (a character cut at the end dropped), None if binary."""
     found = detect(head)
@@ -187,14 +205,23 @@ class DecodedStream:
     """A binary source streamed as text. ``encoding`` (stats label) and ``chars`` (characters
     decoded so far) are public. Raises :class:`ReadError` on binary content or invalid bytes."""
 
-    def __init__(self, raw: BinaryIO, path: str, chunk_bytes: int = CHUNK_BYTES):
+    def __init__(self, raw: BinaryIO, path: str, chunk_bytes: int = CHUNK_BYTES,
+                 cut_end: bool = False):
         self.path = path
         self._raw = raw
         self._chunk_bytes = chunk_bytes
+        self._cut_end = cut_end
+        #: byte position of an incomplete sequence ending the source (``cut_end=True`` only)
+        self.cut_at: int | None = None
         self._head = read_head(raw)
         found = detect(self._head)
         if found is None:
             raise ReadError(path, "binary content, not text")
+        if (found.encoding == "utf-8" and not found.bom and len(self._head) < HEAD_BYTES
+                and _ascii_then_cut(self._head)):
+            # the whole file is ASCII but for an incomplete sequence at its end: no UTF-8
+            # evidence, single-byte text (as the switch in chunks() decides for longer files)
+            found = Detection(_single_byte(self._head))
         self._found = found
         self.encoding = found.label
         self.chars = 0
@@ -212,6 +239,13 @@ class DecodedStream:
             if not data:
                 return
             yield data
+
+    def cut_error(self) -> ReadError | None:
+        """The "truncated ... at end of file" error of a source cut mid-character (``cut_at``
+        set), else None."""
+        if self.cut_at is None:
+            return None
+        return self._error(self._found.encoding, self.cut_at, True)
 
     def _error(self, encoding: str, position: int, at_end: bool) -> ReadError:
         label = _LABELS.get(encoding, encoding)
@@ -244,6 +278,9 @@ class DecodedStream:
                         text = decoder.decode(exc.object, final=final)
                     except UnicodeDecodeError as exc2:
                         raise self._error(encoding, start + exc2.start, False) from None
+                elif final and self._cut_end:
+                    self.cut_at = start + exc.start  # the text before the cut was yielded
+                    return
                 else:
                     raise self._error(encoding, start + exc.start, final) from None
             if not final:

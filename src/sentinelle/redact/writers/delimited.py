@@ -9,6 +9,11 @@ with findings only the changed fields are rewritten: a field that was quoted sta
 delimiter, a quote or a line end; RFC 4180 section 2). A record the field tokenizer cannot
 reproduce exactly (malformed quoting that the csv module tolerates) is written again whole by
 :mod:`csv`'s writer with the same delimiter and line end.
+
+A record whose unbalanced quote swallowed the following rows (the reader's rule,
+:func:`~sentinelle.readers.delimited.swallowed_field`) stops the file with the reader's one-line
+:class:`~sentinelle.errors.ReadError` naming the line where the quote opened: nothing of the
+file is written (the swallowed rows would otherwise be copied in clear inside one cell).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ import io
 import re
 from typing import Iterator
 
-from sentinelle.readers.delimited import _SUFFIX_DELIMITER, FIELD_LIMIT, _suffix, sniff_delimiter
+from sentinelle.readers.delimited import _SUFFIX_DELIMITER, FIELD_LIMIT, _suffix, \
+    sniff_delimiter, swallowed_field, unbalanced_quote
 from sentinelle.readers.encoding import DecodedStream
 from sentinelle.redact.feed import TableFeed
 from sentinelle.redact.writers.encoding import output_encoding
@@ -113,8 +119,14 @@ class DelimitedWriter:
             header: tuple[str, ...] | None = None
             index = 0
             pending: list[str] = []
+            before = 0  # rows.line_num before the record
             for values in rows:
                 text = lines.take()
+                if values and rows.line_num - before > 1:  # a record of several lines
+                    j = swallowed_field(values, len(header) if header else None, delimiter)
+                    if j is not None:
+                        raise unbalanced_quote(path, values, j, before, rows.line_num, False)
+                before = rows.line_num
                 if not values or header is None:
                     if values:
                         header = tuple(h.strip() or f"column_{i + 1}"
