@@ -45,7 +45,7 @@ def scan(paths, config=None, *, entities=None, min_score=None, jobs=1):
 
     Raises:
         ValueError: an unknown entity label (the message names it and lists the valid ones),
-            or ``min_score`` outside [0, 1].
+            ``min_score`` outside [0, 1], or an empty path ``""`` (not the current folder).
         ConfigError: a detector option that cannot be honoured (``config.ner = "always"``
             without spaCy).
         A path that is missing or cannot be read is not raised: it is an ``error`` issue in
@@ -91,6 +91,7 @@ def scan_text(text, *, entities=None, min_score=None, config=None, language="fr"
         ValueError: an unknown entity label (the message names it and lists the valid
             ones; it used to select no detector and return ``[]`` silently), or
             ``min_score`` outside [0, 1].
+        TypeError: ``text`` is not a ``str`` (bytes: decode them first).
         ConfigError: a detector option that cannot be honoured (``config.ner = "always"``
             without spaCy).
 

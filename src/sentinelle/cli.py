@@ -29,6 +29,7 @@ import errno
 import gc
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -205,6 +206,16 @@ OUT_FOLDER = _OutPath(path_type=Path, what="a folder")
 OUT_STORE = _OutPath(path_type=Path, what="the DuckDB store")
 OUT_KEY = _OutPath(path_type=Path, what="a key file")
 OUT_LOG = _OutPath(path_type=Path, what="the audit log (appended to)")
+
+
+def _db_or_no_db(no_db: bool) -> None:
+    """``--no-db`` with a ``--db`` given on the command line is a usage error (exit 2): the
+    store named would be silently ignored (session 11 fault list)."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    if no_db and ctx.get_parameter_source("db") not in (None, ParameterSource.DEFAULT):
+        raise click.UsageError("--no-db and --db cannot be used together (drop one)", ctx=ctx)
 
 
 def _err(msg: str) -> None:
@@ -445,6 +456,7 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
     from sentinelle.scanner import (FileReport, Issue, RecordEncoder, default_jobs, iter_items,
                                     skipping, useful_jobs, walk)
 
+    _db_or_no_db(no_db)
     if format not in ("table", "json", "sarif"):
         raise _fail(f"unknown --format {format!r} (table, json or sarif)")
     try:
@@ -519,8 +531,8 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
         except SentinelleError as exc:
             raise _fail(str(exc))
 
-    own = [findings, output] + ([] if no_db else [db, f"{db}.wal"])
-    with skipping(_own_outputs(paths, own)):
+    own = [findings, output] + ([] if no_db else [db])
+    with skipping(_own_outputs(paths, own, [] if no_db else [f"{db}.wal"], quiet)):
         items = list(walk(paths, config))
     if not items and not quiet:  # "0 of 0 files", exit 0, said once (gitleaks: exit 0 too)
         _err(f"warning: no file to scan under {', '.join(map(str, paths))} "
@@ -611,7 +623,11 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
             if format == "json":
                 text = json.dumps(summary(reports, roots, __version__), ensure_ascii=False, indent=2)
                 out_fh.write(text + "\n")
-            elif format == "table" and not quiet:
+            elif format == "table" and not quiet and not (reports and all(
+                    r.issue is not None and r.issue.kind == "error" and not r.findings
+                    for r in reports)):
+                # every path failed (`scan missing_dir`, `scan -`): its error line says it all,
+                # no table of error rows and "0 findings" under it
                 _print_table(reports, out_fh if output else
                              _Guarded(sys.stderr, "stderr") if findings_stdout else out_fh)
             if output is None:
@@ -739,13 +755,15 @@ def _print_table(reports, out_fh) -> None:
 @click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
 @click.option("--exclude", multiple=True, callback=_globs, help="Glob of file or folder names to skip (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary table; only errors.")
+@click.option("--no-progress", is_flag=True, help="Never show a progress bar (assess shows none: accepted as scan takes it).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes scanning files at once (default: all cores); 1: scan in this process. Same assessment whatever N.")
 def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Path],
            notification: Optional[Path], scan_id: Optional[int], db: Path, no_db: bool,
            register: Optional[str], replace: bool, exposure: str, malicious: bool,
            threshold: float,
            lang: Optional[str], config_file: Optional[Path], key_file: Optional[Path],
-           hidden: bool, exclude: tuple[str, ...], quiet: bool, jobs: Optional[int]) -> None:
+           hidden: bool, exclude: tuple[str, ...], quiet: bool, no_progress: bool,
+           jobs: Optional[int]) -> None:
     """Measure a leak: unique persons, data categories, sources, period, copies, ENISA severity.
 
     Exit code 0: assessment written; 2: error.
@@ -755,6 +773,7 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
     from sentinelle.privacy import load_key
     from sentinelle.scanner import default_jobs
 
+    _db_or_no_db(no_db)
     if lang is not None and lang not in ("fr", "en"):
         raise _fail(f"unknown --lang {lang!r} (fr or en)")
     if exposure is not None and exposure not in EXPOSURE:
@@ -836,10 +855,12 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
         else:
             from sentinelle.report.notification import DRAFTS
             from sentinelle.scanner import skipping
-            own = [json_out, html] + ([] if no_db else [db, f"{db}.wal"])
+            own = [json_out, html] + ([] if no_db else [db])
+            also = [] if no_db else [f"{db}.wal"]
             if notification:
-                own += [Path(notification) / name for name in DRAFTS]
-            with skipping(_own_outputs(paths, own)):
+                own.append(notification)
+                also += [Path(notification) / name for name in DRAFTS]
+            with skipping(_own_outputs(paths, own, also, quiet)):
                 doc = assess_paths(paths, key=key, config=config, store=store,
                                    options=options, tool_version=__version__, on_file=on_file,
                                    jobs=jobs or default_jobs())
@@ -903,8 +924,12 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
 
 def _refuse_input_overwrite(paths, outputs) -> None:
     """Refuse (one line, exit 2) an output file that is one of the files to read: an existing
-    regular file equal to an input path or inside an input folder. The input is never
-    modified (a findings file or report written over a scanned file would replace it)."""
+    regular file named as an input PATH (``scan f.jsonl --findings f.jsonl``), or inside an
+    input folder unless it is an output this tool wrote (:func:`_written_by_us`: an earlier
+    run's findings, summary, SARIF, table, assessment, HTML report or redaction report, so the
+    same command can be run twice; :func:`_own_outputs` then leaves it out of the inputs).
+    The input is never modified (a findings file or report written over a scanned file would
+    replace it)."""
     roots = []
     for p in paths:
         try:
@@ -912,42 +937,82 @@ def _refuse_input_overwrite(paths, outputs) -> None:
         except (OSError, RuntimeError):
             continue
     for option, out in outputs:
-        if out is None:
+        if out is None or out == "-":
             continue
         try:
             target = Path(out).resolve()
             regular = target.is_file()
         except (OSError, RuntimeError):
             continue
-        if regular and any(target == r or r in target.parents for r in roots):
+        if not regular:
+            continue
+        if any(target == r for r in roots) or (
+                any(r in target.parents for r in roots) and not _written_by_us(target)):
             raise _fail(f"cannot write {out}: it is one of the files to read ({option}); "
                         f"the input is never modified")
 
 
-def _own_outputs(paths, outputs) -> list[str]:
+#: the first bytes of the JSON documents this tool writes (``scan --format json``, ``assess
+#: --json``, ``redact --report``: their ``schema`` key comes first)
+_OWN_JSON = re.compile(rb'\A\{\s*"schema": "sentinelle-[a-z-]+/\d+"')
+#: a ``scan --findings`` JSONL line (findings contract: ``schema_version`` first)
+_OWN_JSONL = re.compile(rb'\A\{"schema_version": \d+, "path": ')
+#: a SARIF file whose tool is sentinelle (the driver is written after the results: the tail)
+_OWN_SARIF = b'"driver": {"name": "sentinelle"'
+
+
+def _written_by_us(path: Path) -> bool:
+    """True when ``path`` (an existing regular file) is an output sentinelle writes: an empty
+    file (nothing to lose), a findings JSONL, a JSON summary, assessment or redaction report, a
+    SARIF file of sentinelle, a ``scan`` table, or an ``assess --html`` report (its
+    ``generator`` meta). Only the first 4 KiB (and the last 1 MiB of a SARIF file) are read."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+            if size == 0:
+                return True
+            if head.startswith(b'{"$schema": "https://json.schemastore.org/sarif-2.1.0.json"'):
+                fh.seek(max(0, size - (1 << 20)))
+                return _OWN_SARIF in fh.read()
+    except OSError:
+        return False
+    return bool(_OWN_JSON.match(head) or _OWN_JSONL.match(head)
+                or head.startswith(b"sentinelle scan\n")
+                or (head.startswith(b"<!DOCTYPE html>")
+                    and b'<meta name="generator" content="sentinelle ' in head))
+
+
+def _own_outputs(paths, outputs, also=(), quiet: bool = False) -> list[str]:
     """The output files of this run (``outputs``: paths, existing or not) that lie inside an
     input folder: the walk leaves them out (:func:`sentinelle.scanner.skipping`), as ripgrep
-    and gitleaks never read their own output, and stderr says so once. Findings files of
-    *earlier* runs at other paths are scanned as any file."""
+    and gitleaks never read their own output, and stderr says so once, naming them, on the
+    first run as on the next ones (they are then overwritten). ``also``: companion files left
+    out without being named (a store's ``.wal``, the drafts of a folder named in
+    ``outputs``); ``quiet`` (``--quiet``): nothing said. Findings files of *earlier* runs at other paths are scanned as any file."""
     roots = []
     for p in paths:
         with contextlib.suppress(OSError, RuntimeError):
             roots.append(Path(p).resolve())
-    inside = []
-    for out in outputs:
-        if out is None or out == "-":
-            continue
-        try:
-            target = Path(out).resolve()
-        except (OSError, RuntimeError):
-            continue
-        if any(r in target.parents for r in roots):
-            inside.append(str(out))
-    there = [p for p in inside if os.path.exists(p)]  # the ones the walk would meet now
-    if there:
-        _err(f"not reading this run's own output{'s' if len(there) > 1 else ''} inside the "
-             f"scanned folder: {', '.join(there)}")
-    return inside
+
+    def inside(outs) -> list[str]:
+        found = []
+        for out in outs:
+            if out is None or out == "-":
+                continue
+            try:
+                target = Path(out).resolve()
+            except (OSError, RuntimeError):
+                continue
+            if any(r in target.parents for r in roots):
+                found.append(str(out))
+        return found
+
+    named = inside(outputs)
+    if named and not quiet:
+        _err(f"not reading this run's own output{'s' if len(named) > 1 else ''} inside the "
+             f"scanned folder: {', '.join(named)}")
+    return named + inside(also)
 
 
 def _check_output(path: Path, folder: bool = False) -> str | None:
@@ -1285,7 +1350,9 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
         if why is not None:  # before the (long) redaction, not after it
             raise _fail(f"cannot write {report}: {why}")
         made = _missing_folders(out)  # removed again when no file is written
-        result = run_redact(paths, out, pol, key, config=config, k=k, suppress=suppress)
+        from sentinelle.scanner import skipping
+        with skipping(_own_outputs(paths, [report], quiet=quiet)):  # an earlier run's report: not redacted
+            result = run_redact(paths, out, pol, key, config=config, k=k, suppress=suppress)
     except SentinelleError as exc:
         _remove_folders(locals().get("made"))
         raise _fail(str(exc))

@@ -84,6 +84,75 @@ class Evaluation:
                 "per_entity": [e.as_dict() for e in self.per_entity]}
 
 
+#: what each argument must be, said when a file is not (session 11 fault list: swapped
+#: arguments or a CSV printed DuckDB's "Malformed JSON ... Try auto-detecting")
+EXPECTED = {
+    "TRUTH": "TRUTH (the first argument) must be a truth.json written by `sentinelle synth` "
+             "or a labels JSONL file",
+    "FINDINGS": "FINDINGS (the second argument) must be a findings JSONL file written by "
+                "`sentinelle scan --findings`",
+}
+_SWAPPED = " (arguments swapped? the order is TRUTH FINDINGS)"
+
+
+def _check_first_line(path: Path, role: str) -> None:
+    """Raise :class:`TruthError` (one line: the file, what is wrong, what ``role`` --
+    ``"TRUTH"`` for a labels file, ``"FINDINGS"`` -- must be) when the first non-blank line of
+    ``path`` is not a JSON object with an ``entity_type``: a CSV, a JSON document (a
+    ``truth.json`` given as FINDINGS), or a findings file given as TRUTH (its records carry
+    ``masked``). Only the first line is read (at most 1 MiB); a later bad line is DuckDB's to
+    find (:func:`_duckdb_error`)."""
+    line = b""
+    n = 0
+    try:
+        with open(path, "rb") as fh:
+            while not line.strip():
+                line = fh.readline(1 << 20)
+                n += 1
+                if not line:
+                    return  # empty: no label, no finding
+    except OSError as exc:
+        raise TruthError(f"{path}: cannot read ({exc.strerror}); {EXPECTED[role]}") from None
+    try:
+        record = json.loads(line)
+    except ValueError:
+        if line.strip() in (b"{", b"["):
+            raise TruthError(f"{path}: a JSON document, not JSON lines; {EXPECTED[role]}"
+                             + _SWAPPED) from None
+        raise TruthError(f"{path}: line {n} is not JSON; {EXPECTED[role]}") from None
+    if not isinstance(record, dict) or "entity_type" not in record:
+        raise TruthError(f"{path}: line {n} is not a {'label' if role == 'TRUTH' else 'finding'}"
+                         f" (no entity_type); {EXPECTED[role]}")
+    if role == "TRUTH" and "masked" in record:
+        raise TruthError(f"{path}: a findings file given as TRUTH; {EXPECTED['TRUTH']}"
+                         + _SWAPPED)
+
+
+def _duckdb_error(exc: Exception, files: dict[str, str]) -> TruthError:
+    """One line for a DuckDB read error: ``FILE: line N: malformed JSON; what it must be``
+    when DuckDB names the file (``files``: path as given -> role), else its first line. The
+    line is found here, by reading the file line by line (DuckDB 1.x counts one too many)."""
+    import re
+
+    first = str(exc).strip().splitlines()[0]
+    m = re.search(r'in file "([^"]*)"', first)
+    if m and m.group(1) in files:
+        path = m.group(1)
+        try:
+            with open(path, "rb") as fh:
+                for n, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        json.loads(line)
+                    except ValueError:
+                        return TruthError(f"{path}: line {n}: malformed JSON; "
+                                          f"{EXPECTED[files[path]]}")
+        except OSError:
+            pass
+    return TruthError(f"cannot read labels or findings ({first})")
+
+
 def _resolve_truth(truth: Path) -> tuple[Path, list[str] | None]:
     if not truth.exists():
         raise TruthError(f"{truth}: no such file")
@@ -91,9 +160,11 @@ def _resolve_truth(truth: Path) -> tuple[Path, list[str] | None]:
         try:
             meta = json.loads(truth.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise TruthError(f"{truth}: not a readable truth.json ({type(exc).__name__})") from None
+            raise TruthError(f"{truth}: not a readable truth.json ({type(exc).__name__}); "
+                             f"{EXPECTED['TRUTH']}") from None
         if not isinstance(meta, dict) or "labels" not in meta:
-            raise TruthError(f"{truth}: truth.json has no 'labels' member")
+            raise TruthError(f"{truth}: truth.json has no 'labels' member; {EXPECTED['TRUTH']}"
+                             + _SWAPPED)
         labels = (truth.parent / meta["labels"]).resolve()
         if not labels.exists():
             raise TruthError(f"{labels}: labels file named by {truth} does not exist")
@@ -108,7 +179,8 @@ def evaluate(truth: Path, findings: Path, *, match: str = "exact",
 
     ``entities`` restricts the evaluation to these labels; ``strip_prefix`` is removed from the
     start of finding paths (when the scan root was a parent of the truth's root).
-    Raises :class:`TruthError` on a missing or malformed file.
+    Raises :class:`TruthError` on a missing or malformed file, naming it and what it must be
+    (:data:`EXPECTED`: TRUTH a truth.json or labels JSONL, FINDINGS a findings JSONL).
     """
     import duckdb
 
@@ -118,6 +190,8 @@ def evaluate(truth: Path, findings: Path, *, match: str = "exact",
     findings = Path(findings)
     if not findings.exists():
         raise TruthError(f"{findings}: no such file")
+    _check_first_line(labels, "TRUTH")
+    _check_first_line(findings, "FINDINGS")
     con = duckdb.connect()
     cols = ("{'path': 'VARCHAR', 'row': 'BIGINT', 'column': 'VARCHAR', 'sheet': 'VARCHAR', "
             "'start': 'BIGINT', 'end': 'BIGINT', 'entity_type': 'VARCHAR'}")
@@ -140,8 +214,7 @@ def evaluate(truth: Path, findings: Path, *, match: str = "exact",
                 _refuse_version(findings)
             con.execute("ALTER TABLE f DROP COLUMN schema_version")
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise TruthError(f"cannot read labels or findings ({first})") from None
+        raise _duckdb_error(exc, {str(labels): "TRUTH", str(findings): "FINDINGS"}) from None
     if strip_prefix:
         pre = strip_prefix.rstrip("/") + "/"
         con.execute("UPDATE f SET path = substr(path, ?) WHERE starts_with(path, ?)", [len(pre) + 1, pre])

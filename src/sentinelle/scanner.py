@@ -1288,7 +1288,8 @@ def record_ranges(path: Path, head: bytes, display: str, batch_rows: int,
 
     None (read the file whole) unless a range reads exactly as that part of the whole file:
     UTF-8 (a BOM allowed) with no invalid byte (the reader's encoding guess never switches),
-    no parse error, every record as wide as the header (ragged rows widen or cut the reader's
+    no parse error, no unbalanced quote swallowing rows (the reader re-reads those, see
+    :func:`~sentinelle.readers.delimited.swallowed_field`), every record as wide as the header (ragged rows widen or cut the reader's
     header from its first batch), lines ending in ``\n`` (a lone ``\r`` ends a line for the
     reader, not here), and the head a range's reader sees (the header record, then the range's
     first bytes: 64 KiB) detected as the same UTF-8 and sniffed to the same delimiter as the
@@ -1300,7 +1301,7 @@ def record_ranges(path: Path, head: bytes, display: str, batch_rows: int,
     import csv
 
     from sentinelle.readers.delimited import _SUFFIX_DELIMITER, FIELD_LIMIT, _suffix, \
-        sniff_delimiter
+        sniff_delimiter, swallowed_field
     from sentinelle.readers.encoding import HEAD_BYTES as READ_HEAD
     from sentinelle.readers.encoding import detect, head_text
 
@@ -1334,11 +1335,17 @@ def record_ranges(path: Path, head: bytes, display: str, batch_rows: int,
         width = -1
         header_end = start = row0 = 0
         ranges = []
+        before = 0
         try:
-            for row in csv.reader(lines(), delimiter=delimiter, quotechar='"', doublequote=True,
-                                  skipinitialspace=False, strict=False):
+            records = csv.reader(lines(), delimiter=delimiter, quotechar='"', doublequote=True,
+                                 skipinitialspace=False, strict=False)
+            for row in records:
+                several, before = records.line_num - before > 1, records.line_num
                 if not row:
                     continue
+                if several and swallowed_field(row, width if width >= 0 else None,
+                                               delimiter) is not None:
+                    return None  # an unbalanced quote: the reader re-reads it (more rows)
                 if width < 0:
                     width = len(row)
                     header_end = start = offset
@@ -1492,11 +1499,22 @@ def iter_scan(paths: Sequence[str | Path], config: Config | None = None, *,
     ``sink`` receives lists of findings as they are made (dropped when None). ``on_bytes`` is
     called with byte counts as files are read (progress). ``jobs``: worker processes (see
     :func:`iter_items`; 1: in this process); the output is the same whatever ``jobs``.
+    Raises ``ValueError`` at the call for an empty path (:func:`_no_empty_path`).
     """
+    _no_empty_path(paths)
     config = config or Config()
     pipeline = Pipeline(detectors if detectors is not None else build(config.entities, config), config)
     sink = sink or (lambda _batch: None)
-    yield from iter_items(walk(paths, config), pipeline, config, sink, on_bytes, jobs=jobs)
+    return iter_items(walk(paths, config), pipeline, config, sink, on_bytes, jobs=jobs)
+
+
+def _no_empty_path(paths) -> None:
+    """Raise ``ValueError`` for an empty path (``""``): ``Path("")`` is ``.``, so
+    ``scan([""])`` (an unset variable) scanned the current folder; the CLI refuses it too
+    (session 11 fault list)."""
+    for p in [paths] if isinstance(paths, (str, bytes)) else paths:
+        if isinstance(p, (str, bytes)) and not p:
+            raise ValueError("an empty path ('') is not a path; give '.' for the current folder")
 
 
 def scan(paths: str | Path | Iterable[str | Path], config: Config | None = None, *,
@@ -1513,9 +1531,11 @@ def scan(paths: str | Path | Iterable[str | Path], config: Config | None = None,
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    paths = list(paths)
+    _no_empty_path(paths)
     config = _override(config or Config(), entities, min_score)
     result = ScanResult()
-    for report in iter_scan(list(paths), config, sink=result.findings.extend, jobs=jobs):
+    for report in iter_scan(paths, config, sink=result.findings.extend, jobs=jobs):
         result.files.append(report)
     return result
 
@@ -1528,8 +1548,12 @@ def scan_text(text: str, *, entities: Sequence[str] | None = None,
 
     ``language`` is accepted for Presidio compatibility; detectors cover French and English
     context words together. Raises ``ValueError`` for an unknown entity label or a
-    ``min_score`` outside [0, 1] (:func:`_override`); see :func:`sentinelle.scan_text`.
+    ``min_score`` outside [0, 1] (:func:`_override`), ``TypeError`` when ``text`` is not a
+    ``str`` (decode bytes first); see :func:`sentinelle.scan_text`.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__} (decode bytes first, "
+                        "e.g. data.decode('utf-8'))")
     config = _override(config or Config(), entities, min_score)
     pipeline = Pipeline(build(config.entities, config), config)
     return pipeline.analyze_text(text, Location("<text>"))

@@ -121,6 +121,17 @@ def _check_k_applies(planned, config: Config, k: int) -> None:
                           f"({kinds_phrase(kinds)}); nothing written ({why})")
 
 
+def _masked_result(res: FileResult, run: Run) -> FileResult:
+    """A file refused before redaction, named with the personal data of its path masked
+    (:func:`sentinelle.redact.names.mask_path`): it has no output name to be listed by."""
+    from sentinelle.redact.names import mask_path
+
+    res.path = mask_path(run.pipeline, res.path)
+    if res.reason:  # "two inputs map to the same output path NAME"
+        res.reason = mask_path(run.pipeline, res.reason)
+    return res
+
+
 def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, key: bytes, *,
            config: Config | None = None, k: int | None = None, suppress: bool = False,
            check: bool = True,
@@ -133,10 +144,13 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
     smaller classes); k-anonymity is counted on the records of tables only (:data:`TABLE_READERS`):
     text files are redacted by the policy but not counted, and a ``k`` with no table among the
     inputs is refused before anything is written. ``check``: re-scan the output and compute the
-    risk report.
+    risk report. Personal data in file and folder names is replaced in the output names
+    (:mod:`sentinelle.redact.names`; ``FileResult.path`` is the output name, a refused file's
+    path is masked) and the risk report re-scans the output names too.
     Raises :class:`RedactError` (unsafe output folder, ``k`` with no table) and
     :class:`~sentinelle.errors.ConfigError`; a file that cannot be redacted is an error result.
     """
+    from sentinelle.redact import names as _names
     from sentinelle.redact import risk as _risk
 
     config = config or Config()
@@ -163,6 +177,11 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
             qi_folder = work / f"pass{attempt}"
             qi_folder.mkdir()
             run = _build_run(config, policy, key, levels, suppressed, qi_folder)
+            if attempt == 0:  # output names: personal data in a name replaced (redact.names)
+                planned, name_found = _names.rename(planned, run)
+                refused = [_masked_result(r, run) for r in refused]
+            for found in name_found:
+                run.note(found)
             files = list(refused)
             try:
                 for item in planned:

@@ -8,7 +8,9 @@ Safety rules (each enforced here, for every writer):
 * an output path is the input's path relative to its root (a folder argument), or its name (a
   file argument); with several arguments it is prefixed by the argument's name. A path with a
   ``..`` part, or whose folder resolves (symbolic links followed) outside the output folder, is
-  refused; an existing output folder that is a symbolic link is refused;
+  refused; an existing output folder that is a symbolic link is refused; personal data in
+  the path's names is then replaced by :func:`sentinelle.redact.names.rename` (called by
+  :func:`sentinelle.redact.redact` once the run's pipeline exists);
 * each file is written to a private temporary file beside its target and renamed when complete:
   a failure (corrupt input, a finding that cannot be placed back, disk full, Ctrl-C) leaves no
   partial output; the temporary file is removed;

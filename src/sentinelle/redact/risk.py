@@ -16,6 +16,10 @@ Each output finding's keyed hash (HMAC-SHA256 of its normalised value, the findi
   operator is "valid" only in the sense that it is a real place) are not identifiers and are
   not counted.
 
+The output's file and folder names are re-scanned the same way
+(:func:`sentinelle.redact.names.output_name_findings`): a value left in a name is reported with
+the column ``(file name)``.
+
 The re-scan reports what redaction replaces (:mod:`sentinelle.redact.scope`): the scan's
 findings and identifiers whose checksum failed (a typo'd RPPS still in the output is an original
 value left).
@@ -202,7 +206,12 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
                 if len(risk.validated_left) < 100:
                     risk.validated_left.append(where)
 
+    from sentinelle.redact.names import output_name_findings
+
     for res in written:
+        # output names too: an original value or validated identifier left in a file or folder
+        # name is a leak like one in the content (redact.names)
+        sink(output_name_findings(pipeline, res.rel or res.path, res.path))
         target = out / (res.rel or res.path)
         for rep in iter_file(res.path, target, pipeline, run.config, sink):
             if rep.issue is not None and rep.issue.kind == "error":
@@ -306,10 +315,28 @@ def anonymity(qi_path: Path, policy: Policy, k: int | None = None,
                                f"({_KEPT.removeprefix('WHERE ')})", [table]).fetchone()[0]
             result.tables.append(TableAnonymity(
                 table, int(rows), int(classes), int(kmin), int(lmin) if svals else None,
-                tuple(cols), [dict(zip((*cols, "records"), r)) for r in smallest], int(gone)))
+                tuple(cols), [_masked_class(dict(zip((*cols, "records"), r)), policy, levels)
+                              for r in smallest], int(gone)))
     finally:
         con.close()
     return result
+
+
+def _masked_class(cls: dict, policy: Policy, levels: dict[str, int]) -> dict:
+    """A smallest class as shown in the summary and the report: a birth date, postcode or age
+    that the policy keeps as written (operator ``keep``, not generalised here) is the input's
+    own value, so it is shown masked (:func:`sentinelle.privacy.mask`, as every value of a
+    summary or report: project rule); values the policy replaced or generalised (``1995``,
+    ``69***``) and the sex (a column no policy rewrites) are shown as written. Session 11
+    fault: ``DATE_OF_BIRTH = "keep"`` printed ``dob=14/10/1995, postcode=69003``."""
+    from sentinelle.privacy import mask
+
+    for col, entity in _ENTITY.items():
+        value = cls.get(col)
+        if (isinstance(value, str) and value and levels.get(col, 0) == 0
+                and policy is not None and policy.spec(entity).operator == "keep"):
+            cls[col] = mask(value, entity)
+    return cls
 
 
 @dataclass

@@ -154,7 +154,7 @@ def print_summary(result, console=None) -> None:
         for t in a.tables:
             l = f", l-diversity {t.l}" if t.l is not None else ""
             console.print(f"{t.table}: k-anonymity {t.k}{l} over ({', '.join(t.quasi_identifiers)}), "
-                          f"{t.classes:,} classes of {t.rows:,} records"
+                          f"{t.classes:,} {'class' if t.classes == 1 else 'classes'} of {_count(t.rows, 'record')}"
                           + (f" ({t.suppressed:,} suppressed)" if t.suppressed else "") + "; smallest:")
             for c in t.smallest:
                 values = ", ".join(f"{k}={v}" for k, v in c.items() if k != "records")
