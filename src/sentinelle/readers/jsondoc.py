@@ -420,7 +420,9 @@ class JsonReader(Reader):
         stats.setdefault("columns", 0)
         stats.setdefault("chars", 0)
         with source.open() as raw:
-            stream = DecodedStream(raw, path)
+            # cut_end: a file cut in the middle of a UTF-8 character is read up to the cut (the
+            # records before it scanned), then the cut is said (session 11 new-user fault)
+            stream = DecodedStream(raw, path, cut_end=True)
             stats["encoding"] = stream.encoding
             if _suffix(path) in NDJSON_SUFFIXES:
                 records: Iterable[Any] = _ndjson(stream.lines(), path)
@@ -430,6 +432,9 @@ class JsonReader(Reader):
             yield from self._units(_until_error(records, failed), path, stats, stream)
             if failed:  # raised once the records before the fault are scanned
                 raise failed[0]
+            cut = stream.cut_error()
+            if cut is not None:
+                raise cut
 
     def _too_large(self, path: str, size: int) -> ReadError:
         return ReadError(path, f"JSON document too large to load ({size >> 20} MiB); use NDJSON")
