@@ -847,7 +847,8 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
 
     try:
         if scan_id is not None:
-            doc = assess_stored(store, scan_id, key=key, options=options, tool_version=__version__)
+            doc = assess_stored(store, scan_id, key=key, options=options, tool_version=__version__,
+                                config=config)
             unreadable = [{"path": p, "reason": r or "", "position": None}
                           for p, r in store.con.execute(
                               "SELECT path, issue_reason FROM sources WHERE scan_id = ? AND "

@@ -7,6 +7,8 @@ assessment document described in ``docs/assess-schema.md`` (schema ``sentinelle-
 Rooms: :mod:`.records` (findings -> person records of keyed hashes), :mod:`.subjects` (record
 linkage: exact keys, then Splink), :mod:`.categories` (GDPR categories per person),
 :mod:`.copies` (exact and near-duplicate files, registered leaks), :mod:`.severity` (ENISA 2013).
+Every path written (document, store, ``on_file`` reports) has the personal data of its file
+and folder names masked (:mod:`.paths`); grouping is done on the paths as read.
 
 Working tables live in a private temporary DuckDB file (hashes only), removed at the end (also
 after an error, Ctrl-C, SIGTERM or SIGHUP). Person records are appended to it as they arrive,
@@ -247,14 +249,19 @@ def assess_paths(paths: Sequence[str | Path], *, key: bytes, config: Config | No
 
     from .copies import content_hash
 
+    from .paths import PathMasker
+
     config = config or Config()
     options = options or Options()
     roots = [str(p) for p in paths]
-    scan_id = store.begin_scan(roots, tool_version) if store is not None else None
+    detectors = build(config.entities, config)
+    masker = PathMasker(detectors, config)  # personal data in the names written (.paths)
+    scan_id = (store.begin_scan([masker.folder(r) for r in roots], tool_version)
+               if store is not None else None)
     work = _Work()
     try:
         builder = RecordBuilder(key, work.add_batch)
-        pipeline = TappedPipeline(Pipeline(build(config.entities, config), config))
+        pipeline = TappedPipeline(Pipeline(detectors, config))
         files: list[_File] = []
         on_disk: dict[str, Path] = {}  # display path -> file (content hashes of whole files)
 
@@ -275,19 +282,21 @@ def assess_paths(paths: Sequence[str | Path], *, key: bytes, config: Config | No
             if fs_path is not None and rep.issue is None:
                 f.content_hash = content_hash(fs_path, key)
             files.append(f)
+            shown = _masked_report(rep, masker)
             if store is not None:
-                store.add_source(rep)
+                store.add_source(shown)
             if on_file is not None:
-                on_file(rep)
+                on_file(shown)
         builder.close()
         work.ensure()
         work.set_files(files, builder.files)
         work.linkage()
-        doc = _document(work, files, builder, roots, scan_id, options, store, tool_version)
+        doc = _document(work, files, builder, roots, scan_id, options, store, tool_version,
+                        masker=masker)
         if store is not None:
             store.end_scan(sum(sum(f.counts.values()) for f in files), len(files),
                            sum(1 for f in files if f.issue == "error"))
-            _persist(store, work, files, builder, scan_id, doc)
+            _persist(store, work, files, builder, scan_id, doc, masker)
         return doc
     finally:
         work.close()
@@ -295,11 +304,17 @@ def assess_paths(paths: Sequence[str | Path], *, key: bytes, config: Config | No
 
 @_interruptible
 def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = None,
-                  tool_version: str = "") -> dict:
-    """Assess scan ``scan_id`` of ``store`` (made by ``sentinelle scan`` or by ``assess``)."""
+                  tool_version: str = "", config: Config | None = None) -> dict:
+    """Assess scan ``scan_id`` of ``store`` (made by ``sentinelle scan`` or by ``assess``).
+    ``config``: the configuration whose detectors find personal data in the file names the
+    document shows (:mod:`.paths`; default :class:`~sentinelle.config.Config`)."""
+    from sentinelle.detectors import build
     from sentinelle.errors import StoreError
 
+    from .paths import PathMasker
+
     options = options or Options()
+    config = config or Config()
     con = store.con
     con.execute(_STORE_DDL)
     _ensure_records_table(con)
@@ -362,8 +377,9 @@ def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = 
         work.ensure()
         work.set_files(files, builder.files)
         work.linkage()
+        masker = PathMasker(build(config.entities, config), config)
         return _document(work, files, builder, roots, scan_id, options, store, tool_version,
-                         from_findings=not have)
+                         from_findings=not have, masker=masker)
     finally:
         work.close()
 
@@ -372,7 +388,10 @@ def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = 
 
 def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: list[str],
               scan_id: int | None, options: Options, store, tool_version: str,
-              from_findings: bool = False) -> dict:
+              from_findings: bool = False, masker=None) -> dict:
+    """The assessment document; every path in it (roots, sources, copies) is written through
+    ``masker`` (:class:`.paths.PathMasker`: personal data in file names masked; None: as is).
+    Grouping (folders, copies) is made on the paths as read."""
     con = work.con
     linkage = link(con, threshold=options.threshold)
     entity_counts: Counter[str] = Counter()
@@ -456,7 +475,37 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
         "copies": copies,
         "severity": sev,
     }
+    if masker is not None:
+        _mask_document(doc, masker)
     return doc
+
+
+def _mask_document(doc: dict, masker) -> None:
+    """Mask, in place, the paths of ``doc`` (roots, sources, copies' members)."""
+    doc["roots"] = [masker.folder(r) for r in doc["roots"]]
+    for src in doc["sources"]:
+        if src["path"] != ".":
+            src["path"] = masker.folder(src["path"])
+        for fl in src["file_list"]:
+            fl["path"] = masker(fl["path"])
+    for group in doc["copies"]["groups"]:
+        group["members"] = [masker(m) for m in group["members"]]
+
+
+def _masked_report(rep, masker):
+    """The scanner's report ``rep`` with its path (and its issue's path and reason) masked
+    (:class:`.paths.PathMasker`): what is stored in ``sources`` and given to ``on_file``."""
+    from dataclasses import replace
+
+    path = masker(rep.path)
+    issue = rep.issue
+    if issue is not None:
+        issue = replace(issue, path=masker(issue.path),
+                        reason=masker.in_text(masker.in_text(issue.reason, issue.path),
+                                              rep.path))
+    if path == rep.path and issue == rep.issue:
+        return rep
+    return replace(rep, path=path, issue=issue)
 
 
 def _partly_read(f: _File) -> bool:
@@ -528,14 +577,14 @@ def _duck_type(t) -> str:
 
 
 def _persist(store, work: _Work, files: list[_File], builder: RecordBuilder,
-             scan_id: int | None, doc: dict) -> None:
+             scan_id: int | None, doc: dict, masker=lambda p: p) -> None:
     con = store.con
     con.execute(_STORE_DDL)
     _ensure_records_table(con)
     with _bounded(work.con), _bounded(con), _store_spill(store):
         _persist_records(con, work, scan_id)
     ids = builder.files
-    rows = [(scan_id, ids.get(f.path), f.path, f.reader, f.size, f.content_hash,
+    rows = [(scan_id, ids.get(f.path), masker(f.path), f.reader, f.size, f.content_hash,
              json.dumps(f.counts, sort_keys=True), f.issue) for f in files]
     if rows:  # an empty folder: DuckDB's executemany refuses an empty list
         con.executemany("INSERT INTO assess_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
