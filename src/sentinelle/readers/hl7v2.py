@@ -3,7 +3,7 @@
 Rule source: HL7 Version 2.5.1, chapter 2 "Control" (message construction rules 2.6, delimiters
 2.5.4 / table 2-1, escape sequences 2.7, batch protocol 2.10.3), chapter 3 (PID, NK1, PV1, PD1,
 EVN, MRG, DG1, AL1, IN1, GT1 field definitions), chapter 4 (ORC, OBR), chapter 7 (OBX, SPM),
-chapter 2A (data types XPN, XCN, XAD, XTN, CX, CNN/NDL).
+chapter 2A (data types XPN, XCN, XAD, XTN, CX, CNN/NDL, XON).
 
 Reading
 -------
@@ -71,6 +71,20 @@ detectors can classify:
   telecommunication use code (component 2, HL7 table 0201: ``PRN``, ``WPN``, ``ORN``,
   ``NET``...) or equipment type (component 3, table 0202: ``PH``, ``CP``, ``FX``, ``BP``,
   ``Internet``...) and a number or an e-mail (:func:`coded_xtn_fields`; a Z-segment's phone).
+* XON (extended composite name and identification number for organizations, 2.A.87: PD1-3,
+  NK1-13, ORC-21, OBX-23, IN1-4, IN1-11, GT1-21, GT1-51; OBX-5 when OBX-2 is ``XON``): the
+  organisation identifier (component 10, ``750712184``, a FINESS in France, an NPI or CLIA
+  number in the US) goes to ``SEG-n.10`` and the deprecated ID number (component 3) to
+  ``SEG-n.3``, hinted ``identifiant`` (classified from their values); the organisation's name
+  (component 1) is not read, nor its codes (2, 7, 9), check digit (4, 5) and assigning
+  authority and facility (6, 8, HDs). An organisation's name is not a person's, and no entity
+  of the registry is about it; read as text it was reported as PERSON (``Tennessee Department
+  of Health``: 348 PERSON findings in OBX-23, 153 in ORC-21 on the CDC samples, session 11)
+  and then replaced wherever the message repeats it (MSH-4). A hint does not help: a cell no
+  hinted detector claims is read as free text. Left unread as well: an organisation named
+  after a person (a private practice, ``Cabinet du Dr X``) in these fields; the physician's own
+  fields (XCN: ORC-12, OBR-16, OBX-16, PV1-7...) are read. Without a declared component
+  delimiter the field is read as text, as an HD.
 * CX (identifier): the ID number (component 1) of each repetition. The patient's identifiers
   (PID-2, -3, -4, -21 and MRG-1, hinted ``ipp``; PID-18, the account number, which French
   systems fill with the stay's NDA, IHE PAM national extension France, ``nda``) are
@@ -91,10 +105,10 @@ detectors can classify:
   PID-28 nationality; NK1-3 relationship, 0063; NK1-7 contact role, 0131) give none; an EI
   (2.A.24: ORC-2/3/4, OBR-2/3, order numbers) its entity identifier (component 1) without its
   assigning authority (components 2-4, an HD); an EIP (2.A.26: ORC-8, OBR-29, SPM-2, SPM-3)
-  the placer's and filler's entity identifiers. (Race, ethnic origin and religion are GDPR
-  art. 9 data, but no entity of the registry is about them: read as text they were only ever
-  reported as PERSON.) When MSH-2 declares no component delimiter these fields are read as
-  text, their parts not being told apart.
+  the placer's and filler's entity identifiers; an XON (above) its identifiers. (Race, ethnic
+  origin and religion are GDPR art. 9 data, but no entity of the registry is about them: read
+  as text they were only ever reported as PERSON.) When MSH-2 declares no component delimiter
+  these fields are read as text, their parts not being told apart.
 * In the fields the table below does not type, some parts are not read (:func:`rep_blanks`,
   told from the line as written, :class:`Layout`): an HD written as sub-components (CX-4
   ``ssn&2.16.840.1.113883.4.1&ISO``, the US SSN authority's OID, no NIR) or as three components
@@ -109,8 +123,8 @@ detectors can classify:
   (``185017512345609^1.2.250.1.213.1.4.8^ISO``: an INS, not an organisation). A field typed as
   a code (NK1-3...) with a local-code repetition is read as text, the table codes beside it not
   (``SPO^Gerard Lemoine^L``: :func:`local_code_fields`).
-* OBX-5 takes the data type named in OBX-2 (XPN, XCN, XAD, XTN, CX; TN as XTN). For the other
-  value types (NM, SN, ST, TX, FT, CE, CWE...) OBX-3, OBX-5 and OBX-6 are one column
+* OBX-5 takes the data type named in OBX-2 (XPN, XCN, XAD, XTN, CX, XON; TN as XTN). For the
+  other value types (NM, SN, ST, TX, FT, CE, CWE...) OBX-3, OBX-5 and OBX-6 are one column
   ``OBX-3/5/6``: observation name (OBX-3 text, else its code), value and unit (OBX-6 identifier)
   in one cell, hinted ``resultat``. A lab result is an analyte *with* its value; apart, the
   LAB_RESULT detector sees neither, and the test name would be reported twice.
@@ -340,6 +354,14 @@ def _eip(rep: Rep) -> dict[str, str]:
     return {"": words([_sub(rep, 1, 1), _sub(rep, 2, 1)])}
 
 
+def _xon(rep: Rep) -> dict[str, str]:
+    """XON (2.A.87, organisation name and identifier): the organization identifier (component
+    10) in ``.10``, the ID number (component 3, kept for backward compatibility since v2.5) in
+    ``.3``; the name (component 1) and the codes, check digit and HDs (2, 4-9) give no cell:
+    an organisation, not a person (module docstring)."""
+    return {"": "", ".3": component(rep, 3), ".10": component(rep, 10)}
+
+
 def _none(rep: Rep) -> dict[str, str]:
     """A field that holds no personal data to scan: an HD (2.A.36, an application or facility
     and its OID) or a code from an HL7 / user table (race, relationship...): no cell."""
@@ -353,6 +375,9 @@ XTN_HINTS = {".4": "email", ".5": "telephone", ".12": "telephone",
 
 #: data types whose fields are not read (:func:`_none`) when their components can be told apart
 _UNREAD_TYPES = frozenset({"HD", "CODE"})
+#: data types rendered by component only when a component delimiter is declared (read as text
+#: otherwise: their parts cannot be told apart)
+_COMPONENT_TYPES = _UNREAD_TYPES | {"XON"}
 
 #: data type -> (renderer, hints of its companion columns)
 RENDERERS: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]] = {
@@ -365,6 +390,7 @@ RENDERERS: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]] = {
     "CX": (_cx, {}),
     "EI": (_ei, {}),
     "EIP": (_eip, {}),
+    "XON": (_xon, {".3": "identifiant", ".10": "identifiant"}),
     "HD": (_none, {}),
     "CODE": (_none, {}),
 }
@@ -400,6 +426,7 @@ FIELDS: dict[str, tuple[str | None, str | None]] = {
     "PID-26": ("CODE", None),                  # citizenship (table 0171)
     "PID-28": ("CODE", None),                  # nationality (table 0212)
     "PID-29": (None, "date_deces"),            # patient death date and time
+    "PD1-3": ("XON", None),                    # patient primary facility
     "PD1-4": ("XCN", "medecin_traitant"),      # patient primary care provider
     "MRG-1": ("CX", "ipp"),                    # prior patient identifier list
     "MRG-7": ("XPN", "nom_patient"),           # prior patient name
@@ -409,6 +436,7 @@ FIELDS: dict[str, tuple[str | None, str | None]] = {
     "NK1-5": ("XTN", "telephone"),             # phone number
     "NK1-6": ("XTN", "telephone"),             # business phone number
     "NK1-7": ("CODE", None),                   # contact role (table 0131)
+    "NK1-13": ("XON", None),                   # organization name - NK1
     "NK1-16": (None, "date_de_naissance"),     # date/time of birth
     "NK1-30": ("XPN", "nom_contact"),          # contact person's name
     "NK1-31": ("XTN", "telephone"),            # contact person's telephone number
@@ -429,6 +457,7 @@ FIELDS: dict[str, tuple[str | None, str | None]] = {
     "ORC-12": ("XCN", "prescripteur"),         # ordering provider
     "ORC-14": ("XTN", "telephone"),            # call back phone number
     "ORC-19": ("XCN", "redacteur"),            # action by
+    "ORC-21": ("XON", None),                   # ordering facility name
     "ORC-22": ("XAD", "adresse"),              # ordering facility address
     "ORC-23": ("XTN", "telephone"),            # ordering facility phone number
     "ORC-24": ("XAD", "adresse"),              # ordering provider address
@@ -444,15 +473,18 @@ FIELDS: dict[str, tuple[str | None, str | None]] = {
     "OBR-34": ("NDL", "redacteur"),            # technician
     "OBR-35": ("NDL", "redacteur"),            # transcriptionist
     "OBX-16": ("XCN", "biologiste"),           # responsible observer
+    "OBX-23": ("XON", None),                   # performing organization name
     "OBX-24": ("XAD", "adresse"),              # performing organization address
     "OBX-25": ("XCN", "biologiste"),           # performing organization medical director
     "NTE-5": ("XCN", "redacteur"),             # entered by
     "DG1-3": (None, "diagnostic"),             # diagnosis code
     "DG1-4": (None, "diagnostic"),             # diagnosis description
     "PRB-3": (None, "pathologie"),             # problem ID
+    "IN1-4": ("XON", None),                    # insurance company name
     "IN1-5": ("XAD", "adresse"),               # insurance company address
     "IN1-6": ("XPN", "nom_contact"),           # insurance company contact person
     "IN1-7": ("XTN", "telephone"),             # insurance company phone number
+    "IN1-11": ("XON", None),                   # insured's group emp(loyer) name
     "IN1-16": ("XPN", "nom_assure"),           # name of insured
     "IN1-18": (None, "date_de_naissance"),     # insured's date of birth
     "IN1-19": ("XAD", "adresse"),              # insured's address
@@ -466,8 +498,10 @@ FIELDS: dict[str, tuple[str | None, str | None]] = {
     "GT1-16": ("XPN", "nom"),                  # guarantor employer name (a person's name)
     "GT1-17": ("XAD", "adresse"),              # guarantor employer address
     "GT1-18": ("XTN", "telephone"),            # guarantor employer phone number
+    "GT1-21": ("XON", None),                   # guarantor organization name
     "GT1-45": ("XPN", "nom_contact"),          # contact person's name
     "GT1-46": ("XTN", "telephone"),            # contact person's telephone number
+    "GT1-51": ("XON", None),                   # guarantor employer's organization name
     "ROL-4": ("XCN", "nom"),                   # role person
     "PRD-2": ("XPN", "medecin"),               # provider name
     "PRD-3": ("XAD", "adresse"),               # provider address
@@ -485,6 +519,7 @@ OBX_VALUE_TYPES: dict[str, tuple[str, str | None]] = {
     "XPN": ("XPN", "nom"), "XCN": ("XCN", "nom"), "PN": ("XPN", "nom"),
     "XAD": ("XAD", "adresse"), "AD": ("XAD", "adresse"),
     "XTN": ("XTN", "telephone"), "TN": ("TN", "telephone"), "CX": ("CX", None),
+    "XON": ("XON", None),
 }
 
 #: HL7 table 0201, telecommunication use code (XTN-2; v2.5.1, PRS from v2.6)
@@ -761,7 +796,7 @@ def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
             dtype, hint = None, None
         if name == "OBX-5" and value_type in OBX_VALUE_TYPES:
             dtype, hint = OBX_VALUE_TYPES[value_type]
-        if dtype in _UNREAD_TYPES and not d.component:
+        if dtype in _COMPONENT_TYPES and not d.component:
             dtype = None  # no component delimiter declared: its parts cannot be told apart
         reps = split_field(raw, d)
         if blanks:

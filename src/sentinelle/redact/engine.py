@@ -21,9 +21,11 @@ Safety rules (each enforced here, for every writer):
 Records: :meth:`Run.redact_row` sees a table row whole, so the fakes that must agree with their
 row (:data:`RECORD_FAKES`: a NIR's sex digit and birth year and month) are made last, from what
 the row's other cells show once redacted (:class:`~sentinelle.redact.fakes.Record`; design and
-determinism in :mod:`sentinelle.redact.fakes`, "Coherent records"). Writers that redact value by
-value (text, HL7 v2, HPRIM, JSON/FHIR) pass no record: their fake NIRs keep the original's sex,
-year and month.
+determinism in :mod:`sentinelle.redact.fakes`, "Coherent records"). The HL7 v2 writer (a PID
+segment's PID-7 / PID-8) and the FHIR writer (a Patient's ``birthDate`` / ``gender``) build
+their own record and pass it to :meth:`Run.redact_value` / :meth:`Run.op`; the writers that
+redact value by value (text, HPRIM, plain JSON) pass none: their fake NIRs keep the original's
+sex, year and month.
 """
 
 from __future__ import annotations

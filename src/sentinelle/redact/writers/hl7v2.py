@@ -18,6 +18,17 @@ writes it verbatim (:func:`replace_echoes`: a date of birth of IN1-18 repeated i
 note, the PID-3 patient number in a comment): a whole token (not inside a longer number or
 word), at least :data:`ECHO_MIN_CHARS` characters, in the data fields only.
 
+Coherent records (``--policy test-data``; design in :mod:`sentinelle.redact.fakes`, "Coherent
+records"): a fake NIR agrees with the birth date and sex its message shows once redacted. Each PID
+segment is redacted in two steps: PID-7 (date/time of birth) and PID-8 (administrative sex) first,
+then the rest; a :class:`~sentinelle.redact.fakes.Record` is read from the written PID-7 (year
+and month of a ``YYYY[MM[DD...]]`` date, HL7 v2.5.1 2.A.22 DTM; a year alone gives no month) and
+PID-8 (``M`` / ``F``; ``O``, ``U``, ``A``, ``N`` name no sex: HL7 table 0001), and every NIR
+finding of the message with the value of a NIR of that PID segment (PID-2, PID-3 INS ``NH``
+repetition, PID-19, or the same number written in a note) is faked from it. The PID segments of
+a message are redacted before its other segments, so every copy of one NIR gets one fake. A NIR
+of another person (NK1-37, a contact's) is not one of the PID's, and keeps its own sex and birth.
+
 The country of an address (XAD component 6, HL7 v2.5.1 2.A.88: an ISO 3166 code from table
 0399, such as ``FRA``) is kept as written: it is a whole country, not a place that narrows
 down a person (HIPAA Safe Harbor keeps geography down to the state), and faking it made a town
@@ -35,7 +46,8 @@ from sentinelle.errors import ReadError
 from sentinelle.readers.encoding import DecodedStream
 from sentinelle.readers.hl7v2 import (_HEAD, _SEGMENT_ID, HEADER_SEGMENTS, Delimiters, Hl7v2Reader,
                                       unescape)
-from sentinelle.redact.engine import Unplaced, person_key
+from sentinelle.redact import dates, fakes
+from sentinelle.redact.engine import RECORD_FAKES, Unplaced, person_key
 from sentinelle.redact.feed import TableFeed
 from sentinelle.redact.operators import replace_spans
 from sentinelle.redact.writers.encoding import output_encoding
@@ -143,11 +155,58 @@ def _split(text: str, base: int, seps: list[str], level: int = 0,
 
 
 def _redact_segment(line: str, seg: str, d: Delimiters, by_column: dict, person: str,
-                    where: tuple, run, replaced: list | None = None) -> str:
+                    where: tuple, run, replaced: list | None = None,
+                    records: dict | None = None) -> str:
     """``line`` with the findings of its cells (``column -> findings``) replaced; each
-    ``(original, replacement)`` text is appended to ``replaced``."""
-    return apply_edits(line, segment_edits(line, seg, d, by_column, person, where, run,
-                                           replaced=replaced))
+    ``(original, replacement)`` text is appended to ``replaced``. ``records``: normalised NIR
+    -> :class:`fakes.Record` its fake follows (a PID segment adds its own: module docstring)."""
+    if seg != "PID" or records is None:
+        return apply_edits(line, segment_edits(line, seg, d, by_column, person, where, run,
+                                               replaced=replaced, records=records))
+    first = {c: fs for c, fs in by_column.items() if _field_of(c) in _RECORD_FIELDS}
+    rest = {c: fs for c, fs in by_column.items() if c not in first}
+    if first:
+        line = apply_edits(line, segment_edits(line, seg, d, first, person, where, run,
+                                               replaced=replaced, records=records))
+    record = _pid_record(line, d)
+    for found in rest.values():
+        for f in found:
+            if f.entity_type in RECORD_FAKES:
+                records.setdefault(f.normalized or f.value, record)
+    return apply_edits(line, segment_edits(line, seg, d, rest, person, where, run,
+                                           replaced=replaced, records=records))
+
+
+#: PID fields a fake NIR follows: date/time of birth, administrative sex (HL7 v2.5.1 3.4.2)
+_RECORD_FIELDS = ("PID-7", "PID-8")
+
+
+def _field_of(column: str) -> str:
+    """``PID-3`` for a column ``PID-3[2]`` (a repetition of the reader's)."""
+    return column.split("[", 1)[0]
+
+
+def _pid_record(line: str, d: Delimiters) -> "fakes.Record":
+    """What a PID segment ``line`` (as written) shows: the sex of PID-8 (table 0001: ``M``,
+    ``F``; others give None) and the year and month of PID-7 (first component, a DTM
+    ``YYYYMMDD...``; a year alone gives no month; anything that is no date gives neither)."""
+    parts = line.split(d.field)
+
+    def first_component(k: int) -> str:
+        if k >= len(parts):
+            return ""
+        text = parts[k]
+        for sep in (d.repetition, d.component, d.subcomponent):
+            if sep:
+                text = text.split(sep, 1)[0]
+        return unescape(text, d).strip()
+
+    year = month = None
+    written = dates.parse(first_component(7)) if first_component(7) else None
+    if written is not None:
+        year = written.date.year
+        month = None if written.kind == "year" else written.date.month
+    return fakes.Record(fakes.sex_of(first_component(8)), year, month)
 
 
 #: shortest original value replaced again wherever else it stands in its message: shorter ones
@@ -209,12 +268,14 @@ def apply_edits(line: str, edits: list[tuple[int, int, str]]) -> str:
 
 def segment_edits(line: str, seg: str, d: Delimiters, by_column: dict, person: str,
                   where: tuple, run, cells=None, skip=_hl7_skip, field_name=_hl7_field,
-                  kept=_hl7_country, replaced: list | None = None) -> list[tuple[int, int, str]]:
+                  kept=_hl7_country, replaced: list | None = None,
+                  records: dict | None = None) -> list[tuple[int, int, str]]:
     """The raw ``(start, end, new text)`` edits of ``line`` (in order) that replace the
     findings of its cells (``column -> findings``). ``cells(seg, line, d)`` renders the cells
     as the reader does (default: HL7 v2's); ``skip``/``field_name`` tell the fields apart;
     ``kept(field, component, text)`` is true for a piece left as written (a country code).
-    ``replaced``: a list each decoded ``(original, replacement)`` text is appended to."""
+    ``replaced``: a list each decoded ``(original, replacement)`` text is appended to.
+    ``records``: normalised NIR -> the :class:`fakes.Record` its fake follows."""
     if cells is None:
         # the fields read as XTN by their codes (IN1-7 ^WPN^PH^...) and the parts not read (an
         # HD's OID, a coded value's codes) are told from the line as written: in the marked
@@ -273,7 +334,11 @@ def segment_edits(line: str, seg: str, d: Delimiters, by_column: dict, person: s
             for a, b, i, lo, hi in hit:
                 if i in keep and not alone:
                     continue
-                fn = run.op(f, person, where)
+                record = (records.get(f.normalized or f.value)
+                          if records and f.entity_type in RECORD_FAKES else None)
+                # a ``run`` of another writer (HPRIM's) may take no record
+                fn = (run.op(f, person, where) if record is None
+                      else run.op(f, person, where, record))
                 if replaced is not None:
                     fn = _recorded(fn, replaced)
                 edits.setdefault(i, []).append((lo - a, hi - a, fn))
@@ -312,6 +377,7 @@ class Hl7v2Writer:
             stream = DecodedStream(raw, source.display)
             lines, messages = _parse(stream.lines(), source.display)
         used = 0
+        coherent = any(run.operators.spec(e).operator == "fake" for e in RECORD_FAKES)
         for index, message in enumerate(messages):
             counts: dict[str, int] = {}
             keyed = []
@@ -322,11 +388,13 @@ class Hl7v2Writer:
                     keyed.append((segment, rf))
             person = person_key(f for _, rf in keyed for f in rf.all())
             replaced: list[tuple[str, str]] = []
-            for segment, rf in keyed:
+            # coherent records: the PID segments first, their NIRs' records for the others
+            records = {} if coherent else None
+            for segment, rf in sorted(keyed, key=lambda k: k[0].seg != "PID"):
                 joined = "\n".join(lines[i].text for i in segment.lines)
                 sheet = f"{segment.seg}"
                 new = _redact_segment(joined, segment.seg, segment.d, rf.by_name(), person,
-                                      (source.display, sheet, index), run, replaced)
+                                      (source.display, sheet, index), run, replaced, records)
                 _put(lines, segment, new)
                 used += sum(len(v) for v in rf.cells.values())
             if replaced:  # the same values written elsewhere in the message

@@ -22,7 +22,9 @@ from typing import Any, Iterator
 
 from sentinelle.readers.encoding import DecodedStream
 from sentinelle.readers.jsondoc import NDJSON_SUFFIXES, _suffix, loads
-from sentinelle.redact.engine import Unplaced
+from sentinelle.redact import dates, fakes
+from sentinelle.redact.engine import RECORD_FAKES, Unplaced
+from sentinelle.redact.fakes import Record
 from sentinelle.redact.feed import TableFeed
 from sentinelle.redact.writers.encoding import output_encoding
 
@@ -164,17 +166,46 @@ class JsonWriter:
             persons[(sheet, r)] = person_key(rf.all())
         edits = []
         used = 0
+        later = []  # coherent records: the NIRs go last (FhirWriter docstring)
+        facts: dict[tuple, dict[str, str]] = {}  # (sheet, row) -> birth date / sex as written
+        coherent = self.record_columns and any(
+            run.operators.spec(e).operator == "fake" for e in RECORD_FAKES)
         for path, start, end, kind, value in scalars(text):
             place = self.locate(path, doc, row)
             if place is None:
                 continue
+            sheet, r, column = place
+            fact = self.record_columns.get((sheet, column)) if coherent else None
+            if fact is not None and isinstance(value, str):
+                facts.setdefault((sheet, r), {}).setdefault(fact, value)
             fs = by_place.get(place)
             if not fs or value is None:
                 continue
-            sheet, r, _ = place
+            if coherent and any(f.entity_type in RECORD_FAKES for f in fs):
+                later.append((start, end, kind, value, place, fs))
+                continue
             new = run.redact_value(value, fs, persons.get((sheet, r), ""), (display, sheet, r))
+            if fact is not None:
+                facts.setdefault((sheet, r), {})[fact] = new
             edits.append((start, end, _literal(new, kind, text[start:end])))
             used += len(fs)
+        if later:
+            records: dict[str, Record] = {}
+            for start, end, kind, value, (sheet, r, _c), fs in later:
+                if (sheet, r) in facts:
+                    record = _record(facts[(sheet, r)])
+                    for f in fs:
+                        if f.entity_type in RECORD_FAKES:
+                            records.setdefault(f.normalized or f.value, record)
+            for start, end, kind, value, (sheet, r, _c), fs in later:
+                record = next((records[f.normalized or f.value] for f in fs
+                               if f.entity_type in RECORD_FAKES
+                               and (f.normalized or f.value) in records), None)
+                new = run.redact_value(value, fs, persons.get((sheet, r), ""),
+                                       (display, sheet, r), record)
+                edits.append((start, end, _literal(new, kind, text[start:end])))
+                used += len(fs)
+            edits.sort(key=lambda e: e[0])
         total = sum(len(fs) for fs in by_place.values())
         if used < total:
             raise Unplaced
@@ -213,16 +244,28 @@ class JsonWriter:
         out.write(enc.encode("".join(pending)))
 
     needs_doc = False
+    #: ``(sheet, column) -> "birth" / "sex"``: the scalars a fake NIR of the same row follows
+    record_columns: dict[tuple, str] = {}
 
     def line_sheet(self, body: str):
         return None
 
 
 class FhirWriter(JsonWriter):
-    """FHIR R4 JSON and NDJSON bulk exports (rows and sheets as :mod:`readers.fhir`)."""
+    """FHIR R4 JSON and NDJSON bulk exports (rows and sheets as :mod:`readers.fhir`).
+
+    Coherent records (``--policy test-data``; design in :mod:`sentinelle.redact.fakes`,
+    "Coherent records"): a Patient's fake NIR (an identifier of system
+    ``urn:oid:1.2.250.1.213.1.4.8``, or any NIR found in the resource) agrees with the
+    resource's ``birthDate`` once redacted (year and month; a year alone gives no month) and its
+    ``gender`` (``male`` / ``female``; ``other`` and ``unknown`` name no sex: FHIR R4
+    AdministrativeGender). The NIRs are redacted after the other scalars of the document (or
+    NDJSON line), and the same NIR elsewhere in it (a Coverage's subscriberId) gets the same
+    fake."""
 
     brackets = True
     needs_doc = True
+    record_columns = {("Patient", "birthDate"): "birth", ("Patient", "gender"): "sex"}
 
     def line_sheet(self, body: str):
         try:
@@ -262,6 +305,17 @@ class FhirWriter(JsonWriter):
                 return None
             return _type_of(doc[path[0]]), path[0], name_of(path[1:], True)
         return _type_of(doc), 0, name_of(path, True)
+
+
+def _record(facts: dict[str, str]) -> Record:
+    """The :class:`Record` of a resource's written ``birth`` date (FHIR ``date``: ``YYYY``,
+    ``YYYY-MM``, ``YYYY-MM-DD``) and ``sex`` (AdministrativeGender)."""
+    year = month = None
+    written = dates.parse(facts.get("birth", "").strip()) if facts.get("birth") else None
+    if written is not None:
+        year = written.date.year
+        month = None if written.kind == "year" else written.date.month
+    return Record(fakes.sex_of(facts.get("sex")), year, month)
 
 
 def _is_bundle(value: Any) -> bool:
