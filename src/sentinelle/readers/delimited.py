@@ -20,8 +20,10 @@ lost):
   following lines into one cell. A record is taken as swallowing rows (:func:`swallowed_field`)
   when one of its cells holds line breaks and the lines inside it look like rows: at least half
   of them hold as many delimiters as a row of the table (header width - 1, at least 1), and
-  there is one such line when the cell runs to the end of the file (it ends with the file's
-  last line end), two otherwise (three in a table of one or two columns). That record is read
+  the cell runs to the end of the file (it ends with the file's last line end: the quote was
+  never closed). A cell closed later is left as it is, even over lines holding delimiters: a
+  valid multi-line cell looks the same (session 11 review), and a quote closed by a later stray
+  quote is not caught. That record is read
   again without quote handling, one row per line (:func:`recovered_rows`; the opening quote
   is dropped, as quotes are), so its rows are scanned like the others; after the last batch a
   :class:`ReadError` names the line where the quote opened. The redact writer refuses such a
@@ -130,8 +132,11 @@ def swallowed_field(row: list[str], width: int | None, delimiter: str) -> int | 
         rowlike = sum(line.count(delimiter) >= need for line in inner)
         if not rowlike or 2 * rowlike < len(inner):
             continue
+        # only a cell that runs to the end of the file (never closed): a quoted cell closed
+        # later, even over several lines holding delimiters, may be a valid multi-line cell
+        # ("Appel du 12/03:\nrappeler au 06..., domicile, soir\n...": session 11 review)
         to_end = j == len(row) - 1 and cell.endswith(("\n", "\r"))
-        if rowlike >= (1 if to_end else 2 if need > 1 else 3):
+        if to_end:
             return j
     return None
 
