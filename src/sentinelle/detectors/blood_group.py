@@ -55,10 +55,6 @@ _ABO = (r"(?P<abo>A(?<![\w+\-\u2212/.]A)B?|B(?<![\w+\-\u2212/.]B)|O(?<![\w+\-\u2
         r"|0(?<![\w+\-\u2212/.]0))")
 _PATTERN = re.compile(rf"{_ABO}{_RH_MARK}{_D_CONFIRM}")
 _BARE = re.compile(_ABO + r"(?![\w+\-\u2212'’]|\.\w)")
-#: a capitalised word right after a group with its sign, no cue before: the group is the
-#: first word of a name ("A+ Electronics", "O+ Construction": FakeNameGenerator company names,
-#: session 11 new-user fault), not an RhD mark; "A+ Rhésus", "A+ Positif" are not names
-_NAME_AFTER = re.compile(r"[ \u00a0]+(?!R[hH]|P[oO][sS]|N[eEéÉ][gG])[A-Z][a-z]{2,}")
 #: a cue right before a bare letter (folded text)
 _CUE_BEFORE = re.compile(
     r"(?:groupe[ \u00a0]+sanguin|groupage(?:[ \u00a0]+sanguin)?|groupe[ \u00a0]+abo|blood[ \u00a0]+(?:group|type)"
@@ -148,8 +144,6 @@ class BloodGroupDetector(Detector):
             "A-t-il pris son traitement ?",
             "Streptocoque du groupe B négatif",
             "note A+ en biologie",
-            "A+ Electronics",                          # a company name (FakeNameGenerator)
-            "O+ Construction",
             "Le groupe A de patients",                 # study group: no Rh, no colon
             "plan O",
             "calcul A+B",
@@ -166,8 +160,6 @@ class BloodGroupDetector(Detector):
                 continue
             if abo == "0" and not _CUE_NEAR.search(before):
                 continue
-            if _NAME_AFTER.match(text, m.end()) and not _CUE_NEAR.search(before):
-                continue  # the first word of a name: "A+ Electronics", "O+ Construction"
             starts.add(m.start())
             yield Match(m.start(), m.end(), 0.6, Validation.NONE, "abo_rh",
                         _canonical(abo, _sign_of(m)))
