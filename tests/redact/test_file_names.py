@@ -113,6 +113,8 @@ def test_residual_check_reads_output_names(do_redact, monkeypatch):
 @pytest.mark.parametrize("name, expected", [
     ("CR_X.txt", ("CR_X", ".txt")), ("archive", ("archive", "")), (".bashrc", (".bashrc", "")),
     ("a.b.csv", ("a.b", ".csv")),
+    # session 11 review: a capitalised word after the last dot is a name part, not an extension
+    ("DUPONTEL.Mireille", ("DUPONTEL.Mireille", "")), ("EXPORT.CSV", ("EXPORT", ".CSV")),
 ])
 def test_split_extension(name, expected):
     from sentinelle.redact.names import split_extension
@@ -147,3 +149,15 @@ def test_refused_file_is_named_masked(tmp_path):
             tmp_path / "o", "--policy", "research", "-q", cwd=tmp_path)
     assert r.returncode == 2  # README: a file that could not be redacted
     assert "DUPONTEL" not in r.stdout + r.stderr and "two inputs map" in r.stderr
+
+
+@pytest.mark.parametrize("name", [
+    "DUPONTEL_Mireille_CR.txt",   # the surname first: the detector alone found "Mireille CR"
+    "DUPONTEL.Mireille",          # the first name after the last dot (no extension)
+])
+def test_surname_in_capitals_beside_a_first_name_is_replaced(do_redact, name):
+    # session 11 review: both names kept "DUPONTEL" in the output name while the check said OK
+    out, result = do_redact({name: NOTE}, policy="research")
+    listing = _listing(out)
+    assert "dupontel" not in listing.lower() and "mireille" not in listing.lower(), listing
+    assert result.risk.ok

@@ -40,7 +40,14 @@ from sentinelle.finding import Finding, Location
 FILE_NAME = "(file name)"
 
 _SEPARATORS = str.maketrans({"_": " ", "-": " ", ".": " "})
-_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+#: an extension: lower case (``.csv``, ``.ndjson``, ``.hl7``) or all capitals (``.CSV``); a
+#: capitalised word after the last dot is a name part ("DUPONTEL.Mireille": session 11 review)
+_EXTENSION = re.compile(r"\.(?:[a-z0-9]{1,8}|[A-Z0-9]{1,5})$")
+#: a word of capitals (4 letters or more) right before / after a PERSON finding of a name part,
+#: separated by one space (a ``_`` or ``-`` of the name): the surname the detector left out
+#: ("DUPONTEL_Mireille_CR": "Mireille CR" found; session 11 review)
+_CAPS_BEFORE = re.compile(r"(?<![^\W\d_])([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’]{3,}) $")
+_CAPS_AFTER = re.compile(r" ([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’]{3,})(?![^\W\d_])")
 
 
 def split_extension(name: str) -> tuple[str, str]:
@@ -75,7 +82,29 @@ def part_findings(pipeline, part: str, path: str, is_file: bool) -> list[Finding
     if nir is not None and found:
         found = with_far_cue(found, text, 0, nir)
     min_score = getattr(pipeline, "min_score", 0.0)
-    return [f for f in found if _in_name_scope(f, min_score)]
+    return [_widened(f, text) for f in found if _in_name_scope(f, min_score)]
+
+
+def _widened(f: Finding, text: str) -> Finding:
+    """A PERSON finding of a name part with the word of capitals just before or after it
+    (:data:`_CAPS_BEFORE`): in a file name a surname in capitals beside a first name is the
+    person's, whatever the detector's lists say (replacing a word too many costs a file name
+    nothing, leaving a surname leaks it)."""
+    if f.entity_type != "PERSON":
+        return f
+    start, end = f.start, f.end
+    m = _CAPS_BEFORE.search(text, 0, start)
+    if m is not None and m.end() == start:
+        start = m.start(1)
+    m = _CAPS_AFTER.match(text, end)
+    if m is not None:
+        end = m.end(1)
+    if (start, end) == (f.start, f.end):
+        return f
+    import dataclasses
+
+    return dataclasses.replace(f, start=start, end=end, value=text[start:end],
+                               normalized=text[start:end])
 
 
 def _joined(replacement: str) -> str:
