@@ -161,3 +161,15 @@ def test_surname_in_capitals_beside_a_first_name_is_replaced(do_redact, name):
     listing = _listing(out)
     assert "dupontel" not in listing.lower() and "mireille" not in listing.lower(), listing
     assert result.risk.ok
+
+
+def test_long_redacted_name_fits_the_file_system(do_redact):
+    # session 11 review: pseudonyms are longer than the names they replace; a 237-character
+    # name of repeated names grew past 255 bytes ("File name too long", file not written)
+    name = "_".join(["DUPONTEL_Mireille"] * 13) + ".txt"
+    assert len(name) <= 255
+    out, result = do_redact({name: NOTE}, policy="research")
+    (written,) = [p for p in out.iterdir()]
+    assert len(written.name.encode("utf-8")) <= 255 and written.name.endswith(".txt")
+    assert "dupontel" not in written.name.lower()
+    assert result.risk.ok

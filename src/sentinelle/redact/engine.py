@@ -511,7 +511,9 @@ def atomic_file(target: Path) -> Iterator:
     from sentinelle.outputs import make_folders
 
     make_folders(target.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    # the temporary name fits a 255-byte name limit whatever the target's length
+    short = target.name.encode("utf-8")[:200].decode("utf-8", "ignore")
+    fd, tmp = tempfile.mkstemp(prefix=f".{short}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh, Path(tmp)

@@ -112,10 +112,26 @@ def _joined(replacement: str) -> str:
     return "_".join(replacement.split())
 
 
+#: the longest file name most file systems take (ext4, APFS, NTFS: 255 bytes / characters)
+_NAME_MAX = 255
+
+
 def _safe_part(new: str, old: str) -> str:
+    """``new`` as a path part: no ``/`` nor NUL, not empty nor a dot alone, not hidden unless
+    ``old`` was, at most :data:`_NAME_MAX` UTF-8 bytes (pseudonyms are longer than the names
+    they replace: a long name is cut before its extension and given a short digest of the
+    whole replaced name, so two cut names stay apart; session 11 review)."""
     new = new.replace("/", "_").replace("\x00", "_")
     if new in ("", ".", "..") or (new.startswith(".") and not old.startswith(".")):
         new = "_" + new
+    if len(new.encode("utf-8")) > _NAME_MAX:
+        import hashlib
+
+        stem, ext = split_extension(new)
+        digest = "_" + hashlib.sha256(new.encode("utf-8")).hexdigest()[:12]
+        room = _NAME_MAX - len(ext.encode("utf-8")) - len(digest)
+        stem = stem.encode("utf-8")[:max(room, 1)].decode("utf-8", "ignore")
+        new = stem + digest + ext
     return new
 
 
@@ -161,7 +177,7 @@ def mask_path(pipeline, text: str) -> str:
     inner = getattr(pipeline, "inner", pipeline)
     found = inner.analyze_text(spaced, Location(text, column=FILE_NAME), 0)
     min_score = getattr(pipeline, "min_score", 0.0)
-    found = [f for f in found if _in_name_scope(f, min_score)]
+    found = [_widened(f, spaced) for f in found if _in_name_scope(f, min_score)]
     if not found:
         return text
     return replace_spans(text, [(f.start, f.end, lambda _t, m=f.masked: m) for f in found])
