@@ -512,7 +512,7 @@ def atomic_file(target: Path) -> Iterator:
 
     make_folders(target.parent)
     # the temporary name fits a 255-byte name limit whatever the target's length
-    short = target.name.encode("utf-8")[:200].decode("utf-8", "ignore")
+    short = os.fsdecode(os.fsencode(target.name)[:200])  # a non-UTF-8 name stays as it is
     fd, tmp = tempfile.mkstemp(prefix=f".{short}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -124,13 +124,15 @@ def _safe_part(new: str, old: str) -> str:
     new = new.replace("/", "_").replace("\x00", "_")
     if new in ("", ".", "..") or (new.startswith(".") and not old.startswith(".")):
         new = "_" + new
-    if len(new.encode("utf-8")) > _NAME_MAX:
+    import os
+
+    if len(os.fsencode(new)) > _NAME_MAX:  # fsencode: a non-UTF-8 name's bytes as written
         import hashlib
 
         stem, ext = split_extension(new)
-        digest = "_" + hashlib.sha256(new.encode("utf-8")).hexdigest()[:12]
-        room = _NAME_MAX - len(ext.encode("utf-8")) - len(digest)
-        stem = stem.encode("utf-8")[:max(room, 1)].decode("utf-8", "ignore")
+        digest = "_" + hashlib.sha256(os.fsencode(new)).hexdigest()[:12]
+        room = _NAME_MAX - len(os.fsencode(ext)) - len(digest)
+        stem = os.fsencode(stem)[:max(room, 1)].decode("utf-8", "ignore")
         new = stem + digest + ext
     return new
 
