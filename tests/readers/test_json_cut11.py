@@ -40,3 +40,18 @@ def test_json_cut_mid_character_is_read_up_to_the_cut(tmp_path, name, data):
     err = [x for x in r.stderr.splitlines() if x.strip()]
     assert len(err) == 1 and err[0].startswith(f"sentinelle: error: {name}:line ")
     assert "Hélène" not in r.stderr and "2 95 10" not in r.stderr
+
+
+def test_text_cut_mid_character_is_read_up_to_the_cut(tmp_path):
+    # the same fault for plain text: the text before the cut is scanned, one error line
+    text = f"Patiente {RECORDS[0]['nom']}, NIR {RECORDS[0]['nir']}, née à Orl"
+    (tmp_path / "cut.txt").write_bytes(text.encode() + "é".encode()[:1])
+    env = {**os.environ, "SENTINELLE_KEY": "test-key-json-cut"}
+    r = subprocess.run([BIN, "scan", "cut.txt", "--no-db", "--findings", "f.jsonl", "-q"],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1
+    found = {json.loads(x)["entity_type"] for x in (tmp_path / "f.jsonl").read_text().splitlines()}
+    assert {"PERSON", "FR_NIR"} <= found
+    # byte of the cut: the UTF-8 length of the text before it (by construction)
+    assert r.stderr.strip() == (f"sentinelle: error: cut.txt:byte {len(text.encode())}: "
+                                "truncated utf-8 sequence at end of file")

@@ -86,7 +86,9 @@ class TextReader(Reader):
         stats.setdefault("columns", 0)
         stats.setdefault("chars", 0)
         with source.open() as raw:
-            stream = DecodedStream(raw, path)
+            # cut_end: a text cut in the middle of a UTF-8 character is read up to the cut, then
+            # the cut is said (as CSV and JSON; session 11)
+            stream = DecodedStream(raw, path, cut_end=True)
             stats["encoding"] = stream.encoding
             buf = ""
             offset = 0
@@ -109,3 +111,6 @@ class TextReader(Reader):
                 yield unit
             stats["chars"] = stream.chars
             stats["encoding"] = stream.encoding
+            cut = stream.cut_error()
+            if cut is not None:
+                raise cut
