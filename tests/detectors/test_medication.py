@@ -246,7 +246,8 @@ def test_session10_class_over_condition(text, spans, analyze):
     ("sous hirudine recombinante", ["hirudine"]),
     ("la bivalirudine", ["bivalirudine"]),
     # the French "-mère" of the polymers' English "-mer" INN in the list ("GLATIRAMER")
-    ("acétate de glatiramère 20 mg", ["glatiramère 20 mg"]),
+    # (session 12: the salt joins the name, "acétate de glatiramère" is the French INN)
+    ("acétate de glatiramère 20 mg", ["acétate de glatiramère 20 mg"]),
     # ATC group V names and the radionuclides of V09/V10 (data/drug_classes.txt)
     ("après injection de gadolinium", ["gadolinium"]),
     ("les produits de contraste iodés", ["produits de contraste iodés"]),

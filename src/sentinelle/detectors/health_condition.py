@@ -58,6 +58,19 @@ hard to do ("difficultés à se concentrer"), and "anxiété". The generic chapt
 written alone ("confusion", "faiblesse", "signes", "séquelles", "rupture") are not listed:
 "rupture de stock", "signe de confiance" were reported (session 11 review).
 
+Session 12 (issue 3, same method): organ phrases headed by a change of shape or wall
+("dilatation des bronches", "rupture des ligaments croisés", "calcifications aortiques") and
+more organs (joints, tendons, airways, "pensée", "métabolisme"); Latin "-oma" ("melanoma"),
+"-dermie" nouns, "-philie" and "-lyse" after medical heads ("thrombophilie", "ostéolyse"; not
+"hémolyse", a flawed lab sample); an apostrophe followed by a space ("maladie d' Alzheimer");
+an eponym after a one-word disease name ("ostéochondrose de Scheuermann"; not a civil title
+nor a first and last name) and a coordinated second one ("de Crohn et de Whipple"); a Greek
+prefix before a listed condition ("pseudo-kyste", "microkystes", :data:`_PREFIXED`); the
+generic symptom words left out of the lexicon (:data:`_WEAK_SIGN`: "confusion", "faiblesse",
+"éruption", "signes") when another condition stands near them in the same sentence (0.6).
+False positives removed: "-sympathique" (anatomy), "hyper-/hypo-/iso-/psycho-tonique" and
+"photonique" (no "-tonie" disorder).
+
 ICD-10 / CIM-10 codes ("B20", "C50.9", "C509", "U07.1", "B24+0") are reported only when a cue
 confirms them: a word shortly before ("CIM-10", "ICD-10", "diagnostic", "diag", "DP", "DAS",
 "code"), an accepted code just before (a list: "DAS : E11.9, I10 et Z21"), or in a table a
@@ -144,7 +157,13 @@ _PHRASE_HEAD = (r"(?:troubles?|problemes?|atteintes?|affections?|lesions?|anomal
                 r"|reductions?|elevations?|gains?|jaunissements?|lenteurs?"
                 # the signs of a disorder ("signes neurologiques", "manifestations oculaires":
                 # session 9, issue 3)
-                r"|signes?|symptomes?|manifestations?)")
+                r"|signes?|symptomes?|manifestations?"
+                # a change of the shape or the wall of an organ, as radiology and surgery
+                # reports word it ("dilatation des bronches", "rupture du tendon d'Achille",
+                # "calcifications coronaires", "perturbations du métabolisme"; session 12, issue 3)
+                r"|perturbations?|deformations?|dilatations?|calcifications?|ruptures?"
+                r"|dechirures?|malformations?|envahissements?|epaississements?"
+                r"|retrecissements?|tumefactions?)")
 _PHRASE_ADJ = (r"(?:hepatiques?|renales?|renaux|cardiaques?|musculaires?|cutanee?s?|digesti(?:fs?|ves?)"
                r"|urinaires?|respiratoires?|neurologiques?|psychiatriques?|psychiques?"
                r"|cardio-?vasculaires?|vasculaires?|pulmonaires?|gastro-?intestina(?:ux|les?)"
@@ -162,7 +181,11 @@ _PHRASE_ADJ = (r"(?:hepatiques?|renales?|renaux|cardiaques?|musculaires?|cutanee
                # the heart's valves and chambers, the vessels ("insuffisance aortique",
                # "atteinte valvulaire", "insuffisance veineuse"; session 9, issue 3)
                r"|aortiques?|mitra(?:l|le|les|ux)|tricuspides?|valvulaires?|coronaires?"
-               r"|ventriculaires?|veineu(?:x|ses?)|arteriel(?:s|les?)?)")
+               r"|ventriculaires?|veineu(?:x|ses?)|arteriel(?:s|les?)?"
+               # the gut, the airways, the eye socket and the locomotor system (session 12)
+               r"|enteriques?|bronchiques?|orbitaires?|tendineu(?:x|ses?)|ligamentaires?"
+               r"|vertebra(?:l|le|les|ux)|rachidien(?:s|nes?)?|retinien(?:s|nes?)?"
+               r"|oesophagien(?:s|nes?)?|tracheal(?:e|es)?|trachea(?:ux))")
 _PHRASE_ORGAN = (r"(?:foie|reins?|coeur|poumons?|peau|muscles?|os|articulations?|yeux|oeil|sang"
                  r"|cerveau|systeme nerveux(?: central| peripherique)?|systeme urinaire"
                  r"|systeme immunitaire|estomac|intestins?|colon|pancreas|thyroide|vessie"
@@ -173,7 +196,12 @@ _PHRASE_ORGAN = (r"(?:foie|reins?|coeur|poumons?|peau|muscles?|os|articulations?
                  r"|nuque|gorge|bouche|visage|levres?|langue|paupieres?|gencives?|nez"
                  # what a blood count, a scale or a leaflet measures of the body (session 10)
                  r"|plaquettes(?: sanguines)?|globules (?:rouges|blancs)|poids"
-                 r"|masse (?:grasse|musculaire|osseuse)(?: corporelle)?|urines?|selles|mouvements)")
+                 r"|masse (?:grasse|musculaire|osseuse)(?: corporelle)?|urines?|selles|mouvements"
+                 # the locomotor system, the airways, the gut's tube, the eye (session 12)
+                 r"|tendons?(?: d[ \u00a0]?['’][ \u00a0]?achille)?|ligaments?(?: croises?)?"
+                 r"|menisques?|epaules?|genoux?|hanches?|chevilles?|coudes?|poignets?|rotules?"
+                 r"|colonne vertebrale|rachis|aorte|bronches?|trachee|oesophage|\u0153sophage"
+                 r"|retine|cornee|metabolisme|reflexes?|pensee)")
 _PHRASE_OF = r"(?:du|de la|de l[ \u00a0]?['’]|des|de|d[ \u00a0]?['’])[ \u00a0]*"
 #: what a person finds hard to do, as leaflets list it ("difficultés à respirer", "difficulté
 #: pour marcher", "difficultés à se concentrer"): the body's functions of :data:`_PHRASE_ORGAN`
@@ -193,7 +221,9 @@ _PHRASE_KEY = re.compile(r"trouble|probleme|atteinte|affection|lesion|anomalie|i
                          r"|sensation|secheresse|raideur|faiblesse|gene|saignement|hemorragie"
                          "|oedeme|\u0153deme|gonflement|baisse|diminution|augmentation|insuffisant"
                          "|signe|symptome|manifestation|reduction|elevation|gain|jaunissement"
-                         "|lenteur")
+                         "|lenteur|perturbation|deformation|dilatation|calcification|rupture"
+                         "|dechirure|malformation|envahissement|epaississement|retrecissement"
+                         "|tumefaction")
 PHRASE_SCORE = 0.7
 
 
@@ -256,6 +286,33 @@ _EPONYM = re.compile(
     r"(?:(?:de|DE|du|DU)[ \u00a0]+|[dD][ \u00a0]?['’][ \u00a0]?)(?:(?:von|van|de|di|du|le|la)[ \u00a0]+)?"
     r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ]+(?:[\-\u2010\u2011][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ]+)*(?![\w\-])")
 
+#: a proper name after "de"/"d'" (original text), as :data:`_EPONYM` writes it; not a civil title
+_NAME = (r"(?!(?:M|Mme|Mlle|Mr|Dr|Pr|Monsieur|Madame|Mademoiselle|Docteur|Professeur)(?![\w\-]))"
+         r"(?:(?:von|van|de|di|du|le|la)[ \u00a0]+)?"
+         r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[\-\u2010\u2011][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ]+)*(?![\w\-])")
+#: the eponym after a disease word found by its suffix ("neurophacomatose de Recklinghausen",
+#: "myotonie de Steinert"): not followed by another capitalised word (a person's first and last
+#: names: "la tumeur de Jean Martin"). Session 12, issue 3 (the CIM-10 FR eponymous titles)
+_EPONYM_AFTER = re.compile(r"[ \u00a0]+(?:de[ \u00a0]+|d[ \u00a0]?['’][ \u00a0]?)" + _NAME
+                           + r"(?![ \u00a0]+[A-ZÀ-ÖØ-Þ])")
+#: a second eponym coordinated with a first one ("myopathies de Duchenne et de Becker"): the
+#: second name names the second disease of the same kind
+_EPONYM_AND = re.compile(r"[ \u00a0]+(?:et|ou)[ \u00a0]+(?:de[ \u00a0]+|d[ \u00a0]?['’][ \u00a0]?)(" + _NAME
+                         + r")(?![ \u00a0]+[A-ZÀ-ÖØ-Þ])")
+#: a found word with a disease suffix, that an eponym may follow (folded)
+_EPONYM_HEAD_WORD = re.compile(r"[a-z]{4,}(?:ite|ose|ome|pathie|tonie|plasie|trophie|plegie"
+                               r"|algie|ectasie|matose|lepsie|ie)s?")
+#: an eponym ends a match (original text): the second name of a coordination may follow
+_ENDS_WITH_NAME = re.compile(r"(?:\bde|\bd[ \u00a0]?['’])[ \u00a0]*" + _NAME[:_NAME.rfind("(?!")] + "$")
+#: a Greek or Latin prefix before a listed one-word condition (folded): "mégalérythème",
+#: "pseudotumoral", "microkystes", "paranéoplasique" (session 12, issue 3; the prefixes of
+#: French medical terminology)
+_PREFIXES = ("pseudo", "megalo", "megal", "mega", "macro", "micro", "poly", "pan", "neo",
+             "para", "peri")
+#: listed procedures: with a prefix they name a technique ("microgreffes"), not a condition
+_PREFIXED_NOT = frozenset(("greffe", "dialyse", "transplantation", "chirurgie", "amputation"))
+_PREFIXED = re.compile(rf"(?:{_first_letter_branches(_PREFIXES, '[0-9a-z]')})-?[a-z]{{5,}}"
+                       r"(?![0-9a-z])")
 #: the head nouns of :data:`_EPONYM` in folded text (cheap test before the regex)
 _EPONYM_KEYS = ("maladie", "mal d", "mal\u00a0d", "syndrome", "phenomene", "triade", "tetralogie")
 
@@ -292,6 +349,23 @@ _NOT_A_SIGN = {
                   re.compile(r"^[ \u00a0]+(?:entre|avec|possible)(?![a-z])")),
     "signe": (None, re.compile(r"^s?[ \u00a0]+vita(?:l|ux)(?![a-z])")),
 }
+
+#: general words of CIM-10 FR chapter XVIII that are left out of the lexicon because they are also
+#: common words ("confusion", "faiblesse", "éruption", "agitation", "chute", "signes",
+#: "séquelles", "stress", "fugue", "incohérence"; see data/health_conditions.txt,
+#: sessions 9 and 11): in a list of symptoms they are one too. Such a word counts (scored
+#: :data:`AMBIGUOUS_SCORE`, ``sign_near_condition``) when another condition stands within
+#: :data:`_WEAK_SIGN_REACH` characters of it in the same sentence ("fatigue, confusion,
+#: vertiges"; "éruption et démangeaisons"); "la confusion entre deux produits", "une chute des
+#: prix" alone are not (session 12, issue 3)
+_WEAK_SIGN = re.compile("(?:" + _first_letter_branches(
+    ["confusions?", "faiblesses?", "eruptions?", "agitations?", "chutes?", "signes?",
+     "sequelles?", "stress", "fugues?", "incoherences?"], "[a-z]") + ")(?![a-z])")
+_WEAK_SIGN_NOT_AFTER = re.compile(r"[ \u00a0]+(?:oxydatif|oxydant|economique|financier|des prix"
+                                  r"|de tension|d[ \u00a0]?['’][ \u00a0]?eau)(?![a-z])")
+_WEAK_SIGN_REACH = 60
+#: a sentence ends between a weak sign and its neighbour
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 #: ICD-10 code as written: letter, two digits, optional dot and 1-2 more characters, optional
 #: ATIH "+d" suffix ("C50.9", "C509", "B24+0", "U07.1"); original text, case-sensitive. The
@@ -380,6 +454,16 @@ _EMIE_HEADS = ("an leuc leuk septic bacteri fung vir ur parasit tox sider isch t
 _URIE_HEADS = ("protein albumin hemat hemoglobin myoglobin glycos ceton aceton bacteri leucocyt "
                "py chyl an olig poly nyct pollaki strang lithi oxal cystin acid porphyrin "
                "alcapton").split()
+#: "-lyse" (a dissolution) is also a lab technique or a treatment ("analyse", "dialyse",
+#: "hydrolyse", "thrombolyse"): only these heads name a disorder ("rhabdomyolyse",
+#: "ostéolyse", "cytolyse"), and their "-lytique" adjectives ("ostéolytique"); not "hémolyse",
+#: in a lab report the flaw of a sample ("prélèvement difficile, hémolyse légère"); "-dermie" (a
+#: skin disorder: "mélanodermie", "leucodermie", "érythrodermie") is read as a noun only
+#: ("intradermique", "transdermique" are routes of administration); "-philie" (a blood or a
+#: nerve disorder) only after these heads ("thrombophilie", "spasmophilie", "éosinophilie";
+#: not "cinéphilie"). Session 12, issue 3 (French medical terminology, Garnier-Delamare)
+_LYSE_HEADS = "rhabdomyo myo osteo cyto".split()
+_PHILIE_HEADS = "hemo thrombo spasmo eosino neutro baso lympho".split()
 #: suffixes that name a disorder after any stem of 2 letters or more
 _ANY_SUFFIXES = ("pathie algie penie plegie paresie rragie rrhagie rrhee megalie plasie trophie "
                  "ectasie malacie lithiase iase spasme sclerose stenose necrose fibrose thrombose "
@@ -392,8 +476,9 @@ def _alternation(words) -> str:
 
 #: a candidate word (folded text): a disease suffix, or hyper-/hypo-/dys- before a word
 _MORPH = re.compile(
-    r"(?<![0-9a-z])(?:[a-z]+(?:ites?|omes?|emies?|oses?|iques?|omateu(?:x|ses?)|(?:"
-    + _alternation(_ANY_SUFFIXES + ["hemie", "urie"]) + r")s?)|(?:hyper|hypo|dys)[a-z]+)(?![0-9a-z])")
+    r"(?<![0-9a-z])(?:[a-z]+(?:ites?|omes?|omas?|emies?|oses?|iques?|omateu(?:x|ses?)|(?:"
+    + _alternation(_ANY_SUFFIXES + ["hemie", "urie", "lyse", "dermie", "philie"])
+    + r")s?)|(?:hyper|hypo|dys)[a-z]+)(?![0-9a-z])")
 #: hyperscan patterns, each a literal ending a word, that fire in every word
 #: :func:`_is_disorder_word` accepts (an "-ite" after a listed root, not every "-ité" noun);
 #: :func:`~sentinelle.detectors.lexicon.words_back` reads each word back from there (speed,
@@ -403,6 +488,9 @@ _MORPH_STARTS = tuple(
     [suffix.encode() + plural + _NW
      for suffix in ["ose", "omateuse", "emique", "itique", "otique", "colite", "otite",
                     *(r + "ite" for r in _ITE_ROOTS), *(r + "ome" for r in _OME_ROOTS),
+                    *(r + "oma" for r in _OME_ROOTS), *(h + "lyse" for h in _LYSE_HEADS),
+                    *(h + "lytique" for h in _LYSE_HEADS), *(h + "philie" for h in _PHILIE_HEADS),
+                    "dermie",
                     *(h + "emie" for h in _EMIE_HEADS), *(h + "urie" for h in _URIE_HEADS),
                     *_ANY_SUFFIXES,
                     *(x[:-2] + "ique" for x in _ANY_SUFFIXES if x.endswith("ie"))]
@@ -411,7 +499,9 @@ _MORPH_STARTS = tuple(
 #: the words :data:`_MORPH` finds that name a disorder
 _MORPH_DISORDER = re.compile(
     rf"[a-z]*(?:{_alternation(_ITE_ROOTS)})ites?|(?:entero|recto|sigmoido|pan)?colites?|otites?"
-    rf"|[a-z]*(?:{_alternation(_OME_ROOTS)})omes?"
+    rf"|[a-z]*(?:{_alternation(_OME_ROOTS)})om(?:es?|as?)"
+    rf"|[a-z]*(?:{_alternation(_LYSE_HEADS)})lyses?|[a-z]*(?:{_alternation(_PHILIE_HEADS)})philies?"
+    rf"|[a-z]{{3,}}dermies?"
     rf"|(?:hyper|hypo|dys)[a-z]+emies?|[a-z]*(?:{_alternation(_EMIE_HEADS)})emies?"
     rf"|[a-z]*(?:{_alternation(_URIE_HEADS)})uries?"
     rf"|[a-z]+(?:{_alternation(s for s in _ANY_SUFFIXES if s != 'iase')})s?|[a-z]{{3,}}iases?"
@@ -424,7 +514,7 @@ _MORPH_NOT = re.compile(
     r"|emphyteose|metempsycose|jambose|primerose|pluviose|ventose|nivose|orthose|adipose|plose"
     r"|morose|albumose|anthracnose|gommose|gelose|viscose|nitrose|hematose|narcose|anastomose|surdose"
     r"|nymphose|phagocytose|pinocytose|endocytose|exocytose)s?"
-    r"|(?:nostalgie|sympathie|antipathie|empathie|telepathie|homeopathie|osteopathie"
+    r"|(?:nostalgie|[a-z]*sympathie|antipathie|empathie|telepathie|homeopathie|osteopathie"
     r"|naturopathie|allopathie|hypocrisie|hypotheque|hyperrealisme|hyperdulie|hypertelie"
     r"|hypothese|dystopie|hypermarche|hypertexte|hypoallergenique|monotonie|hypocrite"
     r"|hypotheque)s?")
@@ -437,9 +527,14 @@ _SOM_MIN_CHARS = 2048
 #: adjective endings of disorder words and the noun ending each comes from ("neuropathique" <-
 #: "neuropathie", "carcinomateux" <- "carcinome", "nécrotique" <- "nécrose")
 _ADJECTIVE_OF = (("omateuses", "ome"), ("omateuse", "ome"), ("omateux", "ome"),
+                 ("lytiques", "lyse"), ("lytique", "lyse"),
                  ("itiques", "ite"), ("itique", "ite"), ("otiques", "ose"), ("otique", "ose"),
                  ("iques", "ie"), ("ique", "ie"))
 _MORPH_ADJECTIVE = re.compile(r"[a-z]+(?:iques?|omateu(?:x|ses?))")
+#: adjectives of a "-tonie" shape that name no disorder (session 12, issue 3): the tonicity of a
+#: solution ("sérum hypertonique", "isotonique"), a drug class ("psychotonique"), physics
+#: ("monophotonique")
+_MORPH_ADJECTIVE_NOT = re.compile(r"(?:hyper|hypo|iso|psycho|[a-z]*pho)toniques?")
 #: "-otique" is only read back to a noun of :data:`_ANY_SUFFIXES` or of these diseases
 #: ("chaotique", "robotique", "patriotique" name none)
 _OSE_OF_OTIQUE = re.compile(rf"[a-z]*(?:{_alternation(_ANY_SUFFIXES)}|nevrose|psychose|cirrhose"
@@ -459,7 +554,8 @@ def _is_disorder_word(word: str) -> bool:
     if len(word) < 6:
         return False
     if _MORPH_ADJECTIVE.fullmatch(word) is not None:
-        if word.startswith("anti") or _ANT_VOWEL.match(word):
+        if (word.startswith("anti") or _ANT_VOWEL.match(word)
+                or _MORPH_ADJECTIVE_NOT.fullmatch(word)):
             return False
         for ending, noun_ending in _ADJECTIVE_OF:
             if word.endswith(ending):
@@ -596,6 +692,11 @@ def _prepare():
     for key, value in list(raw_terms.items()):
         if "oe" in key:
             raw_terms.setdefault(key.replace("oe", "\u0153"), value)
+    # an apostrophe followed by a space ("coarctation de l' aorte", "tendon d' Achille"): the
+    # way tokenised text, OCR and some word processors write the elision (session 12, issue 3)
+    for key, value in list(raw_terms.items()):
+        if "'" in key:
+            raw_terms.setdefault(key.replace("'", "' "), value)
     codes = frozenset(data.lines("cim10_codes.txt"))
     # looked up by the singular tokens, and by the letters alone ("covid19", "dalzheimer")
     terms: dict[str, tuple[float, bool]] = {}
@@ -608,7 +709,8 @@ def _prepare():
     trie = TermTrie(plural_marked(k) for k in raw_terms)
     # a listed term, or the start of an ICD-10 code
     prefilter = (prefix_prefilter(raw_terms) + r"|[a-z]\d\d|" + _PHRASE_KEY.pattern
-                 + r"|ite|ome|emie|urie|ose|ique|omateu|hyper|hypo|dys|anorma|"
+                 + r"|ite|ome|oma|emie|urie|ose|ique|omateu|hyper|hypo|dys|anorma|lyse|dermie"
+                 + r"|philie|"
                  + _alternation(_ANY_SUFFIXES + ["hemie"]))
     # the literal start of every term: its first word, 5 characters at most, cut before
     # its first character that is not an ASCII letter or digit ("h. pylori" -> "h")
@@ -680,10 +782,16 @@ class HealthConditionDetector(Detector):
         if heads:
             found = self._with_phrases(text, folded, found, heads)
         found = self._with_eponyms(text, folded, found)
+        if found:
+            found = self._with_eponym_tails(text, folded, found)
+        if _PREFIXED.search(folded) is not None:
+            found = self._with_prefixed(text, folded, found)
         if "anorma" in folded:
             found = self._with_abnormal(text, folded, found)
         if found and "(" in text:
             found = self._with_abbreviations(text, found)
+        if found:
+            found = self._with_weak_signs(text, folded, found)
         if found and "anti" in folded:
             # an adjective after "anti-" ends a drug class ("anti-cancéreux", "anti-arythmiques",
             # "anti-infectieux": French prefix anti- "against"; MEDICATION's); a noun after it
@@ -798,6 +906,73 @@ class HealthConditionDetector(Detector):
                             + [(m.start, m.end, m.score - 0.01, f"e{k}") for k, m in enumerate(eponyms)])
         return [eponyms[int(key[1:])] if key[0] == "e" else found[int(key)]
                 for _s, _e, _score, key in kept]
+
+    def _with_weak_signs(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+        """``found`` with the words of :data:`_WEAK_SIGN` that no match covers and that stand
+        near a match of ``found`` in the same sentence."""
+        extra = []
+        starts = [m.start for m in found]
+        for w in _WEAK_SIGN.finditer(folded):
+            s, e = w.span()
+            if self._not_a_sign(folded, s, e) or _WEAK_SIGN_NOT_AFTER.match(folded, e):
+                continue
+            k = bisect.bisect_left(starts, e)  # found[k]: the first match starting at e or after
+            if k > 0 and found[k - 1].end > s:  # covered by a match
+                continue
+            gaps = ([(found[k - 1].end, s)] if k > 0 else []) + \
+                   ([(e, found[k].start)] if k < len(found) else [])
+            if any(hi - lo <= _WEAK_SIGN_REACH and not _SENTENCE_END.search(text, lo, hi)
+                   for lo, hi in gaps):
+                extra.append(Match(s, e, AMBIGUOUS_SCORE, Validation.NONE, "sign_near_condition",
+                                   self.normalize(text[s:e])))
+        return sorted(found + extra, key=lambda m: m.start) if extra else found
+
+    def _with_eponym_tails(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+        """``found`` with the eponyms that follow its matches: a one-word match named like a
+        disease (:data:`_EPONYM_HEAD_WORD`) grows over "de <Name>" (:data:`_EPONYM_AFTER`),
+        and the second name of "<disease> de <Name> et de <Name2>" is a match of its own
+        (:data:`_EPONYM_AND`, scored as the first)."""
+        out = []
+        for k, m in enumerate(found):
+            next_start = found[k + 1].start if k + 1 < len(found) else len(text)
+            if m.pattern in ("lexicon", "morphology") and " " not in folded[m.start:m.end] \
+                    and _EPONYM_HEAD_WORD.fullmatch(folded, m.start, m.end):
+                a = _EPONYM_AFTER.match(text, m.end)
+                if a is not None and a.end() <= next_start:
+                    m = Match(m.start, a.end(), m.score, Validation.NONE, "eponym",
+                              self.normalize(text[m.start:a.end()]))
+            out.append(m)
+            if _ENDS_WITH_NAME.search(text, m.start, m.end):
+                b = _EPONYM_AND.match(text, m.end)
+                if b is not None and b.end() <= next_start:
+                    out.append(Match(b.start(1), b.end(1), m.score, Validation.NONE, "eponym",
+                                     self.normalize(b.group(1))))
+        return out
+
+    def _with_prefixed(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+        """``found`` with the words made of a prefix of :data:`_PREFIXED` and a listed
+        one-word condition that no match covers, scored :data:`MORPH_SCORE`."""
+        starts = [m.start for m in found]
+        extra = []
+        for w in _PREFIXED.finditer(folded):
+            word = w.group(0)
+            hits = [self._terms.get(_key(rest)) for rest in
+                    (word[len(p):].lstrip("-") for p in _PREFIXES if word.startswith(p))
+                    if len(rest) >= 5 and _key(rest) not in _PREFIXED_NOT]
+            if not any(h is not None and not h[1] for h in hits):
+                continue
+            s, e = w.span()
+            k = bisect.bisect_left(starts, e) - 1
+            if k >= 0 and found[k].end > s and not (found[k].start > s and found[k].end == e):
+                continue
+            extra.append(Match(s, e, MORPH_SCORE, Validation.NONE, "morphology",
+                               self.normalize(text[s:e])))
+        if not extra:
+            return found
+        # the prefixed word replaces the listed condition it ends with ("pseudo-tumeur")
+        inside = {(m.start, m.end) for m in extra}
+        return sorted([m for m in found if not any(s < m.start and m.end == e for s, e in inside)]
+                      + extra, key=lambda m: m.start)
 
     def _with_abnormal(self, text: str, folded: str, found: list[Match]) -> list[Match]:
         """``found`` with the abnormal findings of :data:`_ABNORMAL` ("rêves anormaux"); where

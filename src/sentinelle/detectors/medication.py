@@ -42,10 +42,20 @@ with their English "-mer" INN ("glatiramère"); the ATC group V names in data/dr
 radionuclides of V09/V10 with their mass number: "iode 131", "technétium 99m"); and the galenic
 forms "crème", "pommade", "suppositoire", "patch" as context words ("crème EMLA").
 
+Session 12 (issue 3, kinds of QUAERO train misses, no name taken from its annotations):
+spelling variants of a listed one-word substance (``drug_spelling``, 0.6: "ph"/"f", "th"/"t",
+"y"/"i" and the English INN without the final "e": "ibuprophène", "indometacin"; see
+:func:`_spelling`); chemical names (0.6): a salt before a found name joins its span
+("chlorhydrate de tramadol", "acétate de glatiramère"), a salt of a metal or cation is a
+substance (``salt_name``: "hydroxyde d'aluminium", "sulfate de fer"; not the buffers
+"phosphate de sodium", "citrate de sodium"), and "acide" + an "-ique" adjective
+(``acid_name``: "acide nitrique"; not the nucleic acids nor "acide lactique"/"citrique").
+
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so the
 whole public list is used, ambiguous names included (scored low). Generic words ("médicament",
-"comprimé") are not products and are not reported; English INN spellings are only found where
-they equal the French one ("tramadol", not "amoxicillin"). A lab analysis named by a longer
+"comprimé") are not products and are not reported; English INN spellings are found where they
+equal the French one ("tramadol") or differ by the rules of :func:`_spelling`, and by their
+stem ("amoxicillin"). A lab analysis named by a longer
 phrase that starts with a drug name (``data/lab_analyses.txt``: "protéine C réactive" is CRP,
 not the drug "protéine C"; "fer sérique") is no drug: the longest reading wins, as between
 two drug names (one lab report of the throughput bench gave 874 false "protéine C").
@@ -152,8 +162,92 @@ _INN_NOT = frozenset(("concept", "concepts", "percept", "precept", "intercept", 
 _INN_STARTS = tuple(stem.encode() + latin1_class(r"[0-9a-z]") for stem in sorted(set(_INN_STEMS)))
 #: a substance named by its INN stem alone: below a listed name
 STEM_SCORE = 0.6
+#: the kinds of names found by a rule rather than listed, scored :data:`STEM_SCORE`, and
+#: their pattern names
+_DERIVED = {"stem": "inn_stem", "spelling": "drug_spelling", "salt": "salt_name",
+            "acid": "acid_name"}
 #: texts shorter than this are scanned by :data:`_INN` alone (hyperscan's fixed cost per call)
 _SOM_MIN_CHARS = 2048
+
+
+#: -- spelling variants of a listed substance (session 12, issue 3). The French INN spell the
+#: Greek letters as "f", "t", "i" where older French and English write "ph", "th", "y"
+#: ("amfétamine"/"amphétamine", "indométacine"/"indomethacine", "flurbiprofène"/
+#: "flurbiprophène"), and the English INN drop the final "e" of the French ones
+#: ("indometacin", "flurbiprofen"): the rules of the WHO's "Guidance on the use of INN for
+#: pharmaceutical substances" (WHO, 2017) and of the French pharmacopoeia's transliteration. A
+#: word that is no listed name but reads as a listed one-word substance under
+#: :func:`_spelling` is that substance (``drug_spelling``, scored as an INN stem).
+SPELLING_MIN = 7
+
+
+@functools.lru_cache(maxsize=16384)
+def _spelling(word: str) -> str:
+    """The spelling key of a folded word: "ph" -> "f", "th" -> "t", "y" -> "i", "ae" -> "e",
+    no final "e" after "n", "l", "r", "d" (the INN endings "-ine", "-ène", "-one", "-ole",
+    "-mère", "-ide": "amphétamine" and "amfetamin" -> "amfetamin"; not "-ité": "témérité" is
+    no brand "Temerit")."""
+    w = word.replace("ph", "f").replace("th", "t").replace("y", "i").replace("ae", "e")
+    return w[:-1] if w[-2:] in ("ne", "le", "re", "de") else w
+
+
+def _prepare_spellings() -> tuple[dict[str, str], frozenset[str]]:
+    """``(spelling key -> listed name, listed words)``: the keys of the one-word names of
+    ``data/medications.txt`` not marked ``?`` (:data:`SPELLING_MIN` letters or more), and every
+    folded word of the listed names and classes (a listed word is never read as a variant)."""
+    keys: dict[str, str] = {}
+    words: set[str] = set()
+    for line in data.lines("medications.txt"):
+        key = fold(line.lstrip("?")).strip()
+        words.update(_TOKEN.findall(key))
+        if (not line.startswith("?") and key.isalpha() and len(key) >= SPELLING_MIN
+                and _spelling(key) not in _SPELLING_NOT):
+            keys.setdefault(_spelling(key), key)
+    for key in load_terms("drug_classes.txt"):
+        words.update(_TOKEN.findall(key))
+    for key in load_terms("lab_analyses.txt"):
+        words.update(_TOKEN.findall(key))
+    return keys, frozenset(words)
+
+
+#: listed names that are excipients, not medicines (the excipients of known effect of the EMA
+#: guideline EMA/CHMP/302620/2017): not read from a variant ("lanoline", "triacétine")
+_SPELLING_NOT = frozenset(("lanolin", "triacetin"))
+#: a word that may be a spelling variant (folded text)
+_WORD = re.compile(rf"(?<![0-9a-z])[a-z]{{{SPELLING_MIN},}}(?![0-9a-z])")
+
+#: -- chemical names (session 12, issue 3): the grammar of the salts and acids of the French
+#: pharmacopoeia and of the INN ("Guidance on INN", WHO: the salt is named before the base,
+#: "chlorhydrate de doxycycline", "chlorure de sodium", "perchlorure de fer", "hydroxyde
+#: d'aluminium"; an acid is "acide" and an "-ique" adjective, "acide valproïque", "acide
+#: chlorhydrique"). A salt before a found name joins its span (and makes an ambiguous element a
+#: substance: "perchlorure de fer"); a salt before one of the metals and cations of
+#: :data:`_CATIONS` is a substance by itself (``salt_name``), and so is an acid
+#: (``acid_name``), both scored as an INN stem. Dosage forms and the body's own acids that are
+#: no drug ("acide lactique", "acide citrique", "acide désoxyribonucléique": the nucleic acids)
+#: are left out; an acid that is a lab analysis ("acide urique") is one by the longest reading.
+_SALTS = ("chlorhydrate dichlorhydrate bromhydrate iodhydrate sulfate phosphate acetate citrate "
+          "tartrate bitartrate maleate fumarate succinate mesilate mesylate besilate tosilate "
+          "chlorure perchlorure bromure iodure fluorure hydroxyde carbonate bicarbonate "
+          "hydrogenocarbonate nitrate gluconate lactate glycerophosphate pidolate ascorbate "
+          "valproate propionate dipropionate valerate butyrate pamoate embonate "
+          "trisilicate sulfure permanganate hypochlorite").split()
+_CATIONS = ("sodium potassium calcium magnesium fer zinc lithium aluminium ammonium argent or "
+            "mercure cuivre baryum bismuth cobalt strontium manganese chrome selenium cesium "
+            "thallium gallium radium").split()
+_SALT = re.compile(rf"(?<![0-9a-z])(?:{'|'.join(sorted(_SALTS, key=len, reverse=True))})s?"
+                   r"[ \u00a0]+(?:de[ \u00a0]+|d[ \u00a0]?['’][ \u00a0]?)(?=[a-z])")
+#: the salt words and their plurals: :data:`_SALT` is tried only on a text that holds one
+_SALT_WORDS = frozenset(_SALTS + [w + "s" for w in _SALTS])
+#: the long words of a text (a superset: letters inside a longer token too), listed once
+_LONG_WORDS = re.compile(r"[a-z]{6,}")
+#: the buffers of injectable and oral solutions (EMA excipients): a salt of a cation only then
+#: ("phosphate de sodium", "citrate de sodium" adjust the pH); a drug after them still joins
+_BUFFERS = frozenset(("phosphate", "phosphates", "citrate", "citrates", "acetate", "acetates",
+                      "lactate", "lactates"))
+_CATION = re.compile(rf"(?:{'|'.join(sorted(_CATIONS, key=len, reverse=True))})(?![0-9a-z])")
+_ACID = re.compile(r"a(?<![0-9a-z]a)cides?[ \u00a0]+((?:[a-z]+-)*[a-z]{3,}iques?)(?![0-9a-z\-])")
+_ACID_NOT = re.compile(r"(?:lactique|citrique|carboxylique|[a-z]*nucleique|amine|gras)s?")
 
 
 def _prepare() -> WordLexicon:
@@ -274,6 +368,9 @@ class MedicationDetector(Detector):
         lexicon = data.cached("medication", _prepare, version="6",
                               files=("medications.txt", "drug_classes.txt", "lab_analyses.txt"))
         self._lexicon = copy.copy(lexicon)  # its own hyperscan scratch space
+        self._spellings, self._listed_words = data.cached(
+            "medication_spellings", _prepare_spellings, version="1",
+            files=("medications.txt", "drug_classes.txt", "lab_analyses.txt"))
         som_database(_INN_STARTS)  # loaded (or compiled) with the detector, not on its first text
 
     def find(self, text: str) -> Iterator[Match]:
@@ -292,6 +389,10 @@ class MedicationDetector(Detector):
         stems = self._stems(folded, found)
         if stems:
             found = sorted(found + stems)
+        words = set(_LONG_WORDS.findall(folded))
+        found = self._spelled(folded, found, words)
+        if "acide" in folded or not _SALT_WORDS.isdisjoint(words):
+            found = self._chemistry(folded, found)
         for start, end, kind in found:
             if kind == "analyte":  # the longest reading is a lab analysis: no drug here
                 continue
@@ -299,8 +400,9 @@ class MedicationDetector(Detector):
                 yield Match(start, end, CLASS_SCORE, Validation.NONE, "drug_class",
                             self.normalize(text[start:end]))
                 continue
-            score = {"ambiguous": AMBIGUOUS_SCORE, "stem": STEM_SCORE}.get(kind, TERM_SCORE)
-            pattern = "inn_stem" if kind == "stem" else "drug_list"
+            score = {"ambiguous": AMBIGUOUS_SCORE}.get(
+                kind, STEM_SCORE if kind in _DERIVED else TERM_SCORE)
+            pattern = _DERIVED.get(kind, "drug_list")
             d = _DOSE.match(text, end)
             if d is not None:
                 end = d.end()
@@ -329,6 +431,64 @@ class MedicationDetector(Detector):
                 continue
             out.append((s, e, "stem"))
         return out
+
+    def _spelled(self, folded: str, found: list, words: set[str]) -> list[tuple[int, int, str]]:
+        """``found`` (sorted, disjoint) with the words no match covers that are a spelling
+        variant of a listed one-word name (:func:`_spelling`; kind ``"spelling"``). ``words``:
+        the text's :data:`_LONG_WORDS`, looked up first (most texts hold no variant)."""
+        spellings, listed = self._spellings, self._listed_words
+        hits = {w for w in words.difference(listed)
+                if len(w) >= SPELLING_MIN and _spelling(w) in spellings}
+        if not hits:
+            return found
+        extra = []
+        starts = [f[0] for f in found]
+        for w in _WORD.finditer(folded):
+            if w.group(0) not in hits:
+                continue
+            s, e = w.span()
+            k = bisect.bisect_left(starts, e) - 1
+            if k >= 0 and found[k][1] > s:
+                continue
+            extra.append((s, e, "spelling"))
+        return sorted(found + extra) if extra else found
+
+    @staticmethod
+    def _chemistry(folded: str, found: list) -> list[tuple[int, int, str]]:
+        """``found`` (sorted, disjoint) with the chemical names of :data:`_SALT` and
+        :data:`_ACID`: a salt right before a found name joins it (an ambiguous name becomes
+        kind ``"salt"``), a salt of a cation (:data:`_CATIONS`) or an acid no match covers is
+        added (kinds ``"salt"``, ``"acid"``)."""
+        by_start = {f[0]: k for k, f in enumerate(found)}
+        out = list(found)
+        taken = [(f[0], f[1]) for f in found]
+        for m in _SALT.finditer(folded):
+            k = by_start.get(m.end())
+            if k is not None and found[k][2] in ("drug", "ambiguous", "stem", "spelling"):
+                s, e, kind = found[k]
+                out[k] = (m.start(), e, "salt" if kind == "ambiguous" else kind)
+                continue
+            c = _CATION.match(folded, m.end())
+            if c is None or folded[m.start():m.end()].split()[0] in _BUFFERS:
+                continue
+            if k is not None and found[k][1] == c.end():  # the cation alone read as an analysis
+                out[k] = (m.start(), c.end(), "salt")  # ("sodium"): the salt is no analysis
+            elif not any(s < c.end() and m.start() < e for s, e in taken):
+                out.append((m.start(), c.end(), "salt"))
+        for m in _ACID.finditer(folded):
+            if _ACID_NOT.fullmatch(m.group(1)) or any(s < m.end() and m.start() < e
+                                                      for s, e in taken):
+                continue
+            out.append((m.start(), m.end(), "acid"))
+        # a name read inside a grown or added one is dropped ("bicarbonates", an analysis,
+        # inside "bicarbonates de sodium")
+        before = set(found)
+        grown = [f for f in out if f not in before]
+        if not grown:
+            return found
+        kept = set(grown)
+        return sorted(f for f in out if f in kept or not any(
+            g[0] <= f[0] and f[1] <= g[1] for g in grown))
 
     def match_column(self, values, header_hit: bool):
         """:meth:`match_cell` over a column (issue 6): a cell can only be a drug when its first
