@@ -10,6 +10,11 @@ whole batch, with the mask and the keyed hash computed once per distinct value, 
 :func:`records_jsonl` their JSON Lines text (the bytes of ``json.dumps(record,
 ensure_ascii=False)``). Iterating a batch yields :class:`Finding` objects.
 
+Session 12 (issue 6, output speed): the keyed hashes of a batch are made by
+:meth:`KeyedHasher.hash_array` (once per distinct message, no ``str`` per message) and
+:func:`records_jsonl_bytes` writes neighbouring fields with few distinct values as one piece;
+same bytes.
+
 The field names ``entity_type``, ``start``, ``end`` and ``score`` are those of Presidio's
 ``RecognizerResult`` so that code written against Presidio's ``analyze`` ports with few changes.
 """
@@ -295,7 +300,7 @@ class FindingBatch:
         or the raw value when none, or "" for a status cell). No raw value in it. ``masked``
         and ``value_hash`` are computed once per distinct (entity, value, hashed text) triple
         (:func:`_distinct_rows`: Arrow dictionary codes; the MAC'd messages joined by Arrow and
-        hashed by :meth:`KeyedHasher.hash_messages`), or once per hit of a batch made with
+        hashed by :meth:`KeyedHasher.hash_array`, once per distinct message), or once per hit of a batch made with
         ``hits`` (the table path: its hits are already distinct per column), then taken back
         to the rows;
         ``score`` is rounded once per distinct score."""
@@ -327,9 +332,10 @@ class FindingBatch:
             (ents, vals, keys), back = _distinct_rows(
                 [t.column("entity_type").fill_null(""), value, key])
         masked = mask_many(vals, ents).take(back)
-        # the MAC'd messages (entity + "\x1f" + text) made by Arrow, hashed in one loop
+        # the MAC'd messages (entity + "\x1f" + text) made by Arrow, each distinct one hashed
+        # once (KeyedHasher.hash_array), taken back to the rows
         messages = pc.binary_join_element_wise(ents.cast(s), keys.cast(s), pa.scalar("\x1f", s))
-        hashes = pa.array(hasher.hash_messages(messages.to_pylist()), s).take(back)
+        hashes = hasher.hash_array(messages, back)
         scores, codes = _dictionary(t.column("score"))
         score = pa.array([None if x is None else round(x, 3) for x in scores.to_pylist()],
                          pa.float64()).take(codes)
@@ -420,14 +426,22 @@ def records_jsonl_bytes(records) -> bytes:
     """The UTF-8 bytes of :func:`records_jsonl` (what a findings file holds).
 
     Built column-wise with Arrow compute: integers are cast to text; a string column with few
-    distinct values is written once per distinct value (:func:`json.dumps`) and taken back
-    to its rows; in the others, strings that need no escaping are written as they are (their
-    quotes go with the constant text around them) and those with a quote, a backslash or a
-    control character go through :func:`json.dumps` once per distinct value; scores (Python
-    ``repr`` of a float) once per distinct score. A column that holds one JSON text on every
-    row (the path of a table batch, a null sheet or page) joins the constant text around it.
-    One element-wise join of the pieces makes the lines, whose bytes are the joined array's
-    data buffer."""
+    distinct values is written once per distinct value (:func:`json.dumps`); in the others,
+    strings that need no escaping are written as they are (their quotes go with the constant
+    text around them) and those with a quote, a backslash or a control character go through
+    :func:`json.dumps` once per distinct value; scores (Python ``repr`` of a float) once per
+    distinct score. A column that holds one JSON text on every row (the path of a table
+    batch, a null sheet or page) joins the constant text around it. One element-wise join of
+    the pieces makes the lines, whose bytes are the joined array's data buffer.
+
+    Session 12 (issue 6, output speed): the join costs about the same per row for each piece
+    it is given, so neighbouring fields with few distinct values (a few distinct texts each:
+    strings, scores, integers over a short range such as a table cell's ``start``/``end``)
+    and the constant text between them are written as one piece, once per distinct
+    combination found in the batch (:func:`_coded`, Arrow ``dictionary_encode`` of the
+    combined codes), when those combinations are at most one row in :data:`_FEW` (a table
+    batch: ``entity_type`` and ``score``; ``column`` to ``end``; ``validation`` and
+    ``detector``): about half the pieces. Same bytes."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -438,67 +452,112 @@ def records_jsonl_bytes(records) -> bytes:
     null = pa.scalar("null", s)
     pieces: list = []
     text = ""  # constant text waiting for the next piece
+    group = None  # [texts, codes (int64, no null), number of texts]: fields written as one
+    tail = ""  # constant text after the group's last field
+
+    def flush() -> None:
+        nonlocal group, text, tail
+        texts, codes, _size = group
+        pieces.append(pa.scalar(text, s))
+        pieces.append(pa.array(texts, s).take(codes))
+        text, tail, group = tail, "", None
+
     for k, name in enumerate(RECORD_FIELDS):
-        text += ("{" if k == 0 else ", ") + f'"{name}": '
+        head = ("{" if k == 0 else ", ") + f'"{name}": '
         col = records.column(name)
         col = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+        coded = const = frag = None
+        bare = False
         if col.null_count == n:
-            text += "null"
-            continue
-        typ = col.type
-        if name == "score":
-            values, codes = _dictionary(col)
-            texts = ["null" if x is None else repr(float(x)) for x in values.to_pylist()]
-            if len(texts) == 1 and not col.null_count:
-                text += texts[0]
-                continue
-            frag = pa.array(texts, s).take(codes)
-        elif pa.types.is_integer(typ):
-            if not col.null_count:
-                lo_hi = pc.min_max(col)
-                if lo_hi["min"] == lo_hi["max"]:  # one number on every row (schema_version)
-                    text += str(lo_hi["min"].as_py())
-                    continue
-            frag = pc.cast(col, s)
+            const = "null"
         else:
-            col = col.cast(s)
-            values, codes = (None, None) if name in _MANY_VALUES else _dictionary(col)
-            if values is not None and len(values) == 1 and not col.null_count:
-                text += _json_str(values[0].as_py())
-                continue
-            if values is not None and len(values) * 4 <= n:
-                frag = pa.array([_json_str(x) for x in values.to_pylist()], s).take(codes)
-            else:
-                bare = not col.null_count  # the quotes go with the constant text around
-                frag = col
-                # a value_hash is 64 hex digits: never escaped
-                if name != "value_hash" and _may_need_escape(col):
-                    odd = pc.match_substring_regex(col, _NEEDS_ESCAPE)
-                    weird = pc.unique(col.filter(odd))
+            typ = col.type
+            if name == "score":
+                values, codes = _dictionary(col)
+                texts = ["null" if x is None else repr(float(x)) for x in values.to_pylist()]
+                if len(texts) == 1 and not col.null_count:
+                    const = texts[0]
                 else:
-                    weird = None
-                if weird is not None and len(weird):
-                    escaped = [_json_str(x) for x in weird.to_pylist()]
-                    if bare:  # json.dumps of a str is always "..."
-                        escaped = [e[1:-1] for e in escaped]
-                    escaped = pa.array(escaped, s)
-                    if not bare:
+                    coded = _coded(texts, codes, col.null_count)
+            elif pa.types.is_integer(typ):
+                lo_hi = pc.min_max(col)
+                lo, hi = lo_hi["min"].as_py(), lo_hi["max"].as_py()
+                if lo == hi and not col.null_count:  # one number on every row (schema_version)
+                    const = str(lo)
+                elif hi - lo < min(n // _FEW, _INT_RANGE):  # a short range: one text per number
+                    i = pa.int64()
+                    coded = _coded([str(x) for x in range(lo, hi + 1)],
+                                   pc.subtract(col.cast(i), pa.scalar(lo, i)), col.null_count)
+                else:
+                    frag = pc.cast(col, s)
+            else:
+                col = col.cast(s)
+                values, codes = (None, None) if name in _MANY_VALUES else _dictionary(col)
+                if values is not None and len(values) == 1 and not col.null_count:
+                    const = _json_str(values[0].as_py())
+                elif values is not None and len(values) * 4 <= n:
+                    coded = _coded([_json_str(x) for x in values.to_pylist()], codes,
+                                   col.null_count)
+                else:
+                    bare = not col.null_count  # the quotes go with the constant text around
+                    frag = col
+                    # a value_hash is 64 hex digits: never escaped
+                    if name != "value_hash" and _may_need_escape(col):
+                        odd = pc.match_substring_regex(col, _NEEDS_ESCAPE)
+                        weird = pc.unique(col.filter(odd))
+                    else:
+                        weird = None
+                    if weird is not None and len(weird):
+                        escaped = [_json_str(x) for x in weird.to_pylist()]
+                        if bare:  # json.dumps of a str is always "..."
+                            escaped = [e[1:-1] for e in escaped]
+                        escaped = pa.array(escaped, s)
+                        if not bare:
+                            quote = pa.scalar('"', s)
+                            frag = pc.binary_join_element_wise(quote, col, quote,
+                                                               pa.scalar("", s))
+                        frag = pc.coalesce(escaped.take(pc.index_in(col, value_set=weird)),
+                                           frag)
+                    elif not bare:
                         quote = pa.scalar('"', s)
                         frag = pc.binary_join_element_wise(quote, col, quote, pa.scalar("", s))
-                    frag = pc.coalesce(escaped.take(pc.index_in(col, value_set=weird)), frag)
-                elif not bare:
-                    quote = pa.scalar('"', s)
-                    frag = pc.binary_join_element_wise(quote, col, quote, pa.scalar("", s))
-                if bare:
-                    pieces.append(pa.scalar(text + '"', s))
-                    pieces.append(frag)
-                    text = '"'
+        if const is not None:
+            if group is not None:
+                tail += head + const
+            else:
+                text += head + const
+            continue
+        if coded is not None:
+            if group is not None:
+                texts, codes, size = coded
+                gtexts, gcodes, gsize = group
+                key = pc.add(pc.multiply(gcodes, pa.scalar(size, pa.int64())), codes)
+                combos, back = _dictionary(key)
+                if len(combos) * _FEW <= n:  # few combinations: one piece for the group
+                    sep = tail + head
+                    group = [[gtexts[c // size] + sep + texts[c % size]
+                              for c in combos.to_pylist()],
+                             back.cast(pa.int64()), len(combos)]
+                    tail = ""
                     continue
+                flush()
+            text += head
+            group = list(coded)
+            continue
+        if group is not None:
+            flush()
+        if bare:
+            pieces.append(pa.scalar(text + head + '"', s))
+            pieces.append(frag)
+            text = '"'
+            continue
         if frag.null_count:
             frag = frag.fill_null(null)
-        pieces.append(pa.scalar(text, s))
+        pieces.append(pa.scalar(text + head, s))
         pieces.append(frag)
         text = ""
+    if group is not None:
+        flush()
     pieces.append(pa.scalar(text + "}\n", s))
     if len(pieces) == 1:  # every field constant
         return (pieces[0].as_py() * n).encode("utf-8")
@@ -509,3 +568,24 @@ def records_jsonl_bytes(records) -> bytes:
     ends = memoryview(offsets).cast("q")  # int64 offsets of a large_string array
     lo, hi = ends[lines.offset], ends[lines.offset + n]
     return memoryview(data)[lo:hi].tobytes()
+
+
+#: neighbouring fields are written as one piece when their distinct combinations are at most
+#: one row in this many (:func:`records_jsonl_bytes`); an integer field gets one text per
+#: number of its range when that range is as short
+_FEW = 16
+#: ... and at most this long (texts made in Python)
+_INT_RANGE = 1024
+
+
+def _coded(texts: list, codes, nulls: int):
+    """``[texts, codes, len(texts)]`` of a field written once per distinct text: ``codes``
+    (Arrow integers, one per row, null for a null value) as int64 without null, a null
+    pointing at a "null" text added at the end of ``texts``."""
+    import pyarrow as pa
+
+    codes = codes.cast(pa.int64())
+    if nulls:
+        codes = codes.fill_null(len(texts))
+        texts = texts + ["null"]
+    return [texts, codes, len(texts)]

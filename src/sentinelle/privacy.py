@@ -7,6 +7,8 @@
   a key the user holds, so equal values in two files give equal fingerprints while a dictionary
   attack on the fingerprints needs the key. The entity label is part of the MAC input so that the
   same digits as a phone and as an identifier do not collide.
+  Session 12: :meth:`KeyedHasher.hash_array` hashes an Arrow array of messages (each distinct
+  one once, digests hex-encoded in one call) for the scanner's output (issue 6, speed).
 * :func:`load_key` reads the key from ``SENTINELLE_KEY`` or a key file; a missing key file is
   created with mode 0600 from 32 random bytes (``secrets.token_hex(32)``), written as 64
   hexadecimal characters and a newline (65 bytes); the key is the file's content, stripped.
@@ -169,6 +171,58 @@ class KeyedHasher:
                 memo[m] = h
             append(h)
         return out
+
+    def hash_array(self, messages, take=None):
+        """:meth:`hash_messages` for an Arrow array of messages (``string`` or
+        ``large_string``, no null; each ``entity_type + "\\x1f" + normalized``): a
+        ``large_string`` array of the hex fingerprints, one per message, taken by ``take``
+        (an Arrow integer array of indices into ``messages``) when given. The same values as
+        :meth:`hash`.
+
+        Session 12 (issue 6, output speed): each distinct message is hashed once (Arrow
+        ``dictionary_encode``), read as a ``bytes`` slice of the UTF-8 data buffer (no
+        ``str`` per message, no ``encode``), its raw digest kept, and all digests hex-encoded
+        at once (``bytes.hex`` of their join) into the data buffer of the result: about 2.3
+        times faster than :meth:`hash_messages` on ``to_pylist()`` for 113,000 messages of
+        which 75,000 distinct. The memo (``memo`` of the constructor) is not used: looking
+        up and storing 112,000 messages cost more than the 37,000 MACs it saved over the five
+        batches of the structured bench (116 ms against 96 ms without; session 12)."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        s = pa.large_string()
+        if isinstance(messages, pa.ChunkedArray):
+            messages = (messages.combine_chunks() if messages.num_chunks
+                        else pa.array([], messages.type))
+        if messages.null_count:
+            raise ValueError("hash_array: null message")
+        enc = pc.dictionary_encode(messages.cast(s))
+        distinct, codes = enc.dictionary, enc.indices
+        if take is not None:
+            codes = codes.take(take)
+        k = len(distinct)
+        if k == 0:
+            return pa.array([], s).take(codes)
+        _validity, offsets, data = distinct.buffers()
+        off = np.frombuffer(offsets, dtype=np.int64)[distinct.offset:distinct.offset + k + 1]
+        raw = bytes(memoryview(data)[int(off[0]):int(off[-1])]) if data is not None else b""
+        bounds = (off - off[0]).tolist()
+        icopy, ocopy = self._inner.copy, self._outer.copy
+        digests: list[bytes] = []
+        append = digests.append
+        for a, b in zip(bounds, bounds[1:]):
+            inner = icopy()
+            inner.update(raw[a:b])
+            outer = ocopy()
+            outer.update(inner.digest())
+            append(outer.digest())
+        hexes = b"".join(digests).hex().encode("ascii")
+        size = 2 * hashlib.sha256().digest_size  # 64 hex digits
+        out = pa.Array.from_buffers(s, k, [
+            None, pa.py_buffer((np.arange(k + 1, dtype=np.int64) * size).tobytes()),
+            pa.py_buffer(hexes)])
+        return out.take(codes)
 
 
 #: labels whose masked value shows no character of the value but keeps its length
