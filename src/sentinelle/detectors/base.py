@@ -396,8 +396,9 @@ class Detector:
         (checked in ``__init__``), so no match spans two windows and each window gets the
         matches a search of it alone gives. When no window holds a NUL, the search is a
         ``findall`` of the words or NUL (:func:`_compile_context_split`): the words between two
-        NULs are those of one window. A subclass that overrides :meth:`context_hits` or
-        replaces ``_context_re`` gets its own method called per span."""
+        NULs are those of one window (session 12: each distinct run of words between two NULs
+        made into its tuple once, the windows then looked up). A subclass that overrides
+        :meth:`context_hits` or replaces ``_context_re`` gets its own method called per span."""
         rx = self._context_re
         if rx is None or not spans:
             return [()] * len(spans)
@@ -416,9 +417,16 @@ class Detector:
             found = split.findall(joined)
             if len(found) == len(segs) - 1:  # separators only
                 return [()] * len(segs)
-            return [() if not (q := p.strip(_WORDS)) else (q,) if _WORDS not in q
+            # the words of each window, as one string; few distinct ones (the same cues come
+            # back): each made into its tuple once, then looked up (session 12: 1.2-1.3 times
+            # faster on 3 MB of lab reports)
+            parts = _WORDS.join(found).split(_JOIN)
+            table = {}
+            for p in set(parts):
+                q = p.strip(_WORDS)
+                table[p] = () if not q else (q,) if _WORDS not in q \
                     else tuple(dict.fromkeys(q.split(_WORDS)))
-                    for p in _WORDS.join(found).split(_JOIN)]
+            return list(map(table.__getitem__, parts))
         out: list[tuple[str, ...]] = [()] * len(segs)
         found = rx.finditer(joined)
         first = next(found, None)

@@ -98,7 +98,14 @@ keeps a line memo: no rule reads across a line break (except a ``$`` before the 
 a cue window, seen by a token that starts a line: the 40 characters before such a line are part
 of the key), so a line seen before (a report header, a signature, in this text or an earlier
 one) gets its places back without running the rules. The same matches
-(tests/detectors/test_location_line_memo.py).
+(tests/detectors/test_location_line_memo.py). Session 12: the tests that
+:meth:`LocationDetector._commune_may_score` makes (postcode, cue, preposition, "de") are
+handed to :meth:`LocationDetector._score` instead of being made again; the way-name test
+first asks whether any letter run of the window is a type of way at all; the runs kept by
+:meth:`LocationDetector._candidates_numpy` are merged with a mask, not ``np.unique`` (a sort,
+and NumPy's masked-array module imported on first use: 30 ms); a line without places goes
+in the line memo as ``()``; the hyperscan database of the cues is kept by
+:func:`sentinelle.data.cached` (compiled once, not in every process). The same matches.
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, but a town
 alone identifies nobody and commune names collide with words and names everywhere: evidence
@@ -330,13 +337,29 @@ def _hs_cues():
         import hyperscan as hs
     except ImportError:
         return None
+    import hashlib
+    import platform
+
     exprs = [_HS_CODE + _HS_LETTER,
              _HS_NOT_RUN + rb"(?:au|du|aux|des)[ \xa0]+" + _HS_LETTER,
              _HS_NOT_RUN + _hs_pattern(_TRAVEL) + _HS_LETTER]
-    try:
+
+    def build() -> bytes:
         db = hs.Database(mode=hs.HS_MODE_BLOCK)
         db.compile(expressions=exprs, ids=list(range(len(exprs))), flags=[0] * len(exprs))
-        return db, hs.Scratch(db)
+        return hs.dumpb(db)
+
+    # kept by sentinelle.data.cached, as lexicon.som_database does (session 12, start-up: the
+    # compilation cost 15-40 ms of CPU in every process, loading it under 1 ms)
+    digest = hashlib.sha256(b"\0".join(exprs)).hexdigest()[:24]
+    name = f"hs-cues-{getattr(hs, '__version__', '?')}-{platform.machine()}-{digest}"
+    try:
+        try:
+            db = hs.loadb(data.cached(name, build), hs.HS_MODE_BLOCK)
+            return db, hs.Scratch(db)
+        except Exception:  # noqa: BLE001 - a stored database hyperscan refuses: compile again
+            db = hs.loadb(build(), hs.HS_MODE_BLOCK)
+            return db, hs.Scratch(db)
     except Exception:  # noqa: BLE001 - hyperscan refuses: _cue_before at every token
         return None
 
@@ -817,6 +840,8 @@ class LocationDetector(Detector):
         self._codes = postal_codes()
         #: run of letters -> whether it may start a name without a cue (:meth:`_may_start`)
         self._run_classes: dict[str, tuple[int, str]] = {}
+        #: run of letters -> the first item of its class (:meth:`_candidates_numpy`)
+        self._run_kinds: dict[str, int] = {}
         # the index lookups of the text path, memoised: a Commune or Place made once per name
         # (frozen: shared safely; speed, issue 6)
         self._commune_memo: dict[str, Commune | None] = {}
@@ -840,7 +865,8 @@ class LocationDetector(Detector):
     def __getstate__(self) -> dict:
         """Pickled (``--jobs`` workers started clean) without the memos of the text path."""
         state = self.__dict__.copy()
-        for name in ("_run_classes", "_commune_memo", "_place_memo", "_street_memo", "_line_memo"):
+        for name in ("_run_classes", "_run_kinds", "_commune_memo", "_place_memo",
+                     "_street_memo", "_line_memo"):
             state[name] = {}
         return state
 
@@ -908,6 +934,8 @@ class LocationDetector(Detector):
         is the first run of a type of way (:attr:`_street_runs`), so trying those starts
         alone gives the answer of ``search`` without its 40 start positions."""
         runs, match = self._street_runs, self._in_street.match
+        if runs.isdisjoint(_LETTER_RUN.findall(before)):
+            return False  # (no type of way at all: most windows; session 12)
         for m in _LETTER_RUN.finditer(before):
             if m.group() in runs and match(before, m.start()) is not None:
                 return True
@@ -934,6 +962,7 @@ class LocationDetector(Detector):
             if c is None:
                 if len(classes) > 200_000:
                     classes.clear()
+                    self._run_kinds.clear()
                 c = classes[r] = self._may_start(r)
             if c[0]:
                 return True
@@ -991,7 +1020,8 @@ class LocationDetector(Detector):
                 yield from hits
                 if line_key is not None and len(memo) < _LINE_MEMO_SIZE:
                     memo[line_key] = tuple((m.start - line_start, m.end - line_start, m.score,
-                                            m.validation, m.pattern, m.normalized) for m in hits)
+                                            m.validation, m.pattern, m.normalized)
+                                           for m in hits) if hits else ()
                 hits = []
                 line_start = text.rfind("\n", 0, s) + 1
                 line_end = text.find("\n", s)
@@ -1134,7 +1164,8 @@ class LocationDetector(Detector):
         yield from hits
         if line_key is not None and len(memo) < _LINE_MEMO_SIZE:
             memo[line_key] = tuple((m.start - line_start, m.end - line_start, m.score,
-                                    m.validation, m.pattern, m.normalized) for m in hits)
+                                    m.validation, m.pattern, m.normalized)
+                                   for m in hits) if hits else ()
 
     def _candidates(self, text: str, folded: str, cues: set[int] | None):
         """``(run_starts, run_ends, ks)``: the runs of letters of ``text`` (offsets) and, sorted,
@@ -1151,6 +1182,7 @@ class LocationDetector(Detector):
         classes = self._run_classes
         if len(classes) > 200_000:
             classes.clear()
+            self._run_kinds.clear()
         picked: set[str] = set()
         prefix_only: dict[str, str] = {}  # run -> k0, for the runs that only start longer names
         for r in set(caps):
@@ -1206,14 +1238,17 @@ class LocationDetector(Detector):
         rows, wrows, wprefixes = index.rows, self._world.rows, self._world.prefixes
         code, starts_a, ends_a, ks_a, caps = capitalised_arrays(text)
         run_starts, run_ends = starts_a.tolist(), ends_a.tolist()
-        classes = self._run_classes
+        classes, kinds_of = self._run_classes, self._run_kinds
         if len(classes) > 200_000:
             classes.clear()
+            kinds_of.clear()  # (every run of kinds_of is in classes: read below)
         may_start = self._may_start
-        for r in set(caps).difference(classes):
-            classes[r] = may_start(r)
-        kinds = np.fromiter(map(operator.itemgetter(0), map(classes.__getitem__, caps)),
-                            dtype=np.int8, count=len(caps))
+        for r in set(caps).difference(kinds_of):
+            c = classes.get(r)
+            if c is None:
+                c = classes[r] = may_start(r)
+            kinds_of[r] = c[0]
+        kinds = np.fromiter(map(kinds_of.__getitem__, caps), dtype=np.int8, count=len(caps))
         parts = [ks_a[kinds == 1]]
         pj = np.flatnonzero(kinds == 2)
         nruns = len(starts_a)
@@ -1255,7 +1290,11 @@ class LocationDetector(Detector):
             inside = pos < nruns
             pos, at = pos[inside], at[inside]
             parts.append(pos[starts_a[pos] == at])
-        return run_starts, run_ends, np.unique(np.concatenate(parts)).tolist()
+        # the union, sorted (a mask over the runs: no sort; session 12)
+        keep = np.zeros(nruns, dtype=bool)
+        for part in parts:
+            keep[part] = True
+        return run_starts, run_ends, np.flatnonzero(keep).tolist()
 
     def _heading(self, text, start, toks, best, wbest) -> Match | None:
         """A town as the heading of a local news item, right after a sentence end and before
@@ -1386,19 +1425,26 @@ class LocationDetector(Detector):
 
     @staticmethod
     def _commune_may_score(text: str, folded: str, before: str, end2: int, key: str,
-                           c: Commune) -> bool:
-        """False when :meth:`_score` returns None whatever the title, street and institution
-        tests say: a commune too small or too ambiguous to stand alone, after no postcode
-        and no cue (speed, issue 6: "Marie", "Francois" in French reports)."""
-        if not c.flagged and (c.population >= BARE_CITY_POPULATION
-                              or (c.population >= 20_000 and len(key) >= 3)):
-            return True
-        if _code_before(before) or _CODE_AFTER.match(text, end2) or _strong(before) \
-                or (len(key) >= 3 and _DATELINE.match(folded, end2)):
-            return True
+                           c: Commune) -> tuple:
+        """False (``()``) when :meth:`_score` returns None whatever the title, street and
+        institution tests say: a commune too small or too ambiguous to stand alone, after no
+        postcode and no cue (speed, issue 6: "Marie", "Francois" in French reports).
+        Otherwise a true tuple ``(code, strong, prep, de)``: the tests of :meth:`_score` made
+        here (a postcode before or after, a strong cue or a dateline, a place preposition,
+        "de"), None for those not made; :meth:`_score` reuses them (session 12)."""
+        flagged = c.flagged
+        if not flagged and (c.population >= BARE_CITY_POPULATION
+                            or (c.population >= 20_000 and len(key) >= 3)):
+            return (None, None, None, None)
+        if _code_before(before) or _CODE_AFTER.match(text, end2) is not None:
+            return (True, None, None, None)
+        if _strong(before) or (len(key) >= 3 and _DATELINE.match(folded, end2) is not None):
+            return (False, True, None, None)
         if _prep(before):
-            return not c.flagged or c.population >= 10_000
-        return not c.flagged and c.population >= 2_000 and _de(before)
+            return (False, False, True, None) if not flagged or c.population >= 10_000 else ()
+        if not flagged and c.population >= 2_000 and _de(before):
+            return (False, False, False, True)
+        return ()
 
     def _suffix_end(self, text: str, end: int, key: str) -> int:
         m = _CEDEX.match(text, end)
@@ -1416,17 +1462,25 @@ class LocationDetector(Detector):
             return None  # "Y": a letter, even after "né à" (an anonymised "né à X")
         end2 = self._suffix_end(text, end, key)
         before = folded[max(0, start - 40):start]
-        if not self._commune_may_score(text, folded, before, end2, key, c):
+        facts = self._commune_may_score(text, folded, before, end2, key, c)
+        if not facts:
             return None  # (the tests below cannot give a match: cheap ones first)
+        code, strong, prep, de = (None, None, None, None) if facts is True else facts
         if _title_before(text, start):
             return None  # "M. Paris", "Mme Nancy": a person
         if self._after_street(before) and not self._town_ends_street(text, folded, start, end2, c):
             return None
-        if _code_before(before) or _CODE_AFTER.match(text, end2):
+        if code is None:
+            code = _code_before(before) or _CODE_AFTER.match(text, end2) is not None
+        if code:
             return Match(start, end2, 0.85, Validation.VALID, "code_town", _fast_fold(c.name))
-        if _strong(before) or (len(key) >= 3 and _DATELINE.match(folded, end2)):
+        if strong is None:
+            strong = _strong(before) or (len(key) >= 3 and _DATELINE.match(folded, end2) is not None)
+        if strong:
             return Match(start, end2, 0.8, Validation.VALID, "cue_town", _fast_fold(c.name))
-        if _prep(before):
+        if prep is None:
+            prep = _prep(before)
+        if prep:
             if not c.flagged:
                 return Match(start, end2, 0.7, Validation.VALID, "prep_town", _fast_fold(c.name))
             if c.population >= 10_000:
@@ -1434,7 +1488,7 @@ class LocationDetector(Detector):
             return None
         if _institution(before):
             return None  # "Centre Hospitalier de Beauvais": the institution, not a place
-        if _de(before):
+        if de or (de is None and _de(before)):
             if not c.flagged and c.population >= 2_000 and not _AFTER_WAY.search(before):
                 return Match(start, end2, 0.6, Validation.VALID, "de_town", _fast_fold(c.name))
             return None

@@ -82,7 +82,10 @@ Session 8: in a long text the candidates are picked with NumPy over the token ar
 (:meth:`PersonDetector._candidates_numpy`: the form-label, initial and next-token tests of the
 conditional classes for all tokens at once), the token strings come from one ``str.split``
 (:func:`.location.mask_strings`) and :meth:`PersonDetector._blocked` is remembered per window
-(the same matches: tests/detectors/test_names_places_speed.py).
+(the same matches: tests/detectors/test_names_places_speed.py). Session 12:
+:meth:`PersonDetector._is_place` and :meth:`PersonDetector._is_town` are remembered per
+string (each made a :class:`.location.Commune` and a :class:`.location.Place` per call, and
+most names ask), and the town test of rule g is :meth:`PersonDetector._is_town` itself.
 
 Columnar fast path (issue 6): :meth:`PersonDetector.match_column` applies the cell rule with
 Polars expressions to cells of Latin-1 letters, spaces and name punctuation; other cells go
@@ -458,6 +461,10 @@ class PersonDetector(Detector):
         # several times per name (speed, issue 6)
         self._name_shapes: dict[str, str] = {}
         self._firsts: dict[str, bool] = {}
+        # span -> _is_place(span), token -> _is_town(token): pure functions of a string, each
+        # a commune and a place made and looked up (session 12: asked for most names)
+        self._place_memo: dict[str, bool] = {}
+        self._town_memo: dict[str, bool] = {}
         self._ner = None
         if ner != "never":
             from sentinelle.detectors.person_ner import PersonNer
@@ -466,7 +473,8 @@ class PersonDetector(Detector):
     def __getstate__(self) -> dict:
         """Pickled (``--jobs`` workers started clean) without the memos of the text path."""
         state = self.__dict__.copy()
-        for name in ("_token_codes", "_norms", "_name_shapes", "_firsts", "_blocked_memo"):
+        for name in ("_token_codes", "_norms", "_name_shapes", "_firsts", "_blocked_memo",
+                     "_place_memo", "_town_memo"):
             state[name] = {}
         return state
 
@@ -848,7 +856,17 @@ class PersonDetector(Detector):
 
     def _is_place(self, span: str) -> bool:
         """A French commune of 2,000 inhabitants or more or a place of the world list
-        (country, region, city of 15,000 inhabitants or more) that is not a usual first name."""
+        (country, region, city of 15,000 inhabitants or more) that is not a usual first name
+        (memoised)."""
+        memo = self._place_memo
+        got = memo.get(span)
+        if got is None:
+            if len(memo) > 50_000:
+                memo.clear()
+            got = memo[span] = self._is_place_uncached(span)
+        return got
+
+    def _is_place_uncached(self, span: str) -> bool:
         key = commune_key(span)
         c = self._communes.get(key)
         if c is not None and c.population >= 2000 and "f" not in c.flags:
@@ -858,9 +876,15 @@ class PersonDetector(Detector):
 
     def _is_town(self, token: str) -> bool:
         """A commune of 10,000 inhabitants or more that is not a usual first name ("Paris",
-        "Dinan"): such a token does not open a "Prénom NOM" pair."""
-        c = self._communes.get(commune_key(token))
-        return c is not None and c.population >= 10_000 and "f" not in c.flags
+        "Dinan"): such a token does not open a "Prénom NOM" pair (memoised)."""
+        memo = self._town_memo
+        got = memo.get(token)
+        if got is None:
+            if len(memo) > 50_000:
+                memo.clear()
+            c = self._communes.get(commune_key(token))
+            got = memo[token] = c is not None and c.population >= 10_000 and "f" not in c.flags
+        return got
 
     def _dateline_place(self, text, toks, j) -> bool:
         """Token ``j`` is a place followed by a newspaper dateline ("Paris , 22 avril")."""
@@ -1043,8 +1067,7 @@ class PersonDetector(Detector):
         s, e, tok = starts[i], ends[i], words[i]
         if shape != "cap" or not self._is_first(tok) or key in self._last and len(tok) < 4:
             return None
-        town = self._communes.get(commune_key(tok))
-        if town is not None and town.population >= 10_000 and "f" not in town.flags:
+        if self._is_town(tok):
             return None  # "au nord de Paris": a town that is also a rare first name
         if not _sentence_word(text, s, e):
             return None
