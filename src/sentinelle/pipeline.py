@@ -67,6 +67,13 @@ on its column plan and its value alone, so per batch and column
    fields are built once per distinct hit and taken to the rows (Arrow ``take``) into one
    :class:`~sentinelle.finding.FindingBatch` (raw values in memory only).
 
+Session 12 (issue 6, speed only, same findings): for the first batch of a table, a header-hit
+detector that vectorises decides all the distinct values of its column in one
+:meth:`Detector.match_column` call before its sample is scored (:meth:`Pipeline._prefetch`:
+the sample's ``match_cell`` loop and the column's cells then read the value memo), the distinct
+values are listed once for classification and analysis, and :meth:`Pipeline._outcomes` builds
+its outcome tuples without a Python loop per value.
+
 Detector outcomes and text-path hits of cell values are also remembered across the tables of
 a scan (:class:`_ValueMemo`, at most ``MEMO_VALUES`` values, forgotten all at once when full):
 a leak holds the same patients in many files and copies. They do not depend on the table (the
@@ -567,21 +574,52 @@ class Pipeline:
 
     # -- tables ----------------------------------------------------------------------------
     def classify(self, header: Sequence[str], sample: Sequence[Sequence[str | None]],
-                 hints: Sequence[str | None] = ()) -> list[ColumnPlan]:
+                 hints: Sequence[str | None] = (),
+                 columns: Sequence[Sequence[str | None]] | None = None,
+                 distincts: dict[int, list[str]] | None = None) -> list[ColumnPlan]:
         """One :class:`ColumnPlan` per column from the header and a column-major value sample.
 
         ``hints``: per column, an optional standard meaning read in place of the header for
         classification (an HL7 reader names column ``PID-7`` and hints ``date_of_birth``).
+        ``columns``: the whole columns of the batch the sample was taken from (optional, speed
+        only: a header-hit detector that vectorises decides all their distinct values in one
+        :meth:`Detector.match_column` call, see :meth:`_prefetch`; the plans are the same).
+        ``distincts``: filled with the distinct non-blank values of the columns prefetched, per
+        column index (``_analyze_columns`` reuses them for the batch).
         """
         plans = []
         for j, name in enumerate(header):
             values = [v for v in (sample[j] if j < len(sample) else ()) if v and v.strip()]
             values = values[: self.config.sample_rows]
             hint = hints[j] if j < len(hints) else None
-            plans.append(self._plan(j, name, fold_header(hint or name), values))
+            column = columns[j] if columns is not None and j < len(columns) else None
+            plans.append(self._plan(j, name, fold_header(hint or name), values, column,
+                                    distincts))
         return plans
 
-    def _plan(self, j: int, name: str, fh: str, values: list[str]) -> ColumnPlan:
+    def _prefetch(self, det: Detector, j: int, column: Sequence[str | None],
+                  distincts: dict[int, list[str]] | None) -> None:
+        """Put in the value memo the outcomes of ``det`` under a header hit for the distinct
+        non-blank values of ``column`` (a whole batch column), in one :meth:`_outcomes` call,
+        when ``det`` vectorises :meth:`Detector.match_column` and at least
+        :data:`COLUMN_CALL_MIN` values are distinct (Session 12, issue 6: the sample's
+        ``match_cell`` loop in :func:`_share`, 200 calls per column, then reads the memo, and
+        the column's cells find every outcome there; the outcomes are equal by the
+        ``match_column`` contract, so the plan and findings are unchanged). ``distincts[j]``
+        keeps the distinct values for :meth:`_analyze_columns`."""
+        if type(det).match_column is Detector.match_column:
+            return
+        distinct = distincts.get(j) if distincts is not None else None
+        if distinct is None:
+            distinct = [v for v in dict.fromkeys(column) if v and not v.isspace()]
+            if distincts is not None:
+                distincts[j] = distinct
+        if len(distinct) >= COLUMN_CALL_MIN:
+            self._outcomes(det, True, distinct)
+
+    def _plan(self, j: int, name: str, fh: str, values: list[str],
+              column: Sequence[str | None] | None = None,
+              distincts: dict[int, list[str]] | None = None) -> ColumnPlan:
         """The rules of :meth:`classify` for one column (``fh``: folded header or hint,
         ``values``: the non-blank sampled values).
 
@@ -601,6 +639,8 @@ class Pipeline:
         hits = [bool(fh) and d.header_matches(fh) for d in dets]
         for det, hit in zip(dets, hits):
             if hit:
+                if column is not None:
+                    self._prefetch(det, j, column, distincts)
                 thr = det.header_value_threshold
                 share = _share(det, values, True, lambda s, t=thr: s >= t and s > 0,
                                self._memo)
@@ -631,6 +671,7 @@ class Pipeline:
         header = unit.header
         # column index -> cell value -> (findings without location, from the text path)
         caches: dict[int, dict[str, tuple[list[_Hit], bool]]] = {}
+        distincts: dict[int, list[str]] | None = None  # of the first batch (classify's)
         for batch in unit.batches:
             # no reference cycle is made here: the collector's passes over the batch's
             # values, memos and hits (about 10% of a table scan's CPU) are put off until the
@@ -640,8 +681,10 @@ class Pipeline:
             try:
                 if plans is None:
                     sample = [col[: self.config.sample_rows * 2] for col in batch.columns]
-                    plans = self.classify(header, sample, unit.hints)
-                found = self._analyze_batch(batch, plans, loc, header, caches)
+                    distincts = {}
+                    plans = self.classify(header, sample, unit.hints, batch.columns, distincts)
+                found = self._analyze_batch(batch, plans, loc, header, caches, distincts)
+                distincts = None
             finally:
                 if paused:
                     gc.enable()
@@ -649,7 +692,8 @@ class Pipeline:
 
     def _analyze_batch(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,
                        header: Sequence[str],
-                       caches: dict[int, dict[str, tuple[list[_Hit], bool]]] | None = None
+                       caches: dict[int, dict[str, tuple[list[_Hit], bool]]] | None = None,
+                       distincts: dict[int, list[str]] | None = None
                        ) -> FindingBatch | list[Finding]:
         """Findings of one batch, in row order, then column order, then offset in the cell.
 
@@ -657,13 +701,14 @@ class Pipeline:
         kept across the batches of one table (at most ``VALUE_CACHE`` values per column).
         Columnar (:meth:`_analyze_columns`, a :class:`FindingBatch`) unless a subclass overrides
         :meth:`analyze_text`: then :meth:`_analyze_cells` calls it on every free-text cell and
-        returns its very :class:`Finding` objects.
+        returns its very :class:`Finding` objects. ``distincts``: per column index, the distinct
+        non-blank values of ``batch``'s column in order, when known (:meth:`classify`'s).
         """
         if caches is None:
             caches = {}
         if self._tapped:
             return self._analyze_cells(batch, plans, loc, caches)
-        return self._analyze_columns(batch, plans, loc, caches)
+        return self._analyze_columns(batch, plans, loc, caches, distincts)
 
     def _distinct_hits(self, plan: ColumnPlan, new: list[str]) -> dict[str, tuple[list[_Hit], bool]]:
         """``{value: (hits, via text path)}`` for distinct non-blank cell values of one column:
@@ -675,7 +720,7 @@ class Pipeline:
         det = plan.detector
         if det is None:
             return dict(zip(new, zip(self._memo.texts_hits(self, new), itertools.repeat(True))))
-        outcomes = self._outcomes(det, plan.header_hit, new)
+        outcomes = self._outcomes(det, plan.header_hit, new)  # in the order of ``new``
         texts: list[str] = []  # the values the detector does not accept: text path
         out: dict[str, tuple[list[_Hit], bool]] = {}
         # the rules of _accept, per value
@@ -687,8 +732,7 @@ class Pipeline:
         rounded: dict[float, float] = {}
         header = plan.name if boost else None
         none = ([], False)
-        for value in new:
-            o = outcomes[value]
+        for value, o in zip(new, outcomes):
             if o is None:
                 out[value] = none  # a place in the order; filled below
                 texts.append(value)
@@ -720,37 +764,38 @@ class Pipeline:
                 out[value] = (hits, True)
         return out
 
-    def _outcomes(self, det: Detector, header_hit: bool, values: list[str]) -> dict:
-        """``{value: (start, end, score, validation, pattern, normalized, entity) or None}``:
-        ``det.match_cell(value, header_hit)`` of each value (None: no match), from the
-        pipeline's value memo (:class:`_ValueMemo`) or computed: one
-        :meth:`Detector.match_column` call when at least :data:`COLUMN_CALL_MIN` values are new
-        and the detector overrides it (vectorised), else a loop of ``match_cell`` (cheaper
-        than Polars' fixed cost per call on a few values; equal by the match_column
-        contract)."""
+    def _outcomes(self, det: Detector, header_hit: bool, values: list[str]) -> list:
+        """``[(start, end, score, validation, pattern, normalized, entity) or None]``, one per
+        value of ``values`` (distinct): ``det.match_cell(value, header_hit)`` of each value
+        (None: no match), from the pipeline's value memo (:class:`_ValueMemo`) or computed:
+        one :meth:`Detector.match_column` call when at least :data:`COLUMN_CALL_MIN` values
+        are new and the detector overrides it (vectorised), else a loop of ``match_cell``
+        (cheaper than Polars' fixed cost per call on a few values; equal by the match_column
+        contract). Session 12: a list in the order of ``values`` (memo lookups by ``map``, in
+        C), not a dict."""
         memo = self._memo.of((det.name, header_hit))
-        got = {}
-        todo = []
-        for v in values:
-            o = memo.get(v, _MISSING)
-            if o is _MISSING:
-                todo.append(v)
-            else:
-                got[v] = o
-        if not todo:
+        got = list(map(memo.get, values, itertools.repeat(_MISSING)))
+        missing = got.count(_MISSING)
+        if not missing:
             return got
+        todo = values if missing == len(got) else [v for v, o in zip(values, got)
+                                                   if o is _MISSING]
         fresh = {}
         if len(todo) >= COLUMN_CALL_MIN and type(det).match_column is not Detector.match_column:
             import polars as pl
 
             res = det.match_column(pl.Series("value", todo, dtype=pl.Utf8), header_hit)
-            validations = _VALIDATIONS
-            for value, start, end, score, validation, pattern, normalized, entity in zip(
-                    todo, *(res[c].to_list() for c in ("start", "end", "score", "validation",
-                                                        "pattern", "normalized", "entity"))):
-                fresh[value] = None if start is None else (
-                    start, end, score, validations[validation], pattern or "",
-                    normalized or "", entity)
+            # the outcome tuples zipped in C from the result's columns (Session 12: no Python
+            # loop per value); "" for a null pattern or normalized form, as ``or ""`` did
+            start = res["start"]
+            fresh = dict(zip(todo, zip(
+                start.to_list(), res["end"].to_list(), res["score"].to_list(),
+                map(_VALIDATIONS.get, res["validation"].to_list()),
+                res["pattern"].fill_null("").to_list(), res["normalized"].fill_null("").to_list(),
+                res["entity"].to_list())))
+            if start.null_count():
+                for i in start.is_null().arg_true().to_list():
+                    fresh[todo[i]] = None  # no match
         else:
             match_cell = det.match_cell
             for value in todo:
@@ -759,11 +804,13 @@ class Pipeline:
                     m.start, m.end, m.score, m.validation, m.pattern or "", m.normalized or "",
                     m.entity)
         self._memo.add(memo, fresh)
-        got.update(fresh)
-        return got
+        if len(todo) == len(got) and len(fresh) == len(got):
+            return list(fresh.values())  # all new: ``fresh`` is in the order of ``values``
+        return [fresh[v] if o is _MISSING else o for v, o in zip(values, got)]
 
     def _analyze_columns(self, batch: TableBatch, plans: list[ColumnPlan], loc: Location,
-                         caches: dict[int, dict[str, tuple[list[_Hit], bool]]]) -> FindingBatch:
+                         caches: dict[int, dict[str, tuple[list[_Hit], bool]]],
+                         distincts: dict[int, list[str]] | None = None) -> FindingBatch:
         """The columnar path of :meth:`_analyze_batch` (issue 6).
 
         Per column: the distinct values of the batch (``dict.fromkeys``) not in the column's
@@ -787,8 +834,13 @@ class Pipeline:
             if cache is None:
                 cache = caches[j] = {}
             column = columns[j]
-            distinct = dict.fromkeys(column)
-            new = [v for v in distinct if v and v not in cache and not v.isspace()]
+            known = distincts.get(j) if distincts else None
+            if known is not None and not cache:
+                # the distinct non-blank values, in order, from classify: all new
+                distinct = new = known
+            else:
+                distinct = dict.fromkeys(column)
+                new = [v for v in distinct if v and v not in cache and not v.isspace()]
             local = self._distinct_hits(plan, new) if new else {}
             # (value, (hits, via text path)) of the batch's values: the new ones, then those
             # the cache knows, read *before* the cache is updated (an update may empty it)
