@@ -1308,13 +1308,15 @@ def entities_cmd(fmt: str) -> None:
 @click.option("--k", "k", type=click.IntRange(min=2), default=None, help="Generalise quasi-identifiers until k-anonymity >= K. Counted on the records of tables only (CSV, JSON records, XLSX, Parquet, SQL dumps, HL7 v2): text files are redacted by the policy but not counted, and --k is refused (nothing written) when no input is a table.")
 @click.option("--suppress", is_flag=True, help="With --k: blank the quasi-identifiers of records still in smaller classes.")
 @click.option("--report", type=OUT_PATH, default=None, help="Write the residual-risk report (JSON) to this file (-: stdout; the summary then goes to stderr); not an input, nor one of the redacted files in --out.")
+@click.option("--force", is_flag=True, help="Overwrite the files an earlier run left in --out. Without it, an --out that already holds a file this run would write is refused (exit 2, the file named, nothing written).")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file (scan settings).")
 @click.option("--hidden", is_flag=True, help="Also redact hidden files and folders.")
 @click.option("--exclude", multiple=True, callback=_globs, help="Glob of file or folder names to skip (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary; only errors and the exit code.")
 def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[Path],
-           k: Optional[int], suppress: bool, report: Optional[Path], config_file: Optional[Path],
-           hidden: bool, exclude: tuple[str, ...], quiet: bool) -> None:
+           k: Optional[int], suppress: bool, force: bool, report: Optional[Path],
+           config_file: Optional[Path], hidden: bool, exclude: tuple[str, ...],
+           quiet: bool) -> None:
     """Pseudonymise / anonymise files into --out, format kept, then re-scan the output.
 
     Exit code 0: written, no original value or validated identifier left, and the --k target
@@ -1322,7 +1324,7 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
     anonymous", not a failure); 1: the residual-risk check failed (an original value or a
     validated identifier left, or k not reached); 2: error (bad usage, unsafe output folder,
     a file that could not be redacted, or no file written: every input skipped as unsupported
-    or not writable back).
+    or not writable back, or --out already holding a file this run would write: see --force).
     """
     from sentinelle.privacy import load_key
     from sentinelle.redact import redact as run_redact
@@ -1353,7 +1355,8 @@ def redact(paths: tuple[Path, ...], out: Path, policy: str, key_file: Optional[P
         made = _missing_folders(out)  # removed again when no file is written
         from sentinelle.scanner import skipping
         with skipping(_own_outputs(paths, [report], quiet=quiet)):  # an earlier run's report: not redacted
-            result = run_redact(paths, out, pol, key, config=config, k=k, suppress=suppress)
+            result = run_redact(paths, out, pol, key, config=config, k=k, suppress=suppress,
+                                force=force)
     except SentinelleError as exc:
         _remove_folders(locals().get("made"))
         raise _fail(str(exc))

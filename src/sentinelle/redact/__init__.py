@@ -11,10 +11,15 @@ Redaction consumes the scan's findings (readers and pipeline); it never re-imple
 detection. Operators and policies: :mod:`sentinelle.redact.operators`,
 :mod:`sentinelle.redact.policy`; writers: :mod:`sentinelle.redact.writers`; reversal of
 ``reversible`` pseudonyms: :mod:`sentinelle.redact.reidentify`.
+
+Session 12: an output folder that already holds a path the run would write is refused before
+anything is written (the first such path named, as the run names it), unless ``force``
+(``--force``); outputs overwrote an earlier run's silently.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -134,7 +139,7 @@ def _masked_result(res: FileResult, run: Run) -> FileResult:
 
 def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, key: bytes, *,
            config: Config | None = None, k: int | None = None, suppress: bool = False,
-           check: bool = True,
+           check: bool = True, force: bool = False,
            on_file: Callable[[FileResult], None] | None = None) -> RedactResult:
     """Redact ``paths`` (files and folders) into the folder ``out``.
 
@@ -146,8 +151,11 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
     inputs is refused before anything is written. ``check``: re-scan the output and compute the
     risk report. Personal data in file and folder names is replaced in the output names
     (:mod:`sentinelle.redact.names`; ``FileResult.path`` is the output name, a refused file's
-    path is masked) and the risk report re-scans the output names too.
-    Raises :class:`RedactError` (unsafe output folder, ``k`` with no table) and
+    path is masked) and the risk report re-scans the output names too. ``force``: overwrite
+    the files an earlier run left in ``out``; without it, an ``out`` that already holds a path
+    this run would write is refused before anything is written (:func:`_refuse_overwrite`).
+    Raises :class:`RedactError` (unsafe output folder, ``k`` with no table, an output that
+    would be overwritten) and
     :class:`~sentinelle.errors.ConfigError`; a file that cannot be redacted is an error result.
     """
     from sentinelle.redact import names as _names
@@ -180,6 +188,8 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
             if attempt == 0:  # output names: personal data in a name replaced (redact.names)
                 planned, name_found = _names.rename(planned, run)
                 refused = [_masked_result(r, run) for r in refused]
+                if not force:
+                    _refuse_overwrite(planned, out)
             for found in name_found:
                 run.note(found)
             files = list(refused)
@@ -214,3 +224,24 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
+
+def _refuse_overwrite(planned, out: Path) -> None:
+    """Raise :class:`RedactError` naming the first output path (as this run names it: its
+    redacted name, never the input's) that already exists under ``out``, or whose folder
+    exists there as a file (session 12 fault list: an earlier run's outputs were overwritten
+    silently). Called before any file is written; ``--force`` skips it."""
+    from sentinelle.readers.archive import printable_path
+
+    for item in planned:
+        target = out / item.rel
+        if os.path.lexists(target):
+            raise RedactError(f"{out}: already holds {printable_path(item.rel)}, which this run "
+                              f"would overwrite; nothing written (give an empty --out, or "
+                              f"--force to overwrite)")
+        parts = item.rel.split("/")
+        for n in range(1, len(parts)):
+            folder = out.joinpath(*parts[:n])
+            if os.path.lexists(folder) and not folder.is_dir():
+                raise RedactError(f"{out}: already holds {printable_path('/'.join(parts[:n]))} "
+                                  f"as a file, where this run writes a folder; nothing "
+                                  f"written (give an empty --out)")

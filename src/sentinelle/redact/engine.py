@@ -18,14 +18,17 @@ Safety rules (each enforced here, for every writer):
   findings could not be placed"): a value is never left in clear silently;
 * formats that cannot be written back (PDF, Office documents, archives, mail) are not copied.
 
-Records: :meth:`Run.redact_row` sees a table row whole, so the fakes that must agree with their
-row (:data:`RECORD_FAKES`: a NIR's sex digit and birth year and month) are made last, from what
-the row's other cells show once redacted (:class:`~sentinelle.redact.fakes.Record`; design and
-determinism in :mod:`sentinelle.redact.fakes`, "Coherent records"). The HL7 v2 writer (a PID
-segment's PID-7 / PID-8) and the FHIR writer (a Patient's ``birthDate`` / ``gender``) build
-their own record and pass it to :meth:`Run.redact_value` / :meth:`Run.op`; the writers that
-redact value by value (text, HPRIM, plain JSON) pass none: their fake NIRs keep the original's
-sex, year and month.
+Records (session 12): a fake NIR no longer follows its record. Session 11 made it from what the
+table row (:meth:`Run.redact_row`), the HL7 v2 PID segment or the FHIR Patient showed once
+redacted, and kept the original's sex, year and month elsewhere (text, HPRIM, plain JSON), so
+one NIR got two fakes and the fakes outside tables showed the real month of birth. The fake is
+now a function of the NIR, the key and the policy alone
+(:meth:`~sentinelle.redact.operators.Operators.nir_fake`; design in
+:mod:`sentinelle.redact.fakes`, "One NIR, one fake"); ``record`` arguments are still accepted
+(the HL7 v2 and FHIR writers pass them) and ignored. Output paths: an ``--out`` that already
+holds a path this run would write is refused unless ``force``
+(:func:`sentinelle.redact.redact`), and :func:`output_path` refuses in one line a folder of the
+path that exists as a file.
 """
 
 from __future__ import annotations
@@ -50,7 +53,6 @@ from sentinelle.readers.archive import printable_path
 from sentinelle.readers.base import Source
 from sentinelle.readers.encoding import read_head
 from sentinelle.finding import Location
-from sentinelle.redact import dates, fakes
 from sentinelle.redact.fakes import Record
 from sentinelle.redact.operators import Operators, Target, replace_spans
 from sentinelle.redact.policy import AGE
@@ -67,8 +69,8 @@ WHOLE_CELL = frozenset({"HEALTH_INSURER"})
 WHOLE_CELL_WORDS = 3
 #: entity types that name a person, in the order they are preferred as a record's person key
 PERSON_KEYS = ("FR_NIR", "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE")
-#: entity types whose fake agrees with the rest of its table row (sex, birth year and month):
-#: their cells are redacted after the row's other cells (:meth:`Run.redact_row`)
+#: entity types whose fake session 11 made from its record (the HL7 v2 writer still redacts
+#: their PID fields after PID-7 / PID-8; the record is ignored since session 12)
 RECORD_FAKES = frozenset({"FR_NIR"})
 
 
@@ -176,7 +178,7 @@ class Run:
     def redact_value(self, value: str, found: Sequence[Finding], person: str,
                      where: tuple = (), record: Record | None = None) -> str:
         """``value`` with each finding's span replaced (the findings are of this value);
-        ``record``: what the value's record shows once redacted (:class:`fakes.Record`).
+        ``record``: accepted and ignored (session 12: module docstring).
 
         A finding whose span does not hold its value is looked for in ``value``; not found:
         :class:`Unplaced`. A :data:`WHOLE_CELL` finding on part of a short value is widened to
@@ -229,55 +231,16 @@ class Run:
         found = [f for j in sorted(cells) for f in cells[j]]
         person = person_key(found)
         out: dict[int, str] = {}
-        # coherent records: the cells holding a faked NIR go last, and get the sex and birth
-        # year/month the rest of the row shows once redacted (fakes module docstring)
-        later = [j for j, fs in cells.items() if any(f.entity_type in RECORD_FAKES for f in fs)]
-        if later and not any(self.operators.spec(f.entity_type).operator == "fake"
-                             for j in later for f in cells[j]
-                             if f.entity_type in RECORD_FAKES):
-            later = []
-        record: Record | None = None
-        for j in [j for j in cells if j not in later] + later:
-            if later and j == later[0]:
-                record = self._record_facts(header, cells, out, value)
+        # a fake NIR depends on the NIR alone (session 12; fakes module docstring), so the
+        # cells need no order and no record
+        for j in cells:
             text = value(j)
             if text is None:
                 raise Unplaced
-            out[j] = self.redact_value(text, cells[j], person, where,
-                                       record if j in later else None)
+            out[j] = self.redact_value(text, cells[j], person, where)
         if self.qi_sink is not None:
             self._record_qi(table, header, cells, out, value, where)
         return out
-
-    def _record_facts(self, header: Sequence[str], cells: dict[int, list[Finding]],
-                      out: dict[int, str], value: Callable[[int], str | None]) -> Record:
-        """What one row shows once redacted, for the fakes that must agree with it: the year
-        and month of its first birth date (``DATE_OF_BIRTH`` cell, read from the output; a
-        year alone gives no month; a value that is no date, such as a label or a decade, gives
-        neither), and its sex: the first sex/civility column (the policy's ``sex`` words) that
-        names one (:func:`fakes.sex_of`), else a title kept at the head of a name
-        (:func:`fakes.title_sex`)."""
-        year = month = None
-        sex = None
-        for j in sorted(cells):
-            for f in cells[j]:
-                if f.entity_type == "DATE_OF_BIRTH" and year is None and j in out:
-                    written = dates.parse(out[j].strip())
-                    if written is not None:
-                        year = written.date.year
-                        month = None if written.kind == "year" else written.date.month
-        sex_cols = self._qi_columns[tuple(header)][0]
-        for j in sex_cols:
-            sex = fakes.sex_of(out.get(j, value(j)))
-            if sex is not None:
-                break
-        if sex is None:
-            for j in sorted(cells):
-                if j in out and any(f.entity_type == "PERSON" for f in cells[j]):
-                    sex = fakes.title_sex(out[j])
-                    if sex is not None:
-                        break
-        return Record(sex, year, month)
 
     def _age_columns(self, header: Sequence[str]) -> tuple[int, ...]:
         key = tuple(header)
@@ -495,6 +458,12 @@ def output_path(out: Path, rel: str) -> Path:
     """The absolute output path of ``rel`` under ``out``; raises :class:`RedactError` when its
     folder resolves outside ``out`` (a symbolic link planted in the output tree)."""
     target = out / rel
+    parts = rel.split("/")
+    for n in range(1, len(parts)):  # a file where a folder goes: one line, not "Not a directory"
+        folder = out.joinpath(*parts[:n])
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise RedactError(f"{rel}: {'/'.join(parts[:n])} exists in the output folder as a "
+                              f"file, not a folder; refused")
     out_real = Path(os.path.realpath(out))
     parent_real = Path(os.path.realpath(target.parent))
     if not _within(parent_real, out_real):

@@ -8,42 +8,37 @@ to it. ``None`` means "no fake for this value" (the caller falls back to a label
 
 Rules and their sources:
 
-* ``FR_NIR``: same sex digit, birth year and month; department of birth drawn among metropolitan
+* ``FR_NIR``: same sex digit; birth year and month those of :func:`nir_head` (below);
+  department of birth drawn among metropolitan
   departments, Corsica (``2A`` / ``2B``, so Corsican-born persons are not singled out:
   ../shared/cases pb-016), overseas (``97`` + commune ``1xx``..``6xx``) and abroad (``99``); key
   = 97 - (13 digits mod 97) with 2A read as 19 and 2B as 18 (INSEE; python-stdnum
-  ``stdnum.fr.nir``). In a record (:class:`Record`), the sex digit and the birth year and month
-  are those the record shows *after* redaction instead (see "Coherent records" below).
+  ``stdnum.fr.nir``).
 
-Coherent records (test data must pass an application's cross-field checks). A NIR encodes its
-holder's sex (1st digit: 1 man, 2 woman), year and month of birth (digits 2-5) and place of birth
-(digits 6-10) (INSEE NIR structure, décret 82-103; key = 97 - (first 13 digits mod 97)). The
-fakes of one table row are made by independent keyed draws, and a birth date is not faked but
-*shifted* (the ``shift`` operator: every date of a person moves back by the same keyed number of
-days, which keeps the intervals between them), so a NIR faked alone kept the original's year and
-month while the row's birth date moved: the row was inconsistent (and the NIR showed the true
-month of birth). Design, the simplest that keeps every value deterministic:
+One NIR, one fake (session 12 fault list). A NIR encodes its holder's sex (1st digit: 1 man,
+2 woman), year and month of birth (digits 2-5) and place of birth (digits 6-10) (INSEE NIR
+structure, décret 82-103; key = 97 - (first 13 digits mod 97)). Session 11 took the fake's sex,
+year and month from what its table row showed once redacted (the shifted birth date, the sex
+column), and kept the original's in a text report or an HPRIM file, which has no such row: the
+same NIR got one fake in a patients table and another in the report about the same person, so
+joins across files broke, and the fakes outside tables showed the real year and month of birth.
+Now the fake is a function of the normalised NIR, the key and the policy only:
 
-* the birth date stays as its own operator makes it (shift, generalise, keep...), unchanged;
-* the fake NIR is derived from the record as it is written: the engine
-  (:meth:`sentinelle.redact.engine.Run.redact_row`) redacts the row's other cells first, reads
-  from the output a :class:`Record` (the year and month of the redacted birth date, the sex of
-  the row's sex/civility column or of a title kept in a name: ``Mme``, ``M.``) and passes it
-  to :func:`nir`, which writes the sex digit (1/2; 7/8 for a temporary number) and ``YYMM``
-  from it, then draws the place of birth and order number and computes the key;
-* determinism: the draws (place of birth, order number) are seeded by the NIR alone, and the
-  record's facts are themselves deterministic functions of the row and the key (the birth
-  date's shift is keyed on the row's person, which is its NIR), so the same row gives the same
-  fake NIR in every file and run; the same NIR in a record without a birth date or sex (a text
-  report, a table of visits) keeps the original's sex, year and month, so its fake may differ
-  from the one of its record with a birth date in those five digits and the key only;
-* unlinkability: nothing of the original NIR is kept beyond what the record already shows
-  (its redacted birth date and its sex), so a shifted birth date no longer lets the original
-  month of birth through the NIR;
+* sex digit: the original's (the record's sex column and the person's name show it anyway);
+* year and month (:func:`nir_head`, chosen by
+  :meth:`sentinelle.redact.operators.Operators.nir_fake`): the 15th of the NIR's month moved by
+  the holder's keyed date shift (the shift of the person key ``FR_NIR\x1f<NIR>``, which is the
+  one the birth date of the NIR's table row gets), i.e. what a shifted birth date of that
+  person shows, except when the shift carries the true birth day and the 15th across different
+  month ends (about one row in four: a cross-field check NIR / birth date then sees a one-month
+  difference; exact agreement would need the birth day, which a text report does not give);
+  the original year and a keyed month when the policy generalises the birth date to its year;
+  the original year and month when the policy keeps the birth date;
+* unlinkability: with a shifted birth date, nothing of the original NIR's head is kept but the
+  sex; the birthplace and order number are keyed draws, so a fake says nothing of the original;
 * a postcode is the holder's *residence*, not the place of birth the NIR encodes, so it puts no
-  constraint on the fake NIR (validators cannot cross-check them), and the birthplace stays a
-  keyed draw; a birth date that does not parse after redaction (a decade ``1980-1989``, a
-  label) gives no year and month, and the original's are kept.
+  constraint on the fake NIR (validators cannot cross-check them).
+
 * ``PHONE_NUMBER``: numbers from the blocks ARCEP reserves for audiovisual works and fiction
   (ARCEP, plan national de numérotation, "numéros réservés pour les œuvres audiovisuelles"):
   ``01 99 00``, ``02 61 91``, ``03 53 01``, ``04 65 71``, ``05 36 49`` (geographic, same zone as
@@ -82,6 +77,7 @@ month of birth). Design, the simplest that keeps every value deterministic:
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import random
 import re
@@ -215,9 +211,10 @@ def _case_like(word: str, model: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """What the record (table row) a value sits in shows once redacted, for the fakes that must
-    agree with it: ``sex`` ``"M"`` / ``"F"`` (None: unknown), ``year`` and ``month`` of birth
-    (None: unknown; a month without a year is not used)."""
+    """What the record (table row) a value sits in shows once redacted: ``sex`` ``"M"`` /
+    ``"F"`` (None: unknown), ``year`` and ``month`` of birth (None: unknown). Session 11 made
+    the fake NIR from it; since session 12 no fake uses it (module docstring, "One NIR, one
+    fake"): the HL7 v2 and FHIR writers still build it."""
 
     sex: str | None = None
     year: int | None = None
@@ -262,40 +259,54 @@ def title_sex(name: str | None) -> str | None:
     return sex_of(word)
 
 
-def nir_head(raw: str, record: Record | None, month: int | None = None) -> str:
-    """The first five digits (sex, year, month) of the fake of the compact NIR ``raw``: the
-    original's, with the sex digit and year/month of ``record`` where it knows them; a record
-    that knows the year only (a birth date generalised to its year) gets the drawn ``month``
-    (1-12), not the original's, which the policy removed (session 11 review). The sex
-    digit stays of the original's kind: 1/2 (NIR), 3/4 or 7/8 (temporary numbers, NIA), the
-    odd digit for a man, the even one for a woman (INSEE; :mod:`sentinelle.identifiers.nir`)."""
+def _nir_year(yy: str) -> int:
+    """The four-digit year of a NIR's ``YY``: 19YY when above the current two-digit year, else
+    20YY (the rule :mod:`sentinelle.redact.dates` reads two-digit years with)."""
+    now = _dt.date.today().year % 100
+    return 1900 + int(yy) if int(yy) > now else 2000 + int(yy)
+
+
+def nir_head(raw: str, moved: int | None, month: int, *, year_shown: bool = False) -> str:
+    """The first five digits (sex, year, month) of the fake of the compact NIR ``raw``, a
+    function of ``raw`` and the key only (session 12: one NIR, one fake, in every file, row
+    and format).
+
+    * the sex digit is the original's (it is what the record's sex column and the name show;
+      1/2, 3/4, 7/8 kinds kept);
+    * ``moved`` (days, negative: the holder's keyed date shift,
+      :meth:`sentinelle.redact.operators.Operators.shift_days` of the person key
+      ``FR_NIR\x1f<NIR>``, the key a table row's birth date is shifted with): ``YYMM`` of the
+      15th of the NIR's month moved by that many days, which is the month the holder's shifted
+      birth date shows unless the shift crosses a month end between the 15th and the birth
+      day; a month code that is no month (20-42, 50-99: month unknown, INSEE) is kept and the
+      year moved from 1 July;
+    * ``year_shown`` (the policy generalises the birth date to its year, which the output
+      shows anyway): the original year and the keyed draw ``month`` (1-12), never the
+      original's month (session 11 review);
+    * neither: the original's ``YYMM`` (the policy keeps the birth date, which shows them)."""
     head = raw[:5]
-    if record is None:
-        return head
-    sex_digit = head[0]
-    pair = _SEX_PAIRS.get(sex_digit)
-    if record.sex is not None and pair is not None:
-        sex_digit = pair[0] if record.sex == "M" else pair[1]
     yy, mm = head[1:3], head[3:5]
-    if record.year is not None:
-        yy = f"{record.year % 100:02d}"
-        if record.month is not None and 1 <= record.month <= 12:
-            mm = f"{record.month:02d}"
-        elif month is not None:
-            mm = f"{month:02d}"
-    return sex_digit + yy + mm
+    if year_shown:
+        return head[0] + yy + f"{month:02d}"
+    if moved is None:
+        return head
+    real_month = 1 <= int(mm) <= 12
+    start = _dt.date(_nir_year(yy), int(mm) if real_month else 7, 15 if real_month else 1)
+    at = start + _dt.timedelta(days=moved)  # a policy's shift is within 100 years
+    return head[0] + f"{at.year % 100:02d}" + (f"{at.month:02d}" if real_month else mm)
 
 
-def nir(value: str, rng: random.Random, record: Record | None = None) -> str | None:
-    """A NIR with the same sex, birth year and month, another birthplace and order number, and
-    a valid key; ``value``'s layout kept (13 characters when it was written without key).
-    With ``record``, the sex digit and year/month are the record's (:func:`nir_head`); the
-    draws do not depend on it."""
+def nir(value: str, rng: random.Random, moved: int | None = None, *,
+        year_shown: bool = False) -> str | None:
+    """A NIR with the same sex, the birth year and month of :func:`nir_head` (``moved``,
+    ``year_shown``), another birthplace and order number, and a valid key; ``value``'s layout
+    kept (13 characters when it was written without key). ``rng`` is seeded by the NIR alone,
+    so the fake depends on nothing but the NIR, the key and the policy."""
     raw = _alnum(value).upper()
     if len(raw) not in (13, 15) or not raw[:5].isdigit():
         return None
-    month = rng.randint(1, 12)  # drawn always: the draws below do not depend on ``record``
-    head = nir_head(raw, record, month)
+    month = rng.randint(1, 12)  # drawn always: the draws below do not depend on the head
+    head = nir_head(raw, moved, month, year_shown=year_shown)
     for _ in range(50):
         roll = rng.random()
         if roll < 0.85:
@@ -517,11 +528,13 @@ _IDENTIFIERS: dict[str, Callable[[str, random.Random], str | None]] = {
 
 
 def make(entity: str, value: str, rng: random.Random, rng_for: Callable[[str], random.Random],
-         lists: FakeLists, record: Record | None = None) -> str | None:
-    """The fake of ``value`` (an ``entity``), or None when this entity has no fake; ``record``:
-    what the value's record shows once redacted (used by ``FR_NIR``)."""
+         lists: FakeLists, *, nir_moved: int | None = None,
+         nir_year_shown: bool = False) -> str | None:
+    """The fake of ``value`` (an ``entity``), or None when this entity has no fake;
+    ``nir_moved`` / ``nir_year_shown``: the birth year and month of a fake ``FR_NIR``
+    (:func:`nir_head`)."""
     if entity == "FR_NIR":
-        return nir(value, rng, record)
+        return nir(value, rng, nir_moved, year_shown=nir_year_shown)
     gen = _IDENTIFIERS.get(entity)
     if gen is not None:
         return gen(value, rng)

@@ -24,7 +24,11 @@ whole path's findings), so ``CR_DUPONTEL_Mireille.txt`` becomes ``CR_person_xxxx
 its extension are kept. Spaces in a replacement (a fake first and last name) become
 ``_``; a ``/`` or NUL in a replacement becomes ``_``; a part that would be
 empty, ``.`` or ``..`` is prefixed with ``_``. Two inputs whose redacted paths are equal get
-``_2``, ``_3``... before the extension of the later ones (:func:`unique`).
+``_2``, ``_3``... before the extension of the later ones (:func:`unique`); a file whose output
+path is a folder of another output (a file ``DUPONT_Jean`` and a folder ``DUPONT_Jean/`` once
+both are ``<PERSON>``; a file argument and a folder argument of one name) gets the suffix too,
+or the folder does when the file came first (:func:`distinct`, session 12 fault list: the run
+failed with "Not a directory").
 """
 
 from __future__ import annotations
@@ -206,19 +210,61 @@ def rename(planned: Sequence, run) -> tuple[list, list[list[Finding]]]:
     """The :class:`~sentinelle.redact.engine.Planned` items with their ``rel`` redacted
     (:func:`redact_path`; its ``display`` too, so that what the run prints about it, such
     as its k-anonymity table, names the output), and the name findings of each item. Output
-    paths stay distinct: the paths left unchanged are kept, and a redacted path equal to one
-    already taken gets a suffix (:func:`unique`), so no input's output replaces another's."""
+    paths stay distinct (:func:`distinct`): the paths left unchanged are kept, and a redacted
+    path equal to one already taken gets a suffix (:func:`unique`), so no input's output
+    replaces another's."""
     from sentinelle.readers.archive import printable_path
 
     results = [redact_path(run, item.rel, item.display) for item in planned]
-    used = {item.rel for item, (new, _) in zip(planned, results) if new == item.rel}
+    news = distinct([item.rel for item in planned], [new for new, _ in results])
     out = []
-    for item, (new, _) in zip(planned, results):
+    for item, (new, _), final in zip(planned, results, news):
         if new != item.rel:  # findings, errors and the k-anonymity tables name it so too
-            new = unique(new, used)
-            item = replace(item, rel=new, display=printable_path(new))
+            item = replace(item, rel=final, display=printable_path(final))
+        elif final != item.rel:  # a name kept, moved off a folder of the same name
+            item = replace(item, rel=final)
         out.append(item)
     return out, [found for _, found in results]
+
+
+def distinct(olds: Sequence[str], news: Sequence[str]) -> list[str]:
+    """Final output paths for the input paths ``olds`` (POSIX, relative) redacted to ``news``
+    (same number of parts): no two equal, and no file path equal to a folder of another
+    (session 12 fault list: a file ``DUPONT_Jean`` and a folder ``Dupont-Jean/`` both redacted
+    to ``<PERSON>`` failed with "Not a directory"; so did a file argument and a folder
+    argument of the same name). The unchanged paths are placed first, then the redacted
+    ones, each in input order; a file that would clash gets ``_2``, ``_3``... before its
+    extension (:func:`unique`), a folder that would clash with a file gets the suffix at
+    its end, the same one for every file of that input folder. Folders with the same
+    redacted name are merged (their files stay apart by :func:`unique`)."""
+    files: set[str] = set()
+    folders: set[str] = set()
+    folder_of: dict[str, str] = {}  # input folder path -> output folder path
+    final: list[str | None] = [None] * len(olds)
+    order = ([i for i in range(len(olds)) if news[i] == olds[i]]
+             + [i for i in range(len(olds)) if news[i] != olds[i]])
+    for i in order:
+        old_parts, new_parts = olds[i].split("/"), news[i].split("/")
+        if len(old_parts) != len(new_parts):  # not made by redact_path: taken as it is
+            old_parts = new_parts
+        head = ""
+        for n in range(len(new_parts) - 1):
+            key = "/".join(old_parts[:n + 1])
+            got = folder_of.get(key)
+            if got is None:
+                cand = (head + "/" if head else "") + new_parts[n]
+                base, k = cand, 2
+                while cand in files:
+                    cand = f"{base}_{k}"
+                    k += 1
+                got = folder_of[key] = cand
+                folders.add(cand)
+            head = got
+        cand = (head + "/" if head else "") + new_parts[-1]
+        taken = files | folders  # a file may take neither a file's nor a folder's path
+        final[i] = unique(cand, taken)
+        files.add(final[i])
+    return [f for f in final]  # type: ignore[misc]
 
 
 def output_name_findings(pipeline, rel: str, path: str) -> list[Finding]:

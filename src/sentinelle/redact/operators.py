@@ -13,9 +13,11 @@ the user's key:
   ``PSN:`` token of the value as written (:mod:`sentinelle.redact.crypto`);
 * ``fake``: a format-preserving surrogate (:mod:`sentinelle.redact.fakes`), seeded by HMAC of
   the normalised value; dates get the ``shift`` instead; an entity without a fake gets its label;
-  a fake NIR takes its sex digit and birth year and month from ``Target.record`` (what its
-  table row shows once redacted: :meth:`sentinelle.redact.engine.Run.redact_row`), so a row's
-  NIR agrees with its shifted birth date and its sex column;
+  a fake NIR depends on the normalised NIR, the key and the policy only (session 12: the same
+  fake in every file, row and format); its birth year and month follow the policy's
+  ``DATE_OF_BIRTH`` operator and the holder's keyed shift (:meth:`Operators.nir_fake`), so a
+  row's NIR shows the month its shifted birth date shows (design in
+  :mod:`sentinelle.redact.fakes`, "One NIR, one fake"); ``Target.record`` is not used;
 * ``shift``: a date moved *back* by a number of days keyed on the record's person (HMAC of the
   person key: same person, same shift, in every file; a table row's key is
   :func:`~sentinelle.redact.engine.person_key`, a text report's
@@ -68,8 +70,8 @@ class Target:
     normalized: str = ""
     person: str = ""
     where: tuple = ()  # (path, sheet, row): where the value sits (k-anonymity suppression)
-    #: what the value's record shows once redacted (sex, birth year and month), for the fakes
-    #: that must agree with it (``FR_NIR``: :mod:`sentinelle.redact.fakes`); None: unknown
+    #: what the value's record shows once redacted (sex, birth year and month); not used since
+    #: session 12 (a fake NIR depends on the NIR alone: :meth:`Operators.nir_fake`)
     record: "fakes.Record | None" = None
 
 
@@ -171,8 +173,7 @@ class Operators:
                 return "*"
             return self._generalise(t, spec)
         key = (t.entity, t.normalized or t.text,
-               t.text if spec.reversible or op == "fake" else "",
-               t.record if op == "fake" else None)
+               t.text if spec.reversible or op == "fake" else "")
         hit = self._cache.get(key)
         if hit is not None:
             return hit
@@ -192,11 +193,27 @@ class Operators:
         token = base64.b32encode(mac).decode("ascii").lower()[: spec.length]
         return f"{t.entity.lower()}_{token}"
 
+    def nir_fake(self, norm: str) -> tuple[int | None, bool]:
+        """How the fake of the normalised NIR ``norm`` gets its birth year and month
+        (:func:`sentinelle.redact.fakes.nir_head`): ``(moved, year_shown)``. The policy's
+        ``DATE_OF_BIRTH`` operator decides: ``keep`` shows the birth date, so the original's
+        (None, False); ``generalise`` level 1 shows the year: (None, True); any other (shift,
+        fake, a decade, a label...) moves them by the keyed shift of the person key
+        ``FR_NIR\x1f<norm>`` (the key a table row holding this NIR is shifted with:
+        :func:`sentinelle.redact.engine.person_key`) within the birth date's shift range."""
+        spec = self.spec("DATE_OF_BIRTH")
+        if spec.operator == "keep":
+            return None, False
+        if spec.operator == "generalise" and spec.level == 1:
+            return None, True
+        return self.shift_days("FR_NIR\x1f" + norm, self.policy.shift_days(spec)), False
+
     def _fake(self, t: Target) -> str:
         norm = t.normalized or t.text
+        moved, year_shown = (self.nir_fake(norm) if t.entity == "FR_NIR" else (None, False))
         out = fakes.make(t.entity, t.text, self.rng(t.entity, norm),
                          lambda word: self.rng(t.entity, "word", word), self.lists(),
-                         t.record)
+                         nir_moved=moved, nir_year_shown=year_shown)
         if out is None:
             self.fallbacks += 1
             return label(t.entity)

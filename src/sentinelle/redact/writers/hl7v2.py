@@ -18,16 +18,12 @@ writes it verbatim (:func:`replace_echoes`: a date of birth of IN1-18 repeated i
 note, the PID-3 patient number in a comment): a whole token (not inside a longer number or
 word), at least :data:`ECHO_MIN_CHARS` characters, in the data fields only.
 
-Coherent records (``--policy test-data``; design in :mod:`sentinelle.redact.fakes`, "Coherent
-records"): a fake NIR agrees with the birth date and sex its message shows once redacted. Each PID
-segment is redacted in two steps: PID-7 (date/time of birth) and PID-8 (administrative sex) first,
-then the rest; a :class:`~sentinelle.redact.fakes.Record` is read from the written PID-7 (year
-and month of a ``YYYY[MM[DD...]]`` date, HL7 v2.5.1 2.A.22 DTM; a year alone gives no month) and
-PID-8 (``M`` / ``F``; ``O``, ``U``, ``A``, ``N`` name no sex: HL7 table 0001), and every NIR
-finding of the message with the value of a NIR of that PID segment (PID-2, PID-3 INS ``NH``
-repetition, PID-19, or the same number written in a note) is faked from it. The PID segments of
-a message are redacted before its other segments, so every copy of one NIR gets one fake. A NIR
-of another person (NK1-37, a contact's) is not one of the PID's, and keeps its own sex and birth.
+Records (session 12): a fake NIR is the one the same NIR gets in every other file and format (a
+function of the NIR, the key and the policy: :mod:`sentinelle.redact.fakes`, "One NIR, one
+fake"), its year and month those a shifted PID-7 of the person shows (up to a month end). Each
+PID segment is still redacted in two steps (PID-7 and PID-8 first, then the rest) and a
+:class:`~sentinelle.redact.fakes.Record` of the written PID-7 / PID-8 is still passed with the
+PID's NIRs, as in session 11, but the operators ignore it (left for a later clean-up).
 
 The country of an address (XAD component 6, HL7 v2.5.1 2.A.88: an ISO 3166 code from table
 0399, such as ``FRA``) is kept as written: it is a whole country, not a place that narrows

@@ -254,14 +254,12 @@ class JsonWriter:
 class FhirWriter(JsonWriter):
     """FHIR R4 JSON and NDJSON bulk exports (rows and sheets as :mod:`readers.fhir`).
 
-    Coherent records (``--policy test-data``; design in :mod:`sentinelle.redact.fakes`,
-    "Coherent records"): a Patient's fake NIR (an identifier of system
-    ``urn:oid:1.2.250.1.213.1.4.8``, or any NIR found in the resource) agrees with the
-    resource's ``birthDate`` once redacted (year and month; a year alone gives no month) and its
-    ``gender`` (``male`` / ``female``; ``other`` and ``unknown`` name no sex: FHIR R4
-    AdministrativeGender). The NIRs are redacted after the other scalars of the document (or
-    NDJSON line), and the same NIR elsewhere in it (a Coverage's subscriberId) gets the same
-    fake."""
+    Records (session 12): a Patient's fake NIR is the one the same NIR gets in every other file
+    and format (a function of the NIR, the key and the policy: :mod:`sentinelle.redact.fakes`,
+    "One NIR, one fake"), its year and month those a shifted ``birthDate`` of the person shows
+    (up to a month end). The NIRs are still redacted after the other scalars of the document
+    and a :class:`~sentinelle.redact.fakes.Record` of ``birthDate`` / ``gender`` is still
+    passed, as in session 11, but the operators ignore it (left for a later clean-up)."""
 
     brackets = True
     needs_doc = True
