@@ -58,13 +58,19 @@ of every section of a unit but its first and last, where the findings are made (
 workers), so that step scales with the workers; the main process's builder only numbers them
 (:class:`TableRecords`, :class:`TextRecords`) and builds the records of the sections that may
 span two units (a text split in pieces) and of HL7 messages.
+
+Session 12 (issue 5, speed): :class:`RecordPrep` remembers the text sections it built (their
+findings' entities, relative offsets, values and cues -> their records): a section met again
+(the same report in a copy of the leak) is replayed, not rebuilt (:meth:`RecordBuilder.
+_take_sections`); it runs with the cyclic garbage collector paused. Same records.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
+import gc
 import hashlib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -252,6 +258,8 @@ _MAX_LAB_NAMES = 1000
 _MEMO_ROWS = 1_000_000
 #: entries of :class:`RecordBuilder`'s cache of keyed hashes (values, name parts, birth dates)
 _CACHE_ENTRIES = 200_000
+#: findings held in the keys of :class:`RecordBuilder`'s memo of text sections (bounds memory)
+_SECTION_MEMO_FINDINGS = 300_000
 #: table findings turned into records at once (bounds the memory held for them)
 _TABLE_CHUNK = 250_000
 
@@ -286,6 +294,14 @@ class TextFindings(list):
         self.sections = sections
         self.separators = separators
         self.labs = list(labs)
+
+    def entity_counts(self) -> dict[str, int]:
+        """``{entity_type: number of findings}`` (the scanner's per-file counts: one C-level
+        count instead of a Python loop over the findings)."""
+        from collections import Counter
+        from operator import attrgetter
+
+        return dict(Counter(map(attrgetter("entity_type"), self)))
 
 
 class CuedBatch(FindingBatch):
@@ -337,14 +353,31 @@ class TappedPipeline:
             found = list(found)
         if not found:
             return TextFindings()
-        cues = [text_cue(text, f.start - offset, f.end - offset) if f.entity_type == "PERSON"
-                else None for f in found]
+        from operator import attrgetter
+
+        # Session 12 (speed): the findings' fields read by C-level maps, text_cue called for
+        # the PERSON findings only, sections by one NumPy search (bisect_right's result)
+        ents = list(map(attrgetter("entity_type"), found))
+        cues: list = [None] * len(found)
+        k = -1
+        try:
+            while True:
+                k = ents.index("PERSON", k + 1)
+                f = found[k]
+                cues[k] = text_cue(text, f.start - offset, f.end - offset)
+        except ValueError:
+            pass
         if location.row is not None:  # a table cell: rows cut records
             return TextFindings(found, cues)
-        labs = lab_names(text) if any(f.entity_type in _NOT_PERSONAL for f in found) else ()
+        labs = lab_names(text) if not _NOT_PERSONAL.isdisjoint(ents) else ()
         seps = [m.start() + offset for m in _SEPARATOR.finditer(text)]
-        sections = [bisect.bisect_right(seps, f.start) for f in found] if seps else \
-            [0] * len(found)
+        if seps:
+            import numpy as np
+
+            starts = np.fromiter(map(attrgetter("start"), found), np.int64, len(found))
+            sections = np.searchsorted(np.asarray(seps, np.int64), starts, "right").tolist()
+        else:
+            sections = [0] * len(found)
         return TextFindings(found, cues, sections, len(seps), labs)
 
     def analyze_table(self, unit: TableUnit):
@@ -569,6 +602,11 @@ class RecordBuilder:
         self._text_base = 0
         #: CPU seconds spent by :class:`RecordPrep` on the :class:`TableRecords` added
         self.prepared_cpu = 0.0
+        #: text sections met -> their records and counts (:meth:`_take_sections`; raw values
+        #: in the keys: memory only, bounded, dropped by :meth:`close`)
+        self._sections_memo: dict[tuple, tuple] = {}
+        self._sections_held = 0
+        self._capture: list | None = None  # rows made, while a section is memoised
 
     # -- input -----------------------------------------------------------------------------
     def file_id(self, path: str) -> int:
@@ -627,6 +665,99 @@ class RecordBuilder:
             entity = f.entity_type
             self._take(entity, f.location, f.start, f.end, f.normalized or f.value, f.value,
                        None, cue, section, f.masked if entity in _NOT_PERSONAL else "")
+
+    def _take_sections(self, batch: Sequence[Finding], cues: Sequence,
+                       sections: Sequence[int]) -> None:
+        """:meth:`_take_found` of a text unit's whole sections (:class:`RecordPrep`), with a
+        memo of sections (Session 12, issue 5: speed): a section whose findings (entity,
+        offsets from the section's first finding, values, cues) were seen before -- the same
+        report in a copy of the leak -- gives the records it gave then (new record ids, this
+        file and section), its dates and organisations counted again, without sorting its
+        findings into slots and hashing them anew (a 3-copy leak repeats ~3 of 4 sections).
+        Every rule of :meth:`_take` looks at a section's own findings only and at offsets
+        relative to each other, so the records are the same. Raw values are in the memo's
+        keys: memory only, at most :data:`_SECTION_MEMO_FINDINGS` findings, dropped by
+        :meth:`close`."""
+        import numpy as np
+        from operator import attrgetter, sub
+
+        n = len(batch)
+        if not n:
+            return
+        memo = self._sections_memo
+        cues = list(cues[:n]) + [None] * (n - len(cues))
+        # the columns of the findings, read once (C-level maps); runs of one section key
+        locs = list(map(attrgetter("location"), batch))
+        ents = list(map(attrgetter("entity_type"), batch))
+        starts = list(map(attrgetter("start"), batch))
+        ends = list(map(attrgetter("end"), batch))
+        values = list(map(attrgetter("value"), batch))
+        norms = [m or v for m, v in zip(map(attrgetter("normalized"), batch), values)]
+        cut = np.flatnonzero(np.diff(np.asarray(sections, dtype=np.int64)))
+        if len(set(map(id, locs))) > 1:  # not one Location object: compare them too
+            cut = sorted(set(cut.tolist()) | {m for m in range(n - 1) if locs[m] != locs[m + 1]})
+        else:
+            cut = cut.tolist()
+        for k, j in zip([0] + [c + 1 for c in cut], [c + 1 for c in cut] + [n]):
+            loc = locs[k]
+            sec = sections[k]
+            s0 = starts[k]
+            part = batch[k:j]
+            cs = cues[k:j]
+            key = (tuple(ents[k:j]), tuple(map(sub, starts[k:j], itertools.repeat(s0))),
+                   tuple(map(sub, ends[k:j], itertools.repeat(s0))), tuple(norms[k:j]),
+                   tuple(values[k:j]), tuple(cs))
+            hit = memo.get(key)
+            if hit is None:
+                self._flush_acc()
+                got = self._capture = []
+                try:
+                    self._take_found(part, cs, sections[k:j], 0)
+                    self._flush_acc()
+                finally:
+                    self._capture = None
+                isos = [iso for e, norm in zip(key[0], key[3]) if e == "DATE_TIME"
+                        for iso in (self._date_iso(norm),) if iso is not None]
+                orgs = [(e, norm, g.masked) for e, norm, g in zip(key[0], key[3], part)
+                        if e in _NOT_PERSONAL]
+                if self._sections_held + j - k > _SECTION_MEMO_FINDINGS:
+                    memo.clear()
+                    self._sections_held = 0
+                memo[key] = (tuple(got), min(isos) if isos else None,
+                             max(isos) if isos else None,
+                             sorted({iso[:7] for iso in isos}), tuple(orgs))
+                self._sections_held += j - k
+            else:
+                self._replay(hit, loc, sec)
+
+    def _replay(self, hit: tuple, loc: Location, section: int) -> None:
+        """Add the records and counts of a section met before (:meth:`_take_sections`)."""
+        self._flush_acc()
+        rows_before, lo, hi, months, orgs = hit
+        for entity, norm, masked in orgs:
+            if len(self.organisations) < 100_000:
+                self._org(entity, loc, norm, None, masked)
+        p = self.period
+        if lo is not None:
+            if p.first is None or lo < p.first:
+                p.first = lo
+            if p.last is None or hi > p.last:
+                p.last = hi
+        if months:
+            p.dated_records += 1
+            for m in months:
+                self.month_counts[m] = self.month_counts.get(m, 0) + 1
+        if not rows_before:
+            return
+        fid = self.file_id(loc.path)
+        rows = self._rows
+        rid = self.records
+        for r in rows_before:
+            rid += 1
+            rows.append((rid, fid, r[2], r[3], section, *r[5:]))
+        self.records = rid
+        if len(rows) >= self._batch_rows:
+            self._emit_batch()
 
     def _add_text_prepared(self, got: "TextRecords") -> None:
         """A text unit cut by :class:`RecordPrep`: the findings of its first and last
@@ -714,6 +845,8 @@ class RecordBuilder:
         self._split_cache.clear()  # raw names and values: not kept past the scan
         self._memo.clear()
         self._cache.clear()
+        self._sections_memo.clear()
+        self._sections_held = 0
 
     # -- table batches, column-wise ------------------------------------------------------------
     def _add_tables(self) -> None:
@@ -1368,10 +1501,12 @@ class RecordBuilder:
             dept = s.postcode[:3] if s.postcode[:2] in ("97", "98") else s.postcode[:2]
         self.records += 1
         rows = self._rows
-        rows.append((self.records, acc.file_id, acc.kind, acc.row, acc.section, role, nk, fn, ln,
-                     fn_ph, ln_ph, fn_d, ln_d, s.dob_h, dob_sw, dob_d, s.nir_h, nir_own, s.phone,
-                     s.email, s.postcode_h, dept, s.iban, s.pro_id, s.ents, months or None,
-                     minor, fp))
+        row = (self.records, acc.file_id, acc.kind, acc.row, acc.section, role, nk, fn, ln,
+               fn_ph, ln_ph, fn_d, ln_d, s.dob_h, dob_sw, dob_d, s.nir_h, nir_own, s.phone,
+               s.email, s.postcode_h, dept, s.iban, s.pro_id, s.ents, months or None, minor, fp)
+        rows.append(row)
+        if self._capture is not None:
+            self._capture.append(row)
         if len(rows) >= self._batch_rows:
             self._emit_batch()
 
@@ -1548,6 +1683,20 @@ class RecordPrep:
         self.__init__(state["key"], state["today"])
 
     def __call__(self, batch):
+        """The batch's records (see the class docstring), with the cyclic garbage collector
+        paused as :meth:`sentinelle.pipeline.Pipeline.analyze_text` pauses it (Session 12,
+        issue 5: its passes over the live caches cost ~2.9 s of a 27 s assessment of 10,000
+        patients, about as much as building the records; nothing here makes reference
+        cycles, and garbage is freed by reference counting meanwhile)."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._prepare(batch)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _prepare(self, batch):
         import time
 
         if isinstance(batch, TextFindings) and batch.sections is not None:
@@ -1585,8 +1734,15 @@ class RecordPrep:
         findings of one section key, as :meth:`RecordBuilder._take` cuts them)."""
         import time
 
+        from operator import attrgetter
+
         n = len(batch)
-        if n < 3 or any(f.location.row is not None for f in batch):
+        if n < 3:
+            return batch
+        # the distinct Location objects (a text unit's findings share one): a table cell's
+        # findings (row set) stay with the main process's builder
+        locs = list(map(attrgetter("location"), batch))
+        if any(loc.row is not None for loc in dict(zip(map(id, locs), locs)).values()):
             return batch
         c0 = time.process_time()
         sections = batch.sections
@@ -1607,7 +1763,7 @@ class RecordPrep:
         self._reset()
         b = self._builder
         cues = batch.cues
-        b._take_found(batch[i:j], cues[i:j], sections[i:j], 0)
+        b._take_sections(batch[i:j], cues[i:j], sections[i:j])
         b._flush_acc()
         middle = self._records(c0, j - i)
         return TextRecords(
