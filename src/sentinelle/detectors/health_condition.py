@@ -70,6 +70,12 @@ generic symptom words left out of the lexicon (:data:`_WEAK_SIGN`: "confusion", 
 "éruption", "signes") when another condition stands near them in the same sentence (0.6).
 False positives removed: "-sympathique" (anatomy), "hyper-/hypo-/iso-/psycho-tonique" and
 "photonique" (no "-tonie" disorder).
+Session 12 review (false positives on hand-written news, HR and linguistics prose): a first
+name of data/first_names.txt after a disease word is the patient's, no eponym ("la bronchite de
+Lucas"; :func:`_is_first_name`); "la pensée" only after a disorder's head and "la langue" not
+after a change of shape (:data:`_FIGURATIVE`: "rupture de la pensée", "déformation de la
+langue"); a weak sign about the markets, the stars, an identity card or a volcano
+(:data:`_WEAK_SIGN_NOT_AFTER`: "chute des cours", "signes astrologiques").
 
 ICD-10 / CIM-10 codes ("B20", "C50.9", "C509", "U07.1", "B24+0") are reported only when a cue
 confirms them: a word shortly before ("CIM-10", "ICD-10", "diagnostic", "diag", "DP", "DAS",
@@ -225,6 +231,15 @@ _PHRASE_KEY = re.compile(r"trouble|probleme|atteinte|affection|lesion|anomalie|i
                          "|dechirure|malformation|envahissement|epaississement|retrecissement"
                          "|tumefaction")
 PHRASE_SCORE = 0.7
+#: organ phrases that are figures of speech (session 12 review, hand-written news, HR and
+#: linguistics prose): "la pensée" after another head than a disorder's ("rupture, faiblesse,
+#: élévation de la pensée"; "troubles, perturbations, lenteur de la pensée" are kept), and
+#: "la langue" (a language) after the heads of a change of shape ("déformation, envahissement,
+#: perturbations de la langue française"); folded text, an organ phrase of :data:`_PHRASE`
+_FIGURATIVE = re.compile(
+    r"(?!(?:troubles?|perturbations?|lenteurs?|alterations?|anomalies?|atteintes?)[ \u00a0])"
+    r"[a-z]+[ \u00a0].*pensee$"
+    r"|(?:deformations?|envahissements?|perturbations?|ruptures?)[ \u00a0].*langue$")
 
 
 def _first_letter_branches(words, before: str) -> str:
@@ -304,6 +319,27 @@ _EPONYM_HEAD_WORD = re.compile(r"[a-z]{4,}(?:ite|ose|ome|pathie|tonie|plasie|tro
                                r"|algie|ectasie|matose|lepsie|ie)s?")
 #: an eponym ends a match (original text): the second name of a coordination may follow
 _ENDS_WITH_NAME = re.compile(r"(?:\bde|\bd[ \u00a0]?['’])[ \u00a0]*" + _NAME[:_NAME.rfind("(?!")] + "$")
+#: the name that ends an :data:`_EPONYM_AFTER` or :data:`_EPONYM_AND` match
+_LAST_NAME = re.compile(r"[^ \u00a0'’]+$")
+
+
+@functools.lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    """The first names of ``data/first_names.txt`` (upper case, no accents)."""
+    return frozenset(data.lines("first_names.txt"))
+
+
+def _is_first_name(name: str) -> bool:
+    """Whether every hyphenated part of ``name`` is a first name of ``data/first_names.txt``:
+    "la bronchite de Lucas", "l'arthrose de Jeanne et de Pierre" name a patient, not an
+    eponym (session 12 review; "de Charcot-Marie", "de Scheuermann" are eponyms). Eponyms that
+    are also first names ("Addison", "Wilson", "Gilbert") are still found after "maladie" and
+    "syndrome" (:data:`_EPONYM`)."""
+    parts = re.split(r"[\-\u2010\u2011]", fold(name).upper())
+    names = _first_names()
+    return all(p in names for p in parts)
+
+
 #: a Greek or Latin prefix before a listed one-word condition (folded): "mégalérythème",
 #: "pseudotumoral", "microkystes", "paranéoplasique" (session 12, issue 3; the prefixes of
 #: French medical terminology)
@@ -362,7 +398,13 @@ _WEAK_SIGN = re.compile("(?:" + _first_letter_branches(
     ["confusions?", "faiblesses?", "eruptions?", "agitations?", "chutes?", "signes?",
      "sequelles?", "stress", "fugues?", "incoherences?"], "[a-z]") + ")(?![a-z])")
 _WEAK_SIGN_NOT_AFTER = re.compile(r"[ \u00a0]+(?:oxydatif|oxydant|economique|financier|des prix"
-                                  r"|de tension|d[ \u00a0]?['’][ \u00a0]?eau)(?![a-z])")
+                                  r"|de tension|d[ \u00a0]?['’][ \u00a0]?eau"
+                                  # the markets, the weather, the stars, an identity card, a
+                                  # volcano (session 12 review: "la chute des cours et la
+                                  # dépression", "signes astrologiques", "signes particuliers")
+                                  r"|des cours|de la bourse|des ventes|du mur|de neige|de pierres"
+                                  r"|astrologiques?|du zodiaque|particuliers|volcaniques?"
+                                  r"|de violence)(?![a-z])")
 _WEAK_SIGN_REACH = 60
 #: a sentence ends between a weak sign and its neighbour
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -875,7 +917,7 @@ class HealthConditionDetector(Detector):
             if k < pos:
                 continue
             m = match(folded, k)
-            if m is not None:
+            if m is not None and _FIGURATIVE.match(m.group(0)) is None:
                 phrases.append(Match(m.start(), m.end(), PHRASE_SCORE, Validation.NONE,
                                      "organ_phrase", self.normalize(text[m.start():m.end()])))
                 pos = m.end()
@@ -938,13 +980,15 @@ class HealthConditionDetector(Detector):
             if m.pattern in ("lexicon", "morphology") and " " not in folded[m.start:m.end] \
                     and _EPONYM_HEAD_WORD.fullmatch(folded, m.start, m.end):
                 a = _EPONYM_AFTER.match(text, m.end)
-                if a is not None and a.end() <= next_start:
+                if a is not None and a.end() <= next_start \
+                        and not _is_first_name(_LAST_NAME.search(a.group(0)).group(0)):
                     m = Match(m.start, a.end(), m.score, Validation.NONE, "eponym",
                               self.normalize(text[m.start:a.end()]))
             out.append(m)
             if _ENDS_WITH_NAME.search(text, m.start, m.end):
                 b = _EPONYM_AND.match(text, m.end)
-                if b is not None and b.end() <= next_start:
+                if b is not None and b.end() <= next_start \
+                        and not _is_first_name(_LAST_NAME.search(b.group(1)).group(0)):
                     out.append(Match(b.start(1), b.end(1), m.score, Validation.NONE, "eponym",
                                      self.normalize(b.group(1))))
         return out
