@@ -20,6 +20,16 @@ In a table, a column whose header names the blood group (``groupe_sanguin``, ``g
 letters is not a blood group (``header_required``), though cells with an RhD mark still go through
 the text path.
 
+Session 12 (issue 3, review of the FakeNameGenerator.com people table of presidio-research,
+../shared/corpus/people_tables): a group with a sign followed by a capitalised word that is no
+blood-group term, with no cue word before it, names a business or a grade, not a person's
+blood ("A+ Electronics", "A+ Investments" in a ``Company`` column): it scores
+:data:`NAME_PREFIX_SCORE` (0.3, below the default ``min_score``; one of ``context_words`` in
+the pipeline's context window, 48 characters before and 16 after, lifts it back to 0.6). The words that follow a group on a card or a lab report keep their score
+(:data:`_BLOOD_WORD_AFTER`: the ISBT blood group systems and antigens "Kell", "Duffy", "Kidd",
+"Rh", "D", "CMV", a result word "négatif", any all-capitals abbreviation): "A+ Kell négatif",
+"O+ Rh D", "AB+ CMV négatif".
+
 Error preference: a leak scanner prefers a false positive with a low score to a miss, but a lone
 letter without cue is so common that reporting it would drown the report; that miss is accepted.
 """
@@ -74,10 +84,42 @@ _DENY_BEFORE = re.compile(
     r"|(?:strepto\w*|streptococcus)[^.]{0,20}$"
 )
 _ALLOW_TYPE = re.compile(r"blood[ \u00a0]+types?[ \u00a0]*$")
+#: a capitalised word right after a group with its sign ("A+ Electronics"): original text,
+#: an upper-case letter then lower-case letters (an all-capitals "CMV", "RAI" is not one)
+_NAME_AFTER = re.compile(r"[ \u00a0]+([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’\-]+)")
+#: the capitalised words (folded) that follow a blood group on a group card, a transfusion
+#: or a lab record and keep it a blood group. Rule source: the ISBT table of blood group
+#: systems (isbtweb.org, "Red cell immunogenetics and blood group terminology": ABO, MNS,
+#: P1PK, Rh, Lutheran, Kell, Lewis, Duffy, Kidd, Diego, Yt, Xg, Scianna, Dombrock, Colton,
+#: LW, Chido/Rodgers, H, Kx, Gerbich, Cromer, Knops, Indian, Ok, Raph, JMH, I, Globoside, Gill,
+#: Vel, Augustine...) and the words of a French group card and RAI report (EFS)
+_BLOOD_WORD_AFTER = frozenset((
+    "rh", "rhd", "rhesus", "kell", "cellano", "duffy", "kidd", "lewis", "lutheran", "diego",
+    "scianna", "dombrock", "colton", "chido", "rodgers", "gerbich", "cromer", "knops", "indian",
+    "raph", "globoside", "gill", "vel", "augustine", "xg", "yt", "ok", "fy", "jk", "le", "lu",
+    "kx", "mns", "positif", "positive", "pos", "negatif", "negative", "neg", "phenotype",
+    "phenotypage", "groupe", "sang", "sanguin", "donneur", "donneuse", "receveur", "receveuse",
+    "transfusion", "transfuse", "transfusee", "universel", "universal", "compatible", "coombs",
+    "agglutinines", "anticorps", "antigene", "blood", "group", "type", "donor", "confirme",
+    "confirmee", "controle", "determination", "irradie", "cmv",
+))
+#: score of a group followed by a capitalised non-blood word with no cue before it
+NAME_PREFIX_SCORE = 0.3
 
 
 def _fold_fast(text: str) -> str:
     return text.lower() if text.isascii() else fold(text)
+
+
+def _before_a_name(text: str, end: int, folded_before: str) -> bool:
+    """True when the group with its sign ending at ``end`` is followed by a capitalised word
+    that is no blood-group term (:data:`_BLOOD_WORD_AFTER`) and no cue word
+    (:data:`_CUE_NEAR`) stands in ``folded_before`` (the folded text before the group): a
+    business name or a grade, "A+ Electronics" (session 12, issue 3)."""
+    n = _NAME_AFTER.match(text, end)
+    if n is None or _CUE_NEAR.search(folded_before):
+        return False
+    return fold(n.group(1)).rstrip(".") not in _BLOOD_WORD_AFTER
 
 
 def _canonical(abo: str, sign: str | None) -> str:
@@ -133,6 +175,8 @@ class BloodGroupDetector(Detector):
             ("Groupe : O, rhésus inconnu", "O"),
             ("groupe sanguin 0+", "0+"),
             ("Blood type A negative", "A negative"),
+            ("A+ Kell négatif", "A+"),                 # Kell: an ISBT blood group system
+            ("AB+ CMV négatif", "AB+"),
         ),
         negatives=(
             "A demain, le patient va bien.",           # French word "A"
@@ -148,6 +192,7 @@ class BloodGroupDetector(Detector):
             "plan O",
             "calcul A+B",
             "score 0+",                                # zero with a sign, no cue
+            "A+ Electronics",                          # a business name (FakeNameGenerator Company)
         ),
     )
 
@@ -161,6 +206,10 @@ class BloodGroupDetector(Detector):
             if abo == "0" and not _CUE_NEAR.search(before):
                 continue
             starts.add(m.start())
+            if m.group("sign") and _before_a_name(text, m.end(), before):
+                yield Match(m.start(), m.end(), NAME_PREFIX_SCORE, Validation.NONE,
+                            "abo_rh_before_name", _canonical(abo, _sign_of(m)))
+                continue
             yield Match(m.start(), m.end(), 0.6, Validation.NONE, "abo_rh",
                         _canonical(abo, _sign_of(m)))
         for m in _BARE.finditer(text):

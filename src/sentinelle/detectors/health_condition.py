@@ -77,6 +77,18 @@ after a change of shape (:data:`_FIGURATIVE`: "rupture de la pensée", "déforma
 langue"); a weak sign about the markets, the stars, an identity card or a volcano
 (:data:`_WEAK_SIGN_NOT_AFTER`: "chute des cours", "signes astrologiques").
 
+Session 12 (issue 3, review of the FakeNameGenerator.com people table of presidio-research,
+../shared/corpus/people_tables: its ``Occupation`` column): a condition that qualifies a job
+names the job, not the condition of a person: "HIV/AIDS nurse", "Diabetes management nurse",
+"Tumor registrar", "éducatrice en diabète", "infirmière de prévention du VIH", "infirmière VIH"
+(:data:`_JOB_AFTER`, :data:`_JOB_BEFORE`). Such a match scores :data:`JOB_SCORE` (0.3, below
+the default ``min_score``): a health context word nearby lifts it back (in a patient's record
+"vu par l'infirmière VIH, sérologie..." still tells the patient's status). A condition of the
+worker ("HIV positive nurse", "nurse with diabetes") keeps its score: only job qualifiers
+("management", "control", "care", "prevention"...) may stand between the condition and the
+job. A word named like a disorder inside a domain name or a camel-case identifier
+("OMesothelioma.fr", its ``Domain`` column) is no ``morphology`` match.
+
 ICD-10 / CIM-10 codes ("B20", "C50.9", "C509", "U07.1", "B24+0") are reported only when a cue
 confirms them: a word shortly before ("CIM-10", "ICD-10", "diagnostic", "diag", "DP", "DAS",
 "code"), an accepted code just before (a list: "DAS : E11.9, I10 et Z21"), or in a table a
@@ -365,6 +377,47 @@ _ABNORMAL_NOT_BEFORE = frozenset((
     "pourrait", "serait", "juge", "jugee", "considere", "consideree", "normal", "normale", "ou")
 )
 ABNORMAL_SCORE = 0.45
+
+#: a job noun after a condition, with its optional qualifiers (folded text right after the
+#: match): "HIV/AIDS nurse", "Diabetes management nurse", "Tumor registrar", "cancer care
+#: coordinator". Rule source: the English job titles of the SOC and O*NET occupation lists
+#: (nurse, educator, counselor, registrar, coordinator...) after a condition used as a noun
+#: adjunct; a coordinated second condition ("/AIDS", "and cancer") may come first
+_JOB_AFTER = re.compile(
+    r"(?:[ \u00a0]*(?:/|&|and)[ \u00a0]*[a-z0-9]+)?"
+    r"(?:[ \u00a0\-]+(?:management|control|care|prevention|research|education|outreach"
+    r"|clinical|program|programme|case|services?|support|screening|awareness|specialist"
+    r"|unit|ward|clinic|public|health|nurse))*"
+    r"[ \u00a0\-]+(?:nurses?|nursing|educators?|specialists?|registrars?|counsell?ors?"
+    r"|coordinators?|technicians?|technologists?|researchers?|physicians?|consultants?"
+    r"|therapists?|advocates?|workers?|officers?|managers?|epidemiologists?|scientists?"
+    r"|surgeons?|pharmacists?|dietitians?|dieticians?|navigators?|practitioners?|aides?)"
+    r"(?![a-z])")
+#: a French job noun before a condition (folded text right before the match): "éducatrice en
+#: diabète", "médecin référent VIH", "infirmière de prévention du
+#: VIH", "infirmière VIH". Rule source: the job titles of the ROME (France Travail) and of the
+#: French health professions (Code de la santé publique, quatrième partie); not "cadre" nor
+#: "chargé" ("dans le cadre du diabète", "prise en charge du VIH" are about the patient)
+_JOB_BEFORE = re.compile(
+    r"(?<![a-z])(?:infirmier|infirmiere|ide|ipa|educateur|educatrice|medecin|chirurgien"
+    r"|chirurgienne|specialiste|technicien|technicienne|conseiller|conseillere|coordinateur"
+    r"|coordinatrice|chercheur|chercheuse|pharmacien|pharmacienne|dieteticien"
+    r"|dieteticienne|psychologue|nurse|animateur|animatrice)s?"
+    r"(?:[ \u00a0]+(?:specialisee?s?|referente?s?|coordinat(?:eur|rice)s?|de[ \u00a0]+mission"
+    r"|d'education|de[ \u00a0]+prevention|de[ \u00a0]+sante|en[ \u00a0]+pratique[ \u00a0]+avancee))*"
+    r"(?:[ \u00a0]+(?:en|de|du|des|d'|pour|dans)(?:[ \u00a0']+(?:la|le|les|l'|lutte contre|prevention"
+    r"|education|soins|prise en charge|du|des|de|d'))*)?[ \u00a0']*$")
+#: a match that tells a person's status or is an adjective stays a condition before a job noun:
+#: "HIV positive nurse", "diabetic nurse" may be the worker's own condition (folded match)
+_JOB_NOT = re.compile(r"(?:positi(?:f|ve)|negati(?:f|ve)|ique|ic|iques|ics)$")
+#: a word named like a disorder is part of a domain name when a top-level domain follows it
+#: ("xmesothelioma.fr", a ``Domain`` column of the FakeNameGenerator table; session 12, issue
+#: 3); and an identifier when an upper-case letter follows a first one inside it
+#: ("OMesothelioma"): only for :meth:`HealthConditionDetector._with_morphology`
+_MORPH_IN_NAME = re.compile(r"\.(?:fr|com|net|org|eu|io|info|be|ch|de|uk|co|biz)(?![a-z])")
+_CAMEL = re.compile(r"(?<=[A-Za-z])[A-Z](?=[a-z])")
+#: score of a condition that qualifies a job (:data:`_JOB_AFTER`, :data:`_JOB_BEFORE`)
+JOB_SCORE = 0.3
 
 #: "anti-" right before a word (folded text): the word ends a drug class ("anti-cancéreux")
 _ANTI_BEFORE = re.compile(r"(?<![a-z])anti[\-\u2010\u2011]$")
@@ -844,6 +897,8 @@ class HealthConditionDetector(Detector):
         if any(ch.isdigit() for ch in text):
             found.extend(self._find_codes(text, folded))
             found.sort(key=lambda m: m.start)
+        if found:
+            found = self._with_job_titles(folded, found)
         yield from found
 
     def _find_terms(self, text: str, folded: str) -> Iterator[Match]:
@@ -873,6 +928,20 @@ class HealthConditionDetector(Detector):
             pos = end
 
     @staticmethod
+    def _with_job_titles(folded: str, found: list[Match]) -> list[Match]:
+        """``found`` with the matches that qualify a job ("HIV/AIDS nurse", "éducatrice en
+        diabète": :data:`_JOB_AFTER`, :data:`_JOB_BEFORE`) scored :data:`JOB_SCORE`."""
+        out = []
+        for m in found:
+            if m.score > JOB_SCORE and _JOB_NOT.search(folded, m.start, m.end) is None and (
+                    _JOB_AFTER.match(folded, m.end)
+                    or _JOB_BEFORE.search(folded, max(0, m.start - 60), m.start)):
+                m = Match(m.start, m.end, JOB_SCORE, m.validation, "job_title", m.normalized,
+                          m.entity)
+            out.append(m)
+        return out
+
+    @staticmethod
     def _not_a_sign(folded: str, start: int, end: int) -> bool:
         """True when the general word ``folded[start:end]`` stands in a context of
         :data:`_NOT_A_SIGN` ("éviter toute confusion", "signes vitaux")."""
@@ -896,6 +965,8 @@ class HealthConditionDetector(Detector):
             if not _is_disorder_word(w.group(0)):
                 continue
             s, e = w.span()
+            if _MORPH_IN_NAME.match(folded, e) or _CAMEL.search(text, s + 1, e):
+                continue  # a domain name or an identifier: "OMesothelioma.fr" (session 12)
             k = bisect.bisect_left(starts_found, e) - 1
             if k >= 0 and found[k].end > s:
                 continue
