@@ -18,7 +18,12 @@ a record; the name it starts with is ("tuberculose miliaire aiguë"). Rules, eac
   classification are dropped.
 * "X et Y" is split into two names when X is one word and Y one or two words not starting with
   a preposition or an article ("Nausées et vomissements" -> "nausées", "vomissements"; not
-  "Troubles de l'humeur et du comportement", nor "Troubles mentaux et affectifs").
+  "Troubles de l'humeur et du comportement", nor "Troubles mentaux et affectifs"). The plural
+  mark of a title's first word is dropped first ("Pouce(s) surnuméraire(s)" -> "pouce
+  surnuméraire", not "pouce"); "poignet" (of "Poignet ou pied tombant") is in :data:`COMMON_WORD`.
+* A one-word capitalised bracketed synonym is an eponym ("[Baker]", "[Wells]", "[Sweet]"): not
+  kept, since alone it is a surname (a double eponym, "[Churg-Strauss]", is kept); "kyste de Baker" is found by the detector's eponym rule
+  (session 12: "Wells & Wade", a company, was reported as a condition).
 * Names of one to four words are kept; residual titles are dropped: a name starting with
   "autre(s)" or holding "précisé", "sans précision", "non classé", "ailleurs", "SAI", "non",
   "certain", "dû"/"due" (a category, not a disease someone has).
@@ -76,7 +81,7 @@ rage charbon peste morve goutte gale teigne pian pinta calcul choc chute crise c
 vertige typhus colere agitation apathie hostilite decouragement exces evasif cauchemars
 dissociation erosion congestion dissection calcification cicatrice cicatrices fissure
 abandon delaissement doigt foetus gommes coquillages orteil immobilite maturation anagene
-dermato nervosite evitante affectif affectifs""".split())
+dermato nervosite evitante affectif affectifs poignet pouce""".split())
 #: words that make a title a residual category, not a disease
 RESIDUAL = re.compile(r"\b(?:autres?|precise(?:e|s|es)?|precision|classe(?:e|s|es)?|ailleurs|"
                       r"sai|non|certaine?s?|due?s?|du\s+a|suite|consecutif|consecutive)\b")
@@ -117,7 +122,13 @@ _DANGLING = frozenset({"du", "de", "des", "d'un", "d'une", "un", "une", "la", "l
 def names_of(title: str) -> list[str]:
     """The short condition names a CIM-10 title gives (rules in the module docstring)."""
     title = title.replace("†", "").replace("*", "").strip()
-    synonyms = re.findall(r"\[([^\]]+)\]", title)
+    title = re.sub(r"^([^\W\d]+)\((?:s|x)\)", r"\1", title)  # "Pouce(s) surnuméraire(s)"
+    # a one-word capitalised synonym is an eponym ("Kyste synovial poplité [Baker]"): alone it
+    # is a surname ("Baker", "Wells", "Sweet"); "kyste de Baker", "maladie de Kawasaki" are
+    # found by the detector's eponym rule after a disease word
+    synonyms = [s for s in re.findall(r"\[([^\]]+)\]", title)
+                if not (len(s.split()) == 1 and "-" not in s and s[:1].isupper()
+                        and s[1:2].islower())]
     title = re.sub(r"\s*\[[^\]]*\]", "", title)
     head = re.split(r"\s*[,:(]\s*|\s+-\s+", title, maxsplit=1)[0].strip()
     out = []

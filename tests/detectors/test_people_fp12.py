@@ -130,3 +130,23 @@ def test_blood_group_column_still_found(tmp_path):
     got = [(f.location.row, f.location.column) for f in result.findings
            if f.entity_type == "BLOOD_GROUP"]
     assert got == [(0, "groupe_sanguin"), (1, "groupe_sanguin"), (2, "groupe_sanguin")]
+
+
+@pytest.mark.parametrize("text, want", [
+    # a CIM-10 bracketed eponym alone ("Kyste synovial poplité [Baker]", "[Wells]", "[Sweet]")
+    # is a surname: scripts/update_data/health_conditions_cim10.py no longer keeps it alone
+    ("Wells & Wade", []),
+    ("Sweet Home Immobilier", []),
+    ("Forestier et fils", []),
+    # the named diseases are still found with their head word (eponym rule)
+    ("Antécédent de maladie de Kawasaki.", ["maladie de Kawasaki"]),
+    ("Syndrome de Lyell sous traitement.", ["Syndrome de Lyell"]),
+    ("Maladie de Dupuytren opérée.", ["Maladie de Dupuytren"]),
+    # "Pouce(s) surnuméraire(s)": the condition, not the thumb
+    ("un pouce surnuméraire", ["pouce surnuméraire"]),
+    ("fracture du pouce", ["fracture"]),  # the injury; "pouce" alone is a body part
+])
+def test_cim10_eponyms_alone_not_conditions(text, want):
+    got = [text[f.start:f.end] for f in sentinelle.scan_text(text)
+           if f.entity_type == "HEALTH_CONDITION"]
+    assert got == want
