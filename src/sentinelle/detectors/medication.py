@@ -61,6 +61,18 @@ list of excipients: "mannitol, acide chlorhydrique"). A salt joined to a listed 
 other acids ("acide piromidique") keep 0.6. "thyroglobuline" (a lab analysis) is no variant of
 the listed "thyroglobulin". Speed: a spelling variant is looked for by ``str.find``.
 
+Session 12 speed (issue 6, identical findings): on a text of :data:`_SOM_MIN_CHARS` characters
+or more the spelling variants and the salt words are no longer looked for by listing every long
+word in Python (``find`` on the throughput bench's 3 MB of reports, best of 5 on a shared
+machine: 30-39 ms before the session 12 rules, 104-122 ms with them, 57-76 ms now, most of
+the rest the four rewrites of 3 MB below) but by one
+hyperscan pass of literals over the text rewritten as :func:`_spelling` rewrites a word
+(:meth:`MedicationDetector._variant_places`: each spelling key, and each key + "e", marks a
+candidate token, checked as before; each rewritten salt word marks a place where :data:`_SALT`
+is tried, instead of the whole text: 575 -> 150 ms on those reports with one "bicarbonates de
+sodium"). The literals compile in about 2 s once per user and per code version
+(:func:`sentinelle.data.cached`), then load in about 40 ms per process.
+
 Error preference: a leak scanner prefers a false positive with a low score to a miss, so the
 whole public list is used, ambiguous names included (scored low). Generic words ("médicament",
 "comprimé") are not products and are not reported; English INN spellings are found where they
@@ -89,10 +101,10 @@ from typing import Iterator
 
 from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold, fold_keep_length
-from sentinelle.detectors.lexicon import (_TOKEN, SMALL_COLUMN, WordLexicon, canonical,
-                                          column_first_run, latin1_class,
-                                          load_terms, match_column_where, run_may_start,
-                                          som_database, som_starts, words_back)
+from sentinelle.detectors.lexicon import (_TOKEN, SMALL_COLUMN, WordLexicon, _hs_literals,
+                                          _padded_latin1, canonical, column_first_run, finditer_at,
+                                          latin1_class, load_terms, match_column_where,
+                                          run_may_start, som_database, som_starts, words_back)
 from sentinelle.finding import Validation
 
 TERM_SCORE = 0.7
@@ -266,6 +278,49 @@ _SALT = re.compile(rf"(?<![0-9a-z])(?:{'|'.join(sorted(_SALTS, key=len, reverse=
 _SALT_WORDS = frozenset(_SALTS + [w + "s" for w in _SALTS])
 #: the long words of a text (a superset: letters inside a longer token too), listed once
 _LONG_WORDS = re.compile(r"[a-z]{6,}")
+#: the letters of a token, as characters and as the bytes of a text encoded one per character
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_LETTER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+_WORD_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")
+_LETTER_RUN = re.compile(r"[a-z]+")
+
+
+def _rewritten(word: str) -> str:
+    """The rewrites of :func:`_spelling` without the final "e" rule."""
+    return word.replace("ph", "f").replace("th", "t").replace("y", "i").replace("ae", "e")
+
+
+def _spelling_data() -> tuple[dict[str, str], frozenset[str]]:
+    """:func:`_prepare_spellings`, kept by :func:`sentinelle.data.cached`."""
+    return data.cached("medication_spellings", _prepare_spellings, version="1",
+                       files=("medications.txt", "drug_classes.txt", "lab_analyses.txt"))
+
+
+@functools.lru_cache(maxsize=1)  # per process, as som_database: 30 ms to prepare
+def _variant_database():
+    """``(database, scratch, literals, kinds)`` for :meth:`MedicationDetector._variant_places`,
+    or None without hyperscan: the literals (compiled by
+    :func:`sentinelle.detectors.lexicon._hs_literals`, kept per user by
+    :func:`sentinelle.data.cached`: about 2 s to compile, once; none is shorter than 4
+    letters, so none asks for a boundary before it) are the spelling keys, each key
+    ending in "n", "l", "r", "d" + "e" (kind bit 1), and the salt words of
+    :data:`_SALT_WORDS` rewritten (kind bit 2)."""
+    kinds: dict[str, int] = {}
+    for key in _spelling_data()[0]:
+        kinds[key] = kinds.get(key, 0) | 1
+        if key[-1:] in ("n", "l", "r", "d"):
+            kinds[key + "e"] = kinds.get(key + "e", 0) | 1
+    for salt in _SALT_WORDS:
+        r = _rewritten(salt)
+        kinds[r] = kinds.get(r, 0) | 2
+    lits = tuple(sorted(kinds))
+    compiled = _hs_literals(lits, None)
+    if compiled is None:
+        return None
+    db, scratch, _lengths, _follow = compiled
+    return db, scratch, lits, tuple(kinds[w] for w in lits)
+
+
 #: the buffers of injectable and oral solutions (EMA excipients): a salt of a cation only then
 #: ("phosphate de sodium", "citrate de sodium" adjust the pH); a drug after them still joins
 _BUFFERS = frozenset(("phosphate", "phosphates", "citrate", "citrates", "acetate", "acetates",
@@ -409,10 +464,14 @@ class MedicationDetector(Detector):
         lexicon = data.cached("medication", _prepare, version="6",
                               files=("medications.txt", "drug_classes.txt", "lab_analyses.txt"))
         self._lexicon = copy.copy(lexicon)  # its own hyperscan scratch space
-        self._spellings, self._listed_words = data.cached(
-            "medication_spellings", _prepare_spellings, version="1",
-            files=("medications.txt", "drug_classes.txt", "lab_analyses.txt"))
+        self._spellings, self._listed_words = _spelling_data()
         som_database(_INN_STARTS)  # loaded (or compiled) with the detector, not on its first text
+        self._variant_db = _variant_database()
+        if self._variant_db is not None:  # its own hyperscan scratch space, as the lexicon
+            import hyperscan
+
+            db, _scratch, lits, kinds = self._variant_db
+            self._variant_db = (db, hyperscan.Scratch(db), lits, kinds)
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
@@ -430,10 +489,18 @@ class MedicationDetector(Detector):
         stems = self._stems(folded, found)
         if stems:
             found = sorted(found + stems)
-        words = set(_LONG_WORDS.findall(folded))
-        found = self._spelled(folded, found, words)
-        if "acide" in folded or not _SALT_WORDS.isdisjoint(words):
-            found = self._chemistry(folded, found)
+        scanned = self._variant_places(folded) if len(folded) >= _SOM_MIN_CHARS else None
+        if scanned is None:  # a short text, or no hyperscan: every long word looked up
+            words = set(_LONG_WORDS.findall(folded))
+            found = self._spelled(folded, found, words)
+            salted = not _SALT_WORDS.isdisjoint(words)
+            salt_at = None
+        else:
+            places, salt_at = scanned
+            found = self._spelled_at(folded, found, places)
+            salted = bool(salt_at)
+        if salted or "acide" in folded:
+            found = self._chemistry(folded, found, salt_at)
         if any(f[2] in _WEAK for f in found):
             found = self._weak_in_lists(text, found)
         for start, end, kind in found:
@@ -478,7 +545,8 @@ class MedicationDetector(Detector):
     def _spelled(self, folded: str, found: list, words: set[str]) -> list[tuple[int, int, str]]:
         """``found`` (sorted, disjoint) with the words no match covers that are a spelling
         variant of a listed one-word name (:func:`_spelling`; kind ``"spelling"``). ``words``:
-        the text's :data:`_LONG_WORDS`, looked up first (most texts hold no variant)."""
+        the text's :data:`_LONG_WORDS`, looked up first (most texts hold no variant). The path
+        of short texts and of an install without hyperscan (:meth:`_spelled_at` otherwise)."""
         spellings, listed = self._spellings, self._listed_words
         hits = {w for w in words.difference(listed)
                 if len(w) >= SPELLING_MIN and _spelling(w) in spellings}
@@ -498,6 +566,88 @@ class MedicationDetector(Detector):
                     if k < 0 or found[k][1] <= s:
                         extra.append((s, e, "spelling"))
                 s = folded.find(hit, e)
+        return sorted(found + extra) if extra else found
+
+    def _variant_places(self, folded: str) -> tuple[list[int], list[int]] | None:
+        """``(starts, salts)`` from one hyperscan pass (speed, issue 6): ``starts``, ascending,
+        holds the start of every token of ``folded`` that can be a spelling variant
+        (:meth:`_spelled_at` checks them), and ``salts``, ascending, the start of every
+        ``[a-z]`` run that can be a salt word of :data:`_SALT_WORDS` (every place where
+        :data:`_SALT` can match; none: no salt word, the test on the long words). None without
+        hyperscan or on a text holding a NUL character.
+
+        The text is read under the rewrites of :func:`_spelling` ("ph" -> "f", "th" -> "t",
+        "y" -> "i", "ae" -> "e", applied in that order to the whole text: a pair never spans
+        two tokens, so each token is rewritten as alone) and a token of that text that is a
+        spelling key, or a key + "e", is a candidate: every variant is one. Its offset is
+        taken back to ``folded`` through the places of the removed characters (a NUL stands
+        for each in a copy of the same length)."""
+        compiled = self._variant_db
+        raw = _padded_latin1(folded)  # the bytes som_starts scanned for the INN stems
+        if compiled is None or b"\0" in raw:
+            return None
+        db, scratch, lits, kinds = compiled
+        marked = (raw.replace(b"ph", b"f\0").replace(b"th", b"t\0").replace(b"y", b"i")
+                  .replace(b"ae", b"\0e"))
+        short = marked.replace(b"\0", b"")  # between two spaces, as raw
+        word, letters = _WORD_BYTES, _LETTER_BYTES
+        spelled: set[int] = set()
+        salted: set[int] = set()
+
+        def on_match(pid: int, _from: int, to: int, _flags: int, _ctx) -> None:
+            s = to - len(lits[pid])
+            kind = kinds[pid]
+            if kind & 1 and short[s - 1] not in word and short[to] not in word:
+                spelled.add(s)
+            if kind & 2 and short[s - 1] not in letters and short[to] not in letters:
+                salted.add(s)
+
+        db.scan(short, match_event_handler=on_match, scratch=scratch)
+        if not spelled and not salted:
+            return [], []
+        starts = sorted(spelled | salted)
+        if len(short) != len(raw):
+            import numpy as np
+
+            nul = np.flatnonzero(np.frombuffer(marked, dtype=np.uint8) == 0)
+            # a removed character numbered i stands before the rewritten offsets >= nul[i] - i
+            at = np.array(starts, dtype=np.int64)
+            starts = (at + np.searchsorted(nul - np.arange(len(nul)), at, side="right")).tolist()
+        back: dict[int, int] = {}  # rewritten offset -> start in folded
+        for p, q in zip(sorted(spelled | salted), starts):
+            q -= 1  # the leading space
+            while q > 0 and folded[q - 1] in _LETTERS:  # the "a" of a leading "ae"
+                q -= 1
+            back[p] = q
+        return sorted(back[p] for p in spelled), sorted(back[p] for p in salted)
+
+    def _spelled_at(self, folded: str, found: list,
+                    places: list[int]) -> list[tuple[int, int, str]]:
+        """:meth:`_spelled` for the candidate token starts ``places`` (ascending) of
+        :meth:`_variant_places`: the same tokens are checked (a whole ``[a-z]`` token of
+        :data:`SPELLING_MIN` letters or more, no listed word, whose :func:`_spelling` is a
+        key, no match covering it)."""
+        if not places:
+            return found
+        spellings, listed = self._spellings, self._listed_words
+        starts = [f[0] for f in found]
+        extra = []
+        n = len(folded)
+        last = -1
+        for s in places:
+            m = _LETTER_RUN.match(folded, s)
+            if m is None or s <= last:
+                continue
+            e = m.end()
+            last = s
+            w = m.group(0)
+            if (len(w) < SPELLING_MIN or (s and folded[s - 1] in _WORD_CHARS)
+                    or (e < n and folded[e] in _WORD_CHARS) or w in listed
+                    or _spelling(w) not in spellings):
+                continue
+            k = bisect.bisect_left(starts, e) - 1
+            if k < 0 or found[k][1] <= s:
+                extra.append((s, e, "spelling"))
         return sorted(found + extra) if extra else found
 
     @staticmethod
@@ -520,15 +670,19 @@ class MedicationDetector(Detector):
         return out
 
     @staticmethod
-    def _chemistry(folded: str, found: list) -> list[tuple[int, int, str]]:
+    def _chemistry(folded: str, found: list,
+                   salt_at: list[int] | None = None) -> list[tuple[int, int, str]]:
         """``found`` (sorted, disjoint) with the chemical names of :data:`_SALT` and
         :data:`_ACID`: a salt right before a found name joins it (an ambiguous name becomes
         kind ``"salt_weak"``), a salt of a cation (:data:`_CATIONS`) or an acid no match covers
-        is added (kinds ``"salt_weak"``; ``"acid"``, ``"acid_weak"`` for :data:`_ACID_COMMON`)."""
+        is added (kinds ``"salt_weak"``; ``"acid"``, ``"acid_weak"`` for :data:`_ACID_COMMON`).
+        ``salt_at``: every place where :data:`_SALT` can match (ascending, from
+        :meth:`_variant_places`), the regex tried there only; None: the whole text."""
         by_start = {f[0]: k for k, f in enumerate(found)}
         out = list(found)
         taken = [(f[0], f[1]) for f in found]
-        for m in _SALT.finditer(folded):
+        salts = _SALT.finditer(folded) if salt_at is None else finditer_at(_SALT, folded, salt_at)
+        for m in salts:
             k = by_start.get(m.end())
             if k is not None and found[k][2] in ("drug", "ambiguous", "stem", "spelling"):
                 s, e, kind = found[k]
