@@ -123,6 +123,16 @@ detectors can classify:
   (``185017512345609^1.2.250.1.213.1.4.8^ISO``: an INS, not an organisation). A field typed as
   a code (NK1-3...) with a local-code repetition is read as text, the table codes beside it not
   (``SPO^Gerard Lemoine^L``: :func:`local_code_fields`).
+* Session 12, texts of clinical codes: an untyped field whose every repetition is a clinical
+  code (:func:`clinical_code_fields`; OBR-4 ``54078-1^Cystic fibrosis newborn screening
+  panel^LN``, SPM-4 ``119297000^Blood specimen^SCT``) is hinted :data:`CODE_TEXT_HINT`: its
+  cell is the terminology's wording, health data maybe, never a person's name nor a place
+  (``Pompe`` of ``Pompe Disease newborn screening panel`` was reported as PERSON: 15 findings
+  in OBR-4 on the CDC samples). In OBR-4 (universal service identifier) a LOINC code written
+  without its coding system (``63414-7^Pompe Disease newborn screening panel``, the Minnesota
+  samples) is a clinical code when it has LOINC's form and check digit (:func:`is_loinc`); its
+  code is then not read either. The OBX-3/5/6 result cell is unchanged (the LAB_RESULT
+  detector needs the analyte with its value).
 * OBX-5 takes the data type named in OBX-2 (XPN, XCN, XAD, XTN, CX, XON; TN as XTN). For the
   other value types (NM, SN, ST, TX, FT, CE, CWE...) OBX-3, OBX-5 and OBX-6 are one column
   ``OBX-3/5/6``: observation name (OBX-3 text, else its code), value and unit (OBX-6 identifier)
@@ -586,6 +596,37 @@ _LOCAL_SYSTEM = re.compile(r"99[A-Z0-9]{3}", re.IGNORECASE)
 #: CWE components that hold a code, a coding system or its version (1, 3, 4, 6, 7, 8; v2.7
 #: 10-22: second alternate code and value-set OIDs); 2, 5 and 9 are texts
 _CWE_TEXTS = (2, 5, 9)
+#: hint of a cell that holds only the texts of clinical codes (:func:`clinical_code_fields`,
+#: Session 12): the terminology's wording (a LOINC or SNOMED CT display name, ``Pompe Disease
+#: newborn screening panel``), never a person's name nor a place, though it may be health data.
+#: No detector's ``header_pattern`` knows it, so the cell is read as free text; the pipeline
+#: may keep only the health entities (:data:`CODE_TEXT_ENTITIES`) found in it (a hook of
+#: ``Pipeline``, not in this module)
+CODE_TEXT_HINT = "libelle_code_clinique"
+#: the entities a code's display text may hold (health data of GDPR art. 9)
+CODE_TEXT_ENTITIES = frozenset({"HEALTH_CONDITION", "MEDICATION", "LAB_RESULT", "PREGNANCY",
+                                "BLOOD_GROUP"})
+#: fields whose code written without a coding system is a LOINC code when it has LOINC's form
+#: and check digit (:func:`is_loinc`): OBR-4, universal service identifier (HL7 v2.5.1
+#: 4.5.3.4, the ordered test; ``63414-7^Pompe Disease newborn screening panel`` in the CDC
+#: samples, Minnesota ORU files)
+IMPLIED_LOINC_FIELDS = frozenset({"OBR-4"})
+_LOINC = re.compile(r"(\d{1,7})-(\d)")
+
+
+def is_loinc(code: str) -> bool:
+    """True when ``code`` is a LOINC code: 1 to 7 digits, ``-``, and the mod 10 check digit of
+    the LOINC Users' Guide (appendix "Calculating mod 10 check digits": the digits in odd
+    places counting from the right, doubled as one number, the even-place digits put in front,
+    the digit sum's complement to the next multiple of 10; ``12345-5``, ``63414-7``)."""
+    m = _LOINC.fullmatch(code.strip())
+    if m is None:
+        return False
+    digits = m.group(1)[::-1]
+    odd = str(int(digits[0::2][::-1]) * 2)
+    even = digits[1::2][::-1]
+    total = sum(int(ch) for ch in even + odd)
+    return (10 - total % 10) % 10 == int(m.group(2))
 
 
 def _is_hd(universal_id: str, id_type: str) -> bool:
@@ -626,7 +667,29 @@ def _namespace_blank(text: str) -> bool:
     return _DIGIT.search(t) is None or _OID.fullmatch(t) is not None
 
 
-def rep_blanks(rep: Rep) -> set[tuple[int, int]]:
+def _implied_loinc(rep: Rep) -> bool:
+    """True when one repetition names no coding system (components 3 and 6 empty) and its code
+    (component 1) is a LOINC code (:func:`is_loinc`) with a text (component 2)."""
+    return (not component(rep, 3) and not component(rep, 6) and bool(component(rep, 2))
+            and is_loinc(component(rep, 1)))
+
+
+def is_clinical(rep: Rep, implied_loinc: bool = False) -> bool:
+    """True when one repetition is a clinical code: its coding system (component 3, or 6 with
+    an alternate code or text) is one of :data:`CLINICAL_SYSTEMS` and none is an
+    administrative or local one; with ``implied_loinc``, a LOINC code written without its
+    system (:func:`_implied_loinc`) too."""
+    if _is_local(rep):
+        return False
+    primary, alternate = _system(component(rep, 3)), _system(component(rep, 6))
+    if alternate and not (component(rep, 4) or component(rep, 5)):
+        alternate = ""
+    if implied_loinc and not primary and not alternate and _implied_loinc(rep):
+        return True
+    return "clinical" in (primary, alternate) and "admin" not in (primary, alternate)
+
+
+def rep_blanks(rep: Rep, implied_loinc: bool = False) -> set[tuple[int, int]]:
     """The ``(component, sub-component)`` places (1-based; sub-component 0: the whole component)
     of one repetition of an untyped field that are not read:
 
@@ -640,7 +703,9 @@ def rep_blanks(rep: Rep) -> set[tuple[int, int]]:
       alternate code) is a table 0396 name: its codes, coding systems and versions; with an
       administrative table (``HL7nnnn``, ``ISOnnnn``, ``CDCREC``) its texts too (``MTH^Mother^
       HL70063``: a relationship, not a name); a clinical code keeps its texts (2, 5, 9),
-      which may be health data; a local code (:data:`LOCAL_SYSTEMS`) is read whole."""
+      which may be health data; a local code (:data:`LOCAL_SYSTEMS`) is read whole; with
+      ``implied_loinc`` (:data:`IMPLIED_LOINC_FIELDS`), a LOINC code written without its
+      coding system is a clinical code (Session 12)."""
     out: set[tuple[int, int]] = set()
     for c, subs in enumerate(rep, 1):
         if len(subs) >= 3 and _is_hd(subs[1], subs[2]):
@@ -657,6 +722,8 @@ def rep_blanks(rep: Rep) -> set[tuple[int, int]]:
     primary, alternate = _system(component(rep, 3)), _system(component(rep, 6))
     if alternate and not (component(rep, 4) or component(rep, 5)):
         alternate = ""
+    if implied_loinc and not primary and not alternate and _implied_loinc(rep):
+        primary = "clinical"
     if primary or alternate:
         admin = "admin" in (primary, alternate)
         out.update((k, 0) for k in range(1, len(rep) + 1) if admin or k not in _CWE_TEXTS)
@@ -679,8 +746,34 @@ def blanked_fields(seg: str, fields: Sequence[str], d: Delimiters, first: int = 
         if not raw or name in spec or name in xtn or name in _NOT_CODED \
                 or d.component not in raw:
             continue
+        implied = name in IMPLIED_LOINC_FIELDS
         for r, rep in enumerate(split_field(raw, d), 1):
-            out.update((name, r, c, j) for c, j in rep_blanks(rep))
+            out.update((name, r, c, j) for c, j in rep_blanks(rep, implied))
+    return frozenset(out)
+
+
+def clinical_code_fields(seg: str, fields: Sequence[str], d: Delimiters, first: int = 1,
+                         spec: dict[str, tuple[str | None, str | None]] = FIELDS,
+                         xtn: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The names of the fields of one segment, of those :func:`blanked_fields` reads (not typed
+    by ``spec`` nor ``xtn``, not OBX-3/5/6), whose every repetition written is a clinical code
+    (:func:`is_clinical`; a LOINC code without its system in :data:`IMPLIED_LOINC_FIELDS`):
+    their cell holds only the texts of clinical codes, the terminology's wording, and is
+    hinted :data:`CODE_TEXT_HINT` (Session 12: ``Pompe`` of ``Pompe Disease newborn screening
+    panel`` in OBR-4 was reported as PERSON, 15 findings on the CDC samples). Told from the
+    line as written."""
+    if not d.component:
+        return frozenset()
+    out = set()
+    for k, raw in enumerate(fields):
+        name = f"{seg}-{k + first}"
+        if not raw or name in spec or name in xtn or name in _NOT_CODED \
+                or d.component not in raw:
+            continue
+        implied = name in IMPLIED_LOINC_FIELDS
+        reps = [rep for rep in split_field(raw, d) if any(words(c) for c in rep)]
+        if reps and all(is_clinical(rep, implied) for rep in reps):
+            out.add(name)
     return frozenset(out)
 
 
@@ -712,12 +805,14 @@ def local_code_fields(seg: str, fields: Sequence[str], d: Delimiters, first: int
 class Layout:
     """What a segment line as written tells about its fields, kept when a writer renders the
     line again with its values replaced by markers: the fields read as XTN by their codes
-    (:func:`coded_xtn_fields`), the places not read (:func:`blanked_fields`) and the coded
-    fields read as text, holding a local code (:func:`local_code_fields`)."""
+    (:func:`coded_xtn_fields`), the places not read (:func:`blanked_fields`), the coded
+    fields read as text, holding a local code (:func:`local_code_fields`) and the fields
+    holding only clinical codes, hinted :data:`CODE_TEXT_HINT` (:func:`clinical_code_fields`)."""
 
     xtn: frozenset[str] = frozenset()
     blanks: frozenset[tuple[str, int, int, int]] = frozenset()
     read: frozenset[str] = frozenset()
+    codes: frozenset[str] = frozenset()
 
 
 def _blank(reps: list[Rep], name: str, blanks: frozenset[tuple[str, int, int, int]]) -> None:
@@ -774,12 +869,14 @@ def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
                   renderers: dict[str, tuple[Callable[[Rep], dict[str, str]], dict[str, str]]]
                   = RENDERERS, xtn: frozenset[str] = frozenset(),
                   blanks: frozenset[tuple[str, int, int, int]] = frozenset(),
-                  read: frozenset[str] = frozenset()) -> list[Cell]:
+                  read: frozenset[str] = frozenset(),
+                  codes: frozenset[str] = frozenset()) -> list[Cell]:
     """The non-empty columns of one segment whose field number ``first`` is ``fields[0]``:
     each field rendered by the data type ``spec`` gives it (generic otherwise); the fields
     named in ``xtn`` (:func:`coded_xtn_fields`) as XTN phone fields; the places in ``blanks``
     (:func:`blanked_fields`) left out; the fields named in ``read`` (:func:`local_code_fields`)
-    read as text."""
+    read as text; those named in ``codes`` (:func:`clinical_code_fields`) hinted
+    :data:`CODE_TEXT_HINT` when ``spec`` gives them no type nor hint."""
     value_type = ""
     if seg == "OBX" and first == 1 and len(fields) > 1:  # OBX-2 names the type of OBX-5
         value_type = (fields[1].split(d.component)[0] if d.component else fields[1]).strip().upper()
@@ -794,6 +891,8 @@ def segment_cells(seg: str, fields: Sequence[str], d: Delimiters,
             dtype, hint = "XTN", "telephone"
         if name in read:
             dtype, hint = None, None
+        if name in codes and dtype is None and hint is None:
+            hint = CODE_TEXT_HINT
         if name == "OBX-5" and value_type in OBX_VALUE_TYPES:
             dtype, hint = OBX_VALUE_TYPES[value_type]
         if dtype in _COMPONENT_TYPES and not d.component:
@@ -935,7 +1034,8 @@ class Hl7v2Reader(Reader):
         fields, first = (parts[2:], 3) if seg in HEADER_SEGMENTS else (parts[1:], 1)
         xtn = coded_xtn_fields(seg, fields, d, first)
         read, code_blanks = local_code_fields(seg, fields, d, first)
-        return Layout(xtn, blanked_fields(seg, fields, d, first, xtn=xtn) | code_blanks, read)
+        return Layout(xtn, blanked_fields(seg, fields, d, first, xtn=xtn) | code_blanks, read,
+                      clinical_code_fields(seg, fields, d, first, xtn=xtn))
 
     @staticmethod
     def _cells(seg: str, line: str, d: Delimiters,
@@ -948,9 +1048,9 @@ class Hl7v2Reader(Reader):
         parts = line.split(d.field)
         if seg in HEADER_SEGMENTS:  # field 1 is the separator itself, field 2 the encoding
             return segment_cells(seg, parts[2:], d, first=3, xtn=layout.xtn,
-                                 blanks=layout.blanks, read=layout.read)
+                                 blanks=layout.blanks, read=layout.read, codes=layout.codes)
         cells = segment_cells(seg, parts[1:], d, first=1, xtn=layout.xtn, blanks=layout.blanks,
-                              read=layout.read)
+                              read=layout.read, codes=layout.codes)
         if seg == "OBX" and len(parts) > 5 and parts[5].strip():
             value_type = (parts[2].split(d.component)[0] if d.component else parts[2]).strip()
             if value_type.upper() not in OBX_VALUE_TYPES:
