@@ -86,6 +86,14 @@ conditional classes for all tokens at once), the token strings come from one ``s
 :meth:`PersonDetector._is_place` and :meth:`PersonDetector._is_town` are remembered per
 string (each made a :class:`.location.Commune` and a :class:`.location.Place` per call, and
 most names ask), and the town test of rule g is :meth:`PersonDetector._is_town` itself.
+Session 12 (fault of a ``sentinelle synth`` lab report, "Patient: CARDINAL Yves" gave "Yves"):
+a role noun in capitals joined before a capitalised known first name is the surname of "NOM
+Prénom" (rules f, b'), not a role; after a title or a form label, a stopword in capitals
+(2+ letters) joined before a capitalised known first name or right after the one that opens
+the name is the surname ("Patient : ROUGE Jean-Pierre", "Mme BLANC Marie", "Nom : Yves
+ROUGE"; :meth:`PersonDetector._caps_surname`); without a cue the stopword list still wins
+("COMPTE RENDU Marie", "NEGATIF Marie"). Upper-case stopwords are therefore of class
+:data:`_IF_LABEL` (tests/detectors/test_person_faults12.py).
 
 Columnar fast path (issue 6): :meth:`PersonDetector.match_column` applies the cell rule with
 Polars expressions to cells of Latin-1 letters, spaces and name punctuation; other cells go
@@ -593,8 +601,9 @@ class PersonDetector(Detector):
             key = _key(tok)
             if key in self._stop:
                 # "Patient", "Dossier", "DES": no rule takes a stopword of two letters or more
-                # (rules f and h exclude it, rule d wants one letter or "X-")
-                return _SKIP
+                # (rules f and h exclude it, rule d wants one letter or "X-"), but an upper-case
+                # one after a form label beside a first name ("Nom : ROUGE Marie", session 12)
+                return _IF_LABEL if shape == "upper" else _SKIP
             if key not in self._first and key not in self._last:
                 # a capitalised word of no list ("Hémoglobine") starts a rule only after a form
                 # label; an upper-case one ("RPPS") also before a first name (rule b')
@@ -760,8 +769,8 @@ class PersonDetector(Detector):
             return code | (_GO if low in _ROLE_FORMS else _SKIP)
         if low in _ROLE_FORMS:
             return code | _GO
-        if stop:
-            return code  # _SKIP
+        if stop:  # (an upper-case stopword: rule f only, "Nom : ROUGE Marie"; session 12)
+            return code | (0 if cap else _IF_LABEL)  # (_SKIP when capitalised)
         if not listed_first and key not in self._last:
             return code | (_IF_LABEL if cap or len(tok) < 3 else _IF_LABEL_OR_FIRST)
         if not listed_first and not (cap and len(tok) >= 4):
@@ -911,8 +920,26 @@ class PersonDetector(Detector):
         return len(parts) > 1 and all(p in self._first or len(p) == 1 for p in parts) \
             and any(len(p) > 1 for p in parts)
 
-    def _names_from(self, text, toks, j, joined, limit=3):
-        """Index of the last of up to ``limit`` name tokens from ``j`` (particles inside), or None."""
+    def _caps_surname(self, words, joined, j, last) -> bool:
+        """Token ``j`` is an upper-case stopword of two letters or more ("ROUGE", "BLANC") that
+        is the surname of the administrative "NOM Prénom" order: joined before a capitalised
+        known first name ("ROUGE Jean-Pierre", ``last`` None) or right after one that opens
+        the name (``last`` = ``j - 1``: "Yves ROUGE"). Asked only after a title or a form
+        label (rules a, f): there the capitals beside a first name are the surname even when
+        the word is common in lower case (session 12, a ``sentinelle synth`` lab report:
+        "Patient: ROUGE Yves"); without a cue ("COMPTE RENDU Marie", "NEGATIF Marie") the
+        stopword list still wins."""
+        t = words[j]
+        if _shape(t) != "upper" or _key(t) not in self._stop:
+            return False
+        if last is None:
+            nxt = words[j + 1] if joined[j] else ""
+            return _shape(nxt) == "cap" and self._is_first(nxt)
+        return last == j - 1 and _shape(words[last]) == "cap" and self._is_first(words[last])
+
+    def _names_from(self, text, toks, j, joined, limit=3, cue=False):
+        """Index of the last of up to ``limit`` name tokens from ``j`` (particles inside), or
+        None; ``cue``: after a title or a form label (:meth:`_caps_surname` then applies)."""
         starts, ends, words = toks
         n = len(words)
         last = None
@@ -923,6 +950,8 @@ class PersonDetector(Detector):
             shape = shapes.get(t)
             if shape is None:
                 shape = self._name_token(t)
+            if not shape and cue and count < 2 and self._caps_surname(words, joined, j, last):
+                shape = "upper"  # "Mme ROUGE Marie", "Nom : Yves ROUGE"
             if shape:
                 if count and "," in text[ends[j]:ends[j] + 3] and self._dateline_place(text, toks, j):
                     break  # "M. POINCARÉ Paris , 22 avril": the dateline of the next article
@@ -965,7 +994,7 @@ class PersonDetector(Detector):
                 # (bisect_left(starts, pos): pos is past token i, mostly the next token's start)
                 k = i + 1 if i + 1 >= n or starts[i + 1] >= pos else bisect.bisect_left(starts, pos, i + 2)
                 if k < n and starts[k] == pos:
-                    last = self._names_from(text, toks, k, joined)
+                    last = self._names_from(text, toks, k, joined, cue=True)
                     if last is not None:
                         end = ends[last]
                         if _shape(words[last]) == "upper":
@@ -979,7 +1008,11 @@ class PersonDetector(Detector):
                     return k - 1, span_start, im.end(), 0.7, "title_initial", s
                 return None
         low = tok.lower()
-        if low in _ROLE_FORMS and (i == 0 or words[i - 1].lower() not in ("de", "du", "des", "d")):
+        if low in _ROLE_FORMS and (i == 0 or words[i - 1].lower() not in ("de", "du", "des", "d")) \
+                and not (joined[i] and _shape(tok) == "upper" and _shape(words[i + 1]) == "cap"
+                         and self._is_first(words[i + 1])):
+            # ("CARDINAL Yves", "Patient: CARDINAL Yves": capitals before a capitalised first
+            # name are the surname of "NOM Prénom", rules f and b'; session 12)
             # a role noun + a name: "le général Chomer", "l'abbé Urseau", "la veuve Buin"
             g = _GAP.match(text, e)
             if g:
@@ -995,10 +1028,12 @@ class PersonDetector(Detector):
         shape = _shape(tok)
         key = _key(tok)
         # (f) a form label right before: "NOM : DUPONT", "Prénom : Jean" (one token is enough)
-        if shape in ("cap", "upper") and key not in self._stop and _label_may_end(text, s):
+        if shape in ("cap", "upper") and (key not in self._stop or shape == "upper"
+                                          and self._caps_surname(words, joined, i, None)) \
+                and _label_may_end(text, s):
             line_start = text.rfind("\n", max(0, s - 40), s) + 1
             if _LABEL_BEFORE.search(fold_keep_length(text[max(line_start, s - 40):s])):
-                last = self._names_from(text, toks, i, joined)
+                last = self._names_from(text, toks, i, joined, cue=True)
                 if last is not None:
                     return last, s, ends[last], 0.8, "label", s
         if not shape or key in self._stop:
