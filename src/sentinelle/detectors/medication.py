@@ -419,6 +419,10 @@ def _silent_analyses(terms: dict[str, str]) -> list[str]:
     return out
 
 
+#: :attr:`MedicationDetector._variant_db` not taken yet
+_UNSET = object()
+
+
 class MedicationDetector(Detector):
     validation_rule = "public drug list, strength or context for ambiguous names"
     rule_source = "BDPM via Romedi (edsnlp), ANSM thesaurus, DrugBank INN (data/medications.txt)"
@@ -466,12 +470,30 @@ class MedicationDetector(Detector):
         self._lexicon = copy.copy(lexicon)  # its own hyperscan scratch space
         self._spellings, self._listed_words = _spelling_data()
         som_database(_INN_STARTS)  # loaded (or compiled) with the detector, not on its first text
-        self._variant_db = _variant_database()
-        if self._variant_db is not None:  # its own hyperscan scratch space, as the lexicon
-            import hyperscan
+        _variant_database()  # prepared with the detector, not on its first text
+        self._variant_db = _UNSET  # with its own scratch space on first use (_variant_compiled)
 
-            db, _scratch, lits, kinds = self._variant_db
-            self._variant_db = (db, hyperscan.Scratch(db), lits, kinds)
+    def __getstate__(self) -> dict:
+        # hyperscan objects do not pickle (a pipeline goes to spawned --jobs workers): the
+        # database and its scratch space are taken again on first use (lexicon.py does the same)
+        return {k: (_UNSET if k == "_variant_db" else v) for k, v in self.__dict__.items()}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._variant_db = _UNSET
+
+    def _variant_compiled(self):
+        """:func:`_variant_database` with this detector's own hyperscan scratch space (as the
+        lexicon: a scratch is not shared between scanners), or None without hyperscan."""
+        if self._variant_db is _UNSET:
+            got = _variant_database()
+            if got is not None:
+                import hyperscan
+
+                db, _scratch, lits, kinds = got
+                got = (db, hyperscan.Scratch(db), lits, kinds)
+            self._variant_db = got
+        return self._variant_db
 
     def find(self, text: str) -> Iterator[Match]:
         folded = fold_keep_length(text)
@@ -582,7 +604,7 @@ class MedicationDetector(Detector):
         spelling key, or a key + "e", is a candidate: every variant is one. Its offset is
         taken back to ``folded`` through the places of the removed characters (a NUL stands
         for each in a copy of the same length)."""
-        compiled = self._variant_db
+        compiled = self._variant_compiled()
         raw = _padded_latin1(folded)  # the bytes som_starts scanned for the INN stems
         if compiled is None or b"\0" in raw:
             return None
