@@ -41,7 +41,9 @@ def scan(paths, config=None, *, entities=None, min_score=None, jobs=1):
         ``masked``; the raw ``value`` is kept in memory only, :meth:`Finding.to_record` gives
         the masked record), ``files`` (one :class:`~sentinelle.scanner.FileReport` per file:
         reader, size, rows, columns, counts, ``issue``), ``issues`` (files not read whole) and
-        ``counts`` (findings per label).
+        ``counts`` (findings per label). As ``sentinelle scan``, personal data in file and
+        folder names is reported too: findings with ``location.column == "(file name)"`` and
+        offsets in ``location.path`` (each folder once; docs/findings-schema.md).
 
     Raises:
         ValueError: an unknown entity label (the message names it and lists the valid ones),

@@ -440,11 +440,12 @@ def _parse_entities(value: Optional[str], option: str = "--entities") -> Optiona
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--ner", default=None, help="spaCy second opinion on PERSON: never, auto or always (needs pip install 'sentinelle[ner]').")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes scanning files at once (default: all cores, at most one per file unless a file is split); 1: scan in this process. With N > 1 a big file is split among the workers: a CSV/TSV file over 16 MiB into byte ranges cut on record boundaries, a plain-text file over 2 MiB into pieces of about 1 M characters, a JSON file over the config's chunk_bytes (64 MiB) into pieces; a smaller chunk_bytes lowers these thresholds, 0 never splits. Same output whatever N.")
+@click.option("--raw-paths", is_flag=True, help="Print file paths as they are. By default the personal data found in file and folder names is masked in every path scan writes (findings, SARIF, summaries, store, messages), length kept: CR_D*******_******le.txt.")
 def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings: Optional[Path],
          db: Path, no_db: bool, entities: Optional[str], min_score: Optional[float],
          config_file: Optional[Path], key_file: Optional[Path], hidden: bool,
          follow_symlinks: bool, exclude: tuple[str, ...], max_depth: Optional[int], quiet: bool,
-         no_progress: bool, ner: Optional[str], jobs: Optional[int]) -> None:
+         no_progress: bool, ner: Optional[str], jobs: Optional[int], raw_paths: bool) -> None:
     """Scan files and folders for personal and health data.
 
     Exit code 0: nothing found; 1: personal data found; 2: error.
@@ -453,8 +454,8 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
     from sentinelle.pipeline import Pipeline
     from sentinelle.privacy import load_key
     from sentinelle.report.scan_summary import exit_code, summary
-    from sentinelle.scanner import (FileReport, Issue, RecordEncoder, default_jobs, iter_items,
-                                    skipping, useful_jobs, walk)
+    from sentinelle.scanner import (FileNames, FileReport, Issue, RecordEncoder, default_jobs,
+                                    iter_items, skipping, useful_jobs, walk)
 
     _db_or_no_db(no_db)
     if format not in ("table", "json", "sarif"):
@@ -561,8 +562,7 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
                       else _Guarded(sys.stdout, "stdout"))
             sarif = None
             if format == "sarif":
-                from sentinelle.report.sarif import SarifWriter
-                sarif = SarifWriter(out_fh, __version__)
+                sarif = _scan_sarif(out_fh, __version__)
 
             # one batch at a time, column-wise, in the process that made it (a worker with
             # --jobs > 1): masks and keyed hashes once per distinct value, JSONL bytes equal to
@@ -598,8 +598,11 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
             try:
                 # each file, then each member of an archive; in order whatever --jobs
                 n_jobs = useful_jobs(items, config, jobs or default_jobs())
+                # personal data in the file and folder names too (FileNames, session 12)
                 with contextlib.closing(iter_items(items, pipeline, config, sink, on_bytes,
-                                                   jobs=n_jobs, prepare=encoder)) as reps:
+                                                   jobs=n_jobs, prepare=encoder,
+                                                   names=FileNames(config, detectors,
+                                                                   mask=not raw_paths))) as reps:
                     for rep in reps:
                         reports.append(rep)
                         if store is not None:
@@ -644,6 +647,49 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
         _epipe_code[0] = 1 if code is None else code
         raise
     raise Exit(code)
+
+
+def _scan_sarif(out_fh, version: str):
+    """The SARIF writer of ``scan`` (:class:`sentinelle.report.sarif.SarifWriter`) where a
+    finding in a file or folder name (``column`` = ``"(file name)"``, session 12) is a result
+    on that file with no region (its ``start``/``end`` are offsets in the path, not in the
+    file's content) and the logical location ``(file name)`` (kind ``resource``); its offsets
+    stay in ``properties``. Every other record is the writer's."""
+    from sentinelle.redact.names import FILE_NAME
+    from sentinelle.report.sarif import SarifWriter
+
+    class _Writer(SarifWriter):
+        def add(self, records) -> None:
+            plain = []
+            for r in records:
+                if r.get("column") != FILE_NAME or r.get("row") is not None:
+                    plain.append(r)
+                    continue
+                super().add(plain)
+                plain = []
+                self._add_name(r)
+            super().add(plain)
+
+        def _add_name(self, r: dict) -> None:
+            self.rules_seen.add(r["entity_type"])
+            result = {
+                "ruleId": r["entity_type"],
+                "level": "error" if r["score"] >= 0.8 else "warning",
+                "message": {"text": f"{r['entity_type']} found in a file or folder name: "
+                                    f"{r['masked']}"},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": r["path"]}},
+                               "logicalLocations": [{"name": FILE_NAME,
+                                                     "fullyQualifiedName": FILE_NAME,
+                                                     "kind": "resource"}]}],
+                "partialFingerprints": {"valueHash/v1": r["value_hash"]},
+                "properties": {"score": r["score"], "row": r["row"], "column": r["column"],
+                               "sheet": r["sheet"], "page": r["page"], "start": r["start"],
+                               "end": r["end"], "validation": r.get("validation")},
+            }
+            self.out.write(("" if self.first else ",\n") + json.dumps(result, ensure_ascii=False))
+            self.first = False
+
+    return _Writer(out_fh, version)
 
 
 def _why_no_file(paths, config) -> str:
@@ -741,7 +787,7 @@ def _print_table(reports, out_fh) -> None:
 @click.option("--json", "json_out", type=OUT_PATH, default=None, help="Write the assessment document (docs/assess-schema.md) to this file (-: stdout; the summary table then goes to stderr).")
 @click.option("--html", type=OUT_PATH, default=None, help="Write the HTML report to this file (-: stdout; the summary table then goes to stderr).")
 @click.option("--notification", type=OUT_FOLDER, default=None, help="Write the CNIL notification and art. 34 letter drafts into this folder.")
-@click.option("--scan-id", type=int, default=None, help="Assess a previous scan from the store instead of scanning PATHs.")
+@click.option("--scan-id", type=int, default=None, help="Assess a previous scan from the store instead of scanning PATHs. A scan that did not finish (interrupted or killed: the store marks it) is refused (exit 2): scan again. A scan made by `sentinelle scan` links persons on exact keys only (no typo tolerance): they may be over-counted, and the summary says so.")
 @click.option("--db", type=OUT_STORE, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store.")
 @click.option("--no-db", is_flag=True, help="Do not use the store (no --scan-id, --register, known-leak check).")
 @click.option("--register", default=None, help="Register this leak's subject fingerprints under NAME in the store, so later assessments report how many of their persons it holds. A NAME already registered is refused (nothing scanned) unless --replace is given.")

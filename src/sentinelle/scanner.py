@@ -26,6 +26,14 @@ the container last). A limit gives one ``skipped`` issue: on the member when the
 still be reached (ZIP), else on the container, naming the member, with the rest not scanned
 (compressed TAR, 7z: one stream). An encrypted or corrupt member gives one ``error`` issue; a
 member cut short (truncated archive) is scanned as far as it goes and carries the error.
+
+Session 12: personal data in file and folder names (a lab export named after its patient) is
+reported when the caller asks (``sentinelle scan`` and :func:`scan` do; :func:`iter_items`'s
+``names``, :class:`FileNames`): findings at ``column="(file name)"`` with offsets in the
+display path, each folder once, before the file's content findings, the same whatever ``jobs``;
+and, unless ``--raw-paths``, the CLI shows every path with those findings masked, length kept
+(``FileNames.mask``: the file is scanned under that path, so its findings, reports and issues
+carry it).
 """
 
 from __future__ import annotations
@@ -162,6 +170,192 @@ def _issue_of(exc: Exception, display: str, reader_name: str | None) -> Issue:
     if isinstance(exc, MemoryError):
         return Issue(display, "error", "out of memory while reading", reader_name)
     return Issue(display, "error", f"internal error in reader ({type(exc).__name__})", reader_name)
+
+
+# -- personal data in file and folder names (session 12) ------------------------------------------
+
+class FileNames:
+    """Finds personal data in the names of the scanned files and folders (session 12: a lab
+    export named ``CR_DUPONTEL_Mireille_2951099126111.txt`` or a folder ``patients/MARTIN
+    Jean/`` names its patient whatever its content). Turned on by ``sentinelle scan`` and
+    :func:`scan` (``names`` of :func:`iter_items`); off for the other callers (assess masks
+    paths itself: :class:`~sentinelle.assess.paths.PathMasker`; redact renames:
+    :mod:`sentinelle.redact.names`).
+
+    Detection is redaction's and assessment's (:func:`sentinelle.redact.names.part_findings`
+    under a :class:`~sentinelle.redact.scope.ScopedPipeline` of the run's detectors and
+    config): each part of the display path (a folder name, the file name without its
+    extension) is analysed as a short text, ``_ - .`` read as spaces; a PERSON finding takes
+    in a word of capitals beside it; the run's ``entities`` and ``min_score`` apply, except
+    that a keyless NIR (13 characters of the NIR shape, no key) is kept from
+    :data:`~sentinelle.detectors.base.INVALID_SCORE` (0.3) as redaction does in names.
+
+    :meth:`findings` gives the findings of one display path: ``Location(path,
+    column=FILE_NAME)`` (:data:`sentinelle.redact.names.FILE_NAME`, ``"(file name)"``),
+    ``row`` None, ``start``/``end`` offsets in the display path string. Each folder is
+    analysed once per ``seen`` set (the first file under it, in walk order, carries its
+    findings). Picklable for workers that do not start with ``fork``: only ``config`` and
+    ``mask`` go through the pipe; the worker binds its own pipeline's detectors (:meth:`bind`).
+
+    ``mask`` (``sentinelle scan`` without ``--raw-paths``): the path the scan shows of each
+    file (its findings' ``Location.path``, its :class:`FileReport` and issues, hence the
+    findings file, SARIF, the store and the summaries) has the span of each finding of its
+    names masked, length kept (:func:`mask_span`): ``fn/CR_DUPONTEL_Mireille_2951099126111.txt``
+    is shown ``fn/CR_D*******_******le_2**********11.txt``, so the offsets of the name
+    findings hold in it. The file is still opened by its real path."""
+
+    def __init__(self, config: Config, detectors: Sequence[Detector] | None = None, *,
+                 mask: bool = False) -> None:
+        self.config = config
+        self.mask = mask
+        self._detectors = detectors
+        self._pipeline = None
+
+    def __getstate__(self) -> dict:
+        return {"config": self.config, "mask": self.mask}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["config"], mask=state["mask"])
+
+    def bind(self, detectors: Sequence[Detector]) -> "FileNames":
+        """Use ``detectors`` when none were given (a worker: its pipeline's)."""
+        if self._detectors is None:
+            self._detectors = detectors
+        return self
+
+    def _scoped(self):
+        if self._pipeline is None:
+            from sentinelle.redact.scope import ScopedPipeline
+
+            self._pipeline = ScopedPipeline(self._detectors, self.config)
+        return self._pipeline
+
+    def findings(self, display: str, start: int, seen: dict[str, str]) -> list[Finding]:
+        """Findings of the parts of ``display[start:]`` (``start``: where a member's own name
+        begins, after its container's ``!``; 0 for a file on disk): its folders not in
+        ``seen`` (added to it; the key is the display path up to the folder) and its last part
+        as a file name. Parts ``""``, ``.`` and ``..`` are skipped."""
+        return self.shown(display, start, seen)[1]
+
+    def shown(self, display: str, start: int,
+              seen: dict[str, str]) -> tuple[str, list[Finding]]:
+        """``(path shown, findings)`` of :meth:`findings`: the path shown is ``display`` with
+        the findings of its parts after ``start`` masked (:func:`mask_span`; the folders
+        met before, from ``seen``: folder key -> masked name) when :attr:`mask` is set, else
+        ``display``; the findings are located at the path shown (same length, same offsets)."""
+        from dataclasses import replace
+
+        from sentinelle.redact.names import part_findings
+
+        parts = display[start:].split("/")
+        last = len(parts) - 1
+        out: list[Finding] = []
+        pieces = [display[:start]]
+        at = start
+        for i, part in enumerate(parts):
+            end = at + len(part)
+            shown = part
+            if part not in ("", ".", ".."):
+                is_file = i == last
+                key = display[:end]
+                if not is_file and key in seen:
+                    shown = seen[key]
+                else:
+                    found = part_findings(self._scoped(), part, display, is_file)
+                    if self.mask and found:
+                        shown = _masked_part(part, found)
+                    if not is_file:
+                        seen[key] = shown
+                    out.extend(replace(f, start=f.start + at, end=f.end + at) for f in found)
+            pieces.append(shown)
+            at = end + 1
+        if not self.mask:
+            return display, out
+        path = pieces[0] + "/".join(pieces[1:])
+        if path != display:
+            loc = Location(path, column=out[0].location.column) if out else None
+            out = [replace(f, location=loc) for f in out]
+        return path, out
+
+    def masked(self, path: str, seen: dict[str, str]) -> str:
+        """``path`` (a walk issue's: a folder, or a file that could not be walked) as shown,
+        its last part read as a file name; no finding is reported, ``seen`` is not changed."""
+        if not self.mask:
+            return path
+        return self.shown(path, 0, dict(seen))[0]
+
+
+def mask_span(text: str, entity: str) -> str:
+    """``text`` (a span of a name) masked as a finding's value is
+    (:func:`sentinelle.privacy.mask`), length kept: a mask of another length (``*****`` for
+    data concerning health) becomes one ``*`` per character."""
+    from sentinelle.privacy import mask
+
+    got = mask(text, entity)
+    return got if len(got) == len(text) else "*" * len(text)
+
+
+def _masked_part(part: str, found: Sequence[Finding]) -> str:
+    """``part`` with the span of each finding (offsets in ``part``) masked (overlaps: the
+    first), as :func:`sentinelle.assess.paths._masked` does, length kept."""
+    out, at = [], 0
+    for f in sorted(found, key=lambda f: (f.start, -f.end)):
+        if f.start < at or not 0 <= f.start < f.end <= len(part):
+            continue
+        out.append(part[at:f.start])
+        out.append(mask_span(part[f.start:f.end], f.entity_type))
+        at = f.end
+    out.append(part[at:])
+    return "".join(out)
+
+
+def _named_counts(found: Sequence[Finding]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(Counter(f.entity_type for f in found).items()))
+
+
+def _with_counts(rep: FileReport, found: Sequence[Finding]) -> FileReport:
+    """``rep`` with the findings of its name (``found``) added to its counts."""
+    if not found:
+        return rep
+    from dataclasses import replace
+
+    counts = Counter(dict(rep.counts))
+    counts.update(f.entity_type for f in found)
+    return replace(rep, counts=tuple(sorted(counts.items())))
+
+
+class _Named:
+    """The name findings of the files on disk of one :func:`iter_items` run (main process):
+    :meth:`take` analyses a file's display path before its content is scanned (its folders
+    once: :attr:`seen`), :meth:`patch` adds them to the file's own report. Each walked file
+    gives exactly one report with its display path (members' paths hold a ``!``), in walk
+    order, so a queue in walk order pairs them."""
+
+    def __init__(self, names: FileNames) -> None:
+        self.names = names
+        self.seen: dict[str, str] = {}
+        self.queue: deque = deque()
+
+    def take(self, display: str) -> tuple[str, list[Finding]]:
+        """``(path shown, findings)`` of a walked file (:meth:`FileNames.shown`)."""
+        shown, found = self.names.shown(display, 0, self.seen)
+        self.queue.append((shown, found))
+        return shown, found
+
+    def issue(self, issue: Issue) -> Issue:
+        """A walk issue with its path as shown (:meth:`FileNames.masked`)."""
+        path = self.names.masked(issue.path, self.seen)
+        if path == issue.path:
+            return issue
+        from dataclasses import replace
+
+        return replace(issue, path=path)
+
+    def patch(self, rep: FileReport) -> FileReport:
+        if self.queue and rep.path == self.queue[0][0]:
+            _, found = self.queue.popleft()
+            return _with_counts(rep, found)
+        return rep
 
 
 class _CountingRaw(io.RawIOBase):
@@ -340,10 +534,14 @@ class _Tree:
     private temporary folder, created on the first spooled member and removed by ``cleanup``.
     """
 
-    def __init__(self, pipeline: Pipeline, config: Config, sink: Callable[[list[Finding]], None]):
+    def __init__(self, pipeline: Pipeline, config: Config, sink: Callable[[list[Finding]], None],
+                 names: FileNames | None = None):
         self.pipeline = pipeline
         self.config = config
         self.sink = sink
+        #: members' names analysed (:class:`FileNames`), their folders once per tree
+        self.names = names
+        self.seen: dict[str, str] = {}
         self.total = 0
         self.members = 0
         self.exhausted = False
@@ -359,12 +557,15 @@ class _Tree:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
             self._tmpdir = None
 
-    def scan(self, source: Source, level: int,
-             forced: Issue | None = None) -> Iterator[FileReport]:
+    def scan(self, source: Source, level: int, forced: Issue | None = None,
+             named: Sequence[Finding] = ()) -> Iterator[FileReport]:
         """Reports of ``source``'s members (if a container), then of ``source`` itself, whose
-        issue is ``forced`` when given (a member cut short)."""
+        issue is ``forced`` when given (a member cut short). ``named``: the findings of its
+        name (a member's), handed to the sink first and counted in its report."""
         display = source.display
-        counts: Counter[str] = Counter()
+        counts: Counter[str] = Counter(f.entity_type for f in named)
+        if named:
+            self.sink(list(named))
         stats: dict = {}
         reader_name: str | None = None
         produced = [0]  # bytes produced by this container's members (ratio limit)
@@ -426,8 +627,19 @@ class _Tree:
         if level >= config.max_depth:
             return Issue(where, "skipped", f"archive nesting deeper than max_depth "
                                            f"({config.max_depth}): members not opened", reader_name)
+
+        found: list[Finding] = []
+        if self.names is not None:  # the member's name: findings, path shown
+            display, found = self.names.shown(display, len(container.display) + 1, self.seen)
+        name = display[len(container.display) + 1:]  # in issues: as shown
+
+        def named() -> list[Finding]:  # the member's name findings, when it gets a report
+            if found:
+                self.sink(found)
+            return found
+
         if unit.problem is not None or unit.opener is None:
-            yield FileReport(display, None, 0, issue=Issue(
+            yield FileReport(display, None, 0, counts=_named_counts(named()), issue=Issue(
                 display, "error", unit.problem or "member cannot be read", reader_name))
             return None
         if self.exhausted:
@@ -442,12 +654,12 @@ class _Tree:
         try:
             forced = None
             try:
-                size = self._copy(unit, spool, container, produced)
+                size = self._copy(unit, spool, container, produced, name)
             except _Limit as hit:
                 if hit.container or unit.solid:
                     return Issue(where, "skipped", f"{hit.reason}; the rest not scanned",
                                  reader_name)
-                yield FileReport(display, None, spool.tell(),
+                yield FileReport(display, None, spool.tell(), counts=_named_counts(named()),
                                  issue=Issue(display, "skipped", hit.reason, reader_name))
                 return None
             except ReadError as exc:  # the member's data failed: scan what came out
@@ -458,16 +670,17 @@ class _Tree:
                                reader_name)
                 size = spool.tell()
             if forced is not None and size == 0:
-                yield FileReport(display, None, 0, issue=forced)
+                yield FileReport(display, None, 0, counts=_named_counts(named()), issue=forced)
                 return None
             child = Source(display, size,
                            lambda: io.BufferedReader(_SpoolView(spool, size), COPY_BYTES))
-            yield from self.scan(child, level + 1, forced)
+            yield from self.scan(child, level + 1, forced, found)
         finally:
             spool.close()
         return None
 
-    def _copy(self, unit: MemberUnit, spool, container: Source, produced: list[int]) -> int:
+    def _copy(self, unit: MemberUnit, spool, container: Source, produced: list[int],
+              name: str | None = None) -> int:
         """Copy the member into ``spool`` counting bytes; raises :class:`_Limit`.
 
         Ratio: bytes produced by the member over its own compressed size when the format gives
@@ -477,7 +690,7 @@ class _Tree:
         """
         config = self.config
         ratio = config.max_archive_ratio
-        name = unit.name
+        name = unit.name if name is None else name  # as shown (FileNames.mask)
         size = 0
         with unit.opener() as stream:
             while True:
@@ -509,12 +722,14 @@ class _Tree:
 
 def iter_file(display: str, path: Path, pipeline: Pipeline, config: Config,
               sink: Callable[[list[Finding]], None],
-              on_bytes: Callable[[int], None] | None = None) -> Iterator[FileReport]:
+              on_bytes: Callable[[int], None] | None = None,
+              names: FileNames | None = None) -> Iterator[FileReport]:
     """Scan one file on disk; findings go to ``sink``; never raises for bad input.
 
     Yields one :class:`FileReport` for the file, preceded, for a container, by one per member
     (``a.zip!b/c.csv``), nested members included. Temporary files are removed before it ends,
-    also when it is interrupted or closed early.
+    also when it is interrupted or closed early. ``names``: the members' names are analysed
+    too (:class:`FileNames`; the file's own name is the caller's: :func:`iter_items`).
     """
     try:
         size = path.stat().st_size
@@ -526,7 +741,7 @@ def iter_file(display: str, path: Path, pipeline: Pipeline, config: Config,
         yield FileReport(display, None, size, issue=Issue(
             display, "skipped", f"larger than max_file_bytes ({size} bytes)"))
         return
-    tree = _Tree(pipeline, config, sink)
+    tree = _Tree(pipeline, config, sink, names)
     try:
         yield from tree.scan(Source(display, size, _opener(path, on_bytes), path), 0)
     finally:
@@ -687,7 +902,8 @@ def _start_method() -> str:
 def iter_items(items: Iterable[tuple[str, Path] | Issue], pipeline: Pipeline, config: Config,
                sink: Callable[[list[Finding]], None],
                on_bytes: Callable[[int], None] | None = None, *,
-               jobs: int = 1, prepare: Callable | None = None) -> Iterator[FileReport]:
+               jobs: int = 1, prepare: Callable | None = None,
+               names: FileNames | None = None) -> Iterator[FileReport]:
     """Scan walked ``items`` (from :func:`walk`) and yield their :class:`FileReport`\\ s, in the
     walk's order, handing findings to ``sink`` in order; the same findings, batches and
     reports whatever ``jobs``.
@@ -723,16 +939,42 @@ def iter_items(items: Iterable[tuple[str, Path] | Issue], pipeline: Pipeline, co
     ``on_bytes`` is called as files are read (with ``jobs > 1``: with a file's size when its
     results are consumed). On KeyboardInterrupt, or when the generator is closed early, the
     workers are stopped with SIGTERM (each removes its temporary files) and waited for.
+
+    ``names`` (:class:`FileNames`; None: off, the default): personal data in the display
+    path of each walked file is reported too, as findings at ``column="(file name)"``: the
+    file's folders (each once, with the first file under it) and its name are analysed here,
+    in the main process, in walk order, and handed to ``sink`` (through ``prepare``) before
+    the file's content findings; an archive member's name, by whichever process scans the
+    archive, before the member's content. They are counted in the report of the file whose
+    path they are in. Same findings, same order whatever ``jobs``. With ``names.mask``, each
+    file (and member) is scanned under its path as shown (:meth:`FileNames.shown`: the
+    findings of its names masked, length kept), so its findings, reports and issues carry
+    that path; the walk's issues too.
     """
+    named = _Named(names) if names is not None else None
     if jobs <= 1:
         out = sink if prepare is None else (lambda batch: sink(prepare(batch)))
         for item in items:
             if isinstance(item, Issue):
+                if named is not None:
+                    item = named.issue(item)
                 yield FileReport(item.path, None, 0, issue=item)
                 continue
-            yield from iter_file(item[0], item[1], pipeline, config, out, on_bytes)
+            if named is None:
+                yield from iter_file(item[0], item[1], pipeline, config, out, on_bytes)
+                continue
+            shown, found = named.take(item[0])
+            if found:
+                out(found)
+            for rep in iter_file(shown, item[1], pipeline, config, out, on_bytes, names):
+                yield named.patch(rep)
         return
-    yield from _Parallel(pipeline, config, jobs, prepare).run(items, sink, on_bytes)
+    parallel = _Parallel(pipeline, config, jobs, prepare, named)
+    if named is None:
+        yield from parallel.run(items, sink, on_bytes)
+        return
+    for rep in parallel.run(items, sink, on_bytes):
+        yield named.patch(rep)
 
 
 class _Group:
@@ -764,7 +1006,8 @@ class _Slot:
         self.bin = 0  # the worker (index) it goes to: _Bins
 
 
-def _run_task(task, pipeline: Pipeline, config: Config, prepare: Callable | None = None) -> list:
+def _run_task(task, pipeline: Pipeline, config: Config, prepare: Callable | None = None,
+              names: FileNames | None = None) -> list:
     """A worker's job: ``("file", display, path)`` or ``("piece", works)``; returns the events
     ``("f", findings)`` (``("f", prepare(findings))`` when ``prepare`` is given),
     ``("r", FileReport)`` and, for a piece, ``("c", counts)``, in order."""
@@ -776,7 +1019,7 @@ def _run_task(task, pipeline: Pipeline, config: Config, prepare: Callable | None
         def add(batch) -> None:
             events.append(("f", prepare(batch)))
     if task[0] == "file":
-        for rep in iter_file(task[1], Path(task[2]), pipeline, config, add):
+        for rep in iter_file(task[1], Path(task[2]), pipeline, config, add, names=names):
             events.append(("r", rep))
         return events
     counts: Counter[str] = Counter()
@@ -808,7 +1051,8 @@ def _run_task(task, pipeline: Pipeline, config: Config, prepare: Callable | None
     return events
 
 
-def _worker_main(conn, pipeline: Pipeline, config: Config, prepare: Callable | None = None) -> None:
+def _worker_main(conn, pipeline: Pipeline, config: Config, prepare: Callable | None = None,
+                 names: FileNames | None = None) -> None:
     """Body of a worker process: run tasks from ``conn`` until None; SIGTERM unwinds the task
     (its ``finally`` blocks remove temporary files) and ends the process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -820,6 +1064,8 @@ def _worker_main(conn, pipeline: Pipeline, config: Config, prepare: Callable | N
 
     signal.signal(signal.SIGTERM, stop)
     _die_with_parent()
+    if names is not None:  # pickled (not forked): members' names use this worker's detectors
+        names.bind(pipeline.detectors)
     while True:
         try:
             task = conn.recv()
@@ -828,7 +1074,7 @@ def _worker_main(conn, pipeline: Pipeline, config: Config, prepare: Callable | N
         if task is None:
             return
         try:
-            reply = ("ok", _run_task(task, pipeline, config, prepare))
+            reply = ("ok", _run_task(task, pipeline, config, prepare, names))
         except Exception as exc:  # noqa: BLE001 - reported to the main process, which raises
             reply = ("err", f"{type(exc).__name__} in a worker process")
         conn.send(reply)
@@ -920,13 +1166,14 @@ class _Parallel:
     """The worker pool of :func:`iter_items` (``jobs > 1``)."""
 
     def __init__(self, pipeline: Pipeline, config: Config, jobs: int,
-                 prepare: Callable | None = None) -> None:
+                 prepare: Callable | None = None, named: _Named | None = None) -> None:
         import multiprocessing
 
         self.pipeline = pipeline
         self.config = config
         self.jobs = jobs
         self.prepare = prepare
+        self.named = named  # names of the files on disk: analysed here, in _plan
         self.window = WINDOW_PER_JOB * jobs
         self.mp = multiprocessing
         self.workers: list[_Worker] = []
@@ -936,6 +1183,11 @@ class _Parallel:
         # the detectors' deferred set-ups too: done once here, shared by the forked workers
         from sentinelle.detectors import set_up
         set_up(getattr(pipeline, "detectors", ()))
+        if named is not None:  # the names' pipeline too (members' names, in the workers)
+            scoped = named.names._scoped()
+            prepare = getattr(getattr(scoped.inner, "prefilters", None), "prepare", None)
+            if prepare is not None:
+                prepare()
 
     # -- workers ---------------------------------------------------------------------------
     def _pick(self, unsent: deque, idle: list) -> tuple[_Slot, _Worker] | None:
@@ -973,7 +1225,8 @@ class _Parallel:
             previous = None
         try:
             process = ctx.Process(target=_worker_main,
-                                  args=(theirs, self.pipeline, self.config, self.prepare),
+                                  args=(theirs, self.pipeline, self.config, self.prepare,
+                                        None if self.named is None else self.named.names),
                                   name="sentinelle-worker", daemon=True)
             process.start()
         finally:
@@ -1007,9 +1260,16 @@ class _Parallel:
         bins = _Bins(self.jobs)
         for item in items:
             if isinstance(item, Issue):
+                if self.named is not None:
+                    item = self.named.issue(item)
                 yield _Slot(events=[("r", FileReport(item.path, None, 0, issue=item))])
                 continue
             display, path = item
+            if self.named is not None:  # the file's path, before its content (walk order)
+                display, found = self.named.take(display)
+                if found:
+                    yield _Slot(events=[("f", found if self.prepare is None
+                                         else self.prepare(found))])
             try:
                 size = path.stat().st_size
             except OSError:
@@ -1489,20 +1749,24 @@ def iter_scan(paths: Sequence[str | Path], config: Config | None = None, *,
               detectors: Sequence[Detector] | None = None,
               sink: Callable[[list[Finding]], None] | None = None,
               on_bytes: Callable[[int], None] | None = None,
-              jobs: int = 1) -> Iterator[FileReport]:
+              jobs: int = 1, names: bool = False) -> Iterator[FileReport]:
     """Scan ``paths`` file by file, yielding a :class:`FileReport` for each (and for each
     member of an archive, before the archive's own).
 
     ``sink`` receives lists of findings as they are made (dropped when None). ``on_bytes`` is
     called with byte counts as files are read (progress). ``jobs``: worker processes (see
     :func:`iter_items`; 1: in this process); the output is the same whatever ``jobs``.
-    Raises ``ValueError`` at the call for an empty path (:func:`_no_empty_path`).
+    ``names``: also report personal data in the file and folder names (:class:`FileNames`;
+    off by default). Raises ``ValueError`` at the call for an empty path
+    (:func:`_no_empty_path`).
     """
     _no_empty_path(paths)
     config = config or Config()
-    pipeline = Pipeline(detectors if detectors is not None else build(config.entities, config), config)
+    built = detectors if detectors is not None else build(config.entities, config)
+    pipeline = Pipeline(built, config)
     sink = sink or (lambda _batch: None)
-    return iter_items(walk(paths, config), pipeline, config, sink, on_bytes, jobs=jobs)
+    return iter_items(walk(paths, config), pipeline, config, sink, on_bytes, jobs=jobs,
+                      names=FileNames(config, pipeline.detectors) if names else None)
 
 
 def _no_empty_path(paths) -> None:
@@ -1516,15 +1780,17 @@ def _no_empty_path(paths) -> None:
 
 def scan(paths: str | Path | Iterable[str | Path], config: Config | None = None, *,
          entities: Sequence[str] | None = None, min_score: float | None = None,
-         jobs: int = 1) -> ScanResult:
+         jobs: int = 1, file_names: bool = True) -> ScanResult:
     """Scan files and folders; return every finding and a report per file.
 
     ``entities`` and ``min_score`` override the same fields of ``config``. Raw values stay in
     the returned :class:`Finding` objects (memory only); write them out with
     :meth:`Finding.to_record`. ``jobs``: worker processes (1 by default: everything in the
     calling process; :func:`default_jobs` for every core); same result whatever ``jobs``
-    (see :func:`iter_items`). Raises ``ValueError`` for an unknown entity label or a
-    ``min_score`` outside [0, 1] (:func:`_override`); see :func:`sentinelle.scan`.
+    (see :func:`iter_items`). ``file_names``: also report personal data in the file and
+    folder names, at ``column="(file name)"`` (:class:`FileNames`; on, as in ``sentinelle
+    scan``). Raises ``ValueError`` for an unknown entity label or a ``min_score`` outside
+    [0, 1] (:func:`_override`); see :func:`sentinelle.scan`.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -1532,7 +1798,8 @@ def scan(paths: str | Path | Iterable[str | Path], config: Config | None = None,
     _no_empty_path(paths)
     config = _override(config or Config(), entities, min_score)
     result = ScanResult()
-    for report in iter_scan(paths, config, sink=result.findings.extend, jobs=jobs):
+    for report in iter_scan(paths, config, sink=result.findings.extend, jobs=jobs,
+                            names=file_names):
         result.files.append(report)
     return result
 
