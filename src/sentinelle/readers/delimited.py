@@ -2,7 +2,10 @@
 
 The delimiter is sniffed among ``, ; \\t |`` from the first lines of the decoded head
 (:class:`csv.Sniffer`, checked, with a fallback that counts consistent field counts); the quote
-character is ``"``. The first non-empty row is the header (whitespace around names stripped; the
+character is ``"``. Session 12: the choice is then checked line by line, delimiters outside
+quotes only (:func:`_quote_safe`), because one unbalanced quote made the csv module read the rest
+of the sample as one cell and a wrong delimiter win (``;`` table with decimal commas read as ``,``
+with no error line). The first non-empty row is the header (whitespace around names stripped; the
 BOM is already gone; an empty name becomes ``column_N``). Cells are kept exactly as text
 (``"01090"`` keeps its zero).
 
@@ -94,13 +97,56 @@ def sniff_delimiter(text: str, default: str = ",") -> str:
         sniffed = csv.Sniffer().sniff("".join(lines), delimiters=DELIMITERS).delimiter
     except csv.Error:
         sniffed = None
-    if sniffed in scores:
-        share, width = scores[sniffed]
-        if width > 1 and share >= 0.9:
-            return sniffed
+    if sniffed in scores and scores[sniffed][1] > 1 and scores[sniffed][0] >= 0.9:
+        return _quote_safe(lines, sniffed)
     # fallback: the most consistent delimiter giving more than one column, then the widest
     best = max(DELIMITERS, key=lambda d: (scores[d][1] > 1, scores[d][0], scores[d][1]))
-    return best if scores[best][1] > 1 else default
+    return _quote_safe(lines, best) if scores[best][1] > 1 else default
+
+
+def _outside_quotes(line: str, delimiter: str) -> int | None:
+    """Number of ``delimiter`` outside ``"..."`` sections of one line; None when the line holds
+    an odd number of quotes (an unbalanced quote, or one line of a multi-line cell)."""
+    if line.count('"') % 2:
+        return None
+    count, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            count += 1
+    return count
+
+
+def _quote_safe(lines: list[str], chosen: str) -> str:
+    """``chosen``, unless a line holds an odd number of ``"`` and the lines read one at a
+    time disagree with ``chosen`` (Session 12).
+
+    One unbalanced quote makes :mod:`csv` read the rest of the sample as one cell under the
+    right delimiter, so a wrong one can win (``FAC-1;"Nom;...;121,27;...`` read with ``,``:
+    two constant fields, ``;`` then looks ragged). Each line with an even number of ``"`` is
+    counted on its own, delimiters outside quotes only; a delimiter is *steady* when at least 2
+    lines are counted, 90 % of them hold the same count m >= 1, and the first line (the header)
+    holds m too when it is counted. ``chosen`` is kept when it is steady or when no delimiter is
+    (a multi-line cell, a ragged table), and when every line holds an even number of ``"``
+    (nothing for a quote to swallow: a later ``1,x|"a"|y`` keeps its ``|``, session 11 review
+    of the byte ranges); otherwise the steady one with the largest share, then
+    the largest m, replaces it."""
+    text = [line for line in lines if line.strip()]
+    if not any(line.count('"') % 2 for line in text):
+        return chosen  # no line opens a quote it does not close: the csv reading stands
+    steady: dict[str, tuple[float, int]] = {}
+    for d in DELIMITERS:
+        counts = [_outside_quotes(line, d) for line in text]
+        kept = [c for c in counts if c is not None]
+        if len(kept) < 2:
+            continue
+        m, n = Counter(kept).most_common(1)[0]
+        if m >= 1 and n >= 0.9 * len(kept) and (counts[0] is None or counts[0] == m):
+            steady[d] = (n / len(kept), m)
+    if not steady or chosen in steady:
+        return chosen
+    return max(steady, key=lambda d: steady[d])
 
 
 def looks_delimited(text: str) -> bool:
