@@ -1302,6 +1302,9 @@ def evaluate(truth: Path, findings: Path, match: str, entities: Optional[str],
         table.add_row(e.entity_type, f"{e.tp:,}", f"{e.fp:,}", f"{e.fn:,}",
                       f"{e.precision:.4f}", f"{e.recall:.4f}", f"{e.f1:.4f}")
     _console().print(table)
+    note = ev.left_out_note()  # finding types the truth does not cover (session 12)
+    if note:
+        click.echo(note)
 
 
 def _not_a_readable_file(path: Path) -> str | None:

@@ -12,6 +12,9 @@
 * :func:`load_key` reads the key from ``SENTINELLE_KEY`` or a key file; a missing key file is
   created with mode 0600 from 32 random bytes (``secrets.token_hex(32)``), written as 64
   hexadecimal characters and a newline (65 bytes); the key is the file's content, stripped.
+  Session 12 (new-user trial): a malformed key is refused (:func:`check_key`) rather than
+  used: ``short`` in a key file, the first 40 hex characters of a generated key, or
+  ``SENTINELLE_KEY=abc`` gave hashes that silently matched nothing.
 
 We write this ourselves because it is the core of the product's promise (the tool holds the data
 it protects); the primitives come from the standard library (``hmac``, ``hashlib``, ``secrets``).
@@ -42,6 +45,37 @@ def default_key_file() -> Path:
     return Path(base) / "sentinelle" / "key"
 
 
+#: the fewest characters a key may hold: NIST SP 800-63B section 5.1.1.2, the least length of
+#: a memorized secret (6 when chosen at random; 8 when chosen by the user, section 5.1.1.1:
+#: the tests' ``SENTINELLE_KEY=env-key`` has 7). ``SENTINELLE_KEY=abc`` and a key file holding
+#: ``short`` are refused.
+MIN_KEY_CHARS = 6
+#: the length of a key written by :func:`load_key` or ``sentinelle key new``: 32 random bytes
+#: as hexadecimal characters (``secrets.token_hex(32)``)
+HEX_KEY_CHARS = 64
+_HEX = re.compile(rb"[0-9A-Fa-f]+")
+
+
+def check_key(key: bytes, where: str) -> bytes:
+    """``key`` when usable, else :class:`KeyFileError` naming ``where`` (a key file's path or
+    ``$SENTINELLE_KEY``), never the key itself.
+
+    Refused: fewer than :data:`MIN_KEY_CHARS` (6) characters; only hexadecimal digits but not
+    :data:`HEX_KEY_CHARS` (64) of them, the form of a key ``sentinelle key new`` wrote, cut
+    short or run into (the first 40 characters of such a key). Other texts of 6 characters or
+    more are passphrases, used as they are (README: the key is the file's content, stripped,
+    or the UTF-8 bytes of ``$SENTINELLE_KEY``)."""
+    n = len(key.decode("utf-8", "replace"))
+    if n < MIN_KEY_CHARS:
+        raise KeyFileError(f"{where}: not a usable key: {n} character{'s' * (n != 1)}, at least "
+                           f"{MIN_KEY_CHARS} needed (create one with `sentinelle key new PATH`)")
+    if _HEX.fullmatch(key) and n != HEX_KEY_CHARS:
+        raise KeyFileError(f"{where}: not a usable key: {n} hexadecimal characters where "
+                           f"`sentinelle key new` writes {HEX_KEY_CHARS} (a key cut short or "
+                           "damaged?)")
+    return key
+
+
 def load_key(key_file: Path | None = None) -> bytes:
     """Return the HMAC key.
 
@@ -56,11 +90,13 @@ def load_key(key_file: Path | None = None) -> bytes:
     ASCII hex characters of a file this function or ``sentinelle key new`` wrote, used as they
     are, not decoded), or the UTF-8 bytes of ``$SENTINELLE_KEY``.
     Raises :class:`KeyFileError` when the file is group/world readable, empty, cannot be
-    created, or is a missing ``$SENTINELLE_KEY_FILE``.
+    created, or is a missing ``$SENTINELLE_KEY_FILE``, and for a malformed key in the file or
+    in ``$SENTINELLE_KEY`` (:func:`check_key`: fewer than 6 characters, or hexadecimal but not
+    64 characters; session 12).
     """
     env = os.environ.get(KEY_ENV)
     if env and key_file is None:  # an explicit key file wins over the environment
-        return env.encode("utf-8")
+        return check_key(env.encode("utf-8"), f"${KEY_ENV}")
     path = key_file or default_key_file()
     if key_file is None and os.environ.get(KEY_FILE_ENV) and not os.path.lexists(path):
         raise KeyFileError(f"${KEY_FILE_ENV} {path}: no such key file (create one with "
@@ -75,7 +111,7 @@ def load_key(key_file: Path | None = None) -> bytes:
             data = path.read_bytes().strip()
             if not data:
                 raise KeyFileError(f"{path}: key file is empty")
-            return data
+            return check_key(data, str(path))
         from sentinelle.outputs import make_folders
 
         make_folders(path.parent)

@@ -23,6 +23,13 @@ site address scores 0.5 in free text and 0.25 in a table cell (a column of FHIR 
 URIs or of company sites is not personal data; 0.45 under a URL header). A cue ("lien", "site",
 "URL", "link") adds the pipeline's context boost.
 
+Session 12 (new-user trial): a URL whose host is this machine, ``localhost`` or a name under
+``.localhost`` (RFC 6761 section 6.3), a loopback address (``127.0.0.0/8``, ``[::1]``) or the
+unspecified ``0.0.0.0``, scores 0.2 with no context boost (:meth:`UrlDetector.context_hits_many`):
+a README's ``http://localhost:8000`` is no one's address; ``--min-score 0`` still shows it.
+The example domains (RFC 2606, RFC 6761) keep their scores: the tests and this detector's
+examples use them as stand-ins for a person's URL.
+
 Error preference: a leak scanner prefers a false positive with a low score to a miss: every
 URL-shaped string is reported.
 """
@@ -90,6 +97,31 @@ def _trim(raw: str) -> str:
     return raw
 
 
+#: the score of a URL on this machine (:func:`_local`): below the default ``--min-score``
+LOCAL_SCORE = 0.2
+
+
+def _local(url: str, scheme: bool) -> bool:
+    """True when the host of ``url`` is this machine: ``localhost`` or ``*.localhost`` (RFC
+    6761 section 6.3), a loopback address (RFC 1122 3.2.1.3 ``127.0.0.0/8``, RFC 4291 ``::1``)
+    or the unspecified ``0.0.0.0``/``::``, port and user information aside."""
+    import ipaddress
+
+    rest = url.split("://", 1)[1] if scheme else url
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].lower()
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    else:
+        host = host.split(":", 1)[0].rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return addr.is_loopback or addr.is_unspecified
+
+
 def _carries_data(url: str, scheme: bool) -> bool:
     """True when ``url`` has a query, a fragment, user information or an id-like path segment."""
     rest = url.split("://", 1)[1] if scheme else url
@@ -151,16 +183,26 @@ class UrlDetector(Detector):
             if _XMLNS.search(text, max(0, m.start() - 64), m.start()):
                 continue  # an XML namespace name
             end = m.start() + len(raw)
-            score = DATA_SCORE if _carries_data(raw, scheme) else PLAIN_SCORE
+            score = (LOCAL_SCORE if _local(raw, scheme)
+                     else DATA_SCORE if _carries_data(raw, scheme) else PLAIN_SCORE)
             yield Match(m.start(), end, score, Validation.NONE, "scheme" if scheme else "www",
                         self.normalize(raw))
+
+    def context_hits_many(self, folded: str, spans: list[tuple[int, int]],
+                          window: int = 48) -> list[tuple[str, ...]]:
+        """The base method's context words, none for a URL on this machine (:func:`_local`):
+        ``url: http://localhost:8000`` stays at 0.2 (session 12)."""
+        hits = super().context_hits_many(folded, spans, window)
+        return [() if h and _local(folded[s:e], "://" in folded[s:e]) else h
+                for h, (s, e) in zip(hits, spans)]
 
     def match_cell(self, value: str, header_hit: bool) -> Match | None:
         stripped = value.strip()
         lead = len(value) - len(value.lstrip())
         for m in self.find(stripped):
             if m.start == 0 and m.end == len(stripped):
-                score = DATA_SCORE if m.score == DATA_SCORE else PLAIN_CELL_SCORE
+                score = (m.score if m.score in (DATA_SCORE, LOCAL_SCORE)
+                         else PLAIN_CELL_SCORE)
                 return Match(lead, lead + len(stripped), score, m.validation, m.pattern, m.normalized)
         return None
 
