@@ -633,6 +633,10 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
                 # no table of error rows and "0 findings" under it
                 _print_table(reports, out_fh if output else
                              _Guarded(sys.stderr, "stderr") if findings_stdout else out_fh)
+            if store is not None and not quiet:  # the id `assess --scan-id` asks for (new-user
+                # trial, session 12: nothing told it); on stderr, the table being the output
+                click.echo(f"stored as scan {store.scan_id} in {db}: "
+                           f"sentinelle assess --scan-id {store.scan_id} --db {db}", err=True)
             if output is None:
                 out_fh.flush()
             if findings_stdout:
