@@ -1199,6 +1199,7 @@ def _os_reason(exc: OSError, path: Path) -> str:
 def _print_assessment(doc: dict, stderr: bool = False) -> None:
     from rich.table import Table
 
+    from sentinelle.assess import STORED_NOTE
     from sentinelle.report.assessment import category_name, plural
 
     def n_(n: int, word: str) -> str:  # "1 person", "2 persons" (CLDR en)
@@ -1211,6 +1212,9 @@ def _print_assessment(doc: dict, stderr: bool = False) -> None:
     table.add_column("value", overflow="fold")
     lo, hi = s["interval"]
     table.add_row("persons", f"{s['unique']:,} (interval {lo:,}-{hi:,}) from {n_(s['records'], 'record')}")
+    if STORED_NOTE in (s.get("method") or {}).get("notes", ()):  # a `scan`'s stored findings
+        table.add_row("  note", "linked on exact keys only (a stored scan: no typo tolerance): "
+                      "may be over-counted; assess the files for the best count")
     table.add_row("  patients", f"{roles['patient']['unique']:,}")
     table.add_row("  health professionals", f"{roles['health_professional']['unique']:,}")
     table.add_row("  other persons", f"{roles['other']['unique']:,}")

@@ -22,6 +22,11 @@ type), ``assess_runs`` (the document of each run) and, with ``register``, ``leak
 ``leak_keys`` (:mod:`.copies`). Findings are not stored by ``assess`` (``sentinelle scan`` does
 that); ``assess --scan-id N`` reuses ``assess_records`` when run N was made by ``assess``, else
 builds records from the stored findings (hashes only: see :mod:`.records`).
+
+Session 12: ``assess_stored`` refuses a scan that did not finish (:func:`sentinelle.store.
+check_finished`: an interrupted scan was assessed as a real, empty one), and ``assess_paths``
+ends its scan only after its records are persisted; a document built from stored findings
+says its persons are linked on exact keys only and may be over-counted (:data:`STORED_NOTE`).
 """
 
 from __future__ import annotations
@@ -322,12 +327,20 @@ def assess_paths(paths: Sequence[str | Path], *, key: bytes, config: Config | No
         doc = _document(work, files, builder, roots, scan_id, options, store, tool_version,
                         masker=masker)
         if store is not None:
+            _persist(store, work, files, builder, scan_id, doc, masker)
+            # ended once its records are stored: a run stopped while persisting them is
+            # marked interrupted (Store.close), never read back as complete (Session 12)
             store.end_scan(sum(sum(f.counts.values()) for f in files), len(files),
                            sum(1 for f in files if f.issue == "error"))
-            _persist(store, work, files, builder, scan_id, doc, masker)
         return doc
     finally:
         work.close()
+
+
+#: the note of a document built from a ``scan``'s stored findings (docs/assess-schema.md)
+STORED_NOTE = ("built from stored findings: persons linked on exact keys only (whole-value "
+               "hashes: no typo tolerance on names, no text cues, no dates), so they may be "
+               "over-counted; assess the files themselves for the best count")
 
 
 @_interruptible
@@ -337,7 +350,7 @@ def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = 
     ``config``: the configuration whose detectors find personal data in the file names the
     document shows (:mod:`.paths`; default :class:`~sentinelle.config.Config`)."""
     from sentinelle.detectors import build
-    from sentinelle.errors import StoreError
+    from sentinelle.store import check_finished
 
     from .paths import PathMasker
 
@@ -346,10 +359,10 @@ def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = 
     con = store.con
     con.execute(_STORE_DDL)
     _ensure_records_table(con)
-    found = con.execute("SELECT roots FROM scans WHERE scan_id = ?", [scan_id]).fetchall()
-    row = found[0] if found else None
-    if row is None:
-        raise StoreError(f"{store.path}: no scan with id {scan_id}")
+    # a scan that did not finish (interrupted, killed) is refused, never assessed as a real,
+    # possibly empty one (Session 12: "persons 0 ... low" of an interrupted scan before)
+    check_finished(con, store.path, scan_id)
+    row = con.execute("SELECT roots FROM scans WHERE scan_id = ?", [scan_id]).fetchall()[0]
     roots = json.loads(row[0]) if row[0] else []
     work = _Work()
     try:
@@ -436,8 +449,9 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
     notes = ["a NIR alone is not a person key: children may be recorded under a parent's NIR",
              "a person who is both a patient and a health professional is counted in both roles"]
     if from_findings:
-        notes.append("built from stored findings: whole-value hashes only (no typo tolerance on "
-                     "names, no text cues, no dates)")
+        # Session 12: said in the summary table too (a stored scan counted 400 persons
+        # where the files themselves gave 350, with no warning)
+        notes.append(STORED_NOTE)
     notes.extend(linkage.notes)
     subjects = {
         "unique": unique,

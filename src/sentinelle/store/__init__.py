@@ -4,14 +4,22 @@ only (never a raw value).
 Default location: ``.sentinelle/sentinelle.duckdb`` under the current folder (``--db`` to choose).
 Tables (schema version in ``meta``):
 
-* ``scans(scan_id, started_at, finished_at, roots, tool_version, findings, files, errors)``
+* ``scans(scan_id, started_at, finished_at, roots, tool_version, findings, files, errors,
+  interrupted_at)``
 * ``sources(scan_id, path, reader, size_bytes, rows, columns, chars, encoding, findings,
   issue_kind, issue_reason)``
 * ``findings(scan_id, path, entity_type, score, row, column, sheet, start, end, masked,
   value_hash, validation, detector, page)``
 
-Schema history: version 2 added ``findings.page`` (1-based PDF page); a version-1 store is
-migrated in place when opened (``ALTER TABLE ... ADD COLUMN``).
+Schema history: version 2 added ``findings.page`` (1-based PDF page); version 3 added
+``scans.interrupted_at``; an older store is migrated in place when opened (``ALTER TABLE ... ADD
+COLUMN``).
+
+A scan is complete when ``finished_at`` is set (:meth:`Store.end_scan`). Session 12: a store
+closed with a scan begun but not ended (the ``scan`` and ``assess`` commands close it on Ctrl-C,
+SIGTERM or an error) stamps ``interrupted_at``; a killed process leaves both NULL.
+:func:`check_finished` refuses either, so an interrupted scan is never read as a real, empty
+one (``assess --scan-id``: "persons 0 ... low" before).
 
 Writes are batched through Arrow tables. Raises :class:`StoreError` (one line) when the file
 cannot be opened (locked by another process, not a DuckDB file, no permission).
@@ -29,7 +37,7 @@ import pyarrow as pa
 
 from sentinelle.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = Path(".sentinelle") / "sentinelle.duckdb"
 
 FINDING_FIELDS = ("path", "entity_type", "score", "row", "column", "sheet", "start", "end",
@@ -47,7 +55,8 @@ CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS scan_ids START 1;
 CREATE TABLE IF NOT EXISTS scans (
     scan_id BIGINT PRIMARY KEY, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ,
-    roots VARCHAR, tool_version VARCHAR, findings BIGINT, files BIGINT, errors BIGINT);
+    roots VARCHAR, tool_version VARCHAR, findings BIGINT, files BIGINT, errors BIGINT,
+    interrupted_at TIMESTAMPTZ);
 CREATE TABLE IF NOT EXISTS sources (
     scan_id BIGINT, path VARCHAR, reader VARCHAR, size_bytes BIGINT, "rows" BIGINT,
     "columns" BIGINT, chars BIGINT, encoding VARCHAR, findings BIGINT,
@@ -82,8 +91,11 @@ class Store:
             row = self.con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-            elif int(row[0]) == 1:  # v1 -> v2: findings.page
-                self.con.execute("ALTER TABLE findings ADD COLUMN page BIGINT")
+            elif int(row[0]) in (1, 2):
+                if int(row[0]) == 1:  # v1 -> v2: findings.page
+                    self.con.execute("ALTER TABLE findings ADD COLUMN page BIGINT")
+                # v2 -> v3: scans.interrupted_at
+                self.con.execute("ALTER TABLE scans ADD COLUMN interrupted_at TIMESTAMPTZ")
                 self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
                                  [str(SCHEMA_VERSION)])
             elif int(row[0]) != SCHEMA_VERSION:
@@ -100,6 +112,7 @@ class Store:
         self._tables: list[pa.Table] = []
         self._queued = 0
         self.scan_id: int | None = None
+        self._ended = False
 
     def __enter__(self) -> "Store":
         return self
@@ -109,9 +122,11 @@ class Store:
 
     def begin_scan(self, roots: Sequence[str], tool_version: str) -> int:
         sid = self.con.execute("SELECT nextval('scan_ids')").fetchone()[0]
-        self.con.execute("INSERT INTO scans VALUES (?, ?, NULL, ?, ?, 0, 0, 0)",
+        self.con.execute("INSERT INTO scans (scan_id, started_at, finished_at, roots, tool_version, "
+                         "findings, files, errors) VALUES (?, ?, NULL, ?, ?, 0, 0, 0)",
                          [sid, datetime.now(timezone.utc), json.dumps(list(roots)), tool_version])
         self.scan_id = int(sid)
+        self._ended = False
         return self.scan_id
 
     def add_findings(self, records, flush_at: int = 50_000) -> None:
@@ -167,9 +182,40 @@ class Store:
         self.flush()
         self.con.execute("UPDATE scans SET finished_at=?, findings=?, files=?, errors=? WHERE scan_id=?",
                          [datetime.now(timezone.utc), findings, files, errors, self.scan_id])
+        self._ended = True
 
     def close(self) -> None:
+        """Flush and close. A scan begun and not ended (:meth:`end_scan`) is stamped
+        ``interrupted_at`` (now): it is kept (its findings so far) but never read as complete
+        (:func:`check_finished`)."""
         try:
+            if self.scan_id is not None and not self._ended:
+                self._ended = True  # once: close() may be called twice on an error path
+                self.con.execute("UPDATE scans SET interrupted_at = ? WHERE scan_id = ?",
+                                 [datetime.now(timezone.utc), self.scan_id])
             self.flush()
         finally:
             self.con.close()
+
+
+def check_finished(con, path, scan_id: int) -> None:
+    """Raise :class:`StoreError` (one line) when scan ``scan_id`` is missing from the store at
+    ``path`` (open connection ``con``) or did not finish (no ``finished_at``: interrupted, or
+    its process killed): nothing it holds can be read as a complete scan."""
+    found = con.execute("SELECT started_at, finished_at, interrupted_at FROM scans "
+                        "WHERE scan_id = ?", [scan_id]).fetchall()
+    if not found:
+        raise StoreError(f"{path}: no scan with id {scan_id}")
+    started, finished, interrupted = found[0]
+    if finished is None:
+        when = (f"interrupted at {_utc(interrupted)}" if interrupted is not None
+                else f"started at {_utc(started)}, never ended")
+        raise StoreError(f"scan {scan_id} did not finish ({when}): nothing to assess; scan again")
+
+
+def _utc(t) -> str:
+    """``2026-12-02 10:07:31 UTC`` (seconds; a TIMESTAMPTZ read back in the local zone)."""
+    try:
+        return t.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (AttributeError, ValueError):
+        return str(t)
