@@ -33,6 +33,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -534,10 +535,13 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
 
     own = [findings, output] + ([] if no_db else [db])
     with skipping(_own_outputs(paths, own, [] if no_db else [f"{db}.wal"], quiet)):
-        items = list(walk(paths, config))
+        left_out: Counter = Counter()
+        items = list(walk(paths, config, left_out))
     if not items and not quiet:  # "0 of 0 files", exit 0, said once (gitleaks: exit 0 too)
         _err(f"warning: no file to scan under {', '.join(map(str, paths))} "
              f"({_why_no_file(paths, config)})")
+    elif not quiet and (left_out["hidden"] or left_out["symlink"] or left_out["special"]):
+        _err(f"note: {_left_out_line(left_out)}")  # nothing left out without a word
     total_bytes = 0
     for it in items:
         if not isinstance(it, Issue):
@@ -694,6 +698,26 @@ def _scan_sarif(out_fh, version: str):
             self.first = False
 
     return _Writer(out_fh, version)
+
+
+def _left_out_line(left_out: Counter) -> str:
+    """One line naming the entries a walk left out that the user did not exclude by name
+    (:func:`sentinelle.scanner.walk` ``skipped``): hidden entries, symbolic links, FIFOs and
+    other special files, each with the option that reads them."""
+    def n_(n: int, one: str, many: str) -> str:
+        return f"{n:,} {one if n == 1 else many}"
+
+    parts = []
+    if left_out["hidden"]:
+        parts.append(f"{n_(left_out['hidden'], 'hidden file or folder', 'hidden files or folders')}"
+                     " skipped (--hidden to scan them)")
+    if left_out["symlink"]:
+        parts.append(f"{n_(left_out['symlink'], 'symbolic link', 'symbolic links')} not "
+                     "followed (--follow-symlinks)")
+    if left_out["special"]:
+        parts.append(f"{n_(left_out['special'], 'special file', 'special files')} (FIFO, "
+                     "socket, device) not read")
+    return "; ".join(parts)
 
 
 def _why_no_file(paths, config) -> str:

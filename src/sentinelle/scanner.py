@@ -421,10 +421,18 @@ def skipping(paths: Iterable[str | Path]) -> Iterator[None]:
         _SKIP.reset(token)
 
 
-def walk(paths: Sequence[str | Path], config: Config) -> Iterator[tuple[str, Path] | Issue]:
+def walk(paths: Sequence[str | Path], config: Config,
+         skipped: Counter | None = None) -> Iterator[tuple[str, Path] | Issue]:
     """Yield ``(display_path, fs_path)`` for each regular file under ``paths``, or an
     :class:`Issue` for a path that cannot be walked (missing, unreadable folder, loop). The
-    output files of the run (:func:`skipping`) are left out."""
+    output files of the run (:func:`skipping`) are left out.
+
+    ``skipped``, when given, counts the entries of the folders walked that are left out
+    without an issue: ``"hidden"`` (a name starting with a dot, without ``--hidden``),
+    ``"excluded"`` (``--exclude``), ``"symlink"`` (without ``--follow-symlinks``) and
+    ``"special"`` (a FIFO, socket or device: not a regular file); so the command line can say
+    so (session 12, new-user trial: a hidden folder of NIRs was skipped without a word)."""
+    count = skipped if skipped is not None else Counter()
     skip = _SKIP.get()
     skip_names = {os.path.basename(p) for p in skip}
     multi = len(paths) > 1
@@ -469,12 +477,15 @@ def walk(paths: Sequence[str | Path], config: Config) -> Iterator[tuple[str, Pat
             subdirs = []
             for e in entries:
                 if not config.include_hidden and e.name.startswith("."):
+                    count["hidden"] += 1
                     continue
                 if any(fnmatch.fnmatch(e.name, pat) for pat in config.exclude):
+                    count["excluded"] += 1
                     continue
                 p = Path(e.path)
                 try:
                     if e.is_symlink() and not config.follow_symlinks:
+                        count["symlink"] += 1
                         continue
                     if e.is_dir(follow_symlinks=config.follow_symlinks):
                         subdirs.append(p)
@@ -482,6 +493,8 @@ def walk(paths: Sequence[str | Path], config: Config) -> Iterator[tuple[str, Pat
                         if e.name in skip_names and os.path.realpath(p) in skip:
                             continue  # an output of this run
                         yield _display(root, p, multi, arg_s), p
+                    else:
+                        count["special"] += 1
                 except OSError as exc:
                     yield Issue(_display(root, p, multi, arg_s), "error", f"cannot access ({exc.strerror})")
             stack.extend(reversed(subdirs))
