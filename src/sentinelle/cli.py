@@ -496,6 +496,13 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
         raise _fail(str(exc))
 
     roots = [str(p) for p in paths]
+    if not raw_paths:  # the arguments' own names may name a person (`scan "MARTIN Jean/"`):
+        # masked as the paths of the files are, in the store and the JSON summary (review)
+        from sentinelle.assess.paths import PathMasker
+
+        masker = PathMasker(detectors, config)
+        roots = [masker(r.rstrip("/"), Path(r).is_file()) + r[len(r.rstrip("/")):]
+                 if r.rstrip("/") else r for r in roots]
     if output == "-":
         output = None  # stdout, the default
     findings_stdout = findings == "-"
@@ -599,14 +606,20 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
                 task = progress.add_task("scan", total=total_bytes)
                 on_bytes = lambda n: progress.advance(task, n)  # noqa: E731
 
+            # SIGTERM and SIGHUP stop the scan as Ctrl-C does (KeyboardInterrupt below): the
+            # store stamps the scan interrupted, the partial outputs are removed (session 12
+            # review: a SIGTERM left a scan "never ended" and a 13 MB .part file)
+            from sentinelle.assess import stop_signals_interrupt
+
             try:
                 # each file, then each member of an archive; in order whatever --jobs
                 n_jobs = useful_jobs(items, config, jobs or default_jobs())
                 # personal data in the file and folder names too (FileNames, session 12)
-                with contextlib.closing(iter_items(items, pipeline, config, sink, on_bytes,
-                                                   jobs=n_jobs, prepare=encoder,
-                                                   names=FileNames(config, detectors,
-                                                                   mask=not raw_paths))) as reps:
+                with stop_signals_interrupt(), \
+                        contextlib.closing(iter_items(items, pipeline, config, sink, on_bytes,
+                                                      jobs=n_jobs, prepare=encoder,
+                                                      names=FileNames(config, detectors,
+                                                                      mask=not raw_paths))) as reps:
                     for rep in reps:
                         reports.append(rep)
                         if store is not None:
@@ -621,6 +634,12 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
                 raise _fail("interrupted; no output file was written", 130)
             code = exit_code(reports)
             _epipe_code[0] = code
+            shown = Counter(r.path for r in reports)
+            twice = [p for p, n in shown.items() if n > 1 and "*" in p]
+            if twice and not quiet:  # masked names may coincide (MARTIN Jean, MOREAU Jean)
+                _err(f"note: {len(twice):,} masked path{'s' if len(twice) > 1 else ''} "
+                     f"stand{'' if len(twice) > 1 else 's'} for several files "
+                     f"({twice[0]}): --raw-paths tells them apart")
             if sarif is not None:
                 sarif.close([r.issue for r in reports if r.issue is not None])
             if store is not None:

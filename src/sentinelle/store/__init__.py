@@ -92,12 +92,17 @@ class Store:
             if row is None:
                 self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             elif int(row[0]) in (1, 2):
+                # one transaction, and columns added only when missing: a process killed in
+                # the middle leaves a store that opens again (session 12 review)
+                self.con.execute("BEGIN TRANSACTION")
                 if int(row[0]) == 1:  # v1 -> v2: findings.page
-                    self.con.execute("ALTER TABLE findings ADD COLUMN page BIGINT")
+                    self.con.execute("ALTER TABLE findings ADD COLUMN IF NOT EXISTS page BIGINT")
                 # v2 -> v3: scans.interrupted_at
-                self.con.execute("ALTER TABLE scans ADD COLUMN interrupted_at TIMESTAMPTZ")
+                self.con.execute(
+                    "ALTER TABLE scans ADD COLUMN IF NOT EXISTS interrupted_at TIMESTAMPTZ")
                 self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
                                  [str(SCHEMA_VERSION)])
+                self.con.execute("COMMIT")
             elif int(row[0]) != SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: store schema version {row[0]} is not supported "
                                  f"(expected {SCHEMA_VERSION})")
