@@ -218,9 +218,13 @@ class FileNames:
         self.__init__(state["config"], mask=state["mask"])
 
     def bind(self, detectors: Sequence[Detector]) -> "FileNames":
-        """Use ``detectors`` when none were given (a worker: its pipeline's)."""
+        """Use ``detectors`` when none were given (a worker: its pipeline's); the modules the
+        name analysis needs are imported now, before a worker's task (an import cut by the
+        worker's SIGTERM handler prints a traceback)."""
         if self._detectors is None:
             self._detectors = detectors
+        import sentinelle.redact.names  # noqa: F401
+        import sentinelle.redact.scope  # noqa: F401
         return self
 
     def _scoped(self):
@@ -1075,10 +1079,13 @@ def _worker_main(conn, pipeline: Pipeline, config: Config, prepare: Callable | N
     def stop(_signum, _frame):
         raise SystemExit(128 + signal.SIGTERM)
 
-    signal.signal(signal.SIGTERM, stop)
-    _die_with_parent()
+    # bound before the handler: binding imports modules, and a SystemExit raised inside an
+    # import's callback is printed as "Exception ignored ... Traceback" (a SIGTERM here has
+    # nothing to clean up: the default action ends the worker)
     if names is not None:  # pickled (not forked): members' names use this worker's detectors
         names.bind(pipeline.detectors)
+    signal.signal(signal.SIGTERM, stop)
+    _die_with_parent()
     while True:
         try:
             task = conn.recv()
