@@ -730,6 +730,19 @@ def rep_blanks(rep: Rep, implied_loinc: bool = False) -> set[tuple[int, int]]:
     return out
 
 
+def _untyped_fields(seg: str, fields: Sequence[str], d: Delimiters, first: int,
+                    spec: dict[str, tuple[str | None, str | None]], xtn: frozenset[str]
+                    ) -> Iterator[tuple[str, str]]:
+    """``(name, raw)`` of the written fields of one segment that ``spec`` does not type (nor
+    ``xtn``, nor OBX-3/5/6) and that hold a component delimiter: the fields whose parts
+    :func:`blanked_fields` and :func:`clinical_code_fields` tell apart."""
+    for k, raw in enumerate(fields):
+        name = f"{seg}-{k + first}"
+        if raw and name not in spec and name not in xtn and name not in _NOT_CODED \
+                and d.component in raw:
+            yield name, raw
+
+
 def blanked_fields(seg: str, fields: Sequence[str], d: Delimiters, first: int = 1,
                    spec: dict[str, tuple[str | None, str | None]] = FIELDS,
                    xtn: frozenset[str] = frozenset()
@@ -741,11 +754,7 @@ def blanked_fields(seg: str, fields: Sequence[str], d: Delimiters, first: int = 
     if not d.component:
         return frozenset()
     out = set()
-    for k, raw in enumerate(fields):
-        name = f"{seg}-{k + first}"
-        if not raw or name in spec or name in xtn or name in _NOT_CODED \
-                or d.component not in raw:
-            continue
+    for name, raw in _untyped_fields(seg, fields, d, first, spec, xtn):
         implied = name in IMPLIED_LOINC_FIELDS
         for r, rep in enumerate(split_field(raw, d), 1):
             out.update((name, r, c, j) for c, j in rep_blanks(rep, implied))
@@ -765,11 +774,7 @@ def clinical_code_fields(seg: str, fields: Sequence[str], d: Delimiters, first: 
     if not d.component:
         return frozenset()
     out = set()
-    for k, raw in enumerate(fields):
-        name = f"{seg}-{k + first}"
-        if not raw or name in spec or name in xtn or name in _NOT_CODED \
-                or d.component not in raw:
-            continue
+    for name, raw in _untyped_fields(seg, fields, d, first, spec, xtn):
         implied = name in IMPLIED_LOINC_FIELDS
         reps = [rep for rep in split_field(raw, d) if any(words(c) for c in rep)]
         if reps and all(is_clinical(rep, implied) for rep in reps):
