@@ -496,12 +496,10 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
         raise _fail(str(exc))
 
     roots = [str(p) for p in paths]
+    file_names = FileNames(config, detectors, mask=not raw_paths)
     if not raw_paths:  # the arguments' own names may name a person (`scan "MARTIN Jean/"`):
         # masked as the paths of the files are, in the store and the JSON summary (review)
-        from sentinelle.assess.paths import PathMasker
-
-        masker = PathMasker(detectors, config)
-        roots = [masker(r.rstrip("/"), Path(r).is_file()) + r[len(r.rstrip("/")):]
+        roots = [file_names.masked(r.rstrip("/"), {}) + r[len(r.rstrip("/")):]
                  if r.rstrip("/") else r for r in roots]
     if output == "-":
         output = None  # stdout, the default
@@ -609,7 +607,7 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
             # SIGTERM and SIGHUP stop the scan as Ctrl-C does (KeyboardInterrupt below): the
             # store stamps the scan interrupted, the partial outputs are removed (session 12
             # review: a SIGTERM left a scan "never ended" and a 13 MB .part file)
-            from sentinelle.assess import stop_signals_interrupt
+            from sentinelle.scanner import stop_signals_interrupt
 
             try:
                 # each file, then each member of an archive; in order whatever --jobs
@@ -618,8 +616,7 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
                 with stop_signals_interrupt(), \
                         contextlib.closing(iter_items(items, pipeline, config, sink, on_bytes,
                                                       jobs=n_jobs, prepare=encoder,
-                                                      names=FileNames(config, detectors,
-                                                                      mask=not raw_paths))) as reps:
+                                                      names=file_names)) as reps:
                     for rep in reps:
                         reports.append(rep)
                         if store is not None:

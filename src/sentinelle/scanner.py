@@ -51,6 +51,7 @@ import signal
 import stat
 import sys
 import tempfile
+import threading
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -423,6 +424,49 @@ def skipping(paths: Iterable[str | Path]) -> Iterator[None]:
         yield
     finally:
         _SKIP.reset(token)
+
+
+#: signals that stop a scan or an assessment as SIGINT (Ctrl-C) does: ``kill``'s default and a closed
+#: terminal or SSH session
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised in the main thread when a :data:`STOP_SIGNALS` signal arrives during a
+    scan or an assessment; ``signum`` is the signal's number. A :class:`KeyboardInterrupt`, so callers
+    (the CLI) handle it as a Ctrl-C."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def stop_signals_interrupt():
+    """While the block runs, SIGTERM and SIGHUP raise :class:`Interrupted` in the main thread,
+    as SIGINT raises KeyboardInterrupt: the ``finally`` blocks run, so the working database's
+    temporary folder (``sentinelle-assess-*``), the scanner's spools and its worker processes
+    are removed (POSIX's default action for both signals ends the process at once and leaves
+    them behind). Only a signal whose handler is the default (``SIG_DFL``) is taken over, and
+    only in the main thread (where Python runs signal handlers); the handlers are restored at
+    the end. Source: Python ``signal`` module documentation (handlers run in the main thread,
+    between bytecodes), signal(7) (default actions)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        raise Interrupted(signum)
+
+    previous = {}
+    try:
+        for sig in STOP_SIGNALS:
+            if signal.getsignal(sig) is signal.SIG_DFL:  # keep an application's own handler
+                previous[sig] = signal.signal(sig, stop)
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def walk(paths: Sequence[str | Path], config: Config,
