@@ -459,3 +459,78 @@ def test_abnormal_finding_with_health_context():
     got = [text[f.start:f.end] for f in sentinelle.scan_text(text)
            if f.entity_type == "HEALTH_CONDITION"]
     assert "rêves anormaux" in got
+
+
+@pytest.mark.parametrize("text, spans", [
+    # session 13 (issue 3, kinds of QUAERO train misses): adjectives that name one disease and
+    # nothing else tell it alone (data/health_conditions.txt, ambiguous score)
+    ("Traitement chirurgical de l' avant-pied rhumatoïde .", ["rhumatoïde"]),  # QUAERO train MEDLINE title
+    ("un accès palustre à Plasmodium falciparum", ["palustre"]),     # malaria
+    ("des monoarthrites rhumatismales", ["monoarthrites", "rhumatismales"]),
+    ("le pied goutteux", ["goutteux"]),                               # gout
+    ("Documents sur un kyste hydatique de la rate .", ["kyste hydatique"]),  # one span, QUAERO train
+    # the Latin "ulcus" and the small varices
+    ("association ulcus gastrique et psoriasis", ["ulcus gastrique", "psoriasis"]),
+    ("Traitement esthétique des varicosités .", ["varicosités"]),     # QUAERO train title
+    # a disorder named by "troubles" and a psychology adjective
+    ("Traitement des troubles psychopathologiques associés", ["troubles psychopathologiques"]),
+    # lay words for a pain of a body part ("mal"/"maux" + preposition + part)
+    ("des nausées ( mal au cœur )", ["nausées", "mal au cœur"]),     # QUAERO train EMEA leaflet
+    ("il a mal au dos depuis lundi", ["mal au dos"]),
+    ("maux de ventre fréquents", ["maux de ventre"]),
+    ("J'ai mal aux dents", ["mal aux dents"]),
+    ("mal à l'estomac après les repas", ["mal à l'estomac"]),
+    ("mal de l'épaule droite", ["mal de l'épaule"]),
+    ("mal de tête", ["mal de tête"]),                                 # the listed term, one span
+])
+def test_session13_kinds(text, spans, analyze):
+    assert [t for _s, _e, t in analyze(text, "HEALTH_CONDITION")] == spans
+
+
+@pytest.mark.parametrize("text", [
+    "une goutte de pluie",                   # "goutte" (drop), the adjective rule needs "goutteux"
+    "il y avait pas mal de monde au bureau",  # "pas mal de": a quantity
+    "pas mal de sang sur le tablier",         # idem, before a part of the body
+    "ça me fait mal au cœur de voir ça",      # "faire mal au cœur": to sadden
+    "le mal du pays",                         # no part of the body
+    "il a trop mal dormi",                    # an adverb
+])
+def test_session13_kinds_negatives(text, analyze):
+    assert analyze(text, "HEALTH_CONDITION") == []
+
+
+# -- session 13 speed (issue 6): the whole-text regexes of the prefixed words, the weak signs
+# and the abnormal findings are tried only where hyperscan (or str.find) puts a start
+_LONG_UNIT = ("Un pseudo-kyste et des microkystes ; confusion et faiblesse avec une hépatite. "
+              "Diagnostic : des rêves anormaux, des urines anormalement foncées. Le para-1 "
+              "et le pan du mur ; une chute des cours. ")
+
+
+@pytest.mark.parametrize("name, starts", [
+    ("_PREFIXED", lambda hc, folded, som: som(hc._PREFIXED_SOM, folded)),
+    ("_WEAK_SIGN", lambda hc, folded, som: som(hc._WEAK_SIGN_SOM, folded)),
+    ("_ABNORMAL", lambda hc, folded, som: hc.HealthConditionDetector._abnormal_starts(folded)),
+])
+def test_fast_starts_give_the_regex_matches(name, starts):
+    # finditer_at over the starts must give exactly the regex's own finditer
+    from sentinelle.detectors import health_condition as hc
+    from sentinelle.detectors.base import fold_keep_length
+    from sentinelle.detectors.lexicon import finditer_at, som_starts
+
+    folded = fold_keep_length(_LONG_UNIT * 40)
+    rx = getattr(hc, name)
+    slow = [m.span() for m in rx.finditer(folded)]
+    fast = [m.span() for m in finditer_at(rx, folded, starts(hc, folded, som_starts))]
+    assert slow and fast == slow
+
+
+def test_long_text_same_findings_as_short_units():
+    # a long text (hyperscan starts) finds in each repeated unit what the unit alone finds
+    # (the regexes: a text shorter than _SOM_MIN_CHARS)
+    unit = _LONG_UNIT
+    short = [(m.start, m.end, m.pattern) for m in DET.find(unit)]
+    text = unit * 40
+    long = [(m.start, m.end, m.pattern) for m in DET.find(text)]
+    assert {"morphology", "sign_near_condition", "abnormal_finding"} <= {p for _s, _e, p in short}
+    assert long == [(s + k * len(unit), e + k * len(unit), p) for k in range(40)
+                    for s, e, p in short]

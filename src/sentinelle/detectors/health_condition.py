@@ -89,6 +89,16 @@ worker ("HIV positive nurse", "nurse with diabetes") keeps its score: only job q
 job. A word named like a disorder inside a domain name or a camel-case identifier
 ("OMesothelioma.fr", its ``Domain`` column) is no ``morphology`` match.
 
+Session 13 (issue 3, kinds of QUAERO train misses, no term taken from its annotations): the
+adjectives that name one disease and nothing else ("rhumatoïde", "rhumatismal", "palustre",
+"hydatique", "goutteux"; listed, ambiguous score), the Latin "ulcus", "varicosités",
+"psychopathologiques" among the organ adjectives, and the lay words for a pain of a body part
+(:data:`_LAY_PAIN`, 0.7: "mal au dos", "maux de ventre", "mal au cœur"; not "pas mal de", nor
+"ça me fait mal au cœur", to sadden). Tried and left out: growing a match over its classifying
+adjectives ("anémie hémolytique", "cancers oesophagiens multifocaux"): the span convention of
+the earlier sessions keeps the listed head alone ("amyloïdose rénale" -> "amyloïdose",
+"sérologie VIH positive" -> "VIH"), and the gain was 0.004 F1 on the train split.
+
 ICD-10 / CIM-10 codes ("B20", "C50.9", "C509", "U07.1", "B24+0") are reported only when a cue
 confirms them: a word shortly before ("CIM-10", "ICD-10", "diagnostic", "diag", "DP", "DAS",
 "code"), an accepted code just before (a list: "DAS : E11.9, I10 et Z21"), or in a table a
@@ -131,7 +141,7 @@ from sentinelle.detectors.lexicon import (PY_WHITESPACE, SMALL_COLUMN, column_fi
                                           TermTrie, keep_longest, match_column_where,
                                           latin1_class, plural_marked,
                                           prefix_prefilter, run_may_start, singular, som_database,
-                                          som_starts, words_back)
+                                          som_starts, words_back, finditer_at)
 from sentinelle.finding import Validation
 
 #: score of an ordinary lexicon term, and of a short ambiguous one (prefix "?")
@@ -183,7 +193,7 @@ _PHRASE_HEAD = (r"(?:troubles?|problemes?|atteintes?|affections?|lesions?|anomal
                 r"|dechirures?|malformations?|envahissements?|epaississements?"
                 r"|retrecissements?|tumefactions?)")
 _PHRASE_ADJ = (r"(?:hepatiques?|renales?|renaux|cardiaques?|musculaires?|cutanee?s?|digesti(?:fs?|ves?)"
-               r"|urinaires?|respiratoires?|neurologiques?|psychiatriques?|psychiques?"
+               r"|urinaires?|respiratoires?|neurologiques?|psychiatriques?|psychiques?|psychopathologiques?"
                r"|cardio-?vasculaires?|vasculaires?|pulmonaires?|gastro-?intestina(?:ux|les?)"
                r"|intestina(?:ux|les?)|oculaires?|visuel(?:s|les?)?|auditi(?:fs?|ves?)|osseu(?:x|ses?)"
                r"|articulaires?|sanguin(?:s|es?)?|hematologiques?|endocrinien(?:s|nes?)?"
@@ -243,6 +253,22 @@ _PHRASE_KEY = re.compile(r"trouble|probleme|atteinte|affection|lesion|anomalie|i
                          "|dechirure|malformation|envahissement|epaississement|retrecissement"
                          "|tumefaction")
 PHRASE_SCORE = 0.7
+#: lay words for a pain or a discomfort of a body part (folded text): "mal au dos", "maux de
+#: ventre", "mal aux dents", "mal à l'estomac", "mal au cœur" (nausea, as leaflets gloss
+#: "nausées"; session 13, issue 3, QUAERO train "des nausées ( mal au cœur )"): "mal"/"maux",
+#: a preposition, then a part of :data:`_PHRASE_ORGAN` or of the limbs and trunk. Not "pas
+#: mal de", "trop mal", "tant de mal" (degree words), nor "faire mal au cœur" (to sadden, see
+#: :meth:`HealthConditionDetector._with_lay_pain`); the listed "mal de tête" wins
+_LAY_PAIN = re.compile(
+    r"(?<![a-z])(?<!pas )(?<!trop )(?<!tant )(?<!bien )(?:mal|maux)[ \u00a0]+"
+    r"(?:aux?|a[ \u00a0]+la|a[ \u00a0]+l[ \u00a0]?['’]|du|des|de[ \u00a0]+la|de[ \u00a0]+l[ \u00a0]?['’]|de"
+    r"|d[ \u00a0]?['’])[ \u00a0]*"
+    rf"(?:{_PHRASE_ORGAN}|c\u0153ur|\u0153il|tete|dos|ventre|dents?|jambes?|pieds?|bras|mains?"
+    r"|doigts?|cou|poitrine|cotes?|talons?|cuisses?|mollets?|reins)(?![a-z])")
+#: "faire mal au cœur" is to sadden ("ça me fait mal au cœur de voir..."): a form of "faire",
+#: an optional pronoun, right before "mal"
+_SADDEN_BEFORE = re.compile(r"(?<![a-z])(?:fai(?:s|t|sait|saient|re)|font|fera(?:it)?)[ \u00a0]+"
+                            r"(?:[a-z]+[ \u00a0]+)?$")
 #: organ phrases that are figures of speech (session 12 review, hand-written news, HR and
 #: linguistics prose): "la pensée" after another head than a disorder's ("rupture, faiblesse,
 #: élévation de la pensée"; "troubles, perturbations, lenteur de la pensée" are kept), and
@@ -361,6 +387,10 @@ _PREFIXES = ("pseudo", "megalo", "megal", "mega", "macro", "micro", "poly", "pan
 _PREFIXED_NOT = frozenset(("greffe", "dialyse", "transplantation", "chirurgie", "amputation"))
 _PREFIXED = re.compile(rf"(?:{_first_letter_branches(_PREFIXES, '[0-9a-z]')})-?[a-z]{{5,}}"
                        r"(?![0-9a-z])")
+#: where a match of :data:`_PREFIXED` can start on a long text, found by hyperscan
+#: (:func:`~sentinelle.detectors.lexicon.som_starts`: a character that is no letter or digit,
+#: then a prefix; speed, issue 6: the whole-text regex took most of the detector's time)
+_PREFIXED_SOM = tuple(latin1_class(r"[0-9a-z]") + p.encode() for p in _PREFIXES)
 #: the head nouns of :data:`_EPONYM` in folded text (cheap test before the regex)
 _EPONYM_KEYS = ("maladie", "mal d", "mal\u00a0d", "syndrome", "phenomene", "triade", "tetralogie")
 
@@ -377,6 +407,9 @@ _ABNORMAL_NOT_BEFORE = frozenset((
     "pourrait", "serait", "juge", "jugee", "considere", "consideree", "normal", "normale", "ou")
 )
 ABNORMAL_SCORE = 0.45
+#: the text that follows the noun of an abnormal finding: its matches are tried only at the word
+#: before each of them (:meth:`HealthConditionDetector._abnormal_starts`; speed, issue 6)
+_ABNORMAL_KEY = " anorma"
 
 #: a job noun after a condition, with its optional qualifiers (folded text right after the
 #: match): "HIV/AIDS nurse", "Diabetes management nurse", "Tumor registrar", "cancer care
@@ -447,9 +480,13 @@ _NOT_A_SIGN = {
 #: :data:`_WEAK_SIGN_REACH` characters of it in the same sentence ("fatigue, confusion,
 #: vertiges"; "éruption et démangeaisons"); "la confusion entre deux produits", "une chute des
 #: prix" alone are not (session 12, issue 3)
-_WEAK_SIGN = re.compile("(?:" + _first_letter_branches(
-    ["confusions?", "faiblesses?", "eruptions?", "agitations?", "chutes?", "signes?",
-     "sequelles?", "stress", "fugues?", "incoherences?"], "[a-z]") + ")(?![a-z])")
+_WEAK_SIGN_WORDS = ("confusions?", "faiblesses?", "eruptions?", "agitations?", "chutes?",
+                   "signes?", "sequelles?", "stress", "fugues?", "incoherences?")
+_WEAK_SIGN = re.compile("(?:" + _first_letter_branches(_WEAK_SIGN_WORDS, "[a-z]") + ")(?![a-z])")
+#: where a match of :data:`_WEAK_SIGN` can start on a long text (hyperscan, as
+#: :data:`_PREFIXED_SOM`): a character that is no letter, then the word without its plural "s"
+_WEAK_SIGN_SOM = tuple(latin1_class(r"[a-z]") + (w[:-2] if w.endswith("s?") else w).encode()
+                       for w in _WEAK_SIGN_WORDS)
 _WEAK_SIGN_NOT_AFTER = re.compile(r"[ \u00a0]+(?:oxydatif|oxydant|economique|financier|des prix"
                                   r"|de tension|d[ \u00a0]?['’][ \u00a0]?eau"
                                   # the markets, the weather, the stars, an identity card, a
@@ -876,17 +913,24 @@ class HealthConditionDetector(Detector):
                 _PHRASE_KEY.search(folded) is not None else []
         if heads:
             found = self._with_phrases(text, folded, found, heads)
+        if "mal" in folded or "maux" in folded:
+            found = self._with_lay_pain(text, folded, found)
         found = self._with_eponyms(text, folded, found)
         if found:
             found = self._with_eponym_tails(text, folded, found)
-        if _PREFIXED.search(folded) is not None:
-            found = self._with_prefixed(text, folded, found)
-        if "anorma" in folded:
+        long_text = len(folded) >= _SOM_MIN_CHARS
+        prefixed = som_starts(_PREFIXED_SOM, folded) if long_text else None
+        if prefixed is None:
+            if _PREFIXED.search(folded) is not None:
+                found = self._with_prefixed(text, folded, found)
+        elif prefixed:
+            found = self._with_prefixed(text, folded, found, prefixed)
+        if _ABNORMAL_KEY in folded:
             found = self._with_abnormal(text, folded, found)
         if found and "(" in text:
             found = self._with_abbreviations(text, found)
         if found:
-            found = self._with_weak_signs(text, folded, found)
+            found = self._with_weak_signs(text, folded, found, long_text)
         if found and "anti" in folded:
             # an adjective after "anti-" ends a drug class ("anti-cancéreux", "anti-arythmiques",
             # "anti-infectieux": French prefix anti- "against"; MEDICATION's); a noun after it
@@ -999,6 +1043,26 @@ class HealthConditionDetector(Detector):
         return [phrases[int(key[1:])] if key[0] == "p" else found[int(key)]
                 for _s, _e, _score, key in kept]
 
+    def _with_lay_pain(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+        """``found`` with the lay words for a pain of :data:`_LAY_PAIN` ("mal au dos"); where
+        they overlap a match the longest wins, the other at equal length."""
+        pains = []
+        for key in ("mal", "maux"):
+            i = folded.find(key)
+            while i >= 0:
+                m = _LAY_PAIN.match(folded, i)
+                if m is not None and not (m.group(0).endswith(("coeur", "c\u0153ur"))
+                                          and _SADDEN_BEFORE.search(folded, max(0, i - 30), i)):
+                    pains.append(Match(m.start(), m.end(), PHRASE_SCORE, Validation.NONE,
+                                       "lay_pain", self.normalize(text[m.start():m.end()])))
+                i = folded.find(key, i + 1)
+        if not pains:
+            return found
+        kept = keep_longest([(m.start, m.end, m.score + 0.01, str(k)) for k, m in enumerate(found)]
+                            + [(m.start, m.end, m.score, f"p{k}") for k, m in enumerate(pains)])
+        return [pains[int(key[1:])] if key[0] == "p" else found[int(key)]
+                for _s, _e, _score, key in kept]
+
     def _with_eponyms(self, text: str, folded: str, found: list[Match]) -> list[Match]:
         """``found`` with the eponymous names of :data:`_EPONYM` ("phénomène de Raynaud", "mal
         de Pott"); where they overlap a term the longest wins, the term at equal length. The
@@ -1020,12 +1084,16 @@ class HealthConditionDetector(Detector):
         return [eponyms[int(key[1:])] if key[0] == "e" else found[int(key)]
                 for _s, _e, _score, key in kept]
 
-    def _with_weak_signs(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+    def _with_weak_signs(self, text: str, folded: str, found: list[Match],
+                         long_text: bool = False) -> list[Match]:
         """``found`` with the words of :data:`_WEAK_SIGN` that no match covers and that stand
-        near a match of ``found`` in the same sentence."""
+        near a match of ``found`` in the same sentence; on a long text the regex is tried only
+        where hyperscan finds a word's start (:data:`_WEAK_SIGN_SOM`)."""
         extra = []
         starts = [m.start for m in found]
-        for w in _WEAK_SIGN.finditer(folded):
+        signs = som_starts(_WEAK_SIGN_SOM, folded) if long_text else None
+        for w in (_WEAK_SIGN.finditer(folded) if signs is None
+                  else finditer_at(_WEAK_SIGN, folded, signs)):
             s, e = w.span()
             if self._not_a_sign(folded, s, e) or _WEAK_SIGN_NOT_AFTER.match(folded, e):
                 continue
@@ -1064,12 +1132,15 @@ class HealthConditionDetector(Detector):
                                      self.normalize(b.group(1))))
         return out
 
-    def _with_prefixed(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+    def _with_prefixed(self, text: str, folded: str, found: list[Match],
+                       places: list[int] | None = None) -> list[Match]:
         """``found`` with the words made of a prefix of :data:`_PREFIXED` and a listed
-        one-word condition that no match covers, scored :data:`MORPH_SCORE`."""
+        one-word condition that no match covers, scored :data:`MORPH_SCORE`; ``places``: where
+        such a word can start (hyperscan), else the whole text is read."""
         starts = [m.start for m in found]
         extra = []
-        for w in _PREFIXED.finditer(folded):
+        for w in (_PREFIXED.finditer(folded) if places is None
+                  else finditer_at(_PREFIXED, folded, places)):
             word = w.group(0)
             hits = [self._terms.get(_key(rest)) for rest in
                     (word[len(p):].lstrip("-") for p in _PREFIXES if word.startswith(p))
@@ -1089,12 +1160,30 @@ class HealthConditionDetector(Detector):
         return sorted([m for m in found if not any(s < m.start and m.end == e for s, e in inside)]
                       + extra, key=lambda m: m.start)
 
+    @staticmethod
+    def _abnormal_starts(folded: str) -> list[int]:
+        """The starts of the words right before each " anorma" of ``folded``: the only
+        places where :data:`_ABNORMAL` (a whole word, one space, "anorma...") can match, so
+        ``finditer_at`` there gives its ``finditer`` (speed, issue 6: the regex tried every
+        letter of the text)."""
+        starts = []
+        i = folded.find(_ABNORMAL_KEY)
+        while i >= 0:
+            j = i
+            while j > 0 and "a" <= folded[j - 1] <= "z":
+                j -= 1
+            if j < i:
+                starts.append(j)
+            i = folded.find(_ABNORMAL_KEY, i + 1)
+        return starts
+
     def _with_abnormal(self, text: str, folded: str, found: list[Match]) -> list[Match]:
         """``found`` with the abnormal findings of :data:`_ABNORMAL` ("rêves anormaux"); where
         they overlap a term or a phrase the longest wins, the other at equal length."""
         extra = [Match(m.start(), m.end(), ABNORMAL_SCORE, Validation.NONE, "abnormal_finding",
                        self.normalize(text[m.start():m.end()]))
-                 for m in _ABNORMAL.finditer(folded) if m.group(1) not in _ABNORMAL_NOT_BEFORE]
+                 for m in finditer_at(_ABNORMAL, folded, self._abnormal_starts(folded))
+                 if m.group(1) not in _ABNORMAL_NOT_BEFORE]
         if not extra:
             return found
         kept = keep_longest([(m.start, m.end, m.score, str(k)) for k, m in enumerate(found)]
