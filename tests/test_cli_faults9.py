@@ -100,8 +100,10 @@ def test_sarif_table_findings_have_a_logical_location(sarif_log, uri, logical):
 
 def test_sarif_text_findings_keep_their_region(sarif_log):
     loc = _nir_location(sarif_log, "note.txt")
-    # "N° SS : " is 8 characters; the NIR is 15
-    assert loc["physicalLocation"]["region"] == {"charOffset": 8, "charLength": 15}
+    # "N° SS : " is 8 characters; the NIR is 15: line 1, columns 9..23 (endColumn 24, SARIF 3.30)
+    assert loc["physicalLocation"]["region"] == {"startLine": 1, "startColumn": 9, "endLine": 1,
+                                                 "endColumn": 24, "charOffset": 8,
+                                                 "charLength": 15}
     assert "logicalLocations" not in loc
 
 

@@ -155,7 +155,8 @@ def test_sarif_result_without_region(tree, tmp_path):
     r = results[2]
     assert r["ruleId"] == "PERSON"
     assert r["locations"] == [{
-        "physicalLocation": {"artifactLocation": {"uri": "fn/" + DUPONTEL}},
+        "physicalLocation": {"artifactLocation": {"uri": "fn/" + DUPONTEL,
+                                                  "uriBaseId": "SCANROOT"}},
         "logicalLocations": [{"name": "(file name)", "fullyQualifiedName": "(file name)",
                               "kind": "resource"}]}]
     assert (r["properties"]["start"], r["properties"]["end"]) == (6, 23)

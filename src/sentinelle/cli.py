@@ -570,8 +570,9 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
             out_fh = (_Guarded(stack.enter_context(atomic_output(output)), str(output)) if output
                       else _Guarded(sys.stdout, "stdout"))
             sarif = None
-            if format == "sarif":
-                sarif = _scan_sarif(out_fh, __version__)
+            if format == "sarif":  # results, file-name results and regions: report.sarif
+                from sentinelle.report.sarif import SarifWriter
+                sarif = SarifWriter(out_fh, __version__, sources=items, config=config)
 
             # one batch at a time, column-wise, in the process that made it (a worker with
             # --jobs > 1): masks and keyed hashes once per distinct value, JSONL bytes equal to
@@ -671,49 +672,6 @@ def scan(paths: tuple[Path, ...], format: str, output: Optional[Path], findings:
         _epipe_code[0] = 1 if code is None else code
         raise
     raise Exit(code)
-
-
-def _scan_sarif(out_fh, version: str):
-    """The SARIF writer of ``scan`` (:class:`sentinelle.report.sarif.SarifWriter`) where a
-    finding in a file or folder name (``column`` = ``"(file name)"``, session 12) is a result
-    on that file with no region (its ``start``/``end`` are offsets in the path, not in the
-    file's content) and the logical location ``(file name)`` (kind ``resource``); its offsets
-    stay in ``properties``. Every other record is the writer's."""
-    from sentinelle.redact.names import FILE_NAME
-    from sentinelle.report.sarif import SarifWriter
-
-    class _Writer(SarifWriter):
-        def add(self, records) -> None:
-            plain = []
-            for r in records:
-                if r.get("column") != FILE_NAME or r.get("row") is not None:
-                    plain.append(r)
-                    continue
-                super().add(plain)
-                plain = []
-                self._add_name(r)
-            super().add(plain)
-
-        def _add_name(self, r: dict) -> None:
-            self.rules_seen.add(r["entity_type"])
-            result = {
-                "ruleId": r["entity_type"],
-                "level": "error" if r["score"] >= 0.8 else "warning",
-                "message": {"text": f"{r['entity_type']} found in a file or folder name: "
-                                    f"{r['masked']}"},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": r["path"]}},
-                               "logicalLocations": [{"name": FILE_NAME,
-                                                     "fullyQualifiedName": FILE_NAME,
-                                                     "kind": "resource"}]}],
-                "partialFingerprints": {"valueHash/v1": r["value_hash"]},
-                "properties": {"score": r["score"], "row": r["row"], "column": r["column"],
-                               "sheet": r["sheet"], "page": r["page"], "start": r["start"],
-                               "end": r["end"], "validation": r.get("validation")},
-            }
-            self.out.write(("" if self.first else ",\n") + json.dumps(result, ensure_ascii=False))
-            self.first = False
-
-    return _Writer(out_fh, version)
 
 
 def _left_out_line(left_out: Counter) -> str:

@@ -33,7 +33,6 @@ READ = "not a readable ZIP: central directory missing (truncated or corrupt arch
     ("t.zip", 4),        # the signature alone
     ("t.zip", 10),       # inside the 30-byte local header: no method, no name length yet
     ("t.zip", 29),       # one byte short of a whole local header
-    ("t.zip", 60),       # header and part of the data, no central directory
     ("t.xlsx", 40),      # an office suffix does not hide a truncated ZIP
     ("noext", 40),       # no suffix at all: content decides
     ("t.xlsx", 2),       # "PK" alone: a ZIP-based suffix makes it a ZIP cut within its signature
@@ -50,6 +49,16 @@ def test_truncated_zip_is_one_error_naming_the_file(tmp_path: Path, name: str, c
     # the scan went on: the other file's NIR is found
     assert [f.entity_type for f in result.findings if f.location.path == "ok.csv"
             and f.entity_type == "FR_NIR"] == ["FR_NIR"]
+
+
+def test_zip_cut_in_its_first_member_reads_that_member(tmp_path: Path):
+    # header and part of the data, no central directory: the member, read from its local
+    # header up to the cut, carries the truncation; the archive, its missing directory
+    (tmp_path / "t.zip").write_bytes(ZIP[:60])
+    result = sentinelle.scan([str(tmp_path)])
+    assert [(i.path, i.kind, i.reason) for i in result.issues] == [
+        ("t.zip!patients.csv", "error", "truncated archive: member data ends early"),
+        ("t.zip", "error", READ)]
 
 
 @pytest.mark.parametrize("data, why", [

@@ -4,10 +4,18 @@ Formats, all read with the standard library or py7zr (nothing is extracted to di
 
 * ZIP (``zipfile``; PKWARE APPNOTE.TXT): members in central-directory order, random access, so a
   corrupt member does not stop the others. ``packed`` is the member's compressed size (capped at
-  the archive's size), for the per-member compression-ratio limit.
+  the archive's size), for the per-member compression-ratio limit. A ZIP cut before its
+  central directory (a truncated dump) is walked from local header to local header instead
+  (:func:`_local_members`: stored and deflated members), then the archive gets its one
+  "central directory missing" issue.
 * TAR, plain or compressed with gzip, bzip2 or xz (``tarfile`` in streaming mode ``r|*``: one
   pass, no seeking; POSIX.1-1988 ustar, pax and GNU headers). Only regular files are members:
-  folders, links and devices hold no content.
+  folders, links and devices hold no content. A member cut short is read up to the cut
+  (:class:`_TarData`); a header cut short is "truncated archive after member X".
+* A TAR or ZIP member cut short (a single gzip/bzip2/xz file: less its last piece of
+  :data:`_PIECE` bytes at most) is given up to the cut, then raises ``ReadError``
+  :data:`TRUNCATED` at position ``byte N``: the scanner scans those bytes and records the
+  issue on the member (``a.tar!b.csv:byte N: truncated archive: member data ends early``).
 * 7z (``py7zr``): py7zr extracts by pushing bytes into writer objects, so a worker thread runs
   the extraction into a small bounded queue and :meth:`ArchiveReader.read` pulls the members one
   by one (memory stays bounded; solid archives are decompressed once, not once per member). The
@@ -81,6 +89,8 @@ _PIPE_CHUNK = 1 << 20
 _PIECE = 64 * 1024
 
 TRUNCATED = "truncated archive: member data ends early"
+NO_CENTRAL_DIRECTORY = ("not a readable ZIP: central directory missing (truncated or corrupt "
+                        "archive)")
 ENCRYPTED = "encrypted member, not scanned"
 
 
@@ -304,6 +314,8 @@ class _MemberStream(io.RawIOBase):
         try:  # small reads: a truncated member loses only its last piece
             data = self._raw.read(min(len(b), _PIECE))
         except ReadError:
+            if self._on_fail is not None:
+                self._on_fail()
             raise
         except Exception as exc:  # noqa: BLE001 - zlib, lzma, bz2, tarfile, zipfile, py7zr errors
             if self._on_fail is not None:
@@ -318,6 +330,51 @@ class _MemberStream(io.RawIOBase):
             self._raw.close()
         finally:
             super().close()
+
+
+class _TarData(io.RawIOBase):
+    """The data of a (non-sparse) TAR member read straight from the archive's stream: the
+    bytes up to a cut are returned, then :class:`ReadError` says where the data ends.
+
+    ``tarfile``'s own member stream raises "unexpected end of data" on a short read and drops
+    the bytes it got (a dump cut inside a member gave nothing of it); here a short read returns
+    what came, and the next read raises :data:`TRUNCATED` at position ``byte N`` (N = the
+    member's bytes read: the issue reads ``a.tar!b.csv:byte N: truncated archive: member data
+    ends early``; the reason stays the one :mod:`sentinelle.report.reasons` translates).
+    ``fileobj`` is the ``tarfile`` stream (mode ``r|*``:
+    forward seeks only, the decompression of a .tar.gz/.tar.bz2/.tar.xz inside)."""
+
+    def __init__(self, fileobj, info: tarfile.TarInfo, display: str):
+        self._fileobj = fileobj
+        self._start = info.offset_data
+        self._size = info.size
+        self._display = display
+        self._pos = 0
+        self._cut = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._pos >= self._size:
+            return b""
+        if self._cut:
+            raise ReadError(self._display, TRUNCATED, f"byte {self._pos}")
+        want = self._size - self._pos if size is None or size < 0 else \
+            min(size, self._size - self._pos)
+        self._fileobj.seek(self._start + self._pos)
+        data = self._fileobj.read(want)
+        self._pos += len(data)
+        if len(data) < want:
+            self._cut = True
+            if not data:
+                return self.read(size)  # nothing more: raise now
+        return data
+
+    def readinto(self, b) -> int:
+        data = self.read(len(b))
+        b[:len(data)] = data
+        return len(data)
 
 
 class ArchiveReader(Reader):
@@ -356,8 +413,13 @@ class ArchiveReader(Reader):
             try:
                 archive = zipfile.ZipFile(raw)
             except (zipfile.BadZipFile, EOFError, ValueError, OSError):
-                raise ReadError(display, "not a readable ZIP: central directory missing "
-                                         "(truncated or corrupt archive)") from None
+                archive = None
+            if archive is None:
+                # a dump cut before its central directory: its members from their local
+                # headers, then the one issue of the archive
+                if _suffix(display) not in OFFICE_SUFFIXES:
+                    yield from _local_members(source)
+                raise ReadError(display, NO_CENTRAL_DIRECTORY)
             with archive:
                 for info in archive.infolist():
                     if info.is_dir():
@@ -417,13 +479,26 @@ class ArchiveReader(Reader):
                         reason = "truncated archive" if _failure(exc) == TRUNCATED else \
                             "corrupt archive"
                         raise ReadError(display, f"{reason}{after}") from None
-                    if info is None or failed:
+                    if failed:
+                        return
+                    if info is None:
+                        # tarfile ends quietly at a header cut short (a dump cut between two
+                        # members): a whole archive ends with zero blocks, 512 bytes at least
+                        got = getattr(archive.fileobj, "pos", None)
+                        if got is not None and archive.offset > 0 \
+                                and got - archive.offset < tarfile.BLOCKSIZE:
+                            after = f" after member {last}" if last else ""
+                            raise ReadError(display, f"truncated archive{after}")
                         return
                     if not info.isreg():
                         continue
                     name = last = display_name(info.name)
 
                     def opener(info=info, name=name) -> BinaryIO:
+                        if not info.issparse():  # its bytes up to a cut (_TarData)
+                            return _MemberStream(_TarData(archive.fileobj, info,
+                                                          f"{display}!{name}"),
+                                                 f"{display}!{name}", fail)
                         stream = archive.extractfile(info)
                         if stream is None:  # not a regular file: cannot happen after isreg()
                             raise ReadError(f"{display}!{name}", "member has no data")
@@ -474,6 +549,162 @@ class ArchiveReader(Reader):
                         targets.append(f.filename)
                 if targets:
                     yield from _SevenZipPump(archive, targets, display).members()
+
+
+# -- ZIP without its central directory: members from their local headers -----------------------
+
+def _u16(b: bytes, at: int) -> int:
+    return int.from_bytes(b[at:at + 2], "little")
+
+
+def _u32(b: bytes, at: int) -> int:
+    return int.from_bytes(b[at:at + 4], "little")
+
+
+def _local_members(source: Source) -> Iterator[Unit]:
+    """The members of a ZIP whose central directory is missing (a dump cut short), walked
+    from local file header to local file header (APPNOTE.TXT 4.3.7, as ``zip -FF`` does),
+    stored and deflated members only. A member cut short gives its bytes up to the cut, then
+    :data:`TRUNCATED` (:class:`_LocalData`). The walk stops at the first thing that is not a
+    whole local header, or at a member whose end cannot be found (stored, with its sizes in a
+    data descriptor, 4.3.9); the caller then records the archive's own issue."""
+    display = source.display
+    total = source.size
+    with source.open() as raw:
+        pos = 0
+        while pos + 30 <= total:
+            raw.seek(pos)
+            header = raw.read(30)
+            if len(header) < 30 or not header.startswith(b"PK\x03\x04"):
+                return
+            flags, method = _u16(header, 6), _u16(header, 8)
+            csize = _u32(header, 18)
+            name_len, extra_len = _u16(header, 26), _u16(header, 28)
+            raw_name = raw.read(name_len)
+            extra = raw.read(extra_len)
+            if len(raw_name) < name_len or len(extra) < extra_len or not name_len:
+                return
+            start = pos + 30 + name_len + extra_len
+            if csize == 0xFFFFFFFF:  # ZIP64: sizes in the extra field 0x0001 (4.5.3)
+                at = 0
+                while at + 4 <= len(extra):
+                    tag, length = _u16(extra, at), _u16(extra, at + 2)
+                    if tag == 1 and length >= 16:
+                        csize = int.from_bytes(extra[at + 12:at + 20], "little")
+                        break
+                    at += 4 + length
+            text = raw_name.decode("utf-8" if flags & 0x800 else "cp437", "replace")
+            name = display_name(text)
+            if flags & 0x08:  # sizes after the data (4.3.9): a deflate stream tells its end
+                if method != zipfile.ZIP_DEFLATED:
+                    yield MemberUnit(name, problem="member of unknown length in a ZIP without "
+                                                   "central directory, not scanned")
+                    return
+                end = _deflate_end(raw, start, total)
+            else:
+                end = start + csize
+            if text.endswith("/"):
+                pass  # a folder
+            elif flags & 0x1:
+                yield MemberUnit(name, problem=ENCRYPTED)
+            elif method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                yield MemberUnit(name, problem=f"unsupported ZIP compression method {method} "
+                                               f"in a ZIP without central directory, not "
+                                               f"scanned")
+            else:
+                def opener(start=start, end=end, method=method, name=name) -> BinaryIO:
+                    member = f"{display}!{name}"
+                    return _MemberStream(_LocalData(source, start, end, method, member), member)
+
+                packed = (end if end is not None else total) - start
+                yield MemberUnit(name, opener, packed=max(0, min(packed, total)))
+            if end is None or end > total:
+                return
+            pos = end
+            if flags & 0x08:  # the data descriptor: signature optional, 12 or 20 bytes
+                raw.seek(pos)
+                desc = raw.read(24)
+                skip = 4 if desc.startswith(b"PK\x07\x08") else 0
+                pos += skip + (12 if desc[skip + 12:skip + 14] == b"PK"
+                               or len(desc) <= skip + 12 else 20)
+
+
+def _deflate_end(raw: BinaryIO, start: int, total: int) -> int | None:
+    """Offset just after the raw deflate stream starting at ``start``, or None (cut)."""
+    raw.seek(start)
+    inflater = zlib.decompressobj(-15)
+    pos = start
+    try:
+        while not inflater.eof:
+            chunk = raw.read(_PIECE)
+            if not chunk:
+                return None
+            inflater.decompress(chunk, 0)
+            pos += len(chunk)
+    except zlib.error:
+        return None
+    return pos - len(inflater.unused_data)
+
+
+class _LocalData(io.RawIOBase):
+    """A member's bytes from its local entry (``start``.. ``end``, None: to the end of the
+    file), stored or deflated; where the compressed data is cut, the bytes up to the cut, then
+    :class:`ReadError` :data:`TRUNCATED` at ``byte N`` (N = the member's bytes given)."""
+
+    def __init__(self, source: Source, start: int, end: int | None, method: int, display: str):
+        self._raw = source.open()
+        self._raw.seek(start)
+        self._left = (end if end is not None else source.size) - start
+        self._cut = end is None or end > source.size
+        self._inflater = zlib.decompressobj(-15) if method == zipfile.ZIP_DEFLATED else None
+        self._display = display
+        self._given = 0
+        self._done = False
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        size = _PIECE if size is None or size < 0 else size
+        while not self._done:
+            if self._pending:  # input the inflater left for lack of output room
+                chunk, self._pending = self._pending, b""
+            else:
+                chunk = self._raw.read(min(_PIECE, self._left)) if self._left > 0 else b""
+                self._left -= len(chunk)
+            if self._inflater is None:
+                data = chunk
+            else:
+                try:
+                    data = self._inflater.decompress(chunk, size) if chunk else \
+                        self._inflater.flush()
+                except zlib.error as exc:
+                    raise ReadError(self._display, _failure(exc), f"byte {self._given}") \
+                        from None
+                self._pending = self._inflater.unconsumed_tail if chunk else b""
+            if not chunk:
+                self._done = True
+                if self._inflater is not None and not self._inflater.eof:
+                    self._cut = True
+            if data:
+                self._given += len(data)
+                return data
+        if self._cut:
+            self._cut = False
+            raise ReadError(self._display, TRUNCATED, f"byte {self._given}")
+        return b""
+
+    def readinto(self, b) -> int:
+        data = self.read(len(b))
+        b[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
 
 
 def _decompressor(kind: str, raw: BinaryIO) -> BinaryIO:
