@@ -70,7 +70,8 @@ def test_candidates_numpy_equal_candidates():
         folded = fold_keep_length(text)
         for cues in (location._cue_positions(folded), None):
             want = det._candidates(text, folded, cues)
-            assert det._candidates_numpy(text, folded, cues) == want
+            # (the NumPy path gives array.array offsets: the same ints, session 13)
+            assert tuple(map(list, det._candidates_numpy(text, folded, cues))) == want
             checked += len(want[2])
     assert checked > 10_000
 

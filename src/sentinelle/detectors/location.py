@@ -106,6 +106,12 @@ first asks whether any letter run of the window is a type of way at all; the run
 and NumPy's masked-array module imported on first use: 30 ms); a line without places goes
 in the line memo as ``()``; the hyperscan database of the cues is kept by
 :func:`sentinelle.data.cached` (compiled once, not in every process). The same matches.
+Session 13: the way-name test reads the letter runs of the window only after its last digit,
+comma, ";", ":", parenthesis or white space other than a space (a way name holds none); the
+postcode before a name is searched from 6 characters before the end of its code, not at each
+position of the window; the run offsets of a long text are ``array.array`` s, not lists (a list
+of 260,000 ints is read whole by each collection of the garbage collector while it is young).
+The same matches (tests/detectors/test_location_speed13.py).
 
 Error preference: a leak scanner prefers a false positive with a low score to a miss, but a town
 alone identifies nobody and commune names collide with words and names everywhere: evidence
@@ -114,6 +120,7 @@ first, and a bare name stays below the default threshold.
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import itertools
@@ -194,6 +201,10 @@ _INSTITUTION_RUNS = frozenset(
     "cardiologie medecine chirurgie pole dmu service laboratoire labo".split())
 
 
+#: up to the last character that a way name of ``LocationDetector._in_street`` cannot hold
+_STREET_CUT = re.compile(r"(?s:.*)(?:[^\S \u00a0]|[,;:()\d])")
+
+
 def _institution(before: str) -> bool:
     """``_INSTITUTION_BEFORE.search(before)``, after the cheap test of its words."""
     return not _INSTITUTION_RUNS.isdisjoint(_LETTER_RUN.findall(before)) \
@@ -243,7 +254,13 @@ def _de(before: str) -> bool:
 def _code_before(before: str) -> bool:
     """``_CODE_BEFORE.search(before)``: a postcode's last digit, a comma or a hyphen ends it."""
     last = before.rstrip(_SPACES)[-1:]
-    return (last in (",", "-") or last.isdecimal()) and _CODE_BEFORE.search(before) is not None
+    if not (last in (",", "-") or last.isdecimal()):
+        return False
+    # a match ends with the separator (spaces, one comma or hyphen): its code of 5 or 6
+    # characters ends where those end, so the search starts 6 characters before (session 13:
+    # not at each of the 40 positions of the window; the lookbehind still sees the text before)
+    end = len(before.rstrip(" \u00a0,-"))
+    return _CODE_BEFORE.search(before, max(0, end - 6)) is not None
 
 
 def _title_before(text: str, start: int) -> bool:
@@ -517,6 +534,16 @@ def mask_strings(code, mask, count: int) -> list[str]:
     chars = kept.tobytes().decode("latin-1" if kept.dtype == np.uint8 else "utf-32-le",
                                   "surrogatepass")
     return chars.split("\x00", count)[:count]
+
+
+def _int_array(values) -> array.array:
+    """A NumPy integer array as an ``array.array`` of Python ints (``"q"``): indexed, sliced and
+    iterated as a list is, but one object that the garbage collector does not read through."""
+    import numpy as np
+
+    out = array.array("q")
+    out.frombytes(np.ascontiguousarray(values, dtype=np.int64).tobytes())
+    return out
 
 
 def mask_runs(mask) -> tuple[list[int], list[int]]:
@@ -934,9 +961,14 @@ class LocationDetector(Detector):
         is the first run of a type of way (:attr:`_street_runs`), so trying those starts
         alone gives the answer of ``search`` without its 40 start positions."""
         runs, match = self._street_runs, self._in_street.match
-        if runs.isdisjoint(_LETTER_RUN.findall(before)):
+        # a match holds no digit, comma, ";", ":", parenthesis nor white space other than a
+        # space or a no-break space (the types of way hold none either): it starts after the
+        # last of them (session 13: "13 boulevard jean jaures, 62480 " is cut at once)
+        cut = _STREET_CUT.match(before)
+        pos = 0 if cut is None else cut.end()
+        if runs.isdisjoint(_LETTER_RUN.findall(before, pos)):
             return False  # (no type of way at all: most windows; session 12)
-        for m in _LETTER_RUN.finditer(before):
+        for m in _LETTER_RUN.finditer(before, pos):
             if m.group() in runs and match(before, m.start()) is not None:
                 return True
         return False
@@ -1237,7 +1269,10 @@ class LocationDetector(Detector):
         prefixes = index.prefixes
         rows, wrows, wprefixes = index.rows, self._world.rows, self._world.prefixes
         code, starts_a, ends_a, ks_a, caps = capitalised_arrays(text)
-        run_starts, run_ends = starts_a.tolist(), ends_a.tolist()
+        # the offsets as arrays of machine integers, not lists (session 13: a list of 260,000
+        # ints is read whole by every collection of the garbage collector while it is young,
+        # 30-40 ms on 3 MB; an array.array is not)
+        run_starts, run_ends = _int_array(starts_a), _int_array(ends_a)
         classes, kinds_of = self._run_classes, self._run_kinds
         if len(classes) > 200_000:
             classes.clear()
@@ -1294,7 +1329,7 @@ class LocationDetector(Detector):
         keep = np.zeros(nruns, dtype=bool)
         for part in parts:
             keep[part] = True
-        return run_starts, run_ends, np.flatnonzero(keep).tolist()
+        return run_starts, run_ends, _int_array(np.flatnonzero(keep))
 
     def _heading(self, text, start, toks, best, wbest) -> Match | None:
         """A town as the heading of a local news item, right after a sentence end and before
