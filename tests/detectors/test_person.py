@@ -231,3 +231,38 @@ def test_eds_pseudo_floor(shared, pipeline):
     precision, recall = hit_pred / n_pred, hit_gold / n_gold
     print(f"eds-pseudo PERSON: precision {precision:.3f} recall {recall:.3f}")
     assert precision >= 0.93 and recall >= 0.85
+
+
+# _blocked reads the window before a name from its last line break (issue 6, speed: the memo
+# then hits): _NOT_AFTER holds no line break, and its "$" also matches before a final one.
+# Synthetic lines; each value checked by hand against _NOT_AFTER.
+@pytest.mark.parametrize("before, blocked", [
+    ("12 avenue ", True),                 # a type of way right before (pb-025)
+    ("Vu ce jour.\nrue ", True),          # the cue on the name's line, a line before it
+    ("12 rue \n", True),                  # "rue " then the final line break: "$" matches there
+    ("12 rue\n", False),                  # no space between the cue and the line break
+    ("12 rue \n\n", False),               # two line breaks: "$" is not before the last one
+    ("hôpital \nPatient : ", False),      # the cue on the line before: the label line decides
+    ("maladie de\n", True),               # "maladie de" then the final line break
+    ("Antécédent : maladie de ", True),   # an eponym cue (pb-035)
+])
+def test_blocked_window_from_the_last_line_break(before, blocked):
+    det = PersonDetector()
+    text = before + "Dupont"
+    for _ in range(2):  # (memoised: the second answer comes from the memo)
+        assert det._blocked(text, len(before)) is blocked
+        assert det._blocked(text, len(before), text.lower().replace("ô", "o").replace("é", "e")) is blocked
+
+
+# the tests of rule h on the token alone (the flag _ALONE of a token's code): a capitalised
+# surname of the INSEE list, 4 letters or more, no first name, no stopword, no place
+@pytest.mark.parametrize("token, alone", [
+    ("Kaufmann", True),    # a listed surname (the module docstring's example)
+    ("KAUFMANN", False),   # upper case: not the shape of rule h
+    ("kaufmann", False),   # lower case
+    ("Marie", False),      # a first name
+    ("Lyon", False),       # a town
+    ("Hémoglobine", False),  # in no list
+])
+def test_may_stand_alone(token, alone):
+    assert DET._may_stand_alone(token) is alone
