@@ -7,7 +7,7 @@ For each registered detector it prints, in CPU milliseconds (``time.process_time
 * ``build``: its construction (``Detector.from_config``: data files, lexicons, regex compilation);
 * ``text``: on the free text (every file given, read as UTF-8, cut in paragraphs as the text
   reader would not: the whole file is one text, the worst case for a detector), the time of
-  ``find`` plus ``context_hits`` on each match, exactly as ``Pipeline._text_hits`` calls them
+  ``find`` plus ``context_hits_many`` on its matches, as ``Pipeline._detector_hits`` calls them
   (detectors whose prefilter does not fire on the text are skipped, as there; a detector with
   candidate windows runs on its windows only, and the time includes computing them; with
   ``--no-windows`` every detector runs on the whole text); a last row ``(prefilter pass)`` times
@@ -113,9 +113,9 @@ def main() -> None:
                 n = 0
                 spans = _windows(text, lines[k], pipe.windows[k]) if k in lines else [(0, len(text))]
                 for a, b in spans:
-                    for m in det.find(text if b - a == len(text) else text[a:b]):
-                        det.context_hits(folded, m.start + a, m.end + a)
-                        n += 1
+                    got = list(det.find(text if b - a == len(text) else text[a:b]))
+                    det.context_hits_many(folded, [(m.start + a, m.end + a) for m in got])
+                    n += len(got)
                 rows[det.name]["text"] += (_cpu() - t) * 1000
                 rows[det.name]["matches"] += n
 
