@@ -27,6 +27,13 @@ Session 12: ``assess_stored`` refuses a scan that did not finish (:func:`sentine
 check_finished`: an interrupted scan was assessed as a real, empty one), and ``assess_paths``
 ends its scan only after its records are persisted; a document built from stored findings
 says its persons are linked on exact keys only and may be over-counted (:data:`STORED_NOTE`).
+
+Session 13 (issue 5): an archive opened whole is the container of its members, not one more
+source (:func:`_containers`, :func:`_opened`): ``files.scanned``, ``files.bytes`` and
+``sources`` count its members (``file_list[].container`` names it), so ``leak.zip`` and the
+folder it was made from give the same counts; a member at the archive's root is listed in the
+archive's folder (:func:`.records.folder_of`). A registered leak holds, and a known-leak
+match counts, all the persons of the assessment (:mod:`.copies`).
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ from sentinelle.config import Config
 from . import copies as _copies
 from .categories import summarise
 from .records import PATIENT, PROFESSIONAL, OTHER, RECORD_SCHEMA, RecordBuilder, RecordPrep, \
-    TappedPipeline
+    TappedPipeline, folder_of
 from .severity import Circumstances, severity
 from .subjects import THRESHOLD, THRESHOLD_HIGH, THRESHOLD_LOW, link
 
@@ -446,11 +453,17 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
         if options.register:
             _copies.register(store.con, con, options.register, scan_id, patients, tool_version)
             copies["registered_as"] = options.register
+    # an archive opened whole is the container of its members, not one more source: its
+    # members are the files (their bytes uncompressed), each naming it as its ``container``
+    # (issue 5: a zipped leak counted one file and its compressed bytes more than the folder)
+    inside = _containers(files)
+    opened = _opened(files, inside)
+    listed = [f for f in files if f.path not in opened]
     # a file cut short (truncated JSON, damaged archive member...) whose records before the
     # error were read counts as read ("partly read"), not as unreadable: its records are in
     # the persons, its bytes in the total and its row in the sources, so every count agrees
-    partly = [f for f in files if _partly_read(f)]
-    scanned = [f for f in files if f.issue is None] + partly
+    partly = [f for f in listed if _partly_read(f)]
+    scanned = [f for f in listed if f.issue is None] + partly
     doc = {
         "schema": SCHEMA,
         "tool_version": tool_version,
@@ -463,7 +476,9 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
                   # files of which nothing was read; skipped files are not counted as scanned
                   "errors": sum(1 for f in files if f.issue == "error" and not _partly_read(f)),
                   "skipped": sum(1 for f in files if f.issue == "skipped"),
-                  "bytes": sum(f.size for f in scanned)},
+                  "bytes": sum(f.size for f in scanned),
+                  # archives opened whole: not in "scanned", their members are
+                  "containers": len(opened)},
         "subjects": subjects,
         "categories": cats["categories"],
         "combinations": cats["combinations"],
@@ -473,7 +488,7 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
                    "source": "DATE_TIME findings in person records (sample, result, report and "
                              "invoice dates)",
                    "by_month": by_month},
-        "sources": _sources(con, files, builder),
+        "sources": _sources(con, listed, builder, inside),
         "copies": copies,
         "severity": sev,
     }
@@ -490,6 +505,8 @@ def _mask_document(doc: dict, masker) -> None:
             src["path"] = masker.folder(src["path"])
         for fl in src["file_list"]:
             fl["path"] = masker(fl["path"])
+            if fl["container"] is not None:
+                fl["container"] = masker(fl["container"])
     for group in doc["copies"]["groups"]:
         group["members"] = [masker(m) for m in group["members"]]
 
@@ -510,6 +527,34 @@ def _masked_report(rep, masker):
     return replace(rep, path=path, issue=issue)
 
 
+def _containers(files: list[_File]) -> dict[str, str]:
+    """Member path -> the path of its innermost container among ``files`` (``a.zip!b/c.csv``
+    -> ``a.zip``; ``a.zip!in.tar!d.csv`` -> ``a.zip!in.tar``): the longest path of ``files``
+    that, followed by ``!``, begins it. Derived from the paths, so it holds for a live scan, a
+    stored assessment (``assess_files``) and a ``scan``'s ``sources`` alike."""
+    paths = {f.path for f in files}
+    out: dict[str, str] = {}
+    for f in files:
+        p = f.path
+        i = p.rfind("!")
+        while i > 0:
+            if p[:i] in paths:
+                out[p] = p[:i]
+                break
+            i = p.rfind("!", 0, i)
+    return out
+
+
+def _opened(files: list[_File], inside: dict[str, str]) -> set[str]:
+    """The containers opened whole: files with members (``inside``), read without an issue and
+    with no findings of their own (an archive; a mail message with attachments has its body:
+    it stays a file). A container with an issue (damaged, a limit reached) stays listed with
+    it, as any file that could not be read."""
+    having = set(inside.values())
+    return {f.path for f in files
+            if f.path in having and f.issue is None and not sum(f.counts.values())}
+
+
 def _partly_read(f: _File) -> bool:
     """A file with a read error that still gave findings before it (records were read)."""
     return f.issue == "error" and sum(f.counts.values()) > 0
@@ -523,20 +568,33 @@ def _categories(con, entity_counts: Counter) -> dict:
     return summarise(masks, dict(entity_counts))
 
 
-def _sources(con, files: list[_File], builder: RecordBuilder) -> list[dict]:
+def _sources(con, files: list[_File], builder: RecordBuilder,
+             inside: dict[str, str] | None = None) -> list[dict]:
+    """One entry per folder (:func:`.records.folder_of`: a member at the root of an archive is
+    in the archive's folder) of ``files``; ``inside``: member path -> container
+    (:func:`_containers`)."""
+    import pyarrow as pa
+
+    inside = inside or {}
     per_file = {path: (records, subjects) for path, records, subjects in con.execute("""
         SELECT f.path, count(*), count(DISTINCT s.subject) FILTER (WHERE s.role = 'patient')
         FROM records r JOIN subjects s USING (rid) JOIN files f USING (file_id) GROUP BY f.path
         """).fetchall()}
-    per_folder_subjects = dict(con.execute("""
-        SELECT CASE WHEN contains(f.path, '/') THEN regexp_replace(f.path, '/[^/]*$', '')
-                    ELSE '.' END AS folder,
-               count(DISTINCT s.subject) FILTER (WHERE s.role = 'patient')
-        FROM records r JOIN subjects s USING (rid) JOIN files f USING (file_id) GROUP BY folder
-        """).fetchall())
+    paths = sorted({f.path for f in files})
+    con.register("_folders", pa.table({"path": pa.array(paths, pa.string()),
+                                       "folder": pa.array([folder_of(p) for p in paths],
+                                                          pa.string())}))
+    try:
+        per_folder_subjects = dict(con.execute("""
+            SELECT d.folder, count(DISTINCT s.subject) FILTER (WHERE s.role = 'patient')
+            FROM records r JOIN subjects s USING (rid) JOIN files f USING (file_id)
+            JOIN _folders d USING (path) GROUP BY d.folder
+            """).fetchall())
+    finally:
+        con.unregister("_folders")
     folders: dict[str, dict] = {}
     for f in files:
-        folder = f.path.rsplit("/", 1)[0] if "/" in f.path else "."
+        folder = folder_of(f.path)
         d = folders.setdefault(folder, {"path": folder, "files": 0, "records": 0,
                                         "subjects": per_folder_subjects.get(folder, 0),
                                         "findings": 0, "organisations": [], "file_list": []})
@@ -548,7 +606,8 @@ def _sources(con, files: list[_File], builder: RecordBuilder) -> list[dict]:
         d["file_list"].append({"path": f.path, "reader": f.reader, "bytes": f.size,
                                "records": records, "subjects": subjects,
                                "findings": sum(f.counts.values()), "issue": f.issue,
-                               "partly_read": _partly_read(f)})
+                               "partly_read": _partly_read(f),
+                               "container": inside.get(f.path)})
     for (folder, entity, vhash), (masked, n, *clear) in sorted(builder.organisations.items()):
         if folder in folders:  # masked only: no identifier in clear in the document (issue 5)
             folders[folder]["organisations"].append(

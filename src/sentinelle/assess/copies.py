@@ -12,9 +12,12 @@
   birth date``, ``name + birth date``, ``e-mail``, and RPPS/ADELI for professionals, per
   subject: :func:`subject_keys`) are kept in the store (tables ``leaks`` and ``leak_keys``); a
   later assessment with the same key reports, for each registered leak, how many of its own
-  subjects (those with at least one key) have a key in common with it (``share_of_this``) and
-  which share of the registered leak's subjects they cover (``share_of_known``). Keys made under
-  another HMAC key never match.
+  subjects have a key in common with it (``share_of_this``, of all its persons) and which share
+  of the registered leak's subjects they cover (``share_of_known``). Keys made under another HMAC
+  key never match. A leak registers all the persons its assessment counts (``subjects.unique``):
+  a person with none of those keys (a professional named without an RPPS number, a relative
+  named) has a weak key (:func:`subject_keys`), so the same dump assessed again is found whole
+  (issue 5: "registered 390" of 405 persons, the 15 without a strong key left out).
 """
 
 from __future__ import annotations
@@ -125,31 +128,65 @@ def _fmix(x):
     return x ^ (x >> np.uint64(31))
 
 
+#: key kinds of :func:`subject_keys` from this value up: the weak keys of persons with no strong
+#: key, ``WEAK_KEY_BASE + 8 * role + column`` (role: patient 0, professional 1, other 2;
+#: column: name key 0, NIR 1, phone 2, IBAN 3, record fingerprint 4)
+WEAK_KEY_BASE = 16
+
+
 def subject_keys(con):
     """``(subject, key)`` pairs from tables ``records`` and ``subjects`` on ``con``, distinct, as
     a pyarrow Table: combinations that identify a person across leaks (NIR + birth date, name
-    key + birth date, e-mail; RPPS/ADELI for professionals). Their parts are keyed hashes
+    key + birth date, e-mail; RPPS/ADELI for professionals), and weak keys: per record, the
+    first of its name key, NIR, phone, IBAN and record fingerprint, with its role
+    (:data:`WEAK_KEY_BASE`; column ``weak``). A leak is registered with all its keys; a later
+    assessment looks up the strong keys of its persons, and the weak keys of its persons that
+    have no strong key (column ``unkeyed``: a professional named without an RPPS number, a
+    relative named, a patient with a name only), as linkage links records with a name only
+    by the name. So every person counted has a key, and the same dump assessed again is found
+    whole (issue 5: 390 persons registered of the 405 the run counted, the 15 without a
+    strong key left out of both figures), while a patient with a strong key is never matched
+    on a name alone (homonyms). Their parts are keyed hashes
     already; they are combined with :func:`_fmix` in numpy (stable across DuckDB versions,
     unlike its ``hash``; vectorised: millions of keys in a second)."""
     import numpy as np
     import pyarrow as pa
 
-    # distinct (subject, kind, values) first, in SQL: copies and repeated rows hash once
-    got = con.execute("""
-        WITH r AS (SELECT s.subject, r.nir, r.dob, r.nk, r.email, r.pro_id
-                   FROM records r JOIN subjects s USING (rid))
-        SELECT DISTINCT subject, 4 AS kind, pro_id AS a, 0::BIGINT AS b FROM r
-            WHERE pro_id IS NOT NULL
-        UNION SELECT DISTINCT subject, 1, nir, dob FROM r WHERE nir IS NOT NULL AND dob IS NOT NULL
-        UNION SELECT DISTINCT subject, 2, nk, dob FROM r WHERE nk IS NOT NULL AND dob IS NOT NULL
-        UNION SELECT DISTINCT subject, 3, email, 0 FROM r WHERE email IS NOT NULL""").fetchnumpy()
+    # distinct (subject, kind, values) first, in SQL: copies and repeated rows hash once.
+    # Weak keys: each record's first value of name key, NIR, phone, IBAN, row fingerprint,
+    # tagged with its role and the column (:data:`WEAK_KEY_BASE`), for every person;
+    # ``unkeyed``: the person has no strong key (see :func:`subject_keys`)
+    got = con.execute(f"""
+        WITH r AS (SELECT s.subject, s.role, r.nir, r.dob, r.nk, r.email, r.pro_id, r.phone,
+                          r.iban, r.fp
+                   FROM records r JOIN subjects s USING (rid)),
+        strong AS (
+            SELECT DISTINCT subject, 4 AS kind, pro_id AS a, 0::BIGINT AS b FROM r
+                WHERE pro_id IS NOT NULL
+            UNION SELECT DISTINCT subject, 1, nir, dob FROM r
+                WHERE nir IS NOT NULL AND dob IS NOT NULL
+            UNION SELECT DISTINCT subject, 2, nk, dob FROM r WHERE nk IS NOT NULL AND dob IS NOT NULL
+            UNION SELECT DISTINCT subject, 3, email, 0 FROM r WHERE email IS NOT NULL)
+        SELECT *, false AS unkeyed FROM strong
+        UNION ALL
+        SELECT DISTINCT subject,
+               {WEAK_KEY_BASE} + 8 * (CASE role WHEN 'patient' THEN 0
+                                      WHEN 'health_professional' THEN 1 ELSE 2 END)
+                 + (CASE WHEN nk IS NOT NULL THEN 0 WHEN nir IS NOT NULL THEN 1
+                         WHEN phone IS NOT NULL THEN 2 WHEN iban IS NOT NULL THEN 3 ELSE 4 END),
+               coalesce(nk, nir, phone, iban, fp), 0::BIGINT,
+               subject NOT IN (SELECT subject FROM strong)
+        FROM r
+        WHERE coalesce(nk, nir, phone, iban, fp) IS NOT NULL""").fetchnumpy()
     kind = np.asarray(got["kind"], dtype=np.uint64)
     a = np.asarray(got["a"], dtype=np.int64).view(np.uint64)
     b = np.asarray(got["b"], dtype=np.int64).view(np.uint64)
     with np.errstate(over="ignore"):
         key = _fmix(_fmix(_fmix(kind * np.uint64(0x9E3779B97F4A7C15)) ^ a) ^ b)
     return pa.table({"subject": pa.array(np.asarray(got["subject"], dtype=np.int64)),
-                     "key": pa.array(key.view(np.int64))})
+                     "key": pa.array(key.view(np.int64)),
+                     "weak": pa.array(np.asarray(got["kind"]) >= WEAK_KEY_BASE),
+                     "unkeyed": pa.array(np.asarray(got["unkeyed"], dtype=bool))})
 
 
 def known_leaks(store_con, work_con, replacing: str | None = None) -> list[dict]:
@@ -163,10 +200,17 @@ def known_leaks(store_con, work_con, replacing: str | None = None) -> list[dict]
     if not leaks:
         return []
     t = subject_keys(work_con)
+    # this assessment's persons, all of them (as ``subjects.unique`` counts them): a person
+    # without a key cannot be found in a known leak, so it counts as not found
+    total = _persons(work_con)
+    # strong keys, and the weak keys of persons without a strong key (:func:`subject_keys`)
+    import pyarrow.compute as pc
+
+    t = t.filter(pc.or_(pc.invert(t.column("weak")), t.column("unkeyed"))) \
+        .select(["subject", "key"])
     store_con.register("_my_keys", t)
     out = []
     try:
-        total = store_con.execute("SELECT count(DISTINCT subject) FROM _my_keys").fetchall()[0][0]
         for name, at, subjects, patients in leaks:
             ours, theirs = store_con.execute("""
                 SELECT count(DISTINCT m.subject), count(DISTINCT k.subject)
@@ -184,6 +228,11 @@ def known_leaks(store_con, work_con, replacing: str | None = None) -> list[dict]
     return out
 
 
+def _persons(work_con) -> int:
+    """Distinct persons (all roles) of the linkage on ``work_con`` (``subjects.unique``)."""
+    return int(work_con.execute("SELECT count(DISTINCT subject) FROM subjects").fetchall()[0][0])
+
+
 def register(store_con, work_con, name: str, scan_id: int | None, patients: int,
              tool_version: str) -> int:
     """Store this assessment's subject keys as leak ``name`` (replacing a leak of that name);
@@ -198,8 +247,9 @@ def register(store_con, work_con, name: str, scan_id: int | None, patients: int,
         store_con.execute("DELETE FROM leaks WHERE name = ?", [name])
         store_con.execute("INSERT INTO leak_keys SELECT DISTINCT ?, subject, \"key\" "
                           "FROM _leak_keys", [name])
-        subjects = store_con.execute("SELECT count(DISTINCT subject) FROM _leak_keys"
-                                     ).fetchall()[0][0]
+        # the persons this assessment counts (``subjects.unique``), so that "registered N
+        # persons" and a later "found M of N" name the same persons
+        subjects = _persons(work_con)
         store_con.execute("INSERT INTO leaks VALUES (?, ?, ?, ?, ?, ?)",
                           [name, datetime.now(timezone.utc), scan_id, subjects, patients,
                            tool_version])

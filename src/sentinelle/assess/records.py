@@ -264,6 +264,20 @@ _SECTION_MEMO_FINDINGS = 300_000
 _TABLE_CHUNK = 250_000
 
 
+def folder_of(path: str) -> str:
+    """The folder ``path`` is listed under in the document's ``sources``: the part before its
+    last ``/`` (``labo_a/patients.csv`` -> ``labo_a``, ``a.zip!labo_a/x.csv`` -> ``a.zip!labo_a``);
+    for an archive member at the root of its container, the container (``a.zip!x.csv`` ->
+    ``a.zip``); ``.`` for a file at the root. Organisations and laboratory names are counted
+    per folder with it, so they land in the folder of their file (issue 5: the laboratory
+    names of an archive's members all went to the archive's own folder)."""
+    slash = path.rfind("/")
+    bang = path.rfind("!")
+    if bang > slash:
+        return path[:bang]
+    return path[:slash] if slash >= 0 else "."
+
+
 def lab_names(text: str) -> list[str]:
     """The laboratory names heading lines of ``text`` (see :data:`_LAB_NAME`), spaces folded,
     in order, at most :data:`_MAX_LAB_NAMES`."""
@@ -807,8 +821,7 @@ class RecordBuilder:
     def _add_labs(self, path: str, names: Sequence[str]) -> None:
         """Count laboratory names for the folder of ``path``; the first spelling seen is kept,
         case and spaces aside."""
-        outer = path.split("!", 1)[0]
-        folder = outer.rsplit("/", 1)[0] if "/" in outer else "."
+        folder = folder_of(path)
         for name in names:
             key = (folder, name.casefold())
             form = self._lab_forms.get(key)
@@ -926,8 +939,7 @@ class RecordBuilder:
             for path, e, norm, n, value in org.group_by(
                     ["path", "entity_type", "norm"], maintain_order=True) \
                     .agg(pl.len(), pl.col("value").last()).iter_rows():
-                folder = path.rsplit("/", 1)[0] if "/" in path else "."
-                k = (folder, e, self.keyed.hex(e, norm))
+                k = (folder_of(path), e, self.keyed.hex(e, norm))
                 hit = self.organisations.get(k)
                 # + the compact identifier: an organisation's, not personal (CNIL draft)
                 self.organisations[k] = (mask(value, e), (hit[1] if hit else 0) + n, norm)
@@ -1193,7 +1205,7 @@ class RecordBuilder:
 
     def _org(self, entity: str, loc: Location, norm: str | None, vhash: str | None,
              masked: str) -> None:
-        folder = loc.path.rsplit("/", 1)[0] if "/" in loc.path else "."
+        folder = folder_of(loc.path)
         h = vhash or self.keyed.hex(entity, norm or "")
         k = (folder, entity, h)
         hit = self.organisations.get(k)
