@@ -12,6 +12,10 @@ detection. Operators and policies: :mod:`sentinelle.redact.operators`,
 :mod:`sentinelle.redact.policy`; writers: :mod:`sentinelle.redact.writers`; reversal of
 ``reversible`` pseudonyms: :mod:`sentinelle.redact.reidentify`.
 
+Session 13: k-anonymity is counted on the records of the files written only (a file that failed
+half-way had its records counted and its table reported); the files not written are named in
+the anonymity report with their status and reason (``Anonymity.not_counted``).
+
 Session 12: an output folder that already holds a path the run would write is refused before
 anything is written (the first such path named, as the run names it), unless ``force``
 (``--force``); outputs overwrote an earlier run's silently.
@@ -61,9 +65,33 @@ def _build_run(config: Config, policy: Policy, key: bytes, levels=None, suppress
     run = Run(config, ScopedPipeline(detectors, config),
               Operators(policy, key, levels=levels, suppress=suppress), KeyedHasher(key),
               normalizers)
+    names_config = _names_config(config)
+    if names_config is not config:  # file names: every detector, whatever the filters
+        every = build(None, names_config)
+        for d in every:
+            normalizers.setdefault(d.name, d.normalize)
+        run.name_pipeline = ScopedPipeline(every, names_config)
     if qi_folder is not None:
         run.qi_sink = QiSink(qi_folder)
     return run
+
+
+def _names_config(config: Config) -> Config:
+    """The configuration file and folder names are analysed with: ``config`` without its
+    ``entities`` filter and with ``min_score`` at most the default one (``config`` itself when
+    it filters nothing).
+
+    Why (Session 13 fault list): ``entities`` and ``min_score`` choose what is replaced in the
+    *content* (the user keeps the rest on purpose), but an output name is not content: it is
+    printed in the summary, the ``--report`` and every message about the file, where the
+    project never prints a raw identifier, and it is seen by whoever lists the folder. With
+    ``entities = ["FR_NIR"]`` the output ``CR_DUPONTEL_Mireille_fr_nir_xxx.txt`` carried the
+    patient's name; with ``["PHONE_NUMBER"]`` the NIR itself. A name part replaced for nothing
+    costs a file name only."""
+    default = Config().min_score
+    if config.entities is None and config.min_score <= default:
+        return config
+    return config.with_(entities=None, min_score=min(config.min_score, default))
 
 
 #: readers whose files are records (rows with columns): the only ones k-anonymity is counted on
@@ -131,9 +159,9 @@ def _masked_result(res: FileResult, run: Run) -> FileResult:
     (:func:`sentinelle.redact.names.mask_path`): it has no output name to be listed by."""
     from sentinelle.redact.names import mask_path
 
-    res.path = mask_path(run.pipeline, res.path)
+    res.path = mask_path(run.names, res.path)
     if res.reason:  # "two inputs map to the same output path NAME"
-        res.reason = mask_path(run.pipeline, res.reason)
+        res.reason = mask_path(run.names, res.reason)
     return res
 
 
@@ -190,12 +218,18 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
                 refused = [_masked_result(r, run) for r in refused]
                 if not force:
                     _refuse_overwrite(planned, out)
+                names_written = set(run.operators.written)
+            else:  # the names' replacements, made once: the re-scan knows them as ours
+                run.operators.written.update(names_written)
             for found in name_found:
                 run.note(found)
             files = list(refused)
             try:
                 for item in planned:
+                    mark = run.qi_sink.mark()
                     res = redact_file(item, out, run)
+                    if res.status != "written":  # its records are in no output file
+                        run.qi_sink.rollback(mark)
                     files.append(res)
                     if on_file is not None and (attempt == 1 or not k):
                         on_file(res)
@@ -213,6 +247,8 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
             result.levels = dict(levels)
             note = plan_k.reason
         anonymity.levels = dict(levels)
+        anonymity.not_counted = [(f.path, f.status, (f"{f.position}: " if f.position else "")
+                                  + f.reason) for f in result.files if f.status != "written"]
         if note:
             anonymity.note = note
         if check:

@@ -122,6 +122,22 @@ class QiSink:
         self._fh.write("\t".join(_tsv(c) for c in cells) + "\n")
         self.rows += 1
 
+    def mark(self) -> tuple[int, int]:
+        """Where the rows of the next file begin (for :meth:`rollback`)."""
+        self._fh.flush()
+        return self._fh.tell(), self.rows
+
+    def rollback(self, mark: tuple[int, int]) -> None:
+        """Forget the rows added since ``mark``: those of a file that was not written (an
+        error after some rows, a variant that cannot be written), so the k-anonymity report
+        and the ``--k`` plan count the written files only (Session 13 fault list: a file that
+        failed half-way was reported with its k-anonymity)."""
+        pos, rows = mark
+        self._fh.flush()
+        self._fh.seek(pos)
+        self._fh.truncate()
+        self.rows = rows
+
     def close(self) -> None:
         if not self._fh.closed:
             self._fh.close()
@@ -152,7 +168,16 @@ class Run:
     normalizers: dict[str, Callable[[str], str]]
     input_hashes: dict[str, str] = field(default_factory=dict)  # value hash -> entity
     qi_sink: "QiSink | None" = None
+    #: the pipeline file and folder names are analysed with (:mod:`sentinelle.redact.names`):
+    #: every detector at the default ``min_score`` or below, whatever ``entities`` and
+    #: ``min_score`` filter in the content (None: :attr:`pipeline`)
+    name_pipeline: "Pipeline | None" = None
     _qi_columns: dict = field(default_factory=dict)
+
+    @property
+    def names(self):
+        """The pipeline of file and folder names (:attr:`name_pipeline`)."""
+        return self.name_pipeline if self.name_pipeline is not None else self.pipeline
 
     def note(self, batch: Iterable[Finding]) -> None:
         """Record the keyed hashes of input findings (residual-risk report)."""

@@ -16,6 +16,13 @@ cue ("N° SS") that content needs, a 13-digit number of the NIR shape (sex digit
 department, order number) beside a person's name in a file name is that person's NIR, and
 replacing it costs only a name part.
 
+Names are analysed with every detector at the default ``min_score`` (or the user's, when lower)
+whatever the run's ``entities`` / ``min_score`` filters (:attr:`Run.name_pipeline
+<sentinelle.redact.engine.Run.name_pipeline>`; Session 13 fault list: with ``entities =
+["FR_NIR"]`` the output name kept ``DUPONTEL_Mireille``, with ``["PHONE_NUMBER"]`` the NIR):
+the filters choose what content is replaced, and an output name is printed in the summary
+and the report, where no raw identifier may stand.
+
 Each finding is replaced as the policy replaces its entity in content
 (:meth:`~sentinelle.redact.engine.Run.op`: a pseudonym token, a label ``<PERSON>``, a fake),
 keyed by the person the name is about (:func:`~sentinelle.redact.engine.person_key` of the
@@ -148,7 +155,8 @@ def redact_path(run, rel: str, display: str) -> tuple[str, list[Finding]]:
     from sentinelle.redact.engine import person_key
 
     parts = rel.split("/")
-    per_part = [part_findings(run.pipeline, p, display, i == len(parts) - 1)
+    pipeline = getattr(run, "names", run.pipeline)  # every detector (Run.name_pipeline)
+    per_part = [part_findings(pipeline, p, display, i == len(parts) - 1)
                 for i, p in enumerate(parts)]
     found = [f for fs in per_part for f in fs]
     if not found:

@@ -56,6 +56,14 @@ from sentinelle.redact.crypto import TokenCipher, subkey
 from sentinelle.redact.policy import AGE, OperatorSpec, Policy
 
 DATE_ENTITIES = frozenset({"DATE_OF_BIRTH", "DATE_TIME"})
+#: most replacement values :attr:`Operators.written` remembers (beyond it, a value found again
+#: is counted as not written by the run: the safe side)
+WRITTEN_CAP = 2_000_000
+
+
+def written_form(text: str) -> str:
+    """``text`` as :attr:`Operators.written` holds it: stripped, whitespace runs one space."""
+    return " ".join(text.split())
 _ISO_PARTIAL = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _DIGITS = re.compile(r"\d+")
 
@@ -112,6 +120,10 @@ class Operators:
         self._specs: dict[str, OperatorSpec] = {}
         self.suppress = suppress
         self.fallbacks = 0  # values that got a label because their operator could not apply
+        #: every replacement this run wrote (whitespace runs made one space), so the re-scan
+        #: knows its own pseudonyms, labels and fakes (:func:`sentinelle.redact.risk.assess`;
+        #: Session 13); at most :data:`WRITTEN_CAP` values, in memory only
+        self.written: set[str] = set()
 
     def __repr__(self) -> str:
         return f"Operators(policy={self.policy.name!r}, <key hidden>)"
@@ -156,6 +168,26 @@ class Operators:
 
     # -- the operators -----------------------------------------------------------------------
     def apply(self, t: Target) -> str:
+        """The replacement of ``t`` (module docstring); a replacement that is not the original
+        text is remembered in :attr:`written`."""
+        out = self._apply(t)
+        if out and out != t.text and len(self.written) < WRITTEN_CAP:
+            self.written.add(written_form(out))
+        return out
+
+    def wrote(self, text: str) -> bool:
+        """True when ``text`` (a value found in the output) is one replacement this run wrote,
+        or several of them side by side (a fake family name and given name written in two
+        HL7 components and read back as one name), whitespace aside."""
+        form = written_form(text)
+        if not form:
+            return False
+        if form in self.written:
+            return True
+        parts = form.split(" ")
+        return len(parts) > 1 and all(p in self.written for p in parts)
+
+    def _apply(self, t: Target) -> str:
         spec = self.spec(t.entity)
         op = spec.operator
         if op == "keep":

@@ -16,6 +16,15 @@ Each output finding's keyed hash (HMAC-SHA256 of its normalised value, the findi
   operator is "valid" only in the sense that it is a real place) are not identifiers and are
   not counted.
 
+A finding of an entity the policy replaces (not ``keep``, ``fake`` nor ``shift``) whose value is
+a replacement this run wrote (:meth:`sentinelle.redact.operators.Operators.wrote`: a
+``medical_record_number_...`` pseudonym read as a record number under its ``NUM_DOSSIER``
+header, a label, a fake of another entity) is **ours**: counted apart, never as personal data
+left (Session 13 fault list: they were counted as ``other``). The leak test comes first, so an
+original value left is a leak even when some replacement happens to equal it; what is neither
+an input value, nor ours, nor a validated identifier is listed (masked) as found in the output
+but not replaced by the run: a value the input scan did not find.
+
 The output's file and folder names are re-scanned the same way
 (:func:`sentinelle.redact.names.output_name_findings`): a value left in a name is reported with
 the column ``(file name)``.
@@ -42,6 +51,7 @@ classes are replaced by ``*``.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -81,6 +91,9 @@ class Anonymity:
     k_target: int | None = None
     levels: dict[str, int] = field(default_factory=dict)
     note: str = ""
+    #: ``(path, status, reason)`` of the input files not written (skipped, failed): their
+    #: records are not counted (:func:`sentinelle.redact.redact`; Session 13)
+    not_counted: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def k_min(self) -> int | None:
@@ -107,6 +120,13 @@ class Risk:
     #: output findings whose entity the policy fakes (format-preserving surrogates)
     faked: dict[str, int] = field(default_factory=dict)
     by_entity: dict[str, int] = field(default_factory=dict)
+    #: output findings that are replacements this run wrote (a pseudonym read as a record
+    #: number under its header, a label, a fake of another entity): not personal data left
+    ours: dict[str, int] = field(default_factory=dict)
+    #: output findings of entities the policy replaces that are neither an input value nor a
+    #: replacement of this run: values the input scan did not find, to look at (masked)
+    unexplained: list[Leak] = field(default_factory=list)
+    unexplained_count: int = 0
     makes_fakes: bool = False
     anonymity: Anonymity | None = None
     issues: list[str] = field(default_factory=list)
@@ -134,6 +154,9 @@ class Risk:
                 "kept_by_policy": dict(sorted(self.kept.items())),
                 "shifted_by_policy": dict(sorted(self.shifted.items())),
                 "faked_by_policy": dict(sorted(self.faked.items())),
+                "replacements_found": dict(sorted(self.ours.items())),
+                "not_replaced_by_run": self.unexplained_count,
+                "not_replaced": [vars(l) for l in self.unexplained[:100]],
                 "original_values_left": self.leak_count,
                 "leaks": [vars(l) for l in self.leaks[:100]],
                 "fake_collisions": self.fake_collisions,
@@ -150,6 +173,8 @@ class Risk:
                 "note": a.note,
                 "tables": [vars(t) | {"quasi_identifiers": list(t.quasi_identifiers)}
                            for t in a.tables],
+                "not_counted": [{"path": p, "status": st, "reason": why or None}
+                                for p, st, why in a.not_counted],
             },
         }
 
@@ -173,7 +198,12 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
     # the scope of the redaction (redact.scope): an invalid identifier (or a keyless NIR by a
     # cue) left is a value left
     pipeline = ScopedPipeline(run.pipeline.detectors, run.config)
+    names = getattr(run, "names", run.pipeline)  # every detector (redact.names)
+    names = pipeline if names is run.pipeline else ScopedPipeline(names.detectors, names.config)
     min_score = run.config.min_score
+
+    def ours(f) -> bool:
+        return _ours(f.value, run.operators, pipeline)
 
     def sink(batch) -> None:
         for f in batch:
@@ -200,23 +230,58 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
                     if len(risk.leaks) < 100:
                         risk.leaks.append(where)
                 continue
-            if (f.validation is Validation.VALID and op not in ("fake", "shift")
-                    and _identifier(f.entity_type)):
+            if op in ("fake", "shift"):
+                continue
+            if ours(f):  # a pseudonym, label or fake this run wrote
+                risk.ours[f.entity_type] = risk.ours.get(f.entity_type, 0) + 1
+                continue
+            if f.validation is Validation.VALID and _identifier(f.entity_type):
                 risk.validated_count += 1
                 if len(risk.validated_left) < 100:
                     risk.validated_left.append(where)
+                continue
+            risk.unexplained_count += 1
+            if len(risk.unexplained) < 100:
+                risk.unexplained.append(where)
 
     from sentinelle.redact.names import output_name_findings
 
     for res in written:
         # output names too: an original value or validated identifier left in a file or folder
         # name is a leak like one in the content (redact.names)
-        sink(output_name_findings(pipeline, res.rel or res.path, res.path))
+        sink(output_name_findings(names, res.rel or res.path, res.path))
         target = out / (res.rel or res.path)
         for rep in iter_file(res.path, target, pipeline, run.config, sink):
             if rep.issue is not None and rep.issue.kind == "error":
                 risk.issues.append(f"re-scan: {rep.issue}")
     return risk
+
+
+#: what separates the parts of a value read back from the output: spaces, and the ", " / "; "
+#: a reader joins the components of a field with (an HL7 v2 address)
+_PARTS = re.compile(r"[\s,;]+")
+
+
+def _ours(value: str, operators, pipeline) -> bool:
+    """True when ``value`` (an output finding's) is made of replacements this run wrote: one
+    (:meth:`~sentinelle.redact.operators.Operators.wrote`), or several side by side, joined
+    by separators with text that holds no finding once they are taken out (an HL7 v2 address
+    rendered ``<STREET_ADDRESS>, <STREET_ADDRESS>, USA``: the country code is kept as written,
+    and ``USA`` alone is no address). A value with no replacement of ours in it, or whose
+    remainder the detectors still find something in, is not ours."""
+    if operators.wrote(value):
+        return True
+    from sentinelle.finding import Location
+    from sentinelle.redact.operators import written_form
+
+    parts = [p for p in _PARTS.split(value) if p]
+    mine = [operators.wrote(p) for p in parts]
+    if not any(mine):
+        return False
+    rest = " ".join(p for p, m in zip(parts, mine) if not m and any(c.isalnum() for c in p))
+    if not written_form(rest):
+        return True
+    return not pipeline.analyze_text(rest, Location("<re-scan>"), 0)
 
 
 def _column(column: str | None) -> str | None:

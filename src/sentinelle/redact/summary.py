@@ -63,17 +63,21 @@ def verdict(risk, failed: int = 0, written: int | None = None) -> str:
 
 def rescan_line(risk, written: int) -> str:
     """The re-scan line: the output's findings, then every one of them by entity, grouped by
-    what the policy does to that entity: shifted (dates moved per person), faked, kept, and
-    ``other`` (an entity the policy replaces: an original value left or a match on a
-    replacement; the lines below tell which). The groups add up to the total."""
+    what the policy does to that entity: shifted (dates moved per person), faked, kept,
+    replacements written by this run (a pseudonym, label or fake found again: ours, not
+    personal data; Session 13) and ``other`` (an entity the policy replaces: an original value
+    left, a validated identifier, or a value the input scan did not find; the lines below tell
+    which). The groups add up to the total."""
     other = dict(risk.by_entity)
-    for group in (risk.shifted, risk.faked, risk.kept):
+    for group in (risk.shifted, risk.faked, risk.kept, risk.ours):
         for e, n in group.items():
             other[e] = other.get(e, 0) - n
     parts = [f"{', '.join(f'{e} {n:,}' for e, n in sorted(group.items()) if n)} {label}"
              for group, label in ((risk.shifted, "shifted by policy"),
                                   (risk.faked, "faked by policy"),
-                                  (risk.kept, "kept by policy"), (other, "other"))
+                                  (risk.kept, "kept by policy"),
+                                  (risk.ours, "replacements written by this run"),
+                                  (other, "other"))
              if any(group.values())]
     return (f"re-scan of {_count(written, 'written file')}: "
             f"{_count(risk.output_findings, 'finding')}"
@@ -145,6 +149,11 @@ def print_summary(result, console=None) -> None:
     console.print(f"validated identifiers left (not faked by policy): {risk.validated_count}"
                   + "".join(f"\n  {l.path} row {l.row} {l.column or ''} {l.entity} {l.masked}"
                             for l in risk.validated_left[:10]))
+    if risk.unexplained_count:
+        console.print(f"found in the output, not replaced by this run (not found in the input): "
+                      f"{risk.unexplained_count}"
+                      + "".join(f"\n  {l.path} row {l.row} {l.column or ''} {l.entity} {l.masked}"
+                                for l in risk.unexplained[:10]))
     for issue in risk.issues:
         console.print(issue)
     a = risk.anonymity
@@ -166,6 +175,14 @@ def print_summary(result, console=None) -> None:
         if a.k_target and kinds:
             console.print(f"k-anonymity counted on tables only: {kinds_phrase(kinds)} redacted by "
                           "the policy, not counted")
+        if a.not_counted:
+            n = len(a.not_counted)
+            console.print(escape(
+                f"k-anonymity counted on the written files only; not counted, "
+                f"{_count(n, 'file')} not written: "
+                + "; ".join(f"{p} ({st}: {why})" if why else f"{p} ({st})"
+                            for p, st, why in a.not_counted[:20])
+                + (f"; and {n - 20:,} more" if n > 20 else "")))
         if a.levels:
             console.print("generalised for --k: " + ", ".join(f"{e} level {n}" for e, n in a.levels.items()))
         if a.k_target and a.k_min is not None and a.k_min < a.k_target:

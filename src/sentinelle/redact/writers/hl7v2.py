@@ -15,8 +15,11 @@ given name), so no component is emptied or merged and the field keeps its shape.
 
 A value found and replaced in one field is replaced the same way wherever else its message
 writes it verbatim (:func:`replace_echoes`: a date of birth of IN1-18 repeated in an OBX-5
-note, the PID-3 patient number in a comment): a whole token (not inside a longer number or
-word), at least :data:`ECHO_MIN_CHARS` characters, in the data fields only.
+note, the PID-3 patient number in a comment), at least :data:`ECHO_MIN_CHARS` characters, in
+the data fields only: a whole word in free text (NTE-3, a text OBX-5, an untyped or Z-segment
+field), a whole field, component or sub-component in a typed field, never in a coded field
+(OBR-4, OBX-3, OBX-6 units, a coded OBX-5, code tables: :func:`echo_kind`; Session 13: the
+surname ``Pompe`` rewrote the test name ``Pompe Disease newborn screening panel`` of OBR-4).
 
 Records (session 12): a fake NIR is the one the same NIR gets in every other file and format (a
 function of the NIR, the key and the policy: :mod:`sentinelle.redact.fakes`, "One NIR, one
@@ -226,12 +229,81 @@ def echo_pattern(replaced: list[tuple[str, str]], d: Delimiters):
     return re.compile(rf"(?<!\w)(?:{alts})(?!\w)"), table
 
 
+#: fields that hold codes (HL7 v2.5.1): OBR-4 universal service identifier (the ordered test,
+#: 4.5.3.4), OBX-3 observation identifier and OBX-6 units (7.4.2), SPM-4 specimen type (7.4.3),
+#: ORC-16 order control code reason, OBR-31 reason for study (CWE); a value found elsewhere in
+#: the message is never written into them again (Session 13 fault list: the surname ``Pompe``
+#: of PID-5 rewrote ``63414-7^Pompe Disease newborn screening panel`` in OBR-4)
+ECHO_CODED_FIELDS = frozenset({"OBR-4", "OBX-3", "OBX-6", "SPM-4", "ORC-16", "OBR-31"})
+#: OBX-2 value types of an OBX-5 that is free text (2.A.74 ST, 2.A.79 TX, 2.A.31 FT): an echo
+#: is replaced there as a whole word
+ECHO_TEXT_TYPES = frozenset({"", "ST", "TX", "FT"})
+#: OBX-2 value types of an OBX-5 that is a code (CE, CWE, CNE, CF, ID, IS) or a measurement
+#: (NM numeric, SN structured numeric, NR numeric range): never rewritten (a glucose of
+#: ``1985`` is no echo of a birth year)
+ECHO_CODED_TYPES = frozenset({"CE", "CWE", "CNE", "CF", "ID", "IS", "NM", "SN", "NR"})
+#: the free-text fields of the standard segments: NTE-3 comment (FT, 2.5.3.3); OBX-5 by its
+#: OBX-2 (:data:`ECHO_TEXT_TYPES`)
+ECHO_TEXT_FIELDS = frozenset({"NTE-3"})
+
+
+def _coded_field(raw: str, d: Delimiters) -> bool:
+    """True when every written repetition of the field ``raw`` names a coding system of HL7
+    table 0396 in component 3 (or 6) that is a clinical or an administrative one (a coded
+    value, CWE/CE: 2.A.13, 2.A.8); a local code (``L``, ``99zzz``) is the sender's own words
+    and is not counted as coded."""
+    from sentinelle.readers.hl7v2 import _system, component, split_field, words
+
+    if not d.component or d.component not in raw:
+        return False
+    reps = [rep for rep in split_field(raw, d) if any(words(c) for c in rep)]
+    return bool(reps) and all(
+        {_system(component(rep, 3)), _system(component(rep, 6))} & {"clinical", "admin"}
+        and "local" not in {_system(component(rep, 3)), _system(component(rep, 6))}
+        for rep in reps)
+
+
+def echo_kind(name: str, raw: str, d: Delimiters, obx_type: str = "") -> str:
+    """How an echo of a replaced value is looked for in the field ``name`` written ``raw``:
+
+    * ``"coded"``: never (:data:`ECHO_CODED_FIELDS`, a field the reader types as a code table
+      or an HD, an OBX-5 of a coded or numeric :data:`ECHO_CODED_TYPES` type, a field whose every
+      repetition is a coded value of a table 0396 system: :func:`_coded_field`);
+    * ``"text"``: as a whole word (:data:`ECHO_TEXT_FIELDS`, OBX-5 of a text type, a field
+      of a Z-segment (locally defined) or one the reader has no type for: a note may repeat a
+      name or a number inside a sentence);
+    * ``"field"``: only where it is a whole field, component or sub-component (a typed field:
+      a name, an address, an identifier, a date)."""
+    from sentinelle.readers.hl7v2 import FIELDS
+
+    seg = name.split("-", 1)[0]
+    if name in ECHO_CODED_FIELDS:
+        return "coded"
+    if name == "OBX-5":
+        t = obx_type.strip().upper()
+        if t in ECHO_CODED_TYPES:
+            return "coded"
+        return "text" if t in ECHO_TEXT_TYPES else "field"
+    if name in ECHO_TEXT_FIELDS:
+        return "text"
+    typed = FIELDS.get(name, (None, None))[0]
+    if typed in ("CODE", "HD"):
+        return "coded"
+    if typed is None and _coded_field(raw, d):
+        return "coded"
+    if typed is None and name not in FIELDS:
+        return "text"
+    return "field" if not seg.startswith("Z") else "text"
+
+
 def replace_echoes(line: str, seg: str, d: Delimiters, replaced: list[tuple[str, str]],
-                   skip=_hl7_skip, compiled=False) -> tuple[str, int]:
+                   skip=_hl7_skip, compiled=False, field_name=_hl7_field) -> tuple[str, int]:
     """``line`` with every other occurrence of a replaced value (:func:`echo_pattern`) in its
     data fields replaced as the value was, and the number of them: a date of birth found in
     IN1-18 and written again in an OBX-5 note, a patient number of PID-3 repeated in a comment
-    (session 11 fault list). The segment ID, MSH-1/MSH-2 and OBX-2 are left as written.
+    (session 11 fault list). The segment ID, MSH-1/MSH-2 and OBX-2 are left as written, and
+    each field as :func:`echo_kind` says: coded fields never (OBR-4, OBX-3, units, codes), free
+    text as a whole word, the other fields only as a whole (sub-)component (Session 13).
     ``compiled``: ``echo_pattern(replaced, d)`` when already made."""
     if compiled is False:
         compiled = echo_pattern(replaced, d)
@@ -239,11 +311,25 @@ def replace_echoes(line: str, seg: str, d: Delimiters, replaced: list[tuple[str,
         return line, 0
     regex, table = compiled
     parts = line.split(d.field)
+    obx_type = parts[2] if seg == "OBX" and len(parts) > 2 else ""
     count = 0
     for k, part in enumerate(parts):
-        if skip(seg, k):
+        if skip(seg, k) or not part:
             continue
-        new, n = regex.subn(lambda m: table[m.group(0)], part)
+        kind = echo_kind(field_name(seg, k), part, d, obx_type)
+        if kind == "coded":
+            continue
+        if kind == "text":
+            new, n = regex.subn(lambda m: table[m.group(0)], part)
+        else:
+            edits = []
+            for a, b, _c in _split(part, 0, [d.repetition, d.component, d.subcomponent]):
+                piece = part[a:b]
+                core = piece.strip()
+                if core in table:
+                    lead = len(piece) - len(piece.lstrip())
+                    edits.append((a + lead, a + lead + len(core), table[core]))
+            new, n = apply_edits(part, edits), len(edits)
         if n:
             parts[k] = new
             count += n
