@@ -29,6 +29,18 @@ reports) made the hyperscan pass twice as slow on 3 MB of lab reports (0.18 s ag
 :data:`WINDOWS` says which detectors may be run on windows around those ends and how far their
 matches reach (see :mod:`sentinelle.pipeline`, ``_text_hits``).
 
+Long texts (issue 6, session 9): from :data:`SPLIT_MIN_BYTES` (4 KB) of UTF-8 the hyperscan
+engine scans each prefilter in a single-match database of its own, then the windowed ones
+together in a database reporting every end (:func:`_compile_split`), instead of the database
+of them all. Hyperscan stops scanning a database once every pattern of it has reported its
+single match; in the database of them all the broad prefilters (a letter, a digit: fired on
+the first bytes) kept their automata running over the whole text beside the rare ones (iban,
+passport, ip_address). On 3 MB of lab reports and notes: 122 ms for the whole set, 10 ms for
+the broad ones alone plus 32 ms for the rare ones; over the calls of a scan of it (700 texts,
+6 MB) 395 ms of CPU against 281. Same results (a pattern's matches do not depend on the other
+patterns of its database; ``tests/detectors/test_prefilter_split.py``). Short texts (table
+cells, short sections) keep the database of them all: one call instead of one per prefilter.
+
 A text that cannot be encoded as UTF-8 (a lone surrogate) goes through the ``re`` path whatever
 the engine. Hyperscan fires for every prefilter the ``re`` engine fires for, and for a few more
 on non-ASCII text (``\\d`` is widened, see :func:`to_hyperscan`); both give the same findings
@@ -48,7 +60,8 @@ rewritten; writing one removes all but the ``CACHE_KEEP`` (8) most recently used
 database that took at least ``CACHE_MIN_SECONDS`` of CPU to compile is stored (not the small
 sets of a few detectors). Any
 failure of the cache (read-only folder, full disk) only costs the compilation.
-A :class:`PrefilterSet` pickles with its compiled database serialised (spawned worker processes
+The databases of the long-text pass are cached together, in one file of the same folder.
+A :class:`PrefilterSet` pickles with its compiled databases serialised (spawned worker processes
 get the parent's database instead of compiling it again).
 
 Written here, not taken from a library: choosing which detectors run is the core of the scan
@@ -193,8 +206,8 @@ def _cache_key(expressions: Sequence[bytes], flags) -> str:
     return h.hexdigest()[:40]
 
 
-def _cache_load(path: Path):
-    """The database stored at ``path``, or None (missing, corrupt, or refused by hyperscan)."""
+def _cache_read(path: Path) -> bytes | None:
+    """The payload stored at ``path``, or None (missing, or not a whole file of ours)."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -203,23 +216,76 @@ def _cache_load(path: Path):
     payload = data[head + 32:]
     if data[:head] != _CACHE_MAGIC or hashlib.sha256(payload).digest() != data[head:head + 32]:
         return None
+    return payload
+
+
+def _cache_touch(path: Path) -> None:
+    try:  # used: the last to be removed (CACHE_KEEP counts the most recently *used*, as
+        os.utime(path)  # recache.KEEP_FILES and data.CACHED_KEEP do; session 8 fault list)
+    except OSError:
+        pass
+
+
+def _cache_load(path: Path):
+    """The database stored at ``path``, or None (missing, corrupt, or refused by hyperscan)."""
+    payload = _cache_read(path)
+    if payload is None:
+        return None
     try:
         db = _hs.loadb(payload, _hs.HS_MODE_BLOCK)
         _hs.Scratch(db)  # fails on a database made for another platform
     except Exception:  # hyperscan.error: other version or platform
         return None
-    try:  # used: the last to be removed (CACHE_KEEP counts the most recently *used*, as
-        os.utime(path)  # recache.KEEP_FILES and data.CACHED_KEEP do; session 8 fault list)
-    except OSError:
-        pass
+    _cache_touch(path)
     return db
+
+
+def _cache_load_many(path: Path, count: int):
+    """The ``count`` databases stored at ``path`` by :func:`_cache_store_many`, or None."""
+    payload = _cache_read(path)
+    if payload is None:
+        return None
+    dbs = []
+    at = 0
+    try:
+        for _ in range(count):
+            size = int.from_bytes(payload[at:at + 8], "big")
+            blob = payload[at + 8:at + 8 + size]
+            if len(blob) != size:
+                return None
+            db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
+            _hs.Scratch(db)  # fails on a database made for another platform
+            dbs.append(db)
+            at += 8 + size
+    except Exception:  # hyperscan.error: other version or platform
+        return None
+    if at != len(payload):
+        return None
+    _cache_touch(path)
+    return dbs
 
 
 def _cache_store(path: Path, db) -> None:
     """Write ``db`` to ``path`` atomically (temporary file, then rename); errors are ignored."""
-    tmp = None
     try:
         payload = _hs.dumpb(db)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
+        return
+    _cache_write(path, payload)
+
+
+def _cache_store_many(path: Path, dbs) -> None:
+    """:func:`_cache_store` for a list of databases, in one file (one cache entry)."""
+    try:
+        blobs = [_hs.dumpb(db) for db in dbs]
+    except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
+        return
+    _cache_write(path, b"".join(len(b).to_bytes(8, "big") + b for b in blobs))
+
+
+def _cache_write(path: Path, payload: bytes) -> None:
+    tmp = None
+    try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
@@ -267,6 +333,47 @@ def _compile_hs(patterns: tuple[str, ...], windowed: tuple[bool, ...] = ()):
     return db
 
 
+@functools.lru_cache(maxsize=16)
+def _compile_split(patterns: tuple[str, ...], windowed: tuple[bool, ...]):
+    """The databases of the long-text pass (:data:`SPLIT_MIN_BYTES`): one single-match
+    database per pattern (``dbs[k]`` for pattern ``k``), then, when some pattern is windowed,
+    one database of the windowed patterns reporting every end (ids: their indices in
+    ``patterns``). Kept in the per-user cache as one file (one entry of ``CACHE_KEEP``), and in
+    memory per list of patterns."""
+    single = _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_UCP | _hs.HS_FLAG_SINGLEMATCH
+    every = _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_UCP
+    expressions = [to_hyperscan(p) for p in patterns]
+    wanted = [k for k, w in enumerate(windowed) if w]
+    count = len(patterns) + (1 if wanted else 0)
+    folder = cache_dir()
+    path = (folder / f"hyperscan-{_cache_key(expressions, ('split', tuple(windowed)))}.db"
+            if folder else None)
+    if path is not None:
+        dbs = _cache_load_many(path, count)
+        if dbs is not None:
+            return tuple(dbs)
+    started = time.process_time()
+    dbs = []
+    for e in expressions:
+        db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+        db.compile(expressions=[e], ids=[0], flags=[single])
+        dbs.append(db)
+    if wanted:
+        db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+        db.compile(expressions=[expressions[k] for k in wanted], ids=wanted,
+                   flags=[every] * len(wanted))
+        dbs.append(db)
+    if path is not None and time.process_time() - started >= CACHE_MIN_SECONDS:
+        _cache_store_many(path, dbs)
+    return tuple(dbs)
+
+
+#: from this many bytes of UTF-8 text :meth:`PrefilterSet.fired` and
+#: :meth:`PrefilterSet.hit_ends` scan one database per prefilter (each stops at its first
+#: match) instead of the database of them all (module docstring, "Long texts")
+SPLIT_MIN_BYTES = 4096
+
+
 #: :meth:`PrefilterSet.hit_ends` gives up on windows past one prefilter report per this many
 #: bytes of text (at least ``DENSE_MIN_REPORTS``): windows would cover the text anyway
 DENSE_CHARS = 64
@@ -309,6 +416,9 @@ class PrefilterSet:
         #: first use; :meth:`fired` keeps the single-match one, whose callbacks are one per
         #: pattern at most (a database shared by both made short texts and dense ones slow)
         self._db_ends = self._scratch_ends = None
+        #: the databases of the long-text pass (:func:`_compile_split`), each with its scratch,
+        #: built on first use; False when hyperscan refused them (the combined ones serve)
+        self._split = None
         self._strict = engine == "hyperscan"
         self.engine = "re"
         if engine != "re" and self._ids:
@@ -330,14 +440,24 @@ class PrefilterSet:
         state["_res_compiled"] = None  # compiled again on first use
         state["_hs_bytes"] = _hs.dumpb(self._db) if self._db is not None else None
         state["_hs_ends_bytes"] = _hs.dumpb(self._db_ends) if self._db_ends is not None else None
+        state["_hs_split_bytes"] = ([_hs.dumpb(db) for db, _scratch in self._split]
+                                    if self._split else None)
         return state
 
     def __setstate__(self, state: dict) -> None:
         blob = state.pop("_hs_bytes")
         ends_blob = state.pop("_hs_ends_bytes", None)
+        split_blobs = state.pop("_hs_split_bytes", None)
         self.__dict__.update(state)
         self._db = self._scratch = None
         self._db_ends = self._scratch_ends = None
+        self._split = None
+        if split_blobs is not None and _hs is not None:
+            try:
+                dbs = [_hs.loadb(b, _hs.HS_MODE_BLOCK) for b in split_blobs]
+                self._split = tuple((db, _hs.Scratch(db)) for db in dbs)
+            except Exception:  # another platform: compile again on first use
+                self._split = None
         if ends_blob is not None and _hs is not None:
             try:
                 self._db_ends = _hs.loadb(ends_blob, _hs.HS_MODE_BLOCK)
@@ -369,6 +489,29 @@ class PrefilterSet:
                     raise ValueError(f"hyperscan cannot compile the prefilters: {exc}") from None
                 self.engine = "re"
         return self._db is not None
+
+    def _build_split(self) -> bool:
+        """Build (or load) the databases of the long-text pass; False if hyperscan refused."""
+        if self._split is None:
+            try:
+                dbs = _compile_split(self._patterns, self._windowed)
+                self._split = tuple((db, _hs.Scratch(db)) for db in dbs)
+            except Exception:  # noqa: BLE001 - hyperscan refused: the combined databases
+                self._split = False
+        return bool(self._split)
+
+    def _fired_split(self, data: bytes) -> list[int]:
+        """Indices (into ``_patterns``) of the prefilters matching the UTF-8 ``data``, one
+        single-match database each (each scan stops at its first match)."""
+        got: list[int] = []
+        split = self._split
+        for k in range(len(self._patterns)):
+            db, scratch = split[k]
+            seen: list[int] = []
+            db.scan(data, match_event_handler=_collect, context=seen, scratch=scratch)
+            if seen:
+                got.append(k)
+        return got
 
     def prepare(self) -> None:
         """Build (or load) the hyperscan database now rather than on the first text: a parent
@@ -429,9 +572,11 @@ class PrefilterSet:
             data = folded.encode("utf-8")
         except UnicodeEncodeError:
             return None  # a lone surrogate: hyperscan needs valid UTF-8
+        ids = self._ids
+        if len(data) >= SPLIT_MIN_BYTES and self._build_split():
+            return tuple(ids[k] for k in self._fired_split(data))
         seen: list[int] = []
         self._db.scan(data, match_event_handler=_collect, context=seen, scratch=self._scratch)
-        ids = self._ids
         return tuple(ids[k] for k in sorted(set(seen)))
 
     def _ends_hs(self, folded: str) -> tuple[tuple[int, ...], dict[int, list[int]]] | None:
@@ -439,10 +584,12 @@ class PrefilterSet:
             data = folded.encode("utf-8")
         except UnicodeEncodeError:
             return None  # a lone surrogate: hyperscan needs valid UTF-8
+        if not any(self._windowed):
+            fired = self._fired_hs(folded)
+            return (fired, {}) if fired is not None else None
+        if len(data) >= SPLIT_MIN_BYTES and self._build_split():
+            return self._ends_split(folded, data)
         if self._db_ends is None:
-            if not any(self._windowed):
-                fired = self._fired_hs(folded)
-                return (fired, {}) if fired is not None else None
             try:
                 self._db_ends = _compile_hs(self._patterns, self._windowed)
                 self._scratch_ends = _hs.Scratch(self._db_ends)
@@ -481,6 +628,53 @@ class PrefilterSet:
             by_pid = {pid: [chars[e] for e in ends] for pid, ends in by_pid.items()}
         ends = {ids[pid]: sorted(got) for pid, got in by_pid.items()}
         return tuple(ids[k] for k in sorted(fired)), ends
+
+    def _ends_split(self, folded: str, data: bytes) -> tuple[tuple[int, ...], dict[int, list[int]]] | None:
+        """:meth:`_ends_hs` on a long text: one single-match database per prefilter that is
+        not windowed, then one database of the windowed ones reporting every end. Same
+        result: a pattern's matches do not depend on the other patterns of its database, and
+        the dense limit counts the same reports (the first match of each other prefilter,
+        plus every end of the windowed ones)."""
+        windowed = self._windowed
+        split = self._split
+        fired: list[int] = []
+        for k in range(len(self._patterns)):
+            if windowed[k]:
+                continue
+            db, scratch = split[k]
+            seen_k: list[int] = []
+            db.scan(data, match_event_handler=_collect, context=seen_k, scratch=scratch)
+            if seen_k:
+                fired.append(k)
+        limit = max(DENSE_MIN_REPORTS, len(data) // DENSE_CHARS) - len(fired)
+        starts: list[int] = []
+        ends_at: list[int] = []
+        add_pid, add_end = starts.append, ends_at.append
+
+        def on_match(pid: int, _start: int, end: int, _flags: int, _ctx) -> bool:
+            add_pid(pid)
+            add_end(end)
+            return len(starts) > limit
+
+        db, scratch = split[-1]
+        try:
+            db.scan(data, match_event_handler=on_match, scratch=scratch)
+        except _hs.ScanTerminated:
+            got = self._fired_hs(folded)
+            return (got, {}) if got is not None else None
+        by_pid: dict[int, list[int]] = {}
+        for pid, end in zip(starts, ends_at):
+            got = by_pid.get(pid)
+            if got is None:
+                by_pid[pid] = [end]
+            else:
+                got.append(end)
+        if len(data) != len(folded) and by_pid:  # byte offsets to character offsets
+            chars = _char_offsets(data, {e for ends in by_pid.values() for e in ends})
+            by_pid = {pid: [chars[e] for e in ends] for pid, ends in by_pid.items()}
+        ids = self._ids
+        ends = {ids[pid]: sorted(got) for pid, got in by_pid.items()}
+        return tuple(ids[k] for k in sorted(set(fired) | set(by_pid))), ends
 
 
 def _char_offsets(data: bytes, offsets: set[int]) -> dict[int, int]:
