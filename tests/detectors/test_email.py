@@ -93,9 +93,9 @@ def test_pb034_bom_header(pipeline, cases):
 def _best_time(text: str) -> float:
     best = float("inf")
     for _ in range(5):
-        t = time.perf_counter()
+        t = time.process_time()
         list(DET.find(text))
-        best = min(best, time.perf_counter() - t)
+        best = min(best, time.process_time() - t)
     return best
 
 

@@ -150,14 +150,16 @@ def test_pb014_phone_column(pipeline, cases):
 def _best_time(text: str, runs: int = 5) -> float:
     best = float("inf")
     for _ in range(runs):
-        t = time.perf_counter()
+        t = time.process_time()
         list(DET.find(text))
-        best = min(best, time.perf_counter() - t)
+        best = min(best, time.process_time() - t)
     return best
 
 
 def test_pb029_linear_time(cases):
-    # pb-029: 72 KB of digit soup in well under 1 s; time grows linearly with the input
+    # pb-029: 72 KB of digit soup in under 1 s (the case's bound), here half of it in CPU
+    # seconds (process_time: a loaded CI machine stretches wall time, not the work); time
+    # grows linearly with the input
     case = cases["pb-029"]
     soup = case["input"]["content"] * case["expected"]["repeat_content"]
     t1 = _best_time(soup)
