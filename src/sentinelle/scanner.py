@@ -187,9 +187,13 @@ class FileNames:
     under a :class:`~sentinelle.redact.scope.ScopedPipeline` of the run's detectors and
     config): each part of the display path (a folder name, the file name without its
     extension) is analysed as a short text, ``_ - .`` read as spaces; a PERSON finding takes
-    in a word of capitals beside it; the run's ``entities`` and ``min_score`` apply, except
-    that a keyless NIR (13 characters of the NIR shape, no key) is kept from
-    :data:`~sentinelle.detectors.base.INVALID_SCORE` (0.3) as redaction does in names.
+    in a word of capitals beside it; the run's ``entities`` and ``min_score`` choose the
+    findings reported, except that a keyless NIR (13 characters of the NIR shape, no key) is
+    kept from :data:`~sentinelle.detectors.base.INVALID_SCORE` (0.3) as redaction does in
+    names. The *mask* of a path does not follow those filters (session 13: with ``--entities
+    PHONE_NUMBER`` the summary printed ``CR_DUPONTEL_Mireille_2850775123456_78.txt`` raw): it is
+    made from the findings of every detector at the default ``min_score`` or below
+    (:func:`names_config`), as redaction renames output files.
 
     :meth:`findings` gives the findings of one display path: ``Location(path,
     column=FILE_NAME)`` (:data:`sentinelle.redact.names.FILE_NAME`, ``"(file name)"``),
@@ -211,6 +215,7 @@ class FileNames:
         self.mask = mask
         self._detectors = detectors
         self._pipeline = None
+        self._names_config = names_config(config) if mask else config
 
     def __getstate__(self) -> dict:
         return {"config": self.config, "mask": self.mask}
@@ -229,11 +234,31 @@ class FileNames:
         return self
 
     def _scoped(self):
+        """The pipeline names are analysed with: the run's detectors under its config, or,
+        when the path is masked and the run filters (:func:`names_config`), every detector."""
         if self._pipeline is None:
             from sentinelle.redact.scope import ScopedPipeline
 
-            self._pipeline = ScopedPipeline(self._detectors, self.config)
+            if self._names_config is self.config:
+                self._pipeline = ScopedPipeline(self._detectors, self.config)
+            else:
+                every = build(None, self._names_config)
+                self._pipeline = ScopedPipeline(every, self._names_config)
         return self._pipeline
+
+    def _reported(self, f: Finding) -> bool:
+        """Whether a finding of the names passes the run's own filters (``entities``,
+        ``min_score``); always true when names are analysed under the run's config."""
+        if self._names_config is self.config:
+            return True
+        from sentinelle.detectors.base import INVALID_SCORE
+        from sentinelle.redact.scope import in_scope, keyless_nir
+
+        entities = self.config.entities
+        if entities is not None and f.entity_type not in entities:
+            return False
+        return in_scope(f, self.config.min_score) \
+            or (keyless_nir(f) and f.score >= INVALID_SCORE)
 
     def findings(self, display: str, start: int, seen: dict[str, str]) -> list[Finding]:
         """Findings of the parts of ``display[start:]`` (``start``: where a member's own name
@@ -271,7 +296,8 @@ class FileNames:
                         shown = _masked_part(part, found)
                     if not is_file:
                         seen[key] = shown
-                    out.extend(replace(f, start=f.start + at, end=f.end + at) for f in found)
+                    out.extend(replace(f, start=f.start + at, end=f.end + at)
+                               for f in found if self._reported(f))
             pieces.append(shown)
             at = end + 1
         if not self.mask:
@@ -288,6 +314,21 @@ class FileNames:
         if not self.mask:
             return path
         return self.shown(path, 0, dict(seen))[0]
+
+
+def names_config(config: Config) -> Config:
+    """The configuration file and folder names are masked with: ``config`` without its
+    ``entities`` filter and with ``min_score`` at most the default one (``config`` itself when
+    it filters nothing).
+
+    Why (session 13 fault list): ``entities`` and ``min_score`` choose what a scan reports and
+    what a redaction replaces in the *content*, but a path is printed in every summary,
+    report, findings file and message about the file, where the project never prints a raw
+    identifier. A name part masked for nothing costs a file name only."""
+    default = Config().min_score
+    if config.entities is None and config.min_score <= default:
+        return config
+    return config.with_(entities=None, min_score=min(config.min_score, default))
 
 
 def mask_span(text: str, entity: str) -> str:
