@@ -55,7 +55,7 @@ It holds patterns only, never scanned data. Set ``SENTINELLE_CACHE_DIR=off`` to 
 Concurrent writers are safe (each writes a private temporary file in the folder, then renames it
 into place atomically); a file that does not start with the magic, whose SHA-256 of the payload
 does not match, or that hyperscan refuses to load (other version, other platform) is ignored and
-rewritten; writing one removes all but the ``CACHE_KEEP`` (8) most recently used databases
+rewritten; writing one removes all but the ``CACHE_KEEP`` (12) most recently used databases
 (a database loaded is touched). Only a
 database that took at least ``CACHE_MIN_SECONDS`` of CPU to compile is stored (not the small
 sets of a few detectors). Any
@@ -182,8 +182,9 @@ def to_hyperscan(pattern: str) -> bytes:
 _CACHE_MAGIC = b"SNTLHS01"
 #: value of ``$SENTINELLE_CACHE_DIR`` that disables the cache
 CACHE_OFF = "off"
-#: databases kept in the cache folder (the most recently used; about 1.2-2.3 MB each)
-CACHE_KEEP = 8
+#: databases kept in the cache folder (the most recently used; about 1.2-2.3 MB each; a
+#: detector set has up to three since session 13: all, windowed ends, long-text split)
+CACHE_KEEP = 12
 #: a database compiled faster than this is not worth a file (small detector subsets)
 CACHE_MIN_SECONDS = 0.25
 
