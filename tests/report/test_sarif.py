@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -62,6 +63,17 @@ def locations(log: dict) -> list[dict]:
     ("dir/sub dir/x.csv", "dir/sub%20dir/x.csv"),  # "/" separates segments: kept
     ("CR_D*******_x.txt", "CR_D*******_x.txt"),  # "*" (a mask) is a sub-delim: kept
     ("/tmp/x y.txt", "file:///tmp/x%20y.txt"),   # an absolute path: a file URI
+    # review fault 8: a name holding the byte E9 (Latin-1 "é", not UTF-8) is shown
+    # "caf\xe9 note!1.txt" (readers.archive.printable_path); its URI encodes that byte, E9,
+    # not the four characters of the escape ("%5Cxe9")
+    ("caf\\xe9 note!1.txt", "caf%E9%20note!1.txt"),
+    # in such a name a backslash is shown doubled: "\\" is one backslash (5C)
+    ("a\\\\b\\xe9", "a%5Cb%E9"),
+    # a valid name holding the text "\xe9" is shown with its backslash doubled: one 5C, then
+    # the letters x, e, 9
+    ("a\\\\xe9.txt", "a%5Cxe9.txt"),
+    # a name as os.fsdecode gives it (surrogateescape, PEP 383): U+DCE9 is the byte E9
+    ("caf\udce9.txt", "caf%E9.txt"),
 ])
 def test_uri_reference(path, uri):
     assert uri_reference(path) == uri
@@ -135,6 +147,56 @@ def test_masked_path_finds_its_file(tmp_path):
     loc = locations(log)[0]["physicalLocation"]
     assert loc["artifactLocation"]["uri"] == "CR_D*******_******le.txt"
     assert loc["region"]["startLine"] == 2 and loc["region"]["startColumn"] == 3
+
+
+#: review fault 3: two NIR-shaped names (keys 97 - 1850578006048 mod 97 = 30 and
+#: 97 - 1850578006145 mod 97 = 30) that the scan masks alike, "p_1************30.txt"
+TWINS = ("p_185057800604830.txt", "p_185057800614530.txt")
+TWIN_MASK = "p_1************30.txt"
+MAIL = "mail jean.dupont@example.fr\n"  # the e-mail at offset 5 of its line, 22 characters
+
+
+@pytest.mark.parametrize("texts, start, region", [
+    # the reviewer's case: the first file's e-mail is on line 1, the second's on line 5 (offset
+    # 4 + 5 = 9); the record does not say which file, so no line or column (the second file
+    # was given the first one's lines: line 1, column 10, ending on line 2), the offsets stay
+    ((MAIL, "\n\n\n\n" + MAIL), 9, {"charOffset": 9, "charLength": 22}),
+    # the same line starts in both files: the lines hold whichever file it is (line 2, col 6)
+    (("x\n" + MAIL, "y\n" + MAIL), 7, {"startLine": 2, "startColumn": 6, "endLine": 2,
+                                       "endColumn": 28, "charOffset": 7, "charLength": 22}),
+    # one of them is an HTML page (offsets in its extracted text): no region at all
+    ((MAIL, "<html><body><p>" + MAIL + "</p></body></html>"), 5, None),
+])
+def test_coinciding_masked_paths_get_no_wrong_lines(tmp_path, texts, start, region):
+    sources = []
+    for name, text in zip(TWINS, texts):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        sources.append((name, tmp_path / name))
+    log = write([record(TWIN_MASK, start, start + 22, entity="EMAIL_ADDRESS",
+                        masked="j**********@example.fr")], sources=sources)
+    assert locations(log)[0]["physicalLocation"].get("region") == region
+
+
+@pytest.mark.parametrize("walked, path, artifacts, uri", [
+    # review fault 4: a plain file whose masked name holds "!" is not an archive
+    # "p_1************30" with a member "/x.txt": its own top-level artifact, its lines kept
+    ("bang/p_185057800604830!x.txt", "bang/p_1************30!x.txt", None,
+     {"uri": "bang/p_1************30!x.txt", "uriBaseId": "SCANROOT"}),
+    # an archive whose masked name does not hold "!": its member is still nested
+    ("a_185057800604830.zip", "a_1************30.zip!x.txt",
+     [{"location": {"uri": "a_1************30.zip", "uriBaseId": "SCANROOT"}},
+      {"location": {"uri": "/x.txt"}, "parentIndex": 0}],
+     {"uri": "/x.txt", "index": 1}),
+])
+def test_masked_bang_name_is_a_file(tmp_path, walked, path, artifacts, uri):
+    f = tmp_path / "f"
+    f.write_text("\n\n" + MAIL, encoding="utf-8")
+    log = write([record(path, 7, 29)], sources=[(walked, f)])
+    loc = locations(log)[0]["physicalLocation"]
+    assert loc["artifactLocation"] == uri
+    assert log["runs"][0].get("artifacts") == artifacts
+    if artifacts is None:  # "\n\n" + "mail ": line 3, column 6 (a member is not read again)
+        assert (loc["region"]["startLine"], loc["region"]["startColumn"]) == (3, 6)
 
 
 def test_extracted_text_has_no_region(tmp_path):
@@ -231,3 +293,39 @@ def test_cli_sarif_has_no_raw_value(tmp_path):
         "charOffset": 51, "charLength": 15}
     uri = content[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri.startswith("dossier%20N%C2%B01%20%23/CR_D")                     # N° = N C2 B0
+
+
+def _email_regions(log: dict) -> list[tuple[str, dict]]:
+    return [(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+             res["locations"][0]["physicalLocation"].get("region"))
+            for res in log["runs"][0]["results"] if res["ruleId"] == "EMAIL_ADDRESS"]
+
+
+def test_cli_sarif_masked_names_and_undecodable_bytes(tmp_path):
+    # the reviewer's three cases through the scan (faults 3, 4, 8); the NIRs of the names
+    # never appear, masked or in the URIs
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / TWINS[0]).write_text(MAIL, encoding="utf-8")
+    (d / TWINS[1]).write_text("\n\n\n\n" + MAIL, encoding="utf-8")
+    (d / "p_295109912611193!x.txt").write_text("\n\n" + MAIL, encoding="utf-8")
+    (d / os.fsdecode(b"caf\xe9 note!1.txt")).write_text("\n" + MAIL, encoding="utf-8")
+    r = run_cli("scan", "in", "--no-db", "-q", "-j", "1", "-f", "sarif", "-o", "s.sarif",
+                cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    text = (tmp_path / "s.sarif").read_text("utf-8")
+    log = json.loads(text)
+    _check_structure(log)
+    for raw in ("185057800604830", "185057800614530", NIR, "jean.dupont"):
+        assert raw not in text and raw not in unquote(text)
+    assert "artifacts" not in log["runs"][0]  # no file taken for an archive member
+    line2 = {"startLine": 2, "startColumn": 6, "endLine": 2, "endColumn": 28,
+             "charOffset": 6, "charLength": 22}     # "\n" + "mail "
+    line3 = {"startLine": 3, "startColumn": 6, "endLine": 3, "endColumn": 28,
+             "charOffset": 7, "charLength": 22}     # "\n\n" + "mail "
+    assert sorted(_email_regions(log), key=lambda x: (x[0], x[1]["charOffset"])) == [
+        ("caf%E9%20note!1.txt", line2),
+        ("p_1************30.txt", {"charOffset": 5, "charLength": 22}),
+        ("p_1************30.txt", {"charOffset": 9, "charLength": 22}),
+        ("p_2************93!x.txt", line3),
+    ]

@@ -9,12 +9,14 @@ Rules of the spec applied here (section numbers of SARIF 2.1.0):
 
 * **URIs** (3.10.2, 3.4.3, 3.4.4): ``artifactLocation.uri`` is a URI reference (RFC 3986), so
   a findings path (``dir/Compte rendu #2.txt``) is written percent-encoded, one path segment at
-  a time, from its UTF-8 bytes (:func:`uri_reference`: ``dir/Compte%20rendu%20%232.txt``);
-  ``/`` separates segments and is kept. A relative path gets ``uriBaseId`` ``SCANROOT``
-  (3.4.4), declared in ``run.originalUriBaseIds`` (3.14.14) with a description and no ``uri``:
-  the absolute folder scanned is not written (its name may name a person, as the masked paths
-  do not). A path that is absolute (a scan of several absolute paths) becomes a ``file://``
-  URI and has no ``uriBaseId`` (3.4.4: only a relative reference has one).
+  a time, from its UTF-8 bytes (:func:`uri_reference`: ``dir/Compte%20rendu%20%232.txt``),
+  or the file-system bytes of a name that is not UTF-8 (shown ``caf\\xe9.txt``:
+  ``caf%E9.txt``, :func:`fs_bytes`); ``/`` separates segments and is kept. A relative path
+  gets ``uriBaseId`` ``SCANROOT`` (3.4.4), declared in ``run.originalUriBaseIds`` (3.14.14)
+  with a description and no ``uri``: the absolute folder scanned is not written (its name may
+  name a person, as the masked paths do not). A path that is absolute (a scan of several
+  absolute paths) becomes a ``file://`` URI and has no ``uriBaseId`` (3.4.4: only a relative
+  reference has one).
 * **Archive members** (3.24.2, 3.24.3, 3.4.5): a member ``a.zip!inner/b.csv`` is an artifact
   nested in its container: ``run.artifacts`` lists ``a.zip`` (relative to ``SCANROOT``) and
   ``/inner/b.csv`` with ``parentIndex`` = the index of ``a.zip`` (nested members chain), and
@@ -27,7 +29,8 @@ Rules of the spec applied here (section numbers of SARIF 2.1.0):
   Unicode code points (Python's ``str``), so the run says ``columnKind``
   ``unicodeCodePoints`` (3.14.22; the default of a consumer may be UTF-16 code units). The
   writer reads such a file again, once, to find its line starts (:class:`_Lines`); where it
-  cannot (no ``sources`` given, an archive member), the region keeps the character offsets
+  cannot (no ``sources`` given, an archive member, a masked path that stands for several
+  files with different lines: :class:`_Lines`), the region keeps the character offsets
   only. A finding of a text extracted from another format (HTML, e-mail, RTF, office
   documents) has no region: its offsets are in the extracted text, not in the file's
   characters; they stay in the result's ``properties``.
@@ -75,66 +78,120 @@ _EOL = re.compile(r"\r\n|\r|\n")
 
 def uri_reference(path: str) -> str:
     """``path`` (a ``/``-separated findings path, no ``!``) as a URI reference (RFC 3986):
-    each segment percent-encoded from its UTF-8 bytes (``%``, ``#``, ``?``, space, ``:``,
+    each segment percent-encoded from the name's file-system bytes (:func:`fs_bytes`: UTF-8,
+    or the bytes a ``\\xNN`` escape stands for) (``%``, ``#``, ``?``, space, ``:``,
     non-ASCII...). An absolute path (``/tmp/x``) becomes a ``file://`` URI."""
-    encoded = "/".join(quote(seg, safe=_SAFE, encoding="utf-8", errors="surrogatepass")
-                       for seg in path.split("/"))
+    encoded = "/".join(quote(seg, safe=_SAFE) for seg in fs_bytes(path).split(b"/"))
     return "file://" + encoded if path.startswith("/") else encoded
 
 
-def _masks(shown: str, raw: str) -> bool:
-    """True when ``shown`` is ``raw`` with some characters masked (``*``, length kept)."""
-    return len(shown) == len(raw) and all(s == r or s == "*" for s, r in zip(shown, raw))
+#: a ``\\xNN`` escape of :func:`sentinelle.readers.archive.printable_path` (an odd run of
+#: backslashes before ``xNN``: the name held a byte that is not UTF-8)
+_BYTE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\x[0-9a-f]{2}")
+#: a valid name holding the text ``\\xNN``: printable_path doubled all its backslashes
+_DOUBLED = re.compile(r"(?<!\\)(?:\\\\)+x[0-9a-fA-F]{2}")
+_UNESCAPE = re.compile(r"\\\\|\\x([0-9a-f]{2})")
+
+
+def fs_bytes(name: str) -> bytes:
+    """The file-system bytes (as :func:`os.fsencode` gives them) of a name shown by
+    :func:`sentinelle.readers.archive.printable_path`: ``caf\\xe9.txt`` -> ``b"caf\\xe9.txt"``
+    (the byte E9, not UTF-8), ``\\\\`` -> one backslash in such a name; a valid name whose
+    backslashes were doubled (it holds the text ``\\xNN``) gets them back single. A lone
+    surrogate (a name not shown that way, e.g. a scan root typed as is) is its byte
+    (``surrogateescape``, PEP 383)."""
+    if _BYTE_ESCAPE.search(name):
+        out = bytearray()
+        pos = 0
+        for m in _UNESCAPE.finditer(name):
+            out += _encode(name[pos:m.start()])
+            out += bytes([int(m[1], 16)]) if m[1] else b"\\"
+            pos = m.end()
+        out += _encode(name[pos:])
+        return bytes(out)
+    if _DOUBLED.search(name):
+        name = name.replace("\\\\", "\\")
+    return _encode(name)
+
+
+def _encode(text: str) -> bytes:
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate outside U+DC80-U+DCFF: not a file-system byte
+        return text.encode("utf-8", "surrogatepass")
 
 
 class _Lines:
-    """The line starts of the plain-text files of the scan, found by reading a file again.
+    """The walked files of the scan, and the line starts of its plain-text files (a file read
+    again, once).
 
     ``sources``: the walk's ``(display, fs_path)`` items in walk order (others ignored). A
-    findings path is matched to its item exactly, or as a masked form of it (the masked paths
-    keep their length: :func:`sentinelle.scanner.mask_span`), searching from the last match
-    on since findings come in walk order. Only the last file's index is kept.
+    findings path is matched to its items exactly, or as a masked form of them (the masked
+    paths keep their length: :func:`sentinelle.scanner.mask_span`). Masked names may coincide
+    (``p_185057800604830.txt`` and ``p_185057800614530.txt`` both show as
+    ``p_1************30.txt``) and a findings record does not say which file it comes from:
+    such a path gets lines only when all its files have the same line starts, the character
+    offsets only when all are plain text, else no region (a review of session 13 found the
+    second file given the first one's lines). Only the last path's answer is kept.
     """
 
     def __init__(self, sources: Sequence, config) -> None:
         self.items = [it for it in sources if isinstance(it, tuple) and len(it) == 2]
-        self.exact = {d: i for i, (d, _) in reversed(list(enumerate(self.items)))}
+        self.exact: dict[str, tuple[int, ...]] = {}
+        for i, (d, _) in enumerate(self.items):
+            self.exact[d] = self.exact.get(d, ()) + (i,)
+        self.by_len: dict[int, list[int]] | None = None
+        self.masked: dict[str, tuple[int, ...]] = {}
         self.config = config
-        self.at = 0
         self.path: str | None = None
-        self.found = False
-        self.starts: list[int] | None = None
+        self.answer: tuple[bool, list[int] | None] = (True, None)
 
-    def _find(self, path: str) -> Path | None:
-        i = self.exact.get(path)
-        if i is None:
-            n = len(self.items)
-            for k in range(n):
-                j = (self.at + k) % n
-                if _masks(path, self.items[j][0]):
-                    i = j
-                    break
-        if i is None:
+    def matches(self, path: str) -> tuple[int, ...]:
+        """Indices of the walked files ``path`` shows: itself, or the files it is a masked
+        form of (``*`` stands for any character)."""
+        if "*" not in path or not self.items:
+            return self.exact.get(path, ())
+        hits = self.masked.get(path)
+        if hits is None:
+            if self.by_len is None:
+                self.by_len = {}
+                for i, (d, _) in enumerate(self.items):
+                    self.by_len.setdefault(len(d), []).append(i)
+            rx = re.compile(".".join(map(re.escape, path.split("*"))), re.S)
+            hits = tuple(i for i in self.by_len.get(len(path), ())
+                         if rx.fullmatch(self.items[i][0]))
+            if len(self.masked) >= 4096:
+                self.masked.clear()
+            self.masked[path] = hits
+        return hits
+
+    def _starts(self, i: int) -> list[int] | None:
+        display, fs_path = self.items[i]
+        try:
+            return _text_line_starts(Path(fs_path), display, self.config)
+        except Exception:  # noqa: BLE001 - a file changed or gone since: no line, no failure
             return None
-        self.at = i
-        return Path(self.items[i][1])
 
     def starts_of(self, path: str) -> tuple[bool, list[int] | None]:
-        """``(found, starts)``: whether ``path`` (a top-level findings path) is a walked file,
-        and the offsets of its line starts when the text reader reads it (else None: not
-        plain text, or unreadable now)."""
+        """``(offsets, starts)`` for ``path`` (a top-level findings path): ``offsets`` False
+        when its character offsets are not its files' characters (a walked file not read as
+        plain text, or unreadable now: no region); ``starts`` the offsets of its line starts
+        when known (class docstring). A path that is no walked file: ``(True, None)``."""
         if path == self.path:
-            return self.found, self.starts
-        self.path, self.found, self.starts = path, False, None
-        fs_path = self._find(path) if self.items else None
-        if fs_path is None:
-            return False, None
-        self.found = True
-        try:
-            self.starts = _text_line_starts(fs_path, path, self.config)
-        except Exception:  # noqa: BLE001 - a file changed or gone since: no line, no failure
-            self.starts = None
-        return True, self.starts
+            return self.answer
+        hits = self.matches(path)
+        if not hits:
+            answer: tuple[bool, list[int] | None] = (True, None)
+        else:
+            all_starts = [self._starts(i) for i in hits]
+            if any(st is None for st in all_starts):
+                answer = (False, None)
+            elif all(st == all_starts[0] for st in all_starts[1:]):
+                answer = (True, all_starts[0])
+            else:
+                answer = (True, None)
+        self.path, self.answer = path, answer
+        return answer
 
 
 def _text_line_starts(fs_path: Path, display: str, config) -> list[int] | None:
@@ -182,7 +239,6 @@ class SarifWriter:
         self.first = True
         self.rules_seen: set[str] = set()
         self.lines = _Lines(sources, config)
-        self.tops = {d for d, _ in self.lines.items}
         #: run.artifacts (3.24) of the archive members and their containers
         self.artifacts: list[dict] = []
         self.artifact_index: dict[str, int] = {}
@@ -194,13 +250,15 @@ class SarifWriter:
         """``path`` cut into its container chain: ``a.zip!in/b.zip!c.txt`` -> ``[a.zip,
         in/b.zip, c.txt]``. A walked file whose own name holds ``!`` stays whole; a walked
         file is the shortest prefix before a ``!`` that is one, else the part before the
-        first ``!``."""
-        if "!" not in path or path in self.tops:
+        first ``!``. Masked paths are compared with the walked files they may show
+        (``p_1************30!x.txt`` is a plain file ``p_185057800604830!x.txt``, not a member
+        ``x.txt`` of an archive ``p_1************30``)."""
+        if "!" not in path or self.lines.matches(path):
             return [path]
         cut = path.index("!")
         at = cut
         while at >= 0:
-            if path[:at] in self.tops:
+            if self.lines.matches(path[:at]):
                 cut = at
                 break
             at = path.find("!", at + 1)
@@ -261,14 +319,14 @@ class SarifWriter:
         start, end = r["start"], r["end"]
         region: dict = {}
         top = len(self._split(r["path"])) == 1
-        found, starts = self.lines.starts_of(r["path"]) if top else (False, None)
+        offsets, starts = self.lines.starts_of(r["path"]) if top else (True, None)
         if starts is not None:
             region["startLine"], region["startColumn"] = _line_col(starts, start)
             if end is not None and end > start:
                 # endColumn: the column after the last character (3.30.8), on its line
                 last_line, last_col = _line_col(starts, end - 1)
                 region["endLine"], region["endColumn"] = last_line, last_col + 1
-        elif found:
+        elif not offsets:
             # a walked file not read as plain text: its offsets are not the file's characters
             return None
         region["charOffset"] = start
