@@ -186,7 +186,7 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
            k: int | None) -> Risk:
     """Re-scan the written files under ``out`` and compare with the input findings of ``run``."""
     from sentinelle.redact.operators import DATE_ENTITIES
-    from sentinelle.redact.scope import ScopedPipeline, in_scope
+    from sentinelle.redact.scope import in_scope
     from sentinelle.scanner import iter_file
 
     policy = run.operators.policy
@@ -196,10 +196,14 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
     hasher = run.hasher
     inputs = run.input_hashes
     # the scope of the redaction (redact.scope): an invalid identifier (or a keyless NIR by a
-    # cue) left is a value left
-    pipeline = ScopedPipeline(run.pipeline.detectors, run.config)
+    # cue) left is a value left. The run's own pipelines when they are scoped (they are, when
+    # made by _build_run): their value and section memos already hold what the input's
+    # unchanged cells and texts give (codes, units, test names: most of an HL7 v2 message),
+    # and a memo only spares work, the findings are those of a fresh pipeline (issue 6:
+    # a fresh pipeline here analysed every unchanged cell a second time)
+    pipeline = _scoped(run.pipeline, run.config)
     names = getattr(run, "names", run.pipeline)  # every detector (redact.names)
-    names = pipeline if names is run.pipeline else ScopedPipeline(names.detectors, names.config)
+    names = pipeline if names is run.pipeline else _scoped(names, names.config)
     min_score = run.config.min_score
 
     def ours(f) -> bool:
@@ -255,6 +259,16 @@ def assess(out: Path, written: Sequence, run, anonymity: Anonymity | None,
             if rep.issue is not None and rep.issue.kind == "error":
                 risk.issues.append(f"re-scan: {rep.issue}")
     return risk
+
+
+def _scoped(pipeline, config):
+    """``pipeline`` itself when it is a :class:`~sentinelle.redact.scope.ScopedPipeline` of
+    ``config``, else a new one on its detectors."""
+    from sentinelle.redact.scope import ScopedPipeline
+
+    if isinstance(pipeline, ScopedPipeline) and pipeline.config == config:
+        return pipeline
+    return ScopedPipeline(pipeline.detectors, config)
 
 
 #: what separates the parts of a value read back from the output: spaces, and the ", " / "; "

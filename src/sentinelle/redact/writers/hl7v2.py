@@ -131,7 +131,7 @@ def _pieces(line: str, seg: str, d: Delimiters, skip=_hl7_skip,
         if skip(seg, k):
             continue
         name = field_name(seg, k)
-        for a, b, comp in _split(part, start, [d.repetition, d.component, d.subcomponent]):
+        for a, b, comp in _subcomponents(part, start, d):
             out.append((a, b, name, comp))
     return out
 
@@ -150,6 +150,28 @@ def _split(text: str, base: int, seps: list[str], level: int = 0,
     for n, chunk in enumerate(text.split(sep), 1):
         out.extend(_split(chunk, base + pos, rest, level + 1, n if level == 1 else comp))
         pos += len(chunk) + 1
+    return out
+
+
+def _subcomponents(text: str, base: int, d: Delimiters) -> list[tuple[int, int, int]]:
+    """``_split(text, base, [d.repetition, d.component, d.subcomponent])`` without the
+    recursion (the same list: ``(start, end, component number)`` of every sub-component of a
+    field ``text`` that starts at ``base``); called for every field of every segment written."""
+    rep, comp, sub = d.repetition, d.component, d.subcomponent
+    out: list[tuple[int, int, int]] = []
+    at = base
+    for rchunk in (text.split(rep) if rep else (text,)):
+        c_at = at
+        for n, cchunk in enumerate(rchunk.split(comp) if comp else (rchunk,), 1):
+            if sub:
+                s_at = c_at
+                for schunk in cchunk.split(sub):
+                    out.append((s_at, s_at + len(schunk), n))
+                    s_at += len(schunk) + 1
+            else:
+                out.append((c_at, c_at + len(cchunk), n))
+            c_at += len(cchunk) + 1
+        at += len(rchunk) + 1
     return out
 
 
@@ -323,7 +345,7 @@ def replace_echoes(line: str, seg: str, d: Delimiters, replaced: list[tuple[str,
             new, n = regex.subn(lambda m: table[m.group(0)], part)
         else:
             edits = []
-            for a, b, _c in _split(part, 0, [d.repetition, d.component, d.subcomponent]):
+            for a, b, _c in _subcomponents(part, 0, d):
                 piece = part[a:b]
                 core = piece.strip()
                 if core in table:
