@@ -465,7 +465,7 @@ def test_abnormal_finding_with_health_context():
     # session 13 (issue 3, kinds of QUAERO train misses): adjectives that name one disease and
     # nothing else tell it alone (data/health_conditions.txt, ambiguous score)
     ("Traitement chirurgical de l' avant-pied rhumatoïde .", ["rhumatoïde"]),  # QUAERO train MEDLINE title
-    ("un accès palustre à Plasmodium falciparum", ["palustre"]),     # malaria
+    ("un accès palustre à Plasmodium falciparum", ["accès palustre"]),  # malaria (a listed phrase)
     ("des monoarthrites rhumatismales", ["monoarthrites", "rhumatismales"]),
     ("le pied goutteux", ["goutteux"]),                               # gout
     ("Documents sur un kyste hydatique de la rate .", ["kyste hydatique"]),  # one span, QUAERO train
@@ -497,6 +497,81 @@ def test_session13_kinds(text, spans, analyze):
 ])
 def test_session13_kinds_negatives(text, analyze):
     assert analyze(text, "HEALTH_CONDITION") == []
+
+
+# -- session 13 review (hand-written prose; each row run through the whole pipeline as
+# ``scan_text(text, min_score=0)``, HEALTH_CONDITION and LAB_RESULT findings kept)
+def _health_and_lab(text: str) -> list[tuple[str, str]]:
+    import sentinelle
+
+    return [(f.entity_type, text[f.start:f.end]) for f in sentinelle.scan_text(text, min_score=0)
+            if f.entity_type in ("HEALTH_CONDITION", "LAB_RESULT")]
+
+
+@pytest.mark.parametrize("text, found", [
+    # 1. the lay pains name concrete body parts only (data/lay_body_parts.txt): a market, a
+    # language, a budget, a conscience are no part of the body
+    ("Les maux du marché du travail inquiètent la direction.", []),  # "marche" once folded
+    ("Le mal du marché immobilier persiste.", []),
+    ("Les maux de la langue française", []),                           # a language
+    ("Les maux de l'équilibre budgétaire.", []),
+    ("Ce sont les maux de la conscience moderne.", []),
+    ("Il a des maux d'estomac", [("HEALTH_CONDITION", "maux d'estomac")]),  # a body part
+    ("mal aux genoux et aux chevilles", [("HEALTH_CONDITION", "mal aux genoux")]),
+    # 2. "au cœur de", "au sein de", "au pied de": at the heart of, within, at the foot of
+    ("Le mal au cœur de notre système de santé est le manque de personnel.", []),
+    ("Les maux au cœur de la crise", []),
+    ("Les maux au sein de l'entreprise", []),
+    ("Le mal au pied de la montagne", []),
+    ("mal au cœur depuis ce matin", [("HEALTH_CONDITION", "mal au cœur")]),  # nausea
+    ("Elle a mal aux pieds.", [("HEALTH_CONDITION", "mal aux pieds")]),
+    # "faire mal au cœur": to sadden, whatever the tense and up to three words between
+    ("Ça me fait vraiment très mal au cœur de voir ça", []),
+    ("Ça me fait vraiment très mal au cœur.", []),
+    ("Cela me fasse mal au cœur", []),                                 # subjunctive
+    # 3. "palustre" alone is "of marshes"; its medical phrases are listed
+    ("La zone palustre abrite des roselières", []),
+    ("Étude de la végétation palustre du marais de Brière", []),
+    ("300 ha de prairies palustres", []),
+    ("La Limnée palustre est un escargot", []),                        # a pond snail
+    ("accès palustres répétés", [("HEALTH_CONDITION", "accès palustres")]),
+    ("une fièvre palustre", [("HEALTH_CONDITION", "fièvre palustre")]),  # one span
+    ("crise palustre", [("HEALTH_CONDITION", "crise palustre")]),
+    # 4. the rheumatoid factor and the malaria serology are lab analyses: a result wins over
+    # the condition inside it, as "Sérologie VIH négative" (data/lab_analyses.txt)
+    ("Facteur rhumatoïde : négatif", [("LAB_RESULT", "Facteur rhumatoïde : négatif")]),
+    ("Facteurs rhumatoïdes : 8 UI/mL", [("LAB_RESULT", "Facteurs rhumatoïdes : 8 UI/mL")]),
+    ("Sérologie palustre négative", [("LAB_RESULT", "Sérologie palustre négative")]),
+    ("Sérologie VIH négative", [("LAB_RESULT", "Sérologie VIH négative")]),
+    ("Sérologie paludisme négative", [("LAB_RESULT", "Sérologie paludisme négative")]),
+    # no result: the test's name tells the disease looked for (QUAERO dev MEDLINE/3497427
+    # annotates "rhumatoïdes" of "facteurs rhumatoïdes" as a disorder)
+    ("Recherche de facteurs rhumatoïdes.", [("HEALTH_CONDITION", "rhumatoïdes")]),
+    # 5. "anti-" before an adjective in "-stre", "-al", "-oïde" ends a drug class
+    ("Prophylaxie anti-palustre recommandée.", []),
+    ("Traitement anti-rhumatismal.", []),
+    ("traitement anti-rhumatoïde", []),
+    # 6. "trop mal", "bien mal" are pains; "pas mal de" is a quantity whatever the spaces; "je
+    # n'ai pas mal au dos" is a negated pain, reported as "pas de diabète" is (module docstring)
+    ("J'ai trop mal au dos pour venir.", [("HEALTH_CONDITION", "mal au dos")]),
+    ("Il a trop mal aux dents.", [("HEALTH_CONDITION", "mal aux dents")]),
+    ("J'ai bien mal au dos depuis lundi.", [("HEALTH_CONDITION", "mal au dos")]),
+    ("pas\u00a0mal de dents cariées", []),                              # no-break space
+    ("pas  mal de dents cariées", []),                                  # two spaces
+    ("pas\nmal de dents cariées", []),                                  # a line break
+    ("Je n'ai pas\u00a0mal au dos.", [("HEALTH_CONDITION", "mal au dos")]),
+    # 7. "avoir du mal à", "tant de mal à": to struggle; "de maux de" stays a pain
+    ("Elle a eu tant de mal à la main.", []),
+    ("J'ai eu du mal à la marche ce matin.", []),
+    ("Il souffre de maux de ventre", [("HEALTH_CONDITION", "maux de ventre")]),
+    # a line break inside the words (a wrapped line) keeps the pain; a blank line (a new
+    # paragraph) ends it
+    ("J'ai mal au\ndos", [("HEALTH_CONDITION", "mal au\ndos")]),
+    ("J'ai mal\r\naux dents", [("HEALTH_CONDITION", "mal\r\naux dents")]),
+    ("J'ai mal au\n\ndos", []),
+])
+def test_session13_review(text, found):
+    assert _health_and_lab(text) == found
 
 
 # -- session 13 speed (issue 6): the whole-text regexes of the prefixed words, the weak signs

@@ -44,6 +44,16 @@ def _spans(text: str) -> list[str]:
     ("K+ : 4,2 mmol/L", ["K+ : 4,2 mmol/L"]),                               # ambiguous analyte + unit
     ("INR 2,5 sous AVK", ["INR 2,5"]),                                      # no unit: lower score
     ("test de grossesse négatif", ["test de grossesse négatif"]),
+    # the rheumatoid factor and its tests, the malaria serology (session 13 review: they were
+    # reported as the HEALTH_CONDITION "rhumatoïde", "palustre")
+    ("Facteur rhumatoïde : négatif", ["Facteur rhumatoïde : négatif"]),
+    ("Facteurs rhumatoïdes : 8 UI/mL", ["Facteurs rhumatoïdes : 8 UI/mL"]),  # the plural
+    ("Test au latex : positif", ["Test au latex : positif"]),
+    ("Latex : 12 UI/mL", ["Latex : 12 UI/mL"]),                             # ambiguous + unit
+    ("Réaction de Waaler-Rose : négative", ["Réaction de Waaler-Rose : négative"]),
+    ("Waaler-Rose : négatif", ["Waaler-Rose : négatif"]),
+    ("Sérologie palustre négative", ["Sérologie palustre négative"]),
+    ("Sérologie du paludisme : positive", ["Sérologie du paludisme : positive"]),
 ])
 def test_found(text, spans):
     assert _spans(text) == spans
@@ -93,6 +103,8 @@ def test_confirmation_without_result(text):
     "bêta-hCG positifs",                     # a pregnancy (PREGNANCY)
     "Hémoglobine normale",                   # "normale" is an interpretation, not a value
     "RES|Cond. Rbt|MICR 030|N|Diabète||||N|F",  # a text field is no value
+    "Gants en latex : 3 boîtes",             # "latex" (ambiguous) without a lab unit: a glove
+    "Latex : positif",                       # idem without a unit
 ])
 def test_not_found(text):
     assert _spans(text) == []

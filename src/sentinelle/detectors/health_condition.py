@@ -90,14 +90,23 @@ job. A word named like a disorder inside a domain name or a camel-case identifie
 ("OMesothelioma.fr", its ``Domain`` column) is no ``morphology`` match.
 
 Session 13 (issue 3, kinds of QUAERO train misses, no term taken from its annotations): the
-adjectives that name one disease and nothing else ("rhumatoïde", "rhumatismal", "palustre",
-"hydatique", "goutteux"; listed, ambiguous score), the Latin "ulcus", "varicosités",
-"psychopathologiques" among the organ adjectives, and the lay words for a pain of a body part
-(:data:`_LAY_PAIN`, 0.7: "mal au dos", "maux de ventre", "mal au cœur"; not "pas mal de", nor
-"ça me fait mal au cœur", to sadden). Tried and left out: growing a match over its classifying
+adjectives that name one disease and nothing else ("rhumatoïde", "rhumatismal", "hydatique",
+"goutteux"; listed, ambiguous score), the Latin "ulcus", "varicosités", "psychopathologiques"
+among the organ adjectives, and the lay words for a pain of a body part (:func:`_lay_pain`, 0.7:
+"mal au dos", "maux de ventre", "mal au cœur"; not "pas mal de", "du mal à", "tant de mal à",
+nor "ça me fait mal au cœur", to sadden). Tried and left out: growing a match over its classifying
 adjectives ("anémie hémolytique", "cancers oesophagiens multifocaux"): the span convention of
 the earlier sessions keeps the listed head alone ("amyloïdose rénale" -> "amyloïdose",
 "sérologie VIH positive" -> "VIH"), and the gain was 0.004 F1 on the train split.
+Session 13 review (false positives and misses of these rules on hand-written prose): the lay
+pains have their own list of concrete body parts (``data/lay_body_parts.txt``; the organ and
+function nouns of the organ phrases gave "les maux du marché", "les maux de la langue
+française"), "au cœur de", "au sein de" are figures of speech, "du mal à", "tant de mal à" is to
+struggle, "trop mal", "bien mal" are pains ("j'ai trop mal au dos"), a line break may split the
+words; "palustre" alone is mostly "of marshes" ("végétation palustre"): only its medical phrases
+are listed ("accès palustre"); "anti-" before "-al", "-stre", "-oïde" adjectives ends a drug
+class ("anti-rhumatismal"); the serologies of malaria and the rheumatoid factor are lab
+analyses (LAB_RESULT: "Facteur rhumatoïde : négatif", "Sérologie palustre négative").
 
 ICD-10 / CIM-10 codes ("B20", "C50.9", "C509", "U07.1", "B24+0") are reported only when a cue
 confirms them: a word shortly before ("CIM-10", "ICD-10", "diagnostic", "diag", "DP", "DAS",
@@ -253,22 +262,53 @@ _PHRASE_KEY = re.compile(r"trouble|probleme|atteinte|affection|lesion|anomalie|i
                          "|dechirure|malformation|envahissement|epaississement|retrecissement"
                          "|tumefaction")
 PHRASE_SCORE = 0.7
-#: lay words for a pain or a discomfort of a body part (folded text): "mal au dos", "maux de
-#: ventre", "mal aux dents", "mal à l'estomac", "mal au cœur" (nausea, as leaflets gloss
-#: "nausées"; session 13, issue 3, QUAERO train "des nausées ( mal au cœur )"): "mal"/"maux",
-#: a preposition, then a part of :data:`_PHRASE_ORGAN` or of the limbs and trunk. Not "pas
-#: mal de", "trop mal", "tant de mal" (degree words), nor "faire mal au cœur" (to sadden, see
-#: :meth:`HealthConditionDetector._with_lay_pain`); the listed "mal de tête" wins
-_LAY_PAIN = re.compile(
-    r"(?<![a-z])(?<!pas )(?<!trop )(?<!tant )(?<!bien )(?:mal|maux)[ \u00a0]+"
-    r"(?:aux?|a[ \u00a0]+la|a[ \u00a0]+l[ \u00a0]?['’]|du|des|de[ \u00a0]+la|de[ \u00a0]+l[ \u00a0]?['’]|de"
-    r"|d[ \u00a0]?['’])[ \u00a0]*"
-    rf"(?:{_PHRASE_ORGAN}|c\u0153ur|\u0153il|tete|dos|ventre|dents?|jambes?|pieds?|bras|mains?"
-    r"|doigts?|cou|poitrine|cotes?|talons?|cuisses?|mollets?|reins)(?![a-z])")
-#: "faire mal au cœur" is to sadden ("ça me fait mal au cœur de voir..."): a form of "faire",
-#: an optional pronoun, right before "mal"
-_SADDEN_BEFORE = re.compile(r"(?<![a-z])(?:fai(?:s|t|sait|saient|re)|font|fera(?:it)?)[ \u00a0]+"
-                            r"(?:[a-z]+[ \u00a0]+)?$")
+# Lay words for a pain or a discomfort of a body part (folded text): "mal au dos", "maux de
+# ventre", "mal aux dents", "mal à l'estomac", "mal au cœur" (nausea, as leaflets gloss
+# "nausées"; session 13, issue 3, QUAERO train "des nausées ( mal au cœur )"): "mal"/"maux",
+# a preposition, then a body part of ``data/lay_body_parts.txt`` (:func:`_lay_pain`; its own
+# list of concrete parts: the functions of :data:`_PHRASE_ORGAN` gave "les maux du marché",
+# "les maux de la langue française", session 13 review). The words may be split by one line
+# break (wrapped text, as the lexicon's terms: "mal de\ntête"), not by a blank line. Not "pas
+# mal de" ("quite a lot of"), "avoir du mal à", "tant de mal à" (to struggle), "au cœur de", "au
+# sein de" (figures of speech), nor "faire mal au cœur" (to sadden); see
+# :meth:`HealthConditionDetector._with_lay_pain`. The listed "mal de tête" wins.
+#: whitespace between two words of a lay pain: spaces, or one line break
+_LAY_WS = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\r?\n[ \t\u00a0]*)"
+_LAY_APOS = rf"{_LAY_WS}?['’]{_LAY_WS}?"
+#: the preposition after "mal"/"maux" (group ``a``: the "à" ones, after which "du mal", "de
+#: mal" is "to struggle")
+_LAY_PREP = (rf"(?:(?P<a>aux?|a{_LAY_WS}la|a{_LAY_WS}l{_LAY_APOS})|du|des|de{_LAY_WS}la"
+             rf"|de{_LAY_WS}l{_LAY_APOS}|de|d{_LAY_APOS})")
+#: "de/du/des/d'" after a body part marked "~" in ``data/lay_body_parts.txt``: "au cœur de",
+#: "au sein de", "à la tête de" (figures of speech, session 13 review)
+_LAY_FIGURE_AFTER = re.compile(rf"{_LAY_WS}(?:d[eu]|des)(?![a-z])|{_LAY_WS}?d{_LAY_APOS}")
+#: "pas mal de" is "quite a lot of" ("pas mal de dents cariées"); "de/du mal à" is "to
+#: struggle" ("j'ai eu du mal à la marche", "tant de mal à la main"): the word before "mal"
+_LAY_NOT_BEFORE = re.compile(r"(?<![a-z])(pas|d[eu])$")
+#: "faire mal au cœur" is to sadden ("ça me fait vraiment très mal au cœur", "cela me fasse
+#: mal au cœur"): a form of "faire", then up to three pronouns or adverbs, right before "mal"
+_SADDEN_BEFORE = re.compile(
+    r"(?<![a-z])(?:fai(?:s|t|sait|saient|sant|re)|font|fer(?:a|ai|as|ait|aient|ont)|fass(?:e|es|ent)"
+    r"|fit|firent)(?:\s+[a-z]+){0,3}\s+$")
+
+
+@functools.lru_cache(maxsize=1)
+def _lay_pain() -> tuple[re.Pattern, frozenset[str]]:
+    """The regex of the lay words for a pain built from ``data/lay_body_parts.txt`` (group ``part``:
+    the body part), and the folded parts marked ``~`` (figures of speech before "de")."""
+    parts, figures = [], set()
+    for line in data.lines("lay_body_parts.txt"):
+        word = fold_keep_length(line.lstrip("~"))
+        forms = {word, word.replace("\u0153", "oe"), word.replace("oe", "\u0153")}
+        parts.extend(forms)
+        if line.startswith("~"):
+            figures.update(forms)
+    alts = "|".join(re.escape(w).replace(r"\ ", _LAY_WS)
+                    for w in sorted(set(parts), key=lambda w: (-len(w), w)))
+    return (re.compile(rf"(?<![a-z])(?:mal|maux){_LAY_WS}{_LAY_PREP}{_LAY_WS}?"
+                       rf"(?P<part>(?:{alts})(?:s|x)?)(?![a-z])"), frozenset(figures))
+
+
 #: organ phrases that are figures of speech (session 12 review, hand-written news, HR and
 #: linguistics prose): "la pensée" after another head than a disorder's ("rupture, faiblesse,
 #: élévation de la pensée"; "troubles, perturbations, lenteur de la pensée" are kept), and
@@ -454,8 +494,10 @@ JOB_SCORE = 0.3
 
 #: "anti-" right before a word (folded text): the word ends a drug class ("anti-cancéreux")
 _ANTI_BEFORE = re.compile(r"(?<![a-z])anti[\-\u2010\u2011]$")
-#: a French adjective ending at the end of a match (folded text)
-_ADJECTIVE_END = re.compile(r"(?:iques?|eux|euses?|iens?|iennes?|aux|ales?|aires?|ifs?|ives?)$")
+#: a French adjective ending at the end of a match (folded text); "-al", "-stre", "-oïde" for
+#: "anti-rhumatismal", "anti-palustre", "anti-rhumatoïde" (session 13 review)
+_ADJECTIVE_END = re.compile(r"(?:iques?|eux|euses?|iens?|iennes?|aux|al|ales?|aires?|ifs?|ives?"
+                            r"|stres?|oides?)$")
 
 #: "assurance maladie", "caisse d'assurance maladie": the word before "maladie" when it names a fund
 _NOT_A_CONDITION_BEFORE = re.compile(r"assurances?[\s\u00a0\-]+$")
@@ -1044,15 +1086,20 @@ class HealthConditionDetector(Detector):
                 for _s, _e, _score, key in kept]
 
     def _with_lay_pain(self, text: str, folded: str, found: list[Match]) -> list[Match]:
-        """``found`` with the lay words for a pain of :data:`_LAY_PAIN` ("mal au dos"); where
-        they overlap a match the longest wins, the other at equal length."""
+        """``found`` with the lay words for a pain of :func:`_lay_pain` ("mal au dos"); where
+        they overlap a match the longest wins, the other at equal length. Left out: "pas mal
+        de" ("pas mal de dents cariées": quite a lot of; "je n'ai pas mal au dos" is a negated
+        pain, reported as "pas de diabète" is), "du/de mal à" ("j'ai du mal à la marche", "tant
+        de mal à la main": to struggle), a part marked ``~`` before "de" ("au cœur de la
+        crise", "au sein de"), and "faire mal au cœur" (to sadden). The word before "mal" is
+        read past any whitespace (a no-break space, two spaces, a line break)."""
+        regex, figures = _lay_pain()
         pains = []
         for key in ("mal", "maux"):
             i = folded.find(key)
             while i >= 0:
-                m = _LAY_PAIN.match(folded, i)
-                if m is not None and not (m.group(0).endswith(("coeur", "c\u0153ur"))
-                                          and _SADDEN_BEFORE.search(folded, max(0, i - 30), i)):
+                m = regex.match(folded, i)
+                if m is not None and not self._not_a_lay_pain(folded, m, figures):
                     pains.append(Match(m.start(), m.end(), PHRASE_SCORE, Validation.NONE,
                                        "lay_pain", self.normalize(text[m.start():m.end()])))
                 i = folded.find(key, i + 1)
@@ -1062,6 +1109,28 @@ class HealthConditionDetector(Detector):
                             + [(m.start, m.end, m.score, f"p{k}") for k, m in enumerate(pains)])
         return [pains[int(key[1:])] if key[0] == "p" else found[int(key)]
                 for _s, _e, _score, key in kept]
+
+    @staticmethod
+    def _not_a_lay_pain(folded: str, m: re.Match, figures: frozenset[str]) -> bool:
+        """Whether the match ``m`` of :func:`_lay_pain` is an idiom, not a pain (see
+        :meth:`_with_lay_pain`)."""
+        i = m.start()
+        part = m.group("part")
+        if (part in figures or part[:-1] in figures) and _LAY_FIGURE_AFTER.match(folded, m.end()):
+            return True  # "au cœur de", "au sein de", "à la tête de"
+        if part.endswith(("coeur", "c\u0153ur", "coeurs", "c\u0153urs")) and \
+                _SADDEN_BEFORE.search(folded, max(0, i - 60), i):
+            return True  # "ça me fait mal au cœur": to sadden
+        if folded.startswith("maux", i):
+            return False
+        j = i
+        while j > 0 and folded[j - 1].isspace():
+            j -= 1
+        before = _LAY_NOT_BEFORE.search(folded, max(0, j - 3), j)
+        if before is None:
+            return False
+        # "pas mal de" (quite a lot of); "du mal à", "tant de mal à" (to struggle)
+        return (before.group(1) == "pas") == (m.group("a") is None)
 
     def _with_eponyms(self, text: str, folded: str, found: list[Match]) -> list[Match]:
         """``found`` with the eponymous names of :data:`_EPONYM` ("phénomène de Raynaud", "mal
