@@ -128,6 +128,8 @@ VALUE_CACHE = 20_000
 #: long notes cannot hold more than this many units either: a few tens of MB per process;
 #: all forgotten at once when full
 MEMO_VALUES = 200_000
+#: folded headers whose header-rule hits a pipeline remembers (:meth:`Pipeline._header_hits`)
+HEADER_HITS_MAX = 4096
 MEMO_TEXT_UNIT = 128
 #: cell values given to one :meth:`Pipeline._texts_hits` call (:meth:`_ValueMemo.texts_hits`)
 TEXTS_PER_CALL = 4096
@@ -206,6 +208,7 @@ class Pipeline:
         #: texts of this many characters or more are analysed by sections (a test sets it)
         self.section_min_chars = SECTION_MIN_CHARS
         self._sections = _SectionMemo(MEMO_SECTION_BYTES)  # section hits, across texts
+        self._header_memo = None  # (wanted, detectors wanted, {folded header: hits})
 
     def _wanted(self, entity: str) -> bool:
         return self.wanted is None or entity in self.wanted
@@ -640,9 +643,7 @@ class Pipeline:
         throughput bench's tables)."""
         if not values:
             return ColumnPlan(j, name, None, False, 0.0)
-        dets = [d for d in self.detectors
-                if any(self._wanted(e) for e in (d.entities or (d.entity,)))]
-        hits = [bool(fh) and d.header_matches(fh) for d in dets]
+        dets, hits = self._header_hits(fh)
         for det, hit in zip(dets, hits):
             if hit:
                 if column is not None:
@@ -667,6 +668,26 @@ class Pipeline:
         if best is None:
             return ColumnPlan(j, name, None, False, 0.0)
         return ColumnPlan(j, name, best[1], False, best[0])
+
+    def _header_hits(self, fh: str) -> tuple[list[Detector], tuple[bool, ...]]:
+        """``(detectors wanted, whether each one's header rule matches fh)``, remembered per
+        folded header (session 13: the HL7 reader makes a one-row table per segment, and
+        :meth:`_plan` called ``header_matches`` 176k times for two files of the corpus; the
+        rules depend on the detectors and ``fh`` only). At most :data:`HEADER_HITS_MAX`
+        headers are held (then forgotten together); the wanted set is read again when
+        :attr:`wanted` is replaced."""
+        held = self._header_memo
+        if held is None or held[0] is not self.wanted:
+            dets = [d for d in self.detectors
+                    if any(self._wanted(e) for e in (d.entities or (d.entity,)))]
+            held = self._header_memo = (self.wanted, dets, {})
+        _, dets, memo = held
+        hits = memo.get(fh)
+        if hits is None:
+            if len(memo) >= HEADER_HITS_MAX:
+                memo.clear()
+            hits = memo[fh] = tuple(bool(fh) and d.header_matches(fh) for d in dets)
+        return dets, hits
 
     def analyze_table(self, unit: TableUnit) -> Iterator[FindingBatch | list[Finding]]:
         """Yield the findings of each batch of ``unit``: one :class:`FindingBatch` per batch
