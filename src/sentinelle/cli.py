@@ -918,6 +918,8 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
         # whose records before the error were read is listed as partly read, not unreadable
         partly = {fl["path"] for src in doc["sources"] for fl in src["file_list"]
                   if fl.get("partly_read")}
+        # an archive cut short whose members were read (files.containers_partly_read)
+        partly |= set(doc["files"].get("containers_partly_read", ()))
         doc["files"]["unreadable"] = [u for u in unreadable if u["path"] not in partly]
         doc["files"]["partly_read_files"] = [u for u in unreadable if u["path"] in partly]
     except SentinelleError as exc:

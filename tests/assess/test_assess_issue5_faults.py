@@ -131,8 +131,10 @@ def test_registered_leak_found_whole(tmp_path):
     # a patient with NIR + birth date here is looked up by those keys only: a name-only
     # homonym in the registered leak is not taken for it
     ("nom;prenom\nMARTIN;Jean\n", f"nom;prenom;nir;date_naissance\nMARTIN;Jean;{NIR_A};1985-05-12\n", 0),
-    # a name-only patient here is found in a registered leak where that person had strong keys
-    (f"nom;prenom;nir;date_naissance\nMARTIN;Jean;{NIR_A};1985-05-12\n", "nom;prenom\nMARTIN;Jean\n", 1),
+    # a name-only patient here is not taken for a registered patient who had strong keys:
+    # weak keys match only between persons unkeyed on both sides (review of session 13: the
+    # name alone matched a registered patient with NIR + birth date)
+    (f"nom;prenom;nir;date_naissance\nMARTIN;Jean;{NIR_A};1985-05-12\n", "nom;prenom\nMARTIN;Jean\n", 0),
     # a prescriber named without an RPPS number, in a file about another patient
     ("nom;prenom;nir;date_naissance;medecin\n"
      f"MARTIN;Jean;{NIR_A};1985-05-12;Dr Paul LEROY\n",
@@ -182,3 +184,124 @@ def test_sections_memo_cap_keeps_records(tmp_path, monkeypatch, cap):
     assert (doc["subjects"]["by_role"]["patient"]["records"],
             doc["subjects"]["by_role"]["health_professional"]["records"]) == (6, 6)
     assert (len(replayed) > 0) == (cap > 1)
+
+
+# ------------------------------------------------------------- 4. review of the session 13 commit
+
+#: a NIR in a file name: the reviewer's ``leak_185057800604830.zip`` (a 15-digit number whose
+#: key 30 = 97 - (1850578006048 mod 97) checked by hand)
+NAMED_ZIP = "leak_185057800604830.zip"
+
+
+def test_archive_with_findings_in_its_name_only_is_a_container(tmp_path):
+    # fault 5 (`sentinelle scan named --db st.duckdb; sentinelle assess --scan-id 1`): the
+    # stored scan gives the archive a finding in its own name (column "(file name)"); before,
+    # the archive was a source (scanned 3, its compressed bytes added, containers 0) instead
+    # of the container of its 2 members
+    import json
+
+    from click.testing import CliRunner
+
+    from sentinelle.cli import app
+
+    root = tmp_path / "named"
+    root.mkdir()
+    with zipfile.ZipFile(root / NAMED_ZIP, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("labo_a/patients.csv", PATIENTS)
+        z.writestr("contacts.csv", CONTACTS)
+    db, out = tmp_path / "st.duckdb", tmp_path / "x.json"
+    res = CliRunner().invoke(app, ["scan", str(root), "--db", str(db), "-q"])
+    assert res.exit_code == 1, res.output
+    with Store(db) as store:  # the premise: the archive's name holds a finding
+        # (its path masked there: leak_1************30.zip)
+        assert store.con.execute("SELECT count(*) FROM findings WHERE path NOT LIKE '%!%' "
+                                 "AND \"column\" = '(file name)'").fetchall()[0][0] == 1
+    res = CliRunner().invoke(app, ["assess", "--scan-id", "1", "--db", str(db), "--json",
+                                   str(out)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(out.read_text())
+    size = len(PATIENTS.encode()) + len(CONTACTS.encode())
+    assert (doc["files"]["scanned"], doc["files"]["bytes"], doc["files"]["containers"]) == \
+        (2, size, 1)
+    assert all(f["container"] is not None for s in doc["sources"] for f in s["file_list"])
+
+
+@pytest.mark.parametrize("registered, later, overlap", [
+    # fault 6, the reviewer's case: a name-and-phone patient (no strong key) is not the
+    # registered patient with NIR + birth date of the same name (homonyms)
+    (f"nom;prenom;date_naissance;nir\nMARTIN;Marie;12/03/1985;{NIR_B}\n",
+     "nom;prenom;telephone\nMARTIN;Marie;0611223344\n", 0),
+    # unkeyed on both sides: found by the name, as before
+    ("nom;prenom;telephone\nMARTIN;Marie;0699887766\n",
+     "nom;prenom;telephone\nMARTIN;Marie;0611223344\n", 1),
+    # keyed on both sides: found by NIR + birth date
+    (f"nom;prenom;date_naissance;nir\nMARTIN;Marie;12/03/1985;{NIR_B}\n",
+     f"nom;prenom;date_naissance;nir\nMARTIN;Marie;12/03/1985;{NIR_B}\n", 1),
+])
+def test_weak_keys_only_between_unkeyed_persons(tmp_path, registered, later, overlap):
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "p.csv").write_text(registered, encoding="utf-8")
+    (tmp_path / "b" / "p.csv").write_text(later, encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        assess_paths([tmp_path / "a"], key=KEY, store=store, options=Options(register="L1"))
+        doc = assess_paths([tmp_path / "b"], key=KEY, store=store)
+    k = doc["copies"]["known_leaks"][0]
+    assert (k["overlap_subjects"], k["share_of_this"]) == (overlap, float(overlap))
+
+
+def test_leak_keys_of_an_older_store_get_the_unkeyed_column(tmp_path):
+    # a store registered before ``leak_keys.unkeyed``: the column is added, its old weak keys
+    # (NULL) never match, its strong keys still do
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "p.csv").write_text(PATIENTS, encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        assess_paths([tmp_path / "a"], key=KEY, store=store, options=Options(register="L1"))
+        # back to the old table: no unkeyed column
+        store.con.execute("CREATE TABLE old AS SELECT name, subject, \"key\" FROM leak_keys")
+        store.con.execute("DROP TABLE leak_keys")
+        store.con.execute("ALTER TABLE old RENAME TO leak_keys")
+    with Store(tmp_path / "s.duckdb") as store:
+        doc = assess_paths([tmp_path / "a"], key=KEY, store=store)
+        cols = [r[0] for r in store.con.execute("DESCRIBE leak_keys").fetchall()]
+    assert "unkeyed" in cols
+    # the 2 patients (NIR + birth date) found; the prescriber (weak key only, NULL) not
+    assert doc["copies"]["known_leaks"][0]["overlap_subjects"] == 2
+
+
+# ------------------------------------------------------------- 7. a zip cut short
+
+def _zip_of(members: dict[str, str]) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for name, text in members.items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
+def test_zip_cut_before_its_central_directory_is_a_partly_read_container(tmp_path):
+    # stored: each member is a 30-byte local header, its name, its bytes (APPNOTE 4.3.7); cut
+    # after both members' data, so before the central directory: both read whole
+    data = _zip_of({"labo_a/patients.csv": PATIENTS, "contacts.csv": CONTACTS})
+    cut = (30 + len("labo_a/patients.csv") + len(PATIENTS.encode())
+           + 30 + len("contacts.csv") + len(CONTACTS.encode()))
+    (tmp_path / "half.zip").write_bytes(data[:cut])
+    doc = assess_paths([tmp_path], key=KEY)
+    size = len(PATIENTS.encode()) + len(CONTACTS.encode())
+    # before: scanned 2, errors 1 ("not a readable ZIP"), the archive a source with issue error
+    assert (doc["files"]["scanned"], doc["files"]["errors"], doc["files"]["bytes"],
+            doc["files"]["containers"], doc["files"]["containers_partly_read"]) == \
+        (2, 0, size, 1, ["half.zip"])
+    assert [f["path"] for s in doc["sources"] for f in s["file_list"]] == \
+        ["half.zip!contacts.csv", "half.zip!labo_a/patients.csv"]
+    assert doc["subjects"]["unique"] == 3  # as the whole archive (hand count above)
+
+
+def test_zip_with_nothing_read_stays_unreadable(tmp_path):
+    # cut inside the first local header: no member; the archive is an unreadable file
+    (tmp_path / "cut.zip").write_bytes(_zip_of({"contacts.csv": CONTACTS})[:20])
+    (tmp_path / "ok.csv").write_text(CONTACTS, encoding="utf-8")
+    doc = assess_paths([tmp_path], key=KEY)
+    assert (doc["files"]["errors"], doc["files"]["containers"],
+            doc["files"]["containers_partly_read"]) == (1, 0, [])

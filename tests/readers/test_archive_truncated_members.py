@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 import sentinelle
-from sentinelle.readers.archive import NO_CENTRAL_DIRECTORY, TRUNCATED
+from sentinelle.readers.archive import LOCAL_HEADERS_READ, NO_CENTRAL_DIRECTORY, TRUNCATED
 
 NIR = "285072A00412338"
 LINES = 400
@@ -108,10 +108,11 @@ def _nirs(result, path: str) -> list[int]:
     # a plain TAR cut 1,640 bytes (40 lines) into b.txt's data: b.txt is read to byte 1640
     ("cut.tar", _tar(), TAR_B + 1640,
      [("cut.tar!b.txt", "error", TRUNCATED, "byte 1640")]),
-    # a stored ZIP cut 1,640 bytes into b.txt's data, so before its central directory
+    # a stored ZIP cut 1,640 bytes into b.txt's data, so before its central directory: a.txt
+    # was read whole from its local header, so the archive is partly read, not unreadable
     ("cut.zip", _zip(zipfile.ZIP_STORED), ZIP_B + 1640,
      [("cut.zip!b.txt", "error", TRUNCATED, "byte 1640"),
-      ("cut.zip", "error", NO_CENTRAL_DIRECTORY, None)]),
+      ("cut.zip", "error", LOCAL_HEADERS_READ, None)]),
 ])
 def test_member_cut_is_read_to_the_byte(tmp_path, name, data, cut, issues):
     result = _scan(tmp_path, name, data[:cut])
@@ -136,7 +137,8 @@ def test_compressed_member_cut_reads_what_decompresses(tmp_path, name, data, who
     result = _scan(tmp_path, name, data[:len(data) * 3 // 4])
     got = [(i.path, i.kind, i.reason) for i in result.issues]
     assert got[0] == (f"{name}!b.txt", "error", TRUNCATED)
-    assert got[1:] == ([(name, "error", NO_CENTRAL_DIRECTORY)] if name.endswith(".zip") else [])
+    # a.txt whole from its local header: "members read from their local headers"
+    assert got[1:] == ([(name, "error", LOCAL_HEADERS_READ)] if name.endswith(".zip") else [])
     n = int(result.issues[0].position.removeprefix("byte "))
     assert 0 < n < L
     # every line whole in the bytes read is scanned, and only those
@@ -177,3 +179,31 @@ def test_whole_tar_is_not_truncated(tmp_path, cut):
     result = _scan(tmp_path, "w.tar", data[:cut])
     assert result.issues == []
     assert len(_nirs(result, "w.tar!a.txt")) == LINES
+
+
+@pytest.mark.parametrize("cut, reason", [
+    # cut in a.txt's data: no member whole, the archive's reason is the missing directory
+    (30 + 5 + 1640, NO_CENTRAL_DIRECTORY),
+    # cut just after a.txt's data (ZIP_B - 35: its 30-byte header, name, 16,400 bytes):
+    # a.txt whole, read from its local header (session 13 review: the zip was "not a
+    # readable ZIP" though its members were read)
+    (ZIP_B - 35, LOCAL_HEADERS_READ),
+    # cut just before the central directory: both members whole
+    (ZIP_B + L, LOCAL_HEADERS_READ),
+])
+def test_zip_without_directory_says_whether_members_were_read(tmp_path, cut, reason):
+    result = _scan(tmp_path, "cut.zip", _zip(zipfile.ZIP_STORED)[:cut])
+    assert [(i.path, i.reason) for i in result.issues if i.path == "cut.zip"] == \
+        [("cut.zip", reason)]
+
+
+@pytest.mark.parametrize("reason, fr", [
+    # the French report names the reason in French (report/reasons.py, fixed wording)
+    (LOCAL_HEADERS_READ, "répertoire central absent : membres lus depuis leurs en-têtes locaux"),
+    (NO_CENTRAL_DIRECTORY,
+     "ZIP illisible : répertoire central absent (archive tronquée ou corrompue)"),
+])
+def test_zip_reasons_in_french(reason, fr):
+    from sentinelle.report.reasons import reason_text
+
+    assert reason_text(reason, "fr") == fr

@@ -81,6 +81,11 @@ class Options:
     register: str | None = None
 
 
+#: the column of findings in a file's or folder's name (:data:`sentinelle.redact.names.FILE_NAME`,
+#: not imported: the redact package is not needed here)
+_FILE_NAME = "(file name)"
+
+
 @dataclass(slots=True)
 class _File:
     path: str
@@ -89,6 +94,9 @@ class _File:
     counts: dict[str, int]
     issue: str | None  # "error" | "skipped" | None
     content_hash: str | None = None
+    #: of ``counts``, the findings in the file's own name (column ``(file name)``: a scan's
+    #: stored findings); not findings of its content
+    in_name: int = 0
 
 
 #: DuckDB memory limit of the working database: beyond it, joins and aggregations spill to its
@@ -362,6 +370,7 @@ def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = 
                 builder.month_counts[m] = n
         else:
             counts: dict[str, Counter] = {}
+            in_name: Counter = Counter()  # path -> findings in its own name
             cur = con.execute(
                 'SELECT path, entity_type, "row", "column", sheet, page, start, "end", value_hash, '
                 'masked FROM findings WHERE scan_id = ? ORDER BY path, sheet, page, "row", start',
@@ -376,11 +385,14 @@ def assess_stored(store, scan_id: int, *, key: bytes, options: Options | None = 
                         builder.end_file(last)
                         last = r[0]
                     counts.setdefault(r[0], Counter())[r[1]] += 1
+                    if r[3] == _FILE_NAME:
+                        in_name[r[0]] += 1
                 builder.add_stored(chunk)
             for path, reader, size, issue in con.execute(
                     "SELECT path, reader, size_bytes, issue_kind FROM sources WHERE scan_id = ? "
                     "ORDER BY path", [scan_id]).fetchall():
-                files.append(_File(path, reader, size or 0, dict(counts.get(path, {})), issue))
+                files.append(_File(path, reader, size or 0, dict(counts.get(path, {})), issue,
+                                   in_name=in_name[path]))
         builder.close()
         work.ensure()
         work.set_files(files, builder.files)
@@ -458,6 +470,9 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
     # (issue 5: a zipped leak counted one file and its compressed bytes more than the folder)
     inside = _containers(files)
     opened = _opened(files, inside)
+    # a container cut short whose members were read (a ZIP without its central directory,
+    # its members read from their local headers): a container, partly read, not unreadable
+    partly_opened = _partly_opened(files, inside)
     listed = [f for f in files if f.path not in opened]
     # a file cut short (truncated JSON, damaged archive member...) whose records before the
     # error were read counts as read ("partly read"), not as unreadable: its records are in
@@ -474,11 +489,14 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
                   "partly_read": len(partly),
                   "with_findings": sum(1 for f in scanned if sum(f.counts.values())),
                   # files of which nothing was read; skipped files are not counted as scanned
-                  "errors": sum(1 for f in files if f.issue == "error" and not _partly_read(f)),
+                  "errors": sum(1 for f in listed if f.issue == "error" and not _partly_read(f)),
                   "skipped": sum(1 for f in files if f.issue == "skipped"),
                   "bytes": sum(f.size for f in scanned),
-                  # archives opened whole: not in "scanned", their members are
-                  "containers": len(opened)},
+                  # archives opened: not in "scanned", their members are
+                  "containers": len(opened),
+                  # of them, the paths of those cut short after some of their members were
+                  # read (partly read: not in "errors")
+                  "containers_partly_read": sorted(partly_opened)},
         "subjects": subjects,
         "categories": cats["categories"],
         "combinations": cats["combinations"],
@@ -500,6 +518,8 @@ def _document(work: _Work, files: list[_File], builder: RecordBuilder, roots: li
 def _mask_document(doc: dict, masker) -> None:
     """Mask, in place, the paths of ``doc`` (roots, sources, copies' members)."""
     doc["roots"] = [masker.folder(r) for r in doc["roots"]]
+    doc["files"]["containers_partly_read"] = [masker(p) for p in
+                                              doc["files"]["containers_partly_read"]]
     for src in doc["sources"]:
         if src["path"] != ".":
             src["path"] = masker.folder(src["path"])
@@ -546,13 +566,38 @@ def _containers(files: list[_File]) -> dict[str, str]:
 
 
 def _opened(files: list[_File], inside: dict[str, str]) -> set[str]:
-    """The containers opened whole: files with members (``inside``), read without an issue and
-    with no findings of their own (an archive; a mail message with attachments has its body:
-    it stays a file). A container with an issue (damaged, a limit reached) stays listed with
-    it, as any file that could not be read."""
+    """The containers opened: files with members (``inside``) and no findings of their own
+    (an archive; a mail message with attachments has its body: it stays a file), read
+    without an issue, or partly read (:func:`_partly_opened`). Findings in the container's
+    own name (``leak_185057800604830.zip``, column ``(file name)``) are not of its content.
+    A container with an issue of which no member was read (damaged, a limit reached) stays
+    listed with it, as any file that could not be read."""
     having = set(inside.values())
+    read = _read_containers(files, inside)
     return {f.path for f in files
-            if f.path in having and f.issue is None and not sum(f.counts.values())}
+            if f.path in having and _own_findings(f) == 0
+            and (f.issue is None or (f.issue == "error" and f.path in read))}
+
+
+def _partly_opened(files: list[_File], inside: dict[str, str]) -> set[str]:
+    """The containers opened with a read error after some of their members were read (a ZIP
+    cut short, its members read from their local headers): partly read, as a file cut short
+    whose first records were read (:func:`_partly_read`), not unreadable."""
+    opened = _opened(files, inside)
+    return {f.path for f in files if f.path in opened and f.issue == "error"}
+
+
+def _read_containers(files: list[_File], inside: dict[str, str]) -> set[str]:
+    """The containers (``inside``) of which a member was read, whole or partly (a member
+    that is itself a container with members counts as read)."""
+    having = set(inside.values())
+    return {inside[f.path] for f in files
+            if f.path in inside and (f.issue is None or _partly_read(f) or f.path in having)}
+
+
+def _own_findings(f: _File) -> int:
+    """Findings of ``f``'s content: its findings but those in its own name."""
+    return sum(f.counts.values()) - f.in_name
 
 
 def _partly_read(f: _File) -> bool:

@@ -17,7 +17,12 @@
   key never match. A leak registers all the persons its assessment counts (``subjects.unique``):
   a person with none of those keys (a professional named without an RPPS number, a relative
   named) has a weak key (:func:`subject_keys`), so the same dump assessed again is found whole
-  (issue 5: "registered 390" of 405 persons, the 15 without a strong key left out).
+  (issue 5: "registered 390" of 405 persons, the 15 without a strong key left out). Weak keys
+  match only between persons without a strong key on both sides: ``leak_keys.unkeyed`` says
+  that the registered person had none (a patient registered with NIR + birth date is never
+  found by the name of a name-and-phone patient here). ``unkeyed`` was added in session 13
+  (``ALTER TABLE ... ADD COLUMN IF NOT EXISTS`` when a store is opened); keys registered before
+  it are NULL there, so their weak keys never match (re-register with ``--replace``).
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ LEAK_DDL = """
 CREATE TABLE IF NOT EXISTS leaks (
     name VARCHAR PRIMARY KEY, registered_at TIMESTAMPTZ, scan_id BIGINT, subjects BIGINT,
     patients BIGINT, tool_version VARCHAR);
-CREATE TABLE IF NOT EXISTS leak_keys (name VARCHAR, subject BIGINT, "key" BIGINT);
+CREATE TABLE IF NOT EXISTS leak_keys (name VARCHAR, subject BIGINT, "key" BIGINT,
+    unkeyed BOOLEAN);
+ALTER TABLE leak_keys ADD COLUMN IF NOT EXISTS unkeyed BOOLEAN;
 """
 
 
@@ -146,7 +153,8 @@ def subject_keys(con):
     by the name. So every person counted has a key, and the same dump assessed again is found
     whole (issue 5: 390 persons registered of the 405 the run counted, the 15 without a
     strong key left out of both figures), while a patient with a strong key is never matched
-    on a name alone (homonyms). Their parts are keyed hashes
+    on a name alone (homonyms), here or in the registered leak (``leak_keys.unkeyed``:
+    weak keys match only between persons unkeyed on both sides). Their parts are keyed hashes
     already; they are combined with :func:`_fmix` in numpy (stable across DuckDB versions,
     unlike its ``hash``; vectorised: millions of keys in a second)."""
     import numpy as np
@@ -203,18 +211,21 @@ def known_leaks(store_con, work_con, replacing: str | None = None) -> list[dict]
     # this assessment's persons, all of them (as ``subjects.unique`` counts them): a person
     # without a key cannot be found in a known leak, so it counts as not found
     total = _persons(work_con)
-    # strong keys, and the weak keys of persons without a strong key (:func:`subject_keys`)
+    # strong keys, and the weak keys of persons without a strong key (:func:`subject_keys`),
+    # the weak ones matched only to registered persons without a strong key either
+    # (``k.unkeyed``: NULL, registered before it was kept, never matches a weak key)
     import pyarrow.compute as pc
 
     t = t.filter(pc.or_(pc.invert(t.column("weak")), t.column("unkeyed"))) \
-        .select(["subject", "key"])
+        .select(["subject", "key", "weak"])
     store_con.register("_my_keys", t)
     out = []
     try:
         for name, at, subjects, patients in leaks:
             ours, theirs = store_con.execute("""
                 SELECT count(DISTINCT m.subject), count(DISTINCT k.subject)
-                FROM _my_keys m JOIN leak_keys k ON k."key" = m."key" WHERE k.name = ?""",
+                FROM _my_keys m JOIN leak_keys k ON k."key" = m."key"
+                WHERE k.name = ? AND (NOT m.weak OR k.unkeyed)""",
                 [name]).fetchall()[0]
             out.append({
                 "name": name,
@@ -245,8 +256,9 @@ def register(store_con, work_con, name: str, scan_id: int | None, patients: int,
     try:
         store_con.execute("DELETE FROM leak_keys WHERE name = ?", [name])
         store_con.execute("DELETE FROM leaks WHERE name = ?", [name])
-        store_con.execute("INSERT INTO leak_keys SELECT DISTINCT ?, subject, \"key\" "
-                          "FROM _leak_keys", [name])
+        store_con.execute("INSERT INTO leak_keys (name, subject, \"key\", unkeyed) "
+                          "SELECT DISTINCT ?, subject, \"key\", unkeyed FROM _leak_keys",
+                          [name])
         # the persons this assessment counts (``subjects.unique``), so that "registered N
         # persons" and a later "found M of N" name the same persons
         subjects = _persons(work_con)

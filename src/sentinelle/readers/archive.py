@@ -7,7 +7,8 @@ Formats, all read with the standard library or py7zr (nothing is extracted to di
   the archive's size), for the per-member compression-ratio limit. A ZIP cut before its
   central directory (a truncated dump) is walked from local header to local header instead
   (:func:`_local_members`: stored and deflated members), then the archive gets its one
-  "central directory missing" issue.
+  issue: :data:`LOCAL_HEADERS_READ` when members were read so (the archive is partly read),
+  else :data:`NO_CENTRAL_DIRECTORY`.
 * TAR, plain or compressed with gzip, bzip2 or xz (``tarfile`` in streaming mode ``r|*``: one
   pass, no seeking; POSIX.1-1988 ustar, pax and GNU headers). Only regular files are members:
   folders, links and devices hold no content. A member cut short is read up to the cut
@@ -58,7 +59,7 @@ import threading
 import zipfile
 import zlib
 from pathlib import PurePosixPath
-from typing import BinaryIO, Callable, ClassVar, Iterator
+from typing import BinaryIO, Callable, ClassVar, Generator, Iterator
 
 from sentinelle.errors import ReadError
 from sentinelle.readers.base import MemberUnit, Reader, Source, Unit
@@ -91,6 +92,9 @@ _PIECE = 64 * 1024
 TRUNCATED = "truncated archive: member data ends early"
 NO_CENTRAL_DIRECTORY = ("not a readable ZIP: central directory missing (truncated or corrupt "
                         "archive)")
+#: the issue of a ZIP without its central directory of which members were read from their
+#: local headers (:func:`_local_members`): partly read, not unreadable
+LOCAL_HEADERS_READ = "central directory missing: members read from their local headers"
 ENCRYPTED = "encrypted member, not scanned"
 
 
@@ -417,9 +421,10 @@ class ArchiveReader(Reader):
             if archive is None:
                 # a dump cut before its central directory: its members from their local
                 # headers, then the one issue of the archive
+                whole = 0  # members whose data is all in the file
                 if _suffix(display) not in OFFICE_SUFFIXES:
-                    yield from _local_members(source)
-                raise ReadError(display, NO_CENTRAL_DIRECTORY)
+                    whole = yield from _local_members(source)
+                raise ReadError(display, LOCAL_HEADERS_READ if whole else NO_CENTRAL_DIRECTORY)
             with archive:
                 for info in archive.infolist():
                     if info.is_dir():
@@ -561,29 +566,31 @@ def _u32(b: bytes, at: int) -> int:
     return int.from_bytes(b[at:at + 4], "little")
 
 
-def _local_members(source: Source) -> Iterator[Unit]:
+def _local_members(source: Source) -> Generator[Unit, None, int]:
     """The members of a ZIP whose central directory is missing (a dump cut short), walked
     from local file header to local file header (APPNOTE.TXT 4.3.7, as ``zip -FF`` does),
     stored and deflated members only. A member cut short gives its bytes up to the cut, then
     :data:`TRUNCATED` (:class:`_LocalData`). The walk stops at the first thing that is not a
     whole local header, or at a member whose end cannot be found (stored, with its sizes in a
-    data descriptor, 4.3.9); the caller then records the archive's own issue."""
+    data descriptor, 4.3.9); the caller then records the archive's own issue. Returns the
+    number of members given whose data is all in the file (read whole, unless damaged)."""
     display = source.display
     total = source.size
+    whole = 0
     with source.open() as raw:
         pos = 0
         while pos + 30 <= total:
             raw.seek(pos)
             header = raw.read(30)
             if len(header) < 30 or not header.startswith(b"PK\x03\x04"):
-                return
+                return whole
             flags, method = _u16(header, 6), _u16(header, 8)
             csize = _u32(header, 18)
             name_len, extra_len = _u16(header, 26), _u16(header, 28)
             raw_name = raw.read(name_len)
             extra = raw.read(extra_len)
             if len(raw_name) < name_len or len(extra) < extra_len or not name_len:
-                return
+                return whole
             start = pos + 30 + name_len + extra_len
             if csize == 0xFFFFFFFF:  # ZIP64: sizes in the extra field 0x0001 (4.5.3)
                 at = 0
@@ -599,7 +606,7 @@ def _local_members(source: Source) -> Iterator[Unit]:
                 if method != zipfile.ZIP_DEFLATED:
                     yield MemberUnit(name, problem="member of unknown length in a ZIP without "
                                                    "central directory, not scanned")
-                    return
+                    return whole
                 end = _deflate_end(raw, start, total)
             else:
                 end = start + csize
@@ -618,8 +625,9 @@ def _local_members(source: Source) -> Iterator[Unit]:
 
                 packed = (end if end is not None else total) - start
                 yield MemberUnit(name, opener, packed=max(0, min(packed, total)))
+                whole += end is not None and end <= total
             if end is None or end > total:
-                return
+                return whole
             pos = end
             if flags & 0x08:  # the data descriptor: signature optional, 12 or 20 bytes
                 raw.seek(pos)
@@ -627,6 +635,7 @@ def _local_members(source: Source) -> Iterator[Unit]:
                 skip = 4 if desc.startswith(b"PK\x07\x08") else 0
                 pos += skip + (12 if desc[skip + 12:skip + 14] == b"PK"
                                or len(desc) <= skip + 12 else 20)
+    return whole
 
 
 def _deflate_end(raw: BinaryIO, start: int, total: int) -> int | None:

@@ -110,6 +110,8 @@ _FIXED_FR = {
         "archive tronquée : les données d'un membre s'arrêtent avant la fin",
     "not a readable ZIP: central directory missing (truncated or corrupt archive)":
         "ZIP illisible : répertoire central absent (archive tronquée ou corrompue)",
+    "central directory missing: members read from their local headers":
+        "répertoire central absent : membres lus depuis leurs en-têtes locaux",
     "encrypted archive (7z header encryption), not scanned":
         "archive chiffrée (en-têtes 7z chiffrés), non analysée",
     "sheet too large for memory": "feuille trop grande pour la mémoire",
