@@ -144,3 +144,31 @@ def test_cheap_rejections_drop_no_match(monkeypatch):
                     rejected += 1
                     assert ref._score_world(text, folded, s, e, p) is None, text[s - 40:e + 40]
     assert rejected > 1_000
+
+
+@pytest.mark.parametrize("line, want", [
+    # session 14: the tokens of a long text are glued from the shared letter runs. One
+    # apostrophe or hyphen between two letters glues ("Jean-Pierre", "d'Alzheimer", "N’Diaye"
+    # with the typographic apostrophe: the uint32 path); two, or one at a token's edge, do not
+    ("Jean-Pierre d'Alzheimer N’Diaye ; ", ["Jean-Pierre", "d'Alzheimer", "N’Diaye"]),
+    ("a--b 'c d- e ; ", ["a", "b", "c", "d", "e"]),
+    # a chain of joins is one token; a digit is no letter
+    ("Saint-Jean-d'Angély x2y ; ", ["Saint-Jean-d'Angély", "x", "y"]),
+])
+def test_token_arrays_glue_hand_checked(line, want):
+    text = line * (location.NUMPY_RUNS_CHARS // len(line) + 1)
+    words, starts, ends, _joined, *_arrays = person._token_arrays(text)
+    assert words[:len(want)] == want
+    assert [text[a:b] for a, b in zip(starts, ends)] == words
+    assert len(words) == len(want) * (len(text) // len(line))
+
+
+def test_token_arrays_equal_word_matches():
+    # the tokens of a long text (session 14: glued from location.letter_run_arrays) are the
+    # matches of person._WORD, their spec, on the long texts of the corpora
+    texts = [t for t in _texts() if len(t) >= location.NUMPY_RUNS_CHARS]
+    assert texts
+    for text in texts:
+        words, starts, ends, _joined, *_arrays = person._token_arrays(text)
+        want = [(m.group(), m.start(), m.end()) for m in person._WORD.finditer(text)]
+        assert list(zip(words, starts, ends)) == want

@@ -102,8 +102,15 @@ code holds the flag :data:`_ALONE` (the token tests of rule h, so
 :meth:`PersonDetector._surname_alone` runs only where it may match), and the token codes of a
 long text are read with one dictionary lookup per token (the tokens not coded yet coded
 after). Measured on 3 MB of lab reports and notes (``find``, a fresh detector, paired in-process
-runs on a loaded machine): between 0 and 10% less CPU, within the noise; a fifth of what is left is the making of the :class:`.base.Match` objects (a frozen
-dataclass: about 20 times a tuple).
+runs on a loaded machine): between 0 and 10% less CPU, within the noise. What is left, by a
+profile of the pipeline's spans: ``_at`` about 31% (63% of its calls are on a line seen before
+in the scan: a line memo as LOCATION's is the next lever, once every rule that reads before a
+line start is checked), choosing the tokens to check about 17%, the :class:`.base.Match`
+objects about 5% (made 2.5 times cheaper this session).
+
+Session 13 (issue 6), later: the tokens of a long text are glued from the runs of letters that
+LOCATION reads too (:func:`.location.letter_run_arrays`, made once per text for both), not from
+a mask and strings of their own: the same tokens.
 
 Columnar fast path (issue 6): :meth:`PersonDetector.match_column` applies the cell rule with
 Polars expressions to cells of Latin-1 letters, spaces and name punctuation; other cells go
@@ -134,9 +141,8 @@ from sentinelle import data
 from sentinelle.detectors.base import Detector, Examples, Match, fold
 from sentinelle.detectors.base import fold_keep_length
 from sentinelle.detectors.location import (_DATELINE, NUMPY_RUNS_CHARS, char_class,
-                                           commune_key, communes, mask_edges, mask_strings,
-                                           text_letters,
-                                           word_chars, world_places)
+                                           commune_key, communes, letter_run_arrays,
+                                           text_letters, word_chars, world_places)
 from sentinelle.finding import Validation
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -347,14 +353,25 @@ def _token_arrays(text: str):
     int64, ``joined``: bool) for :meth:`PersonDetector._candidates_numpy`."""
     import numpy as np
 
-    code, letter = text_letters(text)
-    glued = letter.copy()
-    if len(code) > 2:
-        join = (code == 39) | (code == 45)  # ' and -
+    # the runs of letters and their text, shared with LOCATION (the last text's, memoised);
+    # a token is a run, or runs joined by one apostrophe or hyphen: a run that ends one
+    # character before the next one starts, that character ' - or ’ (exactly the characters
+    # glued between two letters before; session 13)
+    code, _letter, rstarts, rends, runs = letter_run_arrays(text)
+    nr = len(rstarts)
+    if nr > 1:
+        after = code[rends[:-1]]  # (the character right after each run but the last)
+        join = (after == 39) | (after == 45)  # ' and -
         if code.dtype != np.uint8:
-            join |= code == 0x2019  # ’
-        glued[1:-1] |= join[1:-1] & letter[:-2] & letter[2:]
-    starts, ends = mask_edges(glued)
+            join |= after == 0x2019  # ’
+        merge = join & (rstarts[1:] - rends[:-1] == 1)  # run k glued to run k + 1
+        first = np.concatenate(([True], ~merge))  # the runs that start a token
+        firsts = np.flatnonzero(first)
+        starts = rstarts[firsts]
+        ends = rends[np.concatenate((~merge, [True]))]
+        multi = np.flatnonzero(np.append(merge, False)[firsts])  # tokens of several runs
+    else:
+        firsts, starts, ends, multi = np.arange(nr), rstarts, rends, np.arange(0)
     if len(starts) > 1:
         e = ends[:-1]
         gap = starts[1:] - e
@@ -368,8 +385,13 @@ def _token_arrays(text: str):
         joined_a = np.append(sp0 & ((gap == 1) | ((gap == 2) & sp1)), False)
     else:
         joined_a = np.zeros(len(starts), dtype=bool)
-    words = mask_strings(code, glued, len(starts))
-    return words, starts.tolist(), ends.tolist(), joined_a.tolist(), starts, ends, joined_a
+    # the text of a token of one run is that run's; a glued token ("Jean-Pierre", "d'Alzheimer")
+    # is sliced from the text
+    words = list(map(runs.__getitem__, firsts.tolist()))
+    starts_l, ends_l = starts.tolist(), ends.tolist()
+    for j in multi.tolist():
+        words[j] = text[starts_l[j]:ends_l[j]]
+    return words, starts_l, ends_l, joined_a.tolist(), starts, ends, joined_a
 
 
 #: classes of a token for the fast paths of :meth:`PersonDetector._find_lists`
