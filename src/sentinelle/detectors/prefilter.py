@@ -612,23 +612,28 @@ class PrefilterSet:
         except _hs.ScanTerminated:
             fired = self._fired_hs(folded)
             return (fired, {}) if fired is not None else None
-        ids = self._ids
         windowed = self._windowed
-        fired = set()
+        fired = {pid for pid, _end in seen}
+        return self._fired_ends(fired, [(pid, e) for pid, e in seen if windowed[pid]],
+                                folded, data)
+
+    def _fired_ends(self, fired: set[int], reports, folded: str,
+                    data: bytes) -> tuple[tuple[int, ...], dict[int, list[int]]]:
+        """``(ids fired, {id: sorted character ends})`` from the database's ``fired`` pattern
+        numbers and the ``(pattern number, byte end)`` reports of the windowed ones."""
         by_pid: dict[int, list[int]] = {}
-        for pid, end in seen:
-            fired.add(pid)
-            if windowed[pid]:
-                got = by_pid.get(pid)
-                if got is None:
-                    by_pid[pid] = [end]
-                else:
-                    got.append(end)
+        for pid, end in reports:
+            got = by_pid.get(pid)
+            if got is None:
+                by_pid[pid] = [end]
+            else:
+                got.append(end)
         if len(data) != len(folded) and by_pid:  # byte offsets to character offsets
             chars = _char_offsets(data, {e for ends in by_pid.values() for e in ends})
             by_pid = {pid: [chars[e] for e in ends] for pid, ends in by_pid.items()}
+        ids = self._ids
         ends = {ids[pid]: sorted(got) for pid, got in by_pid.items()}
-        return tuple(ids[k] for k in sorted(fired)), ends
+        return tuple(ids[k] for k in sorted(fired | set(by_pid))), ends
 
     def _ends_split(self, folded: str, data: bytes) -> tuple[tuple[int, ...], dict[int, list[int]]] | None:
         """:meth:`_ends_hs` on a long text: one single-match database per prefilter that is
@@ -663,19 +668,7 @@ class PrefilterSet:
         except _hs.ScanTerminated:
             got = self._fired_hs(folded)
             return (got, {}) if got is not None else None
-        by_pid: dict[int, list[int]] = {}
-        for pid, end in zip(starts, ends_at):
-            got = by_pid.get(pid)
-            if got is None:
-                by_pid[pid] = [end]
-            else:
-                got.append(end)
-        if len(data) != len(folded) and by_pid:  # byte offsets to character offsets
-            chars = _char_offsets(data, {e for ends in by_pid.values() for e in ends})
-            by_pid = {pid: [chars[e] for e in ends] for pid, ends in by_pid.items()}
-        ids = self._ids
-        ends = {ids[pid]: sorted(got) for pid, got in by_pid.items()}
-        return tuple(ids[k] for k in sorted(set(fired) | set(by_pid))), ends
+        return self._fired_ends(set(fired), zip(starts, ends_at), folded, data)
 
 
 def _char_offsets(data: bytes, offsets: set[int]) -> dict[int, int]:
