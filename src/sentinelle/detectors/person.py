@@ -545,7 +545,8 @@ class PersonDetector(Detector):
         # no line break and its lookbehind takes one as no letter, so the part of the window
         # before it decides nothing; the line repeats more than the 40 characters ("Dr ",
         # "Prescripteur : ") and the memo hits (speed, issue 6)
-        nl = folded.rfind("\n", lo, start - 1)
+        nl = folded.rfind("\n", lo, start - 1) if start - 1 > lo else -1  # (an end of -1
+        # would search the whole text)
         window = folded[nl + 1 if nl >= 0 else lo:start]
         memo = self._blocked_memo  # (a pure function of the window; windows repeat: "NOM : ")
         got = memo.get(window)
