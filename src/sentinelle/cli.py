@@ -430,7 +430,7 @@ def _parse_entities(value: Optional[str], option: str = "--entities") -> Optiona
 @click.option("--db", type=OUT_STORE, default=Path(".sentinelle/sentinelle.duckdb"), help="Embedded DuckDB store for findings.")
 @click.option("--no-db", is_flag=True, help="Do not write to the store.")
 @click.option("--entities", "-e", default=None, help="Comma-separated entity labels to report (default: all).")
-@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help="Drop findings scored below this (default 0.5).")
+@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help="Drop findings scored below this (default 0.5; a NIR without its key in a file name is kept from 0.3).")
 @click.option("--config", "config_file", type=PATH, default=None, help="TOML configuration file.")
 @click.option("--key-file", type=PATH, default=None, help="HMAC key file; wins over $SENTINELLE_KEY (order: --key-file, then $SENTINELLE_KEY, then $SENTINELLE_KEY_FILE or ~/.config/sentinelle/key). It must exist, and so must a $SENTINELLE_KEY_FILE (create one with `sentinelle key new PATH`); only ~/.config/sentinelle/key is created when missing.")
 @click.option("--hidden", is_flag=True, help="Also scan hidden files and folders.")
