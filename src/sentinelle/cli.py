@@ -961,7 +961,12 @@ def assess(paths: tuple[Path, ...], json_out: Optional[Path], html: Optional[Pat
             raise _fail(f"cannot write {html}: {_os_reason(exc, html)}")
         except ValueError as exc:
             raise _fail(f"cannot write the report: {exc}")
-    if notification:
+    if notification and not doc["subjects"]["unique"]:
+        # no data subject found: no regulator notification nor art. 34 letter to draft (a
+        # "0 persons" letter to data subjects is nothing a DPO could send; new-user trial)
+        click.echo(f"no data subject found: no notification drafted in {notification}",
+                   err=True)
+    elif notification:
         from sentinelle.report.notification import write_drafts
         try:
             write_drafts(doc, notification, langs=(lang,) if lang else None)
