@@ -165,9 +165,9 @@ REPORTS = "\n----------\n".join([_section("MARTIN Jean", NIR_A, "12/05/1985"),
 
 
 @pytest.mark.parametrize("cap", [
-    1,               # above the cap at every new section: cleared each time, nothing replayed
-    300_000,         # the default: the repeats are replayed
-    10 ** 9,         # never cleared
+    1,                  # bytes: every section's entry is larger, none is kept or replayed
+    256 * 1024 * 1024,  # the default: the repeats are replayed
+    10 ** 12,           # never evicted
 ])
 def test_sections_memo_cap_keeps_records(tmp_path, monkeypatch, cap):
     from sentinelle.assess import records as R
@@ -177,7 +177,7 @@ def test_sections_memo_cap_keeps_records(tmp_path, monkeypatch, cap):
     real = R.RecordBuilder._replay
     monkeypatch.setattr(R.RecordBuilder, "_replay",
                         lambda self, *a: (replayed.append(1), real(self, *a))[1])
-    monkeypatch.setattr(R, "_SECTION_MEMO_FINDINGS", cap)
+    monkeypatch.setattr(R, "_SECTION_MEMO_BYTES", cap)
     doc = assess_paths([tmp_path], key=KEY, jobs=1)
     assert (doc["subjects"]["unique"], doc["subjects"]["by_role"]["patient"]["unique"]) == (3, 2)
     # replayed or rebuilt, the same records: one patient and one prescriber per section

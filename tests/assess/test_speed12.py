@@ -95,12 +95,14 @@ def test_repeated_sections_give_the_records_of_the_finding_path():
 def test_memo_is_bounded_and_dropped_at_close(monkeypatch):
     import sentinelle.assess.records as R
 
-    monkeypatch.setattr(R, "_SECTION_MEMO_FINDINGS", 7)
+    # a budget of 1,500 bytes: one or two sections' entries (192 bytes counted each, plus
+    # their records), so entries are evicted as the sections of the copy come
+    monkeypatch.setattr(R, "_SECTION_MEMO_BYTES", 1500)
     units = [_report("lab/cr.txt", 0), _report("copy/cr_v2.txt", 5000)]
     direct, _, _ = _records(units, prepared=False)
     prepared, _, prep = _records(units, prepared=True)
     assert prepared == direct
-    assert prep._builder._sections_held <= 7
+    assert prep._builder._sections_memo.held <= 1500
     prep._builder.close()
     assert not prep._builder._sections_memo
 

@@ -62,7 +62,10 @@ span two units (a text split in pieces) and of HL7 messages.
 Session 12 (issue 5, speed): :class:`RecordPrep` remembers the text sections it built (their
 findings' entities, relative offsets, values and cues -> their records): a section met again
 (the same report in a copy of the leak) is replayed, not rebuilt (:meth:`RecordBuilder.
-_take_sections`); it runs with the cyclic garbage collector paused. Same records.
+_take_sections`); it runs with the cyclic garbage collector paused. Same records. Issue 5
+(500,000 patients): the memo (:class:`_SectionMemo`) is keyed by a salted digest of the section,
+holds its records pickled (no personal raw value) and is bounded in bytes with a segmented-LRU
+eviction, instead of raw-value keys, live tuples and a findings cap cleared wholesale.
 """
 
 from __future__ import annotations
@@ -258,8 +261,9 @@ _MAX_LAB_NAMES = 1000
 _MEMO_ROWS = 1_000_000
 #: entries of :class:`RecordBuilder`'s cache of keyed hashes (values, name parts, birth dates)
 _CACHE_ENTRIES = 200_000
-#: findings held in the keys of :class:`RecordBuilder`'s memo of text sections (bounds memory)
-_SECTION_MEMO_FINDINGS = 300_000
+#: bytes held by :class:`RecordBuilder`'s memo of text sections (:class:`_SectionMemo`: its
+#: entries' compact records plus a fixed overhead each; bounds memory, per process)
+_SECTION_MEMO_BYTES = 256 * 1024 * 1024
 #: table findings turned into records at once (bounds the memory held for them)
 _TABLE_CHUNK = 250_000
 
@@ -616,10 +620,10 @@ class RecordBuilder:
         self._text_base = 0
         #: CPU seconds spent by :class:`RecordPrep` on the :class:`TableRecords` added
         self.prepared_cpu = 0.0
-        #: text sections met -> their records and counts (:meth:`_take_sections`; raw values
-        #: in the keys: memory only, bounded, dropped by :meth:`close`)
-        self._sections_memo: dict[tuple, tuple] = {}
-        self._sections_held = 0
+        #: text sections met -> their records and counts (:meth:`_take_sections`; keyed by a
+        #: digest, hashes and generalisations in the entries: memory only, bounded in bytes,
+        #: dropped by :meth:`close`)
+        self._sections_memo = _SectionMemo(_SECTION_MEMO_BYTES)
         self._capture: list | None = None  # rows made, while a section is memoised
 
     # -- input -----------------------------------------------------------------------------
@@ -689,9 +693,10 @@ class RecordBuilder:
         file and section), its dates and organisations counted again, without sorting its
         findings into slots and hashing them anew (a 3-copy leak repeats ~3 of 4 sections).
         Every rule of :meth:`_take` looks at a section's own findings only and at offsets
-        relative to each other, so the records are the same. Raw values are in the memo's
-        keys: memory only, at most :data:`_SECTION_MEMO_FINDINGS` findings, dropped by
-        :meth:`close`."""
+        relative to each other, so the records are the same. The memo (:class:`_SectionMemo`)
+        is keyed by a salted 128-bit digest of the section's findings and holds their records
+        compactly (no raw value), at most :data:`_SECTION_MEMO_BYTES`, least useful entries
+        evicted first; dropped by :meth:`close`."""
         import numpy as np
         from operator import attrgetter, sub
 
@@ -718,10 +723,11 @@ class RecordBuilder:
             s0 = starts[k]
             part = batch[k:j]
             cs = cues[k:j]
-            key = (tuple(ents[k:j]), tuple(map(sub, starts[k:j], itertools.repeat(s0))),
-                   tuple(map(sub, ends[k:j], itertools.repeat(s0))), tuple(norms[k:j]),
-                   tuple(values[k:j]), tuple(cs))
-            hit = memo.get(key)
+            key = (ents[k:j], list(map(sub, starts[k:j], itertools.repeat(s0))),
+                   list(map(sub, ends[k:j], itertools.repeat(s0))), norms[k:j],
+                   values[k:j], cs)
+            digest = memo.digest(key)
+            hit = memo.get(digest)
             if hit is None:
                 self._flush_acc()
                 got = self._capture = []
@@ -734,13 +740,10 @@ class RecordBuilder:
                         for iso in (self._date_iso(norm),) if iso is not None]
                 orgs = [(e, norm, g.masked) for e, norm, g in zip(key[0], key[3], part)
                         if e in _NOT_PERSONAL]
-                if self._sections_held + j - k > _SECTION_MEMO_FINDINGS:
-                    memo.clear()
-                    self._sections_held = 0
-                memo[key] = (tuple(got), min(isos) if isos else None,
-                             max(isos) if isos else None,
-                             sorted({iso[:7] for iso in isos}), tuple(orgs))
-                self._sections_held += j - k
+                # the rows without their record id, file id and section (set at replay)
+                memo.put(digest, ([(r[2], r[3], *r[5:]) for r in got],
+                                  min(isos) if isos else None, max(isos) if isos else None,
+                                  sorted({iso[:7] for iso in isos}), orgs))
             else:
                 self._replay(hit, loc, sec)
 
@@ -768,7 +771,7 @@ class RecordBuilder:
         rid = self.records
         for r in rows_before:
             rid += 1
-            rows.append((rid, fid, r[2], r[3], section, *r[5:]))
+            rows.append((rid, fid, r[0], r[1], section, *r[2:]))
         self.records = rid
         if len(rows) >= self._batch_rows:
             self._emit_batch()
@@ -859,7 +862,6 @@ class RecordBuilder:
         self._memo.clear()
         self._cache.clear()
         self._sections_memo.clear()
-        self._sections_held = 0
 
     # -- table batches, column-wise ------------------------------------------------------------
     def _add_tables(self) -> None:
@@ -1532,6 +1534,106 @@ class RecordBuilder:
                                            schema=RECORD_SCHEMA)
         rows.clear()
         self._out(batch)
+
+
+class _SectionMemo:
+    """:class:`RecordBuilder`'s memo of text sections (:meth:`RecordBuilder._take_sections`),
+    bounded in bytes (issue 5: a 3-copy leak of 500,000 patients repeats more sections than a
+    memo counted in findings and cleared wholesale could hold, so copies far apart in the walk
+    were no longer replayed).
+
+    * Keys: a 128-bit BLAKE2b digest, salted with a random per-process key, of the section's
+      findings (entities, relative offsets, values, cues serialised by :mod:`marshal` version 2,
+      which has no back-references: equal findings, equal bytes). No raw value is kept; a
+      collision (probability ~n**2 / 2**129) would replay another section's records.
+    * Entries: the section's records (keyed hashes and generalisations, as in
+      :data:`RECORD_SCHEMA`) and counts, pickled into one ``bytes`` (a 64-bit hash in 10 bytes:
+      a section of two records, ~3.7 kB of live tuples, in 661 bytes; :mod:`marshal`: 900),
+      decoded at replay. The
+      organisation identifiers of the section (a FINESS: not personal data) are in it, as in
+      :attr:`RecordBuilder.organisations`; no other value. Memory only, never written.
+    * Eviction, segmented LRU: a new entry is *probationary*; replayed once, it is *protected*
+      (at most 3/4 of the budget; beyond, its least recently replayed entries go back to
+      probation). Above the budget, the oldest probationary entries go first, then the least
+      recently replayed protected ones: a long run of sections met once (another leak's text)
+      cannot push out the sections known to repeat. ``held`` (bytes counted: the entry plus
+      :data:`_ENTRY_BYTES`) never exceeds ``budget``; an entry larger than it is not kept.
+    """
+
+    __slots__ = ("budget", "held", "_kept_bytes", "_salt", "_new", "_kept", "hits", "evicted")
+
+    #: bytes counted per entry beyond its encoded records (about: the digest's ``bytes``
+    #: object, the entry's header, the ordered dict's slot and link node; CPython, 64-bit)
+    _ENTRY_BYTES = 192
+
+    def __init__(self, budget: int) -> None:
+        import os
+        from collections import OrderedDict
+
+        self.budget = budget
+        self.held = 0
+        self._kept_bytes = 0
+        self._salt = os.urandom(16)
+        self._new: OrderedDict[bytes, bytes] = OrderedDict()   # never replayed, oldest first
+        self._kept: OrderedDict[bytes, bytes] = OrderedDict()  # replayed, least recent first
+        self.hits = 0
+        self.evicted = 0
+
+    def __len__(self) -> int:
+        return len(self._new) + len(self._kept)
+
+    def __repr__(self) -> str:  # digests only, but nothing to show
+        return f"_SectionMemo({len(self)} sections, {self.held} bytes)"
+
+    def digest(self, key: tuple) -> bytes:
+        import marshal
+
+        return hashlib.blake2b(marshal.dumps(key, 2), digest_size=16, key=self._salt).digest()
+
+    def get(self, digest: bytes):
+        """The decoded entry of ``digest`` or None; a hit is protected (see the class)."""
+        import pickle
+
+        kept = self._kept
+        blob = kept.get(digest)
+        if blob is not None:
+            kept.move_to_end(digest)
+        else:
+            blob = self._new.pop(digest, None)
+            if blob is None:
+                return None
+            kept[digest] = blob
+            self._kept_bytes += len(blob) + self._ENTRY_BYTES
+            limit = self.budget * 3 // 4
+            while self._kept_bytes > limit and len(kept) > 1:
+                d, b = kept.popitem(last=False)
+                self._kept_bytes -= len(b) + self._ENTRY_BYTES
+                self._new[d] = b  # back to probation, as its newest entry
+        self.hits += 1
+        return pickle.loads(blob)
+
+    def put(self, digest: bytes, entry: tuple) -> None:
+        import pickle
+
+        blob = pickle.dumps(entry, 5)
+        size = len(blob) + self._ENTRY_BYTES
+        if size > self.budget:
+            return
+        self._new[digest] = blob
+        self.held += size
+        while self.held > self.budget:
+            if self._new:
+                _, b = self._new.popitem(last=False)
+            else:
+                _, b = self._kept.popitem(last=False)
+                self._kept_bytes -= len(b) + self._ENTRY_BYTES
+            self.held -= len(b) + self._ENTRY_BYTES
+            self.evicted += 1
+
+    def clear(self) -> None:
+        self._new.clear()
+        self._kept.clear()
+        self.held = self._kept_bytes = 0
 
 
 class _Memo:
