@@ -14,7 +14,8 @@ detection. Operators and policies: :mod:`sentinelle.redact.operators`,
 
 Session 13: k-anonymity is counted on the records of the files written only (a file that failed
 half-way had its records counted and its table reported); the files not written are named in
-the anonymity report with their status and reason (``Anonymity.not_counted``).
+the anonymity report with their status, position and reason (``Anonymity.not_counted``:
+:class:`~sentinelle.redact.risk.NotCounted`, :func:`not_written_reason`).
 
 Session 12: an output folder that already holds a path the run would write is refused before
 anything is written (the first such path named, as the run names it), unless ``force``
@@ -247,8 +248,9 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
             result.levels = dict(levels)
             note = plan_k.reason
         anonymity.levels = dict(levels)
-        anonymity.not_counted = [(f.path, f.status, (f"{f.position}: " if f.position else "")
-                                  + f.reason) for f in result.files if f.status != "written"]
+        anonymity.not_counted = [_risk.NotCounted(f.path, f.status, f.position or None,
+                                                  not_written_reason(f.reason))
+                                 for f in result.files if f.status != "written"]
         if note:
             anonymity.note = note
         if check:
@@ -259,6 +261,27 @@ def redact(paths: Sequence[str | Path], out: str | Path, policy: Policy | str, k
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+#: endings of a file's reason that say it was not written: said once by ``not_counted``
+_NOT_WRITTEN_TAILS = ("; file not written", ": file not written", ": not copied")
+#: a reader's remark on the rest of a file it read on after a fault: true of a scan, not of a
+#: file redact did not write (:mod:`sentinelle.readers.jsondoc`)
+_READ_ON_REMARKS = (" (the other lines were read)", " (the records before it were read)")
+
+
+def not_written_reason(reason: str) -> str:
+    """``reason`` (a :class:`FileResult`'s) as ``Anonymity.not_counted`` gives it: without
+    what the list already says (the file was not written: ``; file not written``, ``: not
+    copied``) and without the reader's remark that the other lines of the file were read (the
+    file is not written at all); Session 13 review."""
+    for tail in _NOT_WRITTEN_TAILS:
+        if reason.endswith(tail):
+            reason = reason[: -len(tail)]
+            break
+    for remark in _READ_ON_REMARKS:
+        reason = reason.replace(remark, "")
+    return reason
 
 
 def _refuse_overwrite(planned, out: Path) -> None:

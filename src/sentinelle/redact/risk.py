@@ -54,7 +54,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from sentinelle.entities import ENTITIES, Category
 from sentinelle.finding import Validation
@@ -85,15 +85,27 @@ class TableAnonymity:
     suppressed: int = 0  # records whose quasi-identifiers were suppressed (not in any class)
 
 
+class NotCounted(NamedTuple):
+    """An input file not written (skipped, failed), whose records are not counted in the
+    k-anonymity: its path (as the run names it), status (``skipped``, ``error``), the position
+    of its fault (``line 62 column 351``, None when the fault has none) and the reason (what
+    was wrong, without "file not written": :func:`sentinelle.redact.not_written_reason`)."""
+
+    path: str
+    status: str
+    position: str | None
+    reason: str
+
+
 @dataclass
 class Anonymity:
     tables: list[TableAnonymity] = field(default_factory=list)
     k_target: int | None = None
     levels: dict[str, int] = field(default_factory=dict)
     note: str = ""
-    #: ``(path, status, reason)`` of the input files not written (skipped, failed): their
-    #: records are not counted (:func:`sentinelle.redact.redact`; Session 13)
-    not_counted: list[tuple[str, str, str]] = field(default_factory=list)
+    #: the input files not written (skipped, failed): their records are not counted
+    #: (:func:`sentinelle.redact.redact`; Session 13)
+    not_counted: list[NotCounted] = field(default_factory=list)
 
     @property
     def k_min(self) -> int | None:
@@ -173,8 +185,8 @@ class Risk:
                 "note": a.note,
                 "tables": [vars(t) | {"quasi_identifiers": list(t.quasi_identifiers)}
                            for t in a.tables],
-                "not_counted": [{"path": p, "status": st, "reason": why or None}
-                                for p, st, why in a.not_counted],
+                "not_counted": [{"path": n.path, "status": n.status, "position": n.position,
+                                 "reason": n.reason or None} for n in a.not_counted],
             },
         }
 

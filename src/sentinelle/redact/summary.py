@@ -180,11 +180,18 @@ def print_summary(result, console=None) -> None:
             console.print(escape(
                 f"k-anonymity counted on the written files only; not counted, "
                 f"{_count(n, 'file')} not written: "
-                + "; ".join(f"{p} ({st}: {why})" if why else f"{p} ({st})"
-                            for p, st, why in a.not_counted[:20])
+                + "; ".join(_not_counted_phrase(n) for n in a.not_counted[:20])
                 + (f"; and {n - 20:,} more" if n > 20 else "")))
         if a.levels:
             console.print("generalised for --k: " + ", ".join(f"{e} level {n}" for e, n in a.levels.items()))
         if a.k_target and a.k_min is not None and a.k_min < a.k_target:
             console.print(f"k={a.k_min} < {a.k_target}: {a.note or 'not reached'}")
     console.print(verdict(risk, *_tally(result)))
+
+
+def _not_counted_phrase(n) -> str:
+    """``bad.csv (error at line 8: unbalanced quote...)`` for a file not written
+    (:class:`~sentinelle.redact.risk.NotCounted`)."""
+    where = f" at {n.position}" if n.position else ""
+    why = f": {n.reason}" if n.reason else ""
+    return f"{n.path} ({n.status}{where}{why})"

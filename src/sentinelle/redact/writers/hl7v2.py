@@ -14,12 +14,17 @@ the operator's result for its own part (``<PERSON>^<PERSON>``; a fake family nam
 given name), so no component is emptied or merged and the field keeps its shape.
 
 A value found and replaced in one field is replaced the same way wherever else its message
-writes it verbatim (:func:`replace_echoes`: a date of birth of IN1-18 repeated in an OBX-5
-note, the PID-3 patient number in a comment), at least :data:`ECHO_MIN_CHARS` characters, in
-the data fields only: a whole word in free text (NTE-3, a text OBX-5, an untyped or Z-segment
-field), a whole field, component or sub-component in a typed field, never in a coded field
-(OBR-4, OBX-3, OBX-6 units, a coded OBX-5, code tables: :func:`echo_kind`; Session 13: the
-surname ``Pompe`` rewrote the test name ``Pompe Disease newborn screening panel`` of OBR-4).
+writes it, whatever its case and accents (:func:`replace_echoes`: a date of birth of IN1-18
+repeated in an OBX-5 note, the PID-3 patient number in a comment, ``DUPONTEL`` in a note
+beside a replaced ``Dupontel``), at least :data:`ECHO_MIN_CHARS` characters, in the data
+fields only: a whole word in free text (NTE-3, a text OBX-5, an untyped or Z-segment field)
+and in the texts of a coded value of a local coding system or none (``L123^Bilan Dupontel^L``
+in OBR-4, OBX-3, a coded OBX-5, a code table field: the sender's own words), a whole field,
+component or sub-component in a typed field and in a local code's codes, never in the code
+and text of a standard coding system (LN, SCT, ICD, UCUM, HL7 tables) nor in a measurement
+(:func:`echo_kind`; Session 13: the surname ``Pompe`` rewrote the test name ``Pompe Disease
+newborn screening panel^LN`` of OBR-4; its review: every OBR-4 / OBX-3 / coded OBX-5 was then
+skipped, local ones too, and only the exact case was looked for).
 
 Records (session 12): a fake NIR is the one the same NIR gets in every other file and format (a
 function of the NIR, the key and the policy: :mod:`sentinelle.redact.fakes`, "One NIR, one
@@ -235,62 +240,123 @@ def _pid_record(line: str, d: Delimiters) -> "fakes.Record":
 ECHO_MIN_CHARS = 4
 
 
+def _fold_table() -> dict[int, str]:
+    """Each Latin letter (U+0000-U+024F) that differs from its folded form -> that form: its
+    base letter (first character of its canonical decomposition: ``é`` -> ``e``) in lower case,
+    one character for one, so a folded text keeps the offsets of the text."""
+    import unicodedata
+
+    table = {}
+    for cp in range(0x250):
+        c = chr(cp)
+        low = unicodedata.normalize("NFD", c)[0].lower()
+        if len(low) == 1 and low != c:
+            table[cp] = low
+    return table
+
+
+#: :func:`fold`'s translation table (read only)
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """``text`` in lower case without accents on Latin letters (``DUPONTÉL`` -> ``dupontel``),
+    character for character (same length, same offsets); other scripts as written."""
+    return text.translate(_FOLD)
+
+
 def echo_pattern(replaced: list[tuple[str, str]], d: Delimiters):
-    """``(regex, {raw original: raw replacement})`` over the originals of ``replaced`` (decoded
-    ``(original, replacement)`` pairs of one message) of :data:`ECHO_MIN_CHARS` characters or
-    more, written as they stand in a raw line (escaped), each one a whole token: not inside a
-    longer word or number; None when there is none. The longest original is tried first."""
+    """``(regex, {folded raw original: raw replacement})`` over the originals of ``replaced``
+    (decoded ``(original, replacement)`` pairs of one message) of :data:`ECHO_MIN_CHARS`
+    characters or more, written as they stand in a raw line (escaped) and :func:`fold`-ed, each
+    one a whole token: not inside a longer word or number; None when there is none. The regex
+    is run on a folded text: an echo is found whatever its case and accents (``Dupontel``
+    replaced, ``DUPONTEL`` and ``dupontel`` in a note too: Session 13 review); it gets the
+    replacement of the first original that folds alike. The longest original is tried first."""
     table: dict[str, str] = {}
     for old, new in replaced:
         if len(old.strip()) < ECHO_MIN_CHARS or old == new:
             continue
-        table.setdefault(escape(old, d), escape(new, d))
+        table.setdefault(fold(escape(old, d)), escape(new, d))
     if not table:
         return None
     alts = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alts})(?!\w)"), table
 
 
-#: fields that hold codes (HL7 v2.5.1): OBR-4 universal service identifier (the ordered test,
-#: 4.5.3.4), OBX-3 observation identifier and OBX-6 units (7.4.2), SPM-4 specimen type (7.4.3),
-#: ORC-16 order control code reason, OBR-31 reason for study (CWE); a value found elsewhere in
-#: the message is never written into them again (Session 13 fault list: the surname ``Pompe``
-#: of PID-5 rewrote ``63414-7^Pompe Disease newborn screening panel`` in OBR-4)
+#: fields that hold coded values (HL7 v2.5.1): OBR-4 universal service identifier (the ordered
+#: test, 4.5.3.4), OBX-3 observation identifier and OBX-6 units (7.4.2), SPM-4 specimen type
+#: (7.4.3), ORC-16 order control code reason, OBR-31 reason for study (CWE). An echo is looked
+#: for there as in a coded OBX-5 (:func:`_code_edits`): never in a code of a standard coding
+#: system and its text (the surname ``Pompe`` of PID-5 rewrote ``63414-7^Pompe Disease newborn
+#: screening panel^LN`` in OBR-4), but in a local code's text (``L123^Bilan Dupontel^L``: the
+#: sender's own words; Session 13 review)
 ECHO_CODED_FIELDS = frozenset({"OBR-4", "OBX-3", "OBX-6", "SPM-4", "ORC-16", "OBR-31"})
 #: OBX-2 value types of an OBX-5 that is free text (2.A.74 ST, 2.A.79 TX, 2.A.31 FT): an echo
 #: is replaced there as a whole word
 ECHO_TEXT_TYPES = frozenset({"", "ST", "TX", "FT"})
-#: OBX-2 value types of an OBX-5 that is a code (CE, CWE, CNE, CF, ID, IS) or a measurement
-#: (NM numeric, SN structured numeric, NR numeric range): never rewritten (a glucose of
-#: ``1985`` is no echo of a birth year)
-ECHO_CODED_TYPES = frozenset({"CE", "CWE", "CNE", "CF", "ID", "IS", "NM", "SN", "NR"})
+#: OBX-2 value types of an OBX-5 that is a coded value (CE 2.A.8, CWE 2.A.13, CNE 2.A.9, CF
+#: 2.A.11): looked at by coding system (:func:`_code_edits`)
+ECHO_CODE_TYPES = frozenset({"CE", "CWE", "CNE", "CF"})
+#: OBX-2 value types of an OBX-5 never rewritten: a measurement (NM numeric, SN structured
+#: numeric, NR numeric range: a glucose of ``1985`` is no echo of a birth year) or a value of
+#: an HL7-defined table (ID). IS (a user-defined table: the sender's own) is an ordinary field
+ECHO_CODED_TYPES = frozenset({"ID", "NM", "SN", "NR"})
 #: the free-text fields of the standard segments: NTE-3 comment (FT, 2.5.3.3); OBX-5 by its
 #: OBX-2 (:data:`ECHO_TEXT_TYPES`)
 ECHO_TEXT_FIELDS = frozenset({"NTE-3"})
+#: coded value (CWE 2.A.13) components that are texts: 2 text, 5 alternate text, 9 original
+#: text (the reader's ``_CWE_TEXTS``)
+_TEXT_COMPONENTS = (2, 5, 9)
+#: the coding system component (3, 6) a component's code, text or version (1, 2, 7; 4, 5, 8)
+#: belongs to
+_SYSTEM_OF = {1: 3, 2: 3, 3: 3, 7: 3, 4: 6, 5: 6, 6: 6, 8: 6}
+#: coded value components that name a coding system (table 0396, or a sender's local one:
+#: ``MAYO``, ``99LDH``): not rewritten in a field HL7 types as coded (a name found elsewhere,
+#: ``Mayo`` of ``Mayo Clinic``, is no echo there)
+_SYSTEM_COMPONENTS = (3, 6)
 
 
-def _coded_field(raw: str, d: Delimiters) -> bool:
-    """True when every written repetition of the field ``raw`` names a coding system of HL7
-    table 0396 in component 3 (or 6) that is a clinical or an administrative one (a coded
-    value, CWE/CE: 2.A.13, 2.A.8); a local code (``L``, ``99zzz``) is the sender's own words
-    and is not counted as coded."""
-    from sentinelle.readers.hl7v2 import _system, component, split_field, words
+def _standard(text: str) -> bool:
+    """True when ``text`` names a standard coding system of HL7 table 0396: a clinical one
+    (LN, SCT, I10, UCUM...: the reader's ``CLINICAL_SYSTEMS``) or an administrative table
+    (``HL7nnnn``, ``ISOnnnn``, ``CDCREC``); a local one (``L``, ``99zzz``) or none is not."""
+    from sentinelle.readers.hl7v2 import _system
 
-    if not d.component or d.component not in raw:
-        return False
-    reps = [rep for rep in split_field(raw, d) if any(words(c) for c in rep)]
-    return bool(reps) and all(
-        {_system(component(rep, 3)), _system(component(rep, 6))} & {"clinical", "admin"}
-        and "local" not in {_system(component(rep, 3)), _system(component(rep, 6))}
-        for rep in reps)
+    return _system(text) in ("clinical", "admin")
+
+
+def _standard_systems(rep, implied_loinc: bool) -> set[int]:
+    """The coding system components (3, 6) of one decoded repetition ``rep`` that name a
+    standard system (:func:`_standard`); with ``implied_loinc`` (OBR-4), component 3 too when
+    neither is written and the code is a LOINC code with its check digit (the reader's
+    ``_implied_loinc``: ``63414-7^Pompe Disease newborn screening panel``)."""
+    from sentinelle.readers.hl7v2 import _implied_loinc, component
+
+    out = {c for c in (3, 6) if _standard(component(rep, c))}
+    if implied_loinc and not out and _implied_loinc(rep):
+        out.add(3)
+    return out
+
+
+def _has_standard_code(raw: str, d: Delimiters) -> bool:
+    """True when a repetition of the field ``raw`` names a standard coding system."""
+    from sentinelle.readers.hl7v2 import split_field
+
+    return bool(d.component) and d.component in raw and any(
+        _standard_systems(rep, False) for rep in split_field(raw, d))
 
 
 def echo_kind(name: str, raw: str, d: Delimiters, obx_type: str = "") -> str:
     """How an echo of a replaced value is looked for in the field ``name`` written ``raw``:
 
-    * ``"coded"``: never (:data:`ECHO_CODED_FIELDS`, a field the reader types as a code table
-      or an HD, an OBX-5 of a coded or numeric :data:`ECHO_CODED_TYPES` type, a field whose every
-      repetition is a coded value of a table 0396 system: :func:`_coded_field`);
+    * ``"coded"``: never (a field the reader types as an HD, an OBX-5 of a numeric or HL7
+      table :data:`ECHO_CODED_TYPES` type);
+    * ``"code"``: a coded value, component by component (:func:`_code_edits`): never in the
+      code, text and version of a standard coding system, else as ``"text"`` in its texts and
+      as ``"field"`` in its codes (:data:`ECHO_CODED_FIELDS`, a field the reader types as a
+      code table, an OBX-5 of a coded :data:`ECHO_CODE_TYPES` type, an untyped field with a
+      repetition naming a standard coding system);
     * ``"text"``: as a whole word (:data:`ECHO_TEXT_FIELDS`, OBX-5 of a text type, a field
       of a Z-segment (locally defined) or one the reader has no type for: a note may repeat a
       name or a number inside a sentence);
@@ -298,35 +364,109 @@ def echo_kind(name: str, raw: str, d: Delimiters, obx_type: str = "") -> str:
       a name, an address, an identifier, a date)."""
     from sentinelle.readers.hl7v2 import FIELDS
 
-    seg = name.split("-", 1)[0]
     if name in ECHO_CODED_FIELDS:
-        return "coded"
+        return "code"
     if name == "OBX-5":
         t = obx_type.strip().upper()
         if t in ECHO_CODED_TYPES:
             return "coded"
+        if t in ECHO_CODE_TYPES:
+            return "code"
         return "text" if t in ECHO_TEXT_TYPES else "field"
     if name in ECHO_TEXT_FIELDS:
         return "text"
     typed = FIELDS.get(name, (None, None))[0]
-    if typed in ("CODE", "HD"):
+    if typed == "HD":
         return "coded"
-    if typed is None and _coded_field(raw, d):
-        return "coded"
-    if typed is None and name not in FIELDS:
+    if typed == "CODE" or (typed is None and _has_standard_code(raw, d)):
+        return "code"
+    return _plain_kind(name)
+
+
+def _plain_kind(name: str) -> str:
+    """``"text"`` or ``"field"`` for a field ``name`` that holds no coded value
+    (:func:`echo_kind`)."""
+    from sentinelle.readers.hl7v2 import FIELDS
+
+    if name.startswith("Z") or name not in FIELDS:
         return "text"
-    return "field" if not seg.startswith("Z") else "text"
+    return "field"
+
+
+def _codes_kind(name: str) -> str:
+    """How echoes are looked for in the codes (not the texts) of a coded value field ``name``
+    of no standard system: as whole (sub-)components (``"field"``) in a field HL7 types as
+    coded, as in the field's :func:`_plain_kind` in a field the reader has no type for."""
+    from sentinelle.readers.hl7v2 import FIELDS
+
+    if name in ECHO_CODED_FIELDS or name == "OBX-5" or FIELDS.get(name, (None,))[0] == "CODE":
+        return "field"
+    return _plain_kind(name)
+
+
+def _text_edits(text: str, base: int, regex, table) -> list[tuple[int, int, str]]:
+    """``(start, end, replacement)`` of every echo in the raw ``text`` (whole words, whatever
+    their case and accents: :func:`echo_pattern`), offsets from ``base``."""
+    return [(base + m.start(), base + m.end(), table[m.group(0)])
+            for m in regex.finditer(fold(text))]
+
+
+def _piece_edits(text: str, base: int, d: Delimiters, table) -> list[tuple[int, int, str]]:
+    """``(start, end, replacement)`` of every sub-component of the raw ``text`` (a field or a
+    component) that is an echo as a whole (spaces aside), offsets from ``base``."""
+    edits = []
+    for a, b, _c in _subcomponents(text, base, d):
+        piece = text[a - base:b - base]
+        core = piece.strip()
+        new = table.get(fold(core)) if core else None
+        if new is not None:
+            lead = len(piece) - len(piece.lstrip())
+            edits.append((a + lead, a + lead + len(core), new))
+    return edits
+
+
+def _code_edits(part: str, d: Delimiters, regex, table, implied_loinc: bool,
+                codes: str) -> list[tuple[int, int, str]]:
+    """The echo edits of a coded value field written ``part`` (CWE 2.A.13, CE, CNE), one
+    repetition at a time: the components of a standard coding system (:func:`_standard_systems`:
+    component 3 for 1, 2, 3 and 7; 6 for 4, 5, 6 and 8) are left, and so are the coding systems
+    (3, 6) of a field HL7 types as coded (``codes`` ``"field"``: a local system's name, ``MAYO``,
+    is no echo of a ``Mayo`` found elsewhere); in the others, the texts (2, 5, 9) get whole-word
+    echoes and the rest as ``codes`` says (``"field"``: a whole (sub-)component; ``"text"``:
+    whole words). A local code (``L123^Bilan Dupontel Mireille^L``) or one of no system is the
+    sender's own words (Session 13 review)."""
+    from sentinelle.readers.hl7v2 import split_field
+
+    edits: list[tuple[int, int, str]] = []
+    at = 0
+    for rchunk in (part.split(d.repetition) if d.repetition else (part,)):
+        standard = _standard_systems(split_field(rchunk, d)[0], implied_loinc)
+        c_at = at
+        for n, cchunk in enumerate(rchunk.split(d.component) if d.component else (rchunk,), 1):
+            if n in standard or (n in _SYSTEM_COMPONENTS and codes == "field"):
+                pass  # a coding system: of the standard, or of a field HL7 types as coded
+            elif _SYSTEM_OF.get(n) not in standard:
+                if n in _TEXT_COMPONENTS or codes == "text":
+                    edits.extend(_text_edits(cchunk, c_at, regex, table))
+                else:
+                    edits.extend(_piece_edits(cchunk, c_at, d, table))
+            c_at += len(cchunk) + 1
+        at += len(rchunk) + 1
+    return edits
 
 
 def replace_echoes(line: str, seg: str, d: Delimiters, replaced: list[tuple[str, str]],
                    skip=_hl7_skip, compiled=False, field_name=_hl7_field) -> tuple[str, int]:
-    """``line`` with every other occurrence of a replaced value (:func:`echo_pattern`) in its
-    data fields replaced as the value was, and the number of them: a date of birth found in
-    IN1-18 and written again in an OBX-5 note, a patient number of PID-3 repeated in a comment
-    (session 11 fault list). The segment ID, MSH-1/MSH-2 and OBX-2 are left as written, and
-    each field as :func:`echo_kind` says: coded fields never (OBR-4, OBX-3, units, codes), free
-    text as a whole word, the other fields only as a whole (sub-)component (Session 13).
-    ``compiled``: ``echo_pattern(replaced, d)`` when already made."""
+    """``line`` with every other occurrence of a replaced value (:func:`echo_pattern`: whatever
+    its case and accents) in its data fields replaced as the value was, and the number of them:
+    a date of birth found in IN1-18 and written again in an OBX-5 note, a patient number of
+    PID-3 repeated in a comment (session 11 fault list). The segment ID, MSH-1/MSH-2 and OBX-2
+    are left as written, and each field as :func:`echo_kind` says: never in a standard code
+    and its text (OBR-4 ``...^Pompe Disease...^LN``) nor in a measurement, free text and the
+    texts of a local code as a whole word, the other fields only as a whole (sub-)component
+    (Session 13). ``compiled``: ``echo_pattern(replaced, d)`` when already made."""
+    from sentinelle.readers.hl7v2 import IMPLIED_LOINC_FIELDS
+
     if compiled is False:
         compiled = echo_pattern(replaced, d)
     if compiled is None:
@@ -336,25 +476,23 @@ def replace_echoes(line: str, seg: str, d: Delimiters, replaced: list[tuple[str,
     obx_type = parts[2] if seg == "OBX" and len(parts) > 2 else ""
     count = 0
     for k, part in enumerate(parts):
-        if skip(seg, k) or not part:
+        # every echo is a whole token of the folded field: none, nothing to look at
+        if skip(seg, k) or not part or regex.search(fold(part)) is None:
             continue
-        kind = echo_kind(field_name(seg, k), part, d, obx_type)
+        name = field_name(seg, k)
+        kind = echo_kind(name, part, d, obx_type)
         if kind == "coded":
             continue
         if kind == "text":
-            new, n = regex.subn(lambda m: table[m.group(0)], part)
+            edits = _text_edits(part, 0, regex, table)
+        elif kind == "code":
+            edits = _code_edits(part, d, regex, table, name in IMPLIED_LOINC_FIELDS,
+                                _codes_kind(name))
         else:
-            edits = []
-            for a, b, _c in _subcomponents(part, 0, d):
-                piece = part[a:b]
-                core = piece.strip()
-                if core in table:
-                    lead = len(piece) - len(piece.lstrip())
-                    edits.append((a + lead, a + lead + len(core), table[core]))
-            new, n = apply_edits(part, edits), len(edits)
-        if n:
-            parts[k] = new
-            count += n
+            edits = _piece_edits(part, 0, d, table)
+        if edits:
+            parts[k] = apply_edits(part, edits)
+            count += len(edits)
     return d.field.join(parts), count
 
 
